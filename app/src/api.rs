@@ -1,0 +1,7 @@
+//! Server functions: thin entry points that check who is asking, call a service and return
+//! `Result<T, AppError>`. Each has a stable URL under `/api/`, so forms without JavaScript
+//! and the HTTP tests can rely on it.
+
+pub mod auth;
+pub mod regions;
+pub mod users;

@@ -1,0 +1,45 @@
+//! Logging in and finding out who is logged in. Logging out is a plain form post to
+//! `/logout`, handled by the server crate.
+
+use crate::domain::access::SignedInUser;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// Checks the credentials, starts a new session and sends the user to their start page (or
+/// to `next`, a page on this site they were on when their session ended).
+#[server(endpoint = "login")]
+pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
+    use crate::domain::access::is_local_path;
+    use crate::server::{auth, request, sessions};
+    request::reply(
+        async {
+            let state = request::state()?;
+            let outcome =
+                auth::login(&state.pool, &email, &password, request::client_address()).await?;
+            // A fresh session id at every login: an id planted before login is worthless.
+            if let Some(old) = request::session_token() {
+                sessions::end(&state.pool, &old).await?;
+            }
+            request::set_cookie(&sessions::cookie(&outcome.token, &state.config));
+            let target = next
+                .filter(|target| is_local_path(target))
+                .unwrap_or_else(|| outcome.user.start_page());
+            leptos_axum::redirect(&target);
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// The signed-in user, or `None`.
+#[server(endpoint = "current_user")]
+pub async fn current_user() -> Result<Option<SignedInUser>, AppError> {
+    use crate::server::request;
+    request::reply(
+        async {
+            let state = request::state()?;
+            request::signed_in_user(&state).await
+        }
+        .await,
+    )
+}

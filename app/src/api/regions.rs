@@ -1,0 +1,66 @@
+//! Regions: the list for reviewers and admins, and one region's start page.
+
+use crate::domain::region::Region;
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// A colleague who works on the region's questionnaire.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Colleague {
+    pub display_name: String,
+    pub email: String,
+}
+
+/// What a region's start page shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegionOverview {
+    pub region: Region,
+    pub coordinators: Vec<Colleague>,
+}
+
+/// Every region; for reviewers and admins.
+#[server(endpoint = "regions")]
+pub async fn list_regions() -> Result<Vec<Region>, AppError> {
+    use crate::server::{regions, request};
+    request::reply(
+        async {
+            let state = request::state()?;
+            let user = request::require_user(&state).await?;
+            if !user.may_view_all_regions() {
+                return Err(AppError::Forbidden);
+            }
+            regions::list(&state.pool).await
+        }
+        .await,
+    )
+}
+
+/// One region with its coordinators; a coordinator may only open their own region.
+#[server(endpoint = "region")]
+pub async fn get_region(code: String) -> Result<RegionOverview, AppError> {
+    use crate::server::{regions, request, users};
+    request::reply(
+        async {
+            let state = request::state()?;
+            let user = request::require_user(&state).await?;
+            if !user.may_view_region(&code) {
+                return Err(AppError::Forbidden);
+            }
+            let region = regions::find(&state.pool, &code).await?;
+            let coordinators = users::coordinators_of(&state.pool, &code)
+                .await?
+                .into_iter()
+                .map(|user| Colleague {
+                    display_name: user.display_name,
+                    email: user.email,
+                })
+                .collect();
+            Ok(RegionOverview {
+                region,
+                coordinators,
+            })
+        }
+        .await,
+    )
+}

@@ -1,0 +1,71 @@
+//! The HTML shell and the routes.
+
+use crate::api::auth::current_user;
+use crate::components::layout::{SiteFooter, SiteHeader, SkipLink};
+use crate::components::status::NotFoundPage;
+use crate::pages::{admin, home, login, regions, users};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::hooks::use_location;
+use leptos_router::{path, SsrMode};
+
+/// The document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    crate::server::security::set_content_security_policy();
+    view! {
+        <!DOCTYPE html>
+        <html lang="nl">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <HashedStylesheet options=options.clone() id="leptos"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Title formatter=|title: String| format!("{title} – NAD-monitor")/>
+        <Router>
+            <Frame/>
+        </Router>
+    }
+}
+
+/// Everything inside the router, so the header can follow navigation.
+#[component]
+fn Frame() -> impl IntoView {
+    let location = use_location();
+    // Refetched on every navigation: logging in or out changes who is shown.
+    let user = Resource::new(move || location.pathname.get(), |_| current_user());
+    view! {
+        <SkipLink/>
+        <SiteHeader user/>
+        // Every page is rendered whole before it is sent (SsrMode::Async), so it can set its
+        // status (403, 404) and redirect anonymous visitors to the login page.
+        <main id="inhoud" class="page" tabindex="-1">
+            <Routes fallback=NotFoundPage>
+                <Route path=path!("/") view=home::HomePage ssr=SsrMode::Async/>
+                <Route path=path!("/login") view=login::LoginPage ssr=SsrMode::Async/>
+                <Route path=path!("/regios") view=regions::RegionsPage ssr=SsrMode::Async/>
+                <Route path=path!("/regio/:code") view=regions::RegionPage ssr=SsrMode::Async/>
+                <Route path=path!("/beheer") view=admin::AdminPage ssr=SsrMode::Async/>
+                <Route path=path!("/beheer/gebruikers") view=users::UsersPage ssr=SsrMode::Async/>
+                <Route path=path!("/beheer/gebruikers/:id/wachtwoord") view=users::PasswordPage ssr=SsrMode::Async/>
+            </Routes>
+        </main>
+        <SiteFooter/>
+    }
+}

@@ -1,0 +1,5 @@
+//! Pieces shared by the pages: the page frame and accessible form parts.
+
+pub mod form;
+pub mod layout;
+pub mod status;

@@ -1,0 +1,91 @@
+//! The frame around every page: skip link, header with the user and the logout button,
+//! navigation per role, footer.
+
+use crate::domain::access::SignedInUser;
+use crate::domain::role::Role;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+pub type UserResource = Resource<Result<Option<SignedInUser>, AppError>>;
+
+#[component]
+pub fn SkipLink() -> impl IntoView {
+    view! { <a class="skip-link" href="#inhoud">"Naar de inhoud"</a> }
+}
+
+/// Links for the signed-in user's role.
+fn navigation(user: &SignedInUser) -> Vec<(String, &'static str)> {
+    match user.role {
+        Role::Admin => vec![
+            ("/beheer".to_string(), "Beheer"),
+            ("/beheer/gebruikers".to_string(), "Gebruikers"),
+            ("/regios".to_string(), "Regio's"),
+        ],
+        Role::Reviewer => vec![("/regios".to_string(), "Regio's")],
+        Role::Coordinator => vec![(user.start_page(), "Mijn regio")],
+    }
+}
+
+#[component]
+pub fn SiteHeader(user: UserResource) -> impl IntoView {
+    view! {
+        <header class="site-header">
+            <div class="site-header__inner">
+                <a class="site-header__brand" href="/">
+                    <span class="site-header__logo" aria-hidden="true">"NAD"</span>
+                    <span>"Monitor Eerst een Thuis"</span>
+                </a>
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        match user.await {
+                            Ok(Some(user)) => view! { <UserBar user/> }.into_any(),
+                            _ => view! {
+                                <a class="site-header__login" href="/login">"Inloggen"</a>
+                            }.into_any(),
+                        }
+                    })}
+                </Suspense>
+            </div>
+        </header>
+    }
+}
+
+#[component]
+fn UserBar(user: SignedInUser) -> impl IntoView {
+    let links = navigation(&user);
+    let role = match &user.region_name {
+        Some(region) => format!("{} · {}", user.role.label(), region),
+        None => user.role.label().to_string(),
+    };
+    view! {
+        <nav class="site-nav" aria-label="Hoofdmenu">
+            <ul>
+                {links
+                    .into_iter()
+                    .map(|(href, label)| view! { <li><a href=href>{label}</a></li> })
+                    .collect_view()}
+            </ul>
+        </nav>
+        <div class="site-header__user">
+            <p class="site-header__who">
+                <span class="site-header__name">{user.display_name}</span>
+                <span class="site-header__role">{role}</span>
+            </p>
+            <form method="post" action="/logout">
+                <button type="submit" class="button button--secondary">"Uitloggen"</button>
+            </form>
+        </div>
+    }
+}
+
+#[component]
+pub fn SiteFooter() -> impl IntoView {
+    view! {
+        <footer class="site-footer">
+            <p>
+                "Monitor van het Nationaal Actieplan Dakloosheid “Eerst een Thuis”. "
+                "Vul in vrije tekstvelden nooit gegevens over cliënten in."
+            </p>
+        </footer>
+    }
+}

@@ -1,0 +1,76 @@
+//! Pages for errors: not logged in, no access, not found. Each sets its HTTP status during
+//! server rendering, so the status line tells the same story as the page.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::use_location;
+
+/// Sets the response status while rendering on the server; does nothing in the browser.
+pub fn set_status(code: u16) {
+    #[cfg(feature = "ssr")]
+    if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
+        options.set_status(
+            http::StatusCode::from_u16(code).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
+        );
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = code;
+}
+
+/// What a page shows when loading its data failed.
+#[component]
+pub fn ErrorPage(error: AppError) -> impl IntoView {
+    match error {
+        AppError::Unauthorized => {
+            let location = use_location();
+            let back = location.pathname.get_untracked();
+            let target = format!("/login?terug={}", encode_component(&back));
+            view! { <Redirect path=target/> }.into_any()
+        }
+        AppError::Forbidden => {
+            set_status(403);
+            view! {
+                <Title text="Geen toegang"/>
+                <h1>"Geen toegang"</h1>
+                <p>"U hebt geen toegang tot deze pagina. Ga naar "<a href="/">"uw startpagina"</a>"."</p>
+            }
+            .into_any()
+        }
+        AppError::NotFound => view! { <NotFoundPage/> }.into_any(),
+        other => {
+            set_status(other.status());
+            view! {
+                <Title text="Er ging iets mis"/>
+                <h1>"Er ging iets mis"</h1>
+                <p>{other.to_string()}</p>
+            }
+            .into_any()
+        }
+    }
+}
+
+/// The 404 page, also the router's fallback.
+#[component]
+pub fn NotFoundPage() -> impl IntoView {
+    set_status(404);
+    view! {
+        <Title text="Pagina niet gevonden"/>
+        <h1>"Pagina niet gevonden"</h1>
+        <p>"Deze pagina bestaat niet (meer). Controleer het adres, of ga naar "
+            <a href="/">"de startpagina"</a>"."</p>
+    }
+}
+
+/// Percent-encodes a path for use as a query value.
+fn encode_component(text: &str) -> String {
+    text.bytes()
+        .map(|byte| match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (byte as char).to_string()
+            }
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}

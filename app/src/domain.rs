@@ -1,0 +1,7 @@
+//! Pure product logic, free of I/O and of Leptos: compiled into the wasm for instant feedback
+//! and run on the server, which decides.
+
+pub mod access;
+pub mod account;
+pub mod region;
+pub mod role;

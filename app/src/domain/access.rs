@@ -1,0 +1,104 @@
+//! Who is signed in, and what they may see. The server decides with these rules; the
+//! browser only uses them to choose what to show.
+
+use super::role::Role;
+use serde::{Deserialize, Serialize};
+
+/// The user behind the current session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignedInUser {
+    pub id: String,
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    /// Set for coordinators only.
+    pub region_code: Option<String>,
+    pub region_name: Option<String>,
+}
+
+impl SignedInUser {
+    /// Admins and reviewers see every region; a coordinator only their own.
+    pub fn may_view_region(&self, region_code: &str) -> bool {
+        match self.role {
+            Role::Admin | Role::Reviewer => true,
+            Role::Coordinator => self.region_code.as_deref() == Some(region_code),
+        }
+    }
+
+    pub fn may_view_all_regions(&self) -> bool {
+        matches!(self.role, Role::Admin | Role::Reviewer)
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.role == Role::Admin
+    }
+
+    /// The page each role lands on after logging in.
+    pub fn start_page(&self) -> String {
+        match (self.role, &self.region_code) {
+            (Role::Coordinator, Some(code)) => format!("/regio/{code}"),
+            (Role::Reviewer, _) | (Role::Coordinator, None) => "/regios".to_string(),
+            (Role::Admin, _) => "/beheer".to_string(),
+        }
+    }
+}
+
+/// Only paths on this site may be used as a target after login: `/...` but not `//host`.
+pub fn is_local_path(target: &str) -> bool {
+    target.starts_with('/')
+        && !target.starts_with("//")
+        && !target.starts_with("/\\")
+        && !target.chars().any(|c| c.is_control())
+        && target.len() <= 512
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(role: Role, region: Option<&str>) -> SignedInUser {
+        SignedInUser {
+            id: "u".into(),
+            email: "a@b.nl".into(),
+            display_name: "A".into(),
+            role,
+            region_code: region.map(str::to_string),
+            region_name: None,
+        }
+    }
+
+    #[test]
+    fn coordinators_see_only_their_own_region() {
+        let coordinator = user(Role::Coordinator, Some("R01"));
+        assert!(coordinator.may_view_region("R01"));
+        assert!(!coordinator.may_view_region("R02"));
+        assert!(!coordinator.may_view_all_regions());
+        assert!(user(Role::Reviewer, None).may_view_region("R02"));
+        assert!(user(Role::Admin, None).may_view_region("R02"));
+    }
+
+    #[test]
+    fn start_pages() {
+        assert_eq!(
+            user(Role::Coordinator, Some("R07")).start_page(),
+            "/regio/R07"
+        );
+        assert_eq!(user(Role::Reviewer, None).start_page(), "/regios");
+        assert_eq!(user(Role::Admin, None).start_page(), "/beheer");
+    }
+
+    #[test]
+    fn only_local_redirect_targets() {
+        for (target, ok) in [
+            ("/regio/R01", true),
+            ("/", true),
+            ("//evil.example", false),
+            ("/\\evil.example", false),
+            ("https://evil.example", false),
+            ("", false),
+            ("/a\nb", false),
+        ] {
+            assert_eq!(is_local_path(target), ok, "{target:?}");
+        }
+    }
+}

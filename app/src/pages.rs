@@ -1,0 +1,7 @@
+//! One module per route.
+
+pub mod admin;
+pub mod home;
+pub mod login;
+pub mod regions;
+pub mod users;

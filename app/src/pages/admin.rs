@@ -1,0 +1,52 @@
+//! `/beheer`: the admin's start page, with the numbers behind each part of administration.
+
+use crate::api::regions::list_regions;
+use crate::api::users::list_users;
+use crate::components::status::ErrorPage;
+use crate::domain::role::Role;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn AdminPage() -> impl IntoView {
+    let numbers = Resource::new(
+        || (),
+        |_| async move {
+            let users = list_users().await?;
+            let regions = list_regions().await?;
+            Ok::<_, crate::error::AppError>((users, regions.len()))
+        },
+    );
+    view! {
+        <Suspense fallback=|| view! { <p>"Laden…"</p> }>
+            {move || Suspend::new(async move {
+                match numbers.await {
+                    Ok((users, region_count)) => {
+                        let count = |role: Role| users.iter().filter(|u| u.role == role && u.active).count();
+                        let blocked = users.iter().filter(|u| !u.active).count();
+                        view! {
+                            <Title text="Beheer"/>
+                            <h1>"Beheer"</h1>
+                            <ul class="cards">
+                                <li class="card">
+                                    <h2 class="card__title"><a href="/beheer/gebruikers">"Gebruikers"</a></h2>
+                                    <p>{format!(
+                                        "{} beheerders, {} reviewers en {} regiocoördinatoren actief; {} geblokkeerd.",
+                                        count(Role::Admin), count(Role::Reviewer), count(Role::Coordinator), blocked
+                                    )}</p>
+                                </li>
+                                <li class="card">
+                                    <h2 class="card__title"><a href="/regios">"Regio's"</a></h2>
+                                    <p>{format!("{region_count} regio's geladen. Nieuwe regio's laadt u met "
+                                    )}<code>"nad-monitor regions import"</code>"."</p>
+                                </li>
+                            </ul>
+                        }
+                        .into_any()
+                    }
+                    Err(error) => view! { <ErrorPage error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

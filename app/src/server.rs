@@ -1,0 +1,25 @@
+//! Everything that runs on the server only: state, database access and the use cases
+//! (services) that server functions and the command line call. Each service checks who is
+//! asking before it touches anything.
+
+pub mod audit;
+pub mod auth;
+pub mod db;
+pub mod demo;
+pub mod passwords;
+pub mod regions;
+pub mod request;
+pub mod security;
+pub mod sessions;
+pub mod state;
+pub mod users;
+
+/// Now, in UTC milliseconds since 1970: the unit of every `*_at` column.
+pub fn now_ms() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp_nanos() as i64 / 1_000_000
+}
+
+/// A new random identifier for a row.
+pub fn new_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}

@@ -1,0 +1,102 @@
+//! What a server function knows about the request it serves: the state, the signed-in user
+//! and the client, all read from the context leptos_axum provides.
+
+use super::sessions;
+use super::state::AppState;
+use crate::domain::access::SignedInUser;
+use crate::error::AppError;
+use http::request::Parts;
+use leptos::prelude::{expect_context, use_context};
+use leptos_axum::ResponseOptions;
+use std::net::{IpAddr, SocketAddr};
+
+pub fn state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("AppState missing from the request context");
+        AppError::Internal
+    })
+}
+
+fn parts() -> Option<Parts> {
+    use_context::<Parts>()
+}
+
+/// The signed-in user, or `None` for an anonymous request.
+pub async fn signed_in_user(state: &AppState) -> Result<Option<SignedInUser>, AppError> {
+    let Some(token) = session_token() else {
+        return Ok(None);
+    };
+    sessions::resolve(&state.pool, &state.config, &token).await
+}
+
+/// The signed-in user; anonymous requests get `Unauthorized`.
+pub async fn require_user(state: &AppState) -> Result<SignedInUser, AppError> {
+    signed_in_user(state).await?.ok_or(AppError::Unauthorized)
+}
+
+/// The signed-in admin; others get `Unauthorized` or `Forbidden`.
+pub async fn require_admin(state: &AppState) -> Result<SignedInUser, AppError> {
+    let user = require_user(state).await?;
+    if user.is_admin() {
+        Ok(user)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// The client's address, used for login back-off.
+pub fn client_address() -> Option<IpAddr> {
+    parts()?
+        .extensions
+        .get::<axum::extract::ConnectInfo<SocketAddr>>()
+        .map(|info| info.0.ip())
+}
+
+/// A plain HTML form post (no JavaScript) wants a redirect, not an error status.
+fn is_plain_form_post() -> bool {
+    parts()
+        .and_then(|parts| {
+            parts
+                .headers
+                .get(http::header::ACCEPT)
+                .and_then(|value| value.to_str().ok())
+                .map(|accept| accept.contains("text/html"))
+        })
+        .unwrap_or(false)
+}
+
+/// Finishes a server function: an error gets its HTTP status (401, 403, 422, ...), except on
+/// a plain form post, which leptos_axum answers with a redirect back to the form.
+pub fn reply<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    if let Err(error) = &result {
+        if !is_plain_form_post() {
+            if let Some(options) = use_context::<ResponseOptions>() {
+                options.set_status(
+                    http::StatusCode::from_u16(error.status())
+                        .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
+                );
+            }
+        }
+    }
+    result
+}
+
+/// Adds a `Set-Cookie` header to the response.
+pub fn set_cookie(value: &str) {
+    if let Ok(value) = http::HeaderValue::from_str(value) {
+        expect_context::<ResponseOptions>().append_header(http::header::SET_COOKIE, value);
+    }
+}
+
+/// The session cookie's value on this request, if any.
+pub fn session_token() -> Option<String> {
+    parts().and_then(|parts| sessions::token_from_headers(&parts.headers))
+}
+
+/// The audit log's view of the signed-in user.
+pub fn actor(user: &SignedInUser) -> super::audit::Actor {
+    super::audit::Actor::User {
+        id: user.id.clone(),
+        email: user.email.clone(),
+    }
+}

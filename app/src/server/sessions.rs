@@ -1,0 +1,207 @@
+//! Server-side sessions stored in the database.
+//!
+//! The cookie holds 256 random bits; the database holds only their SHA-256, so a leaked
+//! copy of the database can't be used to take over sessions. A session ends after
+//! `session_idle_secs` without requests or `session_absolute_secs` after login, on logout,
+//! and when the user is disabled or their password changes.
+
+use super::now_ms;
+use super::state::Config;
+use crate::domain::access::SignedInUser;
+use crate::domain::role::Role;
+use crate::error::AppError;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use cookie::{Cookie, SameSite};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use sqlx::{Any, AnyPool, Executor, Row};
+
+pub const COOKIE_NAME: &str = "nad_sessie";
+/// A request refreshes `last_seen_at` at most this often, to keep reads cheap.
+const TOUCH_INTERVAL_MS: i64 = 60_000;
+
+fn hash_token(token: &str) -> String {
+    let digest = Sha256::digest(token.as_bytes());
+    digest.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+/// Starts a new session for a user and returns the cookie value.
+pub async fn create<'e, E>(executor: E, user_id: &str) -> Result<String, AppError>
+where
+    E: Executor<'e, Database = Any>,
+{
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    let token = URL_SAFE_NO_PAD.encode(bytes);
+    let now = now_ms();
+    sqlx::query(
+        "INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(hash_token(&token))
+    .bind(user_id)
+    .bind(now)
+    .bind(now)
+    .execute(executor)
+    .await?;
+    Ok(token)
+}
+
+/// The user behind a cookie value, if the session is alive and the user active.
+pub async fn resolve(
+    pool: &AnyPool,
+    config: &Config,
+    token: &str,
+) -> Result<Option<SignedInUser>, AppError> {
+    if token.is_empty() || token.len() > 100 {
+        return Ok(None);
+    }
+    let id_hash = hash_token(token);
+    let row = sqlx::query(
+        "SELECT s.created_at, s.last_seen_at, u.id, u.email, u.display_name, u.role, \
+                u.region_code, r.name AS region_name \
+         FROM sessions s JOIN users u ON u.id = s.user_id \
+         LEFT JOIN regions r ON r.code = u.region_code \
+         WHERE s.id_hash = $1 AND u.active = 1",
+    )
+    .bind(&id_hash)
+    .fetch_optional(pool)
+    .await?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let now = now_ms();
+    let created_at: i64 = row.try_get("created_at")?;
+    let last_seen_at: i64 = row.try_get("last_seen_at")?;
+    if now - last_seen_at > config.session_idle_secs * 1000
+        || now - created_at > config.session_absolute_secs * 1000
+    {
+        sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+            .bind(&id_hash)
+            .execute(pool)
+            .await?;
+        return Ok(None);
+    }
+    if now - last_seen_at > TOUCH_INTERVAL_MS {
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
+            .bind(now)
+            .bind(&id_hash)
+            .execute(pool)
+            .await?;
+    }
+    let role: String = row.try_get("role")?;
+    Ok(Some(SignedInUser {
+        id: row.try_get("id")?,
+        email: row.try_get("email")?,
+        display_name: row.try_get("display_name")?,
+        role: role.parse().map_err(|_| AppError::Internal)?,
+        region_code: row.try_get("region_code")?,
+        region_name: row.try_get("region_name")?,
+    })
+    .filter(|user| user.role != Role::Coordinator || user.region_code.is_some()))
+}
+
+/// Ends one session (logout).
+pub async fn end(pool: &AnyPool, token: &str) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+        .bind(hash_token(token))
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// Ends every session of a user (disabled, or password changed).
+pub async fn end_all<'e, E>(executor: E, user_id: &str) -> Result<(), AppError>
+where
+    E: Executor<'e, Database = Any>,
+{
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user_id)
+        .execute(executor)
+        .await?;
+    Ok(())
+}
+
+/// Removes sessions that can no longer be used; run now and then.
+pub async fn purge_expired(pool: &AnyPool, config: &Config) -> Result<u64, AppError> {
+    let now = now_ms();
+    let result = sqlx::query("DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $2")
+        .bind(now - config.session_idle_secs * 1000)
+        .bind(now - config.session_absolute_secs * 1000)
+        .execute(pool)
+        .await?;
+    Ok(result.rows_affected())
+}
+
+/// The `Set-Cookie` value that carries a new session. No `Max-Age`: the browser forgets it
+/// when closed, and the server enforces both timeouts.
+pub fn cookie(token: &str, config: &Config) -> String {
+    Cookie::build((COOKIE_NAME, token.to_string()))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(config.secure_cookies)
+        .build()
+        .to_string()
+}
+
+/// The `Set-Cookie` value that removes the session cookie.
+pub fn removal_cookie(config: &Config) -> String {
+    let mut removal = Cookie::build((COOKIE_NAME, ""))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(config.secure_cookies)
+        .build();
+    removal.make_removal();
+    removal.to_string()
+}
+
+/// The session cookie's value in a `Cookie` request header, if present.
+pub fn token_from_headers(headers: &http::HeaderMap) -> Option<String> {
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|cookie| cookie.name() == COOKIE_NAME)
+        .map(|cookie| cookie.value().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookie_attributes() {
+        let config = Config {
+            secure_cookies: true,
+            ..Config::default()
+        };
+        let value = cookie("abc", &config);
+        assert!(value.starts_with("nad_sessie=abc"));
+        for attribute in ["HttpOnly", "SameSite=Lax", "Secure", "Path=/"] {
+            assert!(value.contains(attribute), "{value}");
+        }
+        assert!(!cookie("abc", &Config::default()).contains("Secure"));
+        assert!(removal_cookie(&config).contains("Max-Age=0"));
+    }
+
+    #[test]
+    fn token_is_found_among_other_cookies() {
+        let mut headers = http::HeaderMap::new();
+        headers.insert(
+            http::header::COOKIE,
+            "a=1; nad_sessie=xyz; b=2".parse().unwrap(),
+        );
+        assert_eq!(token_from_headers(&headers).as_deref(), Some("xyz"));
+        assert_eq!(token_from_headers(&http::HeaderMap::new()), None);
+    }
+
+    #[test]
+    fn stored_ids_are_hashes() {
+        assert_eq!(hash_token("abc").len(), 64);
+        assert_ne!(hash_token("abc"), "abc");
+    }
+}

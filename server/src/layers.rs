@@ -1,0 +1,121 @@
+//! Layers around every request: security headers, refusing cross-origin posts, and a limit
+//! on request bodies.
+
+use app::server::security::STRICT_POLICY;
+use app::server::state::AppState;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, Method, Response, StatusCode};
+use axum::middleware::Next;
+
+/// No form or server function of the platform needs more than this.
+pub const MAX_BODY_BYTES: u64 = 256 * 1024;
+
+fn plain(status: StatusCode, message: &'static str) -> Response<Body> {
+    let mut response = Response::new(Body::from(message));
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    response
+}
+
+/// Adds the headers every response carries. Pages set their own Content-Security-Policy
+/// (with the nonce of their scripts); everything else gets a strict one.
+pub async fn security_headers(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response<Body> {
+    let is_site_file = request.uri().path().starts_with("/pkg/");
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    let defaults = [
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "same-origin"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (header::CONTENT_SECURITY_POLICY, STRICT_POLICY),
+        (
+            header::HeaderName::from_static("cross-origin-opener-policy"),
+            "same-origin",
+        ),
+        (
+            header::HeaderName::from_static("permissions-policy"),
+            "camera=(), microphone=(), geolocation=(), payment=()",
+        ),
+    ];
+    for (name, value) in defaults {
+        if !headers.contains_key(&name) {
+            headers.insert(name, HeaderValue::from_static(value));
+        }
+    }
+    // Site files carry a content hash in their names, so they may be cached for good; pages
+    // hold personal data and must not be kept by the browser or a proxy.
+    let cache = if is_site_file {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-store"
+    };
+    if !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    }
+    if state.config.secure_cookies {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
+    response
+}
+
+/// Refuses state-changing requests from other sites (CSRF), using the `Sec-Fetch-Site`
+/// header browsers send, or else `Origin` compared with `Host`. No token with a timer of its
+/// own is needed, so a long form never fails on an expired token.
+pub async fn refuse_cross_origin(request: Request, next: Next) -> Response<Body> {
+    if matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    ) {
+        return next.run(request).await;
+    }
+    let headers = request.headers();
+    let text = |name: &str| headers.get(name).and_then(|value| value.to_str().ok());
+    let allowed = match (text("sec-fetch-site"), text("origin")) {
+        (Some(site), _) => site == "same-origin" || site == "none",
+        (None, Some(origin)) => {
+            let origin_host = origin.split_once("://").map(|(_, host)| host);
+            origin_host.is_some() && origin_host == text("host")
+        }
+        // Neither header: not a browser request carrying our cookie across sites.
+        (None, None) => true,
+    };
+    if allowed {
+        next.run(request).await
+    } else {
+        tracing::warn!(uri = %request.uri(), "cross-origin request refused");
+        plain(
+            StatusCode::FORBIDDEN,
+            "Dit verzoek komt van een andere website en is geweigerd.",
+        )
+    }
+}
+
+/// Refuses request bodies over `MAX_BODY_BYTES` with a clear message, before reading them.
+pub async fn limit_body(request: Request, next: Next) -> Response<Body> {
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > MAX_BODY_BYTES) {
+        return plain(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "Het verzoek is te groot. Verkort de ingevulde tekst en probeer het opnieuw.",
+        );
+    }
+    // A body without a declared length is cut off at the same limit while it is read.
+    let (parts, body) = request.into_parts();
+    let limited = Body::new(http_body_util::Limited::new(body, MAX_BODY_BYTES as usize));
+    next.run(Request::from_parts(parts, limited)).await
+}

@@ -1,0 +1,118 @@
+//! The HTTP server: the router with its layers, and the configuration that builds it.
+//! `router(state)` is public so the HTTP tests can drive it without a socket.
+
+pub mod layers;
+
+use app::app::{shell, App};
+use app::server::state::{AppState, Config};
+use app::server::{auth, db, sessions};
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue, Response, StatusCode};
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use axum::Router;
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+
+/// Leptos's options, with the defaults of this project; `LEPTOS_*` variables override them
+/// (cargo-leptos sets them when it runs the server).
+pub fn leptos_options(site_addr: SocketAddr) -> LeptosOptions {
+    let var =
+        |name: &str, default: &str| std::env::var(name).unwrap_or_else(|_| default.to_string());
+    // cargo-leptos writes the hashes of the site files next to the binary.
+    let hash_files = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join("hash.txt")))
+        .is_some_and(|path| Path::new(&path).exists());
+    LeptosOptions::builder()
+        .output_name(var("LEPTOS_OUTPUT_NAME", "nad-monitor"))
+        .site_root(var("LEPTOS_SITE_ROOT", "target/site"))
+        .site_pkg_dir(var("LEPTOS_SITE_PKG_DIR", "pkg"))
+        .site_addr(site_addr)
+        .hash_files(hash_files)
+        .build()
+}
+
+/// Opens and migrates the database and builds the state every request shares.
+pub async fn build_state(
+    database_url: &str,
+    config: Config,
+    leptos_options: LeptosOptions,
+) -> Result<AppState, String> {
+    let pool = db::connect(database_url)
+        .await
+        .map_err(|error| format!("De database is niet te openen ({database_url}): {error}"))?;
+    db::migrate(&pool)
+        .await
+        .map_err(|error| format!("De database-migraties zijn mislukt: {error}"))?;
+    Ok(AppState {
+        pool,
+        config: Arc::new(config),
+        leptos_options,
+    })
+}
+
+/// Every route of the platform with its security layers.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let context_state = state.clone();
+    let fallback_state = state.clone();
+    let options = state.leptos_options.clone();
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/logout", post(logout))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(context_state.clone()),
+            move || shell(options.clone()),
+        )
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(
+            move || provide_context(fallback_state.clone()), shell
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            layers::security_headers,
+        ))
+        .layer(axum::middleware::from_fn(layers::refuse_cross_origin))
+        .layer(axum::middleware::from_fn(layers::limit_body))
+        .layer(tower_http::compression::CompressionLayer::new().gzip(true))
+        .with_state(state)
+}
+
+/// 200 when the database answers, 503 when it does not.
+async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
+    if db::ping(&state.pool).await {
+        (StatusCode::OK, "ok")
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "database onbereikbaar")
+    }
+}
+
+/// Ends the session and returns to the login page. A plain form post, so it works with and
+/// without JavaScript.
+async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response<Body> {
+    if let Some(token) = sessions::token_from_headers(&headers) {
+        if let Err(error) = auth::logout(&state.pool, &state.config, &token).await {
+            tracing::warn!(?error, "logout could not end the session");
+        }
+    }
+    let mut response = Response::new(Body::empty());
+    *response.status_mut() = StatusCode::SEE_OTHER;
+    response.headers_mut().insert(
+        header::LOCATION,
+        HeaderValue::from_static("/login?uitgelogd=1"),
+    );
+    if let Ok(cookie) = HeaderValue::from_str(&sessions::removal_cookie(&state.config)) {
+        response.headers_mut().insert(header::SET_COOKIE, cookie);
+    }
+    response
+}

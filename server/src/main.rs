@@ -1,0 +1,307 @@
+//! `nad-monitor`: serves the platform and manages it from the command line.
+
+use app::error::AppError;
+use app::server::audit::Actor;
+use app::server::state::Config;
+use app::server::{db, demo, passwords, regions, sessions, users};
+use clap::{Args, Parser, Subcommand};
+use server::{build_state, leptos_options, router};
+use std::io::Read;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "nad-monitor",
+    version,
+    about = "Monitor Eerst een Thuis: vragenlijstplatform voor de NAD-regio's"
+)]
+struct Cli {
+    /// Database: `sqlite://PATH` (default) or `postgres://...`.
+    #[arg(long, env = "DATABASE_URL", default_value = db::DEFAULT_DATABASE_URL, global = true)]
+    database_url: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the platform over HTTP.
+    Serve(ServeArgs),
+    /// Bring the database schema up to date and stop.
+    Migrate,
+    /// Manage user accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage regions.
+    #[command(subcommand)]
+    Regions(RegionsCommand),
+    /// Load demo data (45 regions and five accounts) into an empty database.
+    Demo,
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "LEPTOS_SITE_ADDR", default_value = "127.0.0.1:3000")]
+    addr: SocketAddr,
+    /// Mark cookies `Secure` and send HSTS: switch on behind HTTPS.
+    #[arg(long, env = "NAD_SECURE_COOKIES", default_value_t = false, action = clap::ArgAction::Set)]
+    secure_cookies: bool,
+    /// Minutes without requests after which a session ends.
+    #[arg(long, env = "NAD_SESSION_IDLE_MINUTES", default_value_t = 480)]
+    session_idle_minutes: i64,
+    /// Hours after login after which a session ends, however active.
+    #[arg(long, env = "NAD_SESSION_ABSOLUTE_HOURS", default_value_t = 168)]
+    session_absolute_hours: i64,
+    /// Load the demo data when the database is empty.
+    #[arg(long, env = "NAD_DEMO", default_value_t = false)]
+    demo: bool,
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account; the password is read from standard input.
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// admin, reviewer or coordinator
+        #[arg(long)]
+        role: String,
+        /// Region code; required for coordinators, not allowed for others.
+        #[arg(long)]
+        region: Option<String>,
+    },
+    /// Set a new password (read from standard input) and end the user's sessions.
+    SetPassword {
+        #[arg(long)]
+        email: String,
+    },
+    /// Block an account and end its sessions.
+    Disable {
+        #[arg(long)]
+        email: String,
+    },
+    /// Unblock an account.
+    Enable {
+        #[arg(long)]
+        email: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum RegionsCommand {
+    /// Import regions from a CSV file with columns code, region, lead_gemeente.
+    Import { file: PathBuf },
+}
+
+/// Reads a password from standard input: the first line, without its line ending.
+fn read_password() -> Result<String, String> {
+    let mut input = String::new();
+    std::io::stdin()
+        .take(4096)
+        .read_to_string(&mut input)
+        .map_err(|error| format!("kan het wachtwoord niet lezen van standaardinvoer: {error}"))?;
+    let password = input.lines().next().unwrap_or_default().to_string();
+    if password.is_empty() {
+        return Err("geef het wachtwoord op standaardinvoer, bijvoorbeeld: \
+                    printf '%s\\n' \"$WACHTWOORD\" | nad-monitor user ..."
+            .to_string());
+    }
+    Ok(password)
+}
+
+/// Prints an application error the way a person at a terminal can act on it.
+fn describe(error: AppError) -> String {
+    match error {
+        AppError::Validation(fields) => fields
+            .into_iter()
+            .flat_map(|(field, messages)| {
+                messages
+                    .into_iter()
+                    .map(move |message| format!("{field}: {message}"))
+            })
+            .collect::<Vec<_>>()
+            .join("\n"),
+        AppError::NotFound => "niet gevonden".to_string(),
+        other => other.to_string(),
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), String> {
+    let database_url = cli.database_url.clone();
+    match cli.command {
+        Command::Serve(args) => serve(&database_url, args).await,
+        command => {
+            let state = build_state(
+                &database_url,
+                Config::default(),
+                leptos_options(([127, 0, 0, 1], 3000).into()),
+            )
+            .await?;
+            let pool = &state.pool;
+            let actor = Actor::CommandLine;
+            match command {
+                Command::Serve(_) => unreachable!("handled above"),
+                Command::Migrate => {
+                    println!("De database is bijgewerkt.");
+                }
+                Command::Demo => {
+                    demo::load(pool).await.map_err(describe)?;
+                    print_demo_accounts();
+                }
+                Command::Regions(RegionsCommand::Import { file }) => {
+                    let name = file.display().to_string();
+                    let bytes = std::fs::read(&file)
+                        .map_err(|error| format!("{name}: kan het bestand niet lezen: {error}"))?;
+                    let list = regions::parse_csv(&bytes).map_err(|problems| {
+                        let lines: Vec<String> = problems
+                            .iter()
+                            .map(|problem| format!("{name}: {problem}"))
+                            .collect();
+                        format!("{}\nEr is niets ingelezen.", lines.join("\n"))
+                    })?;
+                    let (added, updated) = regions::import(pool, &actor, &list)
+                        .await
+                        .map_err(describe)?;
+                    println!("{name}: {added} regio's toegevoegd, {updated} bijgewerkt.");
+                }
+                Command::User(UserCommand::Add {
+                    email,
+                    name,
+                    role,
+                    region,
+                }) => {
+                    let password = read_password()?;
+                    let input = users::NewUser {
+                        email: email.clone(),
+                        display_name: name,
+                        role,
+                        region_code: region,
+                        password,
+                    };
+                    users::create(pool, &actor, input).await.map_err(describe)?;
+                    println!("Gebruiker {email} is aangemaakt.");
+                }
+                Command::User(UserCommand::SetPassword { email }) => {
+                    let user = users::find_by_email(pool, &email)
+                        .await
+                        .map_err(|_| format!("er is geen gebruiker met e-mailadres {email}"))?;
+                    let password = read_password()?;
+                    users::set_password(pool, &actor, &user.id, password)
+                        .await
+                        .map_err(describe)?;
+                    println!("Het wachtwoord van {email} is ingesteld; de gebruiker is overal uitgelogd.");
+                }
+                Command::User(UserCommand::Disable { email }) => {
+                    set_active(pool, &actor, &email, false).await?;
+                    println!("{email} is geblokkeerd en overal uitgelogd.");
+                }
+                Command::User(UserCommand::Enable { email }) => {
+                    set_active(pool, &actor, &email, true).await?;
+                    println!("{email} is weer actief.");
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+async fn set_active(
+    pool: &sqlx::AnyPool,
+    actor: &Actor,
+    email: &str,
+    active: bool,
+) -> Result<(), String> {
+    let user = users::find_by_email(pool, email)
+        .await
+        .map_err(|_| format!("er is geen gebruiker met e-mailadres {email}"))?;
+    users::set_active(pool, actor, &user.id, active)
+        .await
+        .map_err(describe)
+}
+
+fn print_demo_accounts() {
+    println!("Demodata geladen: 45 regio's en deze accounts (alleen voor de demo):");
+    for account in &demo::ACCOUNTS {
+        let region = account
+            .region
+            .map(|code| format!(", regio {code}"))
+            .unwrap_or_default();
+        println!(
+            "  {:<24} wachtwoord {:<22} ({}{region})",
+            account.email, account.password, account.role
+        );
+    }
+}
+
+async fn serve(database_url: &str, args: ServeArgs) -> Result<(), String> {
+    let config = Config {
+        secure_cookies: args.secure_cookies,
+        session_idle_secs: args.session_idle_minutes.max(1) * 60,
+        session_absolute_secs: args.session_absolute_hours.max(1) * 3600,
+    };
+    let state = build_state(database_url, config, leptos_options(args.addr)).await?;
+    if args.demo && demo::is_empty(&state.pool).await.map_err(describe)? {
+        demo::load(&state.pool).await.map_err(describe)?;
+        print_demo_accounts();
+    }
+    passwords::warm_up();
+    spawn_session_cleanup(state.clone());
+
+    let listener = tokio::net::TcpListener::bind(args.addr)
+        .await
+        .map_err(|error| format!("kan niet luisteren op {}: {error}", args.addr))?;
+    // Without TCP_NODELAY every response written in pieces waits ~40 ms for a delayed ACK.
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
+    tracing::info!(addr = %args.addr, "listening");
+    println!("NAD-monitor draait op http://{}", args.addr);
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+    .map_err(|error| format!("de server is gestopt: {error}"))
+}
+
+/// Removes expired sessions every hour.
+fn spawn_session_cleanup(state: app::server::state::AppState) {
+    tokio::spawn(async move {
+        let mut interval = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            interval.tick().await;
+            match sessions::purge_expired(&state.pool, &state.config).await {
+                Ok(removed) if removed > 0 => tracing::info!(removed, "expired sessions removed"),
+                Ok(_) => {}
+                Err(error) => tracing::warn!(?error, "removing expired sessions failed"),
+            }
+        }
+    });
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    match run(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("Fout: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,564 @@
+//! HTTP tests through the router: login, sessions, headers, and the authorization table.
+//! Each runs on SQLite, and on PostgreSQL when `TEST_POSTGRES_URL` is set.
+
+mod support;
+
+use app::server::state::Config;
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use support::*;
+
+#[tokio::test]
+async fn healthz_answers_200_and_503_without_a_database() {
+    on_every_database(|state| async move {
+        let response = send(&state, get("/healthz", None)).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        state.pool.close().await;
+        let response = send(&state, get("/healthz", None)).await;
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn login_sets_a_safe_cookie_and_sends_each_role_to_its_start_page() {
+    on_every_database(|state| async move {
+        seed(&state).await;
+        for (email, start) in [
+            ("admin@test.nl", "/beheer"),
+            ("reviewer@test.nl", "/regios"),
+            ("r01@test.nl", "/regio/R01"),
+        ] {
+            let body = form(&[("email", email), ("password", PASSWORD)]);
+            let response = send(&state, call("/api/login", &body, None)).await;
+            assert_eq!(response.status(), StatusCode::OK, "{email}");
+            let cookie = response
+                .headers()
+                .get(header::SET_COOKIE)
+                .unwrap()
+                .to_str()
+                .unwrap();
+            assert!(
+                cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+                "{cookie}"
+            );
+            assert!(!cookie.contains("Secure"), "not secure unless configured");
+            let token = cookie
+                .split(';')
+                .next()
+                .unwrap()
+                .trim_start_matches("nad_sessie=");
+            assert!(token.len() >= 43, "at least 256 bits, base64: {token}");
+            // The browser's server-function client is told where to go.
+            assert_eq!(response.headers().get("serverfnredirect").is_some(), true);
+            assert_eq!(response.headers().get(header::LOCATION).unwrap(), start);
+        }
+        // Without JavaScript the same form post is answered with a redirect.
+        let response = send(
+            &state,
+            Request::post("/api/login")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(header::ACCEPT, "text/html")
+                .header(header::REFERER, "http://127.0.0.1:3000/login")
+                .body(Body::from(form(&[
+                    ("email", "R01@Test.nl "),
+                    ("password", PASSWORD),
+                ])))
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(response.status(), StatusCode::FOUND);
+        assert_eq!(
+            response.headers().get(header::LOCATION).unwrap(),
+            "/regio/R01"
+        );
+        assert!(session_cookie(&response).is_some());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn login_returns_to_a_local_page_only() {
+    on_every_database(|state| async move {
+        seed(&state).await;
+        for (next, expected) in [
+            ("/regio/R01?x=1", "/regio/R01?x=1"),
+            ("https://evil.example/", "/regio/R01"),
+            ("//evil.example", "/regio/R01"),
+        ] {
+            let body = form(&[
+                ("email", "r01@test.nl"),
+                ("password", PASSWORD),
+                ("next", next),
+            ]);
+            let response = send(&state, call("/api/login", &body, None)).await;
+            assert_eq!(response.headers().get(header::LOCATION).unwrap(), expected);
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn wrong_password_and_unknown_address_get_the_same_generic_error() {
+    on_every_database(|state| async move {
+        seed(&state).await;
+        let mut bodies = Vec::new();
+        for (email, password) in [
+            ("r01@test.nl", "een verkeerd wachtwoord"),
+            ("niemand@test.nl", PASSWORD),
+            ("geblokkeerd@test.nl", PASSWORD),
+        ] {
+            if email.starts_with("geblokkeerd") {
+                let user = app::server::users::find_by_email(&state.pool, email)
+                    .await
+                    .unwrap();
+                app::server::users::set_active(
+                    &state.pool,
+                    &app::server::audit::Actor::CommandLine,
+                    &user.id,
+                    false,
+                )
+                .await
+                .unwrap();
+            }
+            let body = form(&[("email", email), ("password", password)]);
+            let response = send(&state, call("/api/login", &body, None)).await;
+            assert_eq!(
+                response.status(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{email}"
+            );
+            assert!(session_cookie(&response).is_none());
+            bodies.push(body_text(response).await);
+        }
+        assert!(bodies[0].contains("Het e-mailadres of het wachtwoord is onjuist."));
+        assert!(bodies.iter().all(|body| body == &bodies[0]), "{bodies:?}");
+        let kinds = app::server::audit::recent_kinds(&state.pool, 3)
+            .await
+            .unwrap();
+        assert!(kinds.iter().all(|kind| kind == "login_failed"), "{kinds:?}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn malformed_and_oversized_login_bodies_get_a_clear_error_not_a_500() {
+    on_every_database(|state| async move {
+        seed(&state).await;
+        let long_email = format!("{}@test.nl", "a".repeat(300));
+        let cases: Vec<(String, StatusCode)> = vec![
+            ("".to_string(), StatusCode::BAD_REQUEST),
+            ("email=r01%40test.nl".to_string(), StatusCode::BAD_REQUEST),
+            ("%%%=&&&".to_string(), StatusCode::BAD_REQUEST),
+            (
+                form(&[("email", &long_email), ("password", PASSWORD)]),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+            (
+                form(&[("email", "r01@test.nl"), ("password", &"x".repeat(200))]),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+            (
+                form(&[("email", "r01@test.nl"), ("password", &"x".repeat(300_000))]),
+                StatusCode::PAYLOAD_TOO_LARGE,
+            ),
+        ];
+        for (body, expected) in cases {
+            let shown = body.chars().take(40).collect::<String>();
+            let response = send(&state, call("/api/login", &body, None)).await;
+            assert_eq!(response.status(), expected, "{shown}");
+            let text = body_text(response).await;
+            assert!(!text.is_empty(), "{shown}: the error says what is wrong");
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn repeated_failures_slow_down_without_locking_out_for_good() {
+    on_every_database(|state| async move {
+        seed(&state).await;
+        let wrong = form(&[
+            ("email", "r01@test.nl"),
+            ("password", "een verkeerd wachtwoord"),
+        ]);
+        for attempt in 0..app::domain::account::FREE_ATTEMPTS_PER_ACCOUNT {
+            let response = send(&state, call("/api/login", &wrong, None)).await;
+            assert_eq!(
+                response.status(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "attempt {attempt}"
+            );
+        }
+        let response = send(&state, call("/api/login", &wrong, None)).await;
+        assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert!(body_text(response).await.contains("Probeer het over"));
+        // Even the right password waits: the back-off is per account.
+        let right = form(&[("email", "r01@test.nl"), ("password", PASSWORD)]);
+        let response = send(&state, call("/api/login", &right, None)).await;
+        assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+        // Once the failures are older than the back-off, logging in works again.
+        sqlx::query("UPDATE login_failures SET failed_at = failed_at - 600000")
+            .execute(&state.pool)
+            .await
+            .unwrap();
+        let response = send(&state, call("/api/login", &right, None)).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        // Other accounts were never affected.
+        login(&state, "r02@test.nl").await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn logout_ends_the_session() {
+    on_every_database(|state| async move {
+        seed(&state).await;
+        let cookie = login(&state, "r01@test.nl").await;
+        let response = send(
+            &state,
+            Request::post("/logout")
+                .header(header::COOKIE, &cookie)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        assert_eq!(
+            response.headers().get(header::LOCATION).unwrap(),
+            "/login?uitgelogd=1"
+        );
+        let removal = response
+            .headers()
+            .get(header::SET_COOKIE)
+            .unwrap()
+            .to_str()
+            .unwrap();
+        assert!(removal.contains("Max-Age=0"), "{removal}");
+        let response = send(&state, call("/api/current_user", "", Some(&cookie))).await;
+        assert_eq!(body_text(response).await, "null");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn disabling_a_user_or_changing_their_password_ends_their_sessions() {
+    on_every_database(|state| async move {
+        seed(&state).await;
+        let admin = login(&state, "admin@test.nl").await;
+        let user = app::server::users::find_by_email(&state.pool, "r01@test.nl")
+            .await
+            .unwrap();
+
+        let coordinator = login(&state, "r01@test.nl").await;
+        let body = form(&[
+            ("user_id", &user.id),
+            ("password", "een heel nieuw wachtwoord"),
+        ]);
+        let response = send(&state, call("/api/users/password", &body, Some(&admin))).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let response = send(&state, call("/api/region", "code=R01", Some(&coordinator))).await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+
+        let body = form(&[
+            ("email", "r01@test.nl"),
+            ("password", "een heel nieuw wachtwoord"),
+        ]);
+        let response = send(&state, call("/api/login", &body, None)).await;
+        let coordinator = session_cookie(&response).unwrap();
+        let body = form(&[("user_id", &user.id), ("active", "false")]);
+        let response = send(&state, call("/api/users/active", &body, Some(&admin))).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let response = send(&state, call("/api/region", "code=R01", Some(&coordinator))).await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn idle_and_absolute_timeouts_end_sessions() {
+    for database in databases().await {
+        let config = Config {
+            session_idle_secs: 60,
+            session_absolute_secs: 3600,
+            ..Config::default()
+        };
+        let state = state_for(&database, config).await;
+        seed(&state).await;
+        let cookie = login(&state, "r01@test.nl").await;
+        let response = send(&state, call("/api/region", "code=R01", Some(&cookie))).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        sqlx::query("UPDATE sessions SET last_seen_at = last_seen_at - 120000")
+            .execute(&state.pool)
+            .await
+            .unwrap();
+        let response = send(&state, call("/api/region", "code=R01", Some(&cookie))).await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "idle timeout");
+
+        let cookie = login(&state, "r01@test.nl").await;
+        sqlx::query("UPDATE sessions SET created_at = created_at - 4000000")
+            .execute(&state.pool)
+            .await
+            .unwrap();
+        let response = send(&state, call("/api/region", "code=R01", Some(&cookie))).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::UNAUTHORIZED,
+            "absolute timeout"
+        );
+        state.pool.close().await;
+    }
+}
+
+#[tokio::test]
+async fn cross_origin_posts_are_refused() {
+    on_every_database(|state| async move {
+        seed(&state).await;
+        let body = form(&[("email", "r01@test.nl"), ("password", PASSWORD)]);
+        for (name, value, expected) in [
+            ("sec-fetch-site", "cross-site", StatusCode::FORBIDDEN),
+            ("sec-fetch-site", "same-site", StatusCode::FORBIDDEN),
+            ("origin", "https://evil.example", StatusCode::FORBIDDEN),
+            ("origin", "null", StatusCode::FORBIDDEN),
+            ("sec-fetch-site", "same-origin", StatusCode::OK),
+            ("origin", "http://127.0.0.1:3000", StatusCode::OK),
+        ] {
+            let mut request = call("/api/login", &body, None);
+            request.headers_mut().insert(name, value.parse().unwrap());
+            request
+                .headers_mut()
+                .insert(header::HOST, "127.0.0.1:3000".parse().unwrap());
+            let response = send(&state, request).await;
+            assert_eq!(response.status(), expected, "{name}: {value}");
+        }
+        let mut request = Request::post("/logout").body(Body::empty()).unwrap();
+        request
+            .headers_mut()
+            .insert("sec-fetch-site", "cross-site".parse().unwrap());
+        assert_eq!(send(&state, request).await.status(), StatusCode::FORBIDDEN);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn pages_carry_security_headers_and_a_csp_whose_nonce_the_scripts_use() {
+    on_every_database(|state| async move {
+        let response = send(&state, get("/login", None)).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let headers = response.headers().clone();
+        assert_eq!(headers.get("x-content-type-options").unwrap(), "nosniff");
+        assert_eq!(headers.get("referrer-policy").unwrap(), "same-origin");
+        assert_eq!(headers.get("cache-control").unwrap(), "no-store");
+        let csp = headers
+            .get("content-security-policy")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_string();
+        assert!(
+            csp.contains("frame-ancestors 'none'") && csp.contains("'wasm-unsafe-eval'"),
+            "{csp}"
+        );
+        let nonce = csp
+            .split("'nonce-")
+            .nth(1)
+            .unwrap()
+            .split('\'')
+            .next()
+            .unwrap()
+            .to_string();
+        let html = body_text(response).await;
+        assert!(html.contains("<html lang=\"nl\""), "Dutch document");
+        assert!(
+            html.contains(&format!("nonce=\"{nonce}\"")),
+            "scripts carry the nonce"
+        );
+        assert!(html.contains("<title>Inloggen – NAD-monitor</title>"));
+        assert!(html.contains("autocomplete=\"current-password\""));
+        assert!(html.contains("Naar de inhoud"), "skip link");
+
+        let response = send(&state, get("/healthz", None)).await;
+        let csp = response.headers().get("content-security-policy").unwrap();
+        assert!(csp.to_str().unwrap().starts_with("default-src 'none'"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn pages_answer_with_the_right_status() {
+    on_every_database(|state| async move {
+        seed(&state).await;
+        let admin = login(&state, "admin@test.nl").await;
+        let reviewer = login(&state, "reviewer@test.nl").await;
+        let r01 = login(&state, "r01@test.nl").await;
+        let cases: Vec<(&str, Option<&str>, u16)> = vec![
+            ("/", None, 302),
+            ("/", Some(&r01), 302),
+            ("/login", None, 200),
+            ("/regios", None, 302),
+            ("/regios", Some(&r01), 403),
+            ("/regios", Some(&reviewer), 200),
+            ("/regio/R01", Some(&r01), 200),
+            ("/regio/R02", Some(&r01), 403),
+            ("/regio/R99", Some(&r01), 403),
+            ("/regio/R02", Some(&reviewer), 200),
+            ("/regio/R99", Some(&reviewer), 404),
+            ("/beheer", Some(&r01), 403),
+            ("/beheer", Some(&reviewer), 403),
+            ("/beheer", Some(&admin), 200),
+            ("/beheer/gebruikers", Some(&admin), 200),
+            ("/beheer/gebruikers", Some(&reviewer), 403),
+            ("/bestaat-niet", None, 404),
+            ("/bestaat-niet", Some(&admin), 404),
+        ];
+        for (path, cookie, expected) in cases {
+            let response = send(&state, get(path, cookie)).await;
+            assert_eq!(
+                response.status().as_u16(),
+                expected,
+                "{path} with {cookie:?}"
+            );
+        }
+        let response = send(&state, get("/regios", None)).await;
+        assert_eq!(
+            response.headers().get(header::LOCATION).unwrap(),
+            "/login?terug=/regios"
+        );
+        let html = body_text(send(&state, get("/regio/R01", Some(&r01))).await).await;
+        assert!(html.contains("Regio Groningen") && html.contains("Test r01@test.nl"));
+    })
+    .await;
+}
+
+/// Who may call which server function. Every server function of the platform has a row;
+/// a new function without a row fails `every_server_function_is_in_the_table`.
+#[derive(Clone, Copy, Debug)]
+enum Caller {
+    Anonymous,
+    CoordinatorSameRegion,
+    CoordinatorOtherRegion,
+    Reviewer,
+    Admin,
+    Disabled,
+}
+
+const CALLERS: [Caller; 6] = [
+    Caller::Anonymous,
+    Caller::CoordinatorSameRegion,
+    Caller::CoordinatorOtherRegion,
+    Caller::Reviewer,
+    Caller::Admin,
+    Caller::Disabled,
+];
+
+/// (path, body, expected status per caller in the order of `CALLERS`).
+/// `{user}` in a body is replaced by the id of the R03 coordinator.
+const TABLE: &[(&str, &str, [u16; 6])] = &[
+    ("/api/current_user", "", [200, 200, 200, 200, 200, 200]),
+    ("/api/regions", "", [401, 403, 403, 200, 200, 401]),
+    ("/api/region", "code=R01", [401, 200, 403, 200, 200, 401]),
+    ("/api/users", "", [401, 403, 403, 403, 200, 401]),
+    (
+        "/api/users/create",
+        "email=nieuw%40test.nl&display_name=Nieuw&role=reviewer&password=een+lang+genoeg+wachtwoord",
+        [401, 403, 403, 403, 200, 401],
+    ),
+    ("/api/users/active", "user_id={user}&active=true", [401, 403, 403, 403, 200, 401]),
+    (
+        "/api/users/password",
+        "user_id={user}&password=een+ander+lang+wachtwoord",
+        [401, 403, 403, 403, 200, 401],
+    ),
+];
+
+#[tokio::test]
+async fn authorization_table() {
+    on_every_database(|state| async move {
+        seed(&state).await;
+        let disabled = login(&state, "geblokkeerd@test.nl").await;
+        let target = app::server::users::find_by_email(&state.pool, "r03@test.nl")
+            .await
+            .unwrap();
+        let blocked = app::server::users::find_by_email(&state.pool, "geblokkeerd@test.nl")
+            .await
+            .unwrap();
+        app::server::users::set_active(
+            &state.pool,
+            &app::server::audit::Actor::CommandLine,
+            &blocked.id,
+            false,
+        )
+        .await
+        .unwrap();
+        for (path, body, expected) in TABLE {
+            for (caller, expected) in CALLERS.iter().zip(expected) {
+                // Fresh sessions for each call: some calls end the target's sessions.
+                let cookie = match caller {
+                    Caller::Anonymous => None,
+                    Caller::CoordinatorSameRegion => Some(login(&state, "r01@test.nl").await),
+                    Caller::CoordinatorOtherRegion => Some(login(&state, "r02@test.nl").await),
+                    Caller::Reviewer => Some(login(&state, "reviewer@test.nl").await),
+                    Caller::Admin => Some(login(&state, "admin@test.nl").await),
+                    Caller::Disabled => Some(disabled.clone()),
+                };
+                let body = body.replace("{user}", &target.id);
+                let body = if *path == "/api/users/create" {
+                    body.replace("nieuw%40", &format!("nieuw-{:?}%40", caller).to_lowercase())
+                } else {
+                    body
+                };
+                let response = send(&state, call(path, &body, cookie.as_deref())).await;
+                assert_eq!(
+                    response.status().as_u16(),
+                    *expected,
+                    "{path} as {caller:?}: {}",
+                    body_text(response).await
+                );
+            }
+        }
+    })
+    .await;
+}
+
+#[test]
+fn every_server_function_is_in_the_table() {
+    let registered: Vec<String> = server_fn_paths();
+    for path in &registered {
+        assert!(
+            TABLE.iter().any(|(listed, _, _)| listed == path),
+            "server function {path} has no row in the authorization table"
+        );
+    }
+}
+
+fn server_fn_paths() -> Vec<String> {
+    // Building the router registers every server function.
+    let _ = app::app::App;
+    leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _method)| path.to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_coordinator_can_not_reach_another_region_through_any_payload() {
+    on_every_database(|state| async move {
+        seed(&state).await;
+        let r01 = login(&state, "r01@test.nl").await;
+        for body in [
+            "code=R02",
+            "code=r01",
+            "code=R01%00",
+            "code=R02&code=R01",
+            "code=..%2FR02",
+            "code=",
+        ] {
+            let response = send(&state, call("/api/region", body, Some(&r01))).await;
+            assert!(
+                [400, 403].contains(&response.status().as_u16()),
+                "{body}: {}",
+                response.status()
+            );
+        }
+    })
+    .await;
+}

@@ -1,0 +1,199 @@
+//! Test support: a fresh database per test on SQLite always and on PostgreSQL when
+//! `TEST_POSTGRES_URL` is set, and requests through the router without a socket.
+#![allow(dead_code)]
+
+use app::server::state::{AppState, Config};
+use app::server::{audit::Actor, users};
+use axum::body::Body;
+use axum::http::{header, Request, Response, StatusCode};
+use http_body_util::BodyExt;
+use std::future::Future;
+use tower::ServiceExt;
+
+/// A database that exists for one test.
+pub struct TestDatabase {
+    pub url: String,
+    pub label: &'static str,
+    _folder: Option<tempfile::TempDir>,
+}
+
+async fn sqlite() -> TestDatabase {
+    let folder = tempfile::tempdir().expect("temporary folder");
+    let url = format!("sqlite://{}/test.db", folder.path().display());
+    TestDatabase {
+        url,
+        label: "sqlite",
+        _folder: Some(folder),
+    }
+}
+
+async fn postgres(server_url: &str) -> TestDatabase {
+    use sqlx::Executor;
+    sqlx::any::install_default_drivers();
+    let name = format!("nad_test_{}", uuid::Uuid::new_v4().simple());
+    let admin = sqlx::AnyPool::connect(server_url)
+        .await
+        .expect("TEST_POSTGRES_URL answers");
+    admin
+        .execute(format!("CREATE DATABASE {name}").as_str())
+        .await
+        .expect("create test database");
+    admin.close().await;
+    let base = server_url.split('?').next().unwrap_or(server_url);
+    let base = base.rsplit_once('/').map_or(base, |(server, _)| server);
+    TestDatabase {
+        url: format!("{base}/{name}"),
+        label: "postgres",
+        _folder: None,
+    }
+}
+
+/// The databases every database test runs against.
+pub async fn databases() -> Vec<TestDatabase> {
+    let mut list = vec![sqlite().await];
+    if let Ok(url) = std::env::var("TEST_POSTGRES_URL") {
+        if !url.is_empty() {
+            list.push(postgres(&url).await);
+        }
+    }
+    list
+}
+
+pub async fn state_for(database: &TestDatabase, config: Config) -> AppState {
+    server::build_state(
+        &database.url,
+        config,
+        server::leptos_options(([127, 0, 0, 1], 3000).into()),
+    )
+    .await
+    .expect("state builds")
+}
+
+/// Runs a test once per database, each time on a fresh, migrated one.
+pub async fn on_every_database<F, Fut>(test: F)
+where
+    F: Fn(AppState) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    for database in databases().await {
+        eprintln!("-- on {}", database.label);
+        let state = state_for(&database, Config::default()).await;
+        test(state.clone()).await;
+        state.pool.close().await;
+    }
+}
+
+pub const PASSWORD: &str = "een lang genoeg wachtwoord";
+
+/// Regions R01..R03, an admin, a reviewer, a coordinator for each region and one more
+/// coordinator of R01 that tests may disable.
+pub async fn seed(state: &AppState) {
+    let regions = app::server::regions::parse_csv(
+        b"code,region,lead_gemeente\nR01,Groningen,Groningen\nR02,Friesland,Leeuwarden\nR03,Noord- en Midden-Drenthe,Assen\n",
+    )
+    .unwrap();
+    app::server::regions::import(&state.pool, &Actor::CommandLine, &regions)
+        .await
+        .unwrap();
+    for (email, role, region) in [
+        ("admin@test.nl", "admin", None),
+        ("reviewer@test.nl", "reviewer", None),
+        ("r01@test.nl", "coordinator", Some("R01")),
+        ("r02@test.nl", "coordinator", Some("R02")),
+        ("r03@test.nl", "coordinator", Some("R03")),
+        ("geblokkeerd@test.nl", "coordinator", Some("R01")),
+    ] {
+        users::create(
+            &state.pool,
+            &Actor::CommandLine,
+            users::NewUser {
+                email: email.into(),
+                display_name: format!("Test {email}"),
+                role: role.into(),
+                region_code: region.map(str::to_string),
+                password: PASSWORD.into(),
+            },
+        )
+        .await
+        .unwrap();
+    }
+}
+
+/// A request through the router, without a socket.
+pub async fn send(state: &AppState, request: Request<Body>) -> Response<Body> {
+    server::router(state.clone())
+        .oneshot(request)
+        .await
+        .unwrap()
+}
+
+pub async fn body_text(response: Response<Body>) -> String {
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+/// Encodes form fields as `application/x-www-form-urlencoded`.
+pub fn form(fields: &[(&str, &str)]) -> String {
+    fields
+        .iter()
+        .map(|(name, value)| format!("{}={}", encode(name), encode(value)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|byte| match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (byte as char).to_string()
+            }
+            b' ' => "+".to_string(),
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}
+
+/// A server function call as the browser's JavaScript makes it.
+pub fn call(path: &str, body: &str, cookie: Option<&str>) -> Request<Body> {
+    let mut builder = Request::post(path)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "application/json");
+    if let Some(cookie) = cookie {
+        builder = builder.header(header::COOKIE, cookie);
+    }
+    builder.body(Body::from(body.to_string())).unwrap()
+}
+
+pub fn get(path: &str, cookie: Option<&str>) -> Request<Body> {
+    let mut builder = Request::get(path).header(header::ACCEPT, "text/html");
+    if let Some(cookie) = cookie {
+        builder = builder.header(header::COOKIE, cookie);
+    }
+    builder.body(Body::empty()).unwrap()
+}
+
+/// Logs in and returns the `Cookie` header value of the new session.
+pub async fn login(state: &AppState, email: &str) -> String {
+    let response = send(
+        state,
+        call(
+            "/api/login",
+            &form(&[("email", email), ("password", PASSWORD)]),
+            None,
+        ),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::OK, "login of {email}");
+    session_cookie(&response).expect("login sets the session cookie")
+}
+
+/// The `name=value` part of the session cookie set by a response.
+pub fn session_cookie(response: &Response<Body>) -> Option<String> {
+    response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .find(|value| value.starts_with("nad_sessie=") && !value.starts_with("nad_sessie=;"))
+        .map(|value| value.split(';').next().unwrap_or_default().to_string())
+}
