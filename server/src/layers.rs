@@ -119,3 +119,25 @@ pub async fn limit_body(request: Request, next: Next) -> Response<Body> {
     let limited = Body::new(http_body_util::Limited::new(body, MAX_BODY_BYTES as usize));
     next.run(Request::from_parts(parts, limited)).await
 }
+
+/// Gives every failed server function the HTTP status of its `AppError` (401, 403, 422, ...).
+/// Server functions answer every error with 500; this is the one place that corrects it,
+/// including for errors raised before the function runs, such as a malformed body.
+pub async fn error_status(request: Request, next: Next) -> Response<Body> {
+    let is_server_fn = request.uri().path().starts_with("/api/");
+    let response = next.run(request).await;
+    if !is_server_fn || response.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return plain(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Er ging iets mis aan onze kant.",
+        );
+    };
+    if let Ok(error) = serde_json::from_slice::<app::error::AppError>(&bytes) {
+        parts.status = StatusCode::from_u16(error.status()).unwrap_or(parts.status);
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}

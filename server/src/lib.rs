@@ -78,6 +78,7 @@ pub fn router(state: AppState) -> Router {
         >(
             move || provide_context(fallback_state.clone()), shell
         ))
+        .layer(axum::middleware::from_fn(layers::error_status))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             layers::security_headers,

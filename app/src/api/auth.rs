@@ -11,35 +11,24 @@ use leptos::prelude::*;
 pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
     use crate::domain::access::is_local_path;
     use crate::server::{auth, request, sessions};
-    request::reply(
-        async {
-            let state = request::state()?;
-            let outcome =
-                auth::login(&state.pool, &email, &password, request::client_address()).await?;
-            // A fresh session id at every login: an id planted before login is worthless.
-            if let Some(old) = request::session_token() {
-                sessions::end(&state.pool, &old).await?;
-            }
-            request::set_cookie(&sessions::cookie(&outcome.token, &state.config));
-            let target = next
-                .filter(|target| is_local_path(target))
-                .unwrap_or_else(|| outcome.user.start_page());
-            leptos_axum::redirect(&target);
-            Ok(())
-        }
-        .await,
-    )
+    let state = request::state()?;
+    let outcome = auth::login(&state.pool, &email, &password, request::client_address()).await?;
+    // A fresh session id at every login: an id planted before login is worthless.
+    if let Some(old) = request::session_token() {
+        sessions::end(&state.pool, &old).await?;
+    }
+    request::set_cookie(&sessions::cookie(&outcome.token, &state.config));
+    let target = next
+        .filter(|target| is_local_path(target))
+        .unwrap_or_else(|| outcome.user.start_page());
+    leptos_axum::redirect(&target);
+    Ok(())
 }
 
 /// The signed-in user, or `None`.
 #[server(endpoint = "current_user")]
 pub async fn current_user() -> Result<Option<SignedInUser>, AppError> {
     use crate::server::request;
-    request::reply(
-        async {
-            let state = request::state()?;
-            request::signed_in_user(&state).await
-        }
-        .await,
-    )
+    let state = request::state()?;
+    request::signed_in_user(&state).await
 }

@@ -23,44 +23,34 @@ pub struct RegionOverview {
 #[server(endpoint = "regions")]
 pub async fn list_regions() -> Result<Vec<Region>, AppError> {
     use crate::server::{regions, request};
-    request::reply(
-        async {
-            let state = request::state()?;
-            let user = request::require_user(&state).await?;
-            if !user.may_view_all_regions() {
-                return Err(AppError::Forbidden);
-            }
-            regions::list(&state.pool).await
-        }
-        .await,
-    )
+    let state = request::state()?;
+    let user = request::require_user(&state).await?;
+    if !user.may_view_all_regions() {
+        return Err(AppError::Forbidden);
+    }
+    regions::list(&state.pool).await
 }
 
 /// One region with its coordinators; a coordinator may only open their own region.
 #[server(endpoint = "region")]
 pub async fn get_region(code: String) -> Result<RegionOverview, AppError> {
     use crate::server::{regions, request, users};
-    request::reply(
-        async {
-            let state = request::state()?;
-            let user = request::require_user(&state).await?;
-            if !user.may_view_region(&code) {
-                return Err(AppError::Forbidden);
-            }
-            let region = regions::find(&state.pool, &code).await?;
-            let coordinators = users::coordinators_of(&state.pool, &code)
-                .await?
-                .into_iter()
-                .map(|user| Colleague {
-                    display_name: user.display_name,
-                    email: user.email,
-                })
-                .collect();
-            Ok(RegionOverview {
-                region,
-                coordinators,
-            })
-        }
-        .await,
-    )
+    let state = request::state()?;
+    let user = request::require_user(&state).await?;
+    if !user.may_view_region(&code) {
+        return Err(AppError::Forbidden);
+    }
+    let region = regions::find(&state.pool, &code).await?;
+    let coordinators = users::coordinators_of(&state.pool, &code)
+        .await?
+        .into_iter()
+        .map(|user| Colleague {
+            display_name: user.display_name,
+            email: user.email,
+        })
+        .collect();
+    Ok(RegionOverview {
+        region,
+        coordinators,
+    })
 }

@@ -52,35 +52,6 @@ pub fn client_address() -> Option<IpAddr> {
         .map(|info| info.0.ip())
 }
 
-/// A plain HTML form post (no JavaScript) wants a redirect, not an error status.
-fn is_plain_form_post() -> bool {
-    parts()
-        .and_then(|parts| {
-            parts
-                .headers
-                .get(http::header::ACCEPT)
-                .and_then(|value| value.to_str().ok())
-                .map(|accept| accept.contains("text/html"))
-        })
-        .unwrap_or(false)
-}
-
-/// Finishes a server function: an error gets its HTTP status (401, 403, 422, ...), except on
-/// a plain form post, which leptos_axum answers with a redirect back to the form.
-pub fn reply<T>(result: Result<T, AppError>) -> Result<T, AppError> {
-    if let Err(error) = &result {
-        if !is_plain_form_post() {
-            if let Some(options) = use_context::<ResponseOptions>() {
-                options.set_status(
-                    http::StatusCode::from_u16(error.status())
-                        .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
-                );
-            }
-        }
-    }
-    result
-}
-
 /// Adds a `Set-Cookie` header to the response.
 pub fn set_cookie(value: &str) {
     if let Ok(value) = http::HeaderValue::from_str(value) {

@@ -157,7 +157,8 @@ fn encode(text: &str) -> String {
 pub fn call(path: &str, body: &str, cookie: Option<&str>) -> Request<Body> {
     let mut builder = Request::post(path)
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(header::ACCEPT, "application/json");
+        .header(header::ACCEPT, "application/json")
+        .header(header::CONTENT_LENGTH, body.len());
     if let Some(cookie) = cookie {
         builder = builder.header(header::COOKIE, cookie);
     }
