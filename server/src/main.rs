@@ -21,8 +21,17 @@ struct Cli {
     /// Database: `sqlite://PATH` (default) or `postgres://...`.
     #[arg(long, env = "DATABASE_URL", default_value = db::DEFAULT_DATABASE_URL, global = true)]
     database_url: String,
+    /// Without a command, `serve` runs with its settings from the environment (this is how
+    /// `cargo leptos` starts the server).
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
+}
+
+/// `serve`'s settings, read from the environment alone.
+#[derive(Parser)]
+struct ServeFromEnvironment {
+    #[command(flatten)]
+    args: ServeArgs,
 }
 
 #[derive(Subcommand)]
@@ -47,7 +56,7 @@ struct ServeArgs {
     #[arg(long, env = "LEPTOS_SITE_ADDR", default_value = "127.0.0.1:3000")]
     addr: SocketAddr,
     /// Mark cookies `Secure` and send HSTS: switch on behind HTTPS.
-    #[arg(long, env = "NAD_SECURE_COOKIES", default_value_t = false, action = clap::ArgAction::Set)]
+    #[arg(long, env = "NAD_SECURE_COOKIES", default_value_t = false, action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true")]
     secure_cookies: bool,
     /// Minutes without requests after which a session ends.
     #[arg(long, env = "NAD_SESSION_IDLE_MINUTES", default_value_t = 480)]
@@ -55,8 +64,8 @@ struct ServeArgs {
     /// Hours after login after which a session ends, however active.
     #[arg(long, env = "NAD_SESSION_ABSOLUTE_HOURS", default_value_t = 168)]
     session_absolute_hours: i64,
-    /// Load the demo data when the database is empty.
-    #[arg(long, env = "NAD_DEMO", default_value_t = false)]
+    /// Load the demo data when the database is empty, and print the demo accounts.
+    #[arg(long, env = "NAD_DEMO", default_value_t = false, action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true")]
     demo: bool,
 }
 
@@ -133,7 +142,10 @@ fn describe(error: AppError) -> String {
 
 async fn run(cli: Cli) -> Result<(), String> {
     let database_url = cli.database_url.clone();
-    match cli.command {
+    let command = cli
+        .command
+        .unwrap_or_else(|| Command::Serve(ServeFromEnvironment::parse_from(["nad-monitor"]).args));
+    match command {
         Command::Serve(args) => serve(&database_url, args).await,
         command => {
             let state = build_state(
@@ -225,7 +237,7 @@ async fn set_active(
 }
 
 fn print_demo_accounts() {
-    println!("Demodata geladen: 45 regio's en deze accounts (alleen voor de demo):");
+    println!("Demo-accounts (alleen voor de demo; log in op /login):");
     for account in &demo::ACCOUNTS {
         let region = account
             .region
@@ -245,8 +257,10 @@ async fn serve(database_url: &str, args: ServeArgs) -> Result<(), String> {
         session_absolute_secs: args.session_absolute_hours.max(1) * 3600,
     };
     let state = build_state(database_url, config, leptos_options(args.addr)).await?;
-    if args.demo && demo::is_empty(&state.pool).await.map_err(describe)? {
-        demo::load(&state.pool).await.map_err(describe)?;
+    if args.demo {
+        if demo::is_empty(&state.pool).await.map_err(describe)? {
+            demo::load(&state.pool).await.map_err(describe)?;
+        }
         print_demo_accounts();
     }
     passwords::warm_up();

@@ -1,0 +1,223 @@
+//! The command line, run as a user would: the real binary, a real database, the password on
+//! standard input. Each test runs on SQLite, and on PostgreSQL when `TEST_POSTGRES_URL` is set.
+
+mod support;
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+use support::databases;
+
+struct Outcome {
+    success: bool,
+    output: String,
+}
+
+fn nad_monitor(database_url: &str, args: &[&str], stdin: &str) -> Outcome {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_nad-monitor"))
+        .args(args)
+        .env("DATABASE_URL", database_url)
+        .env("RUST_LOG", "info")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let result = child.wait_with_output().unwrap();
+    Outcome {
+        success: result.status.success(),
+        output: format!(
+            "{}{}",
+            String::from_utf8_lossy(&result.stdout),
+            String::from_utf8_lossy(&result.stderr)
+        ),
+    }
+}
+
+async fn count(database_url: &str, table: &str) -> i64 {
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(database_url).await.unwrap();
+    let count = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    count
+}
+
+#[tokio::test]
+async fn demo_loads_once_and_prints_the_accounts() {
+    for database in databases().await {
+        let url = &database.url;
+        let first = nad_monitor(url, &["demo"], "");
+        assert!(first.success, "{}", first.output);
+        assert!(first.output.contains("beheerder@nad.example"));
+        assert!(first.output.contains("demo-beheerder-2026"));
+        assert_eq!(count(url, "regions").await, 45);
+        assert_eq!(count(url, "users").await, 5);
+        let second = nad_monitor(url, &["demo"], "");
+        assert!(!second.success);
+        assert!(second.output.contains("lege database"), "{}", second.output);
+        assert_eq!(count(url, "users").await, 5);
+    }
+}
+
+#[tokio::test]
+async fn user_add_checks_everything_and_creates_nothing_on_bad_input() {
+    for database in databases().await {
+        let url = &database.url;
+        let csv = std::env::temp_dir().join(format!("regions-{}.csv", uuid::Uuid::new_v4()));
+        std::fs::write(&csv, "code,region,lead_gemeente\nR01,Groningen,Groningen\n").unwrap();
+        assert!(nad_monitor(url, &["regions", "import", csv.to_str().unwrap()], "").success);
+
+        let secret = "geheim-maar-lang-genoeg";
+        let add = |email: &str, role: &str, region: Option<&str>, password: &str| {
+            let mut args = vec![
+                "user", "add", "--email", email, "--name", "Piet", "--role", role,
+            ];
+            if let Some(region) = region {
+                args.extend(["--region", region]);
+            }
+            nad_monitor(url, &args, &format!("{password}\n"))
+        };
+        let created = add("piet@assen.nl", "coordinator", Some("R01"), secret);
+        assert!(created.success, "{}", created.output);
+        assert!(
+            !created.output.contains(secret),
+            "the password never appears in output or logs"
+        );
+
+        let refusals = [
+            (
+                add("PIET@assen.nl ", "reviewer", None, secret),
+                "al een gebruiker",
+            ),
+            (
+                add("nieuw@assen.nl", "superuser", None, secret),
+                "Kies een rol",
+            ),
+            (
+                add("nieuw@assen.nl", "coordinator", Some("R99"), secret),
+                "De regio 'R99' bestaat niet",
+            ),
+            (
+                add("nieuw@assen.nl", "coordinator", None, secret),
+                "Kies de regio",
+            ),
+            (
+                add("nieuw@assen.nl", "reviewer", Some("R01"), secret),
+                "Laat de regio leeg",
+            ),
+            (
+                add("nieuw@assen.nl", "reviewer", None, "kort"),
+                "minstens 12 tekens",
+            ),
+            (
+                add("nieuw@assen.nl", "reviewer", None, "1qaz2wsx3edc"),
+                "veelgebruikte",
+            ),
+            (
+                add("geen-adres", "reviewer", None, secret),
+                "geldig e-mailadres",
+            ),
+            (
+                add("nieuw@assen.nl", "reviewer", None, ""),
+                "standaardinvoer",
+            ),
+        ];
+        for (outcome, expected) in refusals {
+            assert!(!outcome.success, "{}", outcome.output);
+            assert!(
+                outcome.output.contains(expected),
+                "expected '{expected}' in: {}",
+                outcome.output
+            );
+            assert!(!outcome.output.contains(secret));
+        }
+        assert_eq!(count(url, "users").await, 1);
+        std::fs::remove_file(csv).ok();
+    }
+}
+
+#[tokio::test]
+async fn set_password_and_disable_end_sessions_and_are_audited() {
+    for database in databases().await {
+        let url = &database.url;
+        assert!(nad_monitor(url, &["demo"], "").success);
+        let before = count(url, "audit_events").await;
+        let set = nad_monitor(
+            url,
+            &["user", "set-password", "--email", "assen@nad.example"],
+            "een ander lang wachtwoord\n",
+        );
+        assert!(set.success, "{}", set.output);
+        let weak = nad_monitor(
+            url,
+            &["user", "set-password", "--email", "assen@nad.example"],
+            "123456\n",
+        );
+        assert!(!weak.success);
+        let unknown = nad_monitor(
+            url,
+            &["user", "disable", "--email", "niemand@nad.example"],
+            "",
+        );
+        assert!(!unknown.success);
+        assert!(unknown.output.contains("geen gebruiker"));
+        let disable = nad_monitor(
+            url,
+            &["user", "disable", "--email", "assen@nad.example"],
+            "",
+        );
+        assert!(disable.success, "{}", disable.output);
+        assert_eq!(count(url, "audit_events").await, before + 2);
+    }
+}
+
+#[tokio::test]
+async fn a_malformed_regions_file_names_the_line_and_imports_nothing() {
+    for database in databases().await {
+        let url = &database.url;
+        let csv = std::env::temp_dir().join(format!("regions-{}.csv", uuid::Uuid::new_v4()));
+        std::fs::write(
+            &csv,
+            "code,region,lead_gemeente\nR01,Groningen,Groningen\nR02,,Leeuwarden\nR01,Dubbel,X\n",
+        )
+        .unwrap();
+        let outcome = nad_monitor(url, &["regions", "import", csv.to_str().unwrap()], "");
+        assert!(!outcome.success);
+        assert!(
+            outcome.output.contains("regel 3: de regionaam is leeg"),
+            "{}",
+            outcome.output
+        );
+        assert!(outcome.output.contains("regel 4"), "{}", outcome.output);
+        assert!(outcome.output.contains("niets ingelezen"));
+        assert_eq!(count(url, "regions").await, 0);
+
+        let missing = nad_monitor(url, &["regions", "import", "/bestaat/niet.csv"], "");
+        assert!(!missing.success);
+        assert!(missing.output.contains("kan het bestand niet lezen"));
+        std::fs::remove_file(csv).ok();
+    }
+}
+
+#[tokio::test]
+async fn migrate_is_idempotent_and_a_bad_database_url_is_a_clear_error() {
+    for database in databases().await {
+        assert!(nad_monitor(&database.url, &["migrate"], "").success);
+        assert!(nad_monitor(&database.url, &["migrate"], "").success);
+    }
+    let outcome = nad_monitor("postgres://niemand@127.0.0.1:1/nergens", &["migrate"], "");
+    assert!(!outcome.success);
+    assert!(
+        outcome.output.contains("De database is niet te openen"),
+        "{}",
+        outcome.output
+    );
+}
