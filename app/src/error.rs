@@ -86,6 +86,15 @@ impl FromServerFnError for AppError {
     }
 }
 
+/// Database failures are logged with their details and reach the user as `Internal`.
+#[cfg(feature = "ssr")]
+impl From<sqlx::Error> for AppError {
+    fn from(error: sqlx::Error) -> Self {
+        tracing::error!(%error, "database error");
+        AppError::Internal
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -111,14 +120,5 @@ mod tests {
     fn malformed_requests_are_bad_requests_not_internal_errors() {
         let error = AppError::from_server_fn_error(ServerFnErrorErr::Args("x".into()));
         assert_eq!(error.status(), 400);
-    }
-}
-
-/// Database failures are logged with their details and reach the user as `Internal`.
-#[cfg(feature = "ssr")]
-impl From<sqlx::Error> for AppError {
-    fn from(error: sqlx::Error) -> Self {
-        tracing::error!(%error, "database error");
-        AppError::Internal
     }
 }

@@ -50,7 +50,7 @@ async fn login_sets_a_safe_cookie_and_sends_each_role_to_its_start_page() {
                 .trim_start_matches("nad_sessie=");
             assert!(token.len() >= 43, "at least 256 bits, base64: {token}");
             // The browser's server-function client is told where to go.
-            assert_eq!(response.headers().get("serverfnredirect").is_some(), true);
+            assert!(response.headers().get("serverfnredirect").is_some());
             assert_eq!(response.headers().get(header::LOCATION).unwrap(), start);
         }
         // Without JavaScript the same form post is answered with a redirect.

@@ -53,6 +53,38 @@ pub fn check_new_password(
     }
 }
 
+/// Failed attempts allowed before back-off starts, per account and per client address.
+pub const FREE_ATTEMPTS_PER_ACCOUNT: u32 = 5;
+pub const FREE_ATTEMPTS_PER_ADDRESS: u32 = 20;
+/// Failures older than this are forgotten.
+pub const FAILURE_WINDOW_SECS: i64 = 15 * 60;
+/// The longest wait back-off imposes: slow, never a permanent lockout.
+pub const MAX_BACKOFF_SECS: i64 = 5 * 60;
+
+/// How long to wait after the most recent failure before another attempt is allowed:
+/// nothing for the first `free_attempts` failures, then 2, 4, 8, ... seconds, capped.
+pub fn login_backoff_secs(recent_failures: u32, free_attempts: u32) -> i64 {
+    if recent_failures < free_attempts {
+        return 0;
+    }
+    let doublings = (recent_failures - free_attempts).min(16);
+    (2_i64 << doublings).min(MAX_BACKOFF_SECS)
+}
+
+/// A user as the admin's user list shows it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct UserSummary {
+    pub id: String,
+    pub email: String,
+    pub display_name: String,
+    pub role: super::role::Role,
+    pub region_code: Option<String>,
+    pub region_name: Option<String>,
+    pub active: bool,
+    /// UTC milliseconds since 1970.
+    pub created_at: i64,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -114,24 +146,6 @@ mod tests {
     }
 }
 
-/// Failed attempts allowed before back-off starts, per account and per client address.
-pub const FREE_ATTEMPTS_PER_ACCOUNT: u32 = 5;
-pub const FREE_ATTEMPTS_PER_ADDRESS: u32 = 20;
-/// Failures older than this are forgotten.
-pub const FAILURE_WINDOW_SECS: i64 = 15 * 60;
-/// The longest wait back-off imposes: slow, never a permanent lockout.
-pub const MAX_BACKOFF_SECS: i64 = 5 * 60;
-
-/// How long to wait after the most recent failure before another attempt is allowed:
-/// nothing for the first `free_attempts` failures, then 2, 4, 8, ... seconds, capped.
-pub fn login_backoff_secs(recent_failures: u32, free_attempts: u32) -> i64 {
-    if recent_failures < free_attempts {
-        return 0;
-    }
-    let doublings = (recent_failures - free_attempts).min(16);
-    (2_i64 << doublings).min(MAX_BACKOFF_SECS)
-}
-
 #[cfg(test)]
 mod backoff_tests {
     use super::*;
@@ -146,18 +160,4 @@ mod backoff_tests {
         assert_eq!(login_backoff_secs(40, 5), MAX_BACKOFF_SECS);
         assert_eq!(login_backoff_secs(u32::MAX, 5), MAX_BACKOFF_SECS);
     }
-}
-
-/// A user as the admin's user list shows it.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct UserSummary {
-    pub id: String,
-    pub email: String,
-    pub display_name: String,
-    pub role: super::role::Role,
-    pub region_code: Option<String>,
-    pub region_name: Option<String>,
-    pub active: bool,
-    /// UTC milliseconds since 1970.
-    pub created_at: i64,
 }

@@ -190,25 +190,6 @@ pub async fn login(
     Ok(LoginOutcome { user, token })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn empty_and_oversized_input_is_refused_before_hashing() {
-        let error = check_input("", "").unwrap_err();
-        assert_eq!(error.messages_for("email"), vec!["Vul uw e-mailadres in."]);
-        assert_eq!(
-            error.messages_for("password"),
-            vec!["Vul uw wachtwoord in."]
-        );
-        let long = "a".repeat(300);
-        assert!(check_input(&long, "x").is_err());
-        assert!(check_input("a@b.nl", &long).is_err());
-        assert!(check_input("a@b.nl", "x").is_ok());
-    }
-}
-
 /// Ends the session behind a cookie value and records who logged out.
 pub async fn logout(
     pool: &AnyPool,
@@ -232,4 +213,23 @@ pub async fn logout(
         .await?;
     }
     sessions::end(pool, token).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_and_oversized_input_is_refused_before_hashing() {
+        let error = check_input("", "").unwrap_err();
+        assert_eq!(error.messages_for("email"), vec!["Vul uw e-mailadres in."]);
+        assert_eq!(
+            error.messages_for("password"),
+            vec!["Vul uw wachtwoord in."]
+        );
+        let long = "a".repeat(300);
+        assert!(check_input(&long, "x").is_err());
+        assert!(check_input("a@b.nl", &long).is_err());
+        assert!(check_input("a@b.nl", "x").is_ok());
+    }
 }
