@@ -310,6 +310,8 @@ async fn main() -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
+    // An optional `.env` file in the working directory; real environment variables win.
+    let _ = dotenvy::dotenv();
     let cli = Cli::parse();
     match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,

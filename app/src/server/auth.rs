@@ -155,13 +155,19 @@ pub async fn login(
         return Err(AppError::field("email", LOGIN_FAILED));
     };
 
+    // Hashed before the transaction starts, so no write lock is held while argon2 works.
+    let renewed_hash = match stored_hash.as_deref() {
+        Some(hash) if passwords::needs_rehash(hash) => {
+            Some(passwords::hash(password.to_string()).await?)
+        }
+        _ => None,
+    };
     let mut tx = pool.begin().await?;
     sqlx::query("DELETE FROM login_failures WHERE throttle_key = $1")
         .bind(&keys[0])
         .execute(&mut *tx)
         .await?;
-    if stored_hash.as_deref().is_some_and(passwords::needs_rehash) {
-        let renewed = passwords::hash(password.to_string()).await?;
+    if let Some(renewed) = renewed_hash {
         sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
             .bind(renewed)
             .bind(&user_id)

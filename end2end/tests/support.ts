@@ -1,0 +1,288 @@
+/**
+ * Shared parts of the end-to-end tests: the demo accounts, a `page` fixture that fails a test
+ * on browser console errors and uncaught exceptions, the accessibility check, and helpers
+ * to open pages and log in that work in both projects ("js" and "nojs").
+ */
+import AxeBuilder from '@axe-core/playwright';
+import { test as base, expect, type Locator, type Page } from '@playwright/test';
+
+export { expect };
+
+export type Account = {
+  email: string;
+  password: string;
+  name: string;
+  /** The role as the header shows it. */
+  roleLabel: string;
+  startPage: string;
+  /** The h1 of the start page. */
+  startHeading: string;
+};
+
+/** The accounts `nad-monitor serve --demo` creates in an empty database. */
+export const ACCOUNTS = {
+  admin: {
+    email: 'beheerder@nad.example',
+    password: 'demo-beheerder-2026',
+    name: 'Bea Beheer',
+    roleLabel: 'Beheerder',
+    startPage: '/beheer',
+    startHeading: 'Beheer',
+  },
+  reviewer: {
+    email: 'reviewer@nad.example',
+    password: 'demo-reviewer-2026',
+    name: 'Ruben Reviewer',
+    roleLabel: 'Reviewer',
+    startPage: '/regios',
+    startHeading: "Regio's",
+  },
+  groningen: {
+    email: 'groningen@nad.example',
+    password: 'demo-groningen-2026',
+    name: 'Gerda Groningen',
+    roleLabel: 'Regiocoördinator · Groningen',
+    startPage: '/regio/R01',
+    startHeading: 'Regio Groningen',
+  },
+  assen: {
+    email: 'assen@nad.example',
+    password: 'demo-assen-2026',
+    name: 'Arjen Assen',
+    roleLabel: 'Regiocoördinator · Noord- en Midden-Drenthe',
+    startPage: '/regio/R03',
+    startHeading: 'Regio Noord- en Midden-Drenthe',
+  },
+  utrecht: {
+    email: 'utrecht@nad.example',
+    password: 'demo-utrecht-2026',
+    name: 'Ulla Utrecht',
+    roleLabel: 'Regiocoördinator · Utrecht',
+    startPage: '/regio/R16',
+    startHeading: 'Regio Utrecht',
+  },
+} satisfies Record<string, Account>;
+
+/** The one message for every failed login. */
+export const LOGIN_FAILED = 'Het e-mailadres of het wachtwoord is onjuist.';
+
+/** A suffix that makes e-mail addresses unique across tests, projects and runs. */
+export function uniqueSuffix(): string {
+  return `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/** An address on the reserved `.example` domain that no account has. */
+export function unknownEmail(): string {
+  return `onbekend-${uniqueSuffix()}@nad.example`;
+}
+
+// ---------------------------------------------------------------------------------------
+// Console errors
+// ---------------------------------------------------------------------------------------
+
+type ExpectedFailure = { status: number; url: RegExp };
+
+/** Failed requests a test has declared it expects, per page. */
+const expectedFailures = new WeakMap<Page, ExpectedFailure[]>();
+
+/**
+ * Declares that a request to a URL matching `url` will be answered with `status` on purpose
+ * (a 403 or 404 page, a refused login or form). Chromium logs every such response as a
+ * console error ("Failed to load resource: ... status of 403"); only these declared ones are
+ * let through, every other console error still fails the test.
+ */
+export function expectFailedRequest(page: Page, status: number, url: RegExp): void {
+  const list = expectedFailures.get(page) ?? [];
+  list.push({ status, url });
+  expectedFailures.set(page, list);
+}
+
+const FAILED_RESOURCE = /^Failed to load resource: the server responded with a status of (\d{3})\b/;
+
+function isExpected(page: Page, text: string, url: string): boolean {
+  const match = FAILED_RESOURCE.exec(text);
+  if (!match) return false;
+  const status = Number(match[1]);
+  return (expectedFailures.get(page) ?? []).some(
+    (expected) => expected.status === status && expected.url.test(url),
+  );
+}
+
+/** Whether the current project runs the pages with JavaScript (hydrated) or without. */
+export function javaScriptEnabled(): boolean {
+  return base.info().project.use.javaScriptEnabled !== false;
+}
+
+/**
+ * Records which elements got which event listeners, so the "js" project can wait until the
+ * WebAssembly app has hydrated (the router listens for `popstate`, every enhanced form for
+ * `submit`) instead of guessing from network silence.
+ */
+function recordListeners(): void {
+  const w = window as unknown as { __e2eListeners?: WeakMap<object, Set<string>> };
+  if (w.__e2eListeners) return;
+  const listeners = new WeakMap<object, Set<string>>();
+  w.__e2eListeners = listeners;
+  const original = EventTarget.prototype.addEventListener;
+  EventTarget.prototype.addEventListener = function (
+    this: EventTarget,
+    type: string,
+    ...rest: [EventListenerOrEventListenerObject | null, (boolean | AddEventListenerOptions)?]
+  ) {
+    const types = listeners.get(this) ?? new Set<string>();
+    types.add(type);
+    listeners.set(this, types);
+    return original.call(this, type, ...rest);
+  };
+}
+
+export const test = base.extend<{ consoleErrors: string[] }>({
+  consoleErrors: async ({}, use) => {
+    await use([]);
+  },
+  page: async ({ page, consoleErrors }, use) => {
+    await page.addInitScript(recordListeners);
+    page.on('console', (message) => {
+      if (message.type() !== 'error') return;
+      const location = message.location();
+      if (isExpected(page, message.text(), location.url)) return;
+      const where = location.url ? ` (${location.url}:${location.lineNumber})` : '';
+      consoleErrors.push(`console error on ${page.url()}: ${message.text()}${where}`);
+    });
+    page.on('pageerror', (error) => {
+      consoleErrors.push(`uncaught exception on ${page.url()}: ${error.stack ?? error.message}`);
+    });
+    await use(page);
+    expect(consoleErrors, `Browser console errors:\n${consoleErrors.join('\n')}`).toEqual([]);
+  },
+});
+
+// ---------------------------------------------------------------------------------------
+// Accessibility
+// ---------------------------------------------------------------------------------------
+
+type AxeResults = Awaited<ReturnType<AxeBuilder['analyze']>>;
+
+function describeViolations(url: string, violations: AxeResults['violations']): string {
+  return violations
+    .map((violation) => {
+      const nodes = violation.nodes
+        .map(
+          (node) =>
+            `    - ${node.target.join(' ')}\n      ${node.html}\n      ${node.failureSummary?.replace(/\n/g, '\n      ') ?? ''}`,
+        )
+        .join('\n');
+      return `  [${violation.impact ?? 'unknown'}] ${violation.id}: ${violation.help}\n    ${violation.helpUrl}\n${nodes}`;
+    })
+    .join('\n');
+}
+
+/**
+ * Runs axe (WCAG 2.0/2.1 A and AA) on the page as it is now. Every violation fails the test,
+ * listed with rule, element and reason; the test goes on, so one run shows the violations of
+ * every page it visits.
+ */
+export async function expectAccessible(page: Page, what = ''): Promise<void> {
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze();
+  const label = what ? `${what} (${page.url()})` : page.url();
+  expect
+    .soft(
+      results.violations.map((violation) => violation.id),
+      `Accessibility violations on ${label}:\n${describeViolations(page.url(), results.violations)}`,
+    )
+    .toEqual([]);
+}
+
+// ---------------------------------------------------------------------------------------
+// Pages and forms
+// ---------------------------------------------------------------------------------------
+
+/**
+ * Waits until the page is ready to be used like a person would: in the "js" project until
+ * the app has hydrated (the router listens for history changes), without JavaScript until
+ * the document has loaded.
+ */
+export async function waitForApp(page: Page): Promise<void> {
+  await page.waitForLoadState('load');
+  if (!javaScriptEnabled()) return;
+  await page.waitForFunction(() => {
+    const w = window as unknown as { __e2eListeners?: WeakMap<object, Set<string>> };
+    return w.__e2eListeners?.get(window)?.has('popstate') ?? false;
+  });
+}
+
+/** Waits, in the "js" project, until the form around `inside` is handled by the app. */
+export async function waitForEnhancedForm(inside: Locator): Promise<void> {
+  if (!javaScriptEnabled()) return;
+  const form = inside.locator('xpath=ancestor-or-self::form[1]');
+  await expect
+    .poll(
+      () =>
+        form.evaluate((element) => {
+          const w = window as unknown as { __e2eListeners?: WeakMap<object, Set<string>> };
+          return w.__e2eListeners?.get(element)?.has('submit') ?? false;
+        }),
+      { message: 'the form is not hydrated (no submit listener)' },
+    )
+    .toBe(true);
+}
+
+/** Opens a page and waits until it can be used; returns the HTTP response. */
+export async function open(page: Page, path: string) {
+  const response = await page.goto(path);
+  await waitForApp(page);
+  return response;
+}
+
+/** The level-1 heading of the page. */
+export function heading(page: Page): Locator {
+  return page.getByRole('heading', { level: 1 });
+}
+
+/** Fills in the login form on the current page and submits it. */
+export async function submitLogin(page: Page, email: string, password: string): Promise<void> {
+  const button = page.getByRole('main').getByRole('button', { name: 'Inloggen' });
+  await waitForEnhancedForm(button);
+  await page.getByLabel('E-mailadres').fill(email);
+  await page.getByLabel('Wachtwoord').fill(password);
+  await button.click();
+}
+
+/** Logs in from the login page and waits for the start page of the account. */
+export async function login(page: Page, account: Account): Promise<void> {
+  await open(page, '/login');
+  await submitLogin(page, account.email, account.password);
+  await expect(page).toHaveURL(account.startPage);
+  await expect(heading(page)).toHaveText(account.startHeading);
+  await waitForApp(page);
+}
+
+/** The header shows this account as the one logged in, with the logout button. */
+export async function expectSignedInAs(page: Page, account: Account): Promise<void> {
+  const header = page.getByRole('banner');
+  await expect(header.locator('.site-header__name')).toHaveText(account.name);
+  await expect(header.locator('.site-header__role')).toHaveText(account.roleLabel);
+  await expect(header.getByRole('button', { name: 'Uitloggen' })).toBeVisible();
+}
+
+/** The header shows nobody logged in. */
+export async function expectSignedOut(page: Page): Promise<void> {
+  const header = page.getByRole('banner');
+  await expect(header.getByRole('link', { name: 'Inloggen' })).toBeVisible();
+  await expect(header.getByRole('button', { name: 'Uitloggen' })).toHaveCount(0);
+}
+
+/** Logs out with the header's button and checks the confirmation. */
+export async function logout(page: Page): Promise<void> {
+  await page.getByRole('banner').getByRole('button', { name: 'Uitloggen' }).click();
+  await expect(page).toHaveURL('/login?uitgelogd=1');
+  await waitForApp(page);
+  await expect(page.getByRole('status')).toHaveText('U bent uitgelogd.');
+}
+
+/** The error summary at the top of a form ("Er is een probleem"). */
+export function errorSummary(page: Page): Locator {
+  return page.getByRole('alert').filter({ has: page.getByRole('heading', { name: 'Er is een probleem' }) });
+}
