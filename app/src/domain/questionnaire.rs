@@ -1,0 +1,8 @@
+//! The questionnaire engine: the model of a questionnaire version, the expression language of
+//! its conditions and rules, answers parsed from form input, completeness, and lineage
+//! between versions. Pure code, run in the browser and on the server alike.
+
+pub mod answer;
+pub mod completeness;
+pub mod expr;
+pub mod model;

@@ -1,0 +1,813 @@
+//! Answers as typed values, parsed from what a person typed or chose. Parse, don't validate:
+//! `parse_answer` is the one way to make an `Answer`, and it returns either the value or the
+//! Dutch messages that say what is wrong.
+
+use super::expr::{Ref, Value};
+use super::model::{CellKind, Choice, Item, ItemKind, YES_NO, YES_PARTLY_NO};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The value of a real answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum AnswerValue {
+    /// yes/no, yes/partly/no, single choice: one code.
+    Code(String),
+    /// Multiple choice (as chosen, sorted) and ranking (in order): codes.
+    Codes(Vec<String>),
+    Integer(i64),
+    /// Decimal, percentage and scale values.
+    Number(f64),
+    Text(String),
+    /// A date as `JJJJ-MM-DD`.
+    Date(String),
+    /// Matrix: row code → cell value.
+    Rows(BTreeMap<String, AnswerValue>),
+}
+
+/// An answer: a value, or one of the explicit non-answers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Answer {
+    Given(AnswerValue),
+    /// "onbekend": the region does not know.
+    Unknown,
+    /// "n.v.t.": the question does not apply to the region.
+    NotApplicable,
+}
+
+/// What the form sent for one item. `values` holds one text for most types, the chosen codes
+/// for multiple choice and the codes in order for ranking; `rows` holds matrix cells;
+/// `special` is "onbekend" or "nvt" when that box was chosen.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RawAnswer {
+    pub values: Vec<String>,
+    pub rows: BTreeMap<String, String>,
+    pub special: Option<String>,
+}
+
+impl RawAnswer {
+    pub fn text(value: &str) -> Self {
+        RawAnswer {
+            values: vec![value.to_string()],
+            ..RawAnswer::default()
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.values.iter().all(|v| v.trim().is_empty())
+            && self.rows.values().all(|v| v.trim().is_empty())
+            && self.special.as_deref().is_none_or(|s| s.trim().is_empty())
+    }
+}
+
+/// Parses form input for an item. `Ok(None)` means nothing was filled in.
+pub fn parse_answer(item: &Item, raw: &RawAnswer) -> Result<Option<Answer>, Vec<String>> {
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    if let Some(special) = raw
+        .special
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        return match special {
+            "onbekend" if item.allow_unknown => Ok(Some(Answer::Unknown)),
+            "nvt" if item.allow_not_applicable => Ok(Some(Answer::NotApplicable)),
+            "onbekend" => Err(vec!["Bij deze vraag kunt u niet 'onbekend' kiezen.".into()]),
+            "nvt" => Err(vec![
+                "Bij deze vraag kunt u niet 'niet van toepassing' kiezen.".into(),
+            ]),
+            other => Err(vec![format!("'{other}' is geen geldige keuze.")]),
+        };
+    }
+    let single = || -> Result<&str, Vec<String>> {
+        match raw.values.as_slice() {
+            [one] => Ok(one.trim()),
+            [] => Ok(""),
+            _ => Err(vec!["Geef één antwoord.".into()]),
+        }
+    };
+    let value = match &item.kind {
+        ItemKind::YesNo => AnswerValue::Code(code_in(single()?, &fixed(&YES_NO))?),
+        ItemKind::YesPartlyNo => AnswerValue::Code(code_in(single()?, &fixed(&YES_PARTLY_NO))?),
+        ItemKind::SingleChoice { options } => AnswerValue::Code(code_in(single()?, options)?),
+        ItemKind::MultipleChoice {
+            options,
+            min_selected,
+            max_selected,
+        } => {
+            let mut codes = Vec::new();
+            for value in raw
+                .values
+                .iter()
+                .map(|v| v.trim())
+                .filter(|v| !v.is_empty())
+            {
+                let code = code_in(value, options)?;
+                if !codes.contains(&code) {
+                    codes.push(code);
+                }
+            }
+            let chosen = codes.len();
+            if let Some(min) = min_selected.filter(|min| chosen < *min) {
+                return Err(vec![format!("Kies er minstens {min}.")]);
+            }
+            if let Some(max) = max_selected.filter(|max| chosen > *max) {
+                return Err(vec![format!("Kies er hoogstens {max}.")]);
+            }
+            // Stored in the order of the options, so equal choices compare equal.
+            codes.sort_by_key(|code| options.iter().position(|o| &o.code == code));
+            AnswerValue::Codes(codes)
+        }
+        ItemKind::Ranking { options, rank } => {
+            let mut codes: Vec<String> = Vec::new();
+            for value in raw
+                .values
+                .iter()
+                .map(|v| v.trim())
+                .filter(|v| !v.is_empty())
+            {
+                let code = code_in(value, options)?;
+                if codes.contains(&code) {
+                    let label = label_of(options, &code);
+                    return Err(vec![format!("'{label}' staat twee keer in uw rangorde.")]);
+                }
+                codes.push(code);
+            }
+            if codes.len() > *rank {
+                return Err(vec![format!("Kies hoogstens {rank}, in volgorde.")]);
+            }
+            let wanted = (*rank).min(options.len());
+            if codes.len() < wanted {
+                return Err(vec![format!("Kies er {wanted}, in volgorde van belang.")]);
+            }
+            AnswerValue::Codes(codes)
+        }
+        ItemKind::Integer { min, max } => {
+            AnswerValue::Integer(parse_integer(single()?, *min, *max)?)
+        }
+        ItemKind::Decimal { min, max, decimals } => {
+            AnswerValue::Number(parse_decimal(single()?, *min, *max, *decimals)?)
+        }
+        ItemKind::Percentage { decimals } => {
+            AnswerValue::Number(parse_decimal(single()?, Some(0.0), Some(100.0), *decimals)?)
+        }
+        ItemKind::Scale { .. } => {
+            AnswerValue::Number(parse_integer(single()?, Some(1), Some(5))? as f64)
+        }
+        ItemKind::ShortText { max_length } | ItemKind::LongText { max_length } => {
+            let text = raw.values.join("\n");
+            let text = text.trim();
+            let length = text.chars().count();
+            if length > *max_length {
+                return Err(vec![format!(
+                    "Uw antwoord is {length} tekens; het mag hoogstens {max_length} tekens zijn."
+                )]);
+            }
+            if matches!(item.kind, ItemKind::ShortText { .. }) && text.contains('\n') {
+                return Err(vec!["Het antwoord moet op één regel passen.".into()]);
+            }
+            AnswerValue::Text(text.to_string())
+        }
+        ItemKind::Date { min, max } => AnswerValue::Date(parse_date(single()?, min, max)?),
+        ItemKind::Matrix { rows, cell } => {
+            let mut cells = BTreeMap::new();
+            let mut problems = Vec::new();
+            for (code, value) in &raw.rows {
+                let Some(row) = rows.iter().find(|row| &row.code == code) else {
+                    problems.push(format!("Onbekende rij '{code}'."));
+                    continue;
+                };
+                let value = value.trim();
+                if value.is_empty() {
+                    continue;
+                }
+                let parsed = match cell {
+                    CellKind::YesNo => code_in(value, &fixed(&YES_NO)).map(AnswerValue::Code),
+                    CellKind::YesPartlyNo => {
+                        code_in(value, &fixed(&YES_PARTLY_NO)).map(AnswerValue::Code)
+                    }
+                    CellKind::SingleChoice { options } => {
+                        code_in(value, options).map(AnswerValue::Code)
+                    }
+                    CellKind::Integer { min, max } => {
+                        parse_integer(value, *min, *max).map(AnswerValue::Integer)
+                    }
+                };
+                match parsed {
+                    Ok(value) => {
+                        cells.insert(code.clone(), value);
+                    }
+                    Err(messages) => {
+                        problems.extend(messages.into_iter().map(|m| format!("{}: {m}", row.label)))
+                    }
+                }
+            }
+            if !problems.is_empty() {
+                return Err(problems);
+            }
+            if cells.is_empty() {
+                return Ok(None);
+            }
+            AnswerValue::Rows(cells)
+        }
+    };
+    Ok(Some(Answer::Given(value)))
+}
+
+fn fixed(list: &[(&str, &str)]) -> Vec<Choice> {
+    list.iter()
+        .map(|(code, label)| Choice {
+            code: code.to_string(),
+            label: label.to_string(),
+        })
+        .collect()
+}
+
+fn label_of(options: &[Choice], code: &str) -> String {
+    options
+        .iter()
+        .find(|o| o.code == code)
+        .map_or(code.to_string(), |o| o.label.clone())
+}
+
+fn code_in(value: &str, options: &[Choice]) -> Result<String, Vec<String>> {
+    if options.iter().any(|o| o.code == value) {
+        Ok(value.to_string())
+    } else {
+        Err(vec![format!(
+            "'{value}' is geen van de keuzes bij deze vraag."
+        )])
+    }
+}
+
+/// Accepts `1234`, `1.234` and `1 234` (Dutch thousands separators).
+fn parse_integer(text: &str, min: Option<i64>, max: Option<i64>) -> Result<i64, Vec<String>> {
+    let cleaned: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let grouped = cleaned.contains('.')
+        && cleaned
+            .trim_start_matches('-')
+            .split('.')
+            .enumerate()
+            .all(|(n, part)| {
+                part.chars().all(|c| c.is_ascii_digit())
+                    && (if n == 0 {
+                        (1..=3).contains(&part.len())
+                    } else {
+                        part.len() == 3
+                    })
+            });
+    let digits = if grouped {
+        cleaned.replace('.', "")
+    } else {
+        cleaned
+    };
+    let number: i64 = digits.parse().map_err(|_| {
+        vec![format!(
+            "Vul een heel getal in, zonder letters of komma (u vulde '{text}' in)."
+        )]
+    })?;
+    check_bounds(number as f64, min.map(|m| m as f64), max.map(|m| m as f64))?;
+    Ok(number)
+}
+
+/// Accepts a decimal comma or point: `12,5` and `12.5`.
+fn parse_decimal(
+    text: &str,
+    min: Option<f64>,
+    max: Option<f64>,
+    decimals: Option<u32>,
+) -> Result<f64, Vec<String>> {
+    let cleaned: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let normalized = if cleaned.contains(',') && !cleaned.contains('.') {
+        cleaned.replace(',', ".")
+    } else {
+        cleaned
+    };
+    let valid = !normalized.is_empty()
+        && normalized
+            .trim_start_matches('-')
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.')
+        && normalized.matches('.').count() <= 1;
+    let number: f64 = normalized
+        .parse()
+        .ok()
+        .filter(|n: &f64| valid && n.is_finite())
+        .ok_or_else(|| {
+            vec![format!(
+                "Vul een getal in, bijvoorbeeld 12,5 (u vulde '{text}' in)."
+            )]
+        })?;
+    if let Some(decimals) = decimals {
+        let given = normalized.split_once('.').map_or(0, |(_, d)| d.len());
+        if given > decimals as usize {
+            return Err(vec![if decimals == 0 {
+                "Vul een getal zonder decimalen in.".to_string()
+            } else {
+                format!("Gebruik hoogstens {decimals} cijfers achter de komma.")
+            }]);
+        }
+    }
+    check_bounds(number, min, max)?;
+    Ok(number)
+}
+
+fn show(number: f64) -> String {
+    format!("{number}").replace('.', ",")
+}
+
+fn check_bounds(number: f64, min: Option<f64>, max: Option<f64>) -> Result<(), Vec<String>> {
+    match (min, max) {
+        (Some(min), Some(max)) if number < min || number > max => Err(vec![format!(
+            "Vul een getal van {} tot en met {} in.",
+            show(min),
+            show(max)
+        )]),
+        (Some(min), None) if number < min => {
+            Err(vec![format!("Vul een getal van {} of meer in.", show(min))])
+        }
+        (None, Some(max)) if number > max => Err(vec![format!(
+            "Vul een getal van {} of minder in.",
+            show(max)
+        )]),
+        _ => Ok(()),
+    }
+}
+
+/// A date as `JJJJ-MM-DD` (what `<input type="date">` sends) or `DD-MM-JJJJ`.
+pub fn parse_date(
+    text: &str,
+    min: &Option<String>,
+    max: &Option<String>,
+) -> Result<String, Vec<String>> {
+    let problem = || {
+        vec![format!(
+            "Vul een bestaande datum in, zoals 31-12-2025 (u vulde '{text}' in)."
+        )]
+    };
+    let parts: Vec<&str> = text.split(['-', '/']).collect();
+    let (year, month, day) = match parts.as_slice() {
+        [y, m, d] if y.len() == 4 => (*y, *m, *d),
+        [d, m, y] if y.len() == 4 => (*y, *m, *d),
+        _ => return Err(problem()),
+    };
+    let (Ok(year), Ok(month), Ok(day)) = (
+        year.parse::<u32>(),
+        month.parse::<u32>(),
+        day.parse::<u32>(),
+    ) else {
+        return Err(problem());
+    };
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let days_in_month = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return Err(problem()),
+    };
+    if !(1900..=2100).contains(&year) || day == 0 || day > days_in_month {
+        return Err(problem());
+    }
+    let date = format!("{year:04}-{month:02}-{day:02}");
+    if min.as_ref().is_some_and(|min| &date < min) || max.as_ref().is_some_and(|max| &date > max) {
+        let bound = |b: &Option<String>| b.clone().unwrap_or_else(|| "…".to_string());
+        return Err(vec![format!(
+            "Vul een datum tussen {} en {} in.",
+            bound(min),
+            bound(max)
+        )]);
+    }
+    Ok(date)
+}
+
+impl AnswerValue {
+    /// The value as the expression language sees it; `row` picks a matrix cell.
+    pub fn to_value(&self, row: Option<&str>) -> Value {
+        match (self, row) {
+            (AnswerValue::Rows(cells), Some(row)) => cells
+                .get(row)
+                .map_or(Value::Missing, |cell| cell.to_value(None)),
+            (_, Some(_)) | (AnswerValue::Rows(_), None) => Value::Missing,
+            (AnswerValue::Code(code), None) => Value::Text(code.clone()),
+            (AnswerValue::Codes(codes), None) => Value::Codes(codes.clone()),
+            (AnswerValue::Integer(n), None) => Value::Number(*n as f64),
+            (AnswerValue::Number(n), None) => Value::Number(*n),
+            (AnswerValue::Text(t), None) | (AnswerValue::Date(t), None) => Value::Text(t.clone()),
+        }
+    }
+}
+
+impl Answer {
+    pub fn to_value(&self, reference: &Ref) -> Value {
+        match self {
+            Answer::Given(value) => value.to_value(reference.row.as_deref()),
+            Answer::Unknown | Answer::NotApplicable => Value::Missing,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::questionnaire::model::Lineage;
+
+    fn item(kind: ItemKind) -> Item {
+        Item {
+            key: "x".into(),
+            kind,
+            label: "Vraag".into(),
+            help: None,
+            unit: None,
+            required: true,
+            allow_unknown: true,
+            allow_not_applicable: false,
+            visible_if: None,
+            rules: vec![],
+            lineage: Lineage::Original,
+        }
+    }
+
+    fn choices(codes: &[&str]) -> Vec<Choice> {
+        codes
+            .iter()
+            .map(|c| Choice {
+                code: c.to_string(),
+                label: c.to_uppercase(),
+            })
+            .collect()
+    }
+
+    fn raw(values: &[&str]) -> RawAnswer {
+        RawAnswer {
+            values: values.iter().map(|v| v.to_string()).collect(),
+            ..RawAnswer::default()
+        }
+    }
+
+    fn given(kind: ItemKind, values: &[&str]) -> Result<Option<Answer>, Vec<String>> {
+        parse_answer(&item(kind), &raw(values))
+    }
+
+    fn ok(value: AnswerValue) -> Result<Option<Answer>, Vec<String>> {
+        Ok(Some(Answer::Given(value)))
+    }
+
+    #[test]
+    fn every_type_parses_valid_input() {
+        let code = |c: &str| AnswerValue::Code(c.into());
+        assert_eq!(given(ItemKind::YesNo, &["ja"]), ok(code("ja")));
+        assert_eq!(given(ItemKind::YesPartlyNo, &["deels"]), ok(code("deels")));
+        let options = choices(&["a", "b", "c"]);
+        assert_eq!(
+            given(
+                ItemKind::SingleChoice {
+                    options: options.clone()
+                },
+                &["b"]
+            ),
+            ok(code("b"))
+        );
+        assert_eq!(
+            given(
+                ItemKind::MultipleChoice {
+                    options: options.clone(),
+                    min_selected: None,
+                    max_selected: None
+                },
+                &["c", "a", "a"]
+            ),
+            ok(AnswerValue::Codes(vec!["a".into(), "c".into()]))
+        );
+        assert_eq!(
+            given(
+                ItemKind::Ranking {
+                    options: options.clone(),
+                    rank: 2
+                },
+                &["c", "a"]
+            ),
+            ok(AnswerValue::Codes(vec!["c".into(), "a".into()]))
+        );
+        assert_eq!(
+            given(
+                ItemKind::Integer {
+                    min: Some(0),
+                    max: None
+                },
+                &["1.234"]
+            ),
+            ok(AnswerValue::Integer(1234))
+        );
+        assert_eq!(
+            given(
+                ItemKind::Integer {
+                    min: None,
+                    max: None
+                },
+                &[" 12 "]
+            ),
+            ok(AnswerValue::Integer(12))
+        );
+        assert_eq!(
+            given(
+                ItemKind::Decimal {
+                    min: None,
+                    max: None,
+                    decimals: Some(1)
+                },
+                &["12,5"]
+            ),
+            ok(AnswerValue::Number(12.5))
+        );
+        assert_eq!(
+            given(ItemKind::Percentage { decimals: None }, &["99.5"]),
+            ok(AnswerValue::Number(99.5))
+        );
+        assert_eq!(
+            given(
+                ItemKind::Scale {
+                    min_label: None,
+                    max_label: None
+                },
+                &["4"]
+            ),
+            ok(AnswerValue::Number(4.0))
+        );
+        assert_eq!(
+            given(ItemKind::ShortText { max_length: 10 }, &[" kort "]),
+            ok(AnswerValue::Text("kort".into()))
+        );
+        assert_eq!(
+            given(
+                ItemKind::LongText { max_length: 100 },
+                &["regel 1\nregel 2"]
+            ),
+            ok(AnswerValue::Text("regel 1\nregel 2".into()))
+        );
+        assert_eq!(
+            given(
+                ItemKind::Date {
+                    min: None,
+                    max: None
+                },
+                &["2024-02-29"]
+            ),
+            ok(AnswerValue::Date("2024-02-29".into()))
+        );
+        assert_eq!(
+            given(
+                ItemKind::Date {
+                    min: None,
+                    max: None
+                },
+                &["1-7-2026"]
+            ),
+            ok(AnswerValue::Date("2026-07-01".into()))
+        );
+        let matrix = item(ItemKind::Matrix {
+            rows: choices(&["mo", "ggz"]),
+            cell: CellKind::YesPartlyNo,
+        });
+        let mut cells = RawAnswer::default();
+        cells.rows.insert("mo".into(), "ja".into());
+        cells.rows.insert("ggz".into(), "".into());
+        assert_eq!(
+            parse_answer(&matrix, &cells),
+            ok(AnswerValue::Rows(BTreeMap::from([(
+                "mo".to_string(),
+                code("ja")
+            )])))
+        );
+    }
+
+    #[test]
+    fn every_type_refuses_invalid_input_in_dutch() {
+        let options = choices(&["a", "b", "c"]);
+        let table: Vec<(ItemKind, Vec<&str>, &str)> = vec![
+            (ItemKind::YesNo, vec!["deels"], "geen van de keuzes"),
+            (ItemKind::YesNo, vec!["ja", "nee"], "één antwoord"),
+            (
+                ItemKind::SingleChoice {
+                    options: options.clone(),
+                },
+                vec!["z"],
+                "geen van de keuzes",
+            ),
+            (
+                ItemKind::MultipleChoice {
+                    options: options.clone(),
+                    min_selected: Some(2),
+                    max_selected: None,
+                },
+                vec!["a"],
+                "minstens 2",
+            ),
+            (
+                ItemKind::MultipleChoice {
+                    options: options.clone(),
+                    min_selected: None,
+                    max_selected: Some(1),
+                },
+                vec!["a", "b"],
+                "hoogstens 1",
+            ),
+            (
+                ItemKind::Ranking {
+                    options: options.clone(),
+                    rank: 2,
+                },
+                vec!["a", "a"],
+                "twee keer",
+            ),
+            (
+                ItemKind::Ranking {
+                    options: options.clone(),
+                    rank: 2,
+                },
+                vec!["a"],
+                "Kies er 2",
+            ),
+            (
+                ItemKind::Ranking {
+                    options: options.clone(),
+                    rank: 2,
+                },
+                vec!["a", "b", "c"],
+                "hoogstens 2",
+            ),
+            (
+                ItemKind::Integer {
+                    min: None,
+                    max: None,
+                },
+                vec!["12,5"],
+                "heel getal",
+            ),
+            (
+                ItemKind::Integer {
+                    min: None,
+                    max: None,
+                },
+                vec!["twaalf"],
+                "heel getal",
+            ),
+            (
+                ItemKind::Integer {
+                    min: None,
+                    max: None,
+                },
+                vec!["99999999999999999999"],
+                "heel getal",
+            ),
+            (
+                ItemKind::Integer {
+                    min: Some(0),
+                    max: Some(10),
+                },
+                vec!["11"],
+                "van 0 tot en met 10",
+            ),
+            (
+                ItemKind::Integer {
+                    min: Some(0),
+                    max: None,
+                },
+                vec!["-1"],
+                "0 of meer",
+            ),
+            (
+                ItemKind::Decimal {
+                    min: None,
+                    max: Some(5.5),
+                    decimals: None,
+                },
+                vec!["6"],
+                "5,5 of minder",
+            ),
+            (
+                ItemKind::Decimal {
+                    min: None,
+                    max: None,
+                    decimals: Some(1),
+                },
+                vec!["1,25"],
+                "hoogstens 1 cijfers",
+            ),
+            (
+                ItemKind::Decimal {
+                    min: None,
+                    max: None,
+                    decimals: None,
+                },
+                vec!["1,2,3"],
+                "Vul een getal in",
+            ),
+            (
+                ItemKind::Decimal {
+                    min: None,
+                    max: None,
+                    decimals: None,
+                },
+                vec!["1e400"],
+                "Vul een getal in",
+            ),
+            (
+                ItemKind::Percentage { decimals: None },
+                vec!["101"],
+                "0 tot en met 100",
+            ),
+            (
+                ItemKind::Scale {
+                    min_label: None,
+                    max_label: None,
+                },
+                vec!["6"],
+                "1 tot en met 5",
+            ),
+            (
+                ItemKind::ShortText { max_length: 3 },
+                vec!["vier"],
+                "hoogstens 3 tekens",
+            ),
+            (
+                ItemKind::ShortText { max_length: 30 },
+                vec!["een\ntwee"],
+                "één regel",
+            ),
+            (
+                ItemKind::Date {
+                    min: None,
+                    max: None,
+                },
+                vec!["2025-02-29"],
+                "bestaande datum",
+            ),
+            (
+                ItemKind::Date {
+                    min: None,
+                    max: None,
+                },
+                vec!["gisteren"],
+                "bestaande datum",
+            ),
+            (
+                ItemKind::Date {
+                    min: Some("2026-01-01".into()),
+                    max: None,
+                },
+                vec!["2025-12-31"],
+                "tussen",
+            ),
+        ];
+        for (kind, values, fragment) in table {
+            let name = kind.type_name();
+            let messages = given(kind, &values).unwrap_err();
+            assert!(
+                messages.iter().any(|m| m.contains(fragment)),
+                "{name} {values:?}: {messages:?}"
+            );
+        }
+        let matrix = item(ItemKind::Matrix {
+            rows: choices(&["mo"]),
+            cell: CellKind::Integer {
+                min: Some(0),
+                max: None,
+            },
+        });
+        let mut cells = RawAnswer::default();
+        cells.rows.insert("onbekend_rij".into(), "1".into());
+        cells.rows.insert("mo".into(), "-3".into());
+        let messages = parse_answer(&matrix, &cells).unwrap_err();
+        assert_eq!(messages.len(), 2, "{messages:?}");
+        assert!(messages.iter().any(|m| m.starts_with("MO: ")));
+    }
+
+    #[test]
+    fn empty_input_and_explicit_non_answers() {
+        assert_eq!(given(ItemKind::YesNo, &["  "]), Ok(None));
+        assert_eq!(given(ItemKind::YesNo, &[]), Ok(None));
+        let unknown = RawAnswer {
+            special: Some("onbekend".into()),
+            ..RawAnswer::default()
+        };
+        assert_eq!(
+            parse_answer(&item(ItemKind::YesNo), &unknown),
+            Ok(Some(Answer::Unknown))
+        );
+        let not_applicable = RawAnswer {
+            special: Some("nvt".into()),
+            ..RawAnswer::default()
+        };
+        assert!(
+            parse_answer(&item(ItemKind::YesNo), &not_applicable).unwrap_err()[0]
+                .contains("niet van toepassing")
+        );
+        let bogus = RawAnswer {
+            special: Some("misschien".into()),
+            ..RawAnswer::default()
+        };
+        assert!(parse_answer(&item(ItemKind::YesNo), &bogus).is_err());
+    }
+}
