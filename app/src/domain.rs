@@ -3,5 +3,6 @@
 
 pub mod access;
 pub mod account;
+pub mod questionnaire;
 pub mod region;
 pub mod role;
