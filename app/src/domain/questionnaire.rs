@@ -5,4 +5,7 @@
 pub mod answer;
 pub mod completeness;
 pub mod expr;
+/// Reading definition files needs a TOML parser, which only the server has.
+#[cfg(feature = "ssr")]
+pub mod load;
 pub mod model;
