@@ -570,7 +570,7 @@ impl fmt::Display for Expr {
             Expr::Answer(reference) => write!(f, "{reference}"),
             Expr::Call(func, reference) => write!(f, "{}({reference})", func.name()),
             Expr::Abs(inner) => write!(f, "abs({inner})"),
-            Expr::Not(inner) => write!(f, "not ({inner})"),
+            Expr::Not(inner) => write!(f, "(not ({inner}))"),
             Expr::Neg(inner) => write!(f, "-({inner})"),
             Expr::Binary(op, left, right) => write!(f, "({left} {} {right})", op.symbol()),
             Expr::In {
