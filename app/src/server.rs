@@ -7,6 +7,7 @@ pub mod auth;
 pub mod db;
 pub mod demo;
 pub mod passwords;
+pub mod questionnaires;
 pub mod regions;
 pub mod request;
 pub mod security;

@@ -54,6 +54,7 @@ pub async fn build_state(
         pool,
         config: Arc::new(config),
         leptos_options,
+        questionnaires: Arc::default(),
     })
 }
 

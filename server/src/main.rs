@@ -3,7 +3,7 @@
 use app::error::AppError;
 use app::server::audit::Actor;
 use app::server::state::Config;
-use app::server::{db, demo, passwords, regions, sessions, users};
+use app::server::{db, demo, passwords, questionnaires, regions, sessions, users};
 use clap::{Args, Parser, Subcommand};
 use server::{build_state, leptos_options, router};
 use std::io::Read;
@@ -46,8 +46,11 @@ enum Command {
     /// Manage regions.
     #[command(subcommand)]
     Regions(RegionsCommand),
-    /// Load demo data (45 regions and five accounts) into an empty database.
+    /// Load demo data (45 regions, five accounts, the NAD questionnaire) into an empty database.
     Demo,
+    /// Manage questionnaire versions.
+    #[command(subcommand)]
+    Questionnaire(QuestionnaireCommand),
 }
 
 #[derive(Args)]
@@ -99,6 +102,14 @@ enum UserCommand {
         #[arg(long)]
         email: String,
     },
+}
+
+#[derive(Subcommand)]
+enum QuestionnaireCommand {
+    /// Check a definition file (TOML) and store it as a new version.
+    Import { file: PathBuf },
+    /// List the stored versions.
+    List,
 }
 
 #[derive(Subcommand)]
@@ -162,8 +173,61 @@ async fn run(cli: Cli) -> Result<(), String> {
                     println!("De database is bijgewerkt.");
                 }
                 Command::Demo => {
-                    demo::load(pool).await.map_err(describe)?;
+                    demo::load(pool, &state.questionnaires)
+                        .await
+                        .map_err(describe)?;
                     print_demo_accounts();
+                }
+                Command::Questionnaire(QuestionnaireCommand::Import { file }) => {
+                    let name = file.display().to_string();
+                    let bytes = std::fs::read(&file)
+                        .map_err(|error| format!("{name}: kan het bestand niet lezen: {error}"))?;
+                    let source = String::from_utf8(bytes)
+                        .map_err(|_| format!("{name}: het bestand is geen UTF-8-tekst"))?;
+                    let file_name = file
+                        .file_name()
+                        .map_or(name.clone(), |n| n.to_string_lossy().into_owned());
+                    match questionnaires::import(
+                        pool,
+                        &state.questionnaires,
+                        &actor,
+                        &file_name,
+                        &source,
+                    )
+                    .await
+                    {
+                        Ok(questionnaires::ImportOutcome::Stored {
+                            identifier,
+                            version,
+                            items,
+                        }) => {
+                            println!("{file_name}: versie {version} van '{identifier}' geladen ({items} vragen).");
+                        }
+                        Ok(questionnaires::ImportOutcome::AlreadyStored {
+                            identifier,
+                            version,
+                        }) => {
+                            println!("{file_name}: versie {version} van '{identifier}' was al geladen, met dezelfde inhoud.");
+                        }
+                        Err(problems) => {
+                            return Err(format!(
+                                "{}\nEr is niets opgeslagen.",
+                                problems.join("\n")
+                            ));
+                        }
+                    }
+                }
+                Command::Questionnaire(QuestionnaireCommand::List) => {
+                    for version in questionnaires::list(pool).await.map_err(describe)? {
+                        println!(
+                            "{} {}  {} vragen  {}  (uit {})",
+                            version.identifier,
+                            version.version,
+                            version.item_count,
+                            version.title,
+                            version.file_name
+                        );
+                    }
                 }
                 Command::Regions(RegionsCommand::Import { file }) => {
                     let name = file.display().to_string();
@@ -259,7 +323,9 @@ async fn serve(database_url: &str, args: ServeArgs) -> Result<(), String> {
     let state = build_state(database_url, config, leptos_options(args.addr)).await?;
     if args.demo {
         if demo::is_empty(&state.pool).await.map_err(describe)? {
-            demo::load(&state.pool).await.map_err(describe)?;
+            demo::load(&state.pool, &state.questionnaires)
+                .await
+                .map_err(describe)?;
         }
         print_demo_accounts();
     }

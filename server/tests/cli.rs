@@ -60,6 +60,7 @@ async fn demo_loads_once_and_prints_the_accounts() {
         assert!(first.output.contains("demo-beheerder-2026"));
         assert_eq!(count(url, "regions").await, 45);
         assert_eq!(count(url, "users").await, 5);
+        assert_eq!(count(url, "questionnaire_versions").await, 2, "both NAD versions");
         let second = nad_monitor(url, &["demo"], "");
         assert!(!second.success);
         assert!(second.output.contains("lege database"), "{}", second.output);
@@ -220,4 +221,77 @@ async fn migrate_is_idempotent_and_a_bad_database_url_is_a_clear_error() {
         "{}",
         outcome.output
     );
+}
+
+#[tokio::test]
+async fn questionnaire_import_checks_the_whole_file_and_never_changes_a_stored_version() {
+    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../questionnaires");
+    let path = |name: &str| root.join(name).to_string_lossy().into_owned();
+    for database in databases().await {
+        let url = &database.url;
+        // The current version needs its previous version first.
+        let early = nad_monitor(
+            url,
+            &["questionnaire", "import", &path("nad-2026-06.toml")],
+            "",
+        );
+        assert!(!early.success);
+        assert!(early.output.contains("2025-12"), "{}", early.output);
+        assert_eq!(count(url, "questionnaire_versions").await, 0);
+
+        for name in ["nad-2025-12.toml", "nad-2026-06.toml"] {
+            let outcome = nad_monitor(url, &["questionnaire", "import", &path(name)], "");
+            assert!(outcome.success, "{}", outcome.output);
+            assert!(outcome.output.contains("geladen"), "{}", outcome.output);
+        }
+        let again = nad_monitor(
+            url,
+            &["questionnaire", "import", &path("nad-2026-06.toml")],
+            "",
+        );
+        assert!(
+            again.success && again.output.contains("al geladen"),
+            "{}",
+            again.output
+        );
+
+        let changed = std::env::temp_dir().join(format!("nad-{}.toml", uuid::Uuid::new_v4()));
+        let source = std::fs::read_to_string(path("nad-2025-12.toml")).unwrap();
+        std::fs::write(
+            &changed,
+            source.replacen("title = \"", "title = \"Gewijzigd: ", 1),
+        )
+        .unwrap();
+        let refused = nad_monitor(
+            url,
+            &["questionnaire", "import", changed.to_str().unwrap()],
+            "",
+        );
+        assert!(!refused.success);
+        assert!(
+            refused.output.contains("al geladen met een andere inhoud"),
+            "{}",
+            refused.output
+        );
+
+        let broken = nad_monitor(
+            url,
+            &["questionnaire", "import", &path("broken/unknown-type.toml")],
+            "",
+        );
+        assert!(!broken.success);
+        assert!(
+            broken
+                .output
+                .contains("unknown-type.toml: regel 24, vraag a_x: onbekend type 'ja_nee'"),
+            "{}",
+            broken.output
+        );
+        assert!(broken.output.contains("Er is niets opgeslagen."));
+        assert_eq!(count(url, "questionnaire_versions").await, 2);
+
+        let list = nad_monitor(url, &["questionnaire", "list"], "");
+        assert!(list.output.contains("nad 2026-06"), "{}", list.output);
+        std::fs::remove_file(changed).ok();
+    }
 }

@@ -2,11 +2,23 @@
 //! each of three regions. Only for an empty database; the passwords are public.
 
 use super::audit::Actor;
-use super::{regions, users};
+use super::{questionnaires, regions, users};
 use crate::error::AppError;
 use sqlx::AnyPool;
 
 pub const REGIONS_CSV: &[u8] = include_bytes!("../../../demo/regions.csv");
+
+/// The shipped NAD questionnaire, previous version first.
+pub const QUESTIONNAIRES: [(&str, &str); 2] = [
+    (
+        "nad-2025-12.toml",
+        include_str!("../../../questionnaires/nad-2025-12.toml"),
+    ),
+    (
+        "nad-2026-06.toml",
+        include_str!("../../../questionnaires/nad-2026-06.toml"),
+    ),
+];
 
 /// A demo account: e-mail, name, role, region, password.
 pub struct DemoAccount {
@@ -65,7 +77,7 @@ pub async fn is_empty(pool: &AnyPool) -> Result<bool, AppError> {
 }
 
 /// Loads the demo data into an empty database.
-pub async fn load(pool: &AnyPool) -> Result<(), AppError> {
+pub async fn load(pool: &AnyPool, cache: &questionnaires::Cache) -> Result<(), AppError> {
     if !is_empty(pool).await? {
         return Err(AppError::BadRequest(
             "De database bevat al gebruikers of regio's; demodata laden kan alleen in een lege database."
@@ -77,6 +89,14 @@ pub async fn load(pool: &AnyPool) -> Result<(), AppError> {
         AppError::Internal
     })?;
     regions::import(pool, &Actor::CommandLine, &region_list).await?;
+    for (file_name, source) in QUESTIONNAIRES {
+        questionnaires::import(pool, cache, &Actor::CommandLine, file_name, source)
+            .await
+            .map_err(|problems| {
+                tracing::error!(?problems, "a shipped questionnaire does not load");
+                AppError::Internal
+            })?;
+    }
     for account in &ACCOUNTS {
         users::create(
             pool,

@@ -31,6 +31,8 @@ pub struct AppState {
     pub pool: AnyPool,
     pub config: Arc<Config>,
     pub leptos_options: LeptosOptions,
+    /// Parsed questionnaire versions, filled on first use.
+    pub questionnaires: Arc<super::questionnaires::Cache>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

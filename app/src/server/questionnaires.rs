@@ -1,0 +1,307 @@
+//! Questionnaire versions: loading a definition file (checked whole before anything is
+//! stored), listing versions, and a cache of parsed definitions so no request parses twice.
+
+use super::audit::{self, Actor, Event};
+use super::{new_id, now_ms};
+use crate::domain::questionnaire::load::{load, MAX_DEFINITION_BYTES};
+use crate::domain::questionnaire::model::{Index, Questionnaire};
+use crate::error::AppError;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use sqlx::{AnyPool, Row};
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+/// A stored version as the admin's list shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VersionSummary {
+    pub identifier: String,
+    pub version: String,
+    pub title: String,
+    pub previous_version: Option<String>,
+    pub file_name: String,
+    pub item_count: i64,
+    pub imported_at: i64,
+    pub imported_by: String,
+}
+
+/// A parsed version with its index, shared between requests.
+#[derive(Debug)]
+pub struct LoadedVersion {
+    pub questionnaire: Questionnaire,
+    pub index: Index,
+}
+
+/// Parsed definitions by (identifier, version). Stored versions never change, so an entry
+/// never goes stale; losing the cache only costs a parse.
+#[derive(Debug, Default)]
+pub struct Cache {
+    versions: RwLock<HashMap<(String, String), Arc<LoadedVersion>>>,
+}
+
+/// What happened to a loaded file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImportOutcome {
+    Stored {
+        identifier: String,
+        version: String,
+        items: usize,
+    },
+    /// The same identifier and version with exactly this content was already there.
+    AlreadyStored { identifier: String, version: String },
+}
+
+/// The first lines of a file, enough to find its previous version.
+#[derive(Deserialize)]
+struct Header {
+    identifier: Option<String>,
+    previous_version: Option<String>,
+}
+
+fn sha256(text: &str) -> String {
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+async fn stored_source(
+    pool: &AnyPool,
+    identifier: &str,
+    version: &str,
+) -> Result<Option<(String, String)>, AppError> {
+    let row = sqlx::query("SELECT source, source_sha256 FROM questionnaire_versions WHERE identifier = $1 AND version = $2")
+        .bind(identifier)
+        .bind(version)
+        .fetch_optional(pool)
+        .await?;
+    Ok(match row {
+        Some(row) => Some((row.try_get("source")?, row.try_get("source_sha256")?)),
+        None => None,
+    })
+}
+
+impl Cache {
+    /// A stored version, parsed once.
+    pub async fn get(
+        &self,
+        pool: &AnyPool,
+        identifier: &str,
+        version: &str,
+    ) -> Result<Arc<LoadedVersion>, AppError> {
+        let key = (identifier.to_string(), version.to_string());
+        if let Some(found) = self
+            .versions
+            .read()
+            .map_err(|_| AppError::Internal)?
+            .get(&key)
+        {
+            return Ok(found.clone());
+        }
+        let (source, _) = stored_source(pool, identifier, version)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let previous = match toml::from_str::<Header>(&source)
+            .ok()
+            .and_then(|h| h.previous_version)
+        {
+            Some(previous) => Some(Box::pin(self.get(pool, identifier, &previous)).await?),
+            None => None,
+        };
+        let questionnaire =
+            load(&source, previous.as_deref().map(|p| &p.questionnaire)).map_err(|errors| {
+                tracing::error!(
+                    identifier,
+                    version,
+                    ?errors,
+                    "a stored questionnaire no longer loads"
+                );
+                AppError::Internal
+            })?;
+        let index = questionnaire.index().map_err(|_| AppError::Internal)?;
+        let loaded = Arc::new(LoadedVersion {
+            questionnaire,
+            index,
+        });
+        self.versions
+            .write()
+            .map_err(|_| AppError::Internal)?
+            .insert(key, loaded.clone());
+        Ok(loaded)
+    }
+}
+
+/// Checks a definition file completely and stores it when it has no problems. The error
+/// lists every problem as "FILE: regel N, vraag KEY: message".
+pub async fn import(
+    pool: &AnyPool,
+    cache: &Cache,
+    actor: &Actor,
+    file_name: &str,
+    source: &str,
+) -> Result<ImportOutcome, Vec<String>> {
+    let located = |message: String| format!("{file_name}: {message}");
+    let internal = |_: AppError| {
+        vec![located(
+            "de database gaf een fout; probeer het opnieuw".to_string(),
+        )]
+    };
+    if source.len() > MAX_DEFINITION_BYTES {
+        return Err(vec![located(format!(
+            "het bestand is groter dan {} MB",
+            MAX_DEFINITION_BYTES / 1024 / 1024
+        ))]);
+    }
+    let header = toml::from_str::<Header>(source).ok();
+    let identifier = header
+        .as_ref()
+        .and_then(|h| h.identifier.clone())
+        .unwrap_or_default();
+    let previous = match header.as_ref().and_then(|h| h.previous_version.clone()) {
+        Some(previous) => match cache.get(pool, &identifier, &previous).await {
+            Ok(found) => Some(found),
+            Err(AppError::NotFound) => None,
+            Err(error) => return Err(internal(error)),
+        },
+        None => None,
+    };
+    let questionnaire =
+        load(source, previous.as_deref().map(|p| &p.questionnaire)).map_err(|errors| {
+            errors
+                .iter()
+                .map(|e| located(e.to_string()))
+                .collect::<Vec<_>>()
+        })?;
+
+    let hash = sha256(source);
+    if let Some((_, stored_hash)) =
+        stored_source(pool, &questionnaire.identifier, &questionnaire.version)
+            .await
+            .map_err(internal)?
+    {
+        return if stored_hash == hash {
+            Ok(ImportOutcome::AlreadyStored {
+                identifier: questionnaire.identifier,
+                version: questionnaire.version,
+            })
+        } else {
+            Err(vec![located(format!(
+                "versie {} van '{}' is al geladen met een andere inhoud. Een geladen versie verandert nooit: geef dit bestand een nieuw versienummer.",
+                questionnaire.version, questionnaire.identifier
+            ))])
+        };
+    }
+    let items = questionnaire.items().count();
+    let store = async {
+        let mut tx = pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO questionnaire_versions (id, identifier, version, title, previous_version, file_name, \
+             source, source_sha256, item_count, imported_at, imported_by) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(new_id())
+        .bind(&questionnaire.identifier)
+        .bind(&questionnaire.version)
+        .bind(&questionnaire.title)
+        .bind(&questionnaire.previous_version)
+        .bind(file_name)
+        .bind(source)
+        .bind(&hash)
+        .bind(items as i64)
+        .bind(now_ms())
+        .bind(actor_label(actor))
+        .execute(&mut *tx)
+        .await?;
+        audit::record(
+            &mut *tx,
+            actor,
+            Event {
+                kind: "questionnaire_imported",
+                region_code: None,
+                subject: Some(&format!(
+                    "{}/{}",
+                    questionnaire.identifier, questionnaire.version
+                )),
+                details: json!({ "file": file_name, "items": items, "sha256": hash }),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok::<_, AppError>(())
+    };
+    store.await.map_err(internal)?;
+    Ok(ImportOutcome::Stored {
+        identifier: questionnaire.identifier,
+        version: questionnaire.version,
+        items,
+    })
+}
+
+fn actor_label(actor: &Actor) -> String {
+    match actor {
+        Actor::User { email, .. } => email.clone(),
+        Actor::CommandLine => "cli".to_string(),
+        Actor::Anonymous => "anoniem".to_string(),
+    }
+}
+
+/// Records a refused load, so the admin can read its problems back; returns its id.
+pub async fn record_attempt(
+    pool: &AnyPool,
+    actor: &Actor,
+    file_name: &str,
+    problems: &[String],
+) -> Result<String, AppError> {
+    let id = new_id();
+    sqlx::query(
+        "INSERT INTO questionnaire_import_attempts (id, file_name, problems, attempted_at, attempted_by) \
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(&id)
+    .bind(file_name)
+    .bind(serde_json::to_string(problems).unwrap_or_default())
+    .bind(now_ms())
+    .bind(actor_label(actor))
+    .execute(pool)
+    .await?;
+    Ok(id)
+}
+
+/// A refused load: file name and problems.
+pub async fn attempt(pool: &AnyPool, id: &str) -> Result<(String, Vec<String>), AppError> {
+    let row =
+        sqlx::query("SELECT file_name, problems FROM questionnaire_import_attempts WHERE id = $1")
+            .bind(id)
+            .fetch_optional(pool)
+            .await?
+            .ok_or(AppError::NotFound)?;
+    let problems: String = row.try_get("problems")?;
+    Ok((
+        row.try_get("file_name")?,
+        serde_json::from_str(&problems).unwrap_or_default(),
+    ))
+}
+
+pub async fn list(pool: &AnyPool) -> Result<Vec<VersionSummary>, AppError> {
+    let rows = sqlx::query(
+        "SELECT identifier, version, title, previous_version, file_name, item_count, imported_at, imported_by \
+         FROM questionnaire_versions ORDER BY identifier, imported_at DESC",
+    )
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(VersionSummary {
+                identifier: row.try_get("identifier")?,
+                version: row.try_get("version")?,
+                title: row.try_get("title")?,
+                previous_version: row.try_get("previous_version")?,
+                file_name: row.try_get("file_name")?,
+                item_count: row.try_get("item_count")?,
+                imported_at: row.try_get("imported_at")?,
+                imported_by: row.try_get("imported_by")?,
+            })
+        })
+        .collect()
+}
