@@ -3,5 +3,6 @@
 //! and the HTTP tests can rely on it.
 
 pub mod auth;
+pub mod questionnaires;
 pub mod regions;
 pub mod users;

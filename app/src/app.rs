@@ -3,7 +3,7 @@
 use crate::api::auth::current_user;
 use crate::components::layout::{SiteFooter, SiteHeader, SkipLink};
 use crate::components::status::NotFoundPage;
-use crate::pages::{admin, home, login, regions, users};
+use crate::pages::{admin, home, login, questionnaires, regions, users};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
@@ -64,6 +64,9 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/beheer") view=admin::AdminPage ssr=SsrMode::Async/>
                 <Route path=path!("/beheer/gebruikers") view=users::UsersPage ssr=SsrMode::Async/>
                 <Route path=path!("/beheer/gebruikers/:id/wachtwoord") view=users::PasswordPage ssr=SsrMode::Async/>
+                <Route path=path!("/beheer/vragenlijsten") view=questionnaires::QuestionnairesPage ssr=SsrMode::Async/>
+                <Route path=path!("/beheer/vragenlijsten/poging/:id") view=questionnaires::ImportAttemptPage ssr=SsrMode::Async/>
+                <Route path=path!("/beheer/vragenlijsten/:identifier/:version") view=questionnaires::QuestionnairePreviewPage ssr=SsrMode::Async/>
             </Routes>
         </main>
         <SiteFooter/>

@@ -6,3 +6,4 @@ pub mod account;
 pub mod questionnaire;
 pub mod region;
 pub mod role;
+pub mod time;

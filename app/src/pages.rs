@@ -3,5 +3,6 @@
 pub mod admin;
 pub mod home;
 pub mod login;
+pub mod questionnaires;
 pub mod regions;
 pub mod users;

@@ -8,8 +8,9 @@ use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method, Response, StatusCode};
 use axum::middleware::Next;
 
-/// No form or server function of the platform needs more than this.
-pub const MAX_BODY_BYTES: u64 = 256 * 1024;
+/// No form, server function or upload needs more than this (a 2,000-item definition file
+/// is about 1.5 MB); answers have their own, much smaller limits.
+pub const MAX_BODY_BYTES: u64 = 3 * 1024 * 1024;
 
 fn plain(status: StatusCode, message: &'static str) -> Response<Body> {
     let mut response = Response::new(Body::from(message));

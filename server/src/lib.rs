@@ -2,6 +2,7 @@
 //! `router(state)` is public so the HTTP tests can drive it without a socket.
 
 pub mod layers;
+mod upload;
 
 use app::app::{shell, App};
 use app::server::state::{AppState, Config};
@@ -67,6 +68,12 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/logout", post(logout))
+        .route(
+            "/beheer/vragenlijsten/laden",
+            post(upload::upload_questionnaire),
+        )
+        // Axum's own limit would stop multipart bodies at 2 MB; `limit_body` decides.
+        .layer(axum::extract::DefaultBodyLimit::disable())
         .leptos_routes_with_context(
             &state,
             routes,

@@ -60,7 +60,11 @@ async fn demo_loads_once_and_prints_the_accounts() {
         assert!(first.output.contains("demo-beheerder-2026"));
         assert_eq!(count(url, "regions").await, 45);
         assert_eq!(count(url, "users").await, 5);
-        assert_eq!(count(url, "questionnaire_versions").await, 2, "both NAD versions");
+        assert_eq!(
+            count(url, "questionnaire_versions").await,
+            2,
+            "both NAD versions"
+        );
         let second = nad_monitor(url, &["demo"], "");
         assert!(!second.success);
         assert!(second.output.contains("lege database"), "{}", second.output);

@@ -160,7 +160,10 @@ async fn malformed_and_oversized_login_bodies_get_a_clear_error_not_a_500() {
                 StatusCode::UNPROCESSABLE_ENTITY,
             ),
             (
-                form(&[("email", "r01@test.nl"), ("password", &"x".repeat(300_000))]),
+                form(&[
+                    ("email", "r01@test.nl"),
+                    ("password", &"x".repeat(3_200_000)),
+                ]),
                 StatusCode::PAYLOAD_TOO_LARGE,
             ),
         ];
@@ -471,6 +474,13 @@ const TABLE: &[(&str, &str, [u16; 6])] = &[
         [401, 403, 403, 403, 200, 401],
     ),
     ("/api/users/active", "user_id={user}&active=true", [401, 403, 403, 403, 200, 401]),
+    ("/api/questionnaires", "", [401, 403, 403, 403, 200, 401]),
+    (
+        "/api/questionnaire",
+        "identifier=nad&version=2026-06",
+        [401, 403, 403, 403, 200, 401],
+    ),
+    ("/api/questionnaires/attempt", "id=bestaat-niet", [401, 403, 403, 403, 404, 401]),
     (
         "/api/users/password",
         "user_id={user}&password=een+ander+lang+wachtwoord",
@@ -482,6 +492,7 @@ const TABLE: &[(&str, &str, [u16; 6])] = &[
 async fn authorization_table() {
     on_every_database(|state| async move {
         seed(&state).await;
+        load_nad(&state).await;
         let disabled = login(&state, "geblokkeerd@test.nl").await;
         let target = app::server::users::find_by_email(&state.pool, "r03@test.nl")
             .await
@@ -562,6 +573,106 @@ async fn a_coordinator_can_not_reach_another_region_through_any_payload() {
                 response.status()
             );
         }
+    })
+    .await;
+}
+
+fn multipart(file_name: &str, content: &str, cookie: Option<&str>) -> Request<Body> {
+    let boundary = "grens1234";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"bestand\"; filename=\"{file_name}\"\r\nContent-Type: application/toml\r\n\r\n{content}\r\n--{boundary}--\r\n"
+    );
+    let mut builder = Request::post("/beheer/vragenlijsten/laden")
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .header(header::CONTENT_LENGTH, body.len());
+    if let Some(cookie) = cookie {
+        builder = builder.header(header::COOKIE, cookie);
+    }
+    builder.body(Body::from(body)).unwrap()
+}
+
+fn shipped(name: &str) -> String {
+    std::fs::read_to_string(format!(
+        "{}/../questionnaires/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
+}
+
+#[tokio::test]
+async fn admins_upload_definitions_and_read_back_every_problem() {
+    on_every_database(|state| async move {
+        seed(&state).await;
+        let admin = login(&state, "admin@test.nl").await;
+        let reviewer = login(&state, "reviewer@test.nl").await;
+        let source = shipped("nad-2025-12.toml");
+
+        let response = send(&state, multipart("nad-2025-12.toml", &source, None)).await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+        let response = send(
+            &state,
+            multipart("nad-2025-12.toml", &source, Some(&reviewer)),
+        )
+        .await;
+        assert_eq!(response.status(), StatusCode::FORBIDDEN);
+
+        let response = send(&state, multipart("nad-2025-12.toml", &source, Some(&admin))).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let location = response
+            .headers()
+            .get(header::LOCATION)
+            .unwrap()
+            .to_str()
+            .unwrap();
+        assert!(location.contains("melding=geladen"), "{location}");
+
+        let broken = shipped("broken/duplicate-key.toml");
+        let response = send(&state, multipart("dubbel.toml", &broken, Some(&admin))).await;
+        let location = response
+            .headers()
+            .get(header::LOCATION)
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_string();
+        assert!(
+            location.starts_with("/beheer/vragenlijsten/poging/"),
+            "{location}"
+        );
+        let page = body_text(send(&state, get(&location, Some(&admin))).await).await;
+        assert!(
+            page.contains(
+                "dubbel.toml: regel 23, vraag a_keuze: de sleutel komt ook voor op regel 16"
+            ),
+            "{page}"
+        );
+        assert!(page.contains("Er is niets opgeslagen"));
+
+        let preview = send(
+            &state,
+            get("/beheer/vragenlijsten/nad/2025-12", Some(&admin)),
+        )
+        .await;
+        assert_eq!(preview.status(), StatusCode::OK);
+        let html = body_text(preview).await;
+        assert!(
+            html.contains("Is Wonen Eerst opgenomen in het regionale plan?")
+                || html.contains("Wonen Eerst"),
+            "preview shows the items"
+        );
+        assert!(html.contains("<fieldset"), "choice groups are fieldsets");
+        let coordinator = login(&state, "r01@test.nl").await;
+        let response = send(
+            &state,
+            get("/beheer/vragenlijsten/nad/2025-12", Some(&coordinator)),
+        )
+        .await;
+        assert_eq!(response.status(), StatusCode::FORBIDDEN);
+        let response = send(&state, get("/beheer/vragenlijsten/nad/9999", Some(&admin))).await;
+        assert_eq!(response.status(), StatusCode::NOT_FOUND);
     })
     .await;
 }

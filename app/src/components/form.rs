@@ -36,7 +36,8 @@ pub fn ErrorSummary(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoV
                         messages.iter().map(move |message| {
                             view! {
                                 <li>
-                                    <a href=href.clone()>
+                                    // Followed by the browser, which focuses the field.
+                                    <a href=href.clone() rel="external">
                                         <span class="visually-hidden">{format!("{label}: ")}</span>
                                         {message.clone()}
                                     </a>

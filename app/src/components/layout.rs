@@ -10,7 +10,8 @@ pub type UserResource = Resource<Result<Option<SignedInUser>, AppError>>;
 
 #[component]
 pub fn SkipLink() -> impl IntoView {
-    view! { <a class="skip-link" href="#inhoud">"Naar de inhoud"</a> }
+    // rel="external": the browser, not the router, follows it, and so moves focus to main.
+    view! { <a class="skip-link" href="#inhoud" rel="external">"Naar de inhoud"</a> }
 }
 
 /// Links for the signed-in user's role.
@@ -19,6 +20,7 @@ fn navigation(user: &SignedInUser) -> Vec<(String, &'static str)> {
         Role::Admin => vec![
             ("/beheer".to_string(), "Beheer"),
             ("/beheer/gebruikers".to_string(), "Gebruikers"),
+            ("/beheer/vragenlijsten".to_string(), "Vragenlijsten"),
             ("/regios".to_string(), "Regio's"),
         ],
         Role::Reviewer => vec![("/regios".to_string(), "Regio's")],

@@ -1,5 +1,6 @@
 //! `/beheer`: the admin's start page, with the numbers behind each part of administration.
 
+use crate::api::questionnaires::list_questionnaires;
 use crate::api::regions::list_regions;
 use crate::api::users::list_users;
 use crate::components::status::ErrorPage;
@@ -14,14 +15,15 @@ pub fn AdminPage() -> impl IntoView {
         |_| async move {
             let users = list_users().await?;
             let regions = list_regions().await?;
-            Ok::<_, crate::error::AppError>((users, regions.len()))
+            let questionnaires = list_questionnaires().await?;
+            Ok::<_, crate::error::AppError>((users, regions.len(), questionnaires.len()))
         },
     );
     view! {
         <Suspense fallback=|| view! { <p>"Laden…"</p> }>
             {move || Suspend::new(async move {
                 match numbers.await {
-                    Ok((users, region_count)) => {
+                    Ok((users, region_count, questionnaire_count)) => {
                         let count = |role: Role| users.iter().filter(|u| u.role == role && u.active).count();
                         let blocked = users.iter().filter(|u| !u.active).count();
                         view! {
@@ -34,6 +36,10 @@ pub fn AdminPage() -> impl IntoView {
                                         "{} beheerders, {} reviewers en {} regiocoördinatoren actief; {} geblokkeerd.",
                                         count(Role::Admin), count(Role::Reviewer), count(Role::Coordinator), blocked
                                     )}</p>
+                                </li>
+                                <li class="card">
+                                    <h2 class="card__title"><a href="/beheer/vragenlijsten">"Vragenlijsten"</a></h2>
+                                    <p>{format!("{questionnaire_count} versies geladen. Bekijk een versie of laad een nieuwe.")}</p>
                                 </li>
                                 <li class="card">
                                     <h2 class="card__title"><a href="/regios">"Regio's"</a></h2>

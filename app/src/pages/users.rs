@@ -49,40 +49,33 @@ pub fn UsersPage() -> impl IntoView {
     let toggle_error = Signal::derive(move || toggle.value().get().and_then(Result::err));
 
     view! {
-        <Title text="Gebruikers"/>
-        <h1>"Gebruikers"</h1>
-        {move || notice().map(|text| view! { <p class="notice" role="status">{text}</p> })}
-        <ErrorSummary error=toggle_error/>
         <Suspense fallback=|| view! { <p>"Laden…"</p> }>
             {move || Suspend::new(async move {
-                match users.await {
-                    Ok(users) => view! { <UserTable users toggle/> }.into_any(),
-                    Err(error) => view! { <ErrorPage error/> }.into_any(),
-                }
-            })}
-        </Suspense>
-
-        <h2 id="toevoegen">"Gebruiker toevoegen"</h2>
-        <ErrorSummary error=create_error/>
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
+                let users = match users.await {
+                    Ok(users) => users,
+                    Err(error) => return view! { <ErrorPage error/> }.into_any(),
+                };
                 let region_options: Vec<(String, String)> = std::iter::once((
                     String::new(),
                     "Geen regio (beheerder of reviewer)".to_string(),
                 ))
-                .chain(
-                    regions
-                        .await
-                        .unwrap_or_default()
-                        .into_iter()
-                        .map(|region| (region.code.clone(), format!("{} ({})", region.name, region.code))),
-                )
+                .chain(regions.await.unwrap_or_default().into_iter().map(|region| {
+                    (region.code.clone(), format!("{} ({})", region.name, region.code))
+                }))
                 .collect();
-                let role_options: Vec<(String, String)> = [Role::Coordinator, Role::Reviewer, Role::Admin]
-                    .into_iter()
-                    .map(|role| (role.code().to_string(), role.label().to_string()))
-                    .collect();
+                let role_options: Vec<(String, String)> =
+                    [Role::Coordinator, Role::Reviewer, Role::Admin]
+                        .into_iter()
+                        .map(|role| (role.code().to_string(), role.label().to_string()))
+                        .collect();
                 view! {
+                    <Title text="Gebruikers"/>
+                    <h1>"Gebruikers"</h1>
+                    {move || notice().map(|text| view! { <p class="notice" role="status">{text}</p> })}
+                    <ErrorSummary error=toggle_error/>
+                    <UserTable users toggle/>
+                    <h2 id="toevoegen">"Gebruiker toevoegen"</h2>
+                    <ErrorSummary error=create_error/>
                     <ActionForm action=create attr:class="form">
                         <TextField label="E-mailadres" name="email" input_type="email"
                             autocomplete="off" required=true maxlength=EMAIL_MAX_CHARS error=create_error/>
@@ -97,6 +90,7 @@ pub fn UsersPage() -> impl IntoView {
                         <button type="submit" class="button">"Gebruiker toevoegen"</button>
                     </ActionForm>
                 }
+                .into_any()
             })}
         </Suspense>
     }

@@ -198,3 +198,18 @@ pub fn session_cookie(response: &Response<Body>) -> Option<String> {
         .find(|value| value.starts_with("nad_sessie=") && !value.starts_with("nad_sessie=;"))
         .map(|value| value.split(';').next().unwrap_or_default().to_string())
 }
+
+/// Loads both shipped versions of the NAD questionnaire.
+pub async fn load_nad(state: &AppState) {
+    for (file_name, source) in app::server::demo::QUESTIONNAIRES {
+        app::server::questionnaires::import(
+            &state.pool,
+            &state.questionnaires,
+            &Actor::CommandLine,
+            file_name,
+            source,
+        )
+        .await
+        .unwrap();
+    }
+}

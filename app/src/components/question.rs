@@ -1,0 +1,277 @@
+//! One question of a questionnaire, rendered accessibly for its type: a label tied to every
+//! input, a fieldset with legend for every group of choices and for matrices, the help text
+//! linked with `aria-describedby`, units, and the onbekend / n.v.t. choices where allowed.
+//! The preview shows it disabled; the fill-in pages use it with values.
+
+use crate::domain::questionnaire::model::{
+    CellKind, Choice, Item, ItemKind, YES_NO, YES_PARTLY_NO,
+};
+use leptos::prelude::*;
+
+fn fixed(list: &[(&str, &str)]) -> Vec<Choice> {
+    list.iter()
+        .map(|(code, label)| Choice {
+            code: code.to_string(),
+            label: label.to_string(),
+        })
+        .collect()
+}
+
+/// Ids for an item's parts, unique on the page.
+fn ids(key: &str) -> (String, String) {
+    (format!("vraag-{key}"), format!("vraag-{key}-uitleg"))
+}
+
+#[component]
+fn Radios(
+    name: String,
+    choices: Vec<Choice>,
+    disabled: bool,
+    #[prop(optional)] inline: bool,
+) -> impl IntoView {
+    view! {
+        <div class="choices" class:choices--inline=inline>
+            {choices
+                .into_iter()
+                .map(|choice| {
+                    let id = format!("{name}-{}", choice.code);
+                    view! {
+                        <div class="choice">
+                            <input type="radio" class="choice__input" id=id.clone() name=name.clone() value=choice.code disabled=disabled/>
+                            <label class="choice__label" for=id>{choice.label}</label>
+                        </div>
+                    }
+                })
+                .collect_view()}
+        </div>
+    }
+}
+
+#[component]
+fn Checkboxes(name: String, choices: Vec<Choice>, disabled: bool) -> impl IntoView {
+    view! {
+        <div class="choices">
+            {choices
+                .into_iter()
+                .map(|choice| {
+                    let id = format!("{name}-{}", choice.code);
+                    view! {
+                        <div class="choice">
+                            <input type="checkbox" class="choice__input" id=id.clone() name=name.clone() value=choice.code disabled=disabled/>
+                            <label class="choice__label" for=id>{choice.label}</label>
+                        </div>
+                    }
+                })
+                .collect_view()}
+        </div>
+    }
+}
+
+/// The question's own input(s). `labelled` is false for types that sit in a fieldset.
+fn input_for(item: &Item, disabled: bool) -> AnyView {
+    let (id, help_id) = ids(&item.key);
+    let name = format!("a.{}", item.key);
+    let described = item.help.as_ref().map(|_| help_id.clone());
+    let unit = item.unit.clone();
+    let text_input = |inputmode: &'static str| {
+        view! {
+            <div class="input-with-unit">
+                <input type="text" class="form-input form-input--number" id=id.clone() name=name.clone()
+                    inputmode=inputmode aria-describedby=described.clone() disabled=disabled/>
+                {unit.clone().map(|unit| view! { <span class="input-unit">{unit}</span> })}
+            </div>
+        }
+        .into_any()
+    };
+    match &item.kind {
+        ItemKind::YesNo => view! { <Radios name choices=fixed(&YES_NO) disabled inline=true/> }.into_any(),
+        ItemKind::YesPartlyNo => view! { <Radios name choices=fixed(&YES_PARTLY_NO) disabled inline=true/> }.into_any(),
+        ItemKind::SingleChoice { options } => view! { <Radios name choices=options.clone() disabled/> }.into_any(),
+        ItemKind::MultipleChoice { options, .. } => view! { <Checkboxes name choices=options.clone() disabled/> }.into_any(),
+        ItemKind::Integer { .. } => text_input("numeric"),
+        ItemKind::Decimal { .. } => text_input("decimal"),
+        ItemKind::Percentage { .. } => view! {
+            <div class="input-with-unit">
+                <input type="text" class="form-input form-input--number" id=id name=name inputmode="decimal"
+                    aria-describedby=described disabled=disabled/>
+                <span class="input-unit">"%"</span>
+            </div>
+        }
+        .into_any(),
+        ItemKind::ShortText { max_length } => view! {
+            <input type="text" class="form-input" id=id name=name maxlength=*max_length aria-describedby=described disabled=disabled/>
+        }
+        .into_any(),
+        ItemKind::LongText { max_length } => {
+            let counter_id = format!("{id}-teller");
+            let described = Some(match described {
+                Some(help) => format!("{help} {counter_id}"),
+                None => counter_id.clone(),
+            });
+            view! {
+                <textarea class="form-textarea" id=id name=name rows="5" maxlength=*max_length
+                    aria-describedby=described disabled=disabled></textarea>
+                <p class="form-hint" id=counter_id>{format!("U kunt maximaal {max_length} tekens gebruiken.")}</p>
+            }
+            .into_any()
+        }
+        ItemKind::Date { min, max } => view! {
+            <input type="date" class="form-input form-input--date" id=id name=name min=min.clone() max=max.clone()
+                aria-describedby=described disabled=disabled/>
+        }
+        .into_any(),
+        ItemKind::Scale { min_label, max_label } => {
+            let choices = (1..=5)
+                .map(|n| Choice {
+                    code: n.to_string(),
+                    label: match (n, min_label, max_label) {
+                        (1, Some(label), _) => format!("1 – {label}"),
+                        (5, _, Some(label)) => format!("5 – {label}"),
+                        _ => n.to_string(),
+                    },
+                })
+                .collect();
+            view! { <Radios name choices disabled inline=true/> }.into_any()
+        }
+        ItemKind::Matrix { rows, cell } => {
+            let columns: Option<Vec<Choice>> = match cell {
+                CellKind::YesNo => Some(fixed(&YES_NO)),
+                CellKind::YesPartlyNo => Some(fixed(&YES_PARTLY_NO)),
+                CellKind::SingleChoice { options } => Some(options.clone()),
+                CellKind::Integer { .. } => None,
+            };
+            let header = match &columns {
+                Some(columns) => columns.iter().map(|c| view! { <th scope="col">{c.label.clone()}</th> }).collect_view().into_any(),
+                None => view! { <th scope="col">{unit.clone().unwrap_or_else(|| "Aantal".to_string())}</th> }.into_any(),
+            };
+            let body = rows
+                .iter()
+                .map(|row| {
+                    let cell_name = format!("{name}.{}", row.code);
+                    let row_label = row.label.clone();
+                    let cells = match &columns {
+                        Some(columns) => columns
+                            .iter()
+                            .map(|c| {
+                                let label = format!("{row_label}: {}", c.label);
+                                view! {
+                                    <td><input type="radio" class="choice__input" name=cell_name.clone() value=c.code.clone()
+                                        aria-label=label disabled=disabled/></td>
+                                }
+                            })
+                            .collect_view()
+                            .into_any(),
+                        None => view! {
+                            <td><input type="text" class="form-input form-input--number" name=cell_name.clone() inputmode="numeric"
+                                aria-label=row_label.clone() disabled=disabled/></td>
+                        }
+                        .into_any(),
+                    };
+                    view! { <tr><th scope="row">{row.label.clone()}</th>{cells}</tr> }
+                })
+                .collect_view();
+            view! {
+                <table class="matrix">
+                    <thead><tr><td></td>{header}</tr></thead>
+                    <tbody>{body}</tbody>
+                </table>
+            }
+            .into_any()
+        }
+        ItemKind::Ranking { options, rank } => (1..=*rank)
+            .map(|place| {
+                let select_id = format!("{id}-{place}");
+                let options = options.clone();
+                view! {
+                    <div class="form-field form-field--compact">
+                        <label class="form-label" for=select_id.clone()>{format!("{place}e plaats")}</label>
+                        <select class="form-select" id=select_id name=name.clone() disabled=disabled>
+                            <option value="">"— kies —"</option>
+                            {options.into_iter().map(|o| view! { <option value=o.code>{o.label}</option> }).collect_view()}
+                        </select>
+                    </div>
+                }
+            })
+            .collect_view()
+            .into_any(),
+    }
+}
+
+/// Types whose inputs form a group and so sit in a fieldset with a legend.
+fn is_group(kind: &ItemKind) -> bool {
+    matches!(
+        kind,
+        ItemKind::YesNo
+            | ItemKind::YesPartlyNo
+            | ItemKind::SingleChoice { .. }
+            | ItemKind::MultipleChoice { .. }
+            | ItemKind::Scale { .. }
+            | ItemKind::Matrix { .. }
+            | ItemKind::Ranking { .. }
+    )
+}
+
+/// The onbekend / n.v.t. choices, where the item allows them.
+fn special_choices(item: &Item, disabled: bool) -> Option<AnyView> {
+    let mut choices = Vec::new();
+    if item.allow_unknown {
+        choices.push(Choice {
+            code: "onbekend".into(),
+            label: "Onbekend".into(),
+        });
+    }
+    if item.allow_not_applicable {
+        choices.push(Choice {
+            code: "nvt".into(),
+            label: "Niet van toepassing".into(),
+        });
+    }
+    (!choices.is_empty()).then(|| {
+        let name = format!("s.{}", item.key);
+        view! {
+            <div class="special-answers">
+                <p class="special-answers__intro">"Of:"</p>
+                <Checkboxes name choices disabled/>
+            </div>
+        }
+        .into_any()
+    })
+}
+
+#[component]
+pub fn Question(item: Item, #[prop(optional)] disabled: bool) -> impl IntoView {
+    let (id, help_id) = ids(&item.key);
+    let required = item
+        .required
+        .then_some(view! { <span class="required">" (verplicht)"</span> });
+    let optional =
+        (!item.required).then_some(view! { <span class="optional">" (optioneel)"</span> });
+    let help = item
+        .help
+        .clone()
+        .map(|help| view! { <p class="form-hint" id=help_id.clone()>{help}</p> });
+    let input = input_for(&item, disabled);
+    let special = special_choices(&item, disabled);
+    if is_group(&item.kind) {
+        view! {
+            <fieldset class="question" id=id aria-describedby=item.help.as_ref().map(|_| help_id.clone())>
+                <legend class="question__legend">{item.label.clone()}{required}{optional}</legend>
+                {help}
+                {input}
+                {special}
+            </fieldset>
+        }
+        .into_any()
+    } else {
+        let block_id = format!("{id}-blok");
+        view! {
+            <div class="question" id=block_id>
+                <label class="question__legend" for=id>{item.label.clone()}{required}{optional}</label>
+                {help}
+                {input}
+                {special}
+            </div>
+        }
+        .into_any()
+    }
+}

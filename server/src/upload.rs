@@ -1,0 +1,131 @@
+//! `POST /beheer/vragenlijsten/laden`: an admin uploads a definition file. A plain multipart
+//! form post, so it works without JavaScript; it answers with a redirect to the list (loaded)
+//! or to the page that lists every problem (refused, nothing stored).
+
+use app::server::audit::Actor;
+use app::server::questionnaires::{self, ImportOutcome};
+use app::server::sessions;
+use app::server::state::AppState;
+use axum::extract::{Multipart, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+fn see_other(location: &str) -> Response {
+    let mut response = StatusCode::SEE_OTHER.into_response();
+    if let Ok(value) = HeaderValue::from_str(location) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    response
+}
+
+fn refuse(status: StatusCode, message: &'static str) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        message,
+    )
+        .into_response()
+}
+
+pub async fn upload_questionnaire(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    mut multipart: Multipart,
+) -> Response {
+    let user = match sessions::token_from_headers(&headers) {
+        Some(token) => sessions::resolve(&state.pool, &state.config, &token)
+            .await
+            .ok()
+            .flatten(),
+        None => None,
+    };
+    let Some(user) = user else {
+        return refuse(
+            StatusCode::UNAUTHORIZED,
+            "U bent niet (meer) ingelogd. Log opnieuw in.",
+        );
+    };
+    if !user.is_admin() {
+        return refuse(
+            StatusCode::FORBIDDEN,
+            "Alleen beheerders laden vragenlijsten.",
+        );
+    }
+    let actor = Actor::User {
+        id: user.id.clone(),
+        email: user.email.clone(),
+    };
+
+    let mut file = None;
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) if field.name() == Some("bestand") => {
+                let name = field.file_name().unwrap_or("vragenlijst.toml").to_string();
+                match field.bytes().await {
+                    Ok(bytes) => file = Some((name, bytes)),
+                    Err(_) => {
+                        return refuse(
+                            StatusCode::BAD_REQUEST,
+                            "Het bestand kon niet worden gelezen. Probeer het opnieuw.",
+                        )
+                    }
+                }
+            }
+            Ok(Some(_)) => {}
+            Ok(None) => break,
+            Err(_) => {
+                return refuse(
+                    StatusCode::BAD_REQUEST,
+                    "Het formulier kon niet worden gelezen. Probeer het opnieuw.",
+                )
+            }
+        }
+    }
+    let Some((file_name, bytes)) = file.filter(|(_, bytes)| !bytes.is_empty()) else {
+        return see_other("/beheer/vragenlijsten?melding=geen-bestand");
+    };
+    // Only the base name: a path in the file name says nothing and must not end up in logs.
+    let file_name: String = file_name
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or("vragenlijst.toml")
+        .chars()
+        .take(120)
+        .collect();
+    let outcome = match std::str::from_utf8(&bytes) {
+        Ok(source) => {
+            questionnaires::import(
+                &state.pool,
+                &state.questionnaires,
+                &actor,
+                &file_name,
+                source,
+            )
+            .await
+        }
+        Err(_) => Err(vec![format!(
+            "{file_name}: het bestand is geen UTF-8-tekst"
+        )]),
+    };
+    match outcome {
+        Ok(ImportOutcome::Stored {
+            identifier,
+            version,
+            ..
+        }) => see_other(&format!(
+            "/beheer/vragenlijsten?melding=geladen&versie={identifier}/{version}"
+        )),
+        Ok(ImportOutcome::AlreadyStored { .. }) => {
+            see_other("/beheer/vragenlijsten?melding=al-geladen")
+        }
+        Err(problems) => {
+            match questionnaires::record_attempt(&state.pool, &actor, &file_name, &problems).await {
+                Ok(id) => see_other(&format!("/beheer/vragenlijsten/poging/{id}")),
+                Err(_) => refuse(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Er ging iets mis aan onze kant. Probeer het later opnieuw.",
+                ),
+            }
+        }
+    }
+}
