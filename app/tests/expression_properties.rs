@@ -101,10 +101,10 @@ impl Answers for Arbitrary {
         self.pick(reference, 1)
     }
     fn is_unknown(&self, reference: &Ref) -> bool {
-        reference.key.len() % 3 == 0
+        reference.key.len().is_multiple_of(3)
     }
     fn is_not_applicable(&self, reference: &Ref) -> bool {
-        reference.key.len() % 5 == 0
+        reference.key.len().is_multiple_of(5)
     }
 }
 

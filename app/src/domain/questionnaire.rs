@@ -5,7 +5,7 @@
 pub mod answer;
 pub mod completeness;
 pub mod expr;
-/// Reading definition files needs a TOML parser, which only the server has.
-#[cfg(feature = "ssr")]
+/// Reading definition files needs a TOML parser, which the browser does not need.
+#[cfg(feature = "definitions")]
 pub mod load;
 pub mod model;

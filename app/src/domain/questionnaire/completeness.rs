@@ -88,11 +88,9 @@ impl Counts {
 
     /// Whole percent of required items complete (100 when nothing is required).
     pub fn percent_complete(&self) -> u32 {
-        if self.required == 0 {
-            100
-        } else {
-            (self.complete * 100 / self.required) as u32
-        }
+        (self.complete * 100)
+            .checked_div(self.required)
+            .map_or(100, |pct| pct as u32)
     }
 
     /// Nothing missing, nothing invalid, no blocking rule broken.

@@ -880,23 +880,23 @@ fn check_types(expr: &Expr, kinds: &HashMap<String, ItemKind>, problems: &mut Ve
         }
     };
     match expr {
-        Expr::Call(func @ Func::ChangePct, r) => {
-            if is_numeric(&Expr::Answer(r.clone()), kinds) == Some(false) {
-                problems.push(format!(
-                    "{}() werkt alleen op getallen, '{r}' is geen getal",
-                    func.name()
-                ));
-            }
+        Expr::Call(func @ Func::ChangePct, r)
+            if is_numeric(&Expr::Answer(r.clone()), kinds) == Some(false) =>
+        {
+            problems.push(format!(
+                "{}() werkt alleen op getallen, '{r}' is geen getal",
+                func.name()
+            ));
         }
-        Expr::Call(Func::Count, r) => {
+        Expr::Call(Func::Count, r)
             if !matches!(
                 kinds.get(&r.key),
                 Some(ItemKind::MultipleChoice { .. } | ItemKind::Ranking { .. }) | None
-            ) {
-                problems.push(format!(
-                    "count() werkt alleen op meerkeuze- of rangordevragen, niet op '{r}'"
-                ));
-            }
+            ) =>
+        {
+            problems.push(format!(
+                "count() werkt alleen op meerkeuze- of rangordevragen, niet op '{r}'"
+            ));
         }
         Expr::Binary(op @ (BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div), left, right) => {
             for side in [left, right] {
