@@ -1125,6 +1125,48 @@ mod tests {
     }
 
     #[test]
+    fn lineage_is_checked_against_the_previous_version() {
+        let previous = load(&read(&folder("nad-2025-12.toml")), None).unwrap();
+        let current = read(&folder("nad-2026-06.toml"));
+        let cases = [
+            (
+                current.replacen(
+                    "renamed_from = \"e_housing_first_plekken\"",
+                    "renamed_from = \"e_bestaat_niet\"",
+                    1,
+                ),
+                "de vorige versie 2025-12 heeft geen vraag 'e_bestaat_niet'",
+            ),
+            (
+                current.replacen(
+                    "in_voorbereiding = \"voorbereiding\"",
+                    "in_voorbereiding = \"ergens_anders\"",
+                    1,
+                ),
+                "recoded: de oude code 'in_voorbereiding' wordt niet (goed) omgezet",
+            ),
+            (
+                current.replacen(
+                    "key = \"e_housing_first_modeltrouw\"",
+                    "key = \"e_nooit_bestaan\"",
+                    1,
+                ),
+                "de vraag 'e_housing_first_modeltrouw' van versie 2025-12 is nergens gebleven",
+            ),
+        ];
+        for (text, expected) in cases {
+            assert_ne!(text, current, "the fixture edit applies");
+            let errors = load(&text, Some(&previous)).unwrap_err();
+            assert!(
+                errors
+                    .iter()
+                    .any(|e| e.to_string().contains(expected) && e.item.is_some()),
+                "expected '{expected}' in {errors:#?}"
+            );
+        }
+    }
+
+    #[test]
     fn every_problem_is_reported_at_once() {
         let text = read(&folder("broken/unknown-type.toml")).replace(
             "title = \"Test\"",
