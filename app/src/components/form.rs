@@ -24,8 +24,15 @@ fn field_label(name: &str) -> &str {
 
 /// The list of problems at the top of a form. Shown only when there is an error.
 #[component]
-pub fn ErrorSummary(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
+pub fn ErrorSummary(
+    #[prop(into)] error: Signal<Option<AppError>>,
+    /// Distinguishes summaries when a page has more than one form.
+    #[prop(default = "foutmelding")]
+    id: &'static str,
+) -> impl IntoView {
+    let title_id = format!("{id}-titel");
     move || {
+        let title_id = title_id.clone();
         error.get().map(|error| {
             let items = match &error {
                 AppError::Validation(fields) => fields
@@ -49,14 +56,15 @@ pub fn ErrorSummary(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoV
                     .into_any(),
                 other => view! { <li>{other.to_string()}</li> }.into_any(),
             };
+            let labelled_by = title_id.clone();
             view! {
                 <div
                     class="error-summary"
                     role="alert"
-                    aria-labelledby="foutmelding-titel"
+                    aria-labelledby=labelled_by
                     tabindex="-1"
                 >
-                    <h2 id="foutmelding-titel" class="error-summary__title">
+                    <h2 id=title_id class="error-summary__title">
                         "Er is een probleem"
                     </h2>
                     <ul class="error-summary__list">{items}</ul>

@@ -4,31 +4,25 @@
 //! The preview shows it disabled; the fill-in pages use it with values.
 
 use crate::domain::questionnaire::model::{
-    CellKind, Choice, Item, ItemKind, YES_NO, YES_PARTLY_NO,
+    fixed_choices as fixed, CellKind, Choice, Item, ItemKind, YES_NO, YES_PARTLY_NO,
 };
 use leptos::prelude::*;
-
-fn fixed(list: &[(&str, &str)]) -> Vec<Choice> {
-    list.iter()
-        .map(|(code, label)| Choice {
-            code: code.to_string(),
-            label: label.to_string(),
-        })
-        .collect()
-}
 
 /// Ids for an item's parts, unique on the page.
 fn ids(key: &str) -> (String, String) {
     (format!("vraag-{key}"), format!("vraag-{key}-uitleg"))
 }
 
+/// A group of radio buttons (one answer) or checkboxes (several), each with its label.
 #[component]
-fn Radios(
+fn Choices(
     name: String,
     choices: Vec<Choice>,
     disabled: bool,
+    #[prop(optional)] several: bool,
     #[prop(optional)] inline: bool,
 ) -> impl IntoView {
+    let input_type = if several { "checkbox" } else { "radio" };
     view! {
         <div class="choices" class:choices--inline=inline>
             {choices
@@ -37,27 +31,7 @@ fn Radios(
                     let id = format!("{name}-{}", choice.code);
                     view! {
                         <div class="choice">
-                            <input type="radio" class="choice__input" id=id.clone() name=name.clone() value=choice.code disabled=disabled/>
-                            <label class="choice__label" for=id>{choice.label}</label>
-                        </div>
-                    }
-                })
-                .collect_view()}
-        </div>
-    }
-}
-
-#[component]
-fn Checkboxes(name: String, choices: Vec<Choice>, disabled: bool) -> impl IntoView {
-    view! {
-        <div class="choices">
-            {choices
-                .into_iter()
-                .map(|choice| {
-                    let id = format!("{name}-{}", choice.code);
-                    view! {
-                        <div class="choice">
-                            <input type="checkbox" class="choice__input" id=id.clone() name=name.clone() value=choice.code disabled=disabled/>
+                            <input type=input_type class="choice__input" id=id.clone() name=name.clone() value=choice.code disabled=disabled/>
                             <label class="choice__label" for=id>{choice.label}</label>
                         </div>
                     }
@@ -84,10 +58,10 @@ fn input_for(item: &Item, disabled: bool) -> AnyView {
         .into_any()
     };
     match &item.kind {
-        ItemKind::YesNo => view! { <Radios name choices=fixed(&YES_NO) disabled inline=true/> }.into_any(),
-        ItemKind::YesPartlyNo => view! { <Radios name choices=fixed(&YES_PARTLY_NO) disabled inline=true/> }.into_any(),
-        ItemKind::SingleChoice { options } => view! { <Radios name choices=options.clone() disabled/> }.into_any(),
-        ItemKind::MultipleChoice { options, .. } => view! { <Checkboxes name choices=options.clone() disabled/> }.into_any(),
+        ItemKind::YesNo => view! { <Choices name choices=fixed(&YES_NO) disabled inline=true/> }.into_any(),
+        ItemKind::YesPartlyNo => view! { <Choices name choices=fixed(&YES_PARTLY_NO) disabled inline=true/> }.into_any(),
+        ItemKind::SingleChoice { options } => view! { <Choices name choices=options.clone() disabled/> }.into_any(),
+        ItemKind::MultipleChoice { options, .. } => view! { <Choices name choices=options.clone() disabled several=true/> }.into_any(),
         ItemKind::Integer { .. } => text_input("numeric"),
         ItemKind::Decimal { .. } => text_input("decimal"),
         ItemKind::Percentage { .. } => view! {
@@ -131,7 +105,7 @@ fn input_for(item: &Item, disabled: bool) -> AnyView {
                     },
                 })
                 .collect();
-            view! { <Radios name choices disabled inline=true/> }.into_any()
+            view! { <Choices name choices disabled inline=true/> }.into_any()
         }
         ItemKind::Matrix { rows, cell } => {
             let columns: Option<Vec<Choice>> = match cell {
@@ -231,7 +205,7 @@ fn special_choices(item: &Item, disabled: bool) -> Option<AnyView> {
         view! {
             <div class="special-answers">
                 <p class="special-answers__intro">"Of:"</p>
-                <Checkboxes name choices disabled/>
+                <Choices name choices disabled several=true/>
             </div>
         }
         .into_any()

@@ -72,10 +72,12 @@ pub fn UsersPage() -> impl IntoView {
                     <Title text="Gebruikers"/>
                     <h1>"Gebruikers"</h1>
                     {move || notice().map(|text| view! { <p class="notice" role="status">{text}</p> })}
-                    <ErrorSummary error=toggle_error/>
+                    // Both summaries at the top: after a post without JavaScript the page
+                    // opens there, and each entry links to its field further down.
+                    <ErrorSummary error=toggle_error id="fout-status"/>
+                    <ErrorSummary error=create_error id="fout-toevoegen"/>
                     <UserTable users toggle/>
                     <h2 id="toevoegen">"Gebruiker toevoegen"</h2>
-                    <ErrorSummary error=create_error/>
                     <ActionForm action=create attr:class="form">
                         <TextField label="E-mailadres" name="email" input_type="email"
                             autocomplete="off" required=true maxlength=EMAIL_MAX_CHARS error=create_error/>

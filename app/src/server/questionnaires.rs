@@ -4,27 +4,14 @@
 use super::audit::{self, Actor, Event};
 use super::{new_id, now_ms};
 use crate::domain::questionnaire::load::{load, MAX_DEFINITION_BYTES};
-use crate::domain::questionnaire::model::{Index, Questionnaire};
+use crate::domain::questionnaire::model::{Index, Questionnaire, VersionSummary};
 use crate::error::AppError;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use sqlx::{AnyPool, Row};
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
-
-/// A stored version as the admin's list shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct VersionSummary {
-    pub identifier: String,
-    pub version: String,
-    pub title: String,
-    pub previous_version: Option<String>,
-    pub file_name: String,
-    pub item_count: i64,
-    pub imported_at: i64,
-    pub imported_by: String,
-}
 
 /// A parsed version with its index, shared between requests.
 #[derive(Debug)]

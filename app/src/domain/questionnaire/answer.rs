@@ -3,7 +3,9 @@
 //! Dutch messages that say what is wrong.
 
 use super::expr::{Ref, Value};
-use super::model::{CellKind, Choice, Item, ItemKind, YES_NO, YES_PARTLY_NO};
+use super::model::{
+    fixed_choices as fixed, CellKind, Choice, Item, ItemKind, YES_NO, YES_PARTLY_NO,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -213,15 +215,6 @@ pub fn parse_answer(item: &Item, raw: &RawAnswer) -> Result<Option<Answer>, Vec<
         }
     };
     Ok(Some(Answer::Given(value)))
-}
-
-fn fixed(list: &[(&str, &str)]) -> Vec<Choice> {
-    list.iter()
-        .map(|(code, label)| Choice {
-            code: code.to_string(),
-            label: label.to_string(),
-        })
-        .collect()
 }
 
 fn label_of(options: &[Choice], code: &str) -> String {

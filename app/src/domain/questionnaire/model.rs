@@ -91,6 +91,16 @@ pub enum ItemKind {
 pub const YES_NO: [(&str, &str); 2] = [("ja", "Ja"), ("nee", "Nee")];
 pub const YES_PARTLY_NO: [(&str, &str); 3] = [("ja", "Ja"), ("deels", "Deels"), ("nee", "Nee")];
 pub const SHORT_TEXT_MAX: usize = 200;
+
+/// The fixed answers of yes/no and yes/partly/no as choices.
+pub fn fixed_choices(list: &[(&str, &str)]) -> Vec<Choice> {
+    list.iter()
+        .map(|(code, label)| Choice {
+            code: code.to_string(),
+            label: label.to_string(),
+        })
+        .collect()
+}
 pub const LONG_TEXT_MAX: usize = 4000;
 
 impl ItemKind {
@@ -210,6 +220,20 @@ pub struct Questionnaire {
     pub previous_version: Option<String>,
     pub sections: Vec<Section>,
     pub removed: Vec<Removed>,
+}
+
+/// A stored version as the admin's list shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VersionSummary {
+    pub identifier: String,
+    pub version: String,
+    pub title: String,
+    pub previous_version: Option<String>,
+    pub file_name: String,
+    pub item_count: i64,
+    /// UTC milliseconds since 1970.
+    pub imported_at: i64,
+    pub imported_by: String,
 }
 
 /// Where each item is, and which items depend on which: built once per version.
