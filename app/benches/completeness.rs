@@ -2,7 +2,7 @@
 //! items (20 sections of 100, every item type, conditions chaining within each section, and
 //! rules comparing with the previous round), fully answered.
 //!
-//! Run: `cargo bench -p app --features ssr --bench completeness`
+//! Run: `cargo bench -p app --features definitions --bench completeness`
 
 use app::domain::questionnaire::answer::{Answer, AnswerValue};
 use app::domain::questionnaire::completeness::{evaluate, ResponseAnswers};
