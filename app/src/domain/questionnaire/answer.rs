@@ -54,6 +54,14 @@ impl RawAnswer {
         }
     }
 
+    /// The values that hold something, trimmed.
+    fn filled_values(&self) -> impl Iterator<Item = &str> {
+        self.values
+            .iter()
+            .map(|v| v.trim())
+            .filter(|v| !v.is_empty())
+    }
+
     fn is_empty(&self) -> bool {
         self.values.iter().all(|v| v.trim().is_empty())
             && self.rows.values().all(|v| v.trim().is_empty())
@@ -99,12 +107,7 @@ pub fn parse_answer(item: &Item, raw: &RawAnswer) -> Result<Option<Answer>, Vec<
             max_selected,
         } => {
             let mut codes = Vec::new();
-            for value in raw
-                .values
-                .iter()
-                .map(|v| v.trim())
-                .filter(|v| !v.is_empty())
-            {
+            for value in raw.filled_values() {
                 let code = code_in(value, options)?;
                 if !codes.contains(&code) {
                     codes.push(code);
@@ -123,12 +126,7 @@ pub fn parse_answer(item: &Item, raw: &RawAnswer) -> Result<Option<Answer>, Vec<
         }
         ItemKind::Ranking { options, rank } => {
             let mut codes: Vec<String> = Vec::new();
-            for value in raw
-                .values
-                .iter()
-                .map(|v| v.trim())
-                .filter(|v| !v.is_empty())
-            {
+            for value in raw.filled_values() {
                 let code = code_in(value, options)?;
                 if codes.contains(&code) {
                     let label = label_of(options, &code);

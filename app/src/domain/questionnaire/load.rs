@@ -556,6 +556,20 @@ fn number_bound(
     }
 }
 
+fn check_order<T: PartialOrd>(
+    checker: &mut Checker,
+    key: &str,
+    span: Range<usize>,
+    min: Option<T>,
+    max: Option<T>,
+) {
+    if let (Some(min), Some(max)) = (min, max) {
+        if min > max {
+            checker.error(span, Some(key), "min is groter dan max");
+        }
+    }
+}
+
 fn item_kind(checker: &mut Checker, key: &str, item: &RawItem) -> Option<ItemKind> {
     let span = item.kind.span();
     let type_name = item.kind.get_ref().as_str();
@@ -673,11 +687,7 @@ fn item_kind(checker: &mut Checker, key: &str, item: &RawItem) -> Option<ItemKin
                 int_bound(checker, key, span.clone(), &item.min, "min"),
                 int_bound(checker, key, span.clone(), &item.max, "max"),
             );
-            if let (Some(min), Some(max)) = (min, max) {
-                if min > max {
-                    checker.error(span.clone(), Some(key), "min is groter dan max");
-                }
-            }
+            check_order(checker, key, span.clone(), min, max);
             ItemKind::Integer { min, max }
         }
         "decimal" => {
@@ -685,11 +695,7 @@ fn item_kind(checker: &mut Checker, key: &str, item: &RawItem) -> Option<ItemKin
                 number_bound(checker, key, span.clone(), &item.min, "min"),
                 number_bound(checker, key, span.clone(), &item.max, "max"),
             );
-            if let (Some(min), Some(max)) = (min, max) {
-                if min > max {
-                    checker.error(span.clone(), Some(key), "min is groter dan max");
-                }
-            }
+            check_order(checker, key, span.clone(), min, max);
             ItemKind::Decimal {
                 min,
                 max,
