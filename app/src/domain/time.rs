@@ -83,12 +83,6 @@ pub fn format_date_time(utc_ms: i64) -> String {
     )
 }
 
-/// "26 november 2026"
-pub fn format_date(utc_ms: i64) -> String {
-    let (year, month, day, _, _) = local_parts(utc_ms);
-    format!("{day} {} {year}", MONTHS[(month - 1) as usize])
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -105,7 +99,7 @@ mod tests {
         // Around the switch on Sunday 29 March 2026 at 01:00 UTC.
         assert_eq!(format_date_time(1_774_745_940_000), "29 maart 2026, 01:59");
         assert_eq!(format_date_time(1_774_746_000_000), "29 maart 2026, 03:00");
-        assert_eq!(format_date(0), "1 januari 1970");
+        assert_eq!(format_date_time(0), "1 januari 1970, 01:00");
     }
 
     #[test]

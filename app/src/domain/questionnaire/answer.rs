@@ -47,13 +47,6 @@ pub struct RawAnswer {
 }
 
 impl RawAnswer {
-    pub fn text(value: &str) -> Self {
-        RawAnswer {
-            values: vec![value.to_string()],
-            ..RawAnswer::default()
-        }
-    }
-
     /// The values that hold something, trimmed.
     fn filled_values(&self) -> impl Iterator<Item = &str> {
         self.values
