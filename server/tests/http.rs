@@ -13,7 +13,7 @@ async fn healthz_answers_200_and_503_without_a_database() {
     on_every_database(|state| async move {
         let response = send(&state, get("/healthz", None)).await;
         assert_eq!(response.status(), StatusCode::OK);
-        state.pool.close().await;
+        close(&state).await;
         let response = send(&state, get("/healthz", None)).await;
         assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
     })
@@ -310,7 +310,7 @@ async fn idle_and_absolute_timeouts_end_sessions() {
             StatusCode::UNAUTHORIZED,
             "absolute timeout"
         );
-        state.pool.close().await;
+        close(&state).await;
     }
 }
 
