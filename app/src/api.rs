@@ -5,4 +5,5 @@
 pub mod auth;
 pub mod questionnaires;
 pub mod regions;
+pub mod responses;
 pub mod users;

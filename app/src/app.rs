@@ -3,7 +3,7 @@
 use crate::api::auth::current_user;
 use crate::components::layout::{SiteFooter, SiteHeader, SkipLink};
 use crate::components::status::NotFoundPage;
-use crate::pages::{admin, home, login, questionnaires, regions, users};
+use crate::pages::{admin, fill, home, login, questionnaires, regions, users};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
@@ -61,6 +61,11 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/login") view=login::LoginPage ssr=SsrMode::Async/>
                 <Route path=path!("/regios") view=regions::RegionsPage ssr=SsrMode::Async/>
                 <Route path=path!("/regio/:code") view=regions::RegionPage ssr=SsrMode::Async/>
+                <Route path=path!("/invullen") view=fill::FillStartPage ssr=SsrMode::Async/>
+                <Route path=path!("/vragenlijst/:id") view=fill::TaskListPage ssr=SsrMode::Async/>
+                <Route path=path!("/vragenlijst/:id/sectie/:section") view=fill::SectionPage ssr=SsrMode::Async/>
+                <Route path=path!("/vragenlijst/:id/controleren") view=fill::CheckAnswersPage ssr=SsrMode::Async/>
+                <Route path=path!("/vragenlijst/:id/afdrukken") view=fill::PrintPage ssr=SsrMode::Async/>
                 <Route path=path!("/beheer") view=admin::AdminPage ssr=SsrMode::Async/>
                 <Route path=path!("/beheer/gebruikers") view=users::UsersPage ssr=SsrMode::Async/>
                 <Route path=path!("/beheer/gebruikers/:id/wachtwoord") view=users::PasswordPage ssr=SsrMode::Async/>

@@ -5,5 +5,6 @@ pub mod access;
 pub mod account;
 pub mod questionnaire;
 pub mod region;
+pub mod response;
 pub mod role;
 pub mod time;

@@ -1,6 +1,7 @@
 //! One module per route.
 
 pub mod admin;
+pub mod fill;
 pub mod home;
 pub mod login;
 pub mod questionnaires;

@@ -10,6 +10,8 @@ pub mod passwords;
 pub mod questionnaires;
 pub mod regions;
 pub mod request;
+pub mod responses;
+pub mod rounds;
 pub mod security;
 pub mod sessions;
 pub mod state;

@@ -4,7 +4,7 @@
  * to open pages and log in that work in both projects ("js" and "nojs").
  */
 import AxeBuilder from '@axe-core/playwright';
-import { test as base, expect, type Locator, type Page } from '@playwright/test';
+import { test as base, expect, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
 
 export { expect };
 
@@ -14,10 +14,20 @@ export type Account = {
   name: string;
   /** The role as the header shows it. */
   roleLabel: string;
-  startPage: string;
+  /** Where the account lands after logging in (a pattern where the address has an id in it). */
+  startPage: string | RegExp;
   /** The h1 of the start page. */
   startHeading: string;
 };
+
+/**
+ * A coordinator's start page: `/invullen` sends them on to the task list of their region's
+ * response to the open round, `/vragenlijst/<uuid>`.
+ */
+export const TASK_LIST_PAGE = /\/vragenlijst\/[0-9a-f-]{36}$/;
+
+/** The title of the questionnaire of the open demo round (nad/2026-06), the task list's h1. */
+export const QUESTIONNAIRE_TITLE = 'Monitor Eerst een Thuis – meting juni 2026';
 
 /** The accounts `nad-monitor serve --demo` creates in an empty database. */
 export const ACCOUNTS = {
@@ -42,24 +52,24 @@ export const ACCOUNTS = {
     password: 'demo-groningen-2026',
     name: 'Gerda Groningen',
     roleLabel: 'Regiocoördinator · Groningen',
-    startPage: '/regio/R01',
-    startHeading: 'Regio Groningen',
+    startPage: TASK_LIST_PAGE,
+    startHeading: QUESTIONNAIRE_TITLE,
   },
   assen: {
     email: 'assen@nad.example',
     password: 'demo-assen-2026',
     name: 'Arjen Assen',
     roleLabel: 'Regiocoördinator · Noord- en Midden-Drenthe',
-    startPage: '/regio/R03',
-    startHeading: 'Regio Noord- en Midden-Drenthe',
+    startPage: TASK_LIST_PAGE,
+    startHeading: QUESTIONNAIRE_TITLE,
   },
   utrecht: {
     email: 'utrecht@nad.example',
     password: 'demo-utrecht-2026',
     name: 'Ulla Utrecht',
     roleLabel: 'Regiocoördinator · Utrecht',
-    startPage: '/regio/R16',
-    startHeading: 'Regio Utrecht',
+    startPage: TASK_LIST_PAGE,
+    startHeading: QUESTIONNAIRE_TITLE,
   },
 } satisfies Record<string, Account>;
 
@@ -136,26 +146,76 @@ function recordListeners(): void {
   };
 }
 
-export const test = base.extend<{ consoleErrors: string[] }>({
+/**
+ * Gets a page ready for a test: records event listeners (see `waitForApp`) and collects its
+ * console errors and uncaught exceptions in `consoleErrors`, which fail the test.
+ */
+async function watch(page: Page, consoleErrors: string[], label = ''): Promise<void> {
+  await page.addInitScript(recordListeners);
+  const on = () => `${label}${page.url()}`;
+  page.on('console', (message) => {
+    if (message.type() !== 'error') return;
+    const location = message.location();
+    if (isExpected(page, message.text(), location.url)) return;
+    const where = location.url ? ` (${location.url}:${location.lineNumber})` : '';
+    consoleErrors.push(`console error on ${on()}: ${message.text()}${where}`);
+  });
+  page.on('pageerror', (error) => {
+    consoleErrors.push(`uncaught exception on ${on()}: ${error.stack ?? error.message}`);
+  });
+}
+
+type Fixtures = {
+  consoleErrors: string[];
+  /**
+   * Opens a page in a browser session of its own (its own cookies and storage, as on a
+   * colleague's computer), with the project's settings; watched for console errors like `page`.
+   */
+  newSession: () => Promise<Page>;
+  /** Opens another tab next to `page`, in the same session (cookies and storage). */
+  newTab: () => Promise<Page>;
+};
+
+export const test = base.extend<Fixtures>({
   consoleErrors: async ({}, use) => {
     await use([]);
   },
   page: async ({ page, consoleErrors }, use) => {
-    await page.addInitScript(recordListeners);
-    page.on('console', (message) => {
-      if (message.type() !== 'error') return;
-      const location = message.location();
-      if (isExpected(page, message.text(), location.url)) return;
-      const where = location.url ? ` (${location.url}:${location.lineNumber})` : '';
-      consoleErrors.push(`console error on ${page.url()}: ${message.text()}${where}`);
-    });
-    page.on('pageerror', (error) => {
-      consoleErrors.push(`uncaught exception on ${page.url()}: ${error.stack ?? error.message}`);
-    });
+    await watch(page, consoleErrors);
     await use(page);
     expect(consoleErrors, `Browser console errors:\n${consoleErrors.join('\n')}`).toEqual([]);
   },
+  newSession: async ({ browser, consoleErrors }, use, testInfo) => {
+    const contexts: BrowserContext[] = [];
+    await use(async () => {
+      const context = await newContextLikeTheProject(browser, testInfo.project.use);
+      contexts.push(context);
+      const page = await context.newPage();
+      await watch(page, consoleErrors, '(second session) ');
+      return page;
+    });
+    for (const context of contexts) await context.close();
+  },
+  newTab: async ({ context, consoleErrors }, use) => {
+    await use(async () => {
+      const page = await context.newPage();
+      await watch(page, consoleErrors, '(second tab) ');
+      return page;
+    });
+  },
 });
+
+/** A new browser context with the settings the project gives its own contexts. */
+function newContextLikeTheProject(
+  browser: Browser,
+  use: { baseURL?: string; locale?: string; javaScriptEnabled?: boolean },
+): Promise<BrowserContext> {
+  return browser.newContext({
+    baseURL: use.baseURL ?? process.env.BASE_URL ?? 'http://127.0.0.1:3000',
+    locale: use.locale ?? 'nl-NL',
+    javaScriptEnabled: use.javaScriptEnabled !== false,
+  });
+}
 
 // ---------------------------------------------------------------------------------------
 // Accessibility

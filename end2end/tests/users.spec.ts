@@ -10,7 +10,9 @@ import {
   login,
   logout,
   open,
+  QUESTIONNAIRE_TITLE,
   submitLogin,
+  TASK_LIST_PAGE,
   test,
   uniqueSuffix,
   waitForApp,
@@ -93,17 +95,20 @@ test.describe('gebruikersbeheer', () => {
       password: user.password,
       name: user.name,
       roleLabel: 'Regiocoördinator · Noord- en Midden-Drenthe',
-      startPage: '/regio/R03',
-      startHeading: 'Regio Noord- en Midden-Drenthe',
+      startPage: TASK_LIST_PAGE,
+      startHeading: QUESTIONNAIRE_TITLE,
     };
     await submitLogin(page, newAccount.email, newAccount.password);
-    await expect(page).toHaveURL('/regio/R03');
+    // Like the demo coordinator of R03: straight to the task list of the open round.
+    await expect(page).toHaveURL(newAccount.startPage);
     await expect(heading(page)).toHaveText(newAccount.startHeading);
     await waitForApp(page);
     await expectSignedInAs(page, newAccount);
-    // The region page lists the new coordinator next to the demo one.
-    await expect(page.getByRole('main').getByRole('link', { name: user.email })).toBeVisible();
     await expectAccessible(page, 'start page of the new coordinator');
+    // The region page lists the new coordinator next to the demo one.
+    await open(page, '/regio/R03');
+    await expect(heading(page)).toHaveText('Regio Noord- en Midden-Drenthe');
+    await expect(page.getByRole('main').getByRole('link', { name: user.email })).toBeVisible();
   });
 
   test('the add form explains what is wrong and adds nobody', async ({ page }) => {

@@ -2,6 +2,7 @@
 //! `router(state)` is public so the HTTP tests can drive it without a socket.
 
 pub mod layers;
+mod sections;
 mod upload;
 
 use app::app::{shell, App};
@@ -71,6 +72,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/beheer/vragenlijsten/laden",
             post(upload::upload_questionnaire),
+        )
+        .route(
+            "/vragenlijst/{id}/sectie/{section}/opslaan",
+            post(sections::save_section),
         )
         // Axum's own limit would stop multipart bodies at 2 MB; `limit_body` decides.
         .layer(axum::extract::DefaultBodyLimit::disable())

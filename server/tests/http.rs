@@ -27,7 +27,7 @@ async fn login_sets_a_safe_cookie_and_sends_each_role_to_its_start_page() {
         for (email, start) in [
             ("admin@test.nl", "/beheer"),
             ("reviewer@test.nl", "/regios"),
-            ("r01@test.nl", "/regio/R01"),
+            ("r01@test.nl", "/invullen"),
         ] {
             let body = form(&[("email", email), ("password", PASSWORD)]);
             let response = send(&state, call("/api/login", &body, None)).await;
@@ -70,7 +70,7 @@ async fn login_sets_a_safe_cookie_and_sends_each_role_to_its_start_page() {
         assert_eq!(response.status(), StatusCode::FOUND);
         assert_eq!(
             response.headers().get(header::LOCATION).unwrap(),
-            "/regio/R01"
+            "/invullen"
         );
         assert!(session_cookie(&response).is_some());
     })
@@ -83,8 +83,8 @@ async fn login_returns_to_a_local_page_only() {
         seed(&state).await;
         for (next, expected) in [
             ("/regio/R01?x=1", "/regio/R01?x=1"),
-            ("https://evil.example/", "/regio/R01"),
-            ("//evil.example", "/regio/R01"),
+            ("https://evil.example/", "/invullen"),
+            ("//evil.example", "/invullen"),
         ] {
             let body = form(&[
                 ("email", "r01@test.nl"),
@@ -486,6 +486,32 @@ const TABLE: &[(&str, &str, [u16; 6])] = &[
         "user_id={user}&password=een+ander+lang+wachtwoord",
         [401, 403, 403, 403, 200, 401],
     ),
+    (
+        "/api/login_again",
+        "email=niemand-{caller}%40test.nl&password=een+lang+genoeg+wachtwoord",
+        [422, 422, 422, 422, 422, 422],
+    ),
+    ("/api/responses/region", "code=R01", [401, 200, 403, 200, 200, 401]),
+    ("/api/responses/tasks", "response_id={response}", [401, 200, 403, 200, 200, 401]),
+    (
+        "/api/responses/section",
+        "response_id={response}&section=A",
+        [401, 200, 403, 200, 200, 401],
+    ),
+    ("/api/responses/summary", "response_id={response}", [401, 200, 403, 200, 200, 401]),
+    // JSON, as the browser sends it. Only the region's own coordinators change answers.
+    (
+        "/api/responses/save",
+        r#"{"response_id":"{response}","answers":[{"key":"a_contactpersoon","raw":{"values":["{caller}"],"rows":{},"special":null},"base_version":0}]}"#,
+        [401, 200, 403, 403, 403, 401],
+    ),
+    (
+        "/api/responses/conflict",
+        "response_id={response}&key=a_contactpersoon&keep=mijn",
+        [401, 404, 403, 403, 403, 401],
+    ),
+    // Incomplete, so refused for the coordinator; nobody else may submit at all.
+    ("/api/responses/submit", "response_id={response}", [401, 422, 403, 403, 403, 401]),
 ];
 
 #[tokio::test]
@@ -495,6 +521,24 @@ async fn authorization_table() {
         load_nad(&state).await;
         let disabled = login(&state, "geblokkeerd@test.nl").await;
         let target = app::server::users::find_by_email(&state.pool, "r03@test.nl")
+            .await
+            .unwrap();
+        let now = app::server::now_ms();
+        let round = app::server::rounds::create(
+            &state.pool,
+            &app::server::audit::Actor::CommandLine,
+            app::server::rounds::NewRound {
+                name: "Tabelmeting".into(),
+                questionnaire_id: "nad".into(),
+                questionnaire_version: "2026-06".into(),
+                state: "open",
+                opens_at: now,
+                deadline: now + 86_400_000,
+            },
+        )
+        .await
+        .unwrap();
+        let response = app::server::responses::ensure_response(&state.pool, &round, "R01")
             .await
             .unwrap();
         let blocked = app::server::users::find_by_email(&state.pool, "geblokkeerd@test.nl")
@@ -520,8 +564,14 @@ async fn authorization_table() {
                     Caller::Disabled => Some(disabled.clone()),
                 };
                 let body = body.replace("{user}", &target.id);
+                let body = body.replace("{response}", &response);
                 let body = body.replace("{caller}", &format!("{caller:?}").to_lowercase());
-                let response = send(&state, call(path, &body, cookie.as_deref())).await;
+                let request = if body.starts_with('{') {
+                    json_call(path, &body, cookie.as_deref())
+                } else {
+                    call(path, &body, cookie.as_deref())
+                };
+                let response = send(&state, request).await;
                 assert_eq!(
                     response.status().as_u16(),
                     *expected,

@@ -25,6 +25,20 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
     Ok(())
 }
 
+/// Logs in again without leaving the page (the session ended while someone was filling in):
+/// a new session, no redirect, so the page can send what it kept.
+#[server(endpoint = "login_again")]
+pub async fn login_again(email: String, password: String) -> Result<SignedInUser, AppError> {
+    use crate::server::{auth, request, sessions};
+    let state = request::state()?;
+    let outcome = auth::login(&state.pool, &email, &password, request::client_address()).await?;
+    if let Some(old) = request::session_token() {
+        sessions::end(&state.pool, &old).await?;
+    }
+    request::set_cookie(&sessions::cookie(&outcome.token, &state.config));
+    Ok(outcome.user)
+}
+
 /// The signed-in user, or `None`.
 #[server(endpoint = "current_user")]
 pub async fn current_user() -> Result<Option<SignedInUser>, AppError> {

@@ -1,8 +1,10 @@
 //! One question of a questionnaire, rendered accessibly for its type: a label tied to every
 //! input, a fieldset with legend for every group of choices and for matrices, the help text
 //! linked with `aria-describedby`, units, and the onbekend / n.v.t. choices where allowed.
-//! The preview shows it disabled; the fill-in pages use it with values.
+//! The preview shows it disabled; the fill-in pages use it with the stored input and its
+//! problems.
 
+use crate::domain::questionnaire::answer::RawAnswer;
 use crate::domain::questionnaire::model::{
     fixed_choices as fixed, CellKind, Choice, Item, ItemKind, YES_NO, YES_PARTLY_NO,
 };
@@ -19,6 +21,7 @@ fn Choices(
     name: String,
     choices: Vec<Choice>,
     disabled: bool,
+    #[prop(optional)] selected: Vec<String>,
     #[prop(optional)] several: bool,
     #[prop(optional)] inline: bool,
 ) -> impl IntoView {
@@ -29,9 +32,11 @@ fn Choices(
                 .into_iter()
                 .map(|choice| {
                     let id = format!("{name}-{}", choice.code);
+                    let checked = selected.contains(&choice.code);
                     view! {
                         <div class="choice">
-                            <input type=input_type class="choice__input" id=id.clone() name=name.clone() value=choice.code disabled=disabled/>
+                            <input type=input_type class="choice__input" id=id.clone() name=name.clone() value=choice.code
+                                checked=checked disabled=disabled/>
                             <label class="choice__label" for=id>{choice.label}</label>
                         </div>
                     }
@@ -42,56 +47,80 @@ fn Choices(
 }
 
 /// The question's own input(s). `labelled` is false for types that sit in a fieldset.
-fn input_for(item: &Item, disabled: bool) -> AnyView {
-    let (id, help_id) = ids(&item.key);
+fn input_for(
+    item: &Item,
+    value: &RawAnswer,
+    described: Signal<Option<String>>,
+    disabled: bool,
+) -> AnyView {
+    let (id, _) = ids(&item.key);
     let name = format!("a.{}", item.key);
-    let described = item.help.as_ref().map(|_| help_id.clone());
     let unit = item.unit.clone();
+    let selected = value.values.clone();
+    let text = value.values.join("\n");
     let text_input = |inputmode: &'static str| {
         view! {
             <div class="input-with-unit">
                 <input type="text" class="form-input form-input--number" id=id.clone() name=name.clone()
-                    inputmode=inputmode aria-describedby=described.clone() disabled=disabled/>
+                    value=text.clone() inputmode=inputmode aria-describedby=move || described.get() disabled=disabled/>
                 {unit.clone().map(|unit| view! { <span class="input-unit">{unit}</span> })}
             </div>
         }
         .into_any()
     };
     match &item.kind {
-        ItemKind::YesNo => view! { <Choices name choices=fixed(&YES_NO) disabled inline=true/> }.into_any(),
-        ItemKind::YesPartlyNo => view! { <Choices name choices=fixed(&YES_PARTLY_NO) disabled inline=true/> }.into_any(),
-        ItemKind::SingleChoice { options } => view! { <Choices name choices=options.clone() disabled/> }.into_any(),
-        ItemKind::MultipleChoice { options, .. } => view! { <Choices name choices=options.clone() disabled several=true/> }.into_any(),
+        ItemKind::YesNo => view! { <Choices name choices=fixed(&YES_NO) disabled selected inline=true/> }.into_any(),
+        ItemKind::YesPartlyNo => view! { <Choices name choices=fixed(&YES_PARTLY_NO) disabled selected inline=true/> }.into_any(),
+        ItemKind::SingleChoice { options } => view! { <Choices name choices=options.clone() disabled selected/> }.into_any(),
+        ItemKind::MultipleChoice { options, .. } => view! { <Choices name choices=options.clone() disabled selected several=true/> }.into_any(),
         ItemKind::Integer { .. } => text_input("numeric"),
         ItemKind::Decimal { .. } => text_input("decimal"),
         ItemKind::Percentage { .. } => view! {
             <div class="input-with-unit">
                 <input type="text" class="form-input form-input--number" id=id name=name inputmode="decimal"
-                    aria-describedby=described disabled=disabled/>
+                    value=text aria-describedby=move || described.get() disabled=disabled/>
                 <span class="input-unit">"%"</span>
             </div>
         }
         .into_any(),
         ItemKind::ShortText { max_length } => view! {
-            <input type="text" class="form-input" id=id name=name maxlength=*max_length aria-describedby=described disabled=disabled/>
+            <input type="text" class="form-input" id=id name=name maxlength=*max_length value=text
+                aria-describedby=move || described.get() disabled=disabled/>
         }
         .into_any(),
         ItemKind::LongText { max_length } => {
             let counter_id = format!("{id}-teller");
-            let described = Some(match described {
-                Some(help) => format!("{help} {counter_id}"),
-                None => counter_id.clone(),
-            });
+            let described = {
+                let counter_id = counter_id.clone();
+                Signal::derive(move || {
+                    Some(match described.get() {
+                        Some(help) => format!("{help} {counter_id}"),
+                        None => counter_id.clone(),
+                    })
+                })
+            };
+            let max_length = *max_length;
+            // The counter follows typing when JavaScript runs; without it, it states the limit.
+            let (length, set_length) = signal(text.chars().count());
+            let counter = move || {
+                let used = length.get();
+                if used > max_length {
+                    format!("U hebt {} tekens te veel (maximaal {max_length}).", used - max_length)
+                } else {
+                    format!("Nog {} van {max_length} tekens over.", max_length - used)
+                }
+            };
             view! {
-                <textarea class="form-textarea" id=id name=name rows="5" maxlength=*max_length
-                    aria-describedby=described disabled=disabled></textarea>
-                <p class="form-hint" id=counter_id>{format!("U kunt maximaal {max_length} tekens gebruiken.")}</p>
+                <textarea class="form-textarea" id=id name=name rows="5"
+                    aria-describedby=move || described.get() disabled=disabled
+                    on:input=move |ev| set_length.set(event_target_value(&ev).chars().count())>{text}</textarea>
+                <p class="form-hint character-count" id=counter_id aria-live="polite">{counter}</p>
             }
             .into_any()
         }
         ItemKind::Date { min, max } => view! {
             <input type="date" class="form-input form-input--date" id=id name=name min=min.clone() max=max.clone()
-                aria-describedby=described disabled=disabled/>
+                value=text aria-describedby=move || described.get() disabled=disabled/>
         }
         .into_any(),
         ItemKind::Scale { min_label, max_label } => {
@@ -105,7 +134,7 @@ fn input_for(item: &Item, disabled: bool) -> AnyView {
                     },
                 })
                 .collect();
-            view! { <Choices name choices disabled inline=true/> }.into_any()
+            view! { <Choices name choices disabled selected inline=true/> }.into_any()
         }
         ItemKind::Matrix { rows, cell } => {
             let columns: Option<Vec<Choice>> = match cell {
@@ -123,6 +152,7 @@ fn input_for(item: &Item, disabled: bool) -> AnyView {
                 .map(|row| {
                     let cell_name = format!("{name}.{}", row.code);
                     let row_label = row.label.clone();
+                    let cell_value = value.rows.get(&row.code).cloned().unwrap_or_default();
                     let cells = match &columns {
                         Some(columns) => columns
                             .iter()
@@ -130,14 +160,14 @@ fn input_for(item: &Item, disabled: bool) -> AnyView {
                                 let label = format!("{row_label}: {}", c.label);
                                 view! {
                                     <td><input type="radio" class="choice__input" name=cell_name.clone() value=c.code.clone()
-                                        aria-label=label disabled=disabled/></td>
+                                        checked=cell_value == c.code aria-label=label disabled=disabled/></td>
                                 }
                             })
                             .collect_view()
                             .into_any(),
                         None => view! {
                             <td><input type="text" class="form-input form-input--number" name=cell_name.clone() inputmode="numeric"
-                                aria-label=row_label.clone() disabled=disabled/></td>
+                                value=cell_value aria-label=row_label.clone() disabled=disabled/></td>
                         }
                         .into_any(),
                     };
@@ -156,12 +186,16 @@ fn input_for(item: &Item, disabled: bool) -> AnyView {
             .map(|place| {
                 let select_id = format!("{id}-{place}");
                 let options = options.clone();
+                let chosen = selected.get(place - 1).cloned().unwrap_or_default();
                 view! {
                     <div class="form-field form-field--compact">
                         <label class="form-label" for=select_id.clone()>{format!("{place}e plaats")}</label>
                         <select class="form-select" id=select_id name=name.clone() disabled=disabled>
                             <option value="">"— kies —"</option>
-                            {options.into_iter().map(|o| view! { <option value=o.code>{o.label}</option> }).collect_view()}
+                            {options.into_iter().map(|o| {
+                                let is_chosen = o.code == chosen;
+                                view! { <option value=o.code selected=is_chosen>{o.label}</option> }
+                            }).collect_view()}
                         </select>
                     </div>
                 }
@@ -172,7 +206,7 @@ fn input_for(item: &Item, disabled: bool) -> AnyView {
 }
 
 /// Types whose inputs form a group and so sit in a fieldset with a legend.
-fn is_group(kind: &ItemKind) -> bool {
+pub fn is_group(kind: &ItemKind) -> bool {
     matches!(
         kind,
         ItemKind::YesNo
@@ -186,7 +220,7 @@ fn is_group(kind: &ItemKind) -> bool {
 }
 
 /// The onbekend / n.v.t. choices, where the item allows them.
-fn special_choices(item: &Item, disabled: bool) -> Option<AnyView> {
+fn special_choices(item: &Item, value: &RawAnswer, disabled: bool) -> Option<AnyView> {
     let mut choices = Vec::new();
     if item.allow_unknown {
         choices.push(Choice {
@@ -202,19 +236,31 @@ fn special_choices(item: &Item, disabled: bool) -> Option<AnyView> {
     }
     (!choices.is_empty()).then(|| {
         let name = format!("s.{}", item.key);
+        let selected: Vec<String> = value.special.iter().cloned().collect();
         view! {
             <div class="special-answers">
                 <p class="special-answers__intro">"Of:"</p>
-                <Choices name choices disabled several=true/>
+                <Choices name choices disabled selected several=true/>
             </div>
         }
         .into_any()
     })
 }
 
+/// One question. `value` is the stored input; `problems` (reactive) are shown above the
+/// inputs and linked to them; `hidden` hides the question while a condition says it does not
+/// apply; `children` follow the inputs (the save status, a conflict).
 #[component]
-pub fn Question(item: Item, #[prop(optional)] disabled: bool) -> impl IntoView {
+pub fn Question(
+    item: Item,
+    #[prop(optional)] disabled: bool,
+    #[prop(optional)] value: RawAnswer,
+    #[prop(optional, into)] problems: Signal<Vec<String>>,
+    #[prop(optional, into)] hidden: Signal<bool>,
+    #[prop(optional)] children: Option<Children>,
+) -> impl IntoView {
     let (id, help_id) = ids(&item.key);
+    let error_id = format!("{id}-fout");
     let required = item
         .required
         .then_some(view! { <span class="required">" (verplicht)"</span> });
@@ -224,26 +270,74 @@ pub fn Question(item: Item, #[prop(optional)] disabled: bool) -> impl IntoView {
         .help
         .clone()
         .map(|help| view! { <p class="form-hint" id=help_id.clone()>{help}</p> });
-    let input = input_for(&item, disabled);
-    let special = special_choices(&item, disabled);
-    if is_group(&item.kind) {
+    let has_problems = move || !problems.get().is_empty();
+    let errors = {
+        let error_id = error_id.clone();
+        move || {
+            has_problems().then(|| {
+                view! {
+                    <p class="form-error" id=error_id.clone()>
+                        {problems
+                            .get()
+                            .into_iter()
+                            .map(|message| {
+                                view! {
+                                    <span class="form-error__message">
+                                        <span class="visually-hidden">"Fout: "</span>
+                                        {message}
+                                    </span>
+                                }
+                            })
+                            .collect_view()}
+                    </p>
+                }
+            })
+        }
+    };
+    // The group or input is described by its help text and, when there are any, its errors.
+    let described_static = item.help.as_ref().map(|_| help_id.clone());
+    let group = is_group(&item.kind);
+    let described = {
+        let (help, error_id) = (described_static.clone(), error_id.clone());
+        move || {
+            let mut parts: Vec<String> = help.iter().cloned().collect();
+            if has_problems() {
+                parts.push(error_id.clone());
+            }
+            (!parts.is_empty()).then(|| parts.join(" "))
+        }
+    };
+    let input_described = if group {
+        Signal::stored(None)
+    } else {
+        Signal::derive(described.clone())
+    };
+    let input = input_for(&item, &value, input_described, disabled);
+    let special = special_choices(&item, &value, disabled);
+    let extra = children.map(|children| children());
+    if group {
         view! {
-            <fieldset class="question" id=id aria-describedby=item.help.as_ref().map(|_| help_id.clone())>
+            <fieldset class="question" class:question--error=has_problems id=id tabindex="-1"
+                aria-describedby=described hidden=move || hidden.get()>
                 <legend class="question__legend">{item.label.clone()}{required}{optional}</legend>
                 {help}
+                {errors}
                 {input}
                 {special}
+                {extra}
             </fieldset>
         }
         .into_any()
     } else {
         let block_id = format!("{id}-blok");
         view! {
-            <div class="question" id=block_id>
+            <div class="question" class:question--error=has_problems id=block_id hidden=move || hidden.get()>
                 <label class="question__legend" for=id>{item.label.clone()}{required}{optional}</label>
                 {help}
+                {errors}
                 {input}
                 {special}
+                {extra}
             </div>
         }
         .into_any()

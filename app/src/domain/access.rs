@@ -36,7 +36,8 @@ impl SignedInUser {
     /// The page each role lands on after logging in.
     pub fn start_page(&self) -> String {
         match (self.role, &self.region_code) {
-            (Role::Coordinator, Some(code)) => format!("/regio/{code}"),
+            // The task list of the region's open round (or word that none is open).
+            (Role::Coordinator, Some(_)) => "/invullen".to_string(),
             (Role::Reviewer, _) | (Role::Coordinator, None) => "/regios".to_string(),
             (Role::Admin, _) => "/beheer".to_string(),
         }
@@ -81,7 +82,7 @@ mod tests {
     fn start_pages() {
         assert_eq!(
             user(Role::Coordinator, Some("R07")).start_page(),
-            "/regio/R07"
+            "/invullen"
         );
         assert_eq!(user(Role::Reviewer, None).start_page(), "/regios");
         assert_eq!(user(Role::Admin, None).start_page(), "/beheer");

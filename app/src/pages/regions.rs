@@ -73,7 +73,7 @@ pub fn RegionPage() -> impl IntoView {
                             <dl class="summary-list">
                                 <div class="summary-list__row">
                                     <dt>"Regiocode"</dt>
-                                    <dd>{region.code}</dd>
+                                    <dd>{region.code.clone()}</dd>
                                 </div>
                                 <div class="summary-list__row">
                                     <dt>"Centrumgemeente"</dt>
@@ -107,10 +107,7 @@ pub fn RegionPage() -> impl IntoView {
                                 .into_any()
                             }}
                             <h2>"Metingen"</h2>
-                            <p>
-                                "Hier vult u de vragenlijst van de lopende meting in zodra de beheerder een meting opent, "
-                                "en leest u de antwoorden van eerdere metingen terug."
-                            </p>
+                            <crate::pages::fill::RegionRounds code=region.code.clone()/>
                         }
                         .into_any()
                     }

@@ -1,5 +1,5 @@
-//! Demo data: the working list of 45 regions, an admin, a reviewer and a coordinator for
-//! each of three regions. Only for an empty database; the passwords are public.
+//! Demo data: the working list of 45 regions, both NAD questionnaire versions, an open round,
+//! an admin, a reviewer and a coordinator for each of three regions. Only for an empty database; the passwords are public.
 
 use super::audit::Actor;
 use super::{questionnaires, regions, users};
@@ -97,6 +97,22 @@ pub async fn load(pool: &AnyPool, cache: &questionnaires::Cache) -> Result<(), A
                 AppError::Internal
             })?;
     }
+    // An open round, so coordinators can fill in the current questionnaire.
+    let day = 24 * 60 * 60 * 1000;
+    let now = super::now_ms();
+    super::rounds::create(
+        pool,
+        &Actor::CommandLine,
+        super::rounds::NewRound {
+            name: "6e meting – december 2026".to_string(),
+            questionnaire_id: "nad".to_string(),
+            questionnaire_version: "2026-06".to_string(),
+            state: "open",
+            opens_at: now - 10 * day,
+            deadline: now + 60 * day,
+        },
+    )
+    .await?;
     for account in &ACCOUNTS {
         users::create(
             pool,

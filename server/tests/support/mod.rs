@@ -176,6 +176,18 @@ pub fn call(path: &str, body: &str, cookie: Option<&str>) -> Request<Body> {
     builder.body(Body::from(body.to_string())).unwrap()
 }
 
+/// A server function call with a JSON body, as the browser sends saves.
+pub fn json_call(path: &str, body: &str, cookie: Option<&str>) -> Request<Body> {
+    let mut builder = Request::post(path)
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::ACCEPT, "application/json")
+        .header(header::CONTENT_LENGTH, body.len());
+    if let Some(cookie) = cookie {
+        builder = builder.header(header::COOKIE, cookie);
+    }
+    builder.body(Body::from(body.to_string())).unwrap()
+}
+
 pub fn get(path: &str, cookie: Option<&str>) -> Request<Body> {
     let mut builder = Request::get(path).header(header::ACCEPT, "text/html");
     if let Some(cookie) = cookie {

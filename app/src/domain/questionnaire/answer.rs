@@ -55,16 +55,36 @@ impl RawAnswer {
             .filter(|v| !v.is_empty())
     }
 
-    fn is_empty(&self) -> bool {
+    /// Nothing filled in.
+    pub fn is_blank(&self) -> bool {
         self.values.iter().all(|v| v.trim().is_empty())
             && self.rows.values().all(|v| v.trim().is_empty())
             && self.special.as_deref().is_none_or(|s| s.trim().is_empty())
+    }
+
+    /// The same input without surrounding spaces and empty values, for comparing two inputs.
+    pub fn normalized(&self) -> RawAnswer {
+        RawAnswer {
+            values: self.filled_values().map(str::to_string).collect(),
+            rows: self
+                .rows
+                .iter()
+                .map(|(row, value)| (row.clone(), value.trim().to_string()))
+                .filter(|(_, value)| !value.is_empty())
+                .collect(),
+            special: self
+                .special
+                .as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string),
+        }
     }
 }
 
 /// Parses form input for an item. `Ok(None)` means nothing was filled in.
 pub fn parse_answer(item: &Item, raw: &RawAnswer) -> Result<Option<Answer>, Vec<String>> {
-    if raw.is_empty() {
+    if raw.is_blank() {
         return Ok(None);
     }
     if let Some(special) = raw

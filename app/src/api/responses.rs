@@ -1,0 +1,411 @@
+//! Filling in: a region's responses, the task list, section pages, saving answers, conflicts
+//! between colleagues, the check-your-answers summary and submitting.
+
+use crate::domain::questionnaire::answer::{Answer, RawAnswer};
+use crate::domain::questionnaire::completeness::{Counts, SectionStatus};
+use crate::domain::questionnaire::model::{Item, Questionnaire};
+use crate::domain::response::{AnswerInput, ConflictInfo, ResponseStatus, SaveOutcome};
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// What every page about a response shows at the top.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResponseHeader {
+    pub id: String,
+    pub round_name: String,
+    pub questionnaire_title: String,
+    pub region_code: String,
+    pub region_name: String,
+    pub status: ResponseStatus,
+    pub deadline: i64,
+    /// Why answers can not be changed now; `None` while the user may change them.
+    pub read_only_reason: Option<String>,
+    /// Who submitted it, and when.
+    pub submitted: Option<(String, i64)>,
+    /// Who last changed an answer, and when.
+    pub last_change: Option<(String, i64)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TaskSection {
+    pub key: String,
+    pub title: String,
+    pub status: SectionStatus,
+    pub counts: Counts,
+    /// Who last changed an answer in this section, and when.
+    pub last_change: Option<(String, i64)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TaskList {
+    pub header: ResponseHeader,
+    pub sections: Vec<TaskSection>,
+    pub overall: Counts,
+}
+
+/// One item on a section page, with its stored answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ItemView {
+    pub item: Item,
+    pub raw: RawAnswer,
+    /// The stored version (0: never answered), which a save names as its base.
+    pub version: i64,
+    /// Why the stored input is not a valid answer.
+    pub problems: Vec<String>,
+    pub blocking: Vec<String>,
+    pub warnings: Vec<String>,
+    pub hidden: bool,
+    /// Who saved the answer, and when.
+    pub saved: Option<(String, i64)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SectionView {
+    pub header: ResponseHeader,
+    pub key: String,
+    pub title: String,
+    pub intro: Option<String>,
+    /// 1-based position and the number of sections.
+    pub position: (usize, usize),
+    pub items: Vec<ItemView>,
+    pub previous: Option<(String, String)>,
+    pub next: Option<(String, String)>,
+    /// This user's saves that a colleague got ahead of.
+    pub conflicts: Vec<ConflictInfo>,
+    /// The whole questionnaire and every valid stored answer, so the browser applies the
+    /// conditions live as answers change.
+    pub questionnaire: Questionnaire,
+    pub answers: HashMap<String, Answer>,
+}
+
+/// One answered item on the check-your-answers page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SummaryItem {
+    pub key: String,
+    pub label: String,
+    pub answer: String,
+    pub problems: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SummarySection {
+    pub key: String,
+    pub title: String,
+    pub status: SectionStatus,
+    pub items: Vec<SummaryItem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    pub header: ResponseHeader,
+    pub sections: Vec<SummarySection>,
+    pub overall: Counts,
+    /// What keeps the response from being submitted: (section key, item key, label, message).
+    pub problems: Vec<(String, String, String, String)>,
+}
+
+/// A region's responses, one per round it takes part in, newest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResponseLink {
+    pub id: String,
+    pub round_name: String,
+    pub status: ResponseStatus,
+    pub deadline: i64,
+    pub open: bool,
+}
+
+#[cfg(feature = "ssr")]
+mod build {
+    use super::*;
+    use crate::domain::access::SignedInUser;
+    use crate::domain::questionnaire::completeness::{Evaluation, ItemStatus};
+    use crate::domain::response::describe;
+    use crate::server::questionnaires::LoadedVersion;
+    use crate::server::responses::{self, Response, StoredAnswer};
+    use crate::server::{now_ms, request};
+
+    pub fn header(
+        user: &SignedInUser,
+        response: &Response,
+        version: &LoadedVersion,
+    ) -> ResponseHeader {
+        let reason = if user.role != crate::domain::role::Role::Coordinator {
+            Some("U kunt deze antwoorden lezen maar niet wijzigen.".to_string())
+        } else {
+            response.closed_reason(now_ms()).map(str::to_string)
+        };
+        ResponseHeader {
+            id: response.id.clone(),
+            round_name: response.round.name.clone(),
+            questionnaire_title: version.questionnaire.title.clone(),
+            region_code: response.region_code.clone(),
+            region_name: response.region_name.clone(),
+            status: response.status,
+            deadline: response.deadline,
+            read_only_reason: reason,
+            submitted: response.submitted_by.clone().zip(response.submitted_at),
+            last_change: response.updated_by.clone().zip(response.updated_at),
+        }
+    }
+
+    pub async fn load(
+        response_id: &str,
+    ) -> Result<
+        (
+            SignedInUser,
+            Response,
+            std::sync::Arc<LoadedVersion>,
+            HashMap<String, StoredAnswer>,
+            Evaluation,
+        ),
+        AppError,
+    > {
+        let state = request::state()?;
+        let user = request::require_user(&state).await?;
+        let (response, version) = responses::readable(&state, &user, response_id).await?;
+        let stored = responses::answers(&state.pool, &response.id).await?;
+        let evaluation = responses::evaluation(&version, &stored);
+        Ok((user, response, version, stored, evaluation))
+    }
+
+    pub fn summary(
+        user: &SignedInUser,
+        response: &Response,
+        version: &LoadedVersion,
+        stored: &HashMap<String, StoredAnswer>,
+        evaluation: &Evaluation,
+    ) -> Summary {
+        let mut problems = Vec::new();
+        let blocking = responses::blocking_problems(version, evaluation);
+        for (key, messages) in blocking {
+            let (s, i) = version.index.position[&key];
+            let section = &version.questionnaire.sections[s];
+            for message in messages {
+                problems.push((
+                    section.key.clone(),
+                    key.clone(),
+                    section.items[i].label.clone(),
+                    message,
+                ));
+            }
+        }
+        let sections = version
+            .questionnaire
+            .sections
+            .iter()
+            .zip(&evaluation.sections)
+            .map(|(section, summary)| SummarySection {
+                key: section.key.clone(),
+                title: section.title.clone(),
+                status: summary.status,
+                items: section
+                    .items
+                    .iter()
+                    .filter_map(|item| {
+                        let state = evaluation.items.get(&item.key)?;
+                        if state.status == ItemStatus::Hidden {
+                            return None;
+                        }
+                        let answer = stored.get(&item.key).filter(|a| !a.raw.is_blank());
+                        let mut item_problems = Vec::new();
+                        if state.status == ItemStatus::Invalid {
+                            item_problems.push("Dit antwoord is niet geldig.".to_string());
+                        }
+                        item_problems.extend(state.blocking.iter().cloned());
+                        Some(SummaryItem {
+                            key: item.key.clone(),
+                            label: item.label.clone(),
+                            answer: answer.map_or_else(
+                                || "Niet beantwoord".to_string(),
+                                |a| describe(item, &a.raw),
+                            ),
+                            problems: item_problems,
+                        })
+                    })
+                    .collect(),
+            })
+            .collect();
+        Summary {
+            header: header(user, response, version),
+            sections,
+            overall: evaluation.overall.clone(),
+            problems,
+        }
+    }
+}
+
+/// A region's responses to the rounds it takes part in.
+#[server(endpoint = "responses/region")]
+pub async fn region_responses(code: String) -> Result<Vec<ResponseLink>, AppError> {
+    use crate::server::{now_ms, request, responses};
+    let state = request::state()?;
+    let user = request::require_user(&state).await?;
+    if !user.may_view_region(&code) {
+        return Err(AppError::Forbidden);
+    }
+    let now = now_ms();
+    Ok(responses::responses_of_region(&state.pool, &code)
+        .await?
+        .into_iter()
+        .map(|response| ResponseLink {
+            open: response.closed_reason(now).is_none(),
+            id: response.id,
+            round_name: response.round.name,
+            status: response.status,
+            deadline: response.deadline,
+        })
+        .collect())
+}
+
+/// The task list of a response: every section with its status and counts.
+#[server(endpoint = "responses/tasks")]
+pub async fn get_task_list(response_id: String) -> Result<TaskList, AppError> {
+    let (user, response, version, stored, evaluation) = build::load(&response_id).await?;
+    let sections = version
+        .questionnaire
+        .sections
+        .iter()
+        .zip(&evaluation.sections)
+        .map(|(section, summary)| TaskSection {
+            key: section.key.clone(),
+            title: section.title.clone(),
+            status: summary.status,
+            counts: summary.counts.clone(),
+            last_change: section
+                .items
+                .iter()
+                .filter_map(|item| stored.get(&item.key))
+                .max_by_key(|answer| answer.updated_at)
+                .map(|answer| (answer.updated_by.clone(), answer.updated_at)),
+        })
+        .collect();
+    Ok(TaskList {
+        header: build::header(&user, &response, &version),
+        sections,
+        overall: evaluation.overall,
+    })
+}
+
+/// One section of a response with its stored answers, problems and conflicts.
+#[server(endpoint = "responses/section")]
+pub async fn get_section(response_id: String, section: String) -> Result<SectionView, AppError> {
+    use crate::domain::questionnaire::completeness::ItemStatus;
+    use crate::server::{request, responses};
+    let (user, response, version, stored, evaluation) = build::load(&response_id).await?;
+    let sections = &version.questionnaire.sections;
+    let position = sections
+        .iter()
+        .position(|s| s.key == section)
+        .ok_or(AppError::NotFound)?;
+    let current = &sections[position];
+    let link = |index: usize| {
+        sections
+            .get(index)
+            .map(|s| (s.key.clone(), s.title.clone()))
+    };
+    let items = current
+        .items
+        .iter()
+        .map(|item| {
+            let answer = stored.get(&item.key);
+            let state = evaluation.items.get(&item.key);
+            let problems = match answer {
+                Some(answer) if answer.value.is_none() && !answer.raw.is_blank() => {
+                    crate::domain::questionnaire::answer::parse_answer(item, &answer.raw)
+                        .err()
+                        .unwrap_or_default()
+                }
+                _ => Vec::new(),
+            };
+            ItemView {
+                item: item.clone(),
+                raw: answer.map(|a| a.raw.clone()).unwrap_or_default(),
+                version: answer.map_or(0, |a| a.version),
+                problems,
+                blocking: state.map(|s| s.blocking.clone()).unwrap_or_default(),
+                warnings: state.map(|s| s.warnings.clone()).unwrap_or_default(),
+                hidden: state.is_some_and(|s| s.status == ItemStatus::Hidden),
+                saved: answer.map(|a| (a.updated_by.clone(), a.updated_at)),
+            }
+        })
+        .collect();
+    let state = request::state()?;
+    let conflicts = responses::conflicts_of(&state.pool, &response.id, &user.id, &stored).await?;
+    Ok(SectionView {
+        header: build::header(&user, &response, &version),
+        key: current.key.clone(),
+        title: current.title.clone(),
+        intro: current.intro.clone(),
+        position: (position + 1, sections.len()),
+        items,
+        previous: position.checked_sub(1).and_then(link),
+        next: link(position + 1),
+        conflicts,
+        questionnaire: version.questionnaire.clone(),
+        answers: responses::engine_answers(&stored).current,
+    })
+}
+
+/// Saves answers (the browser sends one at a time as they change; the section form without
+/// JavaScript sends all of a section through the same service).
+#[server(endpoint = "responses/save", input = Json)]
+pub async fn save_answers(
+    response_id: String,
+    answers: Vec<AnswerInput>,
+) -> Result<Vec<SaveOutcome>, AppError> {
+    use crate::server::{request, responses};
+    let state = request::state()?;
+    let user = request::require_user(&state).await?;
+    responses::save(&state, &user, &response_id, answers).await
+}
+
+/// Ends a conflict: keep my answer, or take the colleague's.
+#[server(endpoint = "responses/conflict")]
+pub async fn resolve_conflict(
+    response_id: String,
+    key: String,
+    keep: String,
+) -> Result<Option<SaveOutcome>, AppError> {
+    use crate::server::{request, responses};
+    let state = request::state()?;
+    let user = request::require_user(&state).await?;
+    let keep_mine = match keep.as_str() {
+        "mijn" => true,
+        "ander" => false,
+        _ => {
+            return Err(AppError::field(
+                "keep",
+                "Kies uw antwoord of dat van uw collega.",
+            ))
+        }
+    };
+    let outcome = responses::resolve_conflict(&state, &user, &response_id, &key, keep_mine).await?;
+    Ok(outcome)
+}
+
+/// Every answered item by section, and what keeps the response from being submitted.
+#[server(endpoint = "responses/summary")]
+pub async fn get_summary(response_id: String) -> Result<Summary, AppError> {
+    let (user, response, version, stored, evaluation) = build::load(&response_id).await?;
+    Ok(build::summary(
+        &user,
+        &response,
+        &version,
+        &stored,
+        &evaluation,
+    ))
+}
+
+/// Submits the response after checking all of it on the server.
+#[server(endpoint = "responses/submit")]
+pub async fn submit_response(response_id: String) -> Result<(), AppError> {
+    use crate::server::{request, responses};
+    let state = request::state()?;
+    let user = request::require_user(&state).await?;
+    responses::submit(&state, &user, &response_id).await?;
+    leptos_axum::redirect(&format!("/vragenlijst/{response_id}?melding=ingediend"));
+    Ok(())
+}

@@ -1,0 +1,751 @@
+//! Responses: finding a region's response to a round, reading its answers, saving answers
+//! (with conflict detection between colleagues), resolving conflicts and submitting. Every
+//! function checks who is asking before it reads or writes.
+
+use super::audit::{self, Actor, Event};
+use super::questionnaires::LoadedVersion;
+use super::state::AppState;
+use super::{new_id, now_ms};
+use crate::domain::access::SignedInUser;
+use crate::domain::questionnaire::answer::{parse_answer, Answer, RawAnswer};
+use crate::domain::questionnaire::completeness::{evaluate, Evaluation, ResponseAnswers};
+use crate::domain::response::{
+    decide, AnswerInput, ConflictInfo, Decision, ResponseStatus, SaveOutcome, Stored,
+    MAX_ANSWERS_PER_SAVE, MAX_RAW_CHARS,
+};
+use crate::domain::role::Role;
+use crate::error::AppError;
+use serde_json::json;
+use sqlx::{AnyPool, Row};
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+
+/// A round as a response needs it.
+#[derive(Debug, Clone)]
+pub struct Round {
+    pub id: String,
+    pub name: String,
+    pub questionnaire_id: String,
+    pub questionnaire_version: String,
+    pub state: String,
+    pub deadline: i64,
+}
+
+/// A response with what every page about it shows.
+#[derive(Debug, Clone)]
+pub struct Response {
+    pub id: String,
+    pub region_code: String,
+    pub region_name: String,
+    pub status: ResponseStatus,
+    /// The region's deadline: the round's, or the one extended for this region.
+    pub deadline: i64,
+    pub updated_at: Option<i64>,
+    pub updated_by: Option<String>,
+    pub submitted_at: Option<i64>,
+    pub submitted_by: Option<String>,
+    pub round: Round,
+}
+
+impl Response {
+    /// Whether coordinators may change answers now, and if not, why not (in Dutch).
+    pub fn closed_reason(&self, now: i64) -> Option<&'static str> {
+        if self.round.state != "open" {
+            Some("Deze meting is niet open; antwoorden kunnen niet meer worden gewijzigd.")
+        } else if now > self.deadline {
+            Some("De termijn van deze meting is verstreken; antwoorden kunnen niet meer worden gewijzigd.")
+        } else if !self.status.accepts_answers() {
+            Some("Deze vragenlijst is ingediend en kan niet meer worden gewijzigd.")
+        } else {
+            None
+        }
+    }
+}
+
+/// A stored answer with who saved it.
+#[derive(Debug, Clone)]
+pub struct StoredAnswer {
+    pub raw: RawAnswer,
+    pub value: Option<Answer>,
+    pub version: i64,
+    pub prefilled: bool,
+    pub updated_by: String,
+    pub updated_at: i64,
+}
+
+const RESPONSE_COLUMNS: &str = "r.id, r.region_code, r.status, r.updated_at, r.submitted_at, \
+     rr.region_name, COALESCE(rr.deadline, ro.deadline) AS region_deadline, \
+     ub.display_name AS updated_by_name, sb.display_name AS submitted_by_name, \
+     ro.id AS round_id, ro.name AS round_name, ro.questionnaire_id, ro.questionnaire_version, \
+     ro.state AS round_state, ro.deadline AS round_deadline";
+const RESPONSE_JOINS: &str = "FROM responses r \
+     JOIN rounds ro ON ro.id = r.round_id \
+     JOIN round_regions rr ON rr.round_id = r.round_id AND rr.region_code = r.region_code \
+     LEFT JOIN users ub ON ub.id = r.updated_by \
+     LEFT JOIN users sb ON sb.id = r.submitted_by";
+
+fn response_from_row(row: &sqlx::any::AnyRow) -> Result<Response, AppError> {
+    let status: String = row.try_get("status")?;
+    Ok(Response {
+        id: row.try_get("id")?,
+        region_code: row.try_get("region_code")?,
+        region_name: row.try_get("region_name")?,
+        status: ResponseStatus::parse(&status).ok_or(AppError::Internal)?,
+        deadline: row.try_get("region_deadline")?,
+        updated_at: row.try_get("updated_at")?,
+        updated_by: row.try_get("updated_by_name")?,
+        submitted_at: row.try_get("submitted_at")?,
+        submitted_by: row.try_get("submitted_by_name")?,
+        round: Round {
+            id: row.try_get("round_id")?,
+            name: row.try_get("round_name")?,
+            questionnaire_id: row.try_get("questionnaire_id")?,
+            questionnaire_version: row.try_get("questionnaire_version")?,
+            state: row.try_get("round_state")?,
+            deadline: row.try_get("round_deadline")?,
+        },
+    })
+}
+
+async fn find(pool: &AnyPool, id: &str) -> Result<Response, AppError> {
+    let row = sqlx::query(&format!(
+        "SELECT {RESPONSE_COLUMNS} {RESPONSE_JOINS} WHERE r.id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(pool)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    response_from_row(&row)
+}
+
+/// A response the user may read: their own region's, or any for reviewers and admins.
+/// Another region's response is refused exactly like one that does not exist is not: with
+/// 403, so a coordinator learns nothing about it beyond that it is not theirs.
+pub async fn readable(
+    state: &AppState,
+    user: &SignedInUser,
+    id: &str,
+) -> Result<(Response, Arc<LoadedVersion>), AppError> {
+    if id.len() > 64 {
+        return Err(AppError::NotFound);
+    }
+    let response = find(&state.pool, id).await?;
+    if !user.may_view_region(&response.region_code) {
+        return Err(AppError::Forbidden);
+    }
+    let version = state
+        .questionnaires
+        .get(
+            &state.pool,
+            &response.round.questionnaire_id,
+            &response.round.questionnaire_version,
+        )
+        .await?;
+    Ok((response, version))
+}
+
+/// A response the user may change answers of: only the region's own coordinators, only while
+/// the round is open and the response not submitted.
+async fn writable(
+    state: &AppState,
+    user: &SignedInUser,
+    id: &str,
+) -> Result<(Response, Arc<LoadedVersion>), AppError> {
+    let (response, version) = readable(state, user, id).await?;
+    if user.role != Role::Coordinator {
+        return Err(AppError::Forbidden);
+    }
+    if let Some(reason) = response.closed_reason(now_ms()) {
+        return Err(AppError::Conflict(reason.to_string()));
+    }
+    Ok((response, version))
+}
+
+/// The open rounds a region takes part in, each with the region's response (made on first
+/// visit), newest first.
+pub async fn responses_of_region(
+    pool: &AnyPool,
+    region_code: &str,
+) -> Result<Vec<Response>, AppError> {
+    let rounds = sqlx::query(
+        "SELECT ro.id FROM rounds ro JOIN round_regions rr ON rr.round_id = ro.id \
+         WHERE rr.region_code = $1 AND ro.state <> 'concept' ORDER BY ro.opens_at DESC",
+    )
+    .bind(region_code)
+    .fetch_all(pool)
+    .await?;
+    let mut responses = Vec::new();
+    for row in rounds {
+        let round_id: String = row.try_get("id")?;
+        let id = ensure_response(pool, &round_id, region_code).await?;
+        responses.push(find(pool, &id).await?);
+    }
+    Ok(responses)
+}
+
+/// The response of a region to a round, made when it does not exist yet.
+pub async fn ensure_response(
+    pool: &AnyPool,
+    round_id: &str,
+    region_code: &str,
+) -> Result<String, AppError> {
+    sqlx::query(
+        "INSERT INTO responses (id, round_id, region_code, status, created_at) \
+         VALUES ($1, $2, $3, 'open', $4) ON CONFLICT (round_id, region_code) DO NOTHING",
+    )
+    .bind(new_id())
+    .bind(round_id)
+    .bind(region_code)
+    .bind(now_ms())
+    .execute(pool)
+    .await?;
+    sqlx::query_scalar("SELECT id FROM responses WHERE round_id = $1 AND region_code = $2")
+        .bind(round_id)
+        .bind(region_code)
+        .fetch_one(pool)
+        .await
+        .map_err(AppError::from)
+}
+
+/// Every stored answer of a response.
+pub async fn answers(
+    pool: &AnyPool,
+    response_id: &str,
+) -> Result<HashMap<String, StoredAnswer>, AppError> {
+    let rows = sqlx::query(
+        "SELECT a.item_key, a.raw, a.value, a.version, a.prefilled, a.updated_at, \
+         u.display_name FROM answers a JOIN users u ON u.id = a.updated_by \
+         WHERE a.response_id = $1",
+    )
+    .bind(response_id)
+    .fetch_all(pool)
+    .await?;
+    let mut answers = HashMap::with_capacity(rows.len());
+    for row in rows {
+        let raw: String = row.try_get("raw")?;
+        let value: Option<String> = row.try_get("value")?;
+        let prefilled: i64 = row.try_get("prefilled")?;
+        answers.insert(
+            row.try_get("item_key")?,
+            StoredAnswer {
+                raw: serde_json::from_str(&raw).map_err(|_| AppError::Internal)?,
+                value: value
+                    .map(|value| serde_json::from_str(&value))
+                    .transpose()
+                    .map_err(|_| AppError::Internal)?,
+                version: row.try_get("version")?,
+                prefilled: prefilled == 1,
+                updated_by: row.try_get("display_name")?,
+                updated_at: row.try_get("updated_at")?,
+            },
+        );
+    }
+    Ok(answers)
+}
+
+/// The engine's view of stored answers: valid values, and the items whose input is invalid.
+pub fn engine_answers(stored: &HashMap<String, StoredAnswer>) -> ResponseAnswers {
+    let mut answers = ResponseAnswers::default();
+    for (key, answer) in stored {
+        match &answer.value {
+            Some(value) => {
+                answers.current.insert(key.clone(), value.clone());
+            }
+            None if !answer.raw.is_blank() => {
+                answers.invalid.insert(key.clone());
+            }
+            None => {}
+        }
+    }
+    answers
+}
+
+/// This user's saves that were refused because a colleague saved first.
+pub async fn conflicts_of(
+    pool: &AnyPool,
+    response_id: &str,
+    user_id: &str,
+    stored: &HashMap<String, StoredAnswer>,
+) -> Result<Vec<ConflictInfo>, AppError> {
+    let rows = sqlx::query(
+        "SELECT item_key, raw FROM answer_conflicts WHERE response_id = $1 AND user_id = $2 \
+         ORDER BY created_at",
+    )
+    .bind(response_id)
+    .bind(user_id)
+    .fetch_all(pool)
+    .await?;
+    let mut conflicts = Vec::new();
+    for row in rows {
+        let key: String = row.try_get("item_key")?;
+        let raw: String = row.try_get("raw")?;
+        let Some(theirs) = stored.get(&key) else {
+            continue;
+        };
+        conflicts.push(ConflictInfo {
+            key,
+            mine: serde_json::from_str(&raw).map_err(|_| AppError::Internal)?,
+            theirs: theirs.raw.clone(),
+            their_version: theirs.version,
+            changed_by: theirs.updated_by.clone(),
+            changed_at: theirs.updated_at,
+        });
+    }
+    Ok(conflicts)
+}
+
+/// Checks a save before anything is written: known items, within limits, no duplicates, and
+/// no new answer for an item that the answers (after this save) hide.
+fn check_inputs(
+    version: &LoadedVersion,
+    stored: &HashMap<String, StoredAnswer>,
+    inputs: &[AnswerInput],
+) -> Result<(), AppError> {
+    if inputs.is_empty() {
+        return Err(AppError::BadRequest("Er is niets om op te slaan.".into()));
+    }
+    if inputs.len() > MAX_ANSWERS_PER_SAVE {
+        return Err(AppError::BadRequest(format!(
+            "Hoogstens {MAX_ANSWERS_PER_SAVE} antwoorden per keer."
+        )));
+    }
+    let mut problems = Vec::new();
+    let mut seen = BTreeSet::new();
+    for input in inputs {
+        if !version.index.position.contains_key(&input.key) {
+            problems.push((
+                input.key.chars().take(60).collect(),
+                vec!["Deze vragenlijst heeft geen vraag met deze sleutel.".to_string()],
+            ));
+            continue;
+        }
+        if !seen.insert(input.key.as_str()) {
+            problems.push((
+                input.key.clone(),
+                vec!["Deze vraag staat twee keer in één opslag.".to_string()],
+            ));
+        }
+        let size: usize = input
+            .raw
+            .values
+            .iter()
+            .chain(input.raw.rows.values())
+            .chain(input.raw.rows.keys())
+            .chain(input.raw.special.iter())
+            .map(|text| text.chars().count())
+            .sum();
+        if size > MAX_RAW_CHARS || input.raw.values.len() > 200 || input.raw.rows.len() > 200 {
+            problems.push((
+                input.key.clone(),
+                vec![format!(
+                    "Dit antwoord is te groot (hoogstens {MAX_RAW_CHARS} tekens)."
+                )],
+            ));
+        }
+        if input.base_version < 0 {
+            problems.push((input.key.clone(), vec!["Ongeldige versie.".to_string()]));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(AppError::Validation(problems));
+    }
+    // Visibility after this save: a changed answer to a question the answers hide is refused.
+    let mut after = engine_answers(stored);
+    for input in inputs {
+        after.current.remove(&input.key);
+        after.invalid.remove(&input.key);
+        let item = item_of(version, &input.key);
+        match parse_answer(item, &input.raw) {
+            Ok(Some(answer)) => {
+                after.current.insert(input.key.clone(), answer);
+            }
+            Ok(None) => {}
+            Err(_) => {
+                after.invalid.insert(input.key.clone());
+            }
+        }
+    }
+    let evaluation = evaluate(&version.questionnaire, &version.index, &after);
+    for input in inputs {
+        let hidden = evaluation.items.get(&input.key).is_some_and(|state| {
+            state.status == crate::domain::questionnaire::completeness::ItemStatus::Hidden
+        });
+        let unchanged = stored.get(&input.key).map_or(input.raw.is_blank(), |s| {
+            crate::domain::response::same_input(&s.raw, &input.raw)
+        });
+        if hidden && !unchanged && !input.raw.is_blank() {
+            problems.push((
+                input.key.clone(),
+                vec![
+                    "Deze vraag is door uw andere antwoorden niet van toepassing; laat haar leeg."
+                        .to_string(),
+                ],
+            ));
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Validation(problems))
+    }
+}
+
+fn item_of<'a>(
+    version: &'a LoadedVersion,
+    key: &str,
+) -> &'a crate::domain::questionnaire::model::Item {
+    let (s, i) = version.index.position[key];
+    &version.questionnaire.sections[s].items[i]
+}
+
+/// Saves answers of a response: each is decided against the stored version (see
+/// `domain::response::decide`). Invalid input is stored, flagged, with its problems; a save
+/// based on an outdated version is kept aside as a conflict for its author and reported.
+pub async fn save(
+    state: &AppState,
+    user: &SignedInUser,
+    response_id: &str,
+    inputs: Vec<AnswerInput>,
+) -> Result<Vec<SaveOutcome>, AppError> {
+    let (response, version) = writable(state, user, response_id).await?;
+    let stored = answers(&state.pool, &response.id).await?;
+    check_inputs(&version, &stored, &inputs)?;
+
+    let now = now_ms();
+    let mut tx = state.pool.begin().await?;
+    // Writing first takes the write lock (SQLite) or the row lock (PostgreSQL): saves to one
+    // response are decided one after another, so two can never both win.
+    sqlx::query("UPDATE responses SET status = status WHERE id = $1")
+        .bind(&response.id)
+        .execute(&mut *tx)
+        .await?;
+    let mut outcomes = Vec::with_capacity(inputs.len());
+    let mut wrote_any = false;
+    for input in inputs {
+        let raw = input.raw.normalized();
+        let current = sqlx::query(
+            "SELECT a.raw, a.version, a.updated_at, u.display_name FROM answers a \
+             JOIN users u ON u.id = a.updated_by WHERE a.response_id = $1 AND a.item_key = $2",
+        )
+        .bind(&response.id)
+        .bind(&input.key)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let current = match current {
+            Some(row) => {
+                let text: String = row.try_get("raw")?;
+                let stored_raw: RawAnswer =
+                    serde_json::from_str(&text).map_err(|_| AppError::Internal)?;
+                Some((
+                    text,
+                    stored_raw,
+                    row.try_get::<i64, _>("version")?,
+                    row.try_get::<i64, _>("updated_at")?,
+                    row.try_get::<String, _>("display_name")?,
+                ))
+            }
+            None => None,
+        };
+        let mut decision = decide(
+            current.as_ref().map(|(_, raw, version, _, _)| Stored {
+                raw,
+                version: *version,
+            }),
+            input.base_version,
+            &raw,
+        );
+        // A whole section posted at once carries every answer, also the ones this person did
+        // not touch: an answer still as it was at its base version is no change of theirs.
+        if decision == Decision::Conflict
+            && unchanged_since(&mut tx, &response.id, &input.key, input.base_version, &raw).await?
+        {
+            decision = Decision::Unchanged;
+        }
+        let raw_json = serde_json::to_string(&raw).map_err(|_| AppError::Internal)?;
+        match decision {
+            Decision::Unchanged => {
+                clear_conflict(&mut tx, &response.id, &input.key, &user.id).await?;
+                outcomes.push(SaveOutcome::Unchanged {
+                    version: current.as_ref().map_or(0, |c| c.2),
+                });
+            }
+            Decision::Write {
+                version: new_version,
+            } => {
+                let item = item_of(&version, &input.key);
+                let (value, problems) = match parse_answer(item, &raw) {
+                    Ok(value) => (value, Vec::new()),
+                    Err(problems) => (None, problems),
+                };
+                let value_json = value
+                    .as_ref()
+                    .map(serde_json::to_string)
+                    .transpose()
+                    .map_err(|_| AppError::Internal)?;
+                let valid = i64::from(problems.is_empty());
+                if current.is_some() {
+                    sqlx::query(
+                        "UPDATE answers SET raw = $1, value = $2, valid = $3, version = $4, \
+                         prefilled = 0, updated_by = $5, updated_at = $6 \
+                         WHERE response_id = $7 AND item_key = $8",
+                    )
+                    .bind(&raw_json)
+                    .bind(&value_json)
+                    .bind(valid)
+                    .bind(new_version)
+                    .bind(&user.id)
+                    .bind(now)
+                    .bind(&response.id)
+                    .bind(&input.key)
+                    .execute(&mut *tx)
+                    .await?;
+                } else {
+                    sqlx::query(
+                        "INSERT INTO answers (response_id, item_key, raw, value, valid, version, \
+                         prefilled, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $8)",
+                    )
+                    .bind(&response.id)
+                    .bind(&input.key)
+                    .bind(&raw_json)
+                    .bind(&value_json)
+                    .bind(valid)
+                    .bind(new_version)
+                    .bind(&user.id)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                sqlx::query(
+                    "INSERT INTO answer_history (id, response_id, item_key, old_raw, new_raw, \
+                     version, changed_by, changed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(new_id())
+                .bind(&response.id)
+                .bind(&input.key)
+                .bind(current.as_ref().map(|c| c.0.clone()))
+                .bind(&raw_json)
+                .bind(new_version)
+                .bind(&user.id)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                clear_conflict(&mut tx, &response.id, &input.key, &user.id).await?;
+                wrote_any = true;
+                outcomes.push(SaveOutcome::Saved {
+                    version: new_version,
+                    saved_at: now,
+                    problems,
+                });
+            }
+            Decision::Conflict => {
+                let Some((_, theirs, their_version, changed_at, changed_by)) = current else {
+                    return Err(AppError::Validation(vec![(
+                        input.key.clone(),
+                        vec!["Ongeldige versie.".to_string()],
+                    )]));
+                };
+                sqlx::query(
+                    "DELETE FROM answer_conflicts WHERE response_id = $1 AND item_key = $2 AND user_id = $3",
+                )
+                .bind(&response.id)
+                .bind(&input.key)
+                .bind(&user.id)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "INSERT INTO answer_conflicts (response_id, item_key, user_id, raw, base_version, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(&response.id)
+                .bind(&input.key)
+                .bind(&user.id)
+                .bind(&raw_json)
+                .bind(input.base_version)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                outcomes.push(SaveOutcome::Conflict(ConflictInfo {
+                    key: input.key,
+                    mine: raw,
+                    theirs,
+                    their_version,
+                    changed_by,
+                    changed_at,
+                }));
+            }
+        }
+    }
+    if wrote_any {
+        sqlx::query("UPDATE responses SET updated_at = $1, updated_by = $2 WHERE id = $3")
+            .bind(now)
+            .bind(&user.id)
+            .bind(&response.id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(outcomes)
+}
+
+/// Whether `raw` is what the answer held at `version` (0: no answer yet).
+async fn unchanged_since(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    response_id: &str,
+    key: &str,
+    version: i64,
+    raw: &RawAnswer,
+) -> Result<bool, AppError> {
+    if version == 0 {
+        return Ok(raw.is_blank());
+    }
+    let then: Option<String> = sqlx::query_scalar(
+        "SELECT new_raw FROM answer_history WHERE response_id = $1 AND item_key = $2 AND version = $3",
+    )
+    .bind(response_id)
+    .bind(key)
+    .bind(version)
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(then
+        .and_then(|text| serde_json::from_str::<RawAnswer>(&text).ok())
+        .is_some_and(|then| crate::domain::response::same_input(&then, raw)))
+}
+
+async fn clear_conflict(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    response_id: &str,
+    key: &str,
+    user_id: &str,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "DELETE FROM answer_conflicts WHERE response_id = $1 AND item_key = $2 AND user_id = $3",
+    )
+    .bind(response_id)
+    .bind(key)
+    .bind(user_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Ends a conflict: keep this user's answer (saved over the colleague's, which they have now
+/// seen) or take the colleague's (this user's input is dropped).
+pub async fn resolve_conflict(
+    state: &AppState,
+    user: &SignedInUser,
+    response_id: &str,
+    key: &str,
+    keep_mine: bool,
+) -> Result<Option<SaveOutcome>, AppError> {
+    let (response, _) = writable(state, user, response_id).await?;
+    let stored = answers(&state.pool, &response.id).await?;
+    let conflict = conflicts_of(&state.pool, &response.id, &user.id, &stored)
+        .await?
+        .into_iter()
+        .find(|conflict| conflict.key == key)
+        .ok_or(AppError::NotFound)?;
+    if keep_mine {
+        let mut outcomes = save(
+            state,
+            user,
+            response_id,
+            vec![AnswerInput {
+                key: conflict.key,
+                raw: conflict.mine,
+                base_version: conflict.their_version,
+            }],
+        )
+        .await?;
+        Ok(outcomes.pop())
+    } else {
+        let mut tx = state.pool.begin().await?;
+        clear_conflict(&mut tx, &response.id, key, &user.id).await?;
+        tx.commit().await?;
+        Ok(None)
+    }
+}
+
+/// The completeness of a response as stored now.
+pub fn evaluation(version: &LoadedVersion, stored: &HashMap<String, StoredAnswer>) -> Evaluation {
+    evaluate(
+        &version.questionnaire,
+        &version.index,
+        &engine_answers(stored),
+    )
+}
+
+/// Submits a response: the whole response is checked on the server; anything that blocks is
+/// returned per item (field = item key) and nothing changes.
+pub async fn submit(
+    state: &AppState,
+    user: &SignedInUser,
+    response_id: &str,
+) -> Result<(), AppError> {
+    let (response, version) = writable(state, user, response_id).await?;
+    let stored = answers(&state.pool, &response.id).await?;
+    let evaluation = evaluation(&version, &stored);
+    let problems = blocking_problems(&version, &evaluation);
+    if !problems.is_empty() {
+        return Err(AppError::Validation(problems));
+    }
+    let now = now_ms();
+    let mut tx = state.pool.begin().await?;
+    let changed = sqlx::query(
+        "UPDATE responses SET status = 'submitted', submitted_at = $1, submitted_by = $2 \
+         WHERE id = $3 AND status IN ('open', 'returned')",
+    )
+    .bind(now)
+    .bind(&user.id)
+    .bind(&response.id)
+    .execute(&mut *tx)
+    .await?;
+    if changed.rows_affected() != 1 {
+        return Err(AppError::Conflict(
+            "Deze vragenlijst is al ingediend.".to_string(),
+        ));
+    }
+    audit::record(
+        &mut *tx,
+        &Actor::User {
+            id: user.id.clone(),
+            email: user.email.clone(),
+        },
+        Event {
+            kind: "response_submitted",
+            region_code: Some(&response.region_code),
+            subject: Some(&response.id),
+            details: json!({ "round": response.round.name, "complete": evaluation.overall.complete }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// What keeps a response from being submitted, per item, in questionnaire order.
+pub fn blocking_problems(
+    version: &LoadedVersion,
+    evaluation: &Evaluation,
+) -> Vec<(String, Vec<String>)> {
+    use crate::domain::questionnaire::completeness::ItemStatus;
+    let mut problems = Vec::new();
+    for item in version.questionnaire.items() {
+        let Some(state) = evaluation.items.get(&item.key) else {
+            continue;
+        };
+        let mut messages = Vec::new();
+        match state.status {
+            ItemStatus::Missing => {
+                messages.push("Deze vraag is verplicht en nog niet beantwoord.".to_string())
+            }
+            ItemStatus::Invalid => messages
+                .push("Het antwoord op deze vraag is niet geldig; verbeter het.".to_string()),
+            _ => {}
+        }
+        messages.extend(state.blocking.iter().cloned());
+        if !messages.is_empty() {
+            problems.push((item.key.clone(), messages));
+        }
+    }
+    problems
+}

@@ -1,0 +1,212 @@
+//! Load benchmark for filling in: 45 coordinators (one per region) save answers at the same
+//! time on SQLite, each save a request through the router as the browser sends it; then a
+//! section page with 40 items is rendered repeatedly. Prints the latency percentiles.
+//!
+//! Run: `cargo run --release -p server --example fill_in_load`
+//! (`-- --saves 200` for more saves per coordinator; `DATABASE_URL` for another database).
+
+use app::server::audit::Actor;
+use app::server::state::{AppState, Config};
+use axum::body::Body;
+use axum::http::{header, Request};
+use std::time::{Duration, Instant};
+use tower::ServiceExt;
+
+const COORDINATORS: usize = 45;
+const PASSWORD: &str = "een lang genoeg wachtwoord";
+
+/// A questionnaire with one section of 40 integer and yes/no items.
+fn forty_item_questionnaire() -> String {
+    let mut toml = String::from(
+        "identifier = \"last\"\nversion = \"1\"\ntitle = \"Belasting\"\nintroduction = \"Voor de meting van de snelheid.\"\n\n[[section]]\nkey = \"A\"\ntitle = \"Veertig vragen\"\n",
+    );
+    for n in 0..40 {
+        if n % 2 == 0 {
+            toml.push_str(&format!(
+                "\n[[section.item]]\nkey = \"v{n}\"\ntype = \"integer\"\nlabel = \"Vraag {n}\"\nrequired = true\nmin = 0\n"
+            ));
+        } else {
+            toml.push_str(&format!(
+                "\n[[section.item]]\nkey = \"v{n}\"\ntype = \"yes_no\"\nlabel = \"Vraag {n}\"\nrequired = true\n"
+            ));
+        }
+    }
+    toml
+}
+
+fn percentiles(label: &str, mut samples: Vec<Duration>) {
+    samples.sort();
+    let at = |p: f64| samples[((samples.len() as f64 * p).ceil() as usize).saturating_sub(1)];
+    println!(
+        "{label}: n={} p50={:.2} ms p95={:.2} ms p99={:.2} ms max={:.2} ms",
+        samples.len(),
+        at(0.50).as_secs_f64() * 1000.0,
+        at(0.95).as_secs_f64() * 1000.0,
+        at(0.99).as_secs_f64() * 1000.0,
+        samples.last().unwrap().as_secs_f64() * 1000.0,
+    );
+}
+
+async fn login(state: &AppState, email: &str) -> String {
+    let body = format!(
+        "email={}&password={}",
+        email.replace('@', "%40"),
+        PASSWORD.replace(' ', "+")
+    );
+    let request = Request::post("/api/login")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "application/json")
+        .body(Body::from(body))
+        .unwrap();
+    let response = server::router(state.clone())
+        .oneshot(request)
+        .await
+        .unwrap();
+    let cookie = response.headers()[header::SET_COOKIE].to_str().unwrap();
+    cookie.split(';').next().unwrap().to_string()
+}
+
+#[tokio::main]
+async fn main() {
+    let saves: usize = std::env::args()
+        .skip_while(|a| a != "--saves")
+        .nth(1)
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(100);
+    let folder = tempfile_dir();
+    let url = std::env::var("DATABASE_URL")
+        .unwrap_or_else(|_| format!("sqlite://{}/last.db", folder.display()));
+    let state = server::build_state(
+        &url,
+        Config::default(),
+        server::leptos_options(([127, 0, 0, 1], 3000).into()),
+    )
+    .await
+    .expect("database");
+    let regions: String = std::iter::once("code,region,lead_gemeente\n".to_string())
+        .chain((1..=COORDINATORS).map(|n| format!("R{n:02},Regio {n},Gemeente {n}\n")))
+        .collect();
+    let regions = app::server::regions::parse_csv(regions.as_bytes()).unwrap();
+    app::server::regions::import(&state.pool, &Actor::CommandLine, &regions)
+        .await
+        .unwrap();
+    app::server::questionnaires::import(
+        &state.pool,
+        &state.questionnaires,
+        &Actor::CommandLine,
+        "last.toml",
+        &forty_item_questionnaire(),
+    )
+    .await
+    .unwrap();
+    let now = app::server::now_ms();
+    let round = app::server::rounds::create(
+        &state.pool,
+        &Actor::CommandLine,
+        app::server::rounds::NewRound {
+            name: "Belasting".into(),
+            questionnaire_id: "last".into(),
+            questionnaire_version: "1".into(),
+            state: "open",
+            opens_at: now,
+            deadline: now + 86_400_000,
+        },
+    )
+    .await
+    .unwrap();
+    let mut people = Vec::new();
+    for n in 1..=COORDINATORS {
+        let email = format!("r{n:02}@last.nl");
+        app::server::users::create(
+            &state.pool,
+            &Actor::CommandLine,
+            app::server::users::NewUser {
+                email: email.clone(),
+                display_name: format!("Coördinator {n}"),
+                role: "coordinator".into(),
+                region_code: Some(format!("R{n:02}")),
+                password: PASSWORD.into(),
+            },
+        )
+        .await
+        .unwrap();
+        let response =
+            app::server::responses::ensure_response(&state.pool, &round, &format!("R{n:02}"))
+                .await
+                .unwrap();
+        people.push((login(&state, &email).await, response));
+    }
+
+    // 45 coordinators typing at once: each saves one answer after another, as autosave does.
+    let started = Instant::now();
+    let tasks: Vec<_> = people
+        .iter()
+        .cloned()
+        .map(|(cookie, response)| {
+            let state = state.clone();
+            tokio::spawn(async move {
+                let mut times = Vec::with_capacity(saves);
+                for n in 0..saves {
+                    let key = format!("v{}", (n % 20) * 2);
+                    let version = n / 20;
+                    let body = format!(
+                        r#"{{"response_id":"{response}","answers":[{{"key":"{key}","raw":{{"values":["{n}"],"rows":{{}},"special":null}},"base_version":{version}}}]}}"#
+                    );
+                    let request = Request::post("/api/responses/save")
+                        .header(header::CONTENT_TYPE, "application/json")
+                        .header(header::ACCEPT, "application/json")
+                        .header(header::COOKIE, &cookie)
+                        .body(Body::from(body))
+                        .unwrap();
+                    let start = Instant::now();
+                    let reply = server::router(state.clone()).oneshot(request).await.unwrap();
+                    assert!(reply.status().is_success(), "save {n}: {}", reply.status());
+                    times.push(start.elapsed());
+                }
+                times
+            })
+        })
+        .collect();
+    let mut all = Vec::new();
+    for task in tasks {
+        all.extend(task.await.unwrap());
+    }
+    let elapsed = started.elapsed();
+    println!(
+        "autosave, {COORDINATORS} coordinators at once, {} saves in {:.2} s ({:.0} saves/s)",
+        all.len(),
+        elapsed.as_secs_f64(),
+        all.len() as f64 / elapsed.as_secs_f64()
+    );
+    percentiles("autosave request (server time)", all);
+
+    // A section page with 40 answered items, rendered whole on the server.
+    let (cookie, response) = people[0].clone();
+    let mut times = Vec::new();
+    for _ in 0..200 {
+        let request = Request::get(format!("/vragenlijst/{response}/sectie/A"))
+            .header(header::ACCEPT, "text/html")
+            .header(header::COOKIE, &cookie)
+            .body(Body::empty())
+            .unwrap();
+        let start = Instant::now();
+        let reply = server::router(state.clone())
+            .oneshot(request)
+            .await
+            .unwrap();
+        let status = reply.status();
+        let _ = http_body_util::BodyExt::collect(reply.into_body())
+            .await
+            .unwrap();
+        times.push(start.elapsed());
+        assert!(status.is_success(), "section page: {status}");
+    }
+    percentiles("section page with 40 items (server time)", times);
+    state.pool.close().await;
+}
+
+fn tempfile_dir() -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("nad-last-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}

@@ -1,0 +1,222 @@
+//! `POST /vragenlijst/{id}/sectie/{section}/opslaan`: a whole section posted by the form,
+//! the way it is saved without JavaScript. It reads the form into answers and calls the same
+//! service as the browser's autosave (`responses::save`), then returns to the section, where
+//! invalid input is shown with its problems and conflicts with both answers.
+//!
+//! When the session ended while the coordinator was typing, nothing is lost: the answer is a
+//! login form that carries every posted field along, and posting it logs in and saves.
+
+use app::domain::response::read_section_form;
+use app::error::AppError;
+use app::server::state::AppState;
+use app::server::{auth, responses, sessions};
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Form;
+
+const LOGIN_EMAIL: &str = "inloggen.email";
+const LOGIN_PASSWORD: &str = "inloggen.wachtwoord";
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+/// A small page of its own, for the rare answers that are not the section page itself.
+fn page(status: StatusCode, title: &str, body: &str) -> Response {
+    let html = format!(
+        "<!DOCTYPE html><html lang=\"nl\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{} – NAD-monitor</title></head><body><main>\
+         <h1>{}</h1>{body}</main></body></html>",
+        escape(title),
+        escape(title)
+    );
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        html,
+    )
+        .into_response()
+}
+
+fn see_other(location: &str, cookie: Option<String>) -> Response {
+    let mut response = StatusCode::SEE_OTHER.into_response();
+    if let Ok(value) = HeaderValue::from_str(location) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    if let Some(value) = cookie.and_then(|c| HeaderValue::from_str(&c).ok()) {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    response
+}
+
+/// The login form that carries the posted section along.
+fn login_again(action: &str, fields: &[(String, String)], problem: Option<&str>) -> Response {
+    let carried: String = fields
+        .iter()
+        .filter(|(name, _)| name != LOGIN_EMAIL && name != LOGIN_PASSWORD)
+        .map(|(name, value)| {
+            format!(
+                "<input type=\"hidden\" name=\"{}\" value=\"{}\">",
+                escape(name),
+                escape(value)
+            )
+        })
+        .collect();
+    let problem = problem
+        .map(|p| format!("<p role=\"alert\"><strong>{}</strong></p>", escape(p)))
+        .unwrap_or_default();
+    page(
+        StatusCode::UNAUTHORIZED,
+        "Log opnieuw in om op te slaan",
+        &format!(
+            "<p>U was niet meer ingelogd toen u op Opslaan drukte. Uw antwoorden zijn niet \
+             verloren: log hieronder opnieuw in en ze worden meteen opgeslagen.</p>{problem}\
+             <form method=\"post\" action=\"{}\">{carried}\
+             <p><label for=\"e\">E-mailadres</label><br>\
+             <input id=\"e\" name=\"{LOGIN_EMAIL}\" type=\"email\" autocomplete=\"username\" required></p>\
+             <p><label for=\"w\">Wachtwoord</label><br>\
+             <input id=\"w\" name=\"{LOGIN_PASSWORD}\" type=\"password\" autocomplete=\"current-password\" required></p>\
+             <p><button type=\"submit\">Inloggen en opslaan</button></p></form>",
+            escape(action)
+        ),
+    )
+}
+
+fn problem_page(status: StatusCode, back: &str, problems: &[String]) -> Response {
+    let list: String = problems
+        .iter()
+        .map(|p| format!("<li>{}</li>", escape(p)))
+        .collect();
+    page(
+        status,
+        "Uw antwoorden zijn niet opgeslagen",
+        &format!(
+            "<ul>{list}</ul><p>Er is niets gewijzigd. Ga met de terugknop van uw browser terug \
+             naar het formulier (uw invoer staat er nog), of <a href=\"{}\">open de sectie opnieuw</a>.</p>",
+            escape(back)
+        ),
+    )
+}
+
+pub async fn save_section(
+    State(state): State<AppState>,
+    Path((id, section)): Path<(String, String)>,
+    headers: HeaderMap,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Response {
+    let back = format!("/vragenlijst/{id}/sectie/{section}");
+    let action = format!("{back}/opslaan");
+    let mut new_cookie = None;
+    let mut user = match sessions::token_from_headers(&headers) {
+        Some(token) => sessions::resolve(&state.pool, &state.config, &token)
+            .await
+            .ok()
+            .flatten(),
+        None => None,
+    };
+    if user.is_none() {
+        let find = |name: &str| {
+            fields
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| v.clone())
+        };
+        let (Some(email), Some(password)) = (find(LOGIN_EMAIL), find(LOGIN_PASSWORD)) else {
+            return login_again(&action, &fields, None);
+        };
+        match auth::login(&state.pool, &email, &password, None).await {
+            Ok(outcome) => {
+                new_cookie = Some(sessions::cookie(&outcome.token, &state.config));
+                user = Some(outcome.user);
+            }
+            Err(error) => return login_again(&action, &fields, Some(&error.to_string())),
+        }
+    }
+    let Some(user) = user else {
+        return login_again(&action, &fields, None);
+    };
+    let fail = |error: AppError| {
+        let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::BAD_REQUEST);
+        let problems = match error {
+            AppError::Validation(fields) => fields
+                .into_iter()
+                .flat_map(|(key, messages)| {
+                    messages
+                        .into_iter()
+                        .map(move |m| format!("Vraag '{key}': {m}"))
+                })
+                .collect(),
+            other => vec![other.to_string()],
+        };
+        problem_page(status, &back, &problems)
+    };
+    let version = match responses::readable(&state, &user, &id).await {
+        Ok((_, version)) => version,
+        Err(error) => return fail(error),
+    };
+    let sections = &version.questionnaire.sections;
+    let Some(position) = sections.iter().position(|s| s.key == section) else {
+        return fail(AppError::NotFound);
+    };
+    let items: Vec<_> = sections[position].items.iter().collect();
+    // The form's own fields: login fields carried along, and a conflict button.
+    let answer_fields: Vec<(String, String)> = fields
+        .iter()
+        .filter(|(name, _)| {
+            name.starts_with("a.") || name.starts_with("s.") || name.starts_with("v.")
+        })
+        .cloned()
+        .collect();
+    let resolving = fields
+        .iter()
+        .find(|(name, _)| name == "conflict")
+        .and_then(|(_, value)| value.split_once(':'))
+        .map(|(key, choice)| (key.to_string(), choice == "mijn"));
+    let mut inputs = match read_section_form(&items, &answer_fields) {
+        Ok(inputs) => inputs,
+        Err(problems) => return problem_page(StatusCode::BAD_REQUEST, &back, &problems),
+    };
+    if let Some((key, _)) = &resolving {
+        inputs.retain(|input| &input.key != key);
+    }
+    let saved = if inputs.is_empty() {
+        Ok(Vec::new())
+    } else {
+        responses::save(&state, &user, &id, inputs).await
+    };
+    let saved = match (saved, resolving) {
+        (Ok(outcomes), Some((key, keep_mine))) => {
+            match responses::resolve_conflict(&state, &user, &id, &key, keep_mine).await {
+                Ok(_) => Ok(outcomes),
+                Err(error) => Err(error),
+            }
+        }
+        (other, _) => other,
+    };
+    match saved {
+        Ok(outcomes) => {
+            let conflict = outcomes
+                .iter()
+                .any(|o| matches!(o, app::domain::response::SaveOutcome::Conflict(_)));
+            let onward = fields.iter().any(|(n, v)| n == "actie" && v == "volgende");
+            let location = if conflict {
+                format!("{back}?melding=conflict")
+            } else if onward {
+                match sections.get(position + 1) {
+                    Some(next) => format!("/vragenlijst/{id}/sectie/{}", next.key),
+                    None => format!("/vragenlijst/{id}"),
+                }
+            } else {
+                format!("{back}?melding=opgeslagen")
+            };
+            see_other(&location, new_cookie)
+        }
+        Err(error) => fail(error),
+    }
+}

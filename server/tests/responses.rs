@@ -1,0 +1,596 @@
+//! Filling in through HTTP: saving, invalid input kept, conflicts between colleagues, bad
+//! input refused with nothing stored, the form post without JavaScript, and submitting.
+//! Each runs on SQLite, and on PostgreSQL when `TEST_POSTGRES_URL` is set.
+
+mod support;
+
+use app::domain::questionnaire::answer::RawAnswer;
+use app::domain::questionnaire::model::{CellKind, Item, ItemKind};
+use app::server::audit::Actor;
+use app::server::state::AppState;
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use serde_json::{json, Value};
+use support::*;
+
+/// Seeds users and questionnaires, opens a round and returns the id of R01's response.
+async fn open_round(state: &AppState) -> String {
+    seed(state).await;
+    load_nad(state).await;
+    let now = app::server::now_ms();
+    let round = app::server::rounds::create(
+        &state.pool,
+        &Actor::CommandLine,
+        app::server::rounds::NewRound {
+            name: "Testmeting".into(),
+            questionnaire_id: "nad".into(),
+            questionnaire_version: "2026-06".into(),
+            state: "open",
+            opens_at: now - 1000,
+            deadline: now + 86_400_000,
+        },
+    )
+    .await
+    .unwrap();
+    app::server::responses::ensure_response(&state.pool, &round, "R01")
+        .await
+        .unwrap()
+}
+
+fn raw(values: &[&str]) -> Value {
+    json!({ "values": values, "rows": {}, "special": null })
+}
+
+/// Saves one answer as the browser does; returns the status and the body as JSON.
+async fn save(
+    state: &AppState,
+    cookie: &str,
+    response: &str,
+    key: &str,
+    raw: Value,
+    base: i64,
+) -> (StatusCode, Value) {
+    let body = json!({ "response_id": response, "answers": [{ "key": key, "raw": raw, "base_version": base }] });
+    let reply = send(
+        state,
+        json_call("/api/responses/save", &body.to_string(), Some(cookie)),
+    )
+    .await;
+    let status = reply.status();
+    let text = body_text(reply).await;
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
+async fn count(state: &AppState, table: &str) -> i64 {
+    sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+        .fetch_one(&state.pool)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_save_stores_the_answer_its_version_and_its_history() {
+    on_every_database(|state| async move {
+        let response = open_round(&state).await;
+        let r01 = login(&state, "r01@test.nl").await;
+        let (status, body) = save(&state, &r01, &response, "a_contactpersoon", raw(&["Jan"]), 0).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body[0]["Saved"]["version"], 1, "{body}");
+        assert_eq!(body[0]["Saved"]["problems"], json!([]));
+        let (_, body) = save(&state, &r01, &response, "a_contactpersoon", raw(&["Jan de Vries"]), 1).await;
+        assert_eq!(body[0]["Saved"]["version"], 2, "{body}");
+        // The same text again is no change at all.
+        let (_, body) = save(&state, &r01, &response, "a_contactpersoon", raw(&[" Jan de Vries "]), 2).await;
+        assert_eq!(body[0]["Unchanged"]["version"], 2, "{body}");
+        let history: Vec<(Option<String>, String, i64)> = sqlx::query_as(
+            "SELECT old_raw, new_raw, version FROM answer_history WHERE item_key = 'a_contactpersoon' ORDER BY version",
+        )
+        .fetch_all(&state.pool)
+        .await
+        .unwrap();
+        assert_eq!(history.len(), 2);
+        assert!(history[0].0.is_none());
+        assert!(history[1].0.as_deref().unwrap().contains("\"Jan\""));
+        assert!(history[1].1.contains("Jan de Vries"));
+        // The page shows it after a reload.
+        let page = body_text(send(&state, get(&format!("/vragenlijst/{response}/sectie/A"), Some(&r01))).await).await;
+        assert!(page.contains("value=\"Jan de Vries\""), "the stored answer is in the form");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn invalid_input_is_kept_flagged_and_blocks_submitting() {
+    on_every_database(|state| async move {
+        let response = open_round(&state).await;
+        let r01 = login(&state, "r01@test.nl").await;
+        let (status, body) = save(
+            &state,
+            &r01,
+            &response,
+            "e_wonen_eerst_plekken",
+            raw(&["een stuk of tien"]),
+            0,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let problems = body[0]["Saved"]["problems"].as_array().unwrap().clone();
+        assert!(
+            problems[0].as_str().unwrap().contains("heel getal"),
+            "{body}"
+        );
+        let (stored, valid): (String, i64) = sqlx::query_as(
+            "SELECT raw, valid FROM answers WHERE item_key = 'e_wonen_eerst_plekken'",
+        )
+        .fetch_one(&state.pool)
+        .await
+        .unwrap();
+        assert!(
+            stored.contains("een stuk of tien"),
+            "what was typed is kept"
+        );
+        assert_eq!(valid, 0);
+        let reply = send(
+            &state,
+            call(
+                "/api/responses/submit",
+                &format!("response_id={response}"),
+                Some(&r01),
+            ),
+        )
+        .await;
+        assert_eq!(reply.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let text = body_text(reply).await;
+        assert!(text.contains("e_wonen_eerst_plekken"), "{text}");
+        let page = body_text(
+            send(
+                &state,
+                get(&format!("/vragenlijst/{response}/sectie/E"), Some(&r01)),
+            )
+            .await,
+        )
+        .await;
+        assert!(page.contains("een stuk of tien") && page.contains("Er is een probleem"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_save_based_on_an_old_version_is_a_conflict_and_overwrites_nothing() {
+    on_every_database(|state| async move {
+        let response = open_round(&state).await;
+        let anna = login(&state, "r01@test.nl").await;
+        let bert = login(&state, "geblokkeerd@test.nl").await;
+        let (_, body) = save(
+            &state,
+            &anna,
+            &response,
+            "e_wonen_eerst_plekken",
+            raw(&["12"]),
+            0,
+        )
+        .await;
+        assert_eq!(body[0]["Saved"]["version"], 1);
+        // Bert opened the page before Anna saved.
+        let (status, body) = save(
+            &state,
+            &bert,
+            &response,
+            "e_wonen_eerst_plekken",
+            raw(&["15"]),
+            0,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        let conflict = &body[0]["Conflict"];
+        assert_eq!(conflict["theirs"]["values"], json!(["12"]), "{body}");
+        assert_eq!(conflict["mine"]["values"], json!(["15"]));
+        assert_eq!(conflict["changed_by"], "Test r01@test.nl");
+        assert_eq!(conflict["their_version"], 1);
+        let stored: String =
+            sqlx::query_scalar("SELECT raw FROM answers WHERE item_key = 'e_wonen_eerst_plekken'")
+                .fetch_one(&state.pool)
+                .await
+                .unwrap();
+        assert!(stored.contains("\"12\""), "Anna's answer stands: {stored}");
+        // Bert sees both answers on the page, and keeps his.
+        let page = body_text(
+            send(
+                &state,
+                get(&format!("/vragenlijst/{response}/sectie/E"), Some(&bert)),
+            )
+            .await,
+        )
+        .await;
+        assert!(
+            page.contains("Een collega heeft dit antwoord gewijzigd"),
+            "conflict shown"
+        );
+        let reply = send(
+            &state,
+            call(
+                "/api/responses/conflict",
+                &format!("response_id={response}&key=e_wonen_eerst_plekken&keep=mijn"),
+                Some(&bert),
+            ),
+        )
+        .await;
+        assert_eq!(reply.status(), StatusCode::OK);
+        let stored: (String, i64) = sqlx::query_as(
+            "SELECT raw, version FROM answers WHERE item_key = 'e_wonen_eerst_plekken'",
+        )
+        .fetch_one(&state.pool)
+        .await
+        .unwrap();
+        assert!(stored.0.contains("\"15\"") && stored.1 == 2, "{stored:?}");
+        assert_eq!(count(&state, "answer_conflicts").await, 0);
+        // Anna, still on version 1, now conflicts in turn and takes Bert's answer.
+        let (_, body) = save(
+            &state,
+            &anna,
+            &response,
+            "e_wonen_eerst_plekken",
+            raw(&["13"]),
+            1,
+        )
+        .await;
+        assert!(body[0]["Conflict"].is_object(), "{body}");
+        let reply = send(
+            &state,
+            call(
+                "/api/responses/conflict",
+                &format!("response_id={response}&key=e_wonen_eerst_plekken&keep=ander"),
+                Some(&anna),
+            ),
+        )
+        .await;
+        assert_eq!(reply.status(), StatusCode::OK);
+        assert_eq!(count(&state, "answer_conflicts").await, 0);
+        let version: i64 = sqlx::query_scalar(
+            "SELECT version FROM answers WHERE item_key = 'e_wonen_eerst_plekken'",
+        )
+        .fetch_one(&state.pool)
+        .await
+        .unwrap();
+        assert_eq!(version, 2, "taking the colleague's answer writes nothing");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn colleagues_saving_different_items_at_the_same_time_never_conflict() {
+    on_every_database(|state| async move {
+        let response = open_round(&state).await;
+        let anna = login(&state, "r01@test.nl").await;
+        let bert = login(&state, "geblokkeerd@test.nl").await;
+        let keys = [
+            "a_contactpersoon",
+            "e_wonen_eerst_plekken",
+            "b_wonen_eerst",
+            "a_gemeenten_bevestigd",
+        ];
+        let values = ["Anna", "12", "ja", "ja"];
+        let saves = keys
+            .into_iter()
+            .zip(values)
+            .enumerate()
+            .map(|(n, (key, value))| {
+                let cookie = if n % 2 == 0 {
+                    anna.clone()
+                } else {
+                    bert.clone()
+                };
+                let (state, response) = (state.clone(), response.clone());
+                async move { save(&state, &cookie, &response, key, raw(&[value]), 0).await }
+            });
+        let running: Vec<_> = saves.map(tokio::spawn).collect();
+        for task in running {
+            let (status, body) = task.await.unwrap();
+            assert_eq!(status, StatusCode::OK);
+            assert_eq!(body[0]["Saved"]["version"], 1, "{body}");
+        }
+        assert_eq!(count(&state, "answers").await, 4);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn bad_input_gets_a_clear_error_and_stores_nothing() {
+    on_every_database(|state| async move {
+        let response = open_round(&state).await;
+        let r01 = login(&state, "r01@test.nl").await;
+        let r02 = login(&state, "r02@test.nl").await;
+        let reviewer = login(&state, "reviewer@test.nl").await;
+        let long = "x".repeat(app::domain::response::MAX_RAW_CHARS + 1);
+        for (cookie, key, value, expected, says) in [
+            (&r01, "bestaat_niet", raw(&["1"]), 422, "geen vraag"),
+            // Hidden: only asked when the gemeenten were not confirmed.
+            (&r01, "a_gemeenten_toelichting", raw(&["uitleg"]), 422, "niet van toepassing"),
+            (&r01, "a_contactpersoon", raw(&[long.as_str()]), 422, "te groot"),
+            (&r01, "a_contactpersoon", raw(&["x"]), 422, "Ongeldige versie"),
+            (&r02, "a_contactpersoon", raw(&["x"]), 403, "Forbidden"),
+            (&reviewer, "a_contactpersoon", raw(&["x"]), 403, "Forbidden"),
+        ] {
+            let base = if says == "Ongeldige versie" { -1 } else { 0 };
+            let (status, body) = save(&state, cookie, &response, key, value, base).await;
+            assert_eq!(status.as_u16(), expected, "{key}: {body}");
+            assert!(body.to_string().contains(says), "{key}: {body}");
+        }
+        // Wrong types and unknown fields in the request itself.
+        for body in [
+            json!({ "response_id": response, "answers": [{ "key": "a_contactpersoon", "raw": "Jan", "base_version": 0 }] }),
+            json!({ "response_id": response, "answers": [{ "key": "a_contactpersoon", "raw": raw(&["Jan"]), "base_version": "nul" }] }),
+            json!({ "response_id": response }),
+        ] {
+            let reply = send(&state, json_call("/api/responses/save", &body.to_string(), Some(&r01))).await;
+            assert!(reply.status().is_client_error(), "{body}: {}", reply.status());
+        }
+        let (status, _) = save(&state, &r01, "bestaat-niet", "a_contactpersoon", raw(&["x"]), 0).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert_eq!(count(&state, "answers").await, 0);
+        assert_eq!(count(&state, "answer_history").await, 0);
+
+        // A closed round and a submitted response accept nothing.
+        sqlx::query("UPDATE rounds SET state = 'closed'").execute(&state.pool).await.unwrap();
+        let (status, body) = save(&state, &r01, &response, "a_contactpersoon", raw(&["x"]), 0).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{body}");
+        assert!(body.to_string().contains("niet open"));
+        sqlx::query("UPDATE rounds SET state = 'open'").execute(&state.pool).await.unwrap();
+        sqlx::query("UPDATE responses SET status = 'submitted'").execute(&state.pool).await.unwrap();
+        let (status, body) = save(&state, &r01, &response, "a_contactpersoon", raw(&["x"]), 0).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{body}");
+        assert!(body.to_string().contains("ingediend"));
+        assert_eq!(count(&state, "answers").await, 0);
+    })
+    .await;
+}
+
+fn form_post(path: &str, body: &str, cookie: Option<&str>) -> Request<Body> {
+    let mut builder = Request::post(path)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "text/html")
+        .header(header::CONTENT_LENGTH, body.len());
+    if let Some(cookie) = cookie {
+        builder = builder.header(header::COOKIE, cookie);
+    }
+    builder.body(Body::from(body.to_string())).unwrap()
+}
+
+#[tokio::test]
+async fn without_javascript_the_section_form_saves_through_the_same_service() {
+    on_every_database(|state| async move {
+        let response = open_round(&state).await;
+        let r01 = login(&state, "r01@test.nl").await;
+        let path = format!("/vragenlijst/{response}/sectie/A/opslaan");
+        let body = form(&[
+            ("a.a_gemeenten_bevestigd", "ja"),
+            ("v.a_gemeenten_bevestigd", "0"),
+            ("a.a_contactpersoon", "Jan de Vries, beleidsadviseur"),
+            ("v.a_contactpersoon", "0"),
+            ("a.a_peildatum", "31-13-2026"),
+            ("v.a_peildatum", "0"),
+            ("a.a_invullers", "centrumgemeente"),
+            ("a.a_invullers", "ggd"),
+            ("v.a_invullers", "0"),
+            ("actie", "opslaan"),
+        ]);
+        let reply = send(&state, form_post(&path, &body, Some(&r01))).await;
+        assert_eq!(reply.status(), StatusCode::SEE_OTHER);
+        assert_eq!(
+            reply.headers()[header::LOCATION],
+            format!("/vragenlijst/{response}/sectie/A?melding=opgeslagen")
+        );
+        assert_eq!(count(&state, "answers").await, 4);
+        let page = body_text(
+            send(
+                &state,
+                get(&format!("/vragenlijst/{response}/sectie/A"), Some(&r01)),
+            )
+            .await,
+        )
+        .await;
+        assert!(page.contains("31-13-2026"), "invalid date kept");
+        assert!(page.contains("bestaande datum"), "and its problem shown");
+        // An unknown field changes nothing.
+        let reply = send(
+            &state,
+            form_post(&path, "a.iets_anders=1&v.iets_anders=0", Some(&r01)),
+        )
+        .await;
+        assert_eq!(reply.status(), StatusCode::BAD_REQUEST);
+        assert_eq!(count(&state, "answers").await, 4);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_section_posted_after_the_session_ended_is_saved_after_logging_in_again() {
+    on_every_database(|state| async move {
+        let response = open_round(&state).await;
+        let path = format!("/vragenlijst/{response}/sectie/A/opslaan");
+        let fields = [("a.a_contactpersoon", "Jan"), ("v.a_contactpersoon", "0")];
+        let reply = send(
+            &state,
+            form_post(&path, &form(&fields), Some("nad_sessie=verlopen")),
+        )
+        .await;
+        assert_eq!(reply.status(), StatusCode::UNAUTHORIZED);
+        let page = body_text(reply).await;
+        assert!(
+            page.contains("name=\"a.a_contactpersoon\" value=\"Jan\""),
+            "the answer is carried along"
+        );
+        assert_eq!(count(&state, "answers").await, 0);
+        let mut with_login = fields.to_vec();
+        with_login.push(("inloggen.email", "r01@test.nl"));
+        with_login.push(("inloggen.wachtwoord", PASSWORD));
+        let reply = send(&state, form_post(&path, &form(&with_login), None)).await;
+        assert_eq!(reply.status(), StatusCode::SEE_OTHER);
+        assert!(session_cookie(&reply).is_some(), "logged in again");
+        assert_eq!(count(&state, "answers").await, 1);
+    })
+    .await;
+}
+
+/// A valid input for an item, for filling in a whole response.
+fn valid_raw(item: &Item) -> RawAnswer {
+    let mut raw = RawAnswer::default();
+    let first = |options: &[app::domain::questionnaire::model::Choice]| options[0].code.clone();
+    match &item.kind {
+        ItemKind::YesNo | ItemKind::YesPartlyNo => raw.values = vec!["ja".into()],
+        ItemKind::SingleChoice { options } => raw.values = vec![first(options)],
+        ItemKind::MultipleChoice {
+            options,
+            min_selected,
+            ..
+        } => {
+            raw.values = options
+                .iter()
+                .take(min_selected.unwrap_or(1).max(1))
+                .map(|o| o.code.clone())
+                .collect()
+        }
+        ItemKind::Ranking { options, rank } => {
+            raw.values = options.iter().take(*rank).map(|o| o.code.clone()).collect()
+        }
+        ItemKind::Integer { min, .. } => raw.values = vec![min.unwrap_or(0).max(0).to_string()],
+        ItemKind::Decimal { min, .. } => raw.values = vec![min.unwrap_or(0.0).max(0.0).to_string()],
+        ItemKind::Percentage { .. } => raw.values = vec!["0".into()],
+        ItemKind::ShortText { .. } | ItemKind::LongText { .. } => {
+            raw.values = vec!["Toelichting".into()]
+        }
+        ItemKind::Date { min, max } => {
+            let date = max
+                .clone()
+                .or_else(|| min.clone())
+                .unwrap_or_else(|| "2026-06-01".into());
+            raw.values = vec![date]
+        }
+        ItemKind::Scale { .. } => raw.values = vec!["3".into()],
+        ItemKind::Matrix { rows, cell } => {
+            let value = match cell {
+                CellKind::YesNo | CellKind::YesPartlyNo => "ja".to_string(),
+                CellKind::SingleChoice { options } => first(options),
+                CellKind::Integer { min, .. } => min.unwrap_or(0).max(0).to_string(),
+            };
+            raw.rows = rows
+                .iter()
+                .map(|r| (r.code.clone(), value.clone()))
+                .collect()
+        }
+    }
+    raw
+}
+
+#[tokio::test]
+async fn submitting_is_refused_while_incomplete_and_then_locks_the_response() {
+    on_every_database(|state| async move {
+        let response = open_round(&state).await;
+        let r01 = login(&state, "r01@test.nl").await;
+        let submit = |cookie: String| {
+            let (state, response) = (state.clone(), response.clone());
+            async move {
+                send(
+                    &state,
+                    call(
+                        "/api/responses/submit",
+                        &format!("response_id={response}"),
+                        Some(&cookie),
+                    ),
+                )
+                .await
+            }
+        };
+        let reply = submit(r01.clone()).await;
+        assert_eq!(reply.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let text = body_text(reply).await;
+        assert!(text.contains("verplicht"), "{text}");
+        // Fill in every question that is asked, until nothing more appears.
+        let version = state
+            .questionnaires
+            .get(&state.pool, "nad", "2026-06")
+            .await
+            .unwrap();
+        for _ in 0..4 {
+            let stored = app::server::responses::answers(&state.pool, &response)
+                .await
+                .unwrap();
+            let evaluation = app::server::responses::evaluation(&version, &stored);
+            for item in version.questionnaire.items() {
+                let visible = evaluation.items[&item.key].status
+                    != app::domain::questionnaire::completeness::ItemStatus::Hidden;
+                if visible && !stored.contains_key(&item.key) {
+                    let raw = serde_json::to_value(valid_raw(item)).unwrap();
+                    let (status, body) = save(&state, &r01, &response, &item.key, raw, 0).await;
+                    assert_eq!(status, StatusCode::OK, "{}: {body}", item.key);
+                }
+            }
+        }
+        let reply = submit(r01.clone()).await;
+        let status = reply.status();
+        assert_eq!(status, StatusCode::OK, "{}", body_text(reply).await);
+        let (status_text, by): (String, Option<String>) =
+            sqlx::query_as("SELECT status, submitted_by FROM responses WHERE id = $1")
+                .bind(&response)
+                .fetch_one(&state.pool)
+                .await
+                .unwrap();
+        assert_eq!(status_text, "submitted");
+        assert!(by.is_some());
+        let page =
+            body_text(send(&state, get(&format!("/vragenlijst/{response}"), Some(&r01))).await)
+                .await;
+        assert!(
+            page.contains("Ingediend op"),
+            "the task list says who submitted and when"
+        );
+        // Read-only now: a second submit and any save are refused.
+        assert_eq!(submit(r01.clone()).await.status(), StatusCode::CONFLICT);
+        let (status, _) = save(
+            &state,
+            &r01,
+            &response,
+            "a_contactpersoon",
+            raw(&["Ander"]),
+            1,
+        )
+        .await;
+        assert_eq!(status, StatusCode::CONFLICT);
+        assert!(app::server::audit::recent_kinds(&state.pool, 5)
+            .await
+            .unwrap()
+            .contains(&"response_submitted".to_string()));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn coordinators_of_another_region_reach_none_of_the_pages_of_a_response() {
+    on_every_database(|state| async move {
+        let response = open_round(&state).await;
+        let r02 = login(&state, "r02@test.nl").await;
+        for page in ["", "/sectie/A", "/controleren", "/afdrukken"] {
+            let reply = send(
+                &state,
+                get(&format!("/vragenlijst/{response}{page}"), Some(&r02)),
+            )
+            .await;
+            assert_eq!(reply.status(), StatusCode::FORBIDDEN, "{page}");
+        }
+        let reply = send(
+            &state,
+            form_post(
+                &format!("/vragenlijst/{response}/sectie/A/opslaan"),
+                "a.a_contactpersoon=x&v.a_contactpersoon=0",
+                Some(&r02),
+            ),
+        )
+        .await;
+        assert_eq!(reply.status(), StatusCode::FORBIDDEN);
+        assert_eq!(count(&state, "answers").await, 0);
+    })
+    .await;
+}
