@@ -64,7 +64,7 @@ async fn work(
                 seen.insert(key, version);
                 written.push((key.to_string(), version, text.to_string()));
             }
-            SaveOutcome::Unchanged { version } => {
+            SaveOutcome::Unchanged { version, .. } => {
                 seen.insert(key, version);
             }
             // Reported: the person now sees the colleague's answer and goes on from there.

@@ -117,8 +117,9 @@ pub enum SaveOutcome {
         saved_at: i64,
         problems: Vec<String>,
     },
-    /// Nothing changed: the stored answer already says this.
-    Unchanged { version: i64 },
+    /// Nothing changed: the stored answer already says this (saved at `saved_at`; 0 when
+    /// there is no answer at all).
+    Unchanged { version: i64, saved_at: i64 },
     /// Refused: a colleague saved another answer first. Nothing was overwritten; what this
     /// person typed is kept beside the colleague's answer until they choose.
     Conflict(ConflictInfo),

@@ -474,7 +474,15 @@ fn SectionForm(view: SectionView) -> impl IntoView {
     let logged_out = RwSignal::new(false);
     let page_saved_at = RwSignal::new(None::<i64>);
     let after_save = RwSignal::new(None::<String>);
+    // Where to go once a save is done ("Opslaan en verder"); followed by an effect, which
+    // runs in the browser only.
+    let go_to = RwSignal::new(None::<String>);
     let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(target) = go_to.get() {
+            navigate(&target, Default::default());
+        }
+    });
 
     // Applies the conditions to the answers as they are in the form now.
     let refresh_visibility = move || {
@@ -537,12 +545,11 @@ fn SectionForm(view: SectionView) -> impl IntoView {
             }
             if inputs.is_empty() {
                 if let Some(target) = then {
-                    navigate(&target, Default::default());
+                    go_to.set(Some(target));
                 }
                 return;
             }
             let response_id = response_id.clone();
-            let navigate = navigate.clone();
             spawn_local(async move {
                 let result = save_answers(response_id.clone(), inputs.clone()).await;
                 let mut all_saved = true;
@@ -582,10 +589,17 @@ fn SectionForm(view: SectionView) -> impl IntoView {
                                         field.save.set(SaveState::Saved(saved_at));
                                     }
                                 }
-                                SaveOutcome::Unchanged { version } => {
+                                SaveOutcome::Unchanged { version, saved_at } => {
                                     field.version.set(version);
+                                    // The server holds what the person typed: say when it was saved.
                                     if !newer_edit {
-                                        field.save.set(SaveState::Idle);
+                                        field.save.set(
+                                            if field.edits.get_untracked() > 0 && saved_at > 0 {
+                                                SaveState::Saved(saved_at)
+                                            } else {
+                                                SaveState::Idle
+                                            },
+                                        );
                                     }
                                 }
                                 SaveOutcome::Conflict(info) => {
@@ -636,13 +650,13 @@ fn SectionForm(view: SectionView) -> impl IntoView {
                 }
                 if all_saved {
                     if let Some(target) = then {
-                        navigate(&target, Default::default());
+                        go_to.set(Some(target));
                     }
                 }
             });
         }
     };
-    let send = StoredValue::new_local(send);
+    let send = StoredValue::new(send);
     Effect::new(move |_| {
         let keys = retry_requests.get();
         if !keys.is_empty() {
@@ -768,7 +782,7 @@ fn SectionForm(view: SectionView) -> impl IntoView {
             }
         }
     };
-    let replay = StoredValue::new_local(replay);
+    let replay = StoredValue::new(replay);
     Effect::new(move |_| {
         if form_ref.get().is_some() && editable {
             replay.with_value(|replay| replay());
@@ -789,13 +803,15 @@ fn SectionForm(view: SectionView) -> impl IntoView {
     let page_status = move || {
         let states: Vec<SaveState> =
             fields.with_value(|f| f.values().map(|field| field.save.get()).collect());
-        if states
-            .iter()
-            .any(|s| matches!(s, SaveState::Failed(_) | SaveState::Conflict))
-        {
+        if states.iter().any(|s| matches!(s, SaveState::Failed(_))) {
             Some((
                 "save-status save-status--failed",
                 "Niet alles is opgeslagen – zie de vragen hieronder.".to_string(),
+            ))
+        } else if states.contains(&SaveState::Conflict) {
+            Some((
+                "save-status save-status--failed",
+                "Een collega wijzigde een antwoord dat u ook wijzigde – kies bij die vraag welk antwoord blijft.".to_string(),
             ))
         } else if states
             .iter()
@@ -990,7 +1006,7 @@ fn ConflictPanel(
                         field.save.set(SaveState::Saved(saved_at));
                         field.conflict.set(None);
                     }
-                    Ok(Some(SaveOutcome::Unchanged { version })) => {
+                    Ok(Some(SaveOutcome::Unchanged { version, .. })) => {
                         field.version.set(version);
                         field.save.set(SaveState::Idle);
                         field.conflict.set(None);
@@ -1136,7 +1152,7 @@ fn CheckAnswers(
                                     {(!item.problems.is_empty()).then(|| view! { <span class="form-error">{item.problems.join(" ")}</span> })}
                                 </dd>
                                 {editable.then(|| view! {
-                                    <dd class="summary-list__action"><a href=href>"Wijzigen"<span class="visually-hidden">{format!(": {}", item.label)}</span></a></dd>
+                                    <dd class="summary-list__action"><a href=href aria-label=format!("Wijzigen: {}", item.label)>"Wijzigen"</a></dd>
                                 })}
                             </div>
                         }

@@ -467,6 +467,7 @@ pub async fn save(
                 clear_conflict(&mut tx, &response.id, &input.key, &user.id).await?;
                 outcomes.push(SaveOutcome::Unchanged {
                     version: current.as_ref().map_or(0, |c| c.2),
+                    saved_at: current.as_ref().map_or(0, |c| c.3),
                 });
             }
             Decision::Write {
