@@ -463,8 +463,9 @@ pub async fn save(
         }
         let raw_json = serde_json::to_string(&raw).map_err(|_| AppError::Internal)?;
         match decision {
+            // A conflict stays until its author decides: a save that changes nothing (for
+            // instance from another tab of the same person) does not decide it.
             Decision::Unchanged => {
-                clear_conflict(&mut tx, &response.id, &input.key, &user.id).await?;
                 outcomes.push(SaveOutcome::Unchanged {
                     version: current.as_ref().map_or(0, |c| c.2),
                     saved_at: current.as_ref().map_or(0, |c| c.3),
@@ -657,7 +658,14 @@ pub async fn resolve_conflict(
             }],
         )
         .await?;
-        Ok(outcomes.pop())
+        let outcome = outcomes.pop();
+        if matches!(outcome, Some(SaveOutcome::Unchanged { .. })) {
+            // The colleague's answer already says what this person typed: decided.
+            let mut tx = state.pool.begin().await?;
+            clear_conflict(&mut tx, &response.id, key, &user.id).await?;
+            tx.commit().await?;
+        }
+        Ok(outcome)
     } else {
         let mut tx = state.pool.begin().await?;
         clear_conflict(&mut tx, &response.id, key, &user.id).await?;
