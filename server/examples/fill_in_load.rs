@@ -2,8 +2,13 @@
 //! time on SQLite, each save a request through the router as the browser sends it; then a
 //! section page with 40 items is rendered repeatedly. Prints the latency percentiles.
 //!
+//! Two loads: *paced*, each coordinator saving about once a second (autosave after a pause in
+//! typing; staggered starts), which is what 45 coordinators at work look like; and
+//! *saturated*, every coordinator saving back to back, which shows the throughput ceiling
+//! (latency there is mostly waiting for SQLite's single writer).
+//!
 //! Run: `cargo run --release -p server --example fill_in_load`
-//! (`-- --saves 200` for more saves per coordinator; `DATABASE_URL` for another database).
+//! (`-- --saves 60` for more saves per coordinator; `DATABASE_URL` for another database).
 
 use app::server::audit::Actor;
 use app::server::state::{AppState, Config};
@@ -72,7 +77,7 @@ async fn main() {
         .skip_while(|a| a != "--saves")
         .nth(1)
         .and_then(|n| n.parse().ok())
-        .unwrap_or(100);
+        .unwrap_or(30);
     let folder = tempfile_dir();
     let url = std::env::var("DATABASE_URL")
         .unwrap_or_else(|_| format!("sqlite://{}/last.db", folder.display()));
@@ -137,48 +142,76 @@ async fn main() {
         people.push((login(&state, &email).await, response));
     }
 
-    // 45 coordinators typing at once: each saves one answer after another, as autosave does.
-    let started = Instant::now();
-    let tasks: Vec<_> = people
-        .iter()
-        .cloned()
-        .map(|(cookie, response)| {
-            let state = state.clone();
-            tokio::spawn(async move {
-                let mut times = Vec::with_capacity(saves);
-                for n in 0..saves {
-                    let key = format!("v{}", (n % 20) * 2);
-                    let version = n / 20;
-                    let body = format!(
-                        r#"{{"response_id":"{response}","answers":[{{"key":"{key}","raw":{{"values":["{n}"],"rows":{{}},"special":null}},"base_version":{version}}}]}}"#
-                    );
-                    let request = Request::post("/api/responses/save")
-                        .header(header::CONTENT_TYPE, "application/json")
-                        .header(header::ACCEPT, "application/json")
-                        .header(header::COOKIE, &cookie)
-                        .body(Body::from(body))
-                        .unwrap();
-                    let start = Instant::now();
-                    let reply = server::router(state.clone()).oneshot(request).await.unwrap();
-                    assert!(reply.status().is_success(), "save {n}: {}", reply.status());
-                    times.push(start.elapsed());
-                }
-                times
+    // One router, as the server has: building it is not part of a request.
+    let router = server::router(state.clone());
+    // The version of each answer as each coordinator last saw it, carried from load to load.
+    let mut seen: Vec<std::collections::HashMap<String, i64>> =
+        vec![Default::default(); COORDINATORS];
+    for (label, pause) in [
+        (
+            "paced, each coordinator saving about once a second",
+            Duration::from_millis(1000),
+        ),
+        (
+            "saturated, every coordinator saving back to back",
+            Duration::ZERO,
+        ),
+    ] {
+        let started = Instant::now();
+        let tasks: Vec<_> = people
+            .iter()
+            .cloned()
+            .zip(seen.drain(..))
+            .enumerate()
+            .map(|(person, ((cookie, response), mut versions))| {
+                let router = router.clone();
+                tokio::spawn(async move {
+                    // Staggered, so the paced saves spread over each second.
+                    tokio::time::sleep(pause * person as u32 / COORDINATORS as u32).await;
+                    let mut times = Vec::with_capacity(saves);
+                    for n in 0..saves {
+                        let key = format!("v{}", (n % 20) * 2);
+                        let version = *versions.get(&key).unwrap_or(&0);
+                        let body = format!(
+                            r#"{{"response_id":"{response}","answers":[{{"key":"{key}","raw":{{"values":["{}"],"rows":{{}},"special":null}},"base_version":{version}}}]}}"#,
+                            n + 1000 * (pause.as_millis() as usize)
+                        );
+                        let request = Request::post("/api/responses/save")
+                            .header(header::CONTENT_TYPE, "application/json")
+                            .header(header::ACCEPT, "application/json")
+                            .header(header::COOKIE, &cookie)
+                            .body(Body::from(body))
+                            .unwrap();
+                        let start = Instant::now();
+                        let reply = router.clone().oneshot(request).await.unwrap();
+                        let status = reply.status();
+                        let bytes = http_body_util::BodyExt::collect(reply.into_body()).await.unwrap().to_bytes();
+                        times.push(start.elapsed());
+                        assert!(status.is_success(), "save {n}: {status}");
+                        let outcome: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+                        let version = outcome[0]["Saved"]["version"].as_i64().expect("saved");
+                        versions.insert(key, version);
+                        tokio::time::sleep(pause).await;
+                    }
+                    (times, versions)
+                })
             })
-        })
-        .collect();
-    let mut all = Vec::new();
-    for task in tasks {
-        all.extend(task.await.unwrap());
+            .collect();
+        let mut all = Vec::new();
+        for task in tasks {
+            let (times, versions) = task.await.unwrap();
+            all.extend(times);
+            seen.push(versions);
+        }
+        let elapsed = started.elapsed();
+        println!(
+            "autosave, {COORDINATORS} coordinators, {label}: {} saves in {:.1} s ({:.0} saves/s)",
+            all.len(),
+            elapsed.as_secs_f64(),
+            all.len() as f64 / elapsed.as_secs_f64()
+        );
+        percentiles("  one save, request through the router", all);
     }
-    let elapsed = started.elapsed();
-    println!(
-        "autosave, {COORDINATORS} coordinators at once, {} saves in {:.2} s ({:.0} saves/s)",
-        all.len(),
-        elapsed.as_secs_f64(),
-        all.len() as f64 / elapsed.as_secs_f64()
-    );
-    percentiles("autosave request (server time)", all);
 
     // A section page with 40 answered items, rendered whole on the server.
     let (cookie, response) = people[0].clone();
@@ -190,10 +223,7 @@ async fn main() {
             .body(Body::empty())
             .unwrap();
         let start = Instant::now();
-        let reply = server::router(state.clone())
-            .oneshot(request)
-            .await
-            .unwrap();
+        let reply = router.clone().oneshot(request).await.unwrap();
         let status = reply.status();
         let _ = http_body_util::BodyExt::collect(reply.into_body())
             .await
