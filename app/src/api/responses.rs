@@ -114,6 +114,7 @@ pub struct ResponseLink {
     pub round_name: String,
     pub status: ResponseStatus,
     pub deadline: i64,
+    /// The round is running: its task list is where the coordinator starts.
     pub open: bool,
 }
 
@@ -251,7 +252,8 @@ pub async fn region_responses(code: String) -> Result<Vec<ResponseLink>, AppErro
         .await?
         .into_iter()
         .map(|response| ResponseLink {
-            open: response.closed_reason(now).is_none(),
+            // The round is running (also when this response is already submitted).
+            open: response.round.state == "open" && now <= response.deadline,
             id: response.id,
             round_name: response.round.name,
             status: response.status,
