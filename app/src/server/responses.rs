@@ -294,13 +294,8 @@ pub async fn conflicts_of(
     Ok(conflicts)
 }
 
-/// Checks a save before anything is written: known items, within limits, no duplicates, and
-/// no new answer for an item that the answers (after this save) hide.
-fn check_inputs(
-    version: &LoadedVersion,
-    stored: &HashMap<String, StoredAnswer>,
-    inputs: &[AnswerInput],
-) -> Result<(), AppError> {
+/// Checks a save before anything is written: known items, within limits, no duplicates.
+fn check_request(version: &LoadedVersion, inputs: &[AnswerInput]) -> Result<(), AppError> {
     if inputs.is_empty() {
         return Err(AppError::BadRequest("Er is niets om op te slaan.".into()));
     }
@@ -346,10 +341,20 @@ fn check_inputs(
             problems.push((input.key.clone(), vec!["Ongeldige versie.".to_string()]));
         }
     }
-    if !problems.is_empty() {
-        return Err(AppError::Validation(problems));
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Validation(problems))
     }
-    // Visibility after this save: a changed answer to a question the answers hide is refused.
+}
+
+/// Refuses a changed answer to a question that the answers, after this save, hide.
+fn check_visibility(
+    version: &LoadedVersion,
+    stored: &HashMap<String, StoredAnswer>,
+    inputs: &[AnswerInput],
+) -> Result<(), AppError> {
+    let mut problems = Vec::new();
     let mut after = engine_answers(stored);
     for input in inputs {
         after.current.remove(&input.key);
@@ -408,10 +413,21 @@ pub async fn save(
     inputs: Vec<AnswerInput>,
 ) -> Result<Vec<SaveOutcome>, AppError> {
     let (response, version) = writable(state, user, response_id).await?;
-    let stored = answers(&state.pool, &response.id).await?;
-    check_inputs(&version, &stored, &inputs)?;
+    check_request(&version, &inputs)?;
+    // Only an item with a condition can be hidden; the others need no look at the rest.
+    let conditional = inputs
+        .iter()
+        .any(|input| item_of(&version, &input.key).visible_if.is_some());
+    if conditional {
+        let stored = answers(&state.pool, &response.id).await?;
+        check_visibility(&version, &stored, &inputs)?;
+    }
 
     let now = now_ms();
+    let _turn = match &state.sqlite_writes {
+        Some(writes) => Some(writes.lock().await),
+        None => None,
+    };
     let mut tx = state.pool.begin().await?;
     // Writing first takes the write lock (SQLite) or the row lock (PostgreSQL): saves to one
     // response are decided one after another, so two can never both win.

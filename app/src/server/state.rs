@@ -33,6 +33,10 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// Parsed questionnaire versions, filled on first use.
     pub questionnaires: Arc<super::questionnaires::Cache>,
+    /// On SQLite, answer saves wait their turn here rather than in SQLite's busy handler,
+    /// which sleeps in growing steps (1, 2, 5, 10 ms…) and so makes the slowest saves slow.
+    /// `None` on PostgreSQL, where saves lock only their own response's row.
+    pub sqlite_writes: Option<Arc<tokio::sync::Mutex<()>>>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
