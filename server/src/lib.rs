@@ -16,10 +16,10 @@ use axum::routing::{get, post};
 use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use std::net::SocketAddr;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 /// Leptos's options, with the defaults of this project; `LEPTOS_*` variables override them
 /// (cargo-leptos sets them when it runs the server).
@@ -61,9 +61,18 @@ pub async fn build_state(
     })
 }
 
+/// The app's routes, generated once per process. Generating them renders the app with resource
+/// loading switched off process-wide (a global flag in leptos_server): a page rendered on
+/// another thread at that moment would wait for ever on its data, so it must never happen
+/// while pages are served.
+fn app_routes() -> Vec<AxumRouteListing> {
+    static ROUTES: LazyLock<Vec<AxumRouteListing>> = LazyLock::new(|| generate_route_list(App));
+    ROUTES.clone()
+}
+
 /// Every route of the platform with its security layers.
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = app_routes();
     let context_state = state.clone();
     let fallback_state = state.clone();
     let options = state.leptos_options.clone();

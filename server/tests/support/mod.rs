@@ -130,16 +130,27 @@ pub async fn seed(state: &AppState) {
     }
 }
 
+/// How long one request may take before the test fails instead of waiting for ever.
+const REQUEST_LIMIT: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// A request through the router, without a socket.
 pub async fn send(state: &AppState, request: Request<Body>) -> Response<Body> {
-    server::router(state.clone())
-        .oneshot(request)
-        .await
-        .unwrap()
+    let target = format!("{} {}", request.method(), request.uri());
+    tokio::time::timeout(
+        REQUEST_LIMIT,
+        server::router(state.clone()).oneshot(request),
+    )
+    .await
+    .unwrap_or_else(|_| panic!("{target} did not answer within {REQUEST_LIMIT:?}"))
+    .unwrap()
 }
 
 pub async fn body_text(response: Response<Body>) -> String {
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    let bytes = tokio::time::timeout(REQUEST_LIMIT, response.into_body().collect())
+        .await
+        .unwrap_or_else(|_| panic!("the body did not end within {REQUEST_LIMIT:?}"))
+        .unwrap()
+        .to_bytes();
     String::from_utf8_lossy(&bytes).into_owned()
 }
 
@@ -235,4 +246,25 @@ pub async fn load_nad(state: &AppState) {
         .await
         .unwrap();
     }
+}
+
+/// An open round of NAD 2026-06 in which every region takes part, open since a second ago
+/// for a day; returns its id. Needs `load_nad` first.
+pub async fn open_test_round(state: &AppState, name: &str) -> String {
+    let now = app::server::now_ms();
+    app::server::rounds::create(
+        &state.pool,
+        &Actor::CommandLine,
+        app::server::rounds::NewRound {
+            name: name.into(),
+            questionnaire_id: "nad".into(),
+            questionnaire_version: "2026-06".into(),
+            state: app::domain::round::RoundState::Open,
+            opens_at: now - 1000,
+            deadline: now + 86_400_000,
+            compared_round_id: None,
+        },
+    )
+    .await
+    .expect("the test round is made")
 }
