@@ -6,4 +6,5 @@ pub mod auth;
 pub mod questionnaires;
 pub mod regions;
 pub mod responses;
+pub mod rounds;
 pub mod users;

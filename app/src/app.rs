@@ -3,7 +3,7 @@
 use crate::api::auth::current_user;
 use crate::components::layout::{SiteFooter, SiteHeader, SkipLink};
 use crate::components::status::NotFoundPage;
-use crate::pages::{admin, fill, home, login, questionnaires, regions, users};
+use crate::pages::{admin, fill, home, login, questionnaires, regions, rounds, users};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
@@ -68,6 +68,8 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/vragenlijst/:id/afdrukken") view=fill::PrintPage ssr=SsrMode::Async/>
                 <Route path=path!("/beheer") view=admin::AdminPage ssr=SsrMode::Async/>
                 <Route path=path!("/beheer/gebruikers") view=users::UsersPage ssr=SsrMode::Async/>
+                <Route path=path!("/beheer/metingen") view=rounds::RoundsPage ssr=SsrMode::Async/>
+                <Route path=path!("/beheer/metingen/:id") view=rounds::RoundPage ssr=SsrMode::Async/>
                 <Route path=path!("/beheer/gebruikers/:id/wachtwoord") view=users::PasswordPage ssr=SsrMode::Async/>
                 <Route path=path!("/beheer/vragenlijsten") view=questionnaires::QuestionnairesPage ssr=SsrMode::Async/>
                 <Route path=path!("/beheer/vragenlijsten/poging/:id") view=questionnaires::ImportAttemptPage ssr=SsrMode::Async/>

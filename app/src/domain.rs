@@ -3,8 +3,10 @@
 
 pub mod access;
 pub mod account;
+pub mod comparison;
 pub mod questionnaire;
 pub mod region;
 pub mod response;
 pub mod role;
+pub mod round;
 pub mod time;

@@ -40,6 +40,22 @@ impl AppError {
         AppError::Validation(vec![(field.to_string(), vec![message.into()])])
     }
 
+    /// The same error with the messages of field `from` under the name `to`, for a form whose
+    /// fields are named differently from the service's.
+    pub fn rename_field(self, from: &str, to: &str) -> Self {
+        match self {
+            AppError::Validation(fields) => AppError::Validation(
+                fields
+                    .into_iter()
+                    .map(|(name, messages)| {
+                        (if name == from { to.to_string() } else { name }, messages)
+                    })
+                    .collect(),
+            ),
+            other => other,
+        }
+    }
+
     /// The HTTP status that goes with this error.
     pub fn status(&self) -> u16 {
         match self {

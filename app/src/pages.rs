@@ -6,4 +6,5 @@ pub mod home;
 pub mod login;
 pub mod questionnaires;
 pub mod regions;
+pub mod rounds;
 pub mod users;

@@ -112,9 +112,10 @@ async fn main() {
             name: "Belasting".into(),
             questionnaire_id: "last".into(),
             questionnaire_version: "1".into(),
-            state: "open",
+            state: app::domain::round::RoundState::Open,
             opens_at: now,
             deadline: now + 86_400_000,
+            compared_round_id: None,
         },
     )
     .await

@@ -8,7 +8,6 @@ mod support;
 use app::domain::access::SignedInUser;
 use app::domain::questionnaire::answer::RawAnswer;
 use app::domain::response::{AnswerInput, SaveOutcome};
-use app::server::audit::Actor;
 use app::server::state::{AppState, Config};
 use proptest::prelude::*;
 use std::collections::HashMap;
@@ -88,21 +87,7 @@ fn check(saves_a: Vec<(usize, usize)>, saves_b: Vec<(usize, usize)>) {
         let state = support::state_for(&database, Config::default()).await;
         support::seed(&state).await;
         support::load_nad(&state).await;
-        let now = app::server::now_ms();
-        let round = app::server::rounds::create(
-            &state.pool,
-            &Actor::CommandLine,
-            app::server::rounds::NewRound {
-                name: "Eigenschap".into(),
-                questionnaire_id: "nad".into(),
-                questionnaire_version: "2026-06".into(),
-                state: "open",
-                opens_at: now,
-                deadline: now + 86_400_000,
-            },
-        )
-        .await
-        .unwrap();
+        let round = support::open_test_round(&state, "Eigenschap").await;
         let response = app::server::responses::ensure_response(&state.pool, &round, "R01")
             .await
             .unwrap();

@@ -412,6 +412,11 @@ async fn pages_answer_with_the_right_status() {
             ("/beheer", Some(&admin), 200),
             ("/beheer/gebruikers", Some(&admin), 200),
             ("/beheer/gebruikers", Some(&reviewer), 403),
+            ("/beheer/metingen", Some(&admin), 200),
+            ("/beheer/metingen", Some(&reviewer), 403),
+            ("/beheer/metingen", Some(&r01), 403),
+            ("/beheer/metingen/bestaat-niet", Some(&admin), 404),
+            ("/beheer/metingen/bestaat-niet", Some(&r01), 403),
             ("/bestaat-niet", None, 404),
             ("/bestaat-niet", Some(&admin), 404),
         ];
@@ -512,6 +517,26 @@ const TABLE: &[(&str, &str, [u16; 6])] = &[
     ),
     // Incomplete, so refused for the coordinator; nobody else may submit at all.
     ("/api/responses/submit", "response_id={response}", [401, 422, 403, 403, 403, 401]),
+    ("/api/rounds", "", [401, 403, 403, 200, 200, 401]),
+    ("/api/round", "id={round}", [401, 403, 403, 403, 200, 401]),
+    (
+        "/api/rounds/create",
+        "name=Meting+{caller}&questionnaire=nad%2F2026-06&opens_at=2030-01-01&deadline=2030-02-01&compared_round_id=",
+        [401, 403, 403, 403, 200, 401],
+    ),
+    // A concept round, so the one change of state the admin makes is allowed.
+    ("/api/rounds/state", "round_id={concept}&state=open", [401, 403, 403, 403, 200, 401]),
+    (
+        "/api/rounds/deadline",
+        "round_id={round}&region_code=R03&deadline=2090-01-01&reason=Ziekte",
+        [401, 403, 403, 403, 200, 401],
+    ),
+    // R01 has not submitted, so even the admin gets a clear refusal.
+    (
+        "/api/rounds/reopen",
+        "round_id={round}&reopen_region=R01&reopen_reason=Fout",
+        [401, 403, 403, 403, 422, 401],
+    ),
 ];
 
 #[tokio::test]
@@ -523,17 +548,18 @@ async fn authorization_table() {
         let target = app::server::users::find_by_email(&state.pool, "r03@test.nl")
             .await
             .unwrap();
-        let now = app::server::now_ms();
-        let round = app::server::rounds::create(
+        let round = open_test_round(&state, "Tabelmeting").await;
+        let concept = app::server::rounds::create(
             &state.pool,
             &app::server::audit::Actor::CommandLine,
             app::server::rounds::NewRound {
-                name: "Tabelmeting".into(),
+                name: "Conceptmeting".into(),
                 questionnaire_id: "nad".into(),
                 questionnaire_version: "2026-06".into(),
-                state: "open",
-                opens_at: now,
-                deadline: now + 86_400_000,
+                state: app::domain::round::RoundState::Concept,
+                opens_at: app::server::now_ms(),
+                deadline: app::server::now_ms() + 86_400_000,
+                compared_round_id: None,
             },
         )
         .await
@@ -565,6 +591,9 @@ async fn authorization_table() {
                 };
                 let body = body.replace("{user}", &target.id);
                 let body = body.replace("{response}", &response);
+                let body = body
+                    .replace("{round}", &round)
+                    .replace("{concept}", &concept);
                 let body = body.replace("{caller}", &format!("{caller:?}").to_lowercase());
                 let request = if body.starts_with('{') {
                     json_call(path, &body, cookie.as_deref())

@@ -6,7 +6,6 @@ mod support;
 
 use app::domain::questionnaire::answer::RawAnswer;
 use app::domain::questionnaire::model::{CellKind, Item, ItemKind};
-use app::server::audit::Actor;
 use app::server::state::AppState;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
@@ -17,21 +16,7 @@ use support::*;
 async fn open_round(state: &AppState) -> String {
     seed(state).await;
     load_nad(state).await;
-    let now = app::server::now_ms();
-    let round = app::server::rounds::create(
-        &state.pool,
-        &Actor::CommandLine,
-        app::server::rounds::NewRound {
-            name: "Testmeting".into(),
-            questionnaire_id: "nad".into(),
-            questionnaire_version: "2026-06".into(),
-            state: "open",
-            opens_at: now - 1000,
-            deadline: now + 86_400_000,
-        },
-    )
-    .await
-    .unwrap();
+    let round = open_test_round(state, "Testmeting").await;
     app::server::responses::ensure_response(&state.pool, &round, "R01")
         .await
         .unwrap()

@@ -17,7 +17,13 @@ fn field_label(name: &str) -> &str {
         "password" => "Wachtwoord",
         "display_name" => "Naam",
         "role" => "Rol",
-        "region_code" => "Regio",
+        "region_code" | "reopen_region" => "Regio",
+        "name" => "Naam",
+        "questionnaire" => "Vragenlijstversie",
+        "opens_at" => "Openingsdatum",
+        "deadline" => "Deadline",
+        "compared_round_id" => "Vergelijken met",
+        "reason" | "reopen_reason" => "Reden",
         other => other,
     }
 }

@@ -21,6 +21,7 @@ fn navigation(user: &SignedInUser) -> Vec<(String, &'static str)> {
             ("/beheer".to_string(), "Beheer"),
             ("/beheer/gebruikers".to_string(), "Gebruikers"),
             ("/beheer/vragenlijsten".to_string(), "Vragenlijsten"),
+            ("/beheer/metingen".to_string(), "Metingen"),
             ("/regios".to_string(), "Regio's"),
         ],
         Role::Reviewer => vec![("/regios".to_string(), "Regio's")],

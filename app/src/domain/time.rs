@@ -83,6 +83,50 @@ pub fn format_date_time(utc_ms: i64) -> String {
     )
 }
 
+/// "26 november 2026"
+pub fn format_date(utc_ms: i64) -> String {
+    let (year, month, day, _, _) = local_parts(utc_ms);
+    format!("{day} {} {year}", MONTHS[(month - 1) as usize])
+}
+
+/// The local date as a date field holds it: "2026-11-26".
+pub fn input_date(utc_ms: i64) -> String {
+    let (year, month, day, _, _) = local_parts(utc_ms);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+/// Reads "JJJJ-MM-DD" as a real calendar date.
+pub fn parse_input_date(text: &str) -> Result<(i64, u32, u32), String> {
+    let wrong = || format!("'{text}' is geen datum; gebruik de vorm JJJJ-MM-DD");
+    let mut parts = text.trim().splitn(3, '-');
+    let mut number = || parts.next().and_then(|part| part.parse::<i64>().ok());
+    let (Some(year), Some(month), Some(day)) = (number(), number(), number()) else {
+        return Err(wrong());
+    };
+    if !(2000..=2100).contains(&year) || !(1..=12).contains(&month) || day < 1 {
+        return Err(wrong());
+    }
+    let (month, day) = (month as u32, day as u32);
+    // A day past the end of the month rolls over into the next: not a real date.
+    if civil_from_days(days_from_civil(year, month, day)) != (year, month, day) {
+        return Err(wrong());
+    }
+    Ok((year, month, day))
+}
+
+/// The first millisecond of a local day, in UTC.
+pub fn start_of_local_day(year: i64, month: u32, day: u32) -> i64 {
+    let midnight_utc = days_from_civil(year, month, day) * 86_400_000;
+    // The offset at local midnight is the offset some hours earlier in UTC.
+    midnight_utc - offset_hours(midnight_utc - 2 * 3_600_000) * 3_600_000
+}
+
+/// The last millisecond of a local day, in UTC: a deadline on a date lasts the whole day.
+pub fn end_of_local_day(year: i64, month: u32, day: u32) -> i64 {
+    let next = civil_from_days(days_from_civil(year, month, day) + 1);
+    start_of_local_day(next.0, next.1, next.2) - 1
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -110,5 +154,27 @@ mod tests {
         }
         assert_eq!(last_sunday(2026, 3), days_from_civil(2026, 3, 29));
         assert_eq!(last_sunday(2026, 10), days_from_civil(2026, 10, 25));
+    }
+
+    #[test]
+    fn dates_of_forms() {
+        assert_eq!(parse_input_date("2026-12-31"), Ok((2026, 12, 31)));
+        for wrong in [
+            "2026-02-30",
+            "31-12-2026",
+            "2026-13-01",
+            "morgen",
+            "",
+            "2026-1",
+        ] {
+            assert!(parse_input_date(wrong).is_err(), "{wrong}");
+        }
+        let start = start_of_local_day(2026, 12, 1);
+        assert_eq!(format_date_time(start), "1 december 2026, 00:00");
+        let end = end_of_local_day(2026, 6, 30);
+        assert_eq!(format_date_time(end), "30 juni 2026, 23:59");
+        assert_eq!(format_date_time(end + 1), "1 juli 2026, 00:00");
+        assert_eq!(input_date(end), "2026-06-30");
+        assert_eq!(format_date(end), "30 juni 2026");
     }
 }

@@ -42,6 +42,10 @@ pub fn AdminPage() -> impl IntoView {
                                     <p>{format!("{questionnaire_count} versies geladen. Bekijk een versie of laad een nieuwe.")}</p>
                                 </li>
                                 <li class="card">
+                                    <h2 class="card__title"><a href="/beheer/metingen">"Metingen"</a></h2>
+                                    <p>"Zet een meting op, open en sluit haar, verleng de deadline van een regio of heropen een ingediende vragenlijst."</p>
+                                </li>
+                                <li class="card">
                                     <h2 class="card__title"><a href="/regios">"Regio's"</a></h2>
                                     <p>{format!("{region_count} regio's geladen. Nieuwe regio's laadt u met "
                                     )}<code>"nad-monitor regions import"</code>"."</p>

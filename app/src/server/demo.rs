@@ -107,9 +107,10 @@ pub async fn load(pool: &AnyPool, cache: &questionnaires::Cache) -> Result<(), A
             name: "6e meting – december 2026".to_string(),
             questionnaire_id: "nad".to_string(),
             questionnaire_version: "2026-06".to_string(),
-            state: "open",
+            state: crate::domain::round::RoundState::Open,
             opens_at: now - 10 * day,
             deadline: now + 60 * day,
+            compared_round_id: None,
         },
     )
     .await?;

@@ -28,7 +28,9 @@ pub struct Round {
     pub questionnaire_id: String,
     pub questionnaire_version: String,
     pub state: String,
+    pub opens_at: i64,
     pub deadline: i64,
+    pub compared_round_id: Option<String>,
 }
 
 /// A response with what every page about it shows.
@@ -52,6 +54,8 @@ impl Response {
     pub fn closed_reason(&self, now: i64) -> Option<&'static str> {
         if self.round.state != "open" {
             Some("Deze meting is niet open; antwoorden kunnen niet meer worden gewijzigd.")
+        } else if now < self.round.opens_at {
+            Some("Deze meting is nog niet begonnen; antwoorden kunnen vanaf de openingsdatum worden ingevuld.")
         } else if now > self.deadline {
             Some("De termijn van deze meting is verstreken; antwoorden kunnen niet meer worden gewijzigd.")
         } else if !self.status.accepts_answers() {
@@ -77,7 +81,8 @@ const RESPONSE_COLUMNS: &str = "r.id, r.region_code, r.status, r.updated_at, r.s
      rr.region_name, COALESCE(rr.deadline, ro.deadline) AS region_deadline, \
      ub.display_name AS updated_by_name, sb.display_name AS submitted_by_name, \
      ro.id AS round_id, ro.name AS round_name, ro.questionnaire_id, ro.questionnaire_version, \
-     ro.state AS round_state, ro.deadline AS round_deadline";
+     ro.state AS round_state, ro.deadline AS round_deadline, ro.opens_at AS round_opens_at, \
+     ro.compared_round_id";
 const RESPONSE_JOINS: &str = "FROM responses r \
      JOIN rounds ro ON ro.id = r.round_id \
      JOIN round_regions rr ON rr.round_id = r.round_id AND rr.region_code = r.region_code \
@@ -102,7 +107,9 @@ fn response_from_row(row: &sqlx::any::AnyRow) -> Result<Response, AppError> {
             questionnaire_id: row.try_get("questionnaire_id")?,
             questionnaire_version: row.try_get("questionnaire_version")?,
             state: row.try_get("round_state")?,
+            opens_at: row.try_get("round_opens_at")?,
             deadline: row.try_get("round_deadline")?,
+            compared_round_id: row.try_get("compared_round_id")?,
         },
     })
 }

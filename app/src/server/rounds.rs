@@ -1,36 +1,159 @@
 //! Measurement rounds: a questionnaire version, the regions taking part (a snapshot of the
-//! regions as they are when the round is made), an opening date and a deadline.
+//! regions as they are when the round is made), an opening date, a deadline and the round it
+//! is compared with. Admins move rounds through their states, extend one region's deadline
+//! and reopen one region's submitted response; every change goes into the audit history.
 
 use super::audit::{self, Actor, Event};
 use super::{new_id, now_ms};
+use crate::domain::round::{
+    check_name, check_period, check_reason, RoundDetail, RoundRegion, RoundState, RoundSummary,
+};
+use crate::domain::time::format_date;
 use crate::error::AppError;
 use serde_json::json;
-use sqlx::AnyPool;
+use sqlx::{AnyPool, Row};
 
 pub struct NewRound {
     pub name: String,
     pub questionnaire_id: String,
     pub questionnaire_version: String,
-    pub state: &'static str,
+    pub state: RoundState,
     pub opens_at: i64,
     pub deadline: i64,
+    /// The round answers are compared with; `None` takes the latest round opened before this
+    /// one, if there is one.
+    pub compared_round_id: Option<String>,
 }
 
-/// Makes a round in which every current region takes part; returns its id.
+const SUMMARY_SELECT: &str =
+    "SELECT ro.id, ro.name, ro.questionnaire_id, ro.questionnaire_version, \
+     ro.state, ro.opens_at, ro.deadline, ro.compared_round_id, cr.name AS compared_name, \
+     (SELECT COUNT(*) FROM round_regions rr WHERE rr.round_id = ro.id) AS region_count, \
+     (SELECT COUNT(*) FROM responses re WHERE re.round_id = ro.id \
+        AND re.status IN ('submitted', 'approved')) AS submitted_count \
+     FROM rounds ro LEFT JOIN rounds cr ON cr.id = ro.compared_round_id";
+
+fn summary_from(row: &sqlx::any::AnyRow) -> Result<RoundSummary, AppError> {
+    let state: String = row.try_get("state")?;
+    let identifier: String = row.try_get("questionnaire_id")?;
+    let version: String = row.try_get("questionnaire_version")?;
+    Ok(RoundSummary {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        questionnaire: format!("{identifier}/{version}"),
+        state: state.parse().map_err(|_| AppError::Internal)?,
+        opens_at: row.try_get("opens_at")?,
+        deadline: row.try_get("deadline")?,
+        compared_round: row.try_get("compared_name")?,
+        region_count: row.try_get("region_count")?,
+        submitted_count: row.try_get("submitted_count")?,
+    })
+}
+
+/// Every round, newest first.
+pub async fn list(pool: &AnyPool) -> Result<Vec<RoundSummary>, AppError> {
+    let rows = sqlx::query(&format!(
+        "{SUMMARY_SELECT} ORDER BY ro.opens_at DESC, ro.created_at DESC"
+    ))
+    .fetch_all(pool)
+    .await?;
+    rows.iter().map(summary_from).collect()
+}
+
+/// One round with its regions and their responses.
+pub async fn find(pool: &AnyPool, id: &str) -> Result<RoundDetail, AppError> {
+    let row = sqlx::query(&format!("{SUMMARY_SELECT} WHERE ro.id = $1"))
+        .bind(id)
+        .fetch_optional(pool)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let summary = summary_from(&row)?;
+    let compared_round_id = row.try_get("compared_round_id")?;
+    let regions = sqlx::query(
+        "SELECT rr.region_code, rr.region_name, rr.lead_gemeente, rr.deadline, re.id AS response_id, \
+         re.status FROM round_regions rr \
+         LEFT JOIN responses re ON re.round_id = rr.round_id AND re.region_code = rr.region_code \
+         WHERE rr.round_id = $1 ORDER BY rr.region_code",
+    )
+    .bind(id)
+    .fetch_all(pool)
+    .await?
+    .iter()
+    .map(|row| {
+        Ok(RoundRegion {
+            code: row.try_get("region_code")?,
+            name: row.try_get("region_name")?,
+            lead_gemeente: row.try_get("lead_gemeente")?,
+            deadline: row.try_get("deadline")?,
+            response_id: row.try_get("response_id")?,
+            status: row.try_get("status")?,
+        })
+    })
+    .collect::<Result<_, AppError>>()?;
+    Ok(RoundDetail {
+        summary,
+        compared_round_id,
+        regions,
+    })
+}
+
+/// Makes a round in which every current region takes part; returns its id. The name, the
+/// period, the questionnaire version and the compared round are checked first: nothing is
+/// stored when one is wrong.
 pub async fn create(pool: &AnyPool, actor: &Actor, round: NewRound) -> Result<String, AppError> {
+    let name = check_name(&round.name).map_err(|message| AppError::field("name", message))?;
+    check_period(round.opens_at, round.deadline)
+        .map_err(|message| AppError::field("deadline", message))?;
+    let version_exists: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM questionnaire_versions WHERE identifier = $1 AND version = $2",
+    )
+    .bind(&round.questionnaire_id)
+    .bind(&round.questionnaire_version)
+    .fetch_one(pool)
+    .await?;
+    if version_exists == 0 {
+        return Err(AppError::field(
+            "questionnaire",
+            "Deze vragenlijstversie bestaat niet. Kies een geladen versie.",
+        ));
+    }
+    let compared_round_id = match round.compared_round_id.filter(|id| !id.is_empty()) {
+        Some(id) => {
+            let exists: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM rounds WHERE id = $1")
+                .bind(&id)
+                .fetch_one(pool)
+                .await?;
+            if exists == 0 {
+                return Err(AppError::field(
+                    "compared_round_id",
+                    "Deze meting bestaat niet. Kies een bestaande meting om mee te vergelijken.",
+                ));
+            }
+            Some(id)
+        }
+        None => {
+            sqlx::query_scalar(
+                "SELECT id FROM rounds WHERE opens_at < $1 ORDER BY opens_at DESC LIMIT 1",
+            )
+            .bind(round.opens_at)
+            .fetch_optional(pool)
+            .await?
+        }
+    };
     let id = new_id();
     let mut tx = pool.begin().await?;
     sqlx::query(
         "INSERT INTO rounds (id, name, questionnaire_id, questionnaire_version, state, opens_at, \
-         deadline, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+         deadline, compared_round_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(&id)
-    .bind(&round.name)
+    .bind(&name)
     .bind(&round.questionnaire_id)
     .bind(&round.questionnaire_version)
-    .bind(round.state)
+    .bind(round.state.code())
     .bind(round.opens_at)
     .bind(round.deadline)
+    .bind(&compared_round_id)
     .bind(now_ms())
     .execute(&mut *tx)
     .await?;
@@ -49,13 +172,190 @@ pub async fn create(pool: &AnyPool, actor: &Actor, round: NewRound) -> Result<St
             region_code: None,
             subject: Some(&id),
             details: json!({
-                "name": round.name,
+                "name": name,
                 "questionnaire": format!("{}/{}", round.questionnaire_id, round.questionnaire_version),
-                "state": round.state,
+                "state": round.state.code(),
+                "opens_at": round.opens_at,
+                "deadline": round.deadline,
+                "compared_round_id": compared_round_id,
             }),
         },
     )
     .await?;
     tx.commit().await?;
     Ok(id)
+}
+
+/// Moves a round to another state, if its life allows it.
+pub async fn change_state(
+    pool: &AnyPool,
+    actor: &Actor,
+    round_id: &str,
+    target: RoundState,
+) -> Result<(), AppError> {
+    let mut tx = pool.begin().await?;
+    let current: String = sqlx::query_scalar("SELECT state FROM rounds WHERE id = $1")
+        .bind(round_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let current: RoundState = current.parse().map_err(|_| AppError::Internal)?;
+    current.change_to(target).map_err(AppError::Conflict)?;
+    // The state in the WHERE makes two admins clicking at once change it only once.
+    let changed = sqlx::query("UPDATE rounds SET state = $1 WHERE id = $2 AND state = $3")
+        .bind(target.code())
+        .bind(round_id)
+        .bind(current.code())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if changed != 1 {
+        return Err(AppError::Conflict(
+            "Iemand anders heeft de status van deze meting net gewijzigd. Laad de pagina opnieuw."
+                .to_string(),
+        ));
+    }
+    audit::record(
+        &mut *tx,
+        actor,
+        Event {
+            kind: "round_state_changed",
+            region_code: None,
+            subject: Some(round_id),
+            details: json!({ "from": current.code(), "to": target.code() }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Gives one region of a round a later deadline, with a reason.
+pub async fn extend_deadline(
+    pool: &AnyPool,
+    actor: &Actor,
+    round_id: &str,
+    region_code: &str,
+    deadline: i64,
+    reason: &str,
+) -> Result<(), AppError> {
+    let reason = check_reason(reason).map_err(|message| AppError::field("reason", message))?;
+    let mut tx = pool.begin().await?;
+    let row = sqlx::query(
+        "SELECT ro.deadline AS round_deadline, ro.state, rr.deadline AS region_deadline \
+         FROM round_regions rr JOIN rounds ro ON ro.id = rr.round_id \
+         WHERE rr.round_id = $1 AND rr.region_code = $2",
+    )
+    .bind(round_id)
+    .bind(region_code)
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(|| AppError::field("region_code", "Deze regio doet niet mee aan deze meting."))?;
+    let state: String = row.try_get("state")?;
+    if state == RoundState::Published.code() {
+        return Err(AppError::field(
+            "deadline",
+            "Deze meting is gepubliceerd; de deadline kan niet meer veranderen.",
+        ));
+    }
+    let round_deadline: i64 = row.try_get("round_deadline")?;
+    let previous: Option<i64> = row.try_get("region_deadline")?;
+    let current = previous.unwrap_or(round_deadline).max(round_deadline);
+    if deadline <= current {
+        return Err(AppError::field(
+            "deadline",
+            format!(
+                "Kies een datum na de huidige deadline van deze regio ({}).",
+                format_date(current)
+            ),
+        ));
+    }
+    sqlx::query("UPDATE round_regions SET deadline = $1 WHERE round_id = $2 AND region_code = $3")
+        .bind(deadline)
+        .bind(round_id)
+        .bind(region_code)
+        .execute(&mut *tx)
+        .await?;
+    audit::record(
+        &mut *tx,
+        actor,
+        Event {
+            kind: "deadline_extended",
+            region_code: Some(region_code),
+            subject: Some(round_id),
+            details: json!({ "from": current, "to": deadline, "reason": reason }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Opens a submitted (or approved) response again for its coordinators, with a reason. An
+/// approval is voided by this.
+pub async fn reopen_response(
+    pool: &AnyPool,
+    actor: &Actor,
+    round_id: &str,
+    region_code: &str,
+    reason: &str,
+) -> Result<(), AppError> {
+    let reason = check_reason(reason).map_err(|message| AppError::field("reason", message))?;
+    let mut tx = pool.begin().await?;
+    let row = sqlx::query(
+        "SELECT re.id, re.status, ro.state FROM responses re JOIN rounds ro ON ro.id = re.round_id \
+         WHERE re.round_id = $1 AND re.region_code = $2",
+    )
+    .bind(round_id)
+    .bind(region_code)
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(|| {
+        AppError::field(
+            "region_code",
+            "Deze regio heeft voor deze meting nog niets ingediend.",
+        )
+    })?;
+    let response_id: String = row.try_get("id")?;
+    let status: String = row.try_get("status")?;
+    let state: String = row.try_get("state")?;
+    if state == RoundState::Published.code() {
+        return Err(AppError::field(
+            "region_code",
+            "Deze meting is gepubliceerd; ingediende antwoorden kunnen niet meer worden heropend.",
+        ));
+    }
+    if status != "submitted" && status != "approved" {
+        return Err(AppError::field(
+            "region_code",
+            "Deze regio heeft voor deze meting nog niets ingediend; er is niets te heropenen.",
+        ));
+    }
+    let changed = sqlx::query(
+        "UPDATE responses SET status = 'open', submitted_at = NULL, submitted_by = NULL \
+         WHERE id = $1 AND status = $2",
+    )
+    .bind(&response_id)
+    .bind(&status)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if changed != 1 {
+        return Err(AppError::Conflict(
+            "De status van deze vragenlijst is net gewijzigd. Laad de pagina opnieuw.".to_string(),
+        ));
+    }
+    audit::record(
+        &mut *tx,
+        actor,
+        Event {
+            kind: "response_reopened",
+            region_code: Some(region_code),
+            subject: Some(&response_id),
+            details: json!({ "round": round_id, "from": status, "reason": reason }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }

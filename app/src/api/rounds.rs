@@ -1,0 +1,151 @@
+//! Measurement rounds: reviewers and admins read them, only admins change them. Every change
+//! redirects back to the round's page with a notice, so the forms work without JavaScript.
+
+use crate::domain::round::{RoundDetail, RoundSummary};
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// Every round, newest first.
+#[server(endpoint = "rounds")]
+pub async fn list_rounds() -> Result<Vec<RoundSummary>, AppError> {
+    use crate::server::{request, rounds};
+    let state = request::state()?;
+    let user = request::require_user(&state).await?;
+    if !user.may_view_all_regions() {
+        return Err(AppError::Forbidden);
+    }
+    rounds::list(&state.pool).await
+}
+
+/// One round with its participating regions and their responses, for the admin's round page.
+#[server(endpoint = "round")]
+pub async fn get_round(id: String) -> Result<RoundDetail, AppError> {
+    use crate::server::{request, rounds};
+    let state = request::state()?;
+    request::require_admin(&state).await?;
+    rounds::find(&state.pool, &id).await
+}
+
+/// Sets up a round in concept; the admin opens it when it is ready.
+#[server(endpoint = "rounds/create")]
+pub async fn create_round(
+    name: String,
+    questionnaire: String,
+    opens_at: String,
+    deadline: String,
+    compared_round_id: Option<String>,
+) -> Result<(), AppError> {
+    use crate::domain::round::RoundState;
+    use crate::server::{request, rounds};
+    let state = request::state()?;
+    let admin = request::require_admin(&state).await?;
+    let Some((identifier, version)) = questionnaire.split_once('/') else {
+        return Err(AppError::field(
+            "questionnaire",
+            "Kies de vragenlijstversie van deze meting.",
+        ));
+    };
+    let opens = day_start("opens_at", &opens_at)?;
+    let closes = day_end("deadline", &deadline)?;
+    let id = rounds::create(
+        &state.pool,
+        &request::actor(&admin),
+        rounds::NewRound {
+            name,
+            questionnaire_id: identifier.to_string(),
+            questionnaire_version: version.to_string(),
+            state: RoundState::Concept,
+            opens_at: opens,
+            deadline: closes,
+            compared_round_id,
+        },
+    )
+    .await?;
+    leptos_axum::redirect(&format!("/beheer/metingen/{id}?melding=aangemaakt"));
+    Ok(())
+}
+
+/// Moves a round to its next state (open, closed, published, or open again).
+#[server(endpoint = "rounds/state")]
+pub async fn change_round_state(round_id: String, state: String) -> Result<(), AppError> {
+    use crate::domain::round::RoundState;
+    use crate::server::{request, rounds};
+    let app = request::state()?;
+    let admin = request::require_admin(&app).await?;
+    let target: RoundState = state.parse().map_err(AppError::BadRequest)?;
+    rounds::change_state(&app.pool, &request::actor(&admin), &round_id, target).await?;
+    leptos_axum::redirect(&format!(
+        "/beheer/metingen/{round_id}?melding={}",
+        target.code()
+    ));
+    Ok(())
+}
+
+/// Gives one region a later deadline, with a reason.
+#[server(endpoint = "rounds/deadline")]
+pub async fn extend_region_deadline(
+    round_id: String,
+    region_code: String,
+    deadline: String,
+    reason: String,
+) -> Result<(), AppError> {
+    use crate::server::{request, rounds};
+    let state = request::state()?;
+    let admin = request::require_admin(&state).await?;
+    let closes = day_end("deadline", &deadline)?;
+    rounds::extend_deadline(
+        &state.pool,
+        &request::actor(&admin),
+        &round_id,
+        &region_code,
+        closes,
+        &reason,
+    )
+    .await?;
+    leptos_axum::redirect(&format!("/beheer/metingen/{round_id}?melding=deadline"));
+    Ok(())
+}
+
+/// Opens one region's submitted response again, with a reason. Its fields have names of their
+/// own, as the form shares a page with the deadline form.
+#[server(endpoint = "rounds/reopen")]
+pub async fn reopen_region_response(
+    round_id: String,
+    reopen_region: String,
+    reopen_reason: String,
+) -> Result<(), AppError> {
+    use crate::server::{request, rounds};
+    let state = request::state()?;
+    let admin = request::require_admin(&state).await?;
+    rounds::reopen_response(
+        &state.pool,
+        &request::actor(&admin),
+        &round_id,
+        &reopen_region,
+        &reopen_reason,
+    )
+    .await
+    .map_err(|error| {
+        error
+            .rename_field("region_code", "reopen_region")
+            .rename_field("reason", "reopen_reason")
+    })?;
+    leptos_axum::redirect(&format!("/beheer/metingen/{round_id}?melding=heropend"));
+    Ok(())
+}
+
+/// The first moment of a date typed in a form field named `field`.
+#[cfg(feature = "ssr")]
+fn day_start(field: &str, text: &str) -> Result<i64, AppError> {
+    use crate::domain::time::{parse_input_date, start_of_local_day};
+    let (year, month, day) = parse_input_date(text).map_err(|m| AppError::field(field, m))?;
+    Ok(start_of_local_day(year, month, day))
+}
+
+/// The last moment of a date typed in a form field named `field`: a deadline lasts all day.
+#[cfg(feature = "ssr")]
+fn day_end(field: &str, text: &str) -> Result<i64, AppError> {
+    use crate::domain::time::{end_of_local_day, parse_input_date};
+    let (year, month, day) = parse_input_date(text).map_err(|m| AppError::field(field, m))?;
+    Ok(end_of_local_day(year, month, day))
+}

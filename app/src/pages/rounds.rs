@@ -1,0 +1,275 @@
+//! `/beheer/metingen`: the measurement rounds, and a form to set up a new one;
+//! `/beheer/metingen/:id`: one round, its state, its regions, a later deadline for one region
+//! and reopening one region's submitted response. Every form works without JavaScript.
+
+use crate::api::questionnaires::list_questionnaires;
+use crate::api::rounds::{
+    get_round, list_rounds, ChangeRoundState, CreateRound, ExtendRegionDeadline,
+    ReopenRegionResponse,
+};
+use crate::components::form::{ErrorSummary, SelectField, TextField};
+use crate::components::status::ErrorPage;
+use crate::domain::response::ResponseStatus;
+use crate::domain::round::{
+    RoundDetail, RoundRegion, RoundSummary, MAX_NAME_CHARS, MAX_REASON_CHARS,
+};
+use crate::domain::time::format_date;
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+/// The confirmation after a change, from the `melding` query parameter.
+fn notice_text(code: &str) -> Option<&'static str> {
+    match code {
+        "aangemaakt" => Some("De meting is aangemaakt als concept. Open haar wanneer ze klaar is."),
+        "open" => Some("De meting is open: coördinatoren kunnen antwoorden invullen."),
+        "closed" => Some("De meting is gesloten: er kunnen geen antwoorden meer bij."),
+        "published" => Some("De meting is gepubliceerd."),
+        "deadline" => Some("De deadline van de regio is verlengd."),
+        "heropend" => Some("De vragenlijst van de regio is heropend voor de coördinatoren."),
+        _ => None,
+    }
+}
+
+fn notice() -> impl IntoView {
+    let query = use_query_map();
+    move || {
+        query
+            .read()
+            .get("melding")
+            .and_then(|code| notice_text(&code))
+            .map(|text| view! { <p class="notice" role="status">{text}</p> })
+    }
+}
+
+/// What a region's response shows in the round's table.
+fn response_label(status: Option<&str>) -> &'static str {
+    status
+        .and_then(ResponseStatus::parse)
+        .map_or("Niet begonnen", ResponseStatus::label)
+}
+
+#[component]
+pub fn RoundsPage() -> impl IntoView {
+    let create = ServerAction::<CreateRound>::new();
+    let rounds = Resource::new(|| (), |_| list_rounds());
+    let versions = Resource::new(|| (), |_| list_questionnaires());
+    let create_error = Signal::derive(move || create.value().get().and_then(Result::err));
+    view! {
+        <Suspense fallback=|| view! { <p>"Laden…"</p> }>
+            {move || Suspend::new(async move {
+                let rounds = match rounds.await {
+                    Ok(rounds) => rounds,
+                    Err(error) => return view! { <ErrorPage error/> }.into_any(),
+                };
+                // Only admins may read the versions: this page is theirs.
+                let versions = match versions.await {
+                    Ok(versions) => versions,
+                    Err(error) => return view! { <ErrorPage error/> }.into_any(),
+                };
+                let version_options: Vec<(String, String)> = versions
+                    .into_iter()
+                    .map(|v| (format!("{}/{}", v.identifier, v.version), format!("{} ({}/{})", v.title, v.identifier, v.version)))
+                    .collect();
+                let compared_options: Vec<(String, String)> =
+                    std::iter::once((String::new(), "De vorige meting (automatisch)".to_string()))
+                        .chain(rounds.iter().map(|r| (r.id.clone(), r.name.clone())))
+                        .collect();
+                view! {
+                    <Title text="Metingen"/>
+                    <h1>"Metingen"</h1>
+                    <ErrorSummary error=create_error id="fout-meting"/>
+                    <RoundTable rounds/>
+                    <h2 id="nieuwe-meting">"Nieuwe meting"</h2>
+                    <p>"Een nieuwe meting begint als concept: coördinatoren zien haar pas als u haar opent. \
+                        Alle regio's zoals ze nu zijn, doen mee."</p>
+                    <ActionForm action=create attr:class="form">
+                        <TextField label="Naam" name="name" required=true maxlength=MAX_NAME_CHARS
+                            hint="Bijvoorbeeld ‘7e meting – juni 2027’." error=create_error/>
+                        <SelectField label="Vragenlijstversie" name="questionnaire" options=version_options error=create_error/>
+                        <TextField label="Openingsdatum" name="opens_at" input_type="date" required=true error=create_error/>
+                        <TextField label="Deadline" name="deadline" input_type="date" required=true
+                            hint="Antwoorden kunnen tot en met deze dag worden ingevuld." error=create_error/>
+                        <SelectField label="Vergelijken met" name="compared_round_id" options=compared_options error=create_error/>
+                        <button type="submit" class="button">"Meting aanmaken"</button>
+                    </ActionForm>
+                }
+                .into_any()
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn RoundTable(rounds: Vec<RoundSummary>) -> impl IntoView {
+    if rounds.is_empty() {
+        return view! { <p>"Er zijn nog geen metingen."</p> }.into_any();
+    }
+    view! {
+        <table class="table">
+            <caption class="visually-hidden">"Alle metingen, nieuwste eerst"</caption>
+            <thead>
+                <tr>
+                    <th scope="col">"Meting"</th>
+                    <th scope="col">"Vragenlijst"</th>
+                    <th scope="col">"Status"</th>
+                    <th scope="col">"Opent"</th>
+                    <th scope="col">"Deadline"</th>
+                    <th scope="col">"Ingediend"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {rounds
+                    .into_iter()
+                    .map(|round| view! {
+                        <tr>
+                            <td><a href=format!("/beheer/metingen/{}", round.id)>{round.name.clone()}</a></td>
+                            <td>{round.questionnaire.clone()}</td>
+                            <td>{round.state.label()}</td>
+                            <td>{format_date(round.opens_at)}</td>
+                            <td>{format_date(round.deadline)}</td>
+                            <td>{format!("{} van {}", round.submitted_count, round.region_count)}</td>
+                        </tr>
+                    })
+                    .collect_view()}
+            </tbody>
+        </table>
+    }
+    .into_any()
+}
+
+#[component]
+pub fn RoundPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").unwrap_or_default();
+    let change = ServerAction::<ChangeRoundState>::new();
+    let extend = ServerAction::<ExtendRegionDeadline>::new();
+    let reopen = ServerAction::<ReopenRegionResponse>::new();
+    let round = Resource::new(
+        move || {
+            (
+                id(),
+                change.version().get(),
+                extend.version().get(),
+                reopen.version().get(),
+            )
+        },
+        |(id, ..)| get_round(id),
+    );
+    let change_error = Signal::derive(move || change.value().get().and_then(Result::err));
+    let extend_error = Signal::derive(move || extend.value().get().and_then(Result::err));
+    let reopen_error = Signal::derive(move || reopen.value().get().and_then(Result::err));
+    view! {
+        <Suspense fallback=|| view! { <p>"Laden…"</p> }>
+            {move || Suspend::new(async move {
+                let RoundDetail { summary, compared_round_id: _, regions } = match round.await {
+                    Ok(round) => round,
+                    Err(error) => return view! { <ErrorPage error/> }.into_any(),
+                };
+                let region_options: Vec<(String, String)> = regions
+                    .iter()
+                    .map(|r| (r.code.clone(), format!("{} ({})", r.name, r.code)))
+                    .collect();
+                let submitted_options: Vec<(String, String)> = regions
+                    .iter()
+                    .filter(|r| matches!(r.status.as_deref(), Some("submitted" | "approved")))
+                    .map(|r| (r.code.clone(), format!("{} ({}) – {}", r.name, r.code, response_label(r.status.as_deref()))))
+                    .collect();
+                let round_id = summary.id.clone();
+                let state_buttons = summary
+                    .state
+                    .next()
+                    .iter()
+                    .map(|target| {
+                        let round_id = round_id.clone();
+                        view! {
+                            <ActionForm action=change attr:class="inline-form">
+                                <input type="hidden" name="round_id" value=round_id/>
+                                <input type="hidden" name="state" value=target.code()/>
+                                <button type="submit" class="button">{target.action()}</button>
+                            </ActionForm>
+                        }
+                    })
+                    .collect_view();
+                let (extend_round, reopen_round) = (round_id.clone(), round_id);
+                view! {
+                    <Title text=summary.name.clone()/>
+                    <p class="breadcrumb"><a href="/beheer/metingen">"Metingen"</a></p>
+                    <h1>{summary.name.clone()}</h1>
+                    {notice()}
+                    <ErrorSummary error=change_error id="fout-status"/>
+                    <ErrorSummary error=extend_error id="fout-deadline"/>
+                    <ErrorSummary error=reopen_error id="fout-heropenen"/>
+                    <dl class="facts">
+                        <dt>"Status"</dt><dd>{summary.state.label()}</dd>
+                        <dt>"Vragenlijst"</dt><dd>{summary.questionnaire.clone()}</dd>
+                        <dt>"Opent"</dt><dd>{format_date(summary.opens_at)}</dd>
+                        <dt>"Deadline"</dt><dd>{format_date(summary.deadline)}</dd>
+                        <dt>"Vergeleken met"</dt>
+                        <dd>{summary.compared_round.clone().unwrap_or_else(|| "geen eerdere meting".to_string())}</dd>
+                        <dt>"Ingediend"</dt>
+                        <dd>{format!("{} van {} regio's", summary.submitted_count, summary.region_count)}</dd>
+                    </dl>
+                    <div class="button-row">{state_buttons}</div>
+                    <h2>"Regio's"</h2>
+                    <RegionTable regions/>
+                    <h2 id="deadline-verlengen">"Deadline verlengen voor één regio"</h2>
+                    <ActionForm action=extend attr:class="form">
+                        <input type="hidden" name="round_id" value=extend_round/>
+                        <SelectField label="Regio" name="region_code" options=region_options error=extend_error/>
+                        <TextField label="Nieuwe deadline" name="deadline" input_type="date" required=true error=extend_error/>
+                        <TextField label="Reden" name="reason" required=true maxlength=MAX_REASON_CHARS
+                            hint="Komt in de auditgeschiedenis." error=extend_error/>
+                        <button type="submit" class="button">"Deadline verlengen"</button>
+                    </ActionForm>
+                    <h2 id="heropenen">"Ingediende vragenlijst heropenen"</h2>
+                    {if submitted_options.is_empty() {
+                        view! { <p>"Nog geen regio heeft deze meting ingediend."</p> }.into_any()
+                    } else {
+                        view! {
+                            <ActionForm action=reopen attr:class="form">
+                                <input type="hidden" name="round_id" value=reopen_round/>
+                                <SelectField label="Regio" name="reopen_region" options=submitted_options error=reopen_error/>
+                                <TextField label="Reden" name="reopen_reason" required=true maxlength=MAX_REASON_CHARS
+                                    hint="De coördinatoren kunnen hun antwoorden weer wijzigen en opnieuw indienen. Een goedkeuring vervalt." error=reopen_error/>
+                                <button type="submit" class="button button--secondary">"Heropenen"</button>
+                            </ActionForm>
+                        }.into_any()
+                    }}
+                }
+                .into_any()
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn RegionTable(regions: Vec<RoundRegion>) -> impl IntoView {
+    view! {
+        <table class="table">
+            <caption class="visually-hidden">"De regio's van deze meting"</caption>
+            <thead>
+                <tr>
+                    <th scope="col">"Regio"</th>
+                    <th scope="col">"Centrumgemeente"</th>
+                    <th scope="col">"Vragenlijst"</th>
+                    <th scope="col">"Eigen deadline"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {regions
+                    .into_iter()
+                    .map(|region| view! {
+                        <tr>
+                            <td><a href=format!("/regio/{}", region.code)>{format!("{} ({})", region.name, region.code)}</a></td>
+                            <td>{region.lead_gemeente.clone()}</td>
+                            <td>{response_label(region.status.as_deref())}</td>
+                            <td>{region.deadline.map_or_else(|| "–".to_string(), format_date)}</td>
+                        </tr>
+                    })
+                    .collect_view()}
+            </tbody>
+        </table>
+    }
+}

@@ -1,0 +1,367 @@
+//! Rounds managed by admins, through the server functions the admin's forms post to: setting
+//! one up with every kind of bad input refused, its states and who may change them, a later
+//! deadline for one region, reopening a submitted response; each change in the audit history.
+
+mod support;
+
+use app::server::state::AppState;
+use axum::http::StatusCode;
+use serde_json::json;
+use support::*;
+
+async fn post(
+    state: &AppState,
+    path: &str,
+    fields: &[(&str, &str)],
+    cookie: &str,
+) -> (StatusCode, String) {
+    let reply = send(state, call(path, &form(fields), Some(cookie))).await;
+    let status = reply.status();
+    (status, body_text(reply).await)
+}
+
+async fn count(state: &AppState, sql: &str) -> i64 {
+    sqlx::query_scalar(sql)
+        .fetch_one(&state.pool)
+        .await
+        .unwrap()
+}
+
+async fn round_state(state: &AppState, id: &str) -> String {
+    sqlx::query_scalar("SELECT state FROM rounds WHERE id = $1")
+        .bind(id)
+        .fetch_one(&state.pool)
+        .await
+        .unwrap()
+}
+
+/// Saves the contact person of a response as the browser does, on the stored version.
+async fn save_contact(state: &AppState, cookie: &str, response: &str, text: &str) -> StatusCode {
+    let stored: Option<i64> = sqlx::query_scalar(
+        "SELECT version FROM answers WHERE response_id = $1 AND item_key = 'a_contactpersoon'",
+    )
+    .bind(response)
+    .fetch_optional(&state.pool)
+    .await
+    .unwrap();
+    let body = json!({ "response_id": response, "answers": [{
+        "key": "a_contactpersoon",
+        "raw": { "values": [text], "rows": {}, "special": null },
+        "base_version": stored.unwrap_or(0) }] });
+    send(
+        state,
+        json_call("/api/responses/save", &body.to_string(), Some(cookie)),
+    )
+    .await
+    .status()
+}
+
+const GOOD: [(&str, &str); 5] = [
+    ("name", "7e meting – juni 2027"),
+    ("questionnaire", "nad/2026-06"),
+    ("opens_at", "2027-06-01"),
+    ("deadline", "2027-07-15"),
+    ("compared_round_id", ""),
+];
+
+fn with(field: &str, value: &'static str) -> Vec<(&'static str, &'static str)> {
+    GOOD.iter()
+        .map(|(name, good)| (*name, if *name == field { value } else { *good }))
+        .collect()
+}
+
+#[tokio::test]
+async fn an_admin_sets_up_a_round_and_bad_input_stores_nothing() {
+    on_every_database(|state| async move {
+        seed(&state).await;
+        load_nad(&state).await;
+        let admin = login(&state, "admin@test.nl").await;
+        let earlier = open_test_round(&state, "Eerdere meting").await;
+        let wrong: Vec<(Vec<(&str, &str)>, &str)> = vec![
+            (with("name", "   "), "Geef de meting een naam"),
+            (with("questionnaire", "nad/1999-01"), "bestaat niet"),
+            (
+                with("questionnaire", "geen-versie"),
+                "Kies de vragenlijstversie",
+            ),
+            (with("opens_at", "2027-02-30"), "geen datum"),
+            (with("deadline", "15-07-2027"), "geen datum"),
+            (with("deadline", "2027-05-01"), "na de openingsdatum"),
+            (with("compared_round_id", "bestaat-niet"), "bestaat niet"),
+        ];
+        for (fields, message) in wrong {
+            let (status, body) = post(&state, "/api/rounds/create", &fields, &admin).await;
+            assert_eq!(
+                status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{fields:?}: {body}"
+            );
+            assert!(body.contains(message), "{fields:?}: {body}");
+        }
+        let long_name = "x".repeat(101);
+        let mut fields = GOOD.to_vec();
+        fields[0].1 = &long_name;
+        let (status, _) = post(&state, "/api/rounds/create", &fields, &admin).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(
+            count(&state, "SELECT COUNT(*) FROM rounds").await,
+            1,
+            "nothing stored"
+        );
+
+        let (status, body) = post(&state, "/api/rounds/create", &GOOD, &admin).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let (id, round_state, compared, opens_at, deadline): (
+            String,
+            String,
+            Option<String>,
+            i64,
+            i64,
+        ) = sqlx::query_as(
+            "SELECT id, state, compared_round_id, opens_at, deadline FROM rounds WHERE name = $1",
+        )
+        .bind(GOOD[0].1)
+        .fetch_one(&state.pool)
+        .await
+        .unwrap();
+        assert_eq!(round_state, "concept", "a new round starts as concept");
+        assert_eq!(
+            compared.as_deref(),
+            Some(earlier.as_str()),
+            "compared with the previous round"
+        );
+        assert_eq!(
+            app::domain::time::format_date_time(opens_at),
+            "1 juni 2027, 00:00"
+        );
+        assert_eq!(
+            app::domain::time::format_date_time(deadline),
+            "15 juli 2027, 23:59",
+            "the deadline lasts the whole day"
+        );
+        assert_eq!(
+            count(
+                &state,
+                &format!("SELECT COUNT(*) FROM round_regions WHERE round_id = '{id}'")
+            )
+            .await,
+            3,
+            "every region takes part, as it is now"
+        );
+        let page =
+            body_text(send(&state, get(&format!("/beheer/metingen/{id}"), Some(&admin))).await)
+                .await;
+        assert!(
+            page.contains("7e meting – juni 2027") && page.contains("Openen"),
+            "{page}"
+        );
+        assert!(
+            page.contains("Eerdere meting"),
+            "the compared round is named"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn rounds_move_through_their_states_by_admins_only() {
+    on_every_database(|state| async move {
+        seed(&state).await;
+        load_nad(&state).await;
+        let admin = login(&state, "admin@test.nl").await;
+        let reviewer = login(&state, "reviewer@test.nl").await;
+        let r01 = login(&state, "r01@test.nl").await;
+        let (status, _) = post(&state, "/api/rounds/create", &GOOD, &admin).await;
+        assert_eq!(status, StatusCode::OK);
+        let id: String = sqlx::query_scalar("SELECT id FROM rounds")
+            .fetch_one(&state.pool)
+            .await
+            .unwrap();
+        let change = |target: &'static str, cookie: String| {
+            let (state, id) = (state.clone(), id.clone());
+            async move {
+                post(&state, "/api/rounds/state", &[("round_id", &id), ("state", target)], &cookie).await
+            }
+        };
+        // A concept round is invisible to coordinators.
+        let regions = body_text(send(&state, call("/api/responses/region", "code=R01", Some(&r01))).await).await;
+        assert!(!regions.contains("7e meting"), "{regions}");
+
+        assert_eq!(change("open", reviewer.clone()).await.0, StatusCode::FORBIDDEN);
+        assert_eq!(change("open", r01.clone()).await.0, StatusCode::FORBIDDEN);
+        assert_eq!(round_state(&state, &id).await, "concept");
+        let (status, body) = change("published", admin.clone()).await;
+        assert_eq!(status, StatusCode::CONFLICT, "concept can't be published");
+        assert!(body.contains("kan niet naar gepubliceerd"), "{body}");
+        assert_eq!(change("verwijderd", admin.clone()).await.0, StatusCode::BAD_REQUEST);
+        for target in ["open", "closed", "open", "closed", "published"] {
+            let (status, body) = change(target, admin.clone()).await;
+            assert_eq!(status, StatusCode::OK, "{target}: {body}");
+            assert_eq!(round_state(&state, &id).await, target);
+        }
+        assert_eq!(change("open", admin.clone()).await.0, StatusCode::CONFLICT, "published is final");
+        let (status, _) = post(&state, "/api/rounds/state", &[("round_id", "bestaat-niet"), ("state", "open")], &admin).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let changes: Vec<String> = sqlx::query_scalar(
+            "SELECT details FROM audit_events WHERE kind = 'round_state_changed' ORDER BY occurred_at, id",
+        )
+        .fetch_all(&state.pool)
+        .await
+        .unwrap();
+        assert_eq!(changes.len(), 5, "every change of state is in the audit history");
+        assert!(changes[0].contains("concept") && changes[0].contains("open"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn one_region_gets_a_later_deadline_and_a_submitted_response_reopens() {
+    on_every_database(|state| async move {
+        seed(&state).await;
+        load_nad(&state).await;
+        let admin = login(&state, "admin@test.nl").await;
+        let r01 = login(&state, "r01@test.nl").await;
+        let r02 = login(&state, "r02@test.nl").await;
+        let round = open_test_round(&state, "Lopende meting").await;
+        let response = app::server::responses::ensure_response(&state.pool, &round, "R01")
+            .await
+            .unwrap();
+        let other = app::server::responses::ensure_response(&state.pool, &round, "R02")
+            .await
+            .unwrap();
+        // The round's deadline passes: nobody may save.
+        sqlx::query("UPDATE rounds SET deadline = $1 WHERE id = $2")
+            .bind(app::server::now_ms() - 1000)
+            .bind(&round)
+            .execute(&state.pool)
+            .await
+            .unwrap();
+        assert_eq!(
+            save_contact(&state, &r01, &response, "Anna").await,
+            StatusCode::CONFLICT
+        );
+
+        let extend = |fields: Vec<(&'static str, String)>| {
+            let (state, admin) = (state.clone(), admin.clone());
+            async move {
+                let fields: Vec<(&str, &str)> =
+                    fields.iter().map(|(n, v)| (*n, v.as_str())).collect();
+                post(&state, "/api/rounds/deadline", &fields, &admin).await
+            }
+        };
+        let fields = |region: &str, date: &str, reason: &str| {
+            vec![
+                ("round_id", round.clone()),
+                ("region_code", region.to_string()),
+                ("deadline", date.to_string()),
+                ("reason", reason.to_string()),
+            ]
+        };
+        for (region, date, reason, message) in [
+            ("R01", "2099-01-01", "  ", "Geef een reden"),
+            ("R01", "2000-01-01", "Ziekte", "na de huidige deadline"),
+            ("R01", "morgen", "Ziekte", "geen datum"),
+            ("R99", "2099-01-01", "Ziekte", "doet niet mee"),
+        ] {
+            let (status, body) = extend(fields(region, date, reason)).await;
+            assert_eq!(
+                status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{region} {date}: {body}"
+            );
+            assert!(body.contains(message), "{body}");
+        }
+        let reviewer = login(&state, "reviewer@test.nl").await;
+        let forbidden = post(
+            &state,
+            "/api/rounds/deadline",
+            &[
+                ("round_id", &round),
+                ("region_code", "R01"),
+                ("deadline", "2099-01-01"),
+                ("reason", "x"),
+            ],
+            &reviewer,
+        )
+        .await;
+        assert_eq!(forbidden.0, StatusCode::FORBIDDEN);
+        let (status, body) = extend(fields("R01", "2099-01-01", "Personeel ziek")).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(
+            save_contact(&state, &r01, &response, "Anna").await,
+            StatusCode::OK,
+            "R01 may save again"
+        );
+        assert_eq!(
+            save_contact(&state, &r02, &other, "Bert").await,
+            StatusCode::CONFLICT,
+            "the other regions keep the round's deadline"
+        );
+
+        // Reopening: only a submitted or approved response, with a reason.
+        let reopen = |reason: &'static str| {
+            let (state, admin, round) = (state.clone(), admin.clone(), round.clone());
+            async move {
+                post(
+                    &state,
+                    "/api/rounds/reopen",
+                    &[
+                        ("round_id", &round),
+                        ("reopen_region", "R01"),
+                        ("reopen_reason", reason),
+                    ],
+                    &admin,
+                )
+                .await
+            }
+        };
+        let (status, body) = reopen("Fout in B").await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(body.contains("niets te heropenen"), "{body}");
+        sqlx::query("UPDATE responses SET status = 'submitted', submitted_at = 1 WHERE id = $1")
+            .bind(&response)
+            .execute(&state.pool)
+            .await
+            .unwrap();
+        assert_eq!(
+            save_contact(&state, &r01, &response, "Anna B").await,
+            StatusCode::CONFLICT
+        );
+        let (status, body) = reopen("").await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            body.contains("reopen_reason"),
+            "the form's own field: {body}"
+        );
+        let (status, body) = reopen("Fout in B").await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let status_now: String = sqlx::query_scalar("SELECT status FROM responses WHERE id = $1")
+            .bind(&response)
+            .fetch_one(&state.pool)
+            .await
+            .unwrap();
+        assert_eq!(status_now, "open");
+        assert_eq!(
+            save_contact(&state, &r01, &response, "Anna B").await,
+            StatusCode::OK
+        );
+        let kinds = app::server::audit::recent_kinds(&state.pool, 10)
+            .await
+            .unwrap();
+        assert!(
+            kinds.contains(&"deadline_extended".to_string()),
+            "{kinds:?}"
+        );
+        assert!(
+            kinds.contains(&"response_reopened".to_string()),
+            "{kinds:?}"
+        );
+        let reason: String =
+            sqlx::query_scalar("SELECT details FROM audit_events WHERE kind = 'response_reopened'")
+                .fetch_one(&state.pool)
+                .await
+                .unwrap();
+        assert!(reason.contains("Fout in B"), "{reason}");
+    })
+    .await;
+}
