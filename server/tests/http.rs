@@ -517,6 +517,13 @@ const TABLE: &[(&str, &str, [u16; 6])] = &[
     ),
     // Incomplete, so refused for the coordinator; nobody else may submit at all.
     ("/api/responses/submit", "response_id={response}", [401, 422, 403, 403, 403, 401]),
+    // No compared round here, so there is nothing to take over, but only the coordinator may.
+    (
+        "/api/responses/prefill",
+        "response_id={response}&section=B",
+        [401, 200, 403, 403, 403, 401],
+    ),
+    ("/api/responses/confirm", "response_id={response}&section=B", [401, 200, 403, 403, 403, 401]),
     ("/api/rounds", "", [401, 403, 403, 200, 200, 401]),
     ("/api/round", "id={round}", [401, 403, 403, 403, 200, 401]),
     (

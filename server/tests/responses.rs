@@ -503,7 +503,11 @@ async fn submitting_is_refused_while_incomplete_and_then_locks_the_response() {
             let stored = app::server::responses::answers(&state.pool, &response)
                 .await
                 .unwrap();
-            let evaluation = app::server::responses::evaluation(&version, &stored);
+            let evaluation = app::server::responses::evaluation(
+                &version,
+                &stored,
+                &app::server::responses::Compared::default(),
+            );
             for item in version.questionnaire.items() {
                 let visible = evaluation.items[&item.key].status
                     != app::domain::questionnaire::completeness::ItemStatus::Hidden;

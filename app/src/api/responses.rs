@@ -60,6 +60,14 @@ pub struct ItemView {
     pub hidden: bool,
     /// Who saved the answer, and when.
     pub saved: Option<(String, i64)>,
+    /// The answer in the compared round, as text, mapped through lineage.
+    pub previous: Option<String>,
+    /// The stored answer differs from the compared round's.
+    pub changed: bool,
+    /// Taken over from the compared round and not confirmed yet.
+    pub prefilled: bool,
+    /// Why this item is not compared with the previous round (new, changed meaning).
+    pub not_compared: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -79,6 +87,15 @@ pub struct SectionView {
     /// conditions live as answers change.
     pub questionnaire: Questionnaire,
     pub answers: HashMap<String, Answer>,
+    /// The compared round's answers in this version's keys, for rules such as "explain a
+    /// change" that the browser checks live.
+    pub previous_answers: HashMap<String, Answer>,
+    /// The round this one is compared with.
+    pub compared_round: Option<String>,
+    /// Items of this section without an answer that the compared round answered.
+    pub prefill_available: usize,
+    /// Items of this section taken over and not confirmed yet.
+    pub unconfirmed: usize,
 }
 
 /// One answered item on the check-your-answers page.
@@ -125,7 +142,7 @@ mod build {
     use crate::domain::questionnaire::completeness::{Evaluation, ItemStatus};
     use crate::domain::response::describe;
     use crate::server::questionnaires::LoadedVersion;
-    use crate::server::responses::{self, Response, StoredAnswer};
+    use crate::server::responses::{self, Compared, Response, StoredAnswer};
     use crate::server::{now_ms, request};
 
     pub fn header(
@@ -161,6 +178,7 @@ mod build {
             std::sync::Arc<LoadedVersion>,
             HashMap<String, StoredAnswer>,
             Evaluation,
+            Compared,
         ),
         AppError,
     > {
@@ -168,8 +186,9 @@ mod build {
         let user = request::require_user(&state).await?;
         let (response, version) = responses::readable(&state, &user, response_id).await?;
         let stored = responses::answers(&state.pool, &response.id).await?;
-        let evaluation = responses::evaluation(&version, &stored);
-        Ok((user, response, version, stored, evaluation))
+        let compared = responses::compared(&state, &response, &version).await?;
+        let evaluation = responses::evaluation(&version, &stored, &compared);
+        Ok((user, response, version, stored, evaluation, compared))
     }
 
     pub fn summary(
@@ -265,7 +284,7 @@ pub async fn region_responses(code: String) -> Result<Vec<ResponseLink>, AppErro
 /// The task list of a response: every section with its status and counts.
 #[server(endpoint = "responses/tasks")]
 pub async fn get_task_list(response_id: String) -> Result<TaskList, AppError> {
-    let (user, response, version, stored, evaluation) = build::load(&response_id).await?;
+    let (user, response, version, stored, evaluation, _) = build::load(&response_id).await?;
     let sections = version
         .questionnaire
         .sections
@@ -294,9 +313,10 @@ pub async fn get_task_list(response_id: String) -> Result<TaskList, AppError> {
 /// One section of a response with its stored answers, problems and conflicts.
 #[server(endpoint = "responses/section")]
 pub async fn get_section(response_id: String, section: String) -> Result<SectionView, AppError> {
+    use crate::domain::comparison::same_answer;
     use crate::domain::questionnaire::completeness::ItemStatus;
     use crate::server::{request, responses};
-    let (user, response, version, stored, evaluation) = build::load(&response_id).await?;
+    let (user, response, version, stored, evaluation, compared) = build::load(&response_id).await?;
     let sections = &version.questionnaire.sections;
     let position = sections
         .iter()
@@ -331,6 +351,22 @@ pub async fn get_section(response_id: String, section: String) -> Result<Section
                 warnings: state.map(|s| s.warnings.clone()).unwrap_or_default(),
                 hidden: state.is_some_and(|s| s.status == ItemStatus::Hidden),
                 saved: answer.map(|a| (a.updated_by.clone(), a.updated_at)),
+                previous: compared
+                    .raw
+                    .get(&item.key)
+                    .map(|raw| crate::domain::response::describe(item, raw)),
+                changed: match (
+                    answer.and_then(|a| a.value.as_ref()),
+                    compared.answers.get(&item.key),
+                ) {
+                    (Some(now), Some(before)) => !same_answer(now, before),
+                    _ => false,
+                },
+                prefilled: answer.is_some_and(|a| a.prefilled),
+                not_compared: compared
+                    .round_name
+                    .as_ref()
+                    .and_then(|_| compared.why_not(&item.key)),
             }
         })
         .collect();
@@ -348,6 +384,21 @@ pub async fn get_section(response_id: String, section: String) -> Result<Section
         conflicts,
         questionnaire: version.questionnaire.clone(),
         answers: responses::engine_answers(&stored).current,
+        prefill_available: current
+            .items
+            .iter()
+            .filter(|item| {
+                compared.raw.contains_key(&item.key)
+                    && stored.get(&item.key).is_none_or(|a| a.raw.is_blank())
+            })
+            .count(),
+        unconfirmed: current
+            .items
+            .iter()
+            .filter(|item| stored.get(&item.key).is_some_and(|a| a.prefilled))
+            .count(),
+        previous_answers: compared.answers,
+        compared_round: compared.round_name,
     })
 }
 
@@ -391,7 +442,7 @@ pub async fn resolve_conflict(
 /// Every answered item by section, and what keeps the response from being submitted.
 #[server(endpoint = "responses/summary")]
 pub async fn get_summary(response_id: String) -> Result<Summary, AppError> {
-    let (user, response, version, stored, evaluation) = build::load(&response_id).await?;
+    let (user, response, version, stored, evaluation, _) = build::load(&response_id).await?;
     Ok(build::summary(
         &user,
         &response,
@@ -410,4 +461,35 @@ pub async fn submit_response(response_id: String) -> Result<(), AppError> {
     responses::submit(&state, &user, &response_id).await?;
     leptos_axum::redirect(&format!("/vragenlijst/{response_id}?melding=ingediend"));
     Ok(())
+}
+
+/// Takes over the previous round's answers for one section (`section` empty: all sections)
+/// where nothing is filled in yet; they await confirmation.
+#[server(endpoint = "responses/prefill")]
+pub async fn prefill_answers(response_id: String, section: String) -> Result<usize, AppError> {
+    use crate::server::{request, responses};
+    let state = request::state()?;
+    let user = request::require_user(&state).await?;
+    let only = (!section.is_empty()).then_some(section.as_str());
+    let taken = responses::prefill(&state, &user, &response_id, only).await?;
+    leptos_axum::redirect(&match only {
+        Some(section) => {
+            format!("/vragenlijst/{response_id}/sectie/{section}?melding=overgenomen-{taken}")
+        }
+        None => format!("/vragenlijst/{response_id}?melding=overgenomen-{taken}"),
+    });
+    Ok(taken)
+}
+
+/// Confirms the taken-over answers of one section.
+#[server(endpoint = "responses/confirm")]
+pub async fn confirm_prefilled(response_id: String, section: String) -> Result<usize, AppError> {
+    use crate::server::{request, responses};
+    let state = request::state()?;
+    let user = request::require_user(&state).await?;
+    let confirmed = responses::confirm_prefilled(&state, &user, &response_id, &section).await?;
+    leptos_axum::redirect(&format!(
+        "/vragenlijst/{response_id}/sectie/{section}?melding=bevestigd-{confirmed}"
+    ));
+    Ok(confirmed)
 }

@@ -426,6 +426,7 @@ fn SectionForm(view: SectionView) -> impl IntoView {
     // The engine's view of the answers, updated as the person types.
     let answers = StoredValue::new(ResponseAnswers {
         current: view.answers.clone(),
+        previous: view.previous_answers.clone(),
         ..ResponseAnswers::default()
     });
     let items: StoredValue<HashMap<String, Item>> = StoredValue::new(
@@ -884,26 +885,39 @@ fn SectionForm(view: SectionView) -> impl IntoView {
     let query = use_query_map();
     let notice = move || {
         match query.read().get("melding").as_deref() {
-        Some("opgeslagen") => Some("Uw antwoorden in deze sectie zijn opgeslagen."),
-        Some("conflict") => Some("Niet alles is opgeslagen: een collega wijzigde een of meer antwoorden. Kies hieronder per vraag welk antwoord blijft."),
+        Some("opgeslagen") => Some("Uw antwoorden in deze sectie zijn opgeslagen.".to_string()),
+        Some("conflict") => Some("Niet alles is opgeslagen: een collega wijzigde een of meer antwoorden. Kies hieronder per vraag welk antwoord blijft.".to_string()),
+        Some(other) => prefill_notice(other),
         _ => None,
     }
     };
+    let compared_round = view.compared_round.clone();
+    let prefill_panel = editable.then(|| view! {
+        <PrefillPanel response_id=id.clone() section=section_key.clone()
+            round=view.compared_round.clone() available=view.prefill_available unconfirmed=view.unconfirmed/>
+    });
     let items_view = view
         .items
         .into_iter()
         .map(|item_view| {
             let key = item_view.item.key.clone();
             let field = field(&key).expect("a field for every item");
-            let ItemView { item, raw, saved, warnings, .. } = item_view;
+            let ItemView { item, raw, saved, warnings, previous, changed, prefilled, not_compared, .. } = item_view;
             let item_for_conflict = item.clone();
             let response_id = id.clone();
+            let compared_round = compared_round.clone();
             view! {
                 <Question item=item.clone() value=raw disabled=!editable problems=field.problems hidden=field.hidden>
                     <input type="hidden" name=format!("v.{key}") value=move || field.version.get().to_string()/>
                     {(!warnings.is_empty()).then(|| view! {
                         <div class="warning-text"><span class="visually-hidden">"Let op: "</span>{warnings.join(" ")}</div>
                     })}
+                    {prefilled.then(|| view! {
+                        <Show when=move || field.edits.get() == 0>
+                            <p class="tag tag--prefilled">"Overgenomen – nog bevestigen"</p>
+                        </Show>
+                    })}
+                    <PreviousAnswer previous=previous.clone() changed not_compared=not_compared.clone() round=compared_round/>
                     <p class="field-status" role="status" data-veld=key.clone()>
                         {move || {
                             let state = field.save.get();
@@ -931,6 +945,7 @@ fn SectionForm(view: SectionView) -> impl IntoView {
         <p class="caption">{format!("Sectie {} van {}", view.position.0, view.position.1)}</p>
         <h1>{view.title.clone()}</h1>
         {view.intro.clone().map(|intro| view! { <p class="lead">{intro}</p> })}
+        {prefill_panel}
         <p class="page-save-status" role="status" aria-live="polite">
             {move || page_status().map(|(class, text)| view! { <span class=class>{text}</span> })}
             {move || fields.with_value(|f| f.values().any(|field| matches!(field.save.get(), SaveState::Failed(_)))).then(|| view! {
@@ -1209,4 +1224,81 @@ pub fn PrintPage() -> impl IntoView {
             })}
         </Suspense>
     }
+}
+
+/// The confirmation after taking over or confirming answers: "overgenomen-3", "bevestigd-3".
+fn prefill_notice(code: &str) -> Option<String> {
+    let (kind, count) = code.split_once('-')?;
+    let count: usize = count.parse().ok()?;
+    let answers = if count == 1 { "antwoord" } else { "antwoorden" };
+    match (kind, count) {
+        ("overgenomen", 0) => Some("Er waren geen antwoorden van de vorige meting om over te nemen.".to_string()),
+        ("overgenomen", n) => Some(format!(
+            "{n} {answers} van de vorige meting overgenomen. Controleer ze en bevestig ze; tot dan tellen ze niet als beantwoord."
+        )),
+        ("bevestigd", n) => Some(format!("{n} overgenomen {answers} bevestigd.")),
+        _ => None,
+    }
+}
+
+/// Taking over the previous round's answers for this section, and confirming them. Plain
+/// forms: they work with and without JavaScript.
+#[component]
+fn PrefillPanel(
+    response_id: String,
+    section: String,
+    round: Option<String>,
+    available: usize,
+    unconfirmed: usize,
+) -> impl IntoView {
+    let round = round?;
+    if available == 0 && unconfirmed == 0 {
+        return None;
+    }
+    Some(view! {
+        <div class="prefill-panel">
+            {(available > 0).then(|| view! {
+                <form method="post" action="/api/responses/prefill" class="inline-form">
+                    <input type="hidden" name="response_id" value=response_id.clone()/>
+                    <input type="hidden" name="section" value=section.clone()/>
+                    <p>{format!("{available} vragen in deze sectie zijn nog leeg en waren in de {round} beantwoord.")}</p>
+                    <button type="submit" class="button button--secondary">"Antwoorden van de vorige meting overnemen"</button>
+                </form>
+            })}
+            {(unconfirmed > 0).then(|| view! {
+                <form method="post" action="/api/responses/confirm" class="inline-form">
+                    <input type="hidden" name="response_id" value=response_id.clone()/>
+                    <input type="hidden" name="section" value=section.clone()/>
+                    <p>{format!("{unconfirmed} overgenomen antwoorden wachten op uw bevestiging. Wijzig wat niet meer klopt en bevestig de rest.")}</p>
+                    <button type="submit" class="button">"Overgenomen antwoorden bevestigen"</button>
+                </form>
+            })}
+        </div>
+    })
+}
+
+/// The compared round's answer beside an item, marked when the answer changed since.
+#[component]
+fn PreviousAnswer(
+    previous: Option<String>,
+    changed: bool,
+    not_compared: Option<String>,
+    round: Option<String>,
+) -> impl IntoView {
+    let round = round?;
+    Some(match (previous, not_compared) {
+        (_, Some(why)) => view! { <p class="previous-answer previous-answer--none">{why}</p> }.into_any(),
+        (Some(text), None) => view! {
+            <p class="previous-answer">
+                <span class="previous-answer__label">{format!("In de {round}: ")}</span>
+                {text}
+                {changed.then(|| view! { " "<strong class="tag tag--changed">"Gewijzigd"</strong> })}
+            </p>
+        }
+        .into_any(),
+        (None, None) => view! {
+            <p class="previous-answer previous-answer--none">{format!("Niet beantwoord in de {round}.")}</p>
+        }
+        .into_any(),
+    })
 }

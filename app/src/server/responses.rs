@@ -7,8 +7,10 @@ use super::questionnaires::LoadedVersion;
 use super::state::AppState;
 use super::{new_id, now_ms};
 use crate::domain::access::SignedInUser;
+use crate::domain::comparison::{Counterpart, VersionMapping};
 use crate::domain::questionnaire::answer::{parse_answer, Answer, RawAnswer};
 use crate::domain::questionnaire::completeness::{evaluate, Evaluation, ResponseAnswers};
+use crate::domain::questionnaire::model::Questionnaire;
 use crate::domain::response::{
     decide, AnswerInput, ConflictInfo, Decision, ResponseStatus, SaveOutcome, Stored,
     MAX_ANSWERS_PER_SAVE, MAX_RAW_CHARS,
@@ -254,6 +256,9 @@ pub async fn answers(
 pub fn engine_answers(stored: &HashMap<String, StoredAnswer>) -> ResponseAnswers {
     let mut answers = ResponseAnswers::default();
     for (key, answer) in stored {
+        if answer.prefilled {
+            answers.unconfirmed.insert(key.clone());
+        }
         match &answer.value {
             Some(value) => {
                 answers.current.insert(key.clone(), value.clone());
@@ -359,10 +364,13 @@ fn check_request(version: &LoadedVersion, inputs: &[AnswerInput]) -> Result<(), 
 fn check_visibility(
     version: &LoadedVersion,
     stored: &HashMap<String, StoredAnswer>,
+    compared: &Compared,
     inputs: &[AnswerInput],
 ) -> Result<(), AppError> {
     let mut problems = Vec::new();
     let mut after = engine_answers(stored);
+    // Conditions may ask whether an answer changed since the compared round.
+    after.previous = compared.answers.clone();
     for input in inputs {
         after.current.remove(&input.key);
         after.invalid.remove(&input.key);
@@ -427,7 +435,8 @@ pub async fn save(
         .any(|input| item_of(&version, &input.key).visible_if.is_some());
     if conditional {
         let stored = answers(&state.pool, &response.id).await?;
-        check_visibility(&version, &stored, &inputs)?;
+        let compared = compared(state, &response, &version).await?;
+        check_visibility(&version, &stored, &compared, &inputs)?;
     }
 
     let now = now_ms();
@@ -698,12 +707,126 @@ pub async fn resolve_conflict(
 }
 
 /// The completeness of a response as stored now.
-pub fn evaluation(version: &LoadedVersion, stored: &HashMap<String, StoredAnswer>) -> Evaluation {
-    evaluate(
-        &version.questionnaire,
-        &version.index,
-        &engine_answers(stored),
+pub fn evaluation(
+    version: &LoadedVersion,
+    stored: &HashMap<String, StoredAnswer>,
+    compared: &Compared,
+) -> Evaluation {
+    let mut answers = engine_answers(stored);
+    answers.previous = compared.answers.clone();
+    evaluate(&version.questionnaire, &version.index, &answers)
+}
+
+/// The same region's answers in the round this one is compared with, mapped to this round's
+/// questionnaire version through lineage.
+#[derive(Debug, Clone, Default)]
+pub struct Compared {
+    /// The compared round's name; `None` when there is no compared round.
+    pub round_name: Option<String>,
+    /// The input as it was typed, in this version's keys and codes (what prefilling takes).
+    pub raw: HashMap<String, RawAnswer>,
+    /// The valid answers, in this version's keys and codes.
+    pub answers: HashMap<String, Answer>,
+    /// How every item maps onto the compared round's version.
+    pub mapping: VersionMapping,
+}
+
+impl Compared {
+    /// Why an item is not compared, in Dutch; `None` when it is.
+    pub fn why_not(&self, key: &str) -> Option<String> {
+        match self.mapping.counterpart(key) {
+            Counterpart::Comparable { .. } => None,
+            Counterpart::New => Some("Nieuwe vraag in deze meting.".to_string()),
+            Counterpart::NotComparable(why) => Some(format!("Niet te vergelijken: {why}.")),
+        }
+    }
+}
+
+/// How many versions back lineage is followed.
+const MAX_LINEAGE_STEPS: usize = 20;
+
+/// Finds the same region's answers in the compared round of `response`'s round.
+pub async fn compared(
+    state: &AppState,
+    response: &Response,
+    version: &LoadedVersion,
+) -> Result<Compared, AppError> {
+    let Some(compared_round) = &response.round.compared_round_id else {
+        return Ok(Compared::default());
+    };
+    let row = sqlx::query(
+        "SELECT ro.name, ro.questionnaire_id, ro.questionnaire_version, re.id AS response_id          FROM rounds ro LEFT JOIN responses re            ON re.round_id = ro.id AND re.region_code = $2          WHERE ro.id = $1",
     )
+    .bind(compared_round)
+    .bind(&response.region_code)
+    .fetch_optional(&state.pool)
+    .await?
+    .ok_or(AppError::Internal)?;
+    let round_name: String = row.try_get("name")?;
+    let identifier: String = row.try_get("questionnaire_id")?;
+    let old_version: String = row.try_get("questionnaire_version")?;
+    let old_response: Option<String> = row.try_get("response_id")?;
+    // The versions from the compared round's up to this one, following `previous_version`;
+    // the same version maps every item onto itself.
+    let current = &version.questionnaire;
+    let mut older: Vec<Arc<LoadedVersion>> = Vec::new();
+    if identifier != current.identifier || old_version != current.version {
+        let mut previous = current.previous_version.clone();
+        let mut reached = false;
+        while let Some(name) = previous.take() {
+            if older.len() >= MAX_LINEAGE_STEPS {
+                break;
+            }
+            let loaded = state
+                .questionnaires
+                .get(&state.pool, &current.identifier, &name)
+                .await?;
+            previous = loaded.questionnaire.previous_version.clone();
+            older.push(loaded);
+            if identifier == current.identifier && name == old_version {
+                reached = true;
+                break;
+            }
+        }
+        if !reached {
+            // Not an ancestor: the mapping marks every item as not comparable.
+            older = vec![
+                state
+                    .questionnaires
+                    .get(&state.pool, &identifier, &old_version)
+                    .await?,
+            ];
+        }
+    }
+    let mut versions: Vec<&Questionnaire> = older.iter().rev().map(|v| &v.questionnaire).collect();
+    versions.push(current);
+    let mapping = VersionMapping::new(&versions);
+    let Some(old_response) = old_response else {
+        return Ok(Compared {
+            round_name: Some(round_name),
+            mapping,
+            ..Compared::default()
+        });
+    };
+    let old_answers = answers(&state.pool, &old_response).await?;
+    let old_raw: HashMap<String, RawAnswer> = old_answers
+        .iter()
+        .map(|(key, answer)| (key.clone(), answer.raw.clone()))
+        .collect();
+    let old_values: HashMap<String, Answer> = old_answers
+        .into_iter()
+        .filter_map(|(key, answer)| Some((key, answer.value?)))
+        .collect();
+    let keys: Vec<&String> = version.index.position.keys().collect();
+    Ok(Compared {
+        round_name: Some(round_name),
+        raw: keys
+            .iter()
+            .filter_map(|key| Some(((*key).clone(), mapping.raw(key, &old_raw)?)))
+            .collect(),
+        answers: mapping.answers(&old_values),
+        mapping,
+    })
 }
 
 /// Submits a response: the whole response is checked on the server; anything that blocks is
@@ -715,7 +838,8 @@ pub async fn submit(
 ) -> Result<(), AppError> {
     let (response, version) = writable(state, user, response_id).await?;
     let stored = answers(&state.pool, &response.id).await?;
-    let evaluation = evaluation(&version, &stored);
+    let compared = compared(state, &response, &version).await?;
+    let evaluation = evaluation(&version, &stored, &compared);
     let problems = blocking_problems(&version, &evaluation);
     if !problems.is_empty() {
         return Err(AppError::Validation(problems));
@@ -780,4 +904,197 @@ pub fn blocking_problems(
         }
     }
     problems
+}
+
+/// Takes over the compared round's answers, mapped through lineage, for the items of one
+/// section (or all sections) that have no answer yet. They are marked as awaiting
+/// confirmation. Returns how many answers were taken over.
+pub async fn prefill(
+    state: &AppState,
+    user: &SignedInUser,
+    response_id: &str,
+    section: Option<&str>,
+) -> Result<usize, AppError> {
+    let (response, version) = writable(state, user, response_id).await?;
+    let sections: Vec<&crate::domain::questionnaire::model::Section> = match section {
+        Some(key) => vec![version
+            .questionnaire
+            .sections
+            .iter()
+            .find(|s| s.key == key)
+            .ok_or_else(|| AppError::BadRequest(format!("Onbekend onderdeel '{key}'.")))?],
+        None => version.questionnaire.sections.iter().collect(),
+    };
+    let compared = compared(state, &response, &version).await?;
+    let now = now_ms();
+    let _turn = match &state.sqlite_writes {
+        Some(writes) => Some(writes.lock().await),
+        None => None,
+    };
+    let mut tx = state.pool.begin().await?;
+    sqlx::query("UPDATE responses SET status = status WHERE id = $1")
+        .bind(&response.id)
+        .execute(&mut *tx)
+        .await?;
+    let mut taken = Vec::new();
+    for item in sections.iter().flat_map(|s| s.items.iter()) {
+        let Some(raw) = compared.raw.get(&item.key) else {
+            continue;
+        };
+        // Read inside the transaction: a colleague's answer saved a moment ago stays.
+        let current = sqlx::query(
+            "SELECT raw, version FROM answers WHERE response_id = $1 AND item_key = $2",
+        )
+        .bind(&response.id)
+        .bind(&item.key)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let (old_raw, old_version) = match current {
+            Some(row) => {
+                let text: String = row.try_get("raw")?;
+                let stored: RawAnswer =
+                    serde_json::from_str(&text).map_err(|_| AppError::Internal)?;
+                if !stored.is_blank() {
+                    continue;
+                }
+                (Some(text), row.try_get::<i64, _>("version")?)
+            }
+            None => (None, 0),
+        };
+        let value = parse_answer(item, raw).ok().flatten();
+        let raw_json = serde_json::to_string(raw).map_err(|_| AppError::Internal)?;
+        let value_json = value
+            .as_ref()
+            .map(serde_json::to_string)
+            .transpose()
+            .map_err(|_| AppError::Internal)?;
+        let valid = i64::from(parse_answer(item, raw).is_ok());
+        let new_version = old_version + 1;
+        if old_raw.is_some() {
+            sqlx::query(
+                "UPDATE answers SET raw = $1, value = $2, valid = $3, version = $4, prefilled = 1, \
+                 updated_by = $5, updated_at = $6 WHERE response_id = $7 AND item_key = $8",
+            )
+            .bind(&raw_json)
+            .bind(&value_json)
+            .bind(valid)
+            .bind(new_version)
+            .bind(&user.id)
+            .bind(now)
+            .bind(&response.id)
+            .bind(&item.key)
+            .execute(&mut *tx)
+            .await?;
+        } else {
+            sqlx::query(
+                "INSERT INTO answers (response_id, item_key, raw, value, valid, version, prefilled, \
+                 updated_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8)",
+            )
+            .bind(&response.id)
+            .bind(&item.key)
+            .bind(&raw_json)
+            .bind(&value_json)
+            .bind(valid)
+            .bind(new_version)
+            .bind(&user.id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        sqlx::query(
+            "INSERT INTO answer_history (id, response_id, item_key, old_raw, new_raw, version, \
+             changed_by, changed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(new_id())
+        .bind(&response.id)
+        .bind(&item.key)
+        .bind(&old_raw)
+        .bind(&raw_json)
+        .bind(new_version)
+        .bind(&user.id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        taken.push(item.key.clone());
+    }
+    if !taken.is_empty() {
+        sqlx::query("UPDATE responses SET updated_at = $1, updated_by = $2 WHERE id = $3")
+            .bind(now)
+            .bind(&user.id)
+            .bind(&response.id)
+            .execute(&mut *tx)
+            .await?;
+        audit::record(
+            &mut *tx,
+            &super::request::actor(user),
+            Event {
+                kind: "answers_prefilled",
+                region_code: Some(&response.region_code),
+                subject: Some(&response.id),
+                details: json!({
+                    "from_round": compared.round_name,
+                    "section": section,
+                    "items": taken,
+                }),
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(taken.len())
+}
+
+/// Confirms the taken-over answers of one section: from now on they count as answered.
+/// Returns how many were confirmed.
+pub async fn confirm_prefilled(
+    state: &AppState,
+    user: &SignedInUser,
+    response_id: &str,
+    section: &str,
+) -> Result<usize, AppError> {
+    let (response, version) = writable(state, user, response_id).await?;
+    let keys: Vec<String> = version
+        .questionnaire
+        .sections
+        .iter()
+        .find(|s| s.key == section)
+        .ok_or_else(|| AppError::BadRequest(format!("Onbekend onderdeel '{section}'.")))?
+        .items
+        .iter()
+        .map(|item| item.key.clone())
+        .collect();
+    let _turn = match &state.sqlite_writes {
+        Some(writes) => Some(writes.lock().await),
+        None => None,
+    };
+    let mut tx = state.pool.begin().await?;
+    let mut confirmed = Vec::new();
+    for key in keys {
+        let changed = sqlx::query(
+            "UPDATE answers SET prefilled = 0 WHERE response_id = $1 AND item_key = $2 AND prefilled = 1",
+        )
+        .bind(&response.id)
+        .bind(&key)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if changed > 0 {
+            confirmed.push(key);
+        }
+    }
+    if !confirmed.is_empty() {
+        audit::record(
+            &mut *tx,
+            &super::request::actor(user),
+            Event {
+                kind: "prefill_confirmed",
+                region_code: Some(&response.region_code),
+                subject: Some(&response.id),
+                details: json!({ "section": section, "items": confirmed }),
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(confirmed.len())
 }

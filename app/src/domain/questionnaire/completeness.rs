@@ -14,6 +14,9 @@ pub struct ResponseAnswers {
     pub current: HashMap<String, Answer>,
     /// Items whose stored input does not parse: they block submitting.
     pub invalid: HashSet<String>,
+    /// Items taken over from the compared round and not confirmed yet: their values steer
+    /// conditions, but they don't count as answered.
+    pub unconfirmed: HashSet<String>,
     pub previous: HashMap<String, Answer>,
 }
 
@@ -253,6 +256,12 @@ impl Evaluation {
             } else {
                 let status = if answers.invalid.contains(key) {
                     ItemStatus::Invalid
+                } else if answers.unconfirmed.contains(key) {
+                    if item.required {
+                        ItemStatus::Missing
+                    } else {
+                        ItemStatus::Empty
+                    }
                 } else {
                     match answers.current.get(key) {
                         Some(Answer::Given(_)) => ItemStatus::Answered,
@@ -486,6 +495,21 @@ mod tests {
         );
         assert_eq!(e.overall.required, 2);
         assert!(!e.overall.may_submit());
+    }
+
+    #[test]
+    fn answers_taken_over_steer_conditions_but_count_only_when_confirmed() {
+        let mut answers = ResponseAnswers::default();
+        answers
+            .current
+            .insert("a_plan".into(), given(AnswerValue::Code("ja".into())));
+        answers.unconfirmed.insert("a_plan".into());
+        let e = run(&answers);
+        assert_eq!(e.items["a_plan"].status, ItemStatus::Missing);
+        // a_datum appears because of the taken-over answer.
+        assert_ne!(e.items["a_datum"].status, ItemStatus::Hidden);
+        answers.unconfirmed.clear();
+        assert_eq!(run(&answers).items["a_plan"].status, ItemStatus::Answered);
     }
 
     #[test]

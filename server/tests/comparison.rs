@@ -1,0 +1,218 @@
+//! The previous round beside each item and taking its answers over: a region answered the
+//! December 2025 questionnaire; in the round on the June 2026 version its answers appear
+//! beside the items, mapped through lineage, and can be taken over and confirmed.
+
+mod support;
+
+use app::domain::round::RoundState;
+use app::server::audit::Actor;
+use app::server::state::AppState;
+use axum::http::StatusCode;
+use serde_json::{json, Value};
+use support::*;
+
+/// A closed round on 2025-12 in which R01 answered; returns its id.
+async fn earlier_round(state: &AppState, r01: &str) -> String {
+    let now = app::server::now_ms();
+    let day = 86_400_000;
+    let round = app::server::rounds::create(
+        &state.pool,
+        &Actor::CommandLine,
+        app::server::rounds::NewRound {
+            name: "5e meting".into(),
+            questionnaire_id: "nad".into(),
+            questionnaire_version: "2025-12".into(),
+            state: RoundState::Open,
+            opens_at: now - 100 * day,
+            deadline: now + day,
+            compared_round_id: None,
+        },
+    )
+    .await
+    .unwrap();
+    let response = app::server::responses::ensure_response(&state.pool, &round, "R01")
+        .await
+        .unwrap();
+    for (key, value) in [
+        ("a_contactpersoon", "Anna de Vries, beleidsadviseur"),
+        ("b_plan_status", "vastgesteld_raad"),
+        ("b_wonen_eerst", "nee"),
+    ] {
+        let (status, body) = save(state, r01, &response, key, value).await;
+        assert_eq!(status, StatusCode::OK, "{key}: {body}");
+    }
+    app::server::rounds::change_state(&state.pool, &Actor::CommandLine, &round, RoundState::Closed)
+        .await
+        .unwrap();
+    round
+}
+
+async fn save(
+    state: &AppState,
+    cookie: &str,
+    response: &str,
+    key: &str,
+    value: &str,
+) -> (StatusCode, Value) {
+    let base: Option<i64> =
+        sqlx::query_scalar("SELECT version FROM answers WHERE response_id = $1 AND item_key = $2")
+            .bind(response)
+            .bind(key)
+            .fetch_optional(&state.pool)
+            .await
+            .unwrap();
+    let body = json!({ "response_id": response, "answers": [{
+        "key": key, "raw": { "values": [value], "rows": {}, "special": null },
+        "base_version": base.unwrap_or(0) }] });
+    let reply = send(
+        state,
+        json_call("/api/responses/save", &body.to_string(), Some(cookie)),
+    )
+    .await;
+    let status = reply.status();
+    let text = body_text(reply).await;
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
+async fn stored(state: &AppState, response: &str, key: &str) -> Option<(String, i64)> {
+    sqlx::query_as("SELECT raw, prefilled FROM answers WHERE response_id = $1 AND item_key = $2")
+        .bind(response)
+        .bind(key)
+        .fetch_optional(&state.pool)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn previous_answers_appear_beside_the_items_and_can_be_taken_over_and_confirmed() {
+    on_every_database(|state| async move {
+        seed(&state).await;
+        load_nad(&state).await;
+        let r01 = login(&state, "r01@test.nl").await;
+        let earlier = earlier_round(&state, &r01).await;
+        let round = open_test_round(&state, "6e meting").await;
+        let compared: Option<String> =
+            sqlx::query_scalar("SELECT compared_round_id FROM rounds WHERE id = $1")
+                .bind(&round)
+                .fetch_one(&state.pool)
+                .await
+                .unwrap();
+        assert_eq!(compared.as_deref(), Some(earlier.as_str()), "compared with the previous round");
+        let response = app::server::responses::ensure_response(&state.pool, &round, "R01")
+            .await
+            .unwrap();
+        let section_b = format!("/vragenlijst/{response}/sectie/B");
+        let page = body_text(send(&state, get(&section_b, Some(&r01))).await).await;
+        // The recoded plan status shows in this version's words.
+        assert!(page.contains("In de 5e meting: "), "{page}");
+        assert!(page.contains("Het plan is vastgesteld"), "recoded through lineage");
+        assert!(page.contains("Antwoorden van de vorige meting overnemen"));
+        let new_items = body_text(send(&state, get(&format!("/vragenlijst/{response}/sectie/A"), Some(&r01))).await).await;
+        assert!(new_items.contains("Anna de Vries"), "unchanged items follow");
+
+        // Only the region's own coordinators take answers over.
+        for other in ["r02@test.nl", "reviewer@test.nl", "admin@test.nl"] {
+            let cookie = login(&state, other).await;
+            let reply = send(&state, call("/api/responses/prefill", &form(&[("response_id", &response), ("section", "B")]), Some(&cookie))).await;
+            assert_eq!(reply.status(), StatusCode::FORBIDDEN, "{other}");
+        }
+        let reply = send(&state, call("/api/responses/prefill", &form(&[("response_id", &response), ("section", "Z")]), Some(&r01))).await;
+        assert_eq!(reply.status(), StatusCode::BAD_REQUEST, "an unknown section");
+        assert_eq!(stored(&state, &response, "b_plan_status").await, None, "nothing taken over");
+
+        // A colleague already answered one item: taking over leaves it alone.
+        let (status, _) = save(&state, &r01, &response, "b_wonen_eerst", "ja").await;
+        assert_eq!(status, StatusCode::OK);
+        let reply = send(&state, call("/api/responses/prefill", &form(&[("response_id", &response), ("section", "B")]), Some(&r01))).await;
+        assert_eq!(reply.status(), StatusCode::OK);
+        assert_eq!(body_text(reply).await, "1", "one answer taken over");
+        let (raw, prefilled) = stored(&state, &response, "b_plan_status").await.unwrap();
+        assert!(raw.contains("\"vastgesteld\""), "new code: {raw}");
+        assert_eq!(prefilled, 1);
+        let (raw, prefilled) = stored(&state, &response, "b_wonen_eerst").await.unwrap();
+        assert!(raw.contains("ja") && prefilled == 0, "the colleague's answer stays");
+
+        // Taken over, not yet confirmed: not counted as answered.
+        let tasks: Value = serde_json::from_str(&body_text(send(&state, call("/api/responses/tasks", &format!("response_id={response}"), Some(&r01))).await).await).unwrap();
+        let section = tasks["sections"].as_array().unwrap().iter().find(|s| s["key"] == "B").unwrap().clone();
+        let complete_before = section["counts"]["complete"].as_u64().unwrap();
+        let page = body_text(send(&state, get(&section_b, Some(&r01))).await).await;
+        assert!(page.contains("Overgenomen – nog bevestigen"));
+        assert!(page.contains("Overgenomen antwoorden bevestigen"));
+        // Wonen Eerst changed since December (nee → ja): the rule asks why, and the
+        // explanation, shown because the answer changed, may be saved.
+        assert!(page.contains("Gewijzigd"), "the changed answer is marked");
+        assert!(page.contains("Licht toe wat er is veranderd"), "{page}");
+        let (status, body) = save(&state, &r01, &response, "b_wonen_eerst_toelichting", "Nieuw plan vastgesteld.").await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+
+        let reply = send(&state, call("/api/responses/confirm", &form(&[("response_id", &response), ("section", "B")]), Some(&r01))).await;
+        assert_eq!(reply.status(), StatusCode::OK);
+        assert_eq!(body_text(reply).await, "1");
+        assert_eq!(stored(&state, &response, "b_plan_status").await.unwrap().1, 0);
+        let tasks: Value = serde_json::from_str(&body_text(send(&state, call("/api/responses/tasks", &format!("response_id={response}"), Some(&r01))).await).await).unwrap();
+        let section = tasks["sections"].as_array().unwrap().iter().find(|s| s["key"] == "B").unwrap().clone();
+        assert_eq!(section["counts"]["complete"].as_u64().unwrap(), complete_before + 1, "confirmed");
+        assert_eq!(section["counts"]["blocking"].as_u64().unwrap(), 0, "the change is explained");
+
+        // Every answer taken over is in its history; both steps are in the audit trail.
+        let history: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM answer_history WHERE response_id = $1 AND item_key = 'b_plan_status'",
+        )
+        .bind(&response)
+        .fetch_one(&state.pool)
+        .await
+        .unwrap();
+        assert_eq!(history, 1);
+        let kinds = app::server::audit::recent_kinds(&state.pool, 10).await.unwrap();
+        assert!(kinds.contains(&"answers_prefilled".to_string()), "{kinds:?}");
+        assert!(kinds.contains(&"prefill_confirmed".to_string()), "{kinds:?}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn without_javascript_taking_over_returns_to_the_section() {
+    on_every_database(|state| async move {
+        seed(&state).await;
+        load_nad(&state).await;
+        let r01 = login(&state, "r01@test.nl").await;
+        earlier_round(&state, &r01).await;
+        let round = open_test_round(&state, "6e meting").await;
+        let response = app::server::responses::ensure_response(&state.pool, &round, "R01")
+            .await
+            .unwrap();
+        let body = form(&[("response_id", &response), ("section", "A")]);
+        let request = axum::http::Request::post("/api/responses/prefill")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("accept", "text/html")
+            .header("cookie", &r01)
+            .body(axum::body::Body::from(body))
+            .unwrap();
+        let reply = send(&state, request).await;
+        assert!(reply.status().is_redirection(), "{}", reply.status());
+        assert_eq!(
+            reply.headers()["location"],
+            format!("/vragenlijst/{response}/sectie/A?melding=overgenomen-1").as_str()
+        );
+        let page = body_text(
+            send(
+                &state,
+                get(
+                    &format!("/vragenlijst/{response}/sectie/A?melding=overgenomen-1"),
+                    Some(&r01),
+                ),
+            )
+            .await,
+        )
+        .await;
+        assert!(
+            page.contains("1 antwoord van de vorige meting overgenomen"),
+            "{page}"
+        );
+    })
+    .await;
+}
