@@ -272,7 +272,9 @@ pub async fn region_responses(code: String) -> Result<Vec<ResponseLink>, AppErro
         .into_iter()
         .map(|response| ResponseLink {
             // The round is running (also when this response is already submitted).
-            open: response.round.state == "open" && now <= response.deadline,
+            open: response.round.state == "open"
+                && response.round.opens_at <= now
+                && now <= response.deadline,
             id: response.id,
             round_name: response.round.name,
             status: response.status,
