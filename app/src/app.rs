@@ -66,6 +66,7 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/vragenlijst/:id/sectie/:section") view=fill::SectionPage ssr=SsrMode::Async/>
                 <Route path=path!("/vragenlijst/:id/controleren") view=fill::CheckAnswersPage ssr=SsrMode::Async/>
                 <Route path=path!("/vragenlijst/:id/afdrukken") view=fill::PrintPage ssr=SsrMode::Async/>
+                <Route path=path!("/vragenlijst/:id/voortgang") view=fill::ProgressPage ssr=SsrMode::Async/>
                 <Route path=path!("/beheer") view=admin::AdminPage ssr=SsrMode::Async/>
                 <Route path=path!("/beheer/gebruikers") view=users::UsersPage ssr=SsrMode::Async/>
                 <Route path=path!("/beheer/metingen") view=rounds::RoundsPage ssr=SsrMode::Async/>

@@ -158,6 +158,30 @@ async fn previous_answers_appear_beside_the_items_and_can_be_taken_over_and_conf
         assert_eq!(section["counts"]["complete"].as_u64().unwrap(), complete_before + 1, "confirmed");
         assert_eq!(section["counts"]["blocking"].as_u64().unwrap(), 0, "the change is explained");
 
+        // The progress page: this round beside the previous one, filterable to changes.
+        let progress: Value = serde_json::from_str(&body_text(send(&state, call("/api/responses/progress", &format!("response_id={response}"), Some(&r01))).await).await).unwrap();
+        assert_eq!(progress["compared_round"], "5e meting");
+        assert_eq!(progress["changed_count"], 1, "Wonen Eerst: nee → ja");
+        assert_eq!(progress["compared_count"], 2, "plan status (recoded, same) and Wonen Eerst");
+        let page = body_text(send(&state, get(&format!("/vragenlijst/{response}/voortgang?gewijzigd=ja"), Some(&r01))).await).await;
+        assert!(page.contains("1 van de 2 antwoorden"), "{page}");
+        // Rows as rendered (the page's data for the browser holds every item).
+        let row = |label: &str| format!(">{label}</th>");
+        assert!(page.contains(&row("Is Wonen Eerst opgenomen in het regionale plan?")), "{page}");
+        assert!(
+            !page.contains(&row("Wat is de status van het regionale plan tegen dakloosheid?")),
+            "unchanged items filtered out"
+        );
+        let page = body_text(send(&state, get(&format!("/vragenlijst/{response}/voortgang?sectie=A"), Some(&r01))).await).await;
+        assert!(page.contains(&row("Naam en functie van de contactpersoon voor deze vragenlijst")));
+        assert!(!page.contains(&row("Is Wonen Eerst opgenomen in het regionale plan?")));
+        let r02 = login(&state, "r02@test.nl").await;
+        let reply = send(&state, get(&format!("/vragenlijst/{response}/voortgang"), Some(&r02))).await;
+        assert_eq!(reply.status(), StatusCode::FORBIDDEN, "another region's comparison");
+        let reviewer = login(&state, "reviewer@test.nl").await;
+        let reply = send(&state, get(&format!("/vragenlijst/{response}/voortgang"), Some(&reviewer))).await;
+        assert_eq!(reply.status(), StatusCode::OK);
+
         // Every answer taken over is in its history; both steps are in the audit trail.
         let history: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM answer_history WHERE response_id = $1 AND item_key = 'b_plan_status'",

@@ -495,3 +495,96 @@ pub async fn confirm_prefilled(response_id: String, section: String) -> Result<u
     ));
     Ok(confirmed)
 }
+
+/// One item of the progress page: this round's answer beside the compared round's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProgressItem {
+    pub key: String,
+    pub label: String,
+    pub now: Option<String>,
+    pub before: Option<String>,
+    pub changed: bool,
+    /// Why the item is not compared (new in this version, changed meaning), in Dutch.
+    pub not_compared: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProgressSection {
+    pub key: String,
+    pub title: String,
+    pub items: Vec<ProgressItem>,
+}
+
+/// A region's answers in this round against the compared round.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Progress {
+    pub header: ResponseHeader,
+    /// The compared round's name; `None` when this round is compared with none.
+    pub compared_round: Option<String>,
+    pub sections: Vec<ProgressSection>,
+    /// Comparable items answered in both rounds, and how many of them changed.
+    pub compared_count: usize,
+    pub changed_count: usize,
+}
+
+/// The progress page's data: every item that is asked, with both rounds' answers.
+#[server(endpoint = "responses/progress")]
+pub async fn get_progress(response_id: String) -> Result<Progress, AppError> {
+    use crate::domain::comparison::same_answer;
+    use crate::domain::questionnaire::completeness::ItemStatus;
+    use crate::domain::response::describe;
+    let (user, response, version, stored, evaluation, compared) = build::load(&response_id).await?;
+    let (mut compared_count, mut changed_count) = (0, 0);
+    let sections = version
+        .questionnaire
+        .sections
+        .iter()
+        .map(|section| ProgressSection {
+            key: section.key.clone(),
+            title: section.title.clone(),
+            items: section
+                .items
+                .iter()
+                .filter(|item| {
+                    evaluation
+                        .items
+                        .get(&item.key)
+                        .is_some_and(|state| state.status != ItemStatus::Hidden)
+                })
+                .map(|item| {
+                    let answer = stored.get(&item.key).filter(|a| !a.raw.is_blank());
+                    let changed = match (
+                        answer.and_then(|a| a.value.as_ref()),
+                        compared.answers.get(&item.key),
+                    ) {
+                        (Some(now), Some(before)) => {
+                            compared_count += 1;
+                            let changed = !same_answer(now, before);
+                            changed_count += usize::from(changed);
+                            changed
+                        }
+                        _ => false,
+                    };
+                    ProgressItem {
+                        key: item.key.clone(),
+                        label: item.label.clone(),
+                        now: answer.map(|a| describe(item, &a.raw)),
+                        before: compared.raw.get(&item.key).map(|raw| describe(item, raw)),
+                        changed,
+                        not_compared: compared
+                            .round_name
+                            .as_ref()
+                            .and_then(|_| compared.why_not(&item.key)),
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    Ok(Progress {
+        header: build::header(&user, &response, &version),
+        compared_round: compared.round_name,
+        sections,
+        compared_count,
+        changed_count,
+    })
+}

@@ -9,8 +9,8 @@
 //! ends, and a colleague's conflicting answer is shown beside one's own.
 
 use crate::api::responses::{
-    get_section, get_summary, get_task_list, region_responses, save_answers, ItemView,
-    ResponseHeader, SectionView, SubmitResponse, Summary,
+    get_progress, get_section, get_summary, get_task_list, region_responses, save_answers,
+    ItemView, ProgressItem, ResponseHeader, SectionView, SubmitResponse, Summary,
 };
 use crate::components::question::Question;
 use crate::components::status::ErrorPage;
@@ -201,6 +201,7 @@ pub fn TaskListPage() -> impl IntoView {
                         " "
                         <a href=format!("/vragenlijst/{id}/afdrukken")>"Afdrukversie van alle antwoorden"</a>
                     </p>
+                    <p><a href=format!("/vragenlijst/{id}/voortgang")>"Vergelijking met de vorige meting"</a></p>
                 }
                 .into_any()
             })}
@@ -1301,4 +1302,116 @@ fn PreviousAnswer(
         }
         .into_any(),
     })
+}
+
+/// `/vragenlijst/:id/voortgang`: this round's answers beside the compared round's, filterable
+/// by section and to changed answers only (a plain GET form, so it works without JavaScript).
+#[component]
+pub fn ProgressPage() -> impl IntoView {
+    let id = param("id");
+    let query = use_query_map();
+    let progress = Resource::new(id, get_progress);
+    view! {
+        <Suspense fallback=|| view! { <p>"Laden…"</p> }>
+            {move || Suspend::new(async move {
+                let progress = match progress.await {
+                    Ok(progress) => progress,
+                    Err(error) => return view! { <ErrorPage error/> }.into_any(),
+                };
+                let only_section = query.read_untracked().get("sectie").filter(|s| !s.is_empty());
+                let only_changed = query.read_untracked().get("gewijzigd").is_some_and(|v| v == "ja");
+                let id = progress.header.id.clone();
+                let Some(round) = progress.compared_round.clone() else {
+                    return view! {
+                        <Title text="Vergelijking met de vorige meting"/>
+                        <p class="back-link"><a href=format!("/vragenlijst/{id}")>"Terug naar het overzicht"</a></p>
+                        <h1>"Vergelijking met de vorige meting"</h1>
+                        <p>"Deze meting wordt met geen eerdere meting vergeleken."</p>
+                    }.into_any();
+                };
+                let section_options: Vec<(String, String, bool)> = progress
+                    .sections
+                    .iter()
+                    .map(|s| (s.key.clone(), s.title.clone(), only_section.as_deref() == Some(s.key.as_str())))
+                    .collect();
+                let tables = progress
+                    .sections
+                    .into_iter()
+                    .filter(|s| only_section.as_ref().is_none_or(|key| *key == s.key))
+                    .filter_map(|section| {
+                        let items: Vec<ProgressItem> = section
+                            .items
+                            .into_iter()
+                            .filter(|item| !only_changed || item.changed)
+                            .collect();
+                        if items.is_empty() {
+                            return None;
+                        }
+                        let round = round.clone();
+                        Some(view! {
+                            <table class="table progress-table">
+                                <caption>{section.title.clone()}</caption>
+                                <thead>
+                                    <tr>
+                                        <th scope="col">"Vraag"</th>
+                                        <th scope="col">"Deze meting"</th>
+                                        <th scope="col">{round.clone()}</th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {items.into_iter().map(|item| view! {
+                                        <tr class:progress-table__changed=item.changed>
+                                            <th scope="row">{item.label.clone()}</th>
+                                            <td>
+                                                {item.now.clone().unwrap_or_else(|| "Niet beantwoord".to_string())}
+                                                {item.changed.then(|| view! { " "<strong class="tag tag--changed">"Gewijzigd"</strong> })}
+                                            </td>
+                                            <td>{match (&item.not_compared, &item.before) {
+                                                (Some(why), _) => why.clone(),
+                                                (None, Some(before)) => before.clone(),
+                                                (None, None) => "Niet beantwoord".to_string(),
+                                            }}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        })
+                    })
+                    .collect::<Vec<_>>();
+                let empty = tables.is_empty();
+                view! {
+                    <Title text=format!("Vergelijking – {}", progress.header.round_name)/>
+                    <p class="back-link"><a href=format!("/vragenlijst/{id}")>"Terug naar het overzicht"</a></p>
+                    <ResponseBanner header=progress.header.clone()/>
+                    <h1>"Vergelijking met de vorige meting"</h1>
+                    <p class="lead">{format!(
+                        "{} van de {} antwoorden die in beide metingen zijn gegeven, zijn anders dan in de {}.",
+                        progress.changed_count, progress.compared_count, round
+                    )}</p>
+                    <form method="get" class="filter-form">
+                        <div class="form-field">
+                            <label class="form-label" for="filter-sectie">"Sectie"</label>
+                            <select class="form-select" id="filter-sectie" name="sectie">
+                                <option value="">"Alle secties"</option>
+                                {section_options.into_iter().map(|(key, title, selected)| view! {
+                                    <option value=key selected=selected>{title}</option>
+                                }).collect_view()}
+                            </select>
+                        </div>
+                        <div class="form-field checkbox">
+                            <input type="checkbox" id="filter-gewijzigd" name="gewijzigd" value="ja" checked=only_changed/>
+                            <label for="filter-gewijzigd">"Alleen gewijzigde antwoorden"</label>
+                        </div>
+                        <button type="submit" class="button button--secondary">"Filteren"</button>
+                    </form>
+                    {if empty {
+                        view! { <p>"Geen antwoorden om te tonen met dit filter."</p> }.into_any()
+                    } else {
+                        tables.into_any()
+                    }}
+                }
+                .into_any()
+            })}
+        </Suspense>
+    }
 }
