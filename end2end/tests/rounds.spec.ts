@@ -7,6 +7,7 @@ import {
   heading,
   login,
   open,
+  QUESTIONNAIRE_TITLE,
   test,
   uniqueSuffix,
   waitForApp,
@@ -97,5 +98,16 @@ test.describe('metingen', () => {
       await expect(heading(page)).toHaveText('Geen toegang');
       await page.context().clearCookies();
     }
+  });
+
+  test('the comparison page is reached from the task list and says what it compares', async ({ page }) => {
+    await login(page, ACCOUNTS.assen);
+    await expect(heading(page)).toHaveText(QUESTIONNAIRE_TITLE);
+    await page.getByRole('link', { name: 'Vergelijking met de vorige meting' }).click();
+    await expect(page).toHaveURL(/\/vragenlijst\/[0-9a-f-]{36}\/voortgang$/);
+    await expect(heading(page)).toHaveText('Vergelijking met de vorige meting');
+    // The demo's open round is the first: there is nothing earlier to compare with.
+    await expect(page.getByRole('main')).toContainText('Deze meting wordt met geen eerdere meting vergeleken.');
+    await expectAccessible(page, 'comparison page');
   });
 });
