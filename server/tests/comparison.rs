@@ -8,7 +8,7 @@ use app::domain::round::RoundState;
 use app::server::audit::Actor;
 use app::server::state::AppState;
 use axum::http::StatusCode;
-use serde_json::{json, Value};
+use serde_json::Value;
 use support::*;
 
 /// A closed round on 2025-12 in which R01 answered; returns its id.
@@ -38,43 +38,13 @@ async fn earlier_round(state: &AppState, r01: &str) -> String {
         ("b_plan_status", "vastgesteld_raad"),
         ("b_wonen_eerst", "nee"),
     ] {
-        let (status, body) = save(state, r01, &response, key, value).await;
+        let (status, body) = save_on_stored_version(state, r01, &response, key, value).await;
         assert_eq!(status, StatusCode::OK, "{key}: {body}");
     }
     app::server::rounds::change_state(&state.pool, &Actor::CommandLine, &round, RoundState::Closed)
         .await
         .unwrap();
     round
-}
-
-async fn save(
-    state: &AppState,
-    cookie: &str,
-    response: &str,
-    key: &str,
-    value: &str,
-) -> (StatusCode, Value) {
-    let base: Option<i64> =
-        sqlx::query_scalar("SELECT version FROM answers WHERE response_id = $1 AND item_key = $2")
-            .bind(response)
-            .bind(key)
-            .fetch_optional(&state.pool)
-            .await
-            .unwrap();
-    let body = json!({ "response_id": response, "answers": [{
-        "key": key, "raw": { "values": [value], "rows": {}, "special": null },
-        "base_version": base.unwrap_or(0) }] });
-    let reply = send(
-        state,
-        json_call("/api/responses/save", &body.to_string(), Some(cookie)),
-    )
-    .await;
-    let status = reply.status();
-    let text = body_text(reply).await;
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
-    )
 }
 
 async fn stored(state: &AppState, response: &str, key: &str) -> Option<(String, i64)> {
@@ -124,7 +94,7 @@ async fn previous_answers_appear_beside_the_items_and_can_be_taken_over_and_conf
         assert_eq!(stored(&state, &response, "b_plan_status").await, None, "nothing taken over");
 
         // A colleague already answered one item: taking over leaves it alone.
-        let (status, _) = save(&state, &r01, &response, "b_wonen_eerst", "ja").await;
+        let (status, _) = save_on_stored_version(&state, &r01, &response, "b_wonen_eerst", "ja").await;
         assert_eq!(status, StatusCode::OK);
         let reply = send(&state, call("/api/responses/prefill", &form(&[("response_id", &response), ("section", "B")]), Some(&r01))).await;
         assert_eq!(reply.status(), StatusCode::OK);
@@ -146,7 +116,7 @@ async fn previous_answers_appear_beside_the_items_and_can_be_taken_over_and_conf
         // explanation, shown because the answer changed, may be saved.
         assert!(page.contains("Gewijzigd"), "the changed answer is marked");
         assert!(page.contains("Licht toe wat er is veranderd"), "{page}");
-        let (status, body) = save(&state, &r01, &response, "b_wonen_eerst_toelichting", "Nieuw plan vastgesteld.").await;
+        let (status, body) = save_on_stored_version(&state, &r01, &response, "b_wonen_eerst_toelichting", "Nieuw plan vastgesteld.").await;
         assert_eq!(status, StatusCode::OK, "{body}");
 
         let reply = send(&state, call("/api/responses/confirm", &form(&[("response_id", &response), ("section", "B")]), Some(&r01))).await;

@@ -6,7 +6,6 @@ mod support;
 
 use app::server::state::AppState;
 use axum::http::StatusCode;
-use serde_json::json;
 use support::*;
 
 async fn post(
@@ -37,23 +36,9 @@ async fn round_state(state: &AppState, id: &str) -> String {
 
 /// Saves the contact person of a response as the browser does, on the stored version.
 async fn save_contact(state: &AppState, cookie: &str, response: &str, text: &str) -> StatusCode {
-    let stored: Option<i64> = sqlx::query_scalar(
-        "SELECT version FROM answers WHERE response_id = $1 AND item_key = 'a_contactpersoon'",
-    )
-    .bind(response)
-    .fetch_optional(&state.pool)
-    .await
-    .unwrap();
-    let body = json!({ "response_id": response, "answers": [{
-        "key": "a_contactpersoon",
-        "raw": { "values": [text], "rows": {}, "special": null },
-        "base_version": stored.unwrap_or(0) }] });
-    send(
-        state,
-        json_call("/api/responses/save", &body.to_string(), Some(cookie)),
-    )
-    .await
-    .status()
+    save_on_stored_version(state, cookie, response, "a_contactpersoon", text)
+        .await
+        .0
 }
 
 const GOOD: [(&str, &str); 5] = [

@@ -10,7 +10,7 @@ use crate::domain::access::SignedInUser;
 use crate::domain::comparison::{Counterpart, VersionMapping};
 use crate::domain::questionnaire::answer::{parse_answer, Answer, RawAnswer};
 use crate::domain::questionnaire::completeness::{evaluate, Evaluation, ResponseAnswers};
-use crate::domain::questionnaire::model::Questionnaire;
+use crate::domain::questionnaire::model::{Item, Questionnaire};
 use crate::domain::response::{
     decide, AnswerInput, ConflictInfo, Decision, ResponseStatus, SaveOutcome, Stored,
     MAX_ANSWERS_PER_SAVE, MAX_RAW_CHARS,
@@ -410,10 +410,7 @@ fn check_visibility(
     }
 }
 
-fn item_of<'a>(
-    version: &'a LoadedVersion,
-    key: &str,
-) -> &'a crate::domain::questionnaire::model::Item {
+fn item_of<'a>(version: &'a LoadedVersion, key: &str) -> &'a Item {
     let (s, i) = version.index.position[key];
     &version.questionnaire.sections[s].items[i]
 }
@@ -506,62 +503,19 @@ pub async fn save(
             Decision::Write {
                 version: new_version,
             } => {
-                let item = item_of(&version, &input.key);
-                let (value, problems) = match parse_answer(item, &raw) {
-                    Ok(value) => (value, Vec::new()),
-                    Err(problems) => (None, problems),
-                };
-                let value_json = value
-                    .as_ref()
-                    .map(serde_json::to_string)
-                    .transpose()
-                    .map_err(|_| AppError::Internal)?;
-                let valid = i64::from(problems.is_empty());
-                if current.is_some() {
-                    sqlx::query(
-                        "UPDATE answers SET raw = $1, value = $2, valid = $3, version = $4, \
-                         prefilled = 0, updated_by = $5, updated_at = $6 \
-                         WHERE response_id = $7 AND item_key = $8",
-                    )
-                    .bind(&raw_json)
-                    .bind(&value_json)
-                    .bind(valid)
-                    .bind(new_version)
-                    .bind(&user.id)
-                    .bind(now)
-                    .bind(&response.id)
-                    .bind(&input.key)
-                    .execute(&mut *tx)
-                    .await?;
-                } else {
-                    sqlx::query(
-                        "INSERT INTO answers (response_id, item_key, raw, value, valid, version, \
-                         prefilled, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $8)",
-                    )
-                    .bind(&response.id)
-                    .bind(&input.key)
-                    .bind(&raw_json)
-                    .bind(&value_json)
-                    .bind(valid)
-                    .bind(new_version)
-                    .bind(&user.id)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                sqlx::query(
-                    "INSERT INTO answer_history (id, response_id, item_key, old_raw, new_raw, \
-                     version, changed_by, changed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                let problems = write_answer(
+                    &mut tx,
+                    AnswerWrite {
+                        response_id: &response.id,
+                        item: item_of(&version, &input.key),
+                        old_raw: current.as_ref().map(|c| c.0.clone()),
+                        raw: &raw,
+                        version: new_version,
+                        prefilled: false,
+                        user_id: &user.id,
+                        at: now,
+                    },
                 )
-                .bind(new_id())
-                .bind(&response.id)
-                .bind(&input.key)
-                .bind(current.as_ref().map(|c| c.0.clone()))
-                .bind(&raw_json)
-                .bind(new_version)
-                .bind(&user.id)
-                .bind(now)
-                .execute(&mut *tx)
                 .await?;
                 clear_conflict(&mut tx, &response.id, &input.key, &user.id).await?;
                 wrote_any = true;
@@ -578,14 +532,8 @@ pub async fn save(
                         vec!["Ongeldige versie.".to_string()],
                     )]));
                 };
-                sqlx::query(
-                    "DELETE FROM answer_conflicts WHERE response_id = $1 AND item_key = $2 AND user_id = $3",
-                )
-                .bind(&response.id)
-                .bind(&input.key)
-                .bind(&user.id)
-                .execute(&mut *tx)
-                .await?;
+                // One kept conflict per person and item: the newest input replaces an older one.
+                clear_conflict(&mut tx, &response.id, &input.key, &user.id).await?;
                 sqlx::query(
                     "INSERT INTO answer_conflicts (response_id, item_key, user_id, raw, base_version, created_at) \
                      VALUES ($1, $2, $3, $4, $5, $6)",
@@ -643,6 +591,89 @@ async fn unchanged_since(
     Ok(then
         .and_then(|text| serde_json::from_str::<RawAnswer>(&text).ok())
         .is_some_and(|then| crate::domain::response::same_input(&then, raw)))
+}
+
+/// One answer to store: the new input of an item, the version it becomes, and by whom.
+struct AnswerWrite<'a> {
+    response_id: &'a str,
+    item: &'a Item,
+    /// The stored input before (JSON); `None` when the item had no answer row yet.
+    old_raw: Option<String>,
+    raw: &'a RawAnswer,
+    version: i64,
+    /// Taken over from the compared round, awaiting confirmation.
+    prefilled: bool,
+    user_id: &'a str,
+    at: i64,
+}
+
+/// Stores an answer (parsed, flagged invalid when it does not parse) and appends the change to
+/// its history. Returns why the input is not a valid answer, if it is not.
+async fn write_answer(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    write: AnswerWrite<'_>,
+) -> Result<Vec<String>, AppError> {
+    let (value, problems) = match parse_answer(write.item, write.raw) {
+        Ok(value) => (value, Vec::new()),
+        Err(problems) => (None, problems),
+    };
+    let raw_json = serde_json::to_string(write.raw).map_err(|_| AppError::Internal)?;
+    let value_json = value
+        .as_ref()
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(|_| AppError::Internal)?;
+    let valid = i64::from(problems.is_empty());
+    let prefilled = i64::from(write.prefilled);
+    let key = &write.item.key;
+    if write.old_raw.is_some() {
+        sqlx::query(
+            "UPDATE answers SET raw = $1, value = $2, valid = $3, version = $4, prefilled = $5, \
+             updated_by = $6, updated_at = $7 WHERE response_id = $8 AND item_key = $9",
+        )
+        .bind(&raw_json)
+        .bind(&value_json)
+        .bind(valid)
+        .bind(write.version)
+        .bind(prefilled)
+        .bind(write.user_id)
+        .bind(write.at)
+        .bind(write.response_id)
+        .bind(key)
+        .execute(&mut **tx)
+        .await?;
+    } else {
+        sqlx::query(
+            "INSERT INTO answers (response_id, item_key, raw, value, valid, version, prefilled, \
+             updated_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(write.response_id)
+        .bind(key)
+        .bind(&raw_json)
+        .bind(&value_json)
+        .bind(valid)
+        .bind(write.version)
+        .bind(prefilled)
+        .bind(write.user_id)
+        .bind(write.at)
+        .execute(&mut **tx)
+        .await?;
+    }
+    sqlx::query(
+        "INSERT INTO answer_history (id, response_id, item_key, old_raw, new_raw, version, \
+         changed_by, changed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(new_id())
+    .bind(write.response_id)
+    .bind(key)
+    .bind(&write.old_raw)
+    .bind(&raw_json)
+    .bind(write.version)
+    .bind(write.user_id)
+    .bind(write.at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(problems)
 }
 
 async fn clear_conflict(
@@ -961,59 +992,19 @@ pub async fn prefill(
             }
             None => (None, 0),
         };
-        let value = parse_answer(item, raw).ok().flatten();
-        let raw_json = serde_json::to_string(raw).map_err(|_| AppError::Internal)?;
-        let value_json = value
-            .as_ref()
-            .map(serde_json::to_string)
-            .transpose()
-            .map_err(|_| AppError::Internal)?;
-        let valid = i64::from(parse_answer(item, raw).is_ok());
-        let new_version = old_version + 1;
-        if old_raw.is_some() {
-            sqlx::query(
-                "UPDATE answers SET raw = $1, value = $2, valid = $3, version = $4, prefilled = 1, \
-                 updated_by = $5, updated_at = $6 WHERE response_id = $7 AND item_key = $8",
-            )
-            .bind(&raw_json)
-            .bind(&value_json)
-            .bind(valid)
-            .bind(new_version)
-            .bind(&user.id)
-            .bind(now)
-            .bind(&response.id)
-            .bind(&item.key)
-            .execute(&mut *tx)
-            .await?;
-        } else {
-            sqlx::query(
-                "INSERT INTO answers (response_id, item_key, raw, value, valid, version, prefilled, \
-                 updated_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8)",
-            )
-            .bind(&response.id)
-            .bind(&item.key)
-            .bind(&raw_json)
-            .bind(&value_json)
-            .bind(valid)
-            .bind(new_version)
-            .bind(&user.id)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        }
-        sqlx::query(
-            "INSERT INTO answer_history (id, response_id, item_key, old_raw, new_raw, version, \
-             changed_by, changed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        write_answer(
+            &mut tx,
+            AnswerWrite {
+                response_id: &response.id,
+                item,
+                old_raw,
+                raw,
+                version: old_version + 1,
+                prefilled: true,
+                user_id: &user.id,
+                at: now,
+            },
         )
-        .bind(new_id())
-        .bind(&response.id)
-        .bind(&item.key)
-        .bind(&old_raw)
-        .bind(&raw_json)
-        .bind(new_version)
-        .bind(&user.id)
-        .bind(now)
-        .execute(&mut *tx)
         .await?;
         taken.push(item.key.clone());
     }

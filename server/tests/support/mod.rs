@@ -268,3 +268,35 @@ pub async fn open_test_round(state: &AppState, name: &str) -> String {
     .await
     .expect("the test round is made")
 }
+
+/// Saves a one-value answer as the browser does, based on the stored version (no conflict
+/// intended); returns the status and the reply as JSON (or as text when it is not JSON).
+pub async fn save_on_stored_version(
+    state: &AppState,
+    cookie: &str,
+    response: &str,
+    key: &str,
+    value: &str,
+) -> (StatusCode, serde_json::Value) {
+    let base: Option<i64> =
+        sqlx::query_scalar("SELECT version FROM answers WHERE response_id = $1 AND item_key = $2")
+            .bind(response)
+            .bind(key)
+            .fetch_optional(&state.pool)
+            .await
+            .unwrap();
+    let body = serde_json::json!({ "response_id": response, "answers": [{
+        "key": key, "raw": { "values": [value], "rows": {}, "special": null },
+        "base_version": base.unwrap_or(0) }] });
+    let reply = send(
+        state,
+        json_call("/api/responses/save", &body.to_string(), Some(cookie)),
+    )
+    .await;
+    let status = reply.status();
+    let text = body_text(reply).await;
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)),
+    )
+}
