@@ -437,17 +437,7 @@ pub async fn save(
     }
 
     let now = now_ms();
-    let _turn = match &state.sqlite_writes {
-        Some(writes) => Some(writes.lock().await),
-        None => None,
-    };
-    let mut tx = state.pool.begin().await?;
-    // Writing first takes the write lock (SQLite) or the row lock (PostgreSQL): saves to one
-    // response are decided one after another, so two can never both win.
-    sqlx::query("UPDATE responses SET status = status WHERE id = $1")
-        .bind(&response.id)
-        .execute(&mut *tx)
-        .await?;
+    let (_turn, mut tx) = begin_writing(state, &response.id).await?;
     let mut outcomes = Vec::with_capacity(inputs.len());
     let mut wrote_any = false;
     for input in inputs {
@@ -591,6 +581,32 @@ async fn unchanged_since(
     Ok(then
         .and_then(|text| serde_json::from_str::<RawAnswer>(&text).ok())
         .is_some_and(|then| crate::domain::response::same_input(&then, raw)))
+}
+
+/// Begins a transaction that writes a response's answers. On SQLite it first waits its turn in
+/// the process's writer queue. Touching the response row first takes the write lock (SQLite)
+/// or the row lock (PostgreSQL): writes to one response are decided one after another, so two
+/// saves can never both win. The guard must live as long as the transaction.
+async fn begin_writing<'s>(
+    state: &'s AppState,
+    response_id: &str,
+) -> Result<
+    (
+        Option<tokio::sync::MutexGuard<'s, ()>>,
+        sqlx::Transaction<'static, sqlx::Any>,
+    ),
+    AppError,
+> {
+    let turn = match &state.sqlite_writes {
+        Some(writes) => Some(writes.lock().await),
+        None => None,
+    };
+    let mut tx = state.pool.begin().await?;
+    sqlx::query("UPDATE responses SET status = status WHERE id = $1")
+        .bind(response_id)
+        .execute(&mut *tx)
+        .await?;
+    Ok((turn, tx))
 }
 
 /// One answer to store: the new input of an item, the version it becomes, and by whom.
@@ -958,15 +974,7 @@ pub async fn prefill(
     };
     let compared = compared(state, &response, &version).await?;
     let now = now_ms();
-    let _turn = match &state.sqlite_writes {
-        Some(writes) => Some(writes.lock().await),
-        None => None,
-    };
-    let mut tx = state.pool.begin().await?;
-    sqlx::query("UPDATE responses SET status = status WHERE id = $1")
-        .bind(&response.id)
-        .execute(&mut *tx)
-        .await?;
+    let (_turn, mut tx) = begin_writing(state, &response.id).await?;
     let mut taken = Vec::new();
     for item in sections.iter().flat_map(|s| s.items.iter()) {
         let Some(raw) = compared.raw.get(&item.key) else {
@@ -1054,11 +1062,7 @@ pub async fn confirm_prefilled(
         .iter()
         .map(|item| item.key.clone())
         .collect();
-    let _turn = match &state.sqlite_writes {
-        Some(writes) => Some(writes.lock().await),
-        None => None,
-    };
-    let mut tx = state.pool.begin().await?;
+    let (_turn, mut tx) = begin_writing(state, &response.id).await?;
     let mut confirmed = Vec::new();
     for key in keys {
         let changed = sqlx::query(
