@@ -3,6 +3,7 @@
 //! and the HTTP tests can rely on it.
 
 pub mod auth;
+pub mod national;
 pub mod questionnaires;
 pub mod regions;
 pub mod responses;

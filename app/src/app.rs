@@ -3,7 +3,7 @@
 use crate::api::auth::current_user;
 use crate::components::layout::{SiteFooter, SiteHeader, SkipLink};
 use crate::components::status::NotFoundPage;
-use crate::pages::{admin, fill, home, login, questionnaires, regions, rounds, users};
+use crate::pages::{admin, fill, home, login, national, questionnaires, regions, rounds, users};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
@@ -67,6 +67,8 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/vragenlijst/:id/controleren") view=fill::CheckAnswersPage ssr=SsrMode::Async/>
                 <Route path=path!("/vragenlijst/:id/afdrukken") view=fill::PrintPage ssr=SsrMode::Async/>
                 <Route path=path!("/vragenlijst/:id/voortgang") view=fill::ProgressPage ssr=SsrMode::Async/>
+                <Route path=path!("/landelijk") view=national::NationalRoundsPage ssr=SsrMode::Async/>
+                <Route path=path!("/landelijk/:id") view=national::NationalPicturePage ssr=SsrMode::Async/>
                 <Route path=path!("/beheer") view=admin::AdminPage ssr=SsrMode::Async/>
                 <Route path=path!("/beheer/gebruikers") view=users::UsersPage ssr=SsrMode::Async/>
                 <Route path=path!("/beheer/metingen") view=rounds::RoundsPage ssr=SsrMode::Async/>

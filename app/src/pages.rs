@@ -4,6 +4,7 @@ pub mod admin;
 pub mod fill;
 pub mod home;
 pub mod login;
+pub mod national;
 pub mod questionnaires;
 pub mod regions;
 pub mod rounds;

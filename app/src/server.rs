@@ -6,6 +6,8 @@ pub mod audit;
 pub mod auth;
 pub mod db;
 pub mod demo;
+pub mod demo_history;
+pub mod national;
 pub mod passwords;
 pub mod questionnaires;
 pub mod regions;

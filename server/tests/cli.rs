@@ -59,16 +59,22 @@ async fn demo_loads_once_and_prints_the_accounts() {
         assert!(first.output.contains("beheerder@nad.example"));
         assert!(first.output.contains("demo-beheerder-2026"));
         assert_eq!(count(url, "regions").await, 45);
-        assert_eq!(count(url, "users").await, 5);
+        // The five demo accounts and a coordinator for each of the other 42 regions.
+        assert_eq!(count(url, "users").await, 47);
         assert_eq!(
             count(url, "questionnaire_versions").await,
             2,
             "both NAD versions"
         );
+        assert_eq!(
+            count(url, "rounds").await,
+            3,
+            "two earlier rounds and the open one"
+        );
         let second = nad_monitor(url, &["demo"], "");
         assert!(!second.success);
         assert!(second.output.contains("lege database"), "{}", second.output);
-        assert_eq!(count(url, "users").await, 5);
+        assert_eq!(count(url, "users").await, 47);
     }
 }
 

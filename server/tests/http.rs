@@ -417,6 +417,12 @@ async fn pages_answer_with_the_right_status() {
             ("/beheer/metingen", Some(&r01), 403),
             ("/beheer/metingen/bestaat-niet", Some(&admin), 404),
             ("/beheer/metingen/bestaat-niet", Some(&r01), 403),
+            ("/landelijk", Some(&reviewer), 200),
+            ("/landelijk", Some(&admin), 200),
+            ("/landelijk", Some(&r01), 403),
+            ("/landelijk", None, 302),
+            ("/landelijk/bestaat-niet", Some(&reviewer), 404),
+            ("/landelijk/bestaat-niet", Some(&r01), 403),
             ("/bestaat-niet", None, 404),
             ("/bestaat-niet", Some(&admin), 404),
         ];
@@ -545,6 +551,9 @@ const TABLE: &[(&str, &str, [u16; 6])] = &[
         "round_id={round}&reopen_region=R01&reopen_reason=Fout",
         [401, 403, 403, 403, 422, 401],
     ),
+    // The national picture: reviewers and admins only, never a coordinator.
+    ("/api/national", "round_id={round}&section=", [401, 403, 403, 200, 200, 401]),
+    ("/api/national", "round_id={round}&section=B", [401, 403, 403, 200, 200, 401]),
 ];
 
 #[tokio::test]

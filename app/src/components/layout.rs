@@ -23,8 +23,12 @@ fn navigation(user: &SignedInUser) -> Vec<(String, &'static str)> {
             ("/beheer/vragenlijsten".to_string(), "Vragenlijsten"),
             ("/beheer/metingen".to_string(), "Metingen"),
             ("/regios".to_string(), "Regio's"),
+            ("/landelijk".to_string(), "Landelijk beeld"),
         ],
-        Role::Reviewer => vec![("/regios".to_string(), "Regio's")],
+        Role::Reviewer => vec![
+            ("/regios".to_string(), "Regio's"),
+            ("/landelijk".to_string(), "Landelijk beeld"),
+        ],
         Role::Coordinator => vec![(user.start_page(), "Mijn regio")],
     }
 }

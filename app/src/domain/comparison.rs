@@ -128,6 +128,15 @@ impl VersionMapping {
             .unwrap_or_else(|| Counterpart::NotComparable("onbekende vraag".to_string()))
     }
 
+    /// Why an item is not compared, in Dutch; `None` when it is.
+    pub fn why_not(&self, key: &str) -> Option<String> {
+        match self.counterpart(key) {
+            Counterpart::Comparable { .. } => None,
+            Counterpart::New => Some("Nieuwe vraag in deze meting.".to_string()),
+            Counterpart::NotComparable(why) => Some(format!("Niet te vergelijken: {why}.")),
+        }
+    }
+
     /// The compared round's answer to `key`, in this version's codes. `None` when the item is
     /// not comparable, was not answered, or holds a code that no longer exists.
     pub fn answer(&self, key: &str, compared: &HashMap<String, Answer>) -> Option<Answer> {
@@ -150,6 +159,19 @@ impl VersionMapping {
             .keys()
             .filter_map(|key| Some((key.clone(), self.answer(key, compared)?)))
             .collect()
+    }
+
+    /// The items of the current version that have a counterpart: (current key, compared key,
+    /// code translation).
+    pub fn comparable(&self) -> impl Iterator<Item = (&str, &str, &BTreeMap<String, String>)> {
+        self.counterparts
+            .iter()
+            .filter_map(|(current, counterpart)| match counterpart {
+                Counterpart::Comparable { key, codes } => {
+                    Some((current.as_str(), key.as_str(), codes))
+                }
+                _ => None,
+            })
     }
 
     /// The compared round's input for `key`, in this version's codes: what prefilling takes
@@ -201,7 +223,9 @@ fn compose(
         .collect()
 }
 
-fn recode_value(value: &AnswerValue, codes: &BTreeMap<String, String>) -> Option<AnswerValue> {
+/// `value` with its codes translated through `codes` (empty: unchanged); `None` when it holds
+/// a code that no longer exists.
+pub fn recode_value(value: &AnswerValue, codes: &BTreeMap<String, String>) -> Option<AnswerValue> {
     if codes.is_empty() {
         return Some(value.clone());
     }

@@ -1,10 +1,21 @@
-//! Demo data: the working list of 45 regions, both NAD questionnaire versions, an open round,
-//! an admin, a reviewer and a coordinator for each of three regions. Only for an empty database; the passwords are public.
+//! Demo data: the working list of 45 regions, both NAD questionnaire versions, an admin, a
+//! reviewer and a coordinator for each of three regions, two earlier rounds with answers
+//! (see `demo_history`) and an open round that is partly filled in. Only for an empty
+//! database; the passwords are public.
 
 use super::audit::Actor;
-use super::{questionnaires, regions, users};
+use super::demo_history::{generate, store};
+use super::questionnaires::LoadedVersion;
+use super::rounds::NewRound;
+use super::{new_id, now_ms, passwords, questionnaires, regions, users};
+use crate::domain::account::normalize_email;
+use crate::domain::comparison::VersionMapping;
+use crate::domain::questionnaire::answer::{parse_answer, Answer, RawAnswer};
+use crate::domain::round::RoundState;
+use crate::domain::time::{end_of_local_day, start_of_local_day};
 use crate::error::AppError;
 use sqlx::AnyPool;
+use std::collections::{BTreeMap, HashMap};
 
 pub const REGIONS_CSV: &[u8] = include_bytes!("../../../demo/regions.csv");
 
@@ -97,25 +108,9 @@ pub async fn load(pool: &AnyPool, cache: &questionnaires::Cache) -> Result<(), A
                 AppError::Internal
             })?;
     }
-    // An open round, so coordinators can fill in the current questionnaire.
-    let day = 24 * 60 * 60 * 1000;
-    let now = super::now_ms();
-    super::rounds::create(
-        pool,
-        &Actor::CommandLine,
-        super::rounds::NewRound {
-            name: "6e meting – december 2026".to_string(),
-            questionnaire_id: "nad".to_string(),
-            questionnaire_version: "2026-06".to_string(),
-            state: crate::domain::round::RoundState::Open,
-            opens_at: now - 10 * day,
-            deadline: now + 60 * day,
-            compared_round_id: None,
-        },
-    )
-    .await?;
+    let mut coordinators: HashMap<String, String> = HashMap::new();
     for account in &ACCOUNTS {
-        users::create(
+        let id = users::create(
             pool,
             &Actor::CommandLine,
             users::NewUser {
@@ -127,6 +122,171 @@ pub async fn load(pool: &AnyPool, cache: &questionnaires::Cache) -> Result<(), A
             },
         )
         .await?;
+        if let Some(region) = account.region {
+            coordinators.insert(region.to_string(), id);
+        }
+    }
+    let previous = cache.get(pool, "nad", "2025-12").await?;
+    let current = cache.get(pool, "nad", "2026-06").await?;
+    load_history(pool, &region_list, &mut coordinators, &previous, &current).await
+}
+
+/// Regions without answers in June 2026 that have not started the open round: the demo
+/// accounts' regions and Waterland, so they show the platform from a clean start.
+pub const BLANK_REGIONS: [&str; 4] = ["R01", "R03", "R16", "R20"];
+
+/// How far a region is in the open round, by its place in the list: most have submitted,
+/// some are busy, some have not started.
+enum Progress {
+    Submitted,
+    Busy,
+    NotStarted,
+}
+
+fn progress(code: &str, position: usize) -> Progress {
+    if BLANK_REGIONS.contains(&code) {
+        return Progress::NotStarted;
+    }
+    match (position + 1) % 5 {
+        0 => Progress::NotStarted,
+        4 => Progress::Busy,
+        _ => Progress::Submitted,
+    }
+}
+
+fn parsed(version: &LoadedVersion, raw: &BTreeMap<String, RawAnswer>) -> HashMap<String, Answer> {
+    raw.iter()
+        .filter_map(|(key, input)| {
+            let item = version.questionnaire.item(key)?;
+            Some((key.clone(), parse_answer(item, input).ok()??))
+        })
+        .collect()
+}
+
+async fn load_history(
+    pool: &AnyPool,
+    region_list: &[crate::domain::region::Region],
+    coordinators: &mut HashMap<String, String>,
+    previous: &LoadedVersion,
+    current: &LoadedVersion,
+) -> Result<(), AppError> {
+    // Every region has a coordinator who filled in the earlier rounds; those without a demo
+    // account get one that nobody can log in to until an admin sets a password.
+    let unusable_hash = passwords::hash(new_id()).await?;
+    for region in region_list {
+        if coordinators.contains_key(&region.code) {
+            continue;
+        }
+        let id = new_id();
+        let email = format!("coordinator.{}@nad.example", region.code.to_lowercase());
+        sqlx::query(
+            "INSERT INTO users (id, email, email_normalized, display_name, role, region_code, \
+             password_hash, active, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, 'coordinator', $5, $6, 1, $7, $7)",
+        )
+        .bind(&id)
+        .bind(&email)
+        .bind(normalize_email(&email))
+        .bind(format!("Coördinator {}", region.name))
+        .bind(&region.code)
+        .bind(&unusable_hash)
+        .bind(now_ms())
+        .execute(pool)
+        .await?;
+        coordinators.insert(region.code.clone(), id);
+    }
+
+    let day = 24 * 60 * 60 * 1000;
+    let now = now_ms();
+    let rounds = [
+        (
+            "4e meting – december 2025",
+            previous,
+            RoundState::Published,
+            start_of_local_day(2025, 11, 17),
+            end_of_local_day(2025, 12, 19),
+        ),
+        (
+            "5e meting – juni 2026",
+            current,
+            RoundState::Closed,
+            start_of_local_day(2026, 5, 18),
+            end_of_local_day(2026, 6, 26),
+        ),
+        (
+            "6e meting – december 2026",
+            current,
+            RoundState::Open,
+            now - 10 * day,
+            now + 60 * day,
+        ),
+    ];
+    let mapping = VersionMapping::new(&[&previous.questionnaire, &current.questionnaire]);
+    // Each region's answers in the round before, in the current version's keys.
+    let mut before: HashMap<String, HashMap<String, Answer>> = HashMap::new();
+    for (round, (name, version, state, opens_at, deadline)) in rounds.into_iter().enumerate() {
+        let round_id = super::rounds::create(
+            pool,
+            &Actor::CommandLine,
+            NewRound {
+                name: name.to_string(),
+                questionnaire_id: version.questionnaire.identifier.clone(),
+                questionnaire_version: version.questionnaire.version.clone(),
+                state,
+                opens_at,
+                deadline,
+                compared_round_id: None,
+            },
+        )
+        .await?;
+        let reference_date = crate::domain::time::input_date(opens_at + 14 * day);
+        let mut answered: HashMap<String, HashMap<String, Answer>> = HashMap::new();
+        for (position, region) in region_list.iter().enumerate() {
+            let (submitted, sections) = match round {
+                0 => (true, usize::MAX),
+                1 if BLANK_REGIONS.contains(&region.code.as_str()) => continue,
+                1 => (true, usize::MAX),
+                _ => match progress(&region.code, position) {
+                    Progress::NotStarted => continue,
+                    Progress::Busy => (false, 3),
+                    Progress::Submitted => (true, usize::MAX),
+                },
+            };
+            let empty = HashMap::new();
+            let previous_answers = before.get(&region.code).unwrap_or(&empty);
+            let raw = generate(
+                version,
+                previous_answers,
+                position,
+                round,
+                &reference_date,
+                sections,
+            );
+            let at = if round == 2 {
+                now - day
+            } else {
+                deadline - 3 * day
+            };
+            store(
+                pool,
+                version,
+                &round_id,
+                &region.code,
+                &coordinators[&region.code],
+                at,
+                submitted,
+                &raw,
+            )
+            .await?;
+            let answers = parsed(version, &raw);
+            let in_current_keys = if round == 0 {
+                mapping.answers(&answers)
+            } else {
+                answers
+            };
+            answered.insert(region.code.clone(), in_current_keys);
+        }
+        before = answered;
     }
     Ok(())
 }

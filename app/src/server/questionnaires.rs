@@ -2,7 +2,9 @@
 //! stored), listing versions, and a cache of parsed definitions so no request parses twice.
 
 use super::audit::{self, Actor, Event};
+use super::state::AppState;
 use super::{new_id, now_ms};
+use crate::domain::comparison::VersionMapping;
 use crate::domain::questionnaire::load::{load, MAX_DEFINITION_BYTES};
 use crate::domain::questionnaire::model::{Index, Questionnaire, VersionSummary};
 use crate::error::AppError;
@@ -291,4 +293,51 @@ pub async fn list(pool: &AnyPool) -> Result<Vec<VersionSummary>, AppError> {
             })
         })
         .collect()
+}
+
+/// How many versions back lineage is followed.
+const MAX_LINEAGE_STEPS: usize = 20;
+
+/// How the items of `current` map onto those of the version `identifier`/`old_version` a
+/// compared round used: the versions in between are followed through `previous_version`, and
+/// the same version maps every item onto itself. A version that is no ancestor leaves every
+/// item not comparable.
+pub async fn mapping(
+    state: &AppState,
+    current: &LoadedVersion,
+    identifier: &str,
+    old_version: &str,
+) -> Result<VersionMapping, AppError> {
+    let current = &current.questionnaire;
+    let mut older: Vec<Arc<LoadedVersion>> = Vec::new();
+    if identifier != current.identifier || old_version != current.version {
+        let mut previous = current.previous_version.clone();
+        let mut reached = false;
+        while let Some(name) = previous.take() {
+            if older.len() >= MAX_LINEAGE_STEPS {
+                break;
+            }
+            let loaded = state
+                .questionnaires
+                .get(&state.pool, &current.identifier, &name)
+                .await?;
+            previous = loaded.questionnaire.previous_version.clone();
+            older.push(loaded);
+            if identifier == current.identifier && name == old_version {
+                reached = true;
+                break;
+            }
+        }
+        if !reached {
+            older = vec![
+                state
+                    .questionnaires
+                    .get(&state.pool, identifier, old_version)
+                    .await?,
+            ];
+        }
+    }
+    let mut versions: Vec<&Questionnaire> = older.iter().rev().map(|v| &v.questionnaire).collect();
+    versions.push(current);
+    Ok(VersionMapping::new(&versions))
 }

@@ -3,14 +3,14 @@
 //! function checks who is asking before it reads or writes.
 
 use super::audit::{self, Actor, Event};
-use super::questionnaires::LoadedVersion;
+use super::questionnaires::{self, LoadedVersion};
 use super::state::AppState;
 use super::{new_id, now_ms};
 use crate::domain::access::SignedInUser;
-use crate::domain::comparison::{Counterpart, VersionMapping};
+use crate::domain::comparison::VersionMapping;
 use crate::domain::questionnaire::answer::{parse_answer, Answer, RawAnswer};
 use crate::domain::questionnaire::completeness::{evaluate, Evaluation, ResponseAnswers};
-use crate::domain::questionnaire::model::{Item, Questionnaire};
+use crate::domain::questionnaire::model::Item;
 use crate::domain::response::{
     decide, AnswerInput, ConflictInfo, Decision, ResponseStatus, SaveOutcome, Stored,
     MAX_ANSWERS_PER_SAVE, MAX_RAW_CHARS,
@@ -781,16 +781,9 @@ pub struct Compared {
 impl Compared {
     /// Why an item is not compared, in Dutch; `None` when it is.
     pub fn why_not(&self, key: &str) -> Option<String> {
-        match self.mapping.counterpart(key) {
-            Counterpart::Comparable { .. } => None,
-            Counterpart::New => Some("Nieuwe vraag in deze meting.".to_string()),
-            Counterpart::NotComparable(why) => Some(format!("Niet te vergelijken: {why}.")),
-        }
+        self.mapping.why_not(key)
     }
 }
-
-/// How many versions back lineage is followed.
-const MAX_LINEAGE_STEPS: usize = 20;
 
 /// Finds the same region's answers in the compared round of `response`'s round.
 pub async fn compared(
@@ -813,41 +806,7 @@ pub async fn compared(
     let identifier: String = row.try_get("questionnaire_id")?;
     let old_version: String = row.try_get("questionnaire_version")?;
     let old_response: Option<String> = row.try_get("response_id")?;
-    // The versions from the compared round's up to this one, following `previous_version`;
-    // the same version maps every item onto itself.
-    let current = &version.questionnaire;
-    let mut older: Vec<Arc<LoadedVersion>> = Vec::new();
-    if identifier != current.identifier || old_version != current.version {
-        let mut previous = current.previous_version.clone();
-        let mut reached = false;
-        while let Some(name) = previous.take() {
-            if older.len() >= MAX_LINEAGE_STEPS {
-                break;
-            }
-            let loaded = state
-                .questionnaires
-                .get(&state.pool, &current.identifier, &name)
-                .await?;
-            previous = loaded.questionnaire.previous_version.clone();
-            older.push(loaded);
-            if identifier == current.identifier && name == old_version {
-                reached = true;
-                break;
-            }
-        }
-        if !reached {
-            // Not an ancestor: the mapping marks every item as not comparable.
-            older = vec![
-                state
-                    .questionnaires
-                    .get(&state.pool, &identifier, &old_version)
-                    .await?,
-            ];
-        }
-    }
-    let mut versions: Vec<&Questionnaire> = older.iter().rev().map(|v| &v.questionnaire).collect();
-    versions.push(current);
-    let mapping = VersionMapping::new(&versions);
+    let mapping = questionnaires::mapping(state, version, &identifier, &old_version).await?;
     let Some(old_response) = old_response else {
         return Ok(Compared {
             round_name: Some(round_name),

@@ -187,6 +187,49 @@ pub fn affected_by(index: &Index, key: &str) -> BTreeSet<String> {
     affected
 }
 
+/// The items a response's conditions hide: what the national picture counts as not asked.
+pub fn hidden_items(
+    questionnaire: &Questionnaire,
+    index: &Index,
+    answers: &ResponseAnswers,
+) -> HashSet<String> {
+    let all: BTreeSet<String> = index.position.keys().cloned().collect();
+    let mut hidden = HashSet::new();
+    update_visibility(questionnaire, index, answers, &all, &mut hidden);
+    hidden
+}
+
+/// Decides the visibility of `keys` in dependency order, so a condition sees the final
+/// visibility of what it reads.
+fn update_visibility(
+    questionnaire: &Questionnaire,
+    index: &Index,
+    answers: &ResponseAnswers,
+    keys: &BTreeSet<String>,
+    hidden: &mut HashSet<String>,
+) {
+    for key in index
+        .evaluation_order
+        .iter()
+        .filter(|key| keys.contains(*key))
+    {
+        let Some(&(s, i)) = index.position.get(key) else {
+            continue;
+        };
+        let item = &questionnaire.sections[s].items[i];
+        let view = View { answers, hidden };
+        let visible = item
+            .visible_if
+            .as_ref()
+            .is_none_or(|condition| condition.expr.truth(&view) == Some(true));
+        if visible {
+            hidden.remove(key);
+        } else {
+            hidden.insert(key.clone());
+        }
+    }
+}
+
 impl Evaluation {
     /// Re-evaluates only what depends on the changed item.
     pub fn update(
@@ -213,31 +256,7 @@ impl Evaluation {
             .filter(|(_, state)| state.status == ItemStatus::Hidden)
             .map(|(key, _)| key.clone())
             .collect();
-        // Visibility, in dependency order, so a condition sees the final visibility of what
-        // it reads.
-        for key in index
-            .evaluation_order
-            .iter()
-            .filter(|key| keys.contains(*key))
-        {
-            let Some(&(s, i)) = index.position.get(key) else {
-                continue;
-            };
-            let item = &questionnaire.sections[s].items[i];
-            let view = View {
-                answers,
-                hidden: &hidden,
-            };
-            let visible = item
-                .visible_if
-                .as_ref()
-                .is_none_or(|condition| condition.expr.truth(&view) == Some(true));
-            if visible {
-                hidden.remove(key);
-            } else {
-                hidden.insert(key.clone());
-            }
-        }
+        update_visibility(questionnaire, index, answers, keys, &mut hidden);
         let view = View {
             answers,
             hidden: &hidden,

@@ -1,0 +1,19 @@
+//! The national picture of a round, for reviewers and admins.
+
+use crate::domain::national::NationalPicture;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// Per item, how the regions that submitted answered, beside the compared round; `section`
+/// empty for every section.
+#[server(endpoint = "national")]
+pub async fn get_national_picture(
+    round_id: String,
+    section: String,
+) -> Result<NationalPicture, AppError> {
+    use crate::server::{national, request};
+    let state = request::state()?;
+    let user = request::require_user(&state).await?;
+    let section = Some(section.as_str()).filter(|s| !s.is_empty());
+    national::picture(&state, &user, &round_id, section).await
+}

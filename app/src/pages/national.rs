@@ -1,0 +1,355 @@
+//! `/landelijk`: the rounds with answers to look at; `/landelijk/:id`: the national picture of
+//! one round, per item the distribution of answers over the regions that submitted, beside
+//! the compared round, as bars (SVG drawn on the server) with the same figures in a table.
+//! Regions are counted, never named or ranked.
+
+use crate::api::national::get_national_picture;
+use crate::api::rounds::list_rounds;
+use crate::components::status::ErrorPage;
+use crate::domain::national::{
+    format_number, percent, ComparedRound, Distribution, ItemFigures, NationalItem,
+    NationalPicture, Share,
+};
+use crate::domain::round::RoundState;
+use crate::domain::time::format_date;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+#[component]
+pub fn NationalRoundsPage() -> impl IntoView {
+    let rounds = Resource::new(|| (), |_| list_rounds());
+    view! {
+        <Title text="Landelijk beeld"/>
+        <h1>"Landelijk beeld"</h1>
+        <p class="lead">"Per vraag hoe de regio's die hebben ingediend antwoordden, naast de meting waarmee \
+            vergeleken wordt. Elk cijfer noemt het aantal regio's erachter; regio's worden niet gerangschikt."</p>
+        <Suspense fallback=|| view! { <p>"Laden…"</p> }>
+            {move || Suspend::new(async move {
+                let rounds = match rounds.await {
+                    Ok(rounds) => rounds,
+                    Err(error) => return view! { <ErrorPage error/> }.into_any(),
+                };
+                let rounds: Vec<_> = rounds.into_iter().filter(|r| r.state != RoundState::Concept).collect();
+                if rounds.is_empty() {
+                    return view! { <p>"Er is nog geen meting geopend."</p> }.into_any();
+                }
+                view! {
+                    <table class="table">
+                        <caption>"Metingen"</caption>
+                        <thead>
+                            <tr>
+                                <th scope="col">"Meting"</th>
+                                <th scope="col">"Status"</th>
+                                <th scope="col">"Deadline"</th>
+                                <th scope="col">"Ingediend"</th>
+                                <th scope="col">"Vergeleken met"</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {rounds.into_iter().map(|round| view! {
+                                <tr>
+                                    <th scope="row"><a href=format!("/landelijk/{}", round.id)>{round.name.clone()}</a></th>
+                                    <td>{round.state.label()}</td>
+                                    <td>{format_date(round.deadline)}</td>
+                                    <td>{format!("{} van {}", round.submitted_count, round.region_count)}</td>
+                                    <td>{round.compared_round.clone().unwrap_or_else(|| "–".to_string())}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }
+                .into_any()
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn NationalPicturePage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let picture = Resource::new(
+        move || {
+            (
+                params.read().get("id").unwrap_or_default(),
+                query.read().get("sectie").unwrap_or_default(),
+            )
+        },
+        |(id, section)| get_national_picture(id, section),
+    );
+    view! {
+        <Suspense fallback=|| view! { <p>"Laden…"</p> }>
+            {move || Suspend::new(async move {
+                match picture.await {
+                    Ok(picture) => view! { <Picture picture/> }.into_any(),
+                    Err(error) => view! { <ErrorPage error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// "41 van 45 regio's hebben ingediend; 4 nog niet."
+fn submitted_text(submitted: usize, participating: usize) -> String {
+    let missing = participating.saturating_sub(submitted);
+    let rest = if missing == 0 {
+        "alle regio's zijn binnen".to_string()
+    } else {
+        format!("{missing} nog niet")
+    };
+    format!(
+        "{submitted} van {participating} regio's hebben ingediend; {rest}. Alleen ingediende antwoorden tellen mee."
+    )
+}
+
+#[component]
+fn Picture(picture: NationalPicture) -> impl IntoView {
+    let selected = picture
+        .sections
+        .first()
+        .map(|s| s.key.clone())
+        .filter(|_| picture.sections.len() == 1 && picture.all_sections.len() > 1);
+    let compared = picture.compared_round.clone();
+    view! {
+        <Title text=format!("Landelijk beeld – {}", picture.round_name)/>
+        <p class="back-link"><a href="/landelijk">"Alle metingen"</a></p>
+        <h1>{format!("Landelijk beeld – {}", picture.round_name)}</h1>
+        <ul class="facts">
+            <li>{format!("Vragenlijst {}.", picture.questionnaire)}</li>
+            <li>{submitted_text(picture.submitted, picture.participating)}</li>
+            {compared.clone().map(|c| view! {
+                <li>{format!("Vergeleken met de {}: {}", c.name, submitted_text(c.submitted, c.participating))}</li>
+            })}
+        </ul>
+        {compared.is_none().then(|| view! { <p>"Deze meting wordt met geen eerdere meting vergeleken."</p> })}
+        <form method="get" class="filter-form">
+            <div class="form-field">
+                <label class="form-label" for="filter-sectie">"Sectie"</label>
+                <select class="form-select" id="filter-sectie" name="sectie">
+                    <option value="">"Alle secties"</option>
+                    {picture.all_sections.iter().map(|(key, title)| view! {
+                        <option value=key.clone() selected=selected.as_deref() == Some(key.as_str())>{title.clone()}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <button type="submit" class="button button--secondary">"Tonen"</button>
+        </form>
+        {picture.sections.into_iter().map(|section| {
+            let compared = compared.clone();
+            view! {
+                <section class="national-section" aria-labelledby=format!("sectie-{}", section.key)>
+                    <h2 id=format!("sectie-{}", section.key)>{section.title.clone()}</h2>
+                    {section.items.into_iter().map(|item| view! { <ItemPicture item compared=compared.clone()/> }).collect_view()}
+                </section>
+            }
+        }).collect_view()}
+    }
+}
+
+/// How the figures of one round add up, in words.
+fn counts_text(figures: &ItemFigures) -> String {
+    let mut parts = vec![format!("{} met een antwoord", figures.given)];
+    for (count, what) in [
+        (figures.unknown, "onbekend"),
+        (figures.not_applicable, "n.v.t."),
+        (figures.not_asked, "niet gevraagd"),
+        (figures.not_answered, "niet beantwoord"),
+    ] {
+        if count > 0 {
+            parts.push(format!("{count} {what}"));
+        }
+    }
+    format!("{}.", parts.join(", "))
+}
+
+#[component]
+fn ItemPicture(item: NationalItem, compared: Option<ComparedRound>) -> impl IntoView {
+    let heading_id = format!("vraag-{}", item.key);
+    let compared_name = compared.map(|c| c.name);
+    let compared_column = compared_name
+        .clone()
+        .filter(|_| item.compared.is_some())
+        .map(|name| view! { <th scope="col">{name}</th> });
+    let not_compared = item
+        .not_compared
+        .clone()
+        .filter(|_| compared_name.is_some())
+        .map(|why| view! { <p class="hint">{why}</p> });
+    let counts = view! {
+        <tr>
+            <th scope="row">"Regio's"</th>
+            <td>{counts_text(&item.current)}</td>
+            {item.compared.as_ref().map(|before| view! { <td>{counts_text(before)}</td> })}
+        </tr>
+    };
+    let body = match &item.current.distribution {
+        Distribution::Choices(shares) => {
+            let before: Option<Vec<Share>> = match item.compared.as_ref().map(|c| &c.distribution) {
+                Some(Distribution::Choices(shares)) => Some(shares.clone()),
+                _ => None,
+            };
+            let rows = shares
+                .iter()
+                .enumerate()
+                .map(|(position, share)| {
+                    let before_cell = item.compared.as_ref().map(|figures| {
+                        let regions = before.as_ref().and_then(|b| b.get(position)).map_or(0, |s| s.regions);
+                        view! { <td>{figures.share_text(regions)}</td> }
+                    });
+                    view! {
+                        <tr>
+                            <th scope="row">{share.label.clone()}</th>
+                            <td>{item.current.share_text(share.regions)}</td>
+                            {before_cell}
+                        </tr>
+                    }
+                })
+                .collect_view();
+            view! {
+                <Bars label=item.label.clone() current=item.current.clone() compared=item.compared.clone() compared_name=compared_name.clone()/>
+                <table class="table national-table">
+                    <caption class="visually-hidden">{format!("Antwoorden op: {}", item.label)}</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Antwoord"</th>
+                            <th scope="col">"Deze meting"</th>
+                            {compared_column}
+                        </tr>
+                    </thead>
+                    <tbody>{rows}{counts}</tbody>
+                </table>
+            }
+            .into_any()
+        }
+        Distribution::Numbers { .. } => {
+            let unit = item.unit.clone();
+            let number_rows = |figures: &ItemFigures| -> [String; 3] {
+                let with_unit = |value: f64| match &unit {
+                    Some(unit) => format!("{} {unit}", format_number(value)),
+                    None => format_number(value),
+                };
+                match &figures.distribution {
+                    Distribution::Numbers { median, lowest, highest, total } => [
+                        with_unit(*median),
+                        format!("{} – {}", with_unit(*lowest), with_unit(*highest)),
+                        total.map_or("–".to_string(), with_unit),
+                    ],
+                    _ => ["–".to_string(), "–".to_string(), "–".to_string()],
+                }
+            };
+            let now = number_rows(&item.current);
+            let before = item.compared.as_ref().map(number_rows);
+            let rows = ["Mediaan", "Laagste – hoogste", "Totaal van de regio's"]
+                .into_iter()
+                .enumerate()
+                .map(|(row, label)| view! {
+                    <tr>
+                        <th scope="row">{label}</th>
+                        <td>{now[row].clone()}</td>
+                        {before.as_ref().map(|before| view! { <td>{before[row].clone()}</td> })}
+                    </tr>
+                })
+                .collect_view();
+            view! {
+                <table class="table national-table">
+                    <caption class="visually-hidden">{format!("Cijfers bij: {}", item.label)}</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Maat"</th>
+                            <th scope="col">"Deze meting"</th>
+                            {compared_column}
+                        </tr>
+                    </thead>
+                    <tbody>{rows}{counts}</tbody>
+                </table>
+            }
+            .into_any()
+        }
+        Distribution::Counted => view! {
+            <table class="table national-table">
+                <caption class="visually-hidden">{format!("Aantallen bij: {}", item.label)}</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">""</th>
+                        <th scope="col">"Deze meting"</th>
+                        {compared_column}
+                    </tr>
+                </thead>
+                <tbody>{counts}</tbody>
+            </table>
+            <p class="hint">"Open antwoorden, datums en tabellen staan per regio in de export."</p>
+        }
+        .into_any(),
+    };
+    view! {
+        <div class="national-item">
+            <h3 id=heading_id>{item.label.clone()}</h3>
+            {not_compared}
+            {body}
+        </div>
+    }
+}
+
+/// Horizontal bars per choice, this round above the compared round. The figures are in the
+/// table below it too; the bars have a text summary for screen readers.
+#[component]
+fn Bars(
+    label: String,
+    current: ItemFigures,
+    compared: Option<ItemFigures>,
+    compared_name: Option<String>,
+) -> impl IntoView {
+    let Distribution::Choices(shares) = &current.distribution else {
+        return ().into_any();
+    };
+    let before: Vec<usize> = match compared.as_ref().map(|c| &c.distribution) {
+        Some(Distribution::Choices(before)) => before.iter().map(|s| s.regions).collect(),
+        _ => Vec::new(),
+    };
+    let with_before = compared.is_some();
+    let row_height = if with_before { 40 } else { 24 };
+    let height = shares.len() * row_height + 8;
+    let bar = |regions: usize, of: usize| percent(regions, of).unwrap_or(0);
+    let mut summary: Vec<String> = Vec::new();
+    let rows = shares
+        .iter()
+        .enumerate()
+        .map(|(position, share)| {
+            let y = position * row_height + 4;
+            let now = bar(share.regions, current.given);
+            let then = compared
+                .as_ref()
+                .map(|c| bar(before.get(position).copied().unwrap_or(0), c.given));
+            summary.push(match then {
+                Some(then) => format!("{} {now}% (eerder {then}%)", share.label),
+                None => format!("{} {now}%", share.label),
+            });
+            view! {
+                <text x="0" y=y + 14 class="bars__label">{share.label.clone()}</text>
+                <rect x="200" y=y width=now * 3 height="14" class="bars__now"/>
+                <text x=206 + now * 3 y=y + 12 class="bars__value">{format!("{now}%")}</text>
+                {then.map(|then| view! {
+                    <rect x="200" y=y + 17 width=then * 3 height="14" class="bars__before"/>
+                    <text x=206 + then * 3 y=y + 29 class="bars__value">{format!("{then}%")}</text>
+                })}
+            }
+        })
+        .collect_view();
+    let description = format!("Staafdiagram bij ‘{label}’: {}.", summary.join("; "));
+    view! {
+        <figure class="bars">
+            <svg role="img" aria-label=description viewBox=format!("0 0 560 {height}") width="560" height=height class="bars__chart">
+                {rows}
+            </svg>
+            <figcaption class="bars__legend">
+                <span class="bars__key bars__key--now" aria-hidden="true"></span>" Deze meting"
+                {compared_name.filter(|_| with_before).map(|name| view! {
+                    " "<span class="bars__key bars__key--before" aria-hidden="true"></span>{format!(" {name}")}
+                })}
+                " · percentage van de regio's met een antwoord"
+            </figcaption>
+        </figure>
+    }
+    .into_any()
+}

@@ -1,0 +1,396 @@
+//! The national picture: counts over the regions that submitted, with the compared round
+//! mapped through lineage, items hidden by conditions counted as not asked, and only for
+//! reviewers and admins.
+
+mod support;
+
+use app::domain::round::RoundState;
+use app::server::audit::Actor;
+use app::server::state::AppState;
+use axum::http::StatusCode;
+use serde_json::Value;
+use support::*;
+
+/// Saves `answers` for `region` in `round` as that region's coordinator.
+async fn answer(state: &AppState, round: &str, region: &str, answers: &[(&str, &str)]) -> String {
+    let cookie = login(state, &format!("{}@test.nl", region.to_lowercase())).await;
+    let response = app::server::responses::ensure_response(&state.pool, round, region)
+        .await
+        .unwrap();
+    for (key, value) in answers {
+        let (status, body) = if *value == "onbekend" {
+            let body = serde_json::json!({ "response_id": response, "answers": [{
+                "key": key, "raw": { "values": [], "rows": {}, "special": "onbekend" },
+                "base_version": 0 }] });
+            let reply = send(
+                state,
+                json_call("/api/responses/save", &body.to_string(), Some(&cookie)),
+            )
+            .await;
+            (reply.status(), Value::String(body_text(reply).await))
+        } else {
+            save_on_stored_version(state, &cookie, &response, key, value).await
+        };
+        assert_eq!(status, StatusCode::OK, "{region} {key}: {body}");
+    }
+    response
+}
+
+/// Marks a response submitted. Submitting through the application needs every required
+/// item of the questionnaire answered, which the submit tests cover; here only the counting
+/// matters.
+async fn mark_submitted(state: &AppState, response: &str) {
+    sqlx::query("UPDATE responses SET status = 'submitted', submitted_at = 1 WHERE id = $1")
+        .bind(response)
+        .execute(&state.pool)
+        .await
+        .unwrap();
+}
+
+fn item<'a>(picture: &'a Value, key: &str) -> &'a Value {
+    picture["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|section| section["items"].as_array().unwrap())
+        .find(|item| item["key"] == key)
+        .unwrap_or_else(|| panic!("{key} in the picture"))
+}
+
+fn shares(figures: &Value) -> Vec<(String, u64)> {
+    figures["distribution"]["Choices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["code"].as_str().unwrap().to_string(),
+                s["regions"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_national_picture_counts_submitted_regions_beside_the_compared_round() {
+    on_every_database(|state| async move {
+        seed(&state).await;
+        load_nad(&state).await;
+        let now = app::server::now_ms();
+        let day = 86_400_000;
+        let earlier = app::server::rounds::create(
+            &state.pool,
+            &Actor::CommandLine,
+            app::server::rounds::NewRound {
+                name: "5e meting".into(),
+                questionnaire_id: "nad".into(),
+                questionnaire_version: "2025-12".into(),
+                state: RoundState::Open,
+                opens_at: now - 100 * day,
+                deadline: now + day,
+                compared_round_id: None,
+            },
+        )
+        .await
+        .unwrap();
+        let r01 = answer(
+            &state,
+            &earlier,
+            "R01",
+            &[
+                ("b_wonen_eerst", "nee"),
+                ("b_plan_status", "vastgesteld_raad"),
+            ],
+        )
+        .await;
+        let r02 = answer(
+            &state,
+            &earlier,
+            "R02",
+            &[
+                ("b_wonen_eerst", "ja"),
+                ("b_plan_status", "vastgesteld_college"),
+            ],
+        )
+        .await;
+        // R03 answered but never submitted: not counted.
+        answer(&state, &earlier, "R03", &[("b_wonen_eerst", "ja")]).await;
+        mark_submitted(&state, &r01).await;
+        mark_submitted(&state, &r02).await;
+        app::server::rounds::change_state(
+            &state.pool,
+            &Actor::CommandLine,
+            &earlier,
+            RoundState::Closed,
+        )
+        .await
+        .unwrap();
+
+        let round = open_test_round(&state, "6e meting").await;
+        let r01 = answer(
+            &state,
+            &round,
+            "R01",
+            &[
+                ("b_wonen_eerst", "ja"),
+                ("b_plan_status", "vastgesteld"),
+                ("b_plan_datum", "2026-03-01"),
+            ],
+        )
+        .await;
+        // R02 gave a plan date while the plan was a concept, then said there is no plan:
+        // the date is kept, but not asked any more, so not counted.
+        let r02 = answer(
+            &state,
+            &round,
+            "R02",
+            &[
+                ("b_wonen_eerst", "onbekend"),
+                ("b_plan_status", "concept"),
+                ("b_plan_datum", "2026-02-01"),
+                ("b_plan_status", "geen"),
+            ],
+        )
+        .await;
+        answer(&state, &round, "R03", &[("b_wonen_eerst", "nee")]).await;
+        mark_submitted(&state, &r01).await;
+        mark_submitted(&state, &r02).await;
+
+        let reviewer = login(&state, "reviewer@test.nl").await;
+        let reply = send(
+            &state,
+            call(
+                "/api/national",
+                &form(&[("round_id", &round), ("section", "B")]),
+                Some(&reviewer),
+            ),
+        )
+        .await;
+        assert_eq!(reply.status(), StatusCode::OK);
+        let picture: Value = serde_json::from_str(&body_text(reply).await).unwrap();
+        assert_eq!(picture["participating"], 3);
+        assert_eq!(picture["submitted"], 2);
+        assert_eq!(picture["compared_round"]["name"], "5e meting");
+        assert_eq!(picture["compared_round"]["submitted"], 2);
+        assert_eq!(
+            picture["sections"].as_array().unwrap().len(),
+            1,
+            "only section B"
+        );
+
+        let wonen_eerst = item(&picture, "b_wonen_eerst");
+        assert_eq!(wonen_eerst["current"]["given"], 1);
+        assert_eq!(wonen_eerst["current"]["unknown"], 1);
+        assert_eq!(
+            shares(&wonen_eerst["current"]),
+            [("ja".into(), 1), ("deels".into(), 0), ("nee".into(), 0)]
+        );
+        assert_eq!(wonen_eerst["compared"]["given"], 2, "R03 did not submit");
+        assert_eq!(
+            shares(&wonen_eerst["compared"]),
+            [("ja".into(), 1), ("deels".into(), 0), ("nee".into(), 1)]
+        );
+
+        // Recoded: both old 'vastgesteld' codes count as the new one.
+        let plan = item(&picture, "b_plan_status");
+        assert_eq!(
+            shares(&plan["compared"])
+                .iter()
+                .find(|(c, _)| c == "vastgesteld")
+                .unwrap()
+                .1,
+            2
+        );
+        assert_eq!(
+            shares(&plan["current"])
+                .iter()
+                .find(|(c, _)| c == "geen")
+                .unwrap()
+                .1,
+            1
+        );
+
+        let date = item(&picture, "b_plan_datum");
+        assert_eq!(date["current"]["given"], 1, "R02's date is no longer asked");
+        assert_eq!(date["current"]["not_asked"], 1);
+        assert_eq!(date["current"]["not_answered"], 0);
+
+        let new_item = item(&picture, "b_wonen_eerst_toelichting");
+        assert!(
+            new_item["compared"].is_object(),
+            "unchanged explanation is compared"
+        );
+        let page = body_text(
+            send(
+                &state,
+                get(&format!("/landelijk/{round}?sectie=B"), Some(&reviewer)),
+            )
+            .await,
+        )
+        .await;
+        assert!(page.contains("100% (1 van 1; 1 onbekend)"), "{page}");
+        assert!(page.contains("50% (1 van 2)"));
+        assert!(page.contains("<svg"), "bars are drawn on the server");
+        assert!(
+            page.contains("2 van 3 regio&#x27;s hebben ingediend")
+                || page.contains("2 van 3 regio's hebben ingediend"),
+            "{page}"
+        );
+
+        // Everything for admins too; coordinators and strangers get nothing.
+        let admin = login(&state, "admin@test.nl").await;
+        let reply = send(
+            &state,
+            call(
+                "/api/national",
+                &form(&[("round_id", &round), ("section", "")]),
+                Some(&admin),
+            ),
+        )
+        .await;
+        assert_eq!(reply.status(), StatusCode::OK);
+        let all: Value = serde_json::from_str(&body_text(reply).await).unwrap();
+        assert!(
+            all["sections"].as_array().unwrap().len() > 5,
+            "every section"
+        );
+        for coordinator in ["r01@test.nl", "r02@test.nl"] {
+            let cookie = login(&state, coordinator).await;
+            let reply = send(
+                &state,
+                call(
+                    "/api/national",
+                    &form(&[("round_id", &round), ("section", "")]),
+                    Some(&cookie),
+                ),
+            )
+            .await;
+            assert_eq!(reply.status(), StatusCode::FORBIDDEN, "{coordinator}");
+            let reply = send(&state, get(&format!("/landelijk/{round}"), Some(&cookie))).await;
+            assert_eq!(reply.status(), StatusCode::FORBIDDEN, "{coordinator}");
+        }
+        let reply = send(
+            &state,
+            call(
+                "/api/national",
+                &form(&[("round_id", &round), ("section", "")]),
+                None,
+            ),
+        )
+        .await;
+        assert_eq!(reply.status(), StatusCode::UNAUTHORIZED);
+        let reply = send(
+            &state,
+            call(
+                "/api/national",
+                &form(&[("round_id", "bestaat-niet"), ("section", "")]),
+                Some(&reviewer),
+            ),
+        )
+        .await;
+        assert_eq!(reply.status(), StatusCode::NOT_FOUND);
+        let reply = send(
+            &state,
+            call(
+                "/api/national",
+                &form(&[("round_id", &round), ("section", "ZZ")]),
+                Some(&reviewer),
+            ),
+        )
+        .await;
+        assert_eq!(
+            reply.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "an unknown section"
+        );
+    })
+    .await;
+}
+
+/// The share of regions answering "ja" to `key`, as a percentage of those with an answer.
+fn yes_percent(figures: &Value) -> u64 {
+    let given = figures["given"].as_u64().unwrap();
+    let yes = shares(figures)
+        .iter()
+        .find(|(code, _)| code == "ja")
+        .unwrap()
+        .1;
+    (yes * 200 + given) / (given * 2)
+}
+
+#[tokio::test]
+async fn the_demo_history_tells_the_story_of_the_action_plan() {
+    on_every_database(|state| async move {
+        app::server::demo::load(&state.pool, &state.questionnaires).await.unwrap();
+        let rounds = app::server::rounds::list(&state.pool).await.unwrap();
+        let names: Vec<&str> = rounds.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(names, ["6e meting – december 2026", "5e meting – juni 2026", "4e meting – december 2025"]);
+        let (current, june, december) = (&rounds[0], &rounds[1], &rounds[2]);
+        assert_eq!(december.submitted_count, 45);
+        assert_eq!(june.submitted_count, 45 - app::server::demo::BLANK_REGIONS.len() as i64);
+        assert_eq!(june.compared_round.as_deref(), Some("4e meting – december 2025"));
+        assert_eq!(current.compared_round.as_deref(), Some("5e meting – juni 2026"));
+        assert!(current.submitted_count > 15 && current.submitted_count < 35, "{}", current.submitted_count);
+        let statuses: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT status, COUNT(*) FROM responses WHERE round_id = $1 GROUP BY status ORDER BY status",
+        )
+        .bind(&current.id)
+        .fetch_all(&state.pool)
+        .await
+        .unwrap();
+        assert_eq!(statuses.len(), 2, "busy and submitted: {statuses:?}");
+        for code in app::server::demo::BLANK_REGIONS {
+            let responses: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM responses WHERE region_code = $1 AND round_id <> $2",
+            )
+            .bind(code)
+            .bind(&december.id)
+            .fetch_one(&state.pool)
+            .await
+            .unwrap();
+            assert_eq!(responses, 0, "{code} starts blank");
+        }
+
+        // Wonen Eerst ≈ 82% → 95%, shelter in the gemeente of origin ≈ 79% → 92%.
+        let reviewer = app::domain::access::SignedInUser {
+            id: "-".into(),
+            email: "reviewer@nad.example".into(),
+            display_name: "Ruben".into(),
+            role: app::domain::role::Role::Reviewer,
+            region_code: None,
+            region_name: None,
+        };
+        let picture = app::server::national::picture(&state, &reviewer, &june.id, Some("B")).await.unwrap();
+        let picture = serde_json::to_value(picture).unwrap();
+        for (key, before, after) in [("b_wonen_eerst", 82, 95), ("b_opvang_herkomstgemeente", 79, 92)] {
+            let item = item(&picture, key);
+            let (now, then) = (yes_percent(&item["current"]), yes_percent(&item["compared"]));
+            assert!(now.abs_diff(after) <= 6, "{key} now {now}%");
+            assert!(then.abs_diff(before) <= 6, "{key} then {then}%");
+        }
+
+        // Every generated submitted response could have been submitted: nothing blocks (the
+        // rules that compare with the previous round are left to the round's own check).
+        let submitted: Vec<String> = sqlx::query_scalar(
+            "SELECT id FROM responses WHERE status = 'submitted' AND round_id <> $1",
+        )
+        .bind(&december.id)
+        .fetch_all(&state.pool)
+        .await
+        .unwrap();
+        let version = state.questionnaires.get(&state.pool, "nad", "2026-06").await.unwrap();
+        for id in &submitted {
+            let stored = app::server::responses::answers(&state.pool, id).await.unwrap();
+            let answers = app::server::responses::engine_answers(&stored);
+            let evaluation = app::domain::questionnaire::completeness::evaluate(
+                &version.questionnaire,
+                &version.index,
+                &answers,
+            );
+            let problems = app::server::responses::blocking_problems(&version, &evaluation);
+            let missing: Vec<_> = problems.iter().filter(|(_, messages)| !messages.iter().all(|m| m.contains("vorige meting"))).collect();
+            assert!(missing.is_empty(), "{id}: {missing:?}");
+        }
+    })
+    .await;
+}
