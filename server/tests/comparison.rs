@@ -135,6 +135,11 @@ async fn previous_answers_appear_beside_the_items_and_can_be_taken_over_and_conf
         assert_eq!(progress["compared_count"], 2, "plan status (recoded, same) and Wonen Eerst");
         let page = body_text(send(&state, get(&format!("/vragenlijst/{response}/voortgang?gewijzigd=ja"), Some(&r01))).await).await;
         assert!(page.contains("1 van de 2 antwoorden"), "{page}");
+        assert!(page.contains("Kernindicatoren"));
+        assert!(
+            page.contains("<strong>Wonen Eerst opgenomen in regionaal plan</strong>: Ja (vorige meting: Nee)"),
+            "{page}"
+        );
         // Rows as rendered (the page's data for the browser holds every item).
         let row = |label: &str| format!(">{label}</th>");
         assert!(page.contains(&row("Is Wonen Eerst opgenomen in het regionale plan?")), "{page}");

@@ -232,6 +232,10 @@ async fn the_national_picture_counts_submitted_regions_beside_the_compared_round
         assert!(page.contains("50% (1 van 2)"));
         assert!(page.contains("<svg"), "bars are drawn on the server");
         assert!(
+            page.contains("Wonen Eerst opgenomen in regionaal plan: ‘Ja’ bij 100% (1 van 1; 1 onbekend); vorige meting 50% (1 van 2)"),
+            "the key indicator in plain Dutch"
+        );
+        assert!(
             page.contains("2 van 3 regio&#x27;s hebben ingediend")
                 || page.contains("2 van 3 regio's hebben ingediend"),
             "{page}"

@@ -501,6 +501,8 @@ pub async fn confirm_prefilled(response_id: String, section: String) -> Result<u
 pub struct ProgressItem {
     pub key: String,
     pub label: String,
+    /// The key indicator's plain-Dutch name, when the item is one.
+    pub indicator: Option<String>,
     pub now: Option<String>,
     pub before: Option<String>,
     pub changed: bool,
@@ -568,6 +570,7 @@ pub async fn get_progress(response_id: String) -> Result<Progress, AppError> {
                     ProgressItem {
                         key: item.key.clone(),
                         label: item.label.clone(),
+                        indicator: item.indicator.clone(),
                         now: answer.map(|a| describe(item, &a.raw)),
                         before: compared.raw.get(&item.key).map(|raw| describe(item, raw)),
                         changed,

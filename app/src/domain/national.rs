@@ -278,12 +278,76 @@ fn median(sorted: &[(f64, usize)]) -> f64 {
 pub struct NationalItem {
     pub key: String,
     pub label: String,
+    /// The key indicator's plain-Dutch name, when the item is one.
+    pub indicator: Option<String>,
     pub unit: Option<String>,
     pub current: ItemFigures,
     /// The compared round's figures, mapped to this version; `None` when not compared.
     pub compared: Option<ItemFigures>,
     /// Why the item is not compared, in Dutch, when it is not.
     pub not_compared: Option<String>,
+}
+
+impl NationalItem {
+    /// A key indicator in one plain-Dutch line: "Wonen Eerst opgenomen in regionaal plan:
+    /// ‘Ja’ bij 95% (41 van 43; 2 onbekend); vorige meting 82% (37 van 45)". Choices name
+    /// "ja", or else the answer most regions gave; numbers their median and total.
+    pub fn headline(&self) -> Option<String> {
+        let name = self.indicator.as_ref()?;
+        let text = match &self.current.distribution {
+            Distribution::Choices(shares) => {
+                let (position, share) = shares
+                    .iter()
+                    .enumerate()
+                    .find(|(_, share)| share.code == "ja")
+                    .or_else(|| {
+                        shares
+                            .iter()
+                            .enumerate()
+                            .rev()
+                            .max_by_key(|(_, share)| share.regions)
+                    })?;
+                let before =
+                    self.compared
+                        .as_ref()
+                        .and_then(|figures| match &figures.distribution {
+                            Distribution::Choices(before) => before
+                                .get(position)
+                                .map(|old| figures.share_text(old.regions)),
+                            _ => None,
+                        });
+                let mut text = format!(
+                    "‘{}’ bij {}",
+                    share.label,
+                    self.current.share_text(share.regions)
+                );
+                if let Some(before) = before {
+                    text.push_str(&format!("; vorige meting {before}"));
+                }
+                text
+            }
+            Distribution::Numbers { .. } => {
+                let numbers = |figures: &ItemFigures| match &figures.distribution {
+                    Distribution::Numbers { median, total, .. } => Some(format!(
+                        "mediaan {}{} ({} regio's)",
+                        format_number(*median),
+                        total
+                            .map(|total| format!(", samen {}", format_number(total)))
+                            .unwrap_or_default(),
+                        figures.given
+                    )),
+                    _ => None,
+                };
+                let mut text = numbers(&self.current)?;
+                if let Some(before) = self.compared.as_ref().and_then(numbers) {
+                    text.push_str(&format!("; vorige meting {before}"));
+                }
+                text
+            }
+            Distribution::Counted => return None,
+        };
+        Some(format!("{name}: {text}"))
+    }
 }
 
 /// A section of the national picture.
@@ -340,6 +404,7 @@ mod tests {
             required: true,
             allow_unknown: true,
             allow_not_applicable: true,
+            indicator: None,
             visible_if: None,
             rules: vec![],
             lineage: Lineage::Unchanged,
@@ -463,6 +528,37 @@ mod tests {
         );
         assert_eq!(format_number(15.0), "15");
         assert_eq!(format_number(12.25), "12,2");
+    }
+
+    #[test]
+    fn a_key_indicator_reads_as_one_line() {
+        let mut now = RoundTally::default();
+        now.add("w", &code("ja"), 41);
+        now.add("w", &code("nee"), 2);
+        now.add("w", &Answer::Unknown, 2);
+        let mut before = RoundTally::default();
+        before.add("w", &code("ja"), 37);
+        before.add("w", &code("nee"), 8);
+        let item_definition = item("w", ItemKind::YesNo);
+        let national = NationalItem {
+            key: "w".into(),
+            label: "Wonen Eerst?".into(),
+            indicator: Some("Wonen Eerst opgenomen in regionaal plan".into()),
+            unit: None,
+            current: figures(&item_definition, now.items.get("w"), 45),
+            compared: Some(figures(&item_definition, before.items.get("w"), 45)),
+            not_compared: None,
+        };
+        assert_eq!(
+            national.headline().unwrap(),
+            "Wonen Eerst opgenomen in regionaal plan: ‘Ja’ bij 95% (41 van 43; 2 onbekend); \
+             vorige meting 82% (37 van 45)"
+        );
+        let plain = NationalItem {
+            indicator: None,
+            ..national
+        };
+        assert_eq!(plain.headline(), None);
     }
 
     #[test]

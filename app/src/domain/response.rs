@@ -330,6 +330,7 @@ mod tests {
             required: false,
             allow_unknown: true,
             allow_not_applicable: false,
+            indicator: None,
             visible_if: None,
             rules: vec![],
             lineage: Lineage::Original,

@@ -1334,6 +1334,13 @@ pub fn ProgressPage() -> impl IntoView {
                     .iter()
                     .map(|s| (s.key.clone(), s.title.clone(), only_section.as_deref() == Some(s.key.as_str())))
                     .collect();
+                let indicators: Vec<ProgressItem> = progress
+                    .sections
+                    .iter()
+                    .flat_map(|s| s.items.iter())
+                    .filter(|item| item.indicator.is_some())
+                    .cloned()
+                    .collect();
                 let tables = progress
                     .sections
                     .into_iter()
@@ -1388,6 +1395,21 @@ pub fn ProgressPage() -> impl IntoView {
                         "{} van de {} antwoorden die in beide metingen zijn gegeven, zijn anders dan in de {}.",
                         progress.changed_count, progress.compared_count, round
                     )}</p>
+                    {(!indicators.is_empty()).then(|| view! {
+                        <h2>"Kernindicatoren"</h2>
+                        <ul class="indicator-list">
+                            {indicators.into_iter().map(|item| view! {
+                                <li>
+                                    <strong>{item.indicator.clone().unwrap_or_default()}</strong>
+                                    {format!(": {} (vorige meting: {})",
+                                        item.now.clone().unwrap_or_else(|| "nog niet beantwoord".to_string()),
+                                        item.not_compared.clone().or(item.before.clone()).unwrap_or_else(|| "niet beantwoord".to_string()))}
+                                    {item.changed.then(|| view! { " "<strong class="tag tag--changed">"Gewijzigd"</strong> })}
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                        <h2>"Alle vragen"</h2>
+                    })}
                     <form method="get" class="filter-form">
                         <div class="form-field">
                             <label class="form-label" for="filter-sectie">"Sectie"</label>

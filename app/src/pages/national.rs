@@ -111,18 +111,33 @@ fn Picture(picture: NationalPicture) -> impl IntoView {
         .map(|s| s.key.clone())
         .filter(|_| picture.sections.len() == 1 && picture.all_sections.len() > 1);
     let compared = picture.compared_round.clone();
+    let headlines: Vec<String> = picture
+        .sections
+        .iter()
+        .flat_map(|section| section.items.iter())
+        .filter_map(NationalItem::headline)
+        .collect();
     view! {
         <Title text=format!("Landelijk beeld – {}", picture.round_name)/>
         <p class="back-link"><a href="/landelijk">"Alle metingen"</a></p>
         <h1>{format!("Landelijk beeld – {}", picture.round_name)}</h1>
-        <ul class="facts">
-            <li>{format!("Vragenlijst {}.", picture.questionnaire)}</li>
-            <li>{submitted_text(picture.submitted, picture.participating)}</li>
+        <dl class="facts">
+            <dt>"Vragenlijst"</dt>
+            <dd>{picture.questionnaire.clone()}</dd>
+            <dt>"Ingediend"</dt>
+            <dd>{submitted_text(picture.submitted, picture.participating)}</dd>
             {compared.clone().map(|c| view! {
-                <li>{format!("Vergeleken met de {}: {}", c.name, submitted_text(c.submitted, c.participating))}</li>
+                <dt>"Vergeleken met"</dt>
+                <dd>{format!("{}: {}", c.name, submitted_text(c.submitted, c.participating))}</dd>
             })}
-        </ul>
+        </dl>
         {compared.is_none().then(|| view! { <p>"Deze meting wordt met geen eerdere meting vergeleken."</p> })}
+        {(!headlines.is_empty()).then(|| view! {
+            <h2>"Kernindicatoren"</h2>
+            <ul class="indicator-list">
+                {headlines.into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}
+            </ul>
+        })}
         <form method="get" class="filter-form">
             <div class="form-field">
                 <label class="form-label" for="filter-sectie">"Sectie"</label>
@@ -175,7 +190,7 @@ fn ItemPicture(item: NationalItem, compared: Option<ComparedRound>) -> impl Into
         .not_compared
         .clone()
         .filter(|_| compared_name.is_some())
-        .map(|why| view! { <p class="hint">{why}</p> });
+        .map(|why| view! { <p class="national-item__note">{why}</p> });
     let counts = view! {
         <tr>
             <th scope="row">"Regio's"</th>
@@ -278,7 +293,7 @@ fn ItemPicture(item: NationalItem, compared: Option<ComparedRound>) -> impl Into
                 </thead>
                 <tbody>{counts}</tbody>
             </table>
-            <p class="hint">"Open antwoorden, datums en tabellen staan per regio in de export."</p>
+            <p class="national-item__note">"Open antwoorden, datums en tabellen staan per regio in de export."</p>
         }
         .into_any(),
     };

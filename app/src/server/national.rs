@@ -122,6 +122,7 @@ pub async fn picture(
                     NationalItem {
                         key: item.key.clone(),
                         label: item.label.clone(),
+                        indicator: item.indicator.clone(),
                         unit: item.unit.clone(),
                         current: figures(item, current.items.get(&item.key), current.submitted),
                         compared: compared_figures,

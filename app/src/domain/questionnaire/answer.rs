@@ -427,6 +427,7 @@ mod tests {
             required: true,
             allow_unknown: true,
             allow_not_applicable: false,
+            indicator: None,
             visible_if: None,
             rules: vec![],
             lineage: Lineage::Original,

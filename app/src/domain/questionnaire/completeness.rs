@@ -384,6 +384,7 @@ mod tests {
             required,
             allow_unknown: true,
             allow_not_applicable: true,
+            indicator: None,
             visible_if: visible_if.map(condition),
             rules: vec![],
             lineage: Lineage::Original,

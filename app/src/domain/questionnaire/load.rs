@@ -76,6 +76,9 @@ struct RawRule {
     message: String,
 }
 
+/// How long the plain-Dutch name of a key indicator may be.
+pub const MAX_INDICATOR_CHARS: usize = 80;
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawItem {
@@ -91,6 +94,7 @@ struct RawItem {
     unknown: bool,
     #[serde(default)]
     not_applicable: bool,
+    indicator: Option<Spanned<String>>,
     visible_if: Option<Spanned<String>>,
     options: Option<Vec<RawChoice>>,
     rows: Option<Vec<RawChoice>>,
@@ -290,6 +294,18 @@ fn build(checker: &mut Checker, raw: RawFile, previous: Option<&Questionnaire>) 
                 item_lines.insert(key.clone(), span.clone());
             }
             let kind = item_kind(checker, &key, &item);
+            let indicator = item.indicator.map(|name| {
+                let span = name.span();
+                let name = name.into_inner().trim().to_string();
+                if name.is_empty() || name.chars().count() > MAX_INDICATOR_CHARS {
+                    checker.error(
+                        span,
+                        Some(&key),
+                        format!("de naam van de kernindicator moet 1 tot {MAX_INDICATOR_CHARS} tekens hebben"),
+                    );
+                }
+                name
+            });
             if let Some(condition) = item.visible_if {
                 conditions.push((key.clone(), span.clone(), condition));
             }
@@ -306,6 +322,7 @@ fn build(checker: &mut Checker, raw: RawFile, previous: Option<&Questionnaire>) 
                 required: item.required,
                 allow_unknown: item.unknown,
                 allow_not_applicable: item.not_applicable,
+                indicator,
                 visible_if: None,
                 rules: Vec::new(),
                 lineage: Lineage::Original,

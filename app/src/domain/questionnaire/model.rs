@@ -192,6 +192,10 @@ pub struct Item {
     pub required: bool,
     pub allow_unknown: bool,
     pub allow_not_applicable: bool,
+    /// The plain-Dutch name of the key indicator this item measures ("Wonen Eerst opgenomen
+    /// in regionaal plan"): summarised on the progress page and the national picture.
+    #[serde(default)]
+    pub indicator: Option<String>,
     pub visible_if: Option<Condition>,
     pub rules: Vec<Rule>,
     pub lineage: Lineage,
