@@ -106,8 +106,10 @@ test.describe('metingen', () => {
     await page.getByRole('link', { name: 'Vergelijking met de vorige meting' }).click();
     await expect(page).toHaveURL(/\/vragenlijst\/[0-9a-f-]{36}\/voortgang$/);
     await expect(heading(page)).toHaveText('Vergelijking met de vorige meting');
-    // The demo's open round is the first: there is nothing earlier to compare with.
-    await expect(page.getByRole('main')).toContainText('Deze meting wordt met geen eerdere meting vergeleken.');
+    // The demo's open round is compared with June 2026, in which Assen did not take part.
+    await expect(page.getByRole('main')).toContainText(
+      'Uw regio heeft in de 5e meting – juni 2026 geen antwoorden gegeven',
+    );
     await expectAccessible(page, 'comparison page');
   });
 });

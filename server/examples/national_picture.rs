@@ -306,7 +306,9 @@ async fn main() {
         samples.last().unwrap().as_secs_f64() * 1000.0
     );
     state.pool.close().await;
-    let _ = std::fs::remove_dir_all(&folder);
+    if std::env::var_os("NAD_KEEP").is_none() {
+        let _ = std::fs::remove_dir_all(&folder);
+    }
 }
 
 async fn insert(tx: &mut sqlx::Transaction<'_, sqlx::Any>, rows: &mut Vec<String>) {

@@ -527,6 +527,8 @@ pub struct Progress {
     /// Comparable items answered in both rounds, and how many of them changed.
     pub compared_count: usize,
     pub changed_count: usize,
+    /// Whether the region answered anything in the compared round.
+    pub compared_answered: bool,
 }
 
 /// The progress page's data: every item that is asked, with both rounds' answers.
@@ -585,6 +587,7 @@ pub async fn get_progress(response_id: String) -> Result<Progress, AppError> {
         .collect();
     Ok(Progress {
         header: build::header(&user, &response, &version),
+        compared_answered: !compared.raw.is_empty(),
         compared_round: compared.round_name,
         sections,
         compared_count,

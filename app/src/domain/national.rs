@@ -61,8 +61,9 @@ impl RoundTally {
             .add(answer, regions);
     }
 
-    pub fn not_asked(&mut self, key: &str) {
-        self.items.entry(key.to_string()).or_default().not_asked += 1;
+    /// Counts `regions` regions whose response hid the item.
+    pub fn not_asked(&mut self, key: &str, regions: usize) {
+        self.items.entry(key.to_string()).or_default().not_asked += regions;
     }
 
     /// This (compared) round's tally in the keys and codes of the current version. Items
@@ -456,7 +457,7 @@ mod tests {
         };
         tally.add("x", &code("ja"), 3);
         tally.add("x", &Answer::NotApplicable, 2);
-        tally.not_asked("x");
+        tally.not_asked("x", 1);
         let figures = figures(
             &item("x", ItemKind::YesNo),
             tally.items.get("x"),

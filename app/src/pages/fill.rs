@@ -1391,10 +1391,14 @@ pub fn ProgressPage() -> impl IntoView {
                     <p class="back-link"><a href=format!("/vragenlijst/{id}")>"Terug naar het overzicht"</a></p>
                     <ResponseBanner header=progress.header.clone()/>
                     <h1>"Vergelijking met de vorige meting"</h1>
-                    <p class="lead">{format!(
-                        "{} van de {} antwoorden die in beide metingen zijn gegeven, zijn anders dan in de {}.",
-                        progress.changed_count, progress.compared_count, round
-                    )}</p>
+                    <p class="lead">{if progress.compared_answered {
+                        format!(
+                            "{} van de {} antwoorden die in beide metingen zijn gegeven, zijn anders dan in de {}.",
+                            progress.changed_count, progress.compared_count, round
+                        )
+                    } else {
+                        format!("Uw regio heeft in de {round} geen antwoorden gegeven: er is nog niets om mee te vergelijken.")
+                    }}</p>
                     {(!indicators.is_empty()).then(|| view! {
                         <h2>"Kernindicatoren"</h2>
                         <ul class="indicator-list">

@@ -193,9 +193,33 @@ pub fn hidden_items(
     index: &Index,
     answers: &ResponseAnswers,
 ) -> HashSet<String> {
-    let all: BTreeSet<String> = index.position.keys().cloned().collect();
+    hidden_among(
+        questionnaire,
+        index,
+        answers,
+        &conditional_items(questionnaire),
+    )
+}
+
+/// The items whose visibility depends on a condition; every other item is always asked.
+pub fn conditional_items(questionnaire: &Questionnaire) -> BTreeSet<String> {
+    questionnaire
+        .items()
+        .filter(|item| item.visible_if.is_some())
+        .map(|item| item.key.clone())
+        .collect()
+}
+
+/// Which of `conditional` (from `conditional_items`) a response's conditions hide; for
+/// callers that decide it for many responses of one version.
+pub fn hidden_among(
+    questionnaire: &Questionnaire,
+    index: &Index,
+    answers: &ResponseAnswers,
+    conditional: &BTreeSet<String>,
+) -> HashSet<String> {
     let mut hidden = HashSet::new();
-    update_visibility(questionnaire, index, answers, &all, &mut hidden);
+    update_visibility(questionnaire, index, answers, conditional, &mut hidden);
     hidden
 }
 
