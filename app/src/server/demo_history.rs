@@ -88,7 +88,7 @@ fn raw_answer(item: &Item, region: usize, round: usize, reference_date: &str) ->
         ItemKind::YesNo => one(if yes { "ja" } else { "nee" }.to_string()),
         ItemKind::YesPartlyNo => one(if yes {
             "ja"
-        } else if r % 2 == 0 {
+        } else if r.is_multiple_of(2) {
             "deels"
         } else {
             "nee"
