@@ -10,6 +10,7 @@ import {
   QUESTIONNAIRE_TITLE,
   test,
   uniqueSuffix,
+  waitForEnhancedForm,
 } from './support';
 import type { Account } from './support';
 
@@ -102,24 +103,44 @@ test.describe('vorige meting overnemen', () => {
     // Taken over, not yet confirmed: the task list does not count them as answered.
     await open(page, base);
     const sectionB = main.locator('li.task-list__item').filter({ hasText: 'Regionale aanpak' });
-    await expect(sectionB).toContainText(/\b0 van \d+ verplichte vragen beantwoord/);
+    await expect(sectionB).toContainText(/(^|\D)0 van \d+ verplichte vragen beantwoord/);
 
     await open(page, `${base}/sectie/B`);
     await main.getByRole('button', { name: 'Overgenomen antwoorden bevestigen' }).click();
     await expect(page).toHaveURL(new RegExp(`${base}/sectie/B\\?melding=bevestigd-\\d+$`));
     await expect(page.getByRole('status').filter({ hasText: /overgenomen antwoorden? bevestigd/ })).toBeVisible();
     await open(page, base);
-    await expect(sectionB).not.toContainText(/\b0 van \d+ verplichte vragen beantwoord/);
+    await expect(sectionB).not.toContainText(/(^|\D)0 van \d+ verplichte vragen beantwoord/);
     await open(page, `${base}/sectie/B`);
     await expect(main.getByText('Overgenomen – nog bevestigen')).toHaveCount(0);
     await expectAccessible(page, 'section after confirming');
 
-    // The comparison: the key indicators summarised, nothing changed since June.
+    // Nothing changed since June yet.
     await open(page, `${base}/voortgang?sectie=B`);
     await expect(heading(page)).toHaveText('Vergelijking met de vorige meting');
     await expect(main).toContainText(/0 van de \d+ antwoorden die in beide metingen zijn gegeven, zijn anders/);
-    await expect(main.locator('ul.indicator-list')).toContainText('Wonen Eerst opgenomen in regionaal plan: ');
-    await expect(main.locator('ul.indicator-list')).toContainText('(vorige meting: ');
-    await expectAccessible(page, 'comparison page with answers');
+
+    // The plan has moved on: the status changes (no rule asks why), and the comparison shows it.
+    await open(page, `${base}/sectie/B`);
+    if (javaScriptEnabled()) await waitForEnhancedForm(page.locator('form.section-form'));
+    const plan = main.getByRole('group', { name: 'Wat is de status van het regionale plan tegen dakloosheid?' });
+    const adopted = plan.getByRole('radio', { name: 'Het plan is vastgesteld', exact: true });
+    const draft = plan.getByRole('radio', { name: 'Er is een conceptplan', exact: true });
+    const now = (await adopted.isChecked()) ? draft : adopted;
+    await now.check();
+    if (javaScriptEnabled()) {
+      await expect(page.locator('p.field-status[data-veld="b_plan_status"]')).toHaveText(/^Opgeslagen om/);
+    } else {
+      await page.getByRole('button', { name: 'Opslaan', exact: true }).click();
+      await expect(page).toHaveURL(/\/sectie\/B\?melding=opgeslagen$/);
+    }
+    await open(page, `${base}/voortgang?gewijzigd=ja`);
+    await expect(main).toContainText(/1 van de \d+ antwoorden die in beide metingen zijn gegeven, zijn anders/);
+    const changedRow = main.getByRole('row', { name: /Wat is de status van het regionale plan tegen dakloosheid\?/ });
+    await expect(changedRow).toContainText('Gewijzigd');
+    const indicators = main.locator('ul.indicator-list > li');
+    await expect(indicators.filter({ hasText: 'Status van het regionale plan' })).toContainText('Gewijzigd');
+    await expect(indicators.filter({ hasText: 'Wonen Eerst opgenomen in regionaal plan' })).toContainText('(vorige meting: ');
+    await expectAccessible(page, 'comparison page with a change');
   });
 });

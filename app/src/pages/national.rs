@@ -20,10 +20,6 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 pub fn NationalRoundsPage() -> impl IntoView {
     let rounds = Resource::new(|| (), |_| list_rounds());
     view! {
-        <Title text="Landelijk beeld"/>
-        <h1>"Landelijk beeld"</h1>
-        <p class="lead">"Per vraag hoe de regio's die hebben ingediend antwoordden, naast de meting waarmee \
-            vergeleken wordt. Elk cijfer noemt het aantal regio's erachter; regio's worden niet gerangschikt."</p>
         <Suspense fallback=|| view! { <p>"Laden…"</p> }>
             {move || Suspend::new(async move {
                 let rounds = match rounds.await {
@@ -31,10 +27,17 @@ pub fn NationalRoundsPage() -> impl IntoView {
                     Err(error) => return view! { <ErrorPage error/> }.into_any(),
                 };
                 let rounds: Vec<_> = rounds.into_iter().filter(|r| r.state != RoundState::Concept).collect();
+                let intro = view! {
+                    <Title text="Landelijk beeld"/>
+                    <h1>"Landelijk beeld"</h1>
+                    <p class="lead">"Per vraag hoe de regio's die hebben ingediend antwoordden, naast de meting waarmee \
+                        vergeleken wordt. Elk cijfer noemt het aantal regio's erachter; regio's worden niet gerangschikt."</p>
+                };
                 if rounds.is_empty() {
-                    return view! { <p>"Er is nog geen meting geopend."</p> }.into_any();
+                    return view! { {intro} <p>"Er is nog geen meting geopend."</p> }.into_any();
                 }
                 view! {
+                    {intro}
                     <table class="table">
                         <caption>"Metingen"</caption>
                         <thead>
