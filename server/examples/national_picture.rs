@@ -267,6 +267,14 @@ async fn main() {
         round_ids.push(id);
         eprintln!("round {} of {rounds} stored", round + 1);
     }
+    // Statistics and (on PostgreSQL) the visibility map, as a database in use has them after
+    // autovacuum: the planners choose by them, and index-only scans need the map.
+    let maintenance = if url.starts_with("postgres") {
+        "VACUUM ANALYZE"
+    } else {
+        "ANALYZE"
+    };
+    sqlx::query(maintenance).execute(&state.pool).await.unwrap();
     let answers: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM answers")
         .fetch_one(&state.pool)
         .await

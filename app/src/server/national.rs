@@ -187,12 +187,14 @@ pub async fn tally(
     .await?;
     let participating: i64 = counts.try_get("participating")?;
     let submitted: i64 = counts.try_get("submitted")?;
-    let responses: Vec<(String, String)> = sqlx::query_as(&format!(
+    // Per response a subquery, so both databases read each response's answers through the
+    // index (a join let PostgreSQL scan every answer of every round).
+    let responses: Vec<(String, Option<String>)> = sqlx::query_as(&format!(
         "SELECT r.region_code, \
-         {join_texts}(a.item_key || {character}(9) || CAST(a.prefilled AS TEXT) || {character}(9) || a.value, {character}(30)) \
-         FROM responses r JOIN answers a ON a.response_id = r.id \
-         WHERE r.round_id = $1 AND r.status IN ('submitted', 'approved') AND a.valid = 1 \
-         GROUP BY r.region_code"
+         (SELECT {join_texts}(a.item_key || {character}(9) || CAST(a.prefilled AS TEXT) || {character}(9) || a.value, {character}(30)) \
+          FROM answers a WHERE a.response_id = r.id AND a.valid = 1) \
+         FROM responses r \
+         WHERE r.round_id = $1 AND r.status IN ('submitted', 'approved')"
     ))
     .bind(round_id)
     .fetch_all(pool)
@@ -215,7 +217,12 @@ pub async fn tally(
     // (item key, stored JSON) → regions, for the answers that count.
     let mut distinct: HashMap<(&str, &str), usize> = HashMap::new();
     let mut read_back: HashMap<&str, Answer> = HashMap::new();
+    let mut without = 0;
     for (_, joined) in &responses {
+        let Some(joined) = joined else {
+            without += 1;
+            continue;
+        };
         let mut steering_answers = ResponseAnswers::default();
         let mut conditional_answers: Vec<(&str, &str)> = Vec::new();
         for part in joined.split('\u{1e}') {
@@ -264,7 +271,6 @@ pub async fn tally(
         }
     }
     // Submitted responses without a single valid answer are all alike.
-    let without = tally.submitted.saturating_sub(responses.len());
     if without > 0 {
         let hidden = hidden_among(
             questionnaire,
