@@ -13,23 +13,7 @@ use support::*;
 
 /// A closed round on 2025-12 in which R01 answered; returns its id.
 async fn earlier_round(state: &AppState, r01: &str) -> String {
-    let now = app::server::now_ms();
-    let day = 86_400_000;
-    let round = app::server::rounds::create(
-        &state.pool,
-        &Actor::CommandLine,
-        app::server::rounds::NewRound {
-            name: "5e meting".into(),
-            questionnaire_id: "nad".into(),
-            questionnaire_version: "2025-12".into(),
-            state: RoundState::Open,
-            opens_at: now - 100 * day,
-            deadline: now + day,
-            compared_round_id: None,
-        },
-    )
-    .await
-    .unwrap();
+    let round = earlier_test_round(state, "5e meting").await;
     let response = app::server::responses::ensure_response(&state.pool, &round, "R01")
         .await
         .unwrap();

@@ -76,23 +76,7 @@ async fn the_national_picture_counts_submitted_regions_beside_the_compared_round
     on_every_database(|state| async move {
         seed(&state).await;
         load_nad(&state).await;
-        let now = app::server::now_ms();
-        let day = 86_400_000;
-        let earlier = app::server::rounds::create(
-            &state.pool,
-            &Actor::CommandLine,
-            app::server::rounds::NewRound {
-                name: "5e meting".into(),
-                questionnaire_id: "nad".into(),
-                questionnaire_version: "2025-12".into(),
-                state: RoundState::Open,
-                opens_at: now - 100 * day,
-                deadline: now + day,
-                compared_round_id: None,
-            },
-        )
-        .await
-        .unwrap();
+        let earlier = earlier_test_round(&state, "5e meting").await;
         let r01 = answer(
             &state,
             &earlier,

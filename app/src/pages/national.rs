@@ -185,10 +185,7 @@ fn counts_text(figures: &ItemFigures) -> String {
 fn ItemPicture(item: NationalItem, compared: Option<ComparedRound>) -> impl IntoView {
     let heading_id = format!("vraag-{}", item.key);
     let compared_name = compared.map(|c| c.name);
-    let compared_column = compared_name
-        .clone()
-        .filter(|_| item.compared.is_some())
-        .map(|name| view! { <th scope="col">{name}</th> });
+    let compared_column = compared_name.clone().filter(|_| item.compared.is_some());
     let not_compared = item
         .not_compared
         .clone()
@@ -226,17 +223,9 @@ fn ItemPicture(item: NationalItem, compared: Option<ComparedRound>) -> impl Into
                 .collect_view();
             view! {
                 <Bars label=item.label.clone() current=item.current.clone() compared=item.compared.clone() compared_name=compared_name.clone()/>
-                <table class="table national-table">
-                    <caption class="visually-hidden">{format!("Antwoorden op: {}", item.label)}</caption>
-                    <thead>
-                        <tr>
-                            <th scope="col">"Antwoord"</th>
-                            <th scope="col">"Deze meting"</th>
-                            {compared_column}
-                        </tr>
-                    </thead>
-                    <tbody>{rows}{counts}</tbody>
-                </table>
+                <FiguresTable caption=format!("Antwoorden op: {}", item.label) first_column="Antwoord" compared_column>
+                    {rows}{counts}
+                </FiguresTable>
             }
             .into_any()
         }
@@ -270,33 +259,17 @@ fn ItemPicture(item: NationalItem, compared: Option<ComparedRound>) -> impl Into
                 })
                 .collect_view();
             view! {
-                <table class="table national-table">
-                    <caption class="visually-hidden">{format!("Cijfers bij: {}", item.label)}</caption>
-                    <thead>
-                        <tr>
-                            <th scope="col">"Maat"</th>
-                            <th scope="col">"Deze meting"</th>
-                            {compared_column}
-                        </tr>
-                    </thead>
-                    <tbody>{rows}{counts}</tbody>
-                </table>
+                <FiguresTable caption=format!("Cijfers bij: {}", item.label) first_column="Maat" compared_column>
+                    {rows}{counts}
+                </FiguresTable>
             }
             .into_any()
         }
         Distribution::Counted => view! {
-            <table class="table national-table">
-                <caption class="visually-hidden">{format!("Aantallen bij: {}", item.label)}</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">""</th>
-                        <th scope="col">"Deze meting"</th>
-                        {compared_column}
-                    </tr>
-                </thead>
-                <tbody>{counts}</tbody>
-            </table>
-            <p class="national-item__note">"Open antwoorden, datums en tabellen staan per regio in de export."</p>
+            <FiguresTable caption=format!("Aantallen bij: {}", item.label) first_column="Telling" compared_column>
+                {counts}
+            </FiguresTable>
+            <p class="national-item__note">"Open antwoorden, datums en tabellen worden hier alleen geteld."</p>
         }
         .into_any(),
     };
@@ -306,6 +279,30 @@ fn ItemPicture(item: NationalItem, compared: Option<ComparedRound>) -> impl Into
             {not_compared}
             {body}
         </div>
+    }
+}
+
+/// One item's figures as a table: a row per answer or measure, then how the regions add up.
+#[component]
+fn FiguresTable(
+    caption: String,
+    first_column: &'static str,
+    /// The compared round's name, when the item is compared.
+    compared_column: Option<String>,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <table class="table national-table">
+            <caption class="visually-hidden">{caption}</caption>
+            <thead>
+                <tr>
+                    <th scope="col">{first_column}</th>
+                    <th scope="col">"Deze meting"</th>
+                    {compared_column.map(|name| view! { <th scope="col">{name}</th> })}
+                </tr>
+            </thead>
+            <tbody>{children()}</tbody>
+        </table>
     }
 }
 

@@ -252,16 +252,28 @@ pub async fn load_nad(state: &AppState) {
 /// for a day; returns its id. Needs `load_nad` first.
 pub async fn open_test_round(state: &AppState, name: &str) -> String {
     let now = app::server::now_ms();
+    open_round(state, name, "2026-06", now - 1000).await
+}
+
+/// An open round of NAD 2025-12 (the previous version) that opened 100 days ago, for answers
+/// a later round is compared with; returns its id. Needs `load_nad` first.
+pub async fn earlier_test_round(state: &AppState, name: &str) -> String {
+    let now = app::server::now_ms();
+    open_round(state, name, "2025-12", now - 100 * 86_400_000).await
+}
+
+/// An open round of a NAD version, open until a day from now.
+async fn open_round(state: &AppState, name: &str, version: &str, opens_at: i64) -> String {
     app::server::rounds::create(
         &state.pool,
         &Actor::CommandLine,
         app::server::rounds::NewRound {
             name: name.into(),
             questionnaire_id: "nad".into(),
-            questionnaire_version: "2026-06".into(),
+            questionnaire_version: version.into(),
             state: app::domain::round::RoundState::Open,
-            opens_at: now - 1000,
-            deadline: now + 86_400_000,
+            opens_at,
+            deadline: app::server::now_ms() + 86_400_000,
             compared_round_id: None,
         },
     )
