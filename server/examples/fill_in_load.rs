@@ -116,6 +116,7 @@ async fn main() {
             opens_at: now,
             deadline: now + 86_400_000,
             compared_round_id: None,
+            region_codes: None,
         },
     )
     .await

@@ -228,6 +228,7 @@ async fn main() {
                 opens_at: 1_700_000_000_000 + round as i64 * 180 * day,
                 deadline: 1_700_000_000_000 + (round as i64 * 180 + 60) * day,
                 compared_round_id: None,
+                region_codes: None,
             },
         )
         .await

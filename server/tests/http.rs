@@ -535,7 +535,7 @@ const TABLE: &[(&str, &str, [u16; 6])] = &[
     ("/api/round", "id={round}", [401, 403, 403, 403, 200, 401]),
     (
         "/api/rounds/create",
-        "name=Meting+{caller}&questionnaire=nad%2F2026-06&opens_at=2030-01-01&deadline=2030-02-01&compared_round_id=",
+        "name=Meting+{caller}&questionnaire=nad%2F2026-06&opens_at=2030-01-01&deadline=2030-02-01&compared_round_id=&regions%5B%5D=R01",
         [401, 403, 403, 403, 200, 401],
     ),
     // A concept round, so the one change of state the admin makes is allowed.
@@ -577,6 +577,7 @@ async fn authorization_table() {
                 opens_at: app::server::now_ms(),
                 deadline: app::server::now_ms() + 86_400_000,
                 compared_round_id: None,
+                region_codes: None,
             },
         )
         .await

@@ -41,12 +41,15 @@ async fn save_contact(state: &AppState, cookie: &str, response: &str, text: &str
         .0
 }
 
-const GOOD: [(&str, &str); 5] = [
+/// The set-up form as the browser posts it: the checked regions as `regions[]`.
+const GOOD: [(&str, &str); 7] = [
     ("name", "7e meting – juni 2027"),
     ("questionnaire", "nad/2026-06"),
     ("opens_at", "2027-06-01"),
     ("deadline", "2027-07-15"),
     ("compared_round_id", ""),
+    ("regions[]", "R01"),
+    ("regions[]", "R03"),
 ];
 
 fn with(field: &str, value: &'static str) -> Vec<(&'static str, &'static str)> {
@@ -73,6 +76,14 @@ async fn an_admin_sets_up_a_round_and_bad_input_stores_nothing() {
             (with("deadline", "15-07-2027"), "geen datum"),
             (with("deadline", "2027-05-01"), "na de openingsdatum"),
             (with("compared_round_id", "bestaat-niet"), "bestaat niet"),
+            (with("regions[]", "R99"), "De regio 'R99' bestaat niet"),
+            (
+                GOOD.iter()
+                    .copied()
+                    .filter(|(name, _)| *name != "regions[]")
+                    .collect(),
+                "Kies ten minste één regio",
+            ),
         ];
         for (fields, message) in wrong {
             let (status, body) = post(&state, "/api/rounds/create", &fields, &admin).await;
@@ -130,9 +141,17 @@ async fn an_admin_sets_up_a_round_and_bad_input_stores_nothing() {
                 &format!("SELECT COUNT(*) FROM round_regions WHERE round_id = '{id}'")
             )
             .await,
-            3,
-            "every region takes part, as it is now"
+            2,
+            "the chosen regions take part, as they are now"
         );
+        let names: Vec<String> = sqlx::query_scalar(
+            "SELECT region_name FROM round_regions WHERE round_id = $1 ORDER BY region_code",
+        )
+        .bind(&id)
+        .fetch_all(&state.pool)
+        .await
+        .unwrap();
+        assert_eq!(names, ["Groningen", "Noord- en Midden-Drenthe"]);
         let page =
             body_text(send(&state, get(&format!("/beheer/metingen/{id}"), Some(&admin))).await)
                 .await;

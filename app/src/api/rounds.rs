@@ -34,6 +34,8 @@ pub async fn create_round(
     opens_at: String,
     deadline: String,
     compared_round_id: Option<String>,
+    /// The participating regions' codes (the form's checked boxes); none is an error.
+    regions: Option<Vec<String>>,
 ) -> Result<(), AppError> {
     use crate::domain::round::RoundState;
     use crate::server::{request, rounds};
@@ -58,6 +60,7 @@ pub async fn create_round(
             opens_at: opens,
             deadline: closes,
             compared_round_id,
+            region_codes: Some(regions.unwrap_or_default()),
         },
     )
     .await?;

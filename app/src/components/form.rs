@@ -23,6 +23,7 @@ fn field_label(name: &str) -> &str {
         "opens_at" => "Openingsdatum",
         "deadline" => "Deadline",
         "compared_round_id" => "Vergelijken met",
+        "regions" => "Deelnemende regio's",
         "reason" | "reopen_reason" => "Reden",
         other => other,
     }
@@ -126,25 +127,76 @@ fn FieldFrame(
             </label>
             {(!hint.is_empty())
                 .then(|| view! { <p class="form-hint" id=format!("{id}-hint")>{hint}</p> })}
-            <Show when=has_error>
-                <p class="form-error" id=format!("{id}-fout")>
-                    {move || {
-                        messages
-                            .get()
-                            .into_iter()
-                            .map(|message| {
-                                view! {
-                                    <span class="form-error__message">
-                                        <span class="visually-hidden">"Fout: "</span>
-                                        {message}
-                                    </span>
-                                }
-                            })
-                            .collect_view()
-                    }}
-                </p>
-            </Show>
+            <FieldErrors id=id.clone() messages/>
             {children()}
+        </div>
+    }
+}
+
+/// The error messages of one field, when it has any.
+#[component]
+fn FieldErrors(id: String, messages: Memo<Vec<String>>) -> impl IntoView {
+    view! {
+        <Show when=move || !messages.get().is_empty()>
+            <p class="form-error" id=format!("{id}-fout")>
+                {move || {
+                    messages
+                        .get()
+                        .into_iter()
+                        .map(|message| {
+                            view! {
+                                <span class="form-error__message">
+                                    <span class="visually-hidden">"Fout: "</span>
+                                    {message}
+                                </span>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </p>
+        </Show>
+    }
+}
+
+/// Checkboxes in a fieldset, all checked to begin with, posting the checked values as
+/// `name[]`; with a hint and the group's error messages.
+#[component]
+pub fn CheckboxGroup(
+    legend: &'static str,
+    name: &'static str,
+    #[prop(into)] error: Signal<Option<AppError>>,
+    /// (value, label) per checkbox.
+    options: Vec<(String, String)>,
+    #[prop(optional)] hint: &'static str,
+) -> impl IntoView {
+    let id = field_id(name);
+    let messages = messages_for(error, name);
+    let described_by = described_by(&id, hint, messages);
+    let has_error = move || !messages.get().is_empty();
+    view! {
+        <div class="form-field" class:form-field--error=has_error>
+            // The error summary links here, so it takes focus.
+            <fieldset class="form-fieldset" id=id.clone() tabindex="-1" aria-describedby=described_by>
+                <legend class="form-label">{legend}</legend>
+                {(!hint.is_empty())
+                    .then(|| view! { <p class="form-hint" id=format!("{id}-hint")>{hint}</p> })}
+                <FieldErrors id=id.clone() messages/>
+                <div class="checkbox-columns">
+                    {options
+                        .into_iter()
+                        .enumerate()
+                        .map(|(position, (value, label))| {
+                            let input_id = format!("{id}-{position}");
+                            view! {
+                                <div class="checkbox">
+                                    <input type="checkbox" id=input_id.clone() name=format!("{name}[]") value=value checked=true/>
+                                    <label for=input_id>{label}</label>
+                                </div>
+                            }
+                        })
+                        .collect_view()}
+                </div>
+            </fieldset>
         </div>
     }
 }

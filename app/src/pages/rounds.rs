@@ -3,11 +3,12 @@
 //! and reopening one region's submitted response. Every form works without JavaScript.
 
 use crate::api::questionnaires::list_questionnaires;
+use crate::api::regions::list_regions;
 use crate::api::rounds::{
     get_round, list_rounds, ChangeRoundState, CreateRound, ExtendRegionDeadline,
     ReopenRegionResponse,
 };
-use crate::components::form::{ErrorSummary, SelectField, TextField};
+use crate::components::form::{CheckboxGroup, ErrorSummary, SelectField, TextField};
 use crate::components::status::ErrorPage;
 use crate::domain::response::ResponseStatus;
 use crate::domain::round::{
@@ -55,6 +56,7 @@ pub fn RoundsPage() -> impl IntoView {
     let create = ServerAction::<CreateRound>::new();
     let rounds = Resource::new(|| (), |_| list_rounds());
     let versions = Resource::new(|| (), |_| list_questionnaires());
+    let regions = Resource::new(|| (), |_| list_regions());
     let create_error = Signal::derive(move || create.value().get().and_then(Result::err));
     view! {
         <Suspense fallback=|| view! { <p>"Laden…"</p> }>
@@ -68,6 +70,14 @@ pub fn RoundsPage() -> impl IntoView {
                     Ok(versions) => versions,
                     Err(error) => return view! { <ErrorPage error/> }.into_any(),
                 };
+                let regions = match regions.await {
+                    Ok(regions) => regions,
+                    Err(error) => return view! { <ErrorPage error/> }.into_any(),
+                };
+                let region_options: Vec<(String, String)> = regions
+                    .into_iter()
+                    .map(|r| (r.code.clone(), format!("{} {}", r.code, r.name)))
+                    .collect();
                 let version_options: Vec<(String, String)> = versions
                     .into_iter()
                     .map(|v| (format!("{}/{}", v.identifier, v.version), format!("{} ({}/{})", v.title, v.identifier, v.version)))
@@ -82,8 +92,7 @@ pub fn RoundsPage() -> impl IntoView {
                     <ErrorSummary error=create_error id="fout-meting"/>
                     <RoundTable rounds/>
                     <h2 id="nieuwe-meting">"Nieuwe meting"</h2>
-                    <p>"Een nieuwe meting begint als concept: coördinatoren zien haar pas als u haar opent. \
-                        Alle regio's zoals ze nu zijn, doen mee."</p>
+                    <p>"Een nieuwe meting begint als concept: coördinatoren zien haar pas als u haar opent."</p>
                     <ActionForm action=create attr:class="form">
                         <TextField label="Naam" name="name" required=true maxlength=MAX_NAME_CHARS
                             hint="Bijvoorbeeld ‘7e meting – juni 2027’." error=create_error/>
@@ -92,6 +101,8 @@ pub fn RoundsPage() -> impl IntoView {
                         <TextField label="Deadline" name="deadline" input_type="date" required=true
                             hint="Antwoorden kunnen tot en met deze dag worden ingevuld." error=create_error/>
                         <SelectField label="Vergelijken met" name="compared_round_id" options=compared_options error=create_error/>
+                        <CheckboxGroup legend="Deelnemende regio's" name="regions" options=region_options error=create_error
+                            hint="Alle regio's doen mee, tenzij u er een uitvinkt. De meting legt hun naam en centrumgemeente vast zoals ze nu zijn."/>
                         <button type="submit" class="button">"Meting aanmaken"</button>
                     </ActionForm>
                 }

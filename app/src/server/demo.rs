@@ -236,6 +236,7 @@ async fn load_history(
                 opens_at,
                 deadline,
                 compared_round_id: None,
+                region_codes: None,
             },
         )
         .await?;

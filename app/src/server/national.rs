@@ -177,16 +177,11 @@ pub async fn tally(
     } else {
         ("string_agg", "chr")
     };
-    let counts = sqlx::query(
-        "SELECT (SELECT COUNT(*) FROM round_regions WHERE round_id = $1) AS participating, \
-         (SELECT COUNT(*) FROM responses WHERE round_id = $1 \
-            AND status IN ('submitted', 'approved')) AS submitted",
-    )
-    .bind(round_id)
-    .fetch_one(pool)
-    .await?;
-    let participating: i64 = counts.try_get("participating")?;
-    let submitted: i64 = counts.try_get("submitted")?;
+    let participating: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM round_regions WHERE round_id = $1")
+            .bind(round_id)
+            .fetch_one(pool)
+            .await?;
     // Per response a subquery, so both databases read each response's answers through the
     // index (a join let PostgreSQL scan every answer of every round).
     let responses: Vec<(String, Option<String>)> = sqlx::query_as(&format!(
@@ -211,7 +206,8 @@ pub async fn tally(
         .collect();
     let mut tally = RoundTally {
         participating: participating as usize,
-        submitted: submitted as usize,
+        // Counted from the same read as the answers, so the figures always add up.
+        submitted: responses.len(),
         items: HashMap::new(),
     };
     // (item key, stored JSON) → regions, for the answers that count.

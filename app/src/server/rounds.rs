@@ -12,6 +12,7 @@ use crate::domain::time::format_date;
 use crate::error::AppError;
 use serde_json::json;
 use sqlx::{AnyPool, Row};
+use std::collections::BTreeSet;
 
 pub struct NewRound {
     pub name: String,
@@ -23,7 +24,12 @@ pub struct NewRound {
     /// The round answers are compared with; `None` takes the latest round opened before this
     /// one, if there is one.
     pub compared_round_id: Option<String>,
+    /// The regions taking part; `None` for every region there is.
+    pub region_codes: Option<Vec<String>>,
 }
+
+/// How many regions a round may name; far more than the 45 there are.
+const MAX_ROUND_REGIONS: usize = 1000;
 
 const SUMMARY_SELECT: &str =
     "SELECT ro.id, ro.name, ro.questionnaire_id, ro.questionnaire_version, \
@@ -140,6 +146,38 @@ pub async fn create(pool: &AnyPool, actor: &Actor, round: NewRound) -> Result<St
             .await?
         }
     };
+    let known: BTreeSet<String> = sqlx::query_scalar("SELECT code FROM regions")
+        .fetch_all(pool)
+        .await?
+        .into_iter()
+        .collect();
+    let participating: BTreeSet<String> = match round.region_codes {
+        None => known,
+        Some(codes) => {
+            if codes.len() > MAX_ROUND_REGIONS {
+                return Err(AppError::field(
+                    "regions",
+                    format!("Kies ten hoogste {MAX_ROUND_REGIONS} regio's."),
+                ));
+            }
+            let chosen: BTreeSet<String> =
+                codes.into_iter().map(|c| c.trim().to_string()).collect();
+            if let Some(unknown) = chosen.iter().find(|code| !known.contains(*code)) {
+                let shown: String = unknown.chars().take(20).collect();
+                return Err(AppError::field(
+                    "regions",
+                    format!("De regio '{shown}' bestaat niet."),
+                ));
+            }
+            chosen
+        }
+    };
+    if participating.is_empty() {
+        return Err(AppError::field(
+            "regions",
+            "Kies ten minste één regio die aan de meting meedoet.",
+        ));
+    }
     let id = new_id();
     let mut tx = pool.begin().await?;
     sqlx::query(
@@ -157,13 +195,17 @@ pub async fn create(pool: &AnyPool, actor: &Actor, round: NewRound) -> Result<St
     .bind(now_ms())
     .execute(&mut *tx)
     .await?;
-    sqlx::query(
-        "INSERT INTO round_regions (round_id, region_code, region_name, lead_gemeente) \
-         SELECT $1, code, name, lead_gemeente FROM regions",
-    )
-    .bind(&id)
-    .execute(&mut *tx)
-    .await?;
+    // A snapshot: the regions' names and centrumgemeenten as they are now.
+    for code in &participating {
+        sqlx::query(
+            "INSERT INTO round_regions (round_id, region_code, region_name, lead_gemeente) \
+             SELECT $1, code, name, lead_gemeente FROM regions WHERE code = $2",
+        )
+        .bind(&id)
+        .bind(code)
+        .execute(&mut *tx)
+        .await?;
+    }
     audit::record(
         &mut *tx,
         actor,
@@ -178,6 +220,7 @@ pub async fn create(pool: &AnyPool, actor: &Actor, round: NewRound) -> Result<St
                 "opens_at": round.opens_at,
                 "deadline": round.deadline,
                 "compared_round_id": compared_round_id,
+                "regions": participating.len(),
             }),
         },
     )

@@ -275,6 +275,7 @@ async fn open_round(state: &AppState, name: &str, version: &str, opens_at: i64) 
             opens_at,
             deadline: app::server::now_ms() + 86_400_000,
             compared_round_id: None,
+            region_codes: None,
         },
     )
     .await
