@@ -133,9 +133,10 @@ fn FieldFrame(
     }
 }
 
-/// The error messages of one field, when it has any.
+/// The error messages of one field or question, when it has any; `id` is the field's, the
+/// messages get `{id}-fout` for `aria-describedby`.
 #[component]
-fn FieldErrors(id: String, messages: Memo<Vec<String>>) -> impl IntoView {
+pub fn FieldErrors(id: String, #[prop(into)] messages: Signal<Vec<String>>) -> impl IntoView {
     view! {
         <Show when=move || !messages.get().is_empty()>
             <p class="form-error" id=format!("{id}-fout")>

@@ -4,6 +4,7 @@
 //! The preview shows it disabled; the fill-in pages use it with the stored input and its
 //! problems.
 
+use crate::components::form::FieldErrors;
 use crate::domain::questionnaire::answer::RawAnswer;
 use crate::domain::questionnaire::model::{
     fixed_choices as fixed, CellKind, Choice, Item, ItemKind, YES_NO, YES_PARTLY_NO,
@@ -271,29 +272,7 @@ pub fn Question(
         .clone()
         .map(|help| view! { <p class="form-hint" id=help_id.clone()>{help}</p> });
     let has_problems = move || !problems.get().is_empty();
-    let errors = {
-        let error_id = error_id.clone();
-        move || {
-            has_problems().then(|| {
-                view! {
-                    <p class="form-error" id=error_id.clone()>
-                        {problems
-                            .get()
-                            .into_iter()
-                            .map(|message| {
-                                view! {
-                                    <span class="form-error__message">
-                                        <span class="visually-hidden">"Fout: "</span>
-                                        {message}
-                                    </span>
-                                }
-                            })
-                            .collect_view()}
-                    </p>
-                }
-            })
-        }
-    };
+    let errors = view! { <FieldErrors id=id.clone() messages=problems/> };
     // The group or input is described by its help text and, when there are any, its errors.
     let described_static = item.help.as_ref().map(|_| help_id.clone());
     let group = is_group(&item.kind);
