@@ -7,5 +7,6 @@ pub mod national;
 pub mod questionnaires;
 pub mod regions;
 pub mod responses;
+pub mod review;
 pub mod rounds;
 pub mod users;

@@ -3,7 +3,9 @@
 use crate::api::auth::current_user;
 use crate::components::layout::{SiteFooter, SiteHeader, SkipLink};
 use crate::components::status::NotFoundPage;
-use crate::pages::{admin, fill, home, login, national, questionnaires, regions, rounds, users};
+use crate::pages::{
+    admin, audit, fill, home, login, national, questionnaires, regions, review, rounds, users,
+};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
@@ -67,10 +69,14 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/vragenlijst/:id/controleren") view=fill::CheckAnswersPage ssr=SsrMode::Async/>
                 <Route path=path!("/vragenlijst/:id/afdrukken") view=fill::PrintPage ssr=SsrMode::Async/>
                 <Route path=path!("/vragenlijst/:id/voortgang") view=fill::ProgressPage ssr=SsrMode::Async/>
+                <Route path=path!("/vragenlijst/:id/beoordelen") view=review::ReviewResponsePage ssr=SsrMode::Async/>
+                <Route path=path!("/beoordelen") view=review::ReviewRoundsPage ssr=SsrMode::Async/>
+                <Route path=path!("/beoordelen/:id") view=review::ReviewOverviewPage ssr=SsrMode::Async/>
                 <Route path=path!("/landelijk") view=national::NationalRoundsPage ssr=SsrMode::Async/>
                 <Route path=path!("/landelijk/:id") view=national::NationalPicturePage ssr=SsrMode::Async/>
                 <Route path=path!("/beheer") view=admin::AdminPage ssr=SsrMode::Async/>
                 <Route path=path!("/beheer/gebruikers") view=users::UsersPage ssr=SsrMode::Async/>
+                <Route path=path!("/beheer/audit") view=audit::AuditPage ssr=SsrMode::Async/>
                 <Route path=path!("/beheer/metingen") view=rounds::RoundsPage ssr=SsrMode::Async/>
                 <Route path=path!("/beheer/metingen/:id") view=rounds::RoundPage ssr=SsrMode::Async/>
                 <Route path=path!("/beheer/gebruikers/:id/wachtwoord") view=users::PasswordPage ssr=SsrMode::Async/>

@@ -3,11 +3,13 @@
 
 pub mod access;
 pub mod account;
+pub mod audit;
 pub mod comparison;
 pub mod national;
 pub mod questionnaire;
 pub mod region;
 pub mod response;
+pub mod review;
 pub mod role;
 pub mod round;
 pub mod time;

@@ -7,16 +7,19 @@ pub mod auth;
 pub mod db;
 pub mod demo;
 pub mod demo_history;
+pub mod gemeenten;
 pub mod national;
 pub mod passwords;
 pub mod questionnaires;
 pub mod regions;
 pub mod request;
 pub mod responses;
+pub mod review;
 pub mod rounds;
 pub mod security;
 pub mod sessions;
 pub mod state;
+pub mod table_file;
 pub mod users;
 
 /// Now, in UTC milliseconds since 1970: the unit of every `*_at` column.

@@ -10,8 +10,9 @@
  * checks afterwards are unique per run.
  */
 import {
-  ACCOUNTS,
   type Account,
+  ACCOUNTS,
+  createCoordinator,
   errorSummary,
   expect,
   expectAccessible,
@@ -911,25 +912,7 @@ test.describe('invullen: indienen', () => {
     if (!javaScriptEnabled()) {
       const admin = await newSession();
       await login(admin, ACCOUNTS.admin);
-      const suffix = uniqueSuffix();
-      account = {
-        email: `e2e-indienen-${suffix}@nad.example`,
-        password: `een lang wachtwoord ${suffix}`,
-        name: `Indiener ${suffix}`,
-        roleLabel: 'Regiocoördinator',
-        startPage: ACCOUNTS.utrecht.startPage,
-        startHeading: QUESTIONNAIRE_TITLE,
-      };
-      const created = await admin.request.post('/api/users/create', {
-        form: {
-          email: account.email,
-          display_name: account.name,
-          role: 'coordinator',
-          region_code: 'R20',
-          password: account.password,
-        },
-      });
-      expect(created.ok(), await created.text()).toBe(true);
+      account = await createCoordinator(admin, 'R20', 'indienen', 'Indiener');
     }
     const base = await startFilling(page, account);
     await answerEverything(page, base.split('/').pop()!);

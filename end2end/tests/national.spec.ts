@@ -1,5 +1,6 @@
 import {
   ACCOUNTS,
+  createCoordinator,
   expect,
   expectAccessible,
   expectFailedRequest,
@@ -9,10 +10,8 @@ import {
   open,
   QUESTIONNAIRE_TITLE,
   test,
-  uniqueSuffix,
   waitForEnhancedForm,
 } from './support';
-import type { Account } from './support';
 
 /** The demo's earlier rounds (see the demo history). */
 const JUNE = '5e meting – juni 2026';
@@ -72,19 +71,7 @@ test.describe('vorige meting overnemen', () => {
     const region = javaScriptEnabled() ? 'R25' : 'R30';
     const admin = await newSession();
     await login(admin, ACCOUNTS.admin);
-    const suffix = uniqueSuffix();
-    const account: Account = {
-      email: `e2e-overnemen-${suffix}@nad.example`,
-      password: `een lang wachtwoord ${suffix}`,
-      name: `Overnemer ${suffix}`,
-      roleLabel: 'Regiocoördinator',
-      startPage: ACCOUNTS.utrecht.startPage,
-      startHeading: QUESTIONNAIRE_TITLE,
-    };
-    const created = await admin.request.post('/api/users/create', {
-      form: { email: account.email, display_name: account.name, role: 'coordinator', region_code: region, password: account.password },
-    });
-    expect(created.ok(), await created.text()).toBe(true);
+    const account = await createCoordinator(admin, region, 'overnemen', 'Overnemer');
 
     await login(page, account);
     await expect(heading(page)).toHaveText(QUESTIONNAIRE_TITLE);

@@ -374,6 +374,27 @@ export async function logout(page: Page): Promise<void> {
 }
 
 /** The error summary at the top of a form ("Er is een probleem"). */
+/**
+ * Makes a coordinator account for `region` through an admin's session: a fresh region
+ * account for a test that changes what no other test may see changed.
+ */
+export async function createCoordinator(admin: Page, region: string, what: string, name: string): Promise<Account> {
+  const suffix = uniqueSuffix();
+  const account: Account = {
+    email: `e2e-${what}-${suffix}@nad.example`,
+    password: `een lang wachtwoord ${suffix}`,
+    name: `${name} ${suffix}`,
+    roleLabel: 'Regiocoördinator',
+    startPage: ACCOUNTS.utrecht.startPage,
+    startHeading: QUESTIONNAIRE_TITLE,
+  };
+  const created = await admin.request.post('/api/users/create', {
+    form: { email: account.email, display_name: account.name, role: 'coordinator', region_code: region, password: account.password },
+  });
+  expect(created.ok(), await created.text()).toBe(true);
+  return account;
+}
+
 export function errorSummary(page: Page): Locator {
   return page.getByRole('alert').filter({ has: page.getByRole('heading', { name: 'Er is een probleem' }) });
 }

@@ -1,6 +1,7 @@
 //! The HTTP server: the router with its layers, and the configuration that builds it.
 //! `router(state)` is public so the HTTP tests can drive it without a socket.
 
+mod audit_export;
 pub mod layers;
 mod sections;
 mod upload;
@@ -83,6 +84,7 @@ pub fn router(state: AppState) -> Router {
             "/beheer/vragenlijsten/laden",
             post(upload::upload_questionnaire),
         )
+        .route("/beheer/audit/export.csv", get(audit_export::export_audit))
         .route(
             "/vragenlijst/{id}/sectie/{section}/opslaan",
             post(sections::save_section),

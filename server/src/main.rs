@@ -3,7 +3,7 @@
 use app::error::AppError;
 use app::server::audit::Actor;
 use app::server::state::Config;
-use app::server::{db, demo, passwords, questionnaires, regions, sessions, users};
+use app::server::{db, demo, gemeenten, passwords, questionnaires, regions, sessions, users};
 use clap::{Args, Parser, Subcommand};
 use server::{build_state, leptos_options, router};
 use std::io::Read;
@@ -46,6 +46,9 @@ enum Command {
     /// Manage regions.
     #[command(subcommand)]
     Regions(RegionsCommand),
+    /// Manage the gemeenten of the regions (CBS codes).
+    #[command(subcommand)]
+    Gemeenten(GemeentenCommand),
     /// Load demo data (45 regions, five accounts, the NAD questionnaire) into an empty database.
     Demo,
     /// Manage questionnaire versions.
@@ -116,6 +119,22 @@ enum QuestionnaireCommand {
 enum RegionsCommand {
     /// Import regions from a CSV file with columns code, region, lead_gemeente.
     Import { file: PathBuf },
+}
+
+#[derive(Subcommand)]
+enum GemeentenCommand {
+    /// Replace the division of gemeenten over the regions with a CSV file with columns
+    /// gemeente_code (CBS code, GMxxxx), gemeente, region_code. Rounds keep their own copy.
+    Import { file: PathBuf },
+}
+
+/// A CSV file's problems, one line each with the file name, and that nothing was read.
+fn file_problems(name: &str, problems: &[app::domain::region::RegionFileError]) -> String {
+    let lines: Vec<String> = problems
+        .iter()
+        .map(|problem| format!("{name}: {problem}"))
+        .collect();
+    format!("{}\nEr is niets ingelezen.", lines.join("\n"))
 }
 
 /// Reads a password from standard input: the first line, without its line ending.
@@ -233,17 +252,45 @@ async fn run(cli: Cli) -> Result<(), String> {
                     let name = file.display().to_string();
                     let bytes = std::fs::read(&file)
                         .map_err(|error| format!("{name}: kan het bestand niet lezen: {error}"))?;
-                    let list = regions::parse_csv(&bytes).map_err(|problems| {
-                        let lines: Vec<String> = problems
-                            .iter()
-                            .map(|problem| format!("{name}: {problem}"))
-                            .collect();
-                        format!("{}\nEr is niets ingelezen.", lines.join("\n"))
-                    })?;
+                    let list = regions::parse_csv(&bytes)
+                        .map_err(|problems| file_problems(&name, &problems))?;
                     let (added, updated) = regions::import(pool, &actor, &list)
                         .await
                         .map_err(describe)?;
                     println!("{name}: {added} regio's toegevoegd, {updated} bijgewerkt.");
+                }
+                Command::Gemeenten(GemeentenCommand::Import { file }) => {
+                    let name = file.display().to_string();
+                    let bytes = std::fs::read(&file)
+                        .map_err(|error| format!("{name}: kan het bestand niet lezen: {error}"))?;
+                    let known = regions::list(pool)
+                        .await
+                        .map_err(describe)?
+                        .into_iter()
+                        .map(|region| region.code)
+                        .collect();
+                    let list = gemeenten::parse_csv(&bytes, &known)
+                        .map_err(|problems| file_problems(&name, &problems))?;
+                    let changes = gemeenten::import(pool, &actor, &list)
+                        .await
+                        .map_err(describe)?;
+                    println!(
+                        "{name}: {} gemeenten ingelezen ({} nieuw, {} verhuisd naar een andere regio, {} vervallen).",
+                        list.len(),
+                        changes.added,
+                        changes.moved.len(),
+                        changes.removed
+                    );
+                    for (gemeente, from, to) in &changes.moved {
+                        println!("  {gemeente}: {from} → {to}");
+                    }
+                    if !changes.regions_without.is_empty() {
+                        println!(
+                            "Let op: deze regio's hebben geen gemeenten: {}.",
+                            changes.regions_without.join(", ")
+                        );
+                    }
+                    println!("Metingen die al bestaan houden hun eigen indeling.");
                 }
                 Command::User(UserCommand::Add {
                     email,

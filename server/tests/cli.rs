@@ -71,6 +71,12 @@ async fn demo_loads_once_and_prints_the_accounts() {
             3,
             "two earlier rounds and the open one"
         );
+        assert_eq!(count(url, "gemeenten").await, 342);
+        assert_eq!(
+            count(url, "round_gemeenten").await,
+            3 * 342,
+            "every round keeps the division it was made with"
+        );
         let second = nad_monitor(url, &["demo"], "");
         assert!(!second.success);
         assert!(second.output.contains("lege database"), "{}", second.output);
@@ -215,6 +221,90 @@ async fn a_malformed_regions_file_names_the_line_and_imports_nothing() {
         assert!(!missing.success);
         assert!(missing.output.contains("kan het bestand niet lezen"));
         std::fs::remove_file(csv).ok();
+    }
+}
+
+#[tokio::test]
+async fn gemeenten_import_checks_the_whole_file_replaces_the_division_and_rounds_keep_theirs() {
+    for database in databases().await {
+        let url = &database.url;
+        let folder = tempfile::tempdir().unwrap();
+        let write = |name: &str, text: &str| {
+            let path = folder.path().join(name);
+            std::fs::write(&path, text).unwrap();
+            path.to_str().unwrap().to_string()
+        };
+        let regions = write(
+            "regions.csv",
+            "code,region,lead_gemeente\nR09,Flevoland,Almere\nR10,Noord-Veluwe,Harderwijk\n",
+        );
+        assert!(nad_monitor(url, &["regions", "import", &regions], "").success);
+        let bad = write(
+            "bad.csv",
+            "gemeente_code,gemeente,region_code\nGM0034,Almere,R09\nGM50,Zeewolde,R09\nGM0243,Harderwijk,R99\nGM0034,Almere,R09\n",
+        );
+        let outcome = nad_monitor(url, &["gemeenten", "import", &bad], "");
+        assert!(!outcome.success);
+        for expected in [
+            "bad.csv: regel 3: 'GM50' is geen CBS-gemeentecode",
+            "bad.csv: regel 4: onbekende regio 'R99'",
+            "bad.csv: regel 5: de gemeentecode 'GM0034' staat ook op regel 2",
+            "Er is niets ingelezen.",
+        ] {
+            assert!(
+                outcome.output.contains(expected),
+                "{expected}: {}",
+                outcome.output
+            );
+        }
+        assert_eq!(count(url, "gemeenten").await, 0);
+
+        // 2023: Zeewolde in Flevoland. A round made now keeps that division.
+        let before = write(
+            "2023.csv",
+            "gemeente_code,gemeente,region_code\nGM0034,Almere,R09\nGM0050,Zeewolde,R09\nGM0243,Harderwijk,R10\n",
+        );
+        let outcome = nad_monitor(url, &["gemeenten", "import", &before], "");
+        assert!(outcome.success, "{}", outcome.output);
+        assert!(
+            outcome.output.contains("3 gemeenten ingelezen (3 nieuw"),
+            "{}",
+            outcome.output
+        );
+        let state = support::state_for(&database, app::server::state::Config::default()).await;
+        support::load_nad(&state).await;
+        let round = support::open_test_round(&state, "Meting 2023").await;
+        // 2024: Zeewolde moves to Noord-Veluwe.
+        let after = write(
+            "2024.csv",
+            "gemeente_code,gemeente,region_code\nGM0034,Almere,R09\nGM0050,Zeewolde,R10\nGM0243,Harderwijk,R10\n",
+        );
+        let outcome = nad_monitor(url, &["gemeenten", "import", &after], "");
+        assert!(outcome.success, "{}", outcome.output);
+        assert!(
+            outcome.output.contains("Zeewolde: R09 → R10"),
+            "{}",
+            outcome.output
+        );
+        let kept = app::server::gemeenten::of_round_region(&state.pool, &round, "R09")
+            .await
+            .unwrap();
+        let names: Vec<&str> = kept.iter().map(|g| g.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["Almere", "Zeewolde"],
+            "the round keeps its own division"
+        );
+        let now = app::server::gemeenten::of_region(&state.pool, "R10")
+            .await
+            .unwrap();
+        assert_eq!(now.len(), 2);
+        let later = support::open_test_round(&state, "Meting 2024").await;
+        let moved = app::server::gemeenten::of_round_region(&state.pool, &later, "R10")
+            .await
+            .unwrap();
+        assert!(moved.iter().any(|g| g.name == "Zeewolde"));
+        support::close(&state).await;
     }
 }
 

@@ -423,6 +423,17 @@ async fn pages_answer_with_the_right_status() {
             ("/landelijk", None, 302),
             ("/landelijk/bestaat-niet", Some(&reviewer), 404),
             ("/landelijk/bestaat-niet", Some(&r01), 403),
+            ("/beoordelen", Some(&reviewer), 200),
+            ("/beoordelen", Some(&admin), 200),
+            ("/beoordelen", Some(&r01), 403),
+            ("/beoordelen", None, 302),
+            ("/beoordelen/bestaat-niet", Some(&reviewer), 404),
+            ("/beoordelen/bestaat-niet", Some(&r01), 403),
+            ("/vragenlijst/bestaat-niet/beoordelen", Some(&reviewer), 404),
+            ("/beheer/audit", Some(&admin), 200),
+            ("/beheer/audit", Some(&reviewer), 403),
+            ("/beheer/audit", Some(&r01), 403),
+            ("/beheer/audit", None, 302),
             ("/bestaat-niet", None, 404),
             ("/bestaat-niet", Some(&admin), 404),
         ];
@@ -554,6 +565,27 @@ const TABLE: &[(&str, &str, [u16; 6])] = &[
     // The national picture: reviewers and admins only, never a coordinator.
     ("/api/national", "round_id={round}&section=", [401, 403, 403, 200, 200, 401]),
     ("/api/national", "round_id={round}&section=B", [401, 403, 403, 200, 200, 401]),
+    // Review: reviewers and admins; the region's coordinators read the response's review
+    // page and comment (to answer), but never send back, approve or resolve.
+    ("/api/review/overview", "round_id={round}", [401, 403, 403, 200, 200, 401]),
+    ("/api/review/response", "response_id={response}", [401, 200, 403, 200, 200, 401]),
+    // R01 has not submitted: reviewers and admins are told so, coordinators are refused.
+    ("/api/review/return", "response_id={response}&reason=Onvolledig", [401, 403, 403, 409, 409, 401]),
+    (
+        "/api/review/approve",
+        "response_id={response}&password=een+lang+genoeg+wachtwoord",
+        [401, 403, 403, 409, 409, 401],
+    ),
+    ("/api/review/void", "response_id={response}&reason=Fout", [401, 403, 403, 409, 409, 401]),
+    (
+        "/api/review/comment",
+        "response_id={response}&item_key=a_contactpersoon&body=Klopt+dit%3F",
+        [401, 200, 403, 200, 200, 401],
+    ),
+    ("/api/review/resolve", "thread_id=bestaat-niet&resolved=ja", [401, 403, 403, 404, 404, 401]),
+    // The audit trail: admins only.
+    ("/api/audit", "", [401, 403, 403, 403, 200, 401]),
+    ("/api/audit", "kind=login&from=2026-01-01&until=2026-12-31", [401, 403, 403, 403, 200, 401]),
 ];
 
 #[tokio::test]

@@ -326,7 +326,12 @@ async fn the_demo_history_tells_the_story_of_the_action_plan() {
         .fetch_all(&state.pool)
         .await
         .unwrap();
-        assert_eq!(statuses.len(), 2, "busy and submitted: {statuses:?}");
+        let status_names: Vec<&str> = statuses.iter().map(|(s, _)| s.as_str()).collect();
+        assert_eq!(
+            status_names,
+            ["approved", "open", "returned", "submitted"],
+            "busy, submitted, one sent back and one approved"
+        );
         for code in app::server::demo::BLANK_REGIONS {
             let responses: i64 = sqlx::query_scalar(
                 "SELECT COUNT(*) FROM responses WHERE region_code = $1 AND round_id <> $2",
@@ -350,6 +355,24 @@ async fn the_demo_history_tells_the_story_of_the_action_plan() {
         };
         let picture = app::server::national::picture(&state, &reviewer, &june.id, Some("B")).await.unwrap();
         let picture = serde_json::to_value(picture).unwrap();
+        // The open round beside December 2025 instead of June: another earlier round can be
+        // chosen; a round that is not earlier can not.
+        let choices = app::server::rounds::comparison_choices(&state.pool, &current.id).await.unwrap();
+        let offered: Vec<&str> = choices.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(offered, ["5e meting – juni 2026", "4e meting – december 2025"]);
+        assert_eq!(choices[0].note.as_deref().map(|n| n.contains("vorige meting")), Some(true));
+        let beside_december = app::server::national::picture_compared_with(
+            &state, &reviewer, &current.id, Some("B"), Some(&december.id),
+        )
+        .await
+        .unwrap();
+        assert_eq!(beside_december.compared_round.unwrap().name, "4e meting – december 2025");
+        assert_eq!(beside_december.compared_round_id.as_deref(), Some(december.id.as_str()));
+        let refused = app::server::national::picture_compared_with(
+            &state, &reviewer, &june.id, None, Some(&current.id),
+        )
+        .await;
+        assert!(matches!(refused, Err(app::error::AppError::Validation(_))));
         for (key, before, after) in [("b_wonen_eerst", 82, 95), ("b_opvang_herkomstgemeente", 79, 92)] {
             let item = item(&picture, key);
             let (now, then) = (yes_percent(&item["current"]), yes_percent(&item["compared"]));
@@ -360,7 +383,7 @@ async fn the_demo_history_tells_the_story_of_the_action_plan() {
         // Every generated submitted response could have been submitted: nothing blocks (the
         // rules that compare with the previous round are left to the round's own check).
         let submitted: Vec<String> = sqlx::query_scalar(
-            "SELECT id FROM responses WHERE status = 'submitted' AND round_id <> $1",
+            "SELECT id FROM responses WHERE status IN ('submitted', 'approved') AND round_id <> $1",
         )
         .bind(&december.id)
         .fetch_all(&state.pool)

@@ -4,8 +4,6 @@
 
 mod support;
 
-use app::domain::questionnaire::answer::RawAnswer;
-use app::domain::questionnaire::model::{CellKind, Item, ItemKind};
 use app::server::state::AppState;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
@@ -420,56 +418,6 @@ async fn a_section_posted_after_the_session_ended_is_saved_after_logging_in_agai
     .await;
 }
 
-/// A valid input for an item, for filling in a whole response.
-fn valid_raw(item: &Item) -> RawAnswer {
-    let mut raw = RawAnswer::default();
-    let first = |options: &[app::domain::questionnaire::model::Choice]| options[0].code.clone();
-    match &item.kind {
-        ItemKind::YesNo | ItemKind::YesPartlyNo => raw.values = vec!["ja".into()],
-        ItemKind::SingleChoice { options } => raw.values = vec![first(options)],
-        ItemKind::MultipleChoice {
-            options,
-            min_selected,
-            ..
-        } => {
-            raw.values = options
-                .iter()
-                .take(min_selected.unwrap_or(1).max(1))
-                .map(|o| o.code.clone())
-                .collect()
-        }
-        ItemKind::Ranking { options, rank } => {
-            raw.values = options.iter().take(*rank).map(|o| o.code.clone()).collect()
-        }
-        ItemKind::Integer { min, .. } => raw.values = vec![min.unwrap_or(0).max(0).to_string()],
-        ItemKind::Decimal { min, .. } => raw.values = vec![min.unwrap_or(0.0).max(0.0).to_string()],
-        ItemKind::Percentage { .. } => raw.values = vec!["0".into()],
-        ItemKind::ShortText { .. } | ItemKind::LongText { .. } => {
-            raw.values = vec!["Toelichting".into()]
-        }
-        ItemKind::Date { min, max } => {
-            let date = max
-                .clone()
-                .or_else(|| min.clone())
-                .unwrap_or_else(|| "2026-06-01".into());
-            raw.values = vec![date]
-        }
-        ItemKind::Scale { .. } => raw.values = vec!["3".into()],
-        ItemKind::Matrix { rows, cell } => {
-            let value = match cell {
-                CellKind::YesNo | CellKind::YesPartlyNo => "ja".to_string(),
-                CellKind::SingleChoice { options } => first(options),
-                CellKind::Integer { min, .. } => min.unwrap_or(0).max(0).to_string(),
-            };
-            raw.rows = rows
-                .iter()
-                .map(|r| (r.code.clone(), value.clone()))
-                .collect()
-        }
-    }
-    raw
-}
-
 #[tokio::test]
 async fn submitting_is_refused_while_incomplete_and_then_locks_the_response() {
     on_every_database(|state| async move {
@@ -493,31 +441,7 @@ async fn submitting_is_refused_while_incomplete_and_then_locks_the_response() {
         assert_eq!(reply.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let text = body_text(reply).await;
         assert!(text.contains("verplicht"), "{text}");
-        // Fill in every question that is asked, until nothing more appears.
-        let version = state
-            .questionnaires
-            .get(&state.pool, "nad", "2026-06")
-            .await
-            .unwrap();
-        for _ in 0..4 {
-            let stored = app::server::responses::answers(&state.pool, &response)
-                .await
-                .unwrap();
-            let evaluation = app::server::responses::evaluation(
-                &version,
-                &stored,
-                &app::server::responses::Compared::default(),
-            );
-            for item in version.questionnaire.items() {
-                let visible = evaluation.items[&item.key].status
-                    != app::domain::questionnaire::completeness::ItemStatus::Hidden;
-                if visible && !stored.contains_key(&item.key) {
-                    let raw = serde_json::to_value(valid_raw(item)).unwrap();
-                    let (status, body) = save(&state, &r01, &response, &item.key, raw, 0).await;
-                    assert_eq!(status, StatusCode::OK, "{}: {body}", item.key);
-                }
-            }
-        }
+        fill_in_everything(&state, &r01, &response).await;
         let reply = submit(r01.clone()).await;
         let status = reply.status();
         assert_eq!(status, StatusCode::OK, "{}", body_text(reply).await);

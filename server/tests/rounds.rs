@@ -8,17 +8,6 @@ use app::server::state::AppState;
 use axum::http::StatusCode;
 use support::*;
 
-async fn post(
-    state: &AppState,
-    path: &str,
-    fields: &[(&str, &str)],
-    cookie: &str,
-) -> (StatusCode, String) {
-    let reply = send(state, call(path, &form(fields), Some(cookie))).await;
-    let status = reply.status();
-    (status, body_text(reply).await)
-}
-
 async fn count(state: &AppState, sql: &str) -> i64 {
     sqlx::query_scalar(sql)
         .fetch_one(&state.pool)

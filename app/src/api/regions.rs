@@ -1,6 +1,6 @@
 //! Regions: the list for reviewers and admins, and one region's start page.
 
-use crate::domain::region::Region;
+use crate::domain::region::{Gemeente, Region};
 use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -17,6 +17,8 @@ pub struct Colleague {
 pub struct RegionOverview {
     pub region: Region,
     pub coordinators: Vec<Colleague>,
+    /// The gemeenten that belong to the region now.
+    pub gemeenten: Vec<Gemeente>,
 }
 
 /// Every region; for reviewers and admins.
@@ -34,7 +36,7 @@ pub async fn list_regions() -> Result<Vec<Region>, AppError> {
 /// One region with its coordinators; a coordinator may only open their own region.
 #[server(endpoint = "region")]
 pub async fn get_region(code: String) -> Result<RegionOverview, AppError> {
-    use crate::server::{regions, request, users};
+    use crate::server::{gemeenten, regions, request, users};
     let state = request::state()?;
     let user = request::require_user(&state).await?;
     if !user.may_view_region(&code) {
@@ -49,8 +51,10 @@ pub async fn get_region(code: String) -> Result<RegionOverview, AppError> {
             email: user.email,
         })
         .collect();
+    let gemeenten = gemeenten::of_region(&state.pool, &code).await?;
     Ok(RegionOverview {
         region,
         coordinators,
+        gemeenten,
     })
 }

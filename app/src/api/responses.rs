@@ -27,6 +27,12 @@ pub struct ResponseHeader {
     pub submitted: Option<(String, i64)>,
     /// Who last changed an answer, and when.
     pub last_change: Option<(String, i64)>,
+    /// Who sent it back, when and why, while it is sent back.
+    pub returned: Option<(String, i64, String)>,
+    /// Who approved it, and when.
+    pub approved: Option<(String, i64)>,
+    /// Comment threads on its items that are not resolved yet (filled in where shown).
+    pub open_comments: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -44,6 +50,8 @@ pub struct TaskList {
     pub header: ResponseHeader,
     pub sections: Vec<TaskSection>,
     pub overall: Counts,
+    /// The region's gemeenten as they are for this round.
+    pub gemeenten: Vec<crate::domain::region::Gemeente>,
 }
 
 /// One item on a section page, with its stored answer.
@@ -96,6 +104,11 @@ pub struct SectionView {
     pub prefill_available: usize,
     /// Items of this section taken over and not confirmed yet.
     pub unconfirmed: usize,
+    /// Comment threads on this section's items, shown beside each item.
+    pub threads: Vec<crate::domain::review::CommentThread>,
+    /// The region's gemeenten for this round, on the first section (about the region), which
+    /// asks to confirm them; empty on the others.
+    pub gemeenten: Vec<crate::domain::region::Gemeente>,
 }
 
 /// One answered item on the check-your-answers page.
@@ -136,7 +149,7 @@ pub struct ResponseLink {
 }
 
 #[cfg(feature = "ssr")]
-mod build {
+pub(crate) mod build {
     use super::*;
     use crate::domain::access::SignedInUser;
     use crate::domain::questionnaire::completeness::{Evaluation, ItemStatus};
@@ -166,6 +179,15 @@ mod build {
             read_only_reason: reason,
             submitted: response.submitted_by.clone().zip(response.submitted_at),
             last_change: response.updated_by.clone().zip(response.updated_at),
+            returned: response
+                .returned
+                .clone()
+                .filter(|_| response.status == ResponseStatus::Returned),
+            approved: response
+                .approved
+                .clone()
+                .filter(|_| response.status == ResponseStatus::Approved),
+            open_comments: 0,
         }
     }
 
@@ -305,8 +327,18 @@ pub async fn get_task_list(response_id: String) -> Result<TaskList, AppError> {
                 .map(|answer| (answer.updated_by.clone(), answer.updated_at)),
         })
         .collect();
+    let state = crate::server::request::state()?;
+    let mut header = build::header(&user, &response, &version);
+    header.open_comments = crate::server::review::open_comments(&state.pool, &response.id).await?;
+    let gemeenten = crate::server::gemeenten::of_round_region(
+        &state.pool,
+        &response.round.id,
+        &response.region_code,
+    )
+    .await?;
     Ok(TaskList {
-        header: build::header(&user, &response, &version),
+        gemeenten,
+        header,
         sections,
         overall: evaluation.overall,
     })
@@ -374,8 +406,27 @@ pub async fn get_section(response_id: String, section: String) -> Result<Section
         .collect();
     let state = request::state()?;
     let conflicts = responses::conflicts_of(&state.pool, &response.id, &user.id, &stored).await?;
+    let threads: Vec<_> = crate::server::review::threads(&state.pool, &response.id).await?;
+    let mut header = build::header(&user, &response, &version);
+    header.open_comments = threads.iter().filter(|t| t.resolved.is_none()).count();
+    let threads = threads
+        .into_iter()
+        .filter(|thread| current.items.iter().any(|item| item.key == thread.item_key))
+        .collect();
+    let gemeenten = if position == 0 {
+        crate::server::gemeenten::of_round_region(
+            &state.pool,
+            &response.round.id,
+            &response.region_code,
+        )
+        .await?
+    } else {
+        Vec::new()
+    };
     Ok(SectionView {
-        header: build::header(&user, &response, &version),
+        gemeenten,
+        threads,
+        header,
         key: current.key.clone(),
         title: current.title.clone(),
         intro: current.intro.clone(),
@@ -529,15 +580,38 @@ pub struct Progress {
     pub changed_count: usize,
     /// Whether the region answered anything in the compared round.
     pub compared_answered: bool,
+    /// The round compared with, and every earlier round that could be.
+    pub compared_round_id: Option<String>,
+    pub comparison_choices: Vec<crate::domain::round::ComparisonChoice>,
 }
 
 /// The progress page's data: every item that is asked, with both rounds' answers.
+/// `compared_with` picks another earlier round (such as the same round a year earlier).
 #[server(endpoint = "responses/progress")]
-pub async fn get_progress(response_id: String) -> Result<Progress, AppError> {
+pub async fn get_progress(
+    response_id: String,
+    compared_with: Option<String>,
+) -> Result<Progress, AppError> {
     use crate::domain::comparison::same_answer;
     use crate::domain::questionnaire::completeness::ItemStatus;
     use crate::domain::response::describe;
+    use crate::server::{request, responses, rounds};
     let (user, response, version, stored, evaluation, compared) = build::load(&response_id).await?;
+    let state = request::state()?;
+    let comparison_choices = rounds::comparison_choices(&state.pool, &response.round.id).await?;
+    let compared_round_id = rounds::choose_compared(
+        &comparison_choices,
+        compared_with.as_deref(),
+        response.round.compared_round_id.as_deref(),
+        "met",
+    )?;
+    // The evaluation keeps the round's own comparison (its rules use it); the page shows the
+    // chosen one.
+    let compared = if compared_round_id == response.round.compared_round_id {
+        compared
+    } else {
+        responses::compared_with(&state, &response, &version, compared_round_id.as_deref()).await?
+    };
     let (mut compared_count, mut changed_count) = (0, 0);
     let sections = version
         .questionnaire
@@ -586,6 +660,8 @@ pub async fn get_progress(response_id: String) -> Result<Progress, AppError> {
         })
         .collect();
     Ok(Progress {
+        compared_round_id,
+        comparison_choices,
         header: build::header(&user, &response, &version),
         compared_answered: !compared.raw.is_empty(),
         compared_round: compared.round_name,

@@ -22,10 +22,13 @@ fn navigation(user: &SignedInUser) -> Vec<(String, &'static str)> {
             ("/beheer/gebruikers".to_string(), "Gebruikers"),
             ("/beheer/vragenlijsten".to_string(), "Vragenlijsten"),
             ("/beheer/metingen".to_string(), "Metingen"),
+            ("/beheer/audit".to_string(), "Audittrail"),
+            ("/beoordelen".to_string(), "Beoordelen"),
             ("/regios".to_string(), "Regio's"),
             ("/landelijk".to_string(), "Landelijk beeld"),
         ],
         Role::Reviewer => vec![
+            ("/beoordelen".to_string(), "Beoordelen"),
             ("/regios".to_string(), "Regio's"),
             ("/landelijk".to_string(), "Landelijk beeld"),
         ],

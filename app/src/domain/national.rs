@@ -368,6 +368,9 @@ pub struct NationalPicture {
     pub participating: usize,
     pub submitted: usize,
     pub compared_round: Option<ComparedRound>,
+    /// The round compared with, and every round that could be (newest first).
+    pub compared_round_id: Option<String>,
+    pub comparison_choices: Vec<super::round::ComparisonChoice>,
     /// Every section's key and title, for the filter, whichever is shown.
     pub all_sections: Vec<(String, String)>,
     pub sections: Vec<NationalSection>,

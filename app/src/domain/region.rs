@@ -62,9 +62,72 @@ pub fn region_from_fields(code: &str, name: &str, lead_gemeente: &str) -> Result
     })
 }
 
+/// A gemeente and the region it belongs to. Membership changes between rounds (Zeewolde
+/// moved from Flevoland to Noord-Veluwe in 2024), so each round keeps its own copy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Gemeente {
+    /// The CBS code: `GM` and four digits, e.g. `GM0344` for Utrecht.
+    pub code: String,
+    pub name: String,
+    pub region_code: String,
+}
+
+/// Checks a CBS gemeente code: `GM` followed by four digits.
+pub fn check_gemeente_code(code: &str) -> Result<(), String> {
+    let digits = code.strip_prefix("GM").unwrap_or_default();
+    if digits.len() == 4 && digits.chars().all(|c| c.is_ascii_digit()) {
+        Ok(())
+    } else {
+        Err(format!(
+            "'{}' is geen CBS-gemeentecode: verwacht is GM gevolgd door vier cijfers, zoals GM0344",
+            code.chars().take(20).collect::<String>()
+        ))
+    }
+}
+
+/// Builds a gemeente from the fields of one CSV row, trimming spaces.
+pub fn gemeente_from_fields(code: &str, name: &str, region_code: &str) -> Result<Gemeente, String> {
+    let (code, name, region_code) = (code.trim(), name.trim(), region_code.trim());
+    check_gemeente_code(code)?;
+    if name.is_empty() {
+        return Err("de gemeentenaam is leeg".to_string());
+    }
+    if name.chars().count() > REGION_NAME_MAX_CHARS {
+        return Err(format!(
+            "de gemeentenaam is langer dan {REGION_NAME_MAX_CHARS} tekens"
+        ));
+    }
+    check_region_code(region_code)?;
+    Ok(Gemeente {
+        code: code.to_string(),
+        name: name.to_string(),
+        region_code: region_code.to_string(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn gemeente_codes_are_cbs_codes() {
+        for (code, ok) in [
+            ("GM0344", true),
+            ("GM1992", true),
+            ("gm0344", false),
+            ("GM344", false),
+            ("GM03445", false),
+            ("0344", false),
+            ("GM03a4", false),
+            ("", false),
+        ] {
+            assert_eq!(check_gemeente_code(code).is_ok(), ok, "{code:?}");
+        }
+        let gemeente = gemeente_from_fields(" GM0050 ", " Zeewolde ", "R10").unwrap();
+        assert_eq!(gemeente.name, "Zeewolde");
+        assert!(gemeente_from_fields("GM0050", "", "R10").is_err());
+        assert!(gemeente_from_fields("GM0050", "Zeewolde", "R 10").is_err());
+    }
 
     #[test]
     fn region_codes() {

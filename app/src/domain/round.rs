@@ -178,6 +178,65 @@ pub struct RoundDetail {
     pub regions: Vec<RoundRegion>,
 }
 
+/// An earlier round a round's answers can be compared with, as the comparison pages offer it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ComparisonChoice {
+    pub id: String,
+    pub name: String,
+    /// Why it is a natural choice: "vorige meting", "een jaar eerder", or both.
+    pub note: Option<String>,
+}
+
+impl ComparisonChoice {
+    pub fn label(&self) -> String {
+        match &self.note {
+            Some(note) => format!("{} ({note})", self.name),
+            None => self.name.clone(),
+        }
+    }
+}
+
+const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+/// How far from exactly a year the same round a year earlier may have opened: rounds are
+/// half a year apart, so this never takes the neighbouring round.
+const YEAR_EARLIER_TOLERANCE_DAYS: i64 = 90;
+
+/// The rounds a round opening at `opens_at` can be compared with: every round that opened
+/// before it (`earlier`: id, name, opening), newest first, the previous round and the same
+/// round a year earlier marked as such.
+pub fn comparison_choices(
+    opens_at: i64,
+    earlier: &[(String, String, i64)],
+) -> Vec<ComparisonChoice> {
+    let mut rounds: Vec<&(String, String, i64)> =
+        earlier.iter().filter(|(_, _, at)| *at < opens_at).collect();
+    rounds.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
+    let previous = rounds.first().map(|(id, _, _)| id.clone());
+    let a_year_before = opens_at - 365 * DAY_MS;
+    let year_earlier = rounds
+        .iter()
+        .filter(|(_, _, at)| (at - a_year_before).abs() <= YEAR_EARLIER_TOLERANCE_DAYS * DAY_MS)
+        .min_by_key(|(_, _, at)| (at - a_year_before).abs())
+        .map(|(id, _, _)| id.clone());
+    rounds
+        .into_iter()
+        .map(|(id, name, _)| {
+            let notes: Vec<&str> = [
+                (previous.as_ref() == Some(id)).then_some("vorige meting"),
+                (year_earlier.as_ref() == Some(id)).then_some("een jaar eerder"),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            ComparisonChoice {
+                id: id.clone(),
+                name: name.clone(),
+                note: (!notes.is_empty()).then(|| notes.join(", ")),
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -226,5 +285,33 @@ mod tests {
         assert_eq!(check_reason(" ziekte ").unwrap(), "ziekte");
         assert!(check_period(10, 10).is_err());
         assert!(check_period(10, 11).is_ok());
+    }
+
+    #[test]
+    fn comparison_choices_mark_the_previous_round_and_the_one_a_year_earlier() {
+        let day = 24 * 60 * 60 * 1000;
+        let at = |days: i64| days * day;
+        let earlier = vec![
+            ("jun25".to_string(), "Juni 2025".to_string(), at(0)),
+            ("dec25".to_string(), "December 2025".to_string(), at(183)),
+            ("jun26".to_string(), "Juni 2026".to_string(), at(365)),
+            ("later".to_string(), "Later".to_string(), at(600)),
+        ];
+        let choices = comparison_choices(at(548), &earlier);
+        let labels: Vec<String> = choices.iter().map(ComparisonChoice::label).collect();
+        assert_eq!(
+            labels,
+            [
+                "Juni 2026 (vorige meting)",
+                "December 2025 (een jaar eerder)",
+                "Juni 2025",
+            ]
+        );
+        // Only half a year of history: no round a year earlier.
+        let choices = comparison_choices(at(200), &earlier);
+        assert_eq!(choices.len(), 2);
+        assert_eq!(choices[0].note.as_deref(), Some("vorige meting"));
+        assert_eq!(choices[1].note, None);
+        assert!(comparison_choices(at(0), &earlier).is_empty());
     }
 }

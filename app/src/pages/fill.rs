@@ -45,24 +45,64 @@ fn status_tag(status: SectionStatus) -> impl IntoView {
     view! { <strong class=class>{status.label()}</strong> }
 }
 
-/// The lines above every page of a response: region, round, deadline and read-only state.
+/// The lines above every page of a response: region, round, submission, review and
+/// read-only state, and the reviewer's open comments.
 #[component]
-fn ResponseBanner(header: ResponseHeader) -> impl IntoView {
+pub(crate) fn ResponseBanner(header: ResponseHeader) -> impl IntoView {
     let submitted = header
         .submitted
         .clone()
-        .filter(|_| header.status != ResponseStatus::Open);
+        .filter(|_| header.status == ResponseStatus::Submitted);
+    let comments_link = format!("/vragenlijst/{}/beoordelen", header.id);
     view! {
         <p class="caption">{format!("{} · {}", header.region_name, header.round_name)}</p>
         {submitted.map(|(by, at)| view! {
             <div class="notice notice--success" role="status">
-                <p>{format!("{} op {} door {}.", header.status.label(), format_date_time(at), by)}</p>
+                <p>{format!("Ingediend op {} door {}.", format_date_time(at), by)}</p>
             </div>
         })}
-        {header.read_only_reason.clone().filter(|_| header.submitted.is_none() || header.status == ResponseStatus::Open).map(|reason| view! {
+        {header.approved.clone().map(|(by, at)| view! {
+            <div class="notice notice--success" role="status">
+                <p>{format!("Goedgekeurd op {} door {}. De vragenlijst is vergrendeld.", format_date_time(at), by)}</p>
+            </div>
+        })}
+        {header.returned.clone().map(|(by, at, reason)| view! {
+            <div class="notice notice--warning" role="status">
+                <h2 class="notice__title">"Teruggestuurd door de reviewer"</h2>
+                <p>{format!("{} op {}: ", by, format_date_time(at))}<q>{reason}</q></p>
+                <p>"Pas de antwoorden aan en dien de vragenlijst opnieuw in."</p>
+            </div>
+        })}
+        {(header.open_comments > 0).then(|| view! {
+            <div class="notice notice--warning" role="status">
+                <p>{format!("Er staan {} opmerking(en) van de reviewer open. ", header.open_comments)}
+                    <a href=comments_link>"Bekijk en beantwoord de opmerkingen"</a></p>
+            </div>
+        })}
+        {header.read_only_reason.clone().filter(|_| header.status.accepts_answers()).map(|reason| view! {
             <div class="notice" role="status"><p>{reason}</p></div>
         })}
     }
+}
+
+/// The region's gemeenten as they are for this round.
+#[component]
+fn RoundGemeenten(
+    gemeenten: Vec<crate::domain::region::Gemeente>,
+    /// Unfolded where the questionnaire asks to confirm them.
+    #[prop(optional)]
+    open: bool,
+) -> impl IntoView {
+    (!gemeenten.is_empty()).then(|| {
+        let names: Vec<String> = gemeenten.iter().map(|g| format!("{} ({})", g.name, g.code)).collect();
+        view! {
+            <details class="round-gemeenten" open=open>
+                <summary>{format!("Gemeenten van de regio in deze meting ({})", gemeenten.len())}</summary>
+                <p>{names.join(", ")}</p>
+                <p class="caption">"Klopt deze lijst niet? Zeg het bij de eerste vraag van de vragenlijst."</p>
+            </details>
+        }
+    })
 }
 
 /// `/invullen`: a coordinator goes to the task list of their region's open round.
@@ -162,6 +202,7 @@ pub fn TaskListPage() -> impl IntoView {
                             {header.last_change.clone().map_or("Nog niets ingevuld".to_string(), |(by, at)| format!("{} door {by}", format_date_time(at)))}
                         </dd></div>
                     </dl>
+                    <RoundGemeenten gemeenten=tasks.gemeenten.clone()/>
                     <h2>"Secties"</h2>
                     <ol class="task-list">
                         {tasks.sections.into_iter().enumerate().map(|(n, section)| {
@@ -202,6 +243,7 @@ pub fn TaskListPage() -> impl IntoView {
                         <a href=format!("/vragenlijst/{id}/afdrukken")>"Afdrukversie van alle antwoorden"</a>
                     </p>
                     <p><a href=format!("/vragenlijst/{id}/voortgang")>"Vergelijking met de vorige meting"</a></p>
+                    <p><a href=format!("/vragenlijst/{id}/beoordelen")>"Beoordeling en opmerkingen van de reviewer"</a></p>
                 }
                 .into_any()
             })}
@@ -897,11 +939,13 @@ fn SectionForm(view: SectionView) -> impl IntoView {
         <PrefillPanel response_id=id.clone() section=section_key.clone()
             round=view.compared_round.clone() available=view.prefill_available unconfirmed=view.unconfirmed/>
     });
+    let threads = view.threads.clone();
     let items_view = view
         .items
         .into_iter()
         .map(|item_view| {
             let key = item_view.item.key.clone();
+            let item_threads: Vec<_> = threads.iter().filter(|t| t.item_key == key).cloned().collect();
             let field = field(&key).expect("a field for every item");
             let ItemView { item, raw, saved, warnings, previous, changed, prefilled, not_compared, .. } = item_view;
             let item_for_conflict = item.clone();
@@ -919,6 +963,7 @@ fn SectionForm(view: SectionView) -> impl IntoView {
                         </Show>
                     })}
                     <PreviousAnswer previous=previous.clone() changed not_compared=not_compared.clone() round=compared_round/>
+                    <crate::pages::review::ItemComments threads=item_threads response_id=response_id.clone()/>
                     <p class="field-status" role="status" data-veld=key.clone()>
                         {move || {
                             let state = field.save.get();
@@ -946,6 +991,7 @@ fn SectionForm(view: SectionView) -> impl IntoView {
         <p class="caption">{format!("Sectie {} van {}", view.position.0, view.position.1)}</p>
         <h1>{view.title.clone()}</h1>
         {view.intro.clone().map(|intro| view! { <p class="lead">{intro}</p> })}
+        <RoundGemeenten gemeenten=view.gemeenten.clone() open=true/>
         {prefill_panel}
         <p class="page-save-status" role="status" aria-live="polite">
             {move || page_status().map(|(class, text)| view! { <span class=class>{text}</span> })}
@@ -1310,7 +1356,10 @@ fn PreviousAnswer(
 pub fn ProgressPage() -> impl IntoView {
     let id = param("id");
     let query = use_query_map();
-    let progress = Resource::new(id, get_progress);
+    let progress = Resource::new(
+        move || (id(), query.read().get("met")),
+        |(id, compared_with)| get_progress(id, compared_with),
+    );
     view! {
         <Suspense fallback=|| view! { <p>"Laden…"</p> }>
             {move || Suspend::new(async move {
@@ -1329,7 +1378,15 @@ pub fn ProgressPage() -> impl IntoView {
                         <p>"Deze meting wordt met geen eerdere meting vergeleken."</p>
                     }.into_any();
                 };
-                let section_options: Vec<(String, String, bool)> = progress
+                // "vorige meting" when compared with the previous round, else the round's name.
+                let compared_label = if progress.comparison_choices.first().map(|c| &c.id) == progress.compared_round_id.as_ref() {
+                    "vorige meting".to_string()
+                } else {
+                    round.clone()
+                };
+                let comparison_choices = progress.comparison_choices.clone();
+                let compared_round_id = progress.compared_round_id.clone();
+                                let section_options: Vec<(String, String, bool)> = progress
                     .sections
                     .iter()
                     .map(|s| (s.key.clone(), s.title.clone(), only_section.as_deref() == Some(s.key.as_str())))
@@ -1405,7 +1462,7 @@ pub fn ProgressPage() -> impl IntoView {
                             {indicators.into_iter().map(|item| view! {
                                 <li>
                                     <strong>{item.indicator.clone().unwrap_or_default()}</strong>
-                                    {format!(": {} (vorige meting: {})",
+                                    {format!(": {} ({compared_label}: {})",
                                         item.now.clone().unwrap_or_else(|| "nog niet beantwoord".to_string()),
                                         item.not_compared.clone().or(item.before.clone()).unwrap_or_else(|| "niet beantwoord".to_string()))}
                                     {item.changed.then(|| view! { " "<strong class="tag tag--changed">"Gewijzigd"</strong> })}
@@ -1428,6 +1485,7 @@ pub fn ProgressPage() -> impl IntoView {
                             <input type="checkbox" id="filter-gewijzigd" name="gewijzigd" value="ja" checked=only_changed/>
                             <label for="filter-gewijzigd">"Alleen gewijzigde antwoorden"</label>
                         </div>
+                        <crate::pages::national::CompareWith choices=comparison_choices chosen=compared_round_id/>
                         <button type="submit" class="button button--secondary">"Filteren"</button>
                     </form>
                     {if empty {

@@ -18,6 +18,17 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
 pub fn NationalRoundsPage() -> impl IntoView {
+    view! {
+        <OpenedRounds title="Landelijk beeld" link="/landelijk"
+            lead="Per vraag hoe de regio's die hebben ingediend antwoordden, naast de meting waarmee \
+                vergeleken wordt. Elk cijfer noemt het aantal regio's erachter; regio's worden niet gerangschikt."/>
+    }
+}
+
+/// Every round that has been opened, newest first, each linking to `{link}/{id}`: the way
+/// into the national picture and into reviewing.
+#[component]
+pub fn OpenedRounds(title: &'static str, lead: &'static str, link: &'static str) -> impl IntoView {
     let rounds = Resource::new(|| (), |_| list_rounds());
     view! {
         <Suspense fallback=|| view! { <p>"Laden…"</p> }>
@@ -28,10 +39,9 @@ pub fn NationalRoundsPage() -> impl IntoView {
                 };
                 let rounds: Vec<_> = rounds.into_iter().filter(|r| r.state != RoundState::Concept).collect();
                 let intro = view! {
-                    <Title text="Landelijk beeld"/>
-                    <h1>"Landelijk beeld"</h1>
-                    <p class="lead">"Per vraag hoe de regio's die hebben ingediend antwoordden, naast de meting waarmee \
-                        vergeleken wordt. Elk cijfer noemt het aantal regio's erachter; regio's worden niet gerangschikt."</p>
+                    <Title text=title/>
+                    <h1>{title}</h1>
+                    <p class="lead">{lead}</p>
                 };
                 if rounds.is_empty() {
                     return view! { {intro} <p>"Er is nog geen meting geopend."</p> }.into_any();
@@ -52,7 +62,7 @@ pub fn NationalRoundsPage() -> impl IntoView {
                         <tbody>
                             {rounds.into_iter().map(|round| view! {
                                 <tr>
-                                    <th scope="row"><a href=format!("/landelijk/{}", round.id)>{round.name.clone()}</a></th>
+                                    <th scope="row"><a href=format!("{link}/{}", round.id)>{round.name.clone()}</a></th>
                                     <td>{round.state.label()}</td>
                                     <td>{format_date(round.deadline)}</td>
                                     <td>{format!("{} van {}", round.submitted_count, round.region_count)}</td>
@@ -77,9 +87,10 @@ pub fn NationalPicturePage() -> impl IntoView {
             (
                 params.read().get("id").unwrap_or_default(),
                 query.read().get("sectie").unwrap_or_default(),
+                query.read().get("met"),
             )
         },
-        |(id, section)| get_national_picture(id, section),
+        |(id, section, compared_with)| get_national_picture(id, section, compared_with),
     );
     view! {
         <Suspense fallback=|| view! { <p>"Laden…"</p> }>
@@ -151,6 +162,7 @@ fn Picture(picture: NationalPicture) -> impl IntoView {
                     }).collect_view()}
                 </select>
             </div>
+            <CompareWith choices=picture.comparison_choices.clone() chosen=picture.compared_round_id.clone()/>
             <button type="submit" class="button button--secondary">"Tonen"</button>
         </form>
         {picture.sections.into_iter().map(|section| {
@@ -367,4 +379,26 @@ fn Bars(
         </figure>
     }
     .into_any()
+}
+
+/// The select of a comparison's GET form (`met`): every earlier round, the previous one and
+/// the one a year earlier marked. Shared by the national picture and a region's progress.
+#[component]
+pub fn CompareWith(
+    choices: Vec<crate::domain::round::ComparisonChoice>,
+    chosen: Option<String>,
+) -> impl IntoView {
+    (!choices.is_empty()).then(|| {
+        view! {
+            <div class="form-field">
+                <label class="form-label" for="filter-met">"Vergelijken met"</label>
+                <select class="form-select" id="filter-met" name="met">
+                    {choices.into_iter().map(|choice| {
+                        let selected = chosen.as_deref() == Some(choice.id.as_str());
+                        view! { <option value=choice.id.clone() selected=selected>{choice.label()}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
+        }
+    })
 }

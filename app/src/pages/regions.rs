@@ -80,6 +80,8 @@ pub fn RegionPage() -> impl IntoView {
                                     <dd>{region.lead_gemeente}</dd>
                                 </div>
                             </dl>
+                            <GemeentenList gemeenten=overview.gemeenten.clone() heading="Gemeenten in deze regio"
+                                empty="Voor deze regio zijn nog geen gemeenten geladen."/>
                             <h2>"Regiocoördinatoren"</h2>
                             {if overview.coordinators.is_empty() {
                                 view! {
@@ -116,4 +118,26 @@ pub fn RegionPage() -> impl IntoView {
             })}
         </Suspense>
     }
+}
+
+/// The gemeenten of a region with their CBS codes: on the region's page (as they are now) and
+/// above a response (as they were for its round).
+#[component]
+pub fn GemeentenList(
+    gemeenten: Vec<crate::domain::region::Gemeente>,
+    heading: &'static str,
+    empty: &'static str,
+) -> impl IntoView {
+    if gemeenten.is_empty() {
+        return view! { <h2>{heading}</h2><p>{empty}</p> }.into_any();
+    }
+    let count = gemeenten.len();
+    view! {
+        <h2>{heading}</h2>
+        <p>{format!("{count} gemeente(n), met hun CBS-code:")}</p>
+        <ul class="gemeenten-list">
+            {gemeenten.into_iter().map(|g| view! { <li>{g.name}" "<span class="caption">{format!("({})", g.code)}</span></li> }).collect_view()}
+        </ul>
+    }
+    .into_any()
 }

@@ -1,6 +1,9 @@
 //! The audit log: an append-only record of who did what. This module only appends.
 
 use super::{new_id, now_ms};
+use crate::domain::audit::{
+    contains_pattern, AuditEntry, AuditFilter, AuditPage, ANSWER_CHANGED, PAGE_SIZE,
+};
 use crate::error::AppError;
 use sqlx::{Any, AnyPool, Executor};
 
@@ -60,4 +63,234 @@ pub async fn recent_kinds(pool: &AnyPool, limit: i64) -> Result<Vec<String>, App
         .fetch_all(pool)
         .await
         .map_err(AppError::from)
+}
+
+/// The audit trail and the history of every answer as one list, filtered. Answer changes are
+/// not copied into the audit log (an autosave is one small write); they are read from their
+/// own append-only table here.
+const TRAIL: &str = "SELECT e.id, e.occurred_at, e.actor_label, e.kind, e.region_code, \
+     e.details, CAST(NULL AS TEXT) AS item_key, CAST(NULL AS TEXT) AS old_raw, \
+     CAST(NULL AS TEXT) AS new_raw, COALESCE(re.round_id, ro.id) AS round_id \
+     FROM audit_events e \
+     LEFT JOIN responses re ON re.id = e.subject \
+     LEFT JOIN rounds ro ON ro.id = e.subject \
+     UNION ALL \
+     SELECT h.id, h.changed_at, u.email, 'answer_changed', re.region_code, '{}', h.item_key, \
+     h.old_raw, h.new_raw, re.round_id \
+     FROM answer_history h \
+     JOIN responses re ON re.id = h.response_id \
+     JOIN users u ON u.id = h.changed_by";
+
+/// The WHERE clause of a filter and its values, numbered from `$1`.
+fn conditions(filter: &AuditFilter) -> (String, Vec<Bound>) {
+    let mut clauses = Vec::new();
+    let mut values = Vec::new();
+    let mut add = |clause: &str, value: Bound| {
+        values.push(value);
+        clauses.push(clause.replace('?', &format!("${}", values.len())));
+    };
+    if let Some(user) = &filter.user {
+        add(
+            "LOWER(t.actor_label) LIKE ? ESCAPE '\\'",
+            Bound::Text(contains_pattern(user)),
+        );
+    }
+    if let Some(region) = &filter.region_code {
+        add("t.region_code = ?", Bound::Text(region.clone()));
+    }
+    if let Some(round) = &filter.round_id {
+        add("t.round_id = ?", Bound::Text(round.clone()));
+    }
+    if let Some(kind) = &filter.kind {
+        add("t.kind = ?", Bound::Text(kind.clone()));
+    }
+    if let Some(from) = filter.from {
+        add("t.occurred_at >= ?", Bound::Int(from));
+    }
+    if let Some(until) = filter.until {
+        add("t.occurred_at <= ?", Bound::Int(until));
+    }
+    let clause = if clauses.is_empty() {
+        String::new()
+    } else {
+        format!(" WHERE {}", clauses.join(" AND "))
+    };
+    (clause, values)
+}
+
+enum Bound {
+    Text(String),
+    Int(i64),
+}
+
+fn bind_all<'q>(
+    mut query: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>>,
+    values: &'q [Bound],
+) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>> {
+    for value in values {
+        query = match value {
+            Bound::Text(text) => query.bind(text.as_str()),
+            Bound::Int(number) => query.bind(*number),
+        };
+    }
+    query
+}
+
+/// One page of the trail, newest first (1-based page numbers).
+pub async fn browse(
+    pool: &AnyPool,
+    filter: &AuditFilter,
+    page: i64,
+) -> Result<AuditPage, AppError> {
+    let (clause, values) = conditions(filter);
+    let total: i64 = {
+        let sql = format!("SELECT COUNT(*) FROM ({TRAIL}) t{clause}");
+        let row = bind_all(sqlx::query(&sql), &values).fetch_one(pool).await?;
+        sqlx::Row::try_get(&row, 0)?
+    };
+    let page = page.clamp(1, ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1));
+    let entries = entries(pool, filter, PAGE_SIZE, (page - 1) * PAGE_SIZE).await?;
+    Ok(AuditPage {
+        entries,
+        total,
+        page,
+    })
+}
+
+/// Up to `limit` entries after skipping `offset`, newest first: a page, or a chunk of the
+/// export.
+pub async fn entries(
+    pool: &AnyPool,
+    filter: &AuditFilter,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<AuditEntry>, AppError> {
+    let (clause, values) = conditions(filter);
+    let n = values.len();
+    let sql = format!(
+        "SELECT t.*, ro.name AS round_name FROM ({TRAIL}) t \
+         LEFT JOIN rounds ro ON ro.id = t.round_id{clause} \
+         ORDER BY t.occurred_at DESC, t.id DESC LIMIT ${} OFFSET ${}",
+        n + 1,
+        n + 2
+    );
+    let rows = bind_all(sqlx::query(&sql), &values)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(pool)
+        .await?;
+    rows.iter().map(entry_from).collect()
+}
+
+fn entry_from(row: &sqlx::any::AnyRow) -> Result<AuditEntry, AppError> {
+    use sqlx::Row;
+    let kind: String = row.try_get("kind")?;
+    let details = if kind == ANSWER_CHANGED {
+        let item: Option<String> = row.try_get("item_key")?;
+        let old: Option<String> = row.try_get("old_raw")?;
+        let new: Option<String> = row.try_get("new_raw")?;
+        format!(
+            "{}: {} → {}",
+            item.unwrap_or_default(),
+            old.as_deref().map_or("(leeg)".to_string(), raw_text),
+            new.as_deref().map_or(String::new(), raw_text)
+        )
+    } else {
+        let text: String = row.try_get("details")?;
+        details_text(&text)
+    };
+    Ok(AuditEntry {
+        id: row.try_get("id")?,
+        occurred_at: row.try_get("occurred_at")?,
+        actor: row.try_get("actor_label")?,
+        kind,
+        region_code: row.try_get("region_code")?,
+        round_name: row.try_get("round_name")?,
+        details,
+    })
+}
+
+/// A stored raw answer (JSON) as a short text: its values, or its special answer.
+fn raw_text(json: &str) -> String {
+    let Ok(raw) = serde_json::from_str::<crate::domain::questionnaire::answer::RawAnswer>(json)
+    else {
+        return json.to_string();
+    };
+    let raw = raw.normalized();
+    match raw.special.as_deref() {
+        Some("onbekend") => "onbekend".to_string(),
+        Some("nvt") => "n.v.t.".to_string(),
+        _ if raw.is_blank() => "(leeg)".to_string(),
+        _ => raw
+            .values
+            .iter()
+            .cloned()
+            .chain(raw.rows.iter().map(|(row, value)| format!("{row}={value}")))
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
+}
+
+/// The details object as "key: value" pairs on one line.
+fn details_text(json: &str) -> String {
+    match serde_json::from_str::<serde_json::Value>(json) {
+        Ok(serde_json::Value::Object(map)) => map
+            .iter()
+            .filter(|(_, value)| !value.is_null())
+            .map(|(key, value)| match value {
+                serde_json::Value::String(text) => format!("{key}: {text}"),
+                other => format!("{key}: {other}"),
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+        _ => json.to_string(),
+    }
+}
+
+/// The header row of the CSV export.
+pub const CSV_COLUMNS: [&str; 8] = [
+    "tijdstip_utc",
+    "wie",
+    "soort",
+    "omschrijving",
+    "regio",
+    "meting",
+    "details",
+    "id",
+];
+
+/// Entries as CSV rows (without the header); times in UTC, ISO 8601.
+pub fn csv_rows(entries: &[AuditEntry], with_header: bool) -> Result<Vec<u8>, AppError> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let failed = |error: csv::Error| {
+        tracing::error!(%error, "writing the audit CSV failed");
+        AppError::Internal
+    };
+    if with_header {
+        writer.write_record(CSV_COLUMNS).map_err(failed)?;
+    }
+    for entry in entries {
+        let at = time::OffsetDateTime::from_unix_timestamp_nanos(
+            i128::from(entry.occurred_at) * 1_000_000,
+        )
+        .ok()
+        .and_then(|at| {
+            at.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_default();
+        writer
+            .write_record([
+                at.as_str(),
+                &entry.actor,
+                &entry.kind,
+                crate::domain::audit::kind_label(&entry.kind),
+                entry.region_code.as_deref().unwrap_or_default(),
+                entry.round_name.as_deref().unwrap_or_default(),
+                &entry.details,
+                &entry.id,
+            ])
+            .map_err(failed)?;
+    }
+    writer.into_inner().map_err(|_| AppError::Internal)
 }

@@ -55,9 +55,58 @@ pub async fn connect(url: &str) -> Result<AnyPool, sqlx::Error> {
     }
 }
 
+/// The tables that are only ever inserted into: the audit log, the history of every answer
+/// and the comments. The database itself refuses to change or delete their rows.
+pub const APPEND_ONLY_TABLES: [&str; 3] = ["audit_events", "answer_history", "comments"];
+
 /// Brings the schema up to date. A failure is fatal: the caller must stop.
 pub async fn migrate(pool: &AnyPool) -> Result<(), sqlx::migrate::MigrateError> {
-    MIGRATOR.run(pool).await
+    MIGRATOR.run(pool).await?;
+    guard_append_only(pool).await?;
+    Ok(())
+}
+
+/// Installs triggers that refuse UPDATE and DELETE on the append-only tables. Trigger syntax
+/// differs between SQLite and PostgreSQL, so they are kept here rather than in the shared
+/// migrations; both statements are idempotent and run at every start.
+async fn guard_append_only(pool: &AnyPool) -> Result<(), sqlx::Error> {
+    let is_postgres = pool
+        .connect_options()
+        .database_url
+        .scheme()
+        .starts_with("postgres");
+    let mut script = String::new();
+    if is_postgres {
+        script.push_str(
+            "CREATE OR REPLACE FUNCTION refuse_append_only_change() RETURNS trigger \
+             LANGUAGE plpgsql AS $$ BEGIN \
+             RAISE EXCEPTION '% is append-only: rows are never changed or deleted', TG_TABLE_NAME; \
+             END $$;",
+        );
+        for table in APPEND_ONLY_TABLES {
+            script.push_str(&format!(
+                "DROP TRIGGER IF EXISTS {table}_append_only ON {table}; \
+                 CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} \
+                 FOR EACH ROW EXECUTE FUNCTION refuse_append_only_change(); \
+                 DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}; \
+                 CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} \
+                 FOR EACH STATEMENT EXECUTE FUNCTION refuse_append_only_change();"
+            ));
+        }
+    } else {
+        for table in APPEND_ONLY_TABLES {
+            for action in ["UPDATE", "DELETE"] {
+                script.push_str(&format!(
+                    "CREATE TRIGGER IF NOT EXISTS {table}_no_{lower} BEFORE {action} ON {table} \
+                     BEGIN SELECT RAISE(ABORT, '{table} is append-only: rows are never changed or deleted'); END;",
+                    lower = action.to_lowercase()
+                ));
+            }
+        }
+    }
+    let mut transaction = pool.begin().await?;
+    transaction.execute(script.as_str()).await?;
+    transaction.commit().await
 }
 
 /// Answers whether the database responds (for `/healthz`).

@@ -18,6 +18,9 @@ use sqlx::AnyPool;
 use std::collections::{BTreeMap, HashMap};
 
 pub const REGIONS_CSV: &[u8] = include_bytes!("../../../demo/regions.csv");
+/// A working list of the gemeenten per region (CBS codes, 2025 division); an admin loads the
+/// official one with `nad-monitor gemeenten import`.
+pub const GEMEENTEN_CSV: &[u8] = include_bytes!("../../../demo/gemeenten.csv");
 
 /// The shipped NAD questionnaire, previous version first.
 pub const QUESTIONNAIRES: [(&str, &str); 2] = [
@@ -100,6 +103,13 @@ pub async fn load(pool: &AnyPool, cache: &questionnaires::Cache) -> Result<(), A
         AppError::Internal
     })?;
     regions::import(pool, &Actor::CommandLine, &region_list).await?;
+    let region_codes = region_list.iter().map(|r| r.code.clone()).collect();
+    let gemeente_list =
+        super::gemeenten::parse_csv(GEMEENTEN_CSV, &region_codes).map_err(|problems| {
+            tracing::error!(?problems, "the shipped demo gemeenten file is broken");
+            AppError::Internal
+        })?;
+    super::gemeenten::import(pool, &Actor::CommandLine, &gemeente_list).await?;
     for (file_name, source) in QUESTIONNAIRES {
         questionnaires::import(pool, cache, &Actor::CommandLine, file_name, source)
             .await
@@ -128,7 +138,87 @@ pub async fn load(pool: &AnyPool, cache: &questionnaires::Cache) -> Result<(), A
     }
     let previous = cache.get(pool, "nad", "2025-12").await?;
     let current = cache.get(pool, "nad", "2026-06").await?;
-    load_history(pool, &region_list, &mut coordinators, &previous, &current).await
+    load_history(pool, &region_list, &mut coordinators, &previous, &current).await?;
+    load_reviews(pool).await
+}
+
+/// The open round's regions the reviewer has already dealt with: one sent back with a
+/// comment, one approved. Earlier rounds are approved throughout.
+pub const RETURNED_REGION: &str = "R02";
+pub const APPROVED_REGION: &str = "R06";
+
+/// The reviewer's work: every response of the earlier rounds approved a few days after it came
+/// in; in the open round one response sent back with a comment and one approved.
+async fn load_reviews(pool: &AnyPool) -> Result<(), AppError> {
+    let day = 24 * 60 * 60 * 1000;
+    let reviewer: String =
+        sqlx::query_scalar("SELECT id FROM users WHERE email_normalized = 'reviewer@nad.example'")
+            .fetch_one(pool)
+            .await?;
+    sqlx::query(
+        "UPDATE responses SET status = 'approved', approved_by = $1, approved_at = submitted_at + $2 \
+         WHERE status = 'submitted' AND round_id IN (SELECT id FROM rounds WHERE state <> 'open')",
+    )
+    .bind(&reviewer)
+    .bind(5 * day)
+    .execute(pool)
+    .await?;
+    let open_round: String = sqlx::query_scalar("SELECT id FROM rounds WHERE state = 'open'")
+        .fetch_one(pool)
+        .await?;
+    let response_of = |region: &'static str| {
+        let open_round = open_round.clone();
+        async move {
+            sqlx::query_scalar::<_, String>(
+                "SELECT id FROM responses WHERE round_id = $1 AND region_code = $2",
+            )
+            .bind(open_round)
+            .bind(region)
+            .fetch_one(pool)
+            .await
+        }
+    };
+    let now = now_ms();
+    let approved = response_of(APPROVED_REGION).await?;
+    sqlx::query("UPDATE responses SET status = 'approved', approved_by = $1, approved_at = $2 WHERE id = $3")
+        .bind(&reviewer)
+        .bind(now - day / 2)
+        .bind(&approved)
+        .execute(pool)
+        .await?;
+    let returned = response_of(RETURNED_REGION).await?;
+    sqlx::query(
+        "UPDATE responses SET status = 'returned', returned_by = $1, returned_at = $2, \
+         return_reason = $3, submitted_at = NULL, submitted_by = NULL WHERE id = $4",
+    )
+    .bind(&reviewer)
+    .bind(now - day / 2)
+    .bind("Het aantal plekken voor Wonen Eerst is sterk veranderd; zie de opmerking bij de vraag.")
+    .bind(&returned)
+    .execute(pool)
+    .await?;
+    let thread = new_id();
+    sqlx::query(
+        "INSERT INTO comment_threads (id, response_id, item_key, resolved, created_by, created_at) \
+         VALUES ($1, $2, 'e_wonen_eerst_plekken', 0, $3, $4)",
+    )
+    .bind(&thread)
+    .bind(&returned)
+    .bind(&reviewer)
+    .bind(now - day / 2)
+    .execute(pool)
+    .await?;
+    sqlx::query(
+        "INSERT INTO comments (id, thread_id, author_id, body, created_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(new_id())
+    .bind(&thread)
+    .bind(&reviewer)
+    .bind("Klopt dit aantal? Het wijkt veel af van de vorige meting. Graag een korte toelichting.")
+    .bind(now - day / 2)
+    .execute(pool)
+    .await?;
+    Ok(())
 }
 
 /// Regions without answers in June 2026 that have not started the open round: the demo

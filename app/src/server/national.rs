@@ -49,17 +49,37 @@ async fn round_facts(pool: &AnyPool, round_id: &str) -> Result<RoundFacts, AppEr
     })
 }
 
-/// The national picture of a round, for one section (`None`: all sections).
+/// The national picture of a round, for one section (`None`: all sections), beside the
+/// round's own compared round.
 pub async fn picture(
     state: &AppState,
     user: &SignedInUser,
     round_id: &str,
     section: Option<&str>,
 ) -> Result<NationalPicture, AppError> {
+    picture_compared_with(state, user, round_id, section, None).await
+}
+
+/// The national picture beside another earlier round (`compared_with`, such as the same
+/// round a year earlier), or beside the round's own compared round when `None`.
+pub async fn picture_compared_with(
+    state: &AppState,
+    user: &SignedInUser,
+    round_id: &str,
+    section: Option<&str>,
+    compared_with: Option<&str>,
+) -> Result<NationalPicture, AppError> {
     if !user.may_view_all_regions() {
         return Err(AppError::Forbidden);
     }
-    let round = round_facts(&state.pool, round_id).await?;
+    let mut round = round_facts(&state.pool, round_id).await?;
+    let comparison_choices = super::rounds::comparison_choices(&state.pool, round_id).await?;
+    round.compared_round_id = super::rounds::choose_compared(
+        &comparison_choices,
+        compared_with,
+        round.compared_round_id.as_deref(),
+        "met",
+    )?;
     let version = state
         .questionnaires
         .get(
@@ -137,6 +157,8 @@ pub async fn picture(
         })
         .collect();
     Ok(NationalPicture {
+        comparison_choices,
+        compared_round_id: round.compared_round_id.clone(),
         round_id: round_id.to_string(),
         round_name: round.name,
         questionnaire: format!("{}/{}", questionnaire.identifier, questionnaire.version),

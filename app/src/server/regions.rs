@@ -7,116 +7,20 @@ use crate::domain::region::{region_from_fields, Region, RegionFileError};
 use crate::error::AppError;
 use serde_json::json;
 use sqlx::{AnyPool, Row};
-use std::collections::HashMap;
 
 const REQUIRED_COLUMNS: [&str; 3] = ["code", "region", "lead_gemeente"];
 const OPTIONAL_COLUMNS: [&str; 1] = ["source_status"];
-/// A regions file is small; anything larger is not a regions file.
-pub const MAX_FILE_BYTES: usize = 1024 * 1024;
-const MAX_ROWS: usize = 1000;
+pub use super::table_file::MAX_FILE_BYTES;
 
 /// Reads a whole regions file. Returns every region, or every problem with its line number.
 pub fn parse_csv(bytes: &[u8]) -> Result<Vec<Region>, Vec<RegionFileError>> {
-    let problem = |line: u64, message: String| RegionFileError { line, message };
-    if bytes.len() > MAX_FILE_BYTES {
-        return Err(vec![problem(
-            0,
-            format!("het bestand is groter dan {} KB", MAX_FILE_BYTES / 1024),
-        )]);
-    }
-    let text = match std::str::from_utf8(bytes) {
-        Ok(text) => text.trim_start_matches('\u{feff}'),
-        Err(error) => {
-            let line = bytes[..error.valid_up_to()]
-                .iter()
-                .filter(|b| **b == b'\n')
-                .count()
-                + 1;
-            return Err(vec![problem(
-                line as u64,
-                "het bestand is geen UTF-8-tekst".to_string(),
-            )]);
-        }
-    };
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .flexible(false)
-        .from_reader(text.as_bytes());
-    let headers = match reader.headers() {
-        Ok(headers) => headers.clone(),
-        Err(error) => {
-            return Err(vec![problem(
-                1,
-                format!("de kopregel is onleesbaar: {error}"),
-            )])
-        }
-    };
-    let mut problems = Vec::new();
-    let mut column = HashMap::new();
-    for (index, name) in headers.iter().enumerate() {
-        if REQUIRED_COLUMNS.contains(&name) || OPTIONAL_COLUMNS.contains(&name) {
-            if column.insert(name.to_string(), index).is_some() {
-                problems.push(problem(1, format!("de kolom '{name}' komt twee keer voor")));
-            }
-        } else {
-            problems.push(problem(
-                1,
-                format!(
-                    "onbekende kolom '{name}': verwacht zijn {}",
-                    REQUIRED_COLUMNS.join(", ")
-                ),
-            ));
-        }
-    }
-    for name in REQUIRED_COLUMNS {
-        if !column.contains_key(name) {
-            problems.push(problem(1, format!("de kolom '{name}' ontbreekt")));
-        }
-    }
-    if !problems.is_empty() {
-        return Err(problems);
-    }
-
-    let mut regions: Vec<Region> = Vec::new();
-    let mut first_line_of: HashMap<String, u64> = HashMap::new();
-    for record in reader.records() {
-        let record = match record {
-            Ok(record) => record,
-            Err(error) => {
-                let line = error.position().map_or(0, |p| p.line());
-                problems.push(problem(line, format!("onleesbare regel: {error}")));
-                continue;
-            }
-        };
-        let line = record.position().map_or(0, |p| p.line());
-        if regions.len() + problems.len() >= MAX_ROWS {
-            problems.push(problem(line, format!("meer dan {MAX_ROWS} regels")));
-            break;
-        }
-        let field = |name: &str| record.get(column[name]).unwrap_or_default();
-        match region_from_fields(field("code"), field("region"), field("lead_gemeente")) {
-            Ok(region) => {
-                if let Some(first) = first_line_of.get(&region.code) {
-                    problems.push(problem(
-                        line,
-                        format!("de regiocode '{}' staat ook op regel {first}", region.code),
-                    ));
-                } else {
-                    first_line_of.insert(region.code.clone(), line);
-                    regions.push(region);
-                }
-            }
-            Err(message) => problems.push(problem(line, message)),
-        }
-    }
-    if regions.is_empty() && problems.is_empty() {
-        problems.push(problem(2, "het bestand bevat geen regio's".to_string()));
-    }
-    if problems.is_empty() {
-        Ok(regions)
-    } else {
-        Err(problems)
-    }
+    super::table_file::read(
+        bytes,
+        (&REQUIRED_COLUMNS, &OPTIONAL_COLUMNS),
+        ("regiocode", "het bestand bevat geen regio's"),
+        |row| region_from_fields(row.get("code"), row.get("region"), row.get("lead_gemeente")),
+        |region| region.code.as_str(),
+    )
 }
 
 /// Adds new regions and updates the names of existing ones, all or nothing.

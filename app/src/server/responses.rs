@@ -48,6 +48,10 @@ pub struct Response {
     pub updated_by: Option<String>,
     pub submitted_at: Option<i64>,
     pub submitted_by: Option<String>,
+    /// Who sent it back, when, and why; kept until it is sent back again.
+    pub returned: Option<(String, i64, String)>,
+    /// Who approved it, and when; cleared when the approval is voided.
+    pub approved: Option<(String, i64)>,
     pub round: Round,
 }
 
@@ -84,12 +88,15 @@ const RESPONSE_COLUMNS: &str = "r.id, r.region_code, r.status, r.updated_at, r.s
      ub.display_name AS updated_by_name, sb.display_name AS submitted_by_name, \
      ro.id AS round_id, ro.name AS round_name, ro.questionnaire_id, ro.questionnaire_version, \
      ro.state AS round_state, ro.deadline AS round_deadline, ro.opens_at AS round_opens_at, \
-     ro.compared_round_id";
+     ro.compared_round_id, r.returned_at, r.return_reason, rb.display_name AS returned_by_name, \
+     r.approved_at, ab.display_name AS approved_by_name";
 const RESPONSE_JOINS: &str = "FROM responses r \
      JOIN rounds ro ON ro.id = r.round_id \
      JOIN round_regions rr ON rr.round_id = r.round_id AND rr.region_code = r.region_code \
      LEFT JOIN users ub ON ub.id = r.updated_by \
-     LEFT JOIN users sb ON sb.id = r.submitted_by";
+     LEFT JOIN users sb ON sb.id = r.submitted_by \
+     LEFT JOIN users rb ON rb.id = r.returned_by \
+     LEFT JOIN users ab ON ab.id = r.approved_by";
 
 fn response_from_row(row: &sqlx::any::AnyRow) -> Result<Response, AppError> {
     let status: String = row.try_get("status")?;
@@ -103,6 +110,17 @@ fn response_from_row(row: &sqlx::any::AnyRow) -> Result<Response, AppError> {
         updated_by: row.try_get("updated_by_name")?,
         submitted_at: row.try_get("submitted_at")?,
         submitted_by: row.try_get("submitted_by_name")?,
+        returned: match (
+            row.try_get::<Option<String>, _>("returned_by_name")?,
+            row.try_get::<Option<i64>, _>("returned_at")?,
+            row.try_get::<Option<String>, _>("return_reason")?,
+        ) {
+            (Some(by), Some(at), Some(reason)) => Some((by, at, reason)),
+            _ => None,
+        },
+        approved: row
+            .try_get::<Option<String>, _>("approved_by_name")?
+            .zip(row.try_get::<Option<i64>, _>("approved_at")?),
         round: Round {
             id: row.try_get("round_id")?,
             name: row.try_get("round_name")?,
@@ -116,7 +134,7 @@ fn response_from_row(row: &sqlx::any::AnyRow) -> Result<Response, AppError> {
     })
 }
 
-async fn find(pool: &AnyPool, id: &str) -> Result<Response, AppError> {
+pub async fn find(pool: &AnyPool, id: &str) -> Result<Response, AppError> {
     let row = sqlx::query(&format!(
         "SELECT {RESPONSE_COLUMNS} {RESPONSE_JOINS} WHERE r.id = $1"
     ))
@@ -791,7 +809,23 @@ pub async fn compared(
     response: &Response,
     version: &LoadedVersion,
 ) -> Result<Compared, AppError> {
-    let Some(compared_round) = &response.round.compared_round_id else {
+    compared_with(
+        state,
+        response,
+        version,
+        response.round.compared_round_id.as_deref(),
+    )
+    .await
+}
+
+/// Finds the same region's answers in another round (`None`: no comparison).
+pub async fn compared_with(
+    state: &AppState,
+    response: &Response,
+    version: &LoadedVersion,
+    compared_round: Option<&str>,
+) -> Result<Compared, AppError> {
+    let Some(compared_round) = compared_round else {
         return Ok(Compared::default());
     };
     let row = sqlx::query(

@@ -6,7 +6,8 @@
 use super::audit::{self, Actor, Event};
 use super::{new_id, now_ms};
 use crate::domain::round::{
-    check_name, check_period, check_reason, RoundDetail, RoundRegion, RoundState, RoundSummary,
+    check_name, check_period, check_reason, ComparisonChoice, RoundDetail, RoundRegion, RoundState,
+    RoundSummary,
 };
 use crate::domain::time::format_date;
 use crate::error::AppError;
@@ -206,6 +207,8 @@ pub async fn create(pool: &AnyPool, actor: &Actor, round: NewRound) -> Result<St
         .execute(&mut *tx)
         .await?;
     }
+    // ... and their gemeenten.
+    super::gemeenten::snapshot(&mut tx, &id).await?;
     audit::record(
         &mut *tx,
         actor,
@@ -375,8 +378,8 @@ pub async fn reopen_response(
         ));
     }
     let changed = sqlx::query(
-        "UPDATE responses SET status = 'open', submitted_at = NULL, submitted_by = NULL \
-         WHERE id = $1 AND status = $2",
+        "UPDATE responses SET status = 'open', submitted_at = NULL, submitted_by = NULL, \
+         approved_at = NULL, approved_by = NULL WHERE id = $1 AND status = $2",
     )
     .bind(&response_id)
     .bind(&status)
@@ -395,10 +398,54 @@ pub async fn reopen_response(
             kind: "response_reopened",
             region_code: Some(region_code),
             subject: Some(&response_id),
-            details: json!({ "round": round_id, "from": status, "reason": reason }),
+            details: json!({
+                "round": round_id,
+                "from": status,
+                "reason": reason,
+                "approval_voided": status == "approved",
+            }),
         },
     )
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// The rounds a round can be compared with (every round opened before it), newest first,
+/// with the previous round and the one a year earlier marked.
+pub async fn comparison_choices(
+    pool: &AnyPool,
+    round_id: &str,
+) -> Result<Vec<ComparisonChoice>, AppError> {
+    let opens_at: i64 = sqlx::query_scalar("SELECT opens_at FROM rounds WHERE id = $1")
+        .bind(round_id)
+        .fetch_optional(pool)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let earlier: Vec<(String, String, i64)> = sqlx::query_as(
+        "SELECT id, name, opens_at FROM rounds WHERE opens_at < $1 AND state <> 'concept'",
+    )
+    .bind(opens_at)
+    .fetch_all(pool)
+    .await?;
+    Ok(crate::domain::round::comparison_choices(opens_at, &earlier))
+}
+
+/// The round to compare with: the one asked for (`chosen`, checked against the choices) or
+/// the round's own compared round. A round that is not among the choices is a field error on
+/// `field`.
+pub fn choose_compared(
+    choices: &[ComparisonChoice],
+    chosen: Option<&str>,
+    default: Option<&str>,
+    field: &str,
+) -> Result<Option<String>, AppError> {
+    match chosen.filter(|id| !id.is_empty()) {
+        None => Ok(default.map(str::to_string)),
+        Some(id) if choices.iter().any(|choice| choice.id == id) => Ok(Some(id.to_string())),
+        Some(_) => Err(AppError::field(
+            field,
+            "Kies een eerdere meting om mee te vergelijken.",
+        )),
+    }
 }

@@ -2,6 +2,8 @@
 //! `TEST_POSTGRES_URL` is set, and requests through the router without a socket.
 #![allow(dead_code)]
 
+use app::domain::questionnaire::answer::RawAnswer;
+use app::domain::questionnaire::model::{CellKind, Item, ItemKind};
 use app::server::state::{AppState, Config};
 use app::server::{audit::Actor, users};
 use axum::body::Body;
@@ -187,6 +189,18 @@ pub fn call(path: &str, body: &str, cookie: Option<&str>) -> Request<Body> {
     builder.body(Body::from(body.to_string())).unwrap()
 }
 
+/// Posts form fields to a server function as `cookie`; returns the status and the body.
+pub async fn post(
+    state: &AppState,
+    path: &str,
+    fields: &[(&str, &str)],
+    cookie: &str,
+) -> (StatusCode, String) {
+    let reply = send(state, call(path, &form(fields), Some(cookie))).await;
+    let status = reply.status();
+    (status, body_text(reply).await)
+}
+
 /// A server function call with a JSON body, as the browser sends saves.
 pub fn json_call(path: &str, body: &str, cookie: Option<&str>) -> Request<Body> {
     let mut builder = Request::post(path)
@@ -312,4 +326,95 @@ pub async fn save_on_stored_version(
         status,
         serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)),
     )
+}
+
+/// A valid input for an item, for filling in a whole response.
+pub fn valid_raw(item: &Item) -> RawAnswer {
+    let mut raw = RawAnswer::default();
+    let first = |options: &[app::domain::questionnaire::model::Choice]| options[0].code.clone();
+    match &item.kind {
+        ItemKind::YesNo | ItemKind::YesPartlyNo => raw.values = vec!["ja".into()],
+        ItemKind::SingleChoice { options } => raw.values = vec![first(options)],
+        ItemKind::MultipleChoice {
+            options,
+            min_selected,
+            ..
+        } => {
+            raw.values = options
+                .iter()
+                .take(min_selected.unwrap_or(1).max(1))
+                .map(|o| o.code.clone())
+                .collect()
+        }
+        ItemKind::Ranking { options, rank } => {
+            raw.values = options.iter().take(*rank).map(|o| o.code.clone()).collect()
+        }
+        ItemKind::Integer { min, .. } => raw.values = vec![min.unwrap_or(0).max(0).to_string()],
+        ItemKind::Decimal { min, .. } => raw.values = vec![min.unwrap_or(0.0).max(0.0).to_string()],
+        ItemKind::Percentage { .. } => raw.values = vec!["0".into()],
+        ItemKind::ShortText { .. } | ItemKind::LongText { .. } => {
+            raw.values = vec!["Toelichting".into()]
+        }
+        ItemKind::Date { min, max } => {
+            let date = max
+                .clone()
+                .or_else(|| min.clone())
+                .unwrap_or_else(|| "2026-06-01".into());
+            raw.values = vec![date]
+        }
+        ItemKind::Scale { .. } => raw.values = vec!["3".into()],
+        ItemKind::Matrix { rows, cell } => {
+            let value = match cell {
+                CellKind::YesNo | CellKind::YesPartlyNo => "ja".to_string(),
+                CellKind::SingleChoice { options } => first(options),
+                CellKind::Integer { min, .. } => min.unwrap_or(0).max(0).to_string(),
+            };
+            raw.rows = rows
+                .iter()
+                .map(|r| (r.code.clone(), value.clone()))
+                .collect()
+        }
+    }
+    raw
+}
+
+/// Answers every question of a NAD 2026-06 response that is asked, as `cookie`'s coordinator,
+/// until no more questions appear, so the response can be submitted.
+pub async fn fill_in_everything(state: &AppState, cookie: &str, response: &str) {
+    let version = state
+        .questionnaires
+        .get(&state.pool, "nad", "2026-06")
+        .await
+        .unwrap();
+    for _ in 0..4 {
+        let stored = app::server::responses::answers(&state.pool, response)
+            .await
+            .unwrap();
+        let evaluation = app::server::responses::evaluation(
+            &version,
+            &stored,
+            &app::server::responses::Compared::default(),
+        );
+        for item in version.questionnaire.items() {
+            let visible = evaluation.items[&item.key].status
+                != app::domain::questionnaire::completeness::ItemStatus::Hidden;
+            if visible && !stored.contains_key(&item.key) {
+                let body = serde_json::json!({ "response_id": response, "answers": [{
+                    "key": item.key, "raw": valid_raw(item), "base_version": 0 }] });
+                let reply = send(
+                    state,
+                    json_call("/api/responses/save", &body.to_string(), Some(cookie)),
+                )
+                .await;
+                let status = reply.status();
+                assert_eq!(
+                    status,
+                    StatusCode::OK,
+                    "{}: {}",
+                    item.key,
+                    body_text(reply).await
+                );
+            }
+        }
+    }
 }

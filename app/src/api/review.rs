@@ -1,0 +1,383 @@
+//! Review: the completeness overview of a round, a response as the reviewer reads it, sending
+//! back, approving (signed with the password), voiding an approval, comments on items, and
+//! the audit trail for admins. Every change redirects back with a notice, so the forms work
+//! without JavaScript.
+
+use crate::api::responses::ResponseHeader;
+use crate::domain::audit::AuditPage;
+use crate::domain::questionnaire::completeness::{Counts, ItemStatus, SectionStatus};
+use crate::domain::review::{CommentThread, OverviewRow, ReviewAction, SortKey, Totals};
+use crate::domain::round::RoundSummary;
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// The completeness overview of a round, sorted and filtered as asked.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReviewOverview {
+    pub round: RoundSummary,
+    /// Counted over every participating region, whatever the filter.
+    pub totals: Totals,
+    pub rows: Vec<OverviewRow>,
+    pub sort: SortKey,
+    pub descending: bool,
+}
+
+/// One change in an answer's history, as text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HistoryLine {
+    pub at: i64,
+    pub by: String,
+    /// `None` for the first answer.
+    pub old: Option<String>,
+    pub new: String,
+}
+
+/// One item as the reviewer reads it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReviewItem {
+    pub key: String,
+    pub label: String,
+    pub status: ItemStatus,
+    /// The answer as text; `None` when not answered.
+    pub now: Option<String>,
+    /// The compared round's answer, mapped through lineage.
+    pub before: Option<String>,
+    pub changed: bool,
+    pub not_compared: Option<String>,
+    pub blocking: Vec<String>,
+    pub warnings: Vec<String>,
+    /// Taken over from the compared round and not confirmed.
+    pub prefilled: bool,
+    pub history: Vec<HistoryLine>,
+    pub threads: Vec<CommentThread>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReviewSection {
+    pub key: String,
+    pub title: String,
+    pub status: SectionStatus,
+    /// Items asked in this response; items hidden by conditions are left out.
+    pub items: Vec<ReviewItem>,
+    pub hidden: usize,
+}
+
+/// A response with everything the reviewer checks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReviewPage {
+    pub header: ResponseHeader,
+    pub round_id: String,
+    pub compared_round: Option<String>,
+    pub overall: Counts,
+    pub sections: Vec<ReviewSection>,
+    /// What the signed-in user may do with the response now.
+    pub actions: Vec<ReviewAction>,
+    /// Reviewers and admins resolve threads; coordinators answer them.
+    pub may_resolve: bool,
+    /// Comments are closed once the round is published.
+    pub may_comment: bool,
+}
+
+/// The overview of a round for reviewers and admins. `sort` is a column code, `order` "af"
+/// for descending, `status` a status code or empty for all.
+#[server(endpoint = "review/overview")]
+pub async fn get_review_overview(
+    round_id: String,
+    sort: Option<String>,
+    order: Option<String>,
+    status: Option<String>,
+) -> Result<ReviewOverview, AppError> {
+    use crate::domain::review::{sort_rows, ReviewStatus};
+    use crate::server::{request, review};
+    let state = request::state()?;
+    let user = request::require_user(&state).await?;
+    let (round, mut rows) = review::overview(&state, &user, &round_id).await?;
+    let totals = Totals::of(&rows);
+    let sort = sort
+        .as_deref()
+        .and_then(SortKey::from_code)
+        .unwrap_or(SortKey::Region);
+    let descending = order.as_deref() == Some("af");
+    if let Some(status) = status.as_deref().filter(|s| !s.is_empty()) {
+        let status = ReviewStatus::from_code(status)
+            .ok_or_else(|| AppError::BadRequest(format!("Onbekende status '{status}'.")))?;
+        rows.retain(|row| row.status == status);
+    }
+    sort_rows(&mut rows, sort, descending);
+    Ok(ReviewOverview {
+        round,
+        totals,
+        rows,
+        sort,
+        descending,
+    })
+}
+
+/// One response as the reviewer reads it; the region's coordinators read it too, to answer
+/// the comments.
+#[server(endpoint = "review/response")]
+pub async fn get_review(response_id: String) -> Result<ReviewPage, AppError> {
+    use crate::domain::comparison::same_answer;
+    use crate::domain::response::describe;
+    use crate::domain::review::may_resolve;
+    use crate::domain::round::RoundState;
+    use crate::server::{request, review};
+    let state = request::state()?;
+    let user = request::require_user(&state).await?;
+    let data = review::review_data(&state, &user, &response_id).await?;
+    let review::ReviewData {
+        response,
+        version,
+        stored,
+        evaluation,
+        compared,
+        threads,
+        mut history,
+    } = data;
+    let mut header = super::responses::build::header(&user, &response, &version);
+    header.open_comments = threads.iter().filter(|t| t.resolved.is_none()).count();
+    let sections = version
+        .questionnaire
+        .sections
+        .iter()
+        .zip(&evaluation.sections)
+        .map(|(section, summary)| {
+            let mut hidden = 0;
+            let items = section
+                .items
+                .iter()
+                .filter_map(|item| {
+                    let item_state = evaluation.items.get(&item.key)?;
+                    if item_state.status == ItemStatus::Hidden {
+                        hidden += 1;
+                        return None;
+                    }
+                    let answer = stored.get(&item.key).filter(|a| !a.raw.is_blank());
+                    let changed = match (
+                        answer.and_then(|a| a.value.as_ref()),
+                        compared.answers.get(&item.key),
+                    ) {
+                        (Some(now), Some(before)) => !same_answer(now, before),
+                        _ => false,
+                    };
+                    let history = history
+                        .remove(&item.key)
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|entry| HistoryLine {
+                            at: entry.changed_at,
+                            by: entry.changed_by,
+                            old: entry.old_raw.as_ref().map(|raw| describe(item, raw)),
+                            new: describe(item, &entry.new_raw),
+                        })
+                        .collect();
+                    Some(ReviewItem {
+                        key: item.key.clone(),
+                        label: item.label.clone(),
+                        status: item_state.status,
+                        now: answer.map(|a| describe(item, &a.raw)),
+                        before: compared.raw.get(&item.key).map(|raw| describe(item, raw)),
+                        changed,
+                        not_compared: compared
+                            .round_name
+                            .as_ref()
+                            .and_then(|_| compared.why_not(&item.key)),
+                        blocking: item_state.blocking.clone(),
+                        warnings: item_state.warnings.clone(),
+                        prefilled: answer.is_some_and(|a| a.prefilled),
+                        history,
+                        threads: threads
+                            .iter()
+                            .filter(|t| t.item_key == item.key)
+                            .cloned()
+                            .collect(),
+                    })
+                })
+                .collect();
+            ReviewSection {
+                key: section.key.clone(),
+                title: section.title.clone(),
+                status: summary.status,
+                items,
+                hidden,
+            }
+        })
+        .collect();
+    Ok(ReviewPage {
+        actions: review::allowed_actions(&user, &response),
+        may_resolve: may_resolve(user.role),
+        may_comment: response.round.state != RoundState::Published.code(),
+        round_id: response.round.id.clone(),
+        compared_round: compared.round_name,
+        overall: evaluation.overall,
+        sections,
+        header,
+    })
+}
+
+#[cfg(feature = "ssr")]
+fn back_to_review(response_id: &str, notice: &str) {
+    leptos_axum::redirect(&format!(
+        "/vragenlijst/{response_id}/beoordelen?melding={notice}"
+    ));
+}
+
+/// Sends a response back with a reason, and returns to its review page with `notice`.
+#[cfg(feature = "ssr")]
+async fn send_back(
+    response_id: &str,
+    action: ReviewAction,
+    reason: &str,
+    notice: &str,
+) -> Result<(), AppError> {
+    use crate::server::{request, review};
+    let state = request::state()?;
+    let user = request::require_user(&state).await?;
+    review::send_back(&state, &user, response_id, action, reason).await?;
+    back_to_review(response_id, notice);
+    Ok(())
+}
+
+/// Sends a submitted response back to the region, with a reason.
+#[server(endpoint = "review/return")]
+pub async fn return_response(response_id: String, reason: String) -> Result<(), AppError> {
+    send_back(&response_id, ReviewAction::Return, &reason, "teruggestuurd").await
+}
+
+/// Voids an approval, with a reason: the response goes back to the region.
+#[server(endpoint = "review/void")]
+pub async fn void_approval(response_id: String, reason: String) -> Result<(), AppError> {
+    send_back(&response_id, ReviewAction::Reopen, &reason, "heropend").await
+}
+
+/// Approves a submitted response, signed with the reviewer's password.
+#[server(endpoint = "review/approve")]
+pub async fn approve_response(response_id: String, password: String) -> Result<(), AppError> {
+    use crate::server::{request, review};
+    let state = request::state()?;
+    let user = request::require_user(&state).await?;
+    review::approve(&state, &user, &response_id, &password).await?;
+    back_to_review(&response_id, "goedgekeurd");
+    Ok(())
+}
+
+/// Adds a comment on an item: a new thread, or a reply when `thread_id` is given. `back` is
+/// the page to return to (the review page by default).
+#[server(endpoint = "review/comment")]
+pub async fn add_comment(
+    response_id: String,
+    item_key: String,
+    body: String,
+    thread_id: Option<String>,
+    back: Option<String>,
+) -> Result<(), AppError> {
+    use crate::domain::access::is_local_path;
+    use crate::server::{request, review};
+    let state = request::state()?;
+    let user = request::require_user(&state).await?;
+    review::add_comment(
+        &state,
+        &user,
+        &response_id,
+        &item_key,
+        thread_id.as_deref(),
+        &body,
+    )
+    .await?;
+    let target = back
+        .filter(|path| is_local_path(path) && !path.contains('#'))
+        .unwrap_or_else(|| format!("/vragenlijst/{response_id}/beoordelen?melding=opmerking"));
+    leptos_axum::redirect(&format!("{target}#vraag-{item_key}"));
+    Ok(())
+}
+
+/// Marks a thread resolved ("ja") or open again ("nee").
+#[server(endpoint = "review/resolve")]
+pub async fn resolve_comment(thread_id: String, resolved: String) -> Result<(), AppError> {
+    use crate::server::{request, review};
+    let state = request::state()?;
+    let user = request::require_user(&state).await?;
+    let resolved = match resolved.as_str() {
+        "ja" => true,
+        "nee" => false,
+        _ => return Err(AppError::BadRequest("Kies ‘ja’ of ‘nee’.".to_string())),
+    };
+    let response_id = review::set_resolved(&state, &user, &thread_id, resolved).await?;
+    back_to_review(
+        &response_id,
+        if resolved {
+            "afgehandeld"
+        } else {
+            "heropend-opmerking"
+        },
+    );
+    Ok(())
+}
+
+/// A page of the audit trail, for admins. Dates are `jjjj-mm-dd` as a date field sends them.
+#[server(endpoint = "audit")]
+pub async fn get_audit_trail(
+    user: Option<String>,
+    region: Option<String>,
+    round: Option<String>,
+    kind: Option<String>,
+    from: Option<String>,
+    until: Option<String>,
+    page: Option<i64>,
+) -> Result<AuditPage, AppError> {
+    use crate::server::{audit, request};
+    let state = request::state()?;
+    request::require_admin(&state).await?;
+    let filter = audit_filter(user, region, round, kind, from, until)?;
+    audit::browse(&state.pool, &filter, page.unwrap_or(1)).await
+}
+
+/// Reads the audit filter from a form's fields; a malformed date is a field error.
+#[cfg(feature = "ssr")]
+pub fn audit_filter(
+    user: Option<String>,
+    region: Option<String>,
+    round: Option<String>,
+    kind: Option<String>,
+    from: Option<String>,
+    until: Option<String>,
+) -> Result<crate::domain::audit::AuditFilter, AppError> {
+    use crate::domain::audit::{AuditFilter, MAX_USER_FILTER_CHARS};
+    use crate::domain::time::{end_of_local_day, parse_input_date, start_of_local_day};
+    let given = |value: Option<String>| {
+        value
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    };
+    let user = given(user);
+    if user
+        .as_ref()
+        .is_some_and(|u| u.chars().count() > MAX_USER_FILTER_CHARS)
+    {
+        return Err(AppError::field(
+            "user",
+            format!("Zoek met hoogstens {MAX_USER_FILTER_CHARS} tekens."),
+        ));
+    }
+    let day = |field: &str, value: Option<String>, end: bool| -> Result<Option<i64>, AppError> {
+        given(value)
+            .map(|text| {
+                let (y, m, d) = parse_input_date(&text).map_err(|m| AppError::field(field, m))?;
+                Ok(if end {
+                    end_of_local_day(y, m, d)
+                } else {
+                    start_of_local_day(y, m, d)
+                })
+            })
+            .transpose()
+    };
+    Ok(AuditFilter {
+        user,
+        region_code: given(region),
+        round_id: given(round),
+        kind: given(kind),
+        from: day("from", from, false)?,
+        until: day("until", until, true)?,
+    })
+}

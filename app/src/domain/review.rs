@@ -1,0 +1,486 @@
+//! Review: reviewers check every region's response before a round is published. This module
+//! holds the rules: where a region stands, which review actions are allowed from where and by
+//! whom, the completeness overview's rows with their sorting and totals, and comment threads.
+
+use super::response::ResponseStatus;
+use super::role::Role;
+use super::round::RoundState;
+use serde::{Deserialize, Serialize};
+
+/// Where a region stands in the review of a round, as the overview shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum ReviewStatus {
+    NotStarted,
+    Busy,
+    Submitted,
+    Returned,
+    Approved,
+}
+
+impl ReviewStatus {
+    pub const ALL: [ReviewStatus; 5] = [
+        ReviewStatus::NotStarted,
+        ReviewStatus::Busy,
+        ReviewStatus::Submitted,
+        ReviewStatus::Returned,
+        ReviewStatus::Approved,
+    ];
+
+    /// A response nobody has answered anything in has not started, whatever its row says.
+    pub fn of(status: Option<ResponseStatus>, answered: usize) -> ReviewStatus {
+        match status {
+            None => ReviewStatus::NotStarted,
+            Some(ResponseStatus::Open) if answered == 0 => ReviewStatus::NotStarted,
+            Some(ResponseStatus::Open) => ReviewStatus::Busy,
+            Some(ResponseStatus::Submitted) => ReviewStatus::Submitted,
+            Some(ResponseStatus::Returned) => ReviewStatus::Returned,
+            Some(ResponseStatus::Approved) => ReviewStatus::Approved,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ReviewStatus::NotStarted => "Niet begonnen",
+            ReviewStatus::Busy => "Bezig",
+            ReviewStatus::Submitted => "Ingediend",
+            ReviewStatus::Returned => "Teruggestuurd",
+            ReviewStatus::Approved => "Goedgekeurd",
+        }
+    }
+
+    /// The code in the overview's filter (a query parameter).
+    pub fn code(self) -> &'static str {
+        match self {
+            ReviewStatus::NotStarted => "niet-begonnen",
+            ReviewStatus::Busy => "bezig",
+            ReviewStatus::Submitted => "ingediend",
+            ReviewStatus::Returned => "teruggestuurd",
+            ReviewStatus::Approved => "goedgekeurd",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<ReviewStatus> {
+        ReviewStatus::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    /// Submitted, whether or not a reviewer approved it since.
+    pub fn is_in(self) -> bool {
+        matches!(self, ReviewStatus::Submitted | ReviewStatus::Approved)
+    }
+}
+
+/// What a reviewer does with a submitted response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ReviewAction {
+    /// Send it back to the coordinators with a reason; they change it and submit again.
+    Return,
+    /// Approve it, signed with the reviewer's password; it is locked.
+    Approve,
+    /// Void an approval, with a reason; it goes back to the coordinators.
+    Reopen,
+}
+
+impl ReviewAction {
+    /// The audit log's kind for this action.
+    pub fn audit_kind(self) -> &'static str {
+        match self {
+            ReviewAction::Return => "response_returned",
+            ReviewAction::Approve => "response_approved",
+            ReviewAction::Reopen => "approval_voided",
+        }
+    }
+}
+
+/// Checks a review action by someone with `role` on a response with `status` in a round in
+/// `round_state`, and gives the response's new status. The error says in Dutch why not.
+pub fn check_action(
+    role: Role,
+    status: ResponseStatus,
+    round_state: RoundState,
+    action: ReviewAction,
+) -> Result<ResponseStatus, String> {
+    if role == Role::Coordinator {
+        return Err("Alleen reviewers en beheerders beoordelen vragenlijsten.".to_string());
+    }
+    match round_state {
+        RoundState::Concept => {
+            return Err("Deze meting is nog niet geopend; er is niets te beoordelen.".to_string())
+        }
+        RoundState::Published => {
+            return Err(
+                "Deze meting is gepubliceerd; de beoordeling kan niet meer veranderen.".to_string(),
+            )
+        }
+        RoundState::Open | RoundState::Closed => {}
+    }
+    match (action, status) {
+        (ReviewAction::Return, ResponseStatus::Submitted) if round_state == RoundState::Open => {
+            Ok(ResponseStatus::Returned)
+        }
+        (ReviewAction::Return, ResponseStatus::Submitted) => Err(
+            "De meting is gesloten: een teruggestuurde vragenlijst kan niet meer worden gewijzigd. \
+             Laat een beheerder de meting eerst weer openen."
+                .to_string(),
+        ),
+        (ReviewAction::Approve, ResponseStatus::Submitted) => Ok(ResponseStatus::Approved),
+        (ReviewAction::Reopen, ResponseStatus::Approved) => Ok(ResponseStatus::Returned),
+        (ReviewAction::Reopen, _) => {
+            Err("Alleen een goedgekeurde vragenlijst kan worden heropend.".to_string())
+        }
+        (_, ResponseStatus::Approved) => Err("Deze vragenlijst is al goedgekeurd.".to_string()),
+        (_, ResponseStatus::Returned) => Err(
+            "Deze vragenlijst is teruggestuurd; de regio moet haar eerst opnieuw indienen."
+                .to_string(),
+        ),
+        (_, ResponseStatus::Open) => {
+            Err("Deze vragenlijst is nog niet ingediend.".to_string())
+        }
+    }
+}
+
+/// One region in the completeness overview of a round.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OverviewRow {
+    pub region_code: String,
+    pub region_name: String,
+    /// `None` while nobody of the region has opened the round.
+    pub response_id: Option<String>,
+    pub status: ReviewStatus,
+    /// Visible required items, and how many of them are answered (or onbekend / n.v.t.).
+    pub required: usize,
+    pub complete: usize,
+    /// Blocking errors: invalid input and broken blocking rules.
+    pub blocking: usize,
+    pub warnings: usize,
+    pub open_comments: usize,
+    /// The latest thing anyone did with the response, by whom.
+    pub last_activity: Option<(String, i64)>,
+}
+
+impl OverviewRow {
+    pub fn missing(&self) -> usize {
+        self.required.saturating_sub(self.complete)
+    }
+
+    /// Percentage of required items complete, rounded down: 100 only when nothing is missing.
+    pub fn percent_complete(&self) -> usize {
+        (self.complete * 100)
+            .checked_div(self.required)
+            .unwrap_or(100)
+    }
+}
+
+/// The columns the overview sorts by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SortKey {
+    Region,
+    Status,
+    Complete,
+    Missing,
+    Blocking,
+    Warnings,
+    Comments,
+    Activity,
+}
+
+impl SortKey {
+    pub const ALL: [SortKey; 8] = [
+        SortKey::Region,
+        SortKey::Status,
+        SortKey::Complete,
+        SortKey::Missing,
+        SortKey::Blocking,
+        SortKey::Warnings,
+        SortKey::Comments,
+        SortKey::Activity,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            SortKey::Region => "regio",
+            SortKey::Status => "status",
+            SortKey::Complete => "compleet",
+            SortKey::Missing => "ontbrekend",
+            SortKey::Blocking => "fouten",
+            SortKey::Warnings => "waarschuwingen",
+            SortKey::Comments => "opmerkingen",
+            SortKey::Activity => "activiteit",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SortKey::Region => "Regio",
+            SortKey::Status => "Status",
+            SortKey::Complete => "Compleet",
+            SortKey::Missing => "Ontbrekend",
+            SortKey::Blocking => "Fouten",
+            SortKey::Warnings => "Waarschuwingen",
+            SortKey::Comments => "Open opmerkingen",
+            SortKey::Activity => "Laatste activiteit",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<SortKey> {
+        SortKey::ALL.into_iter().find(|k| k.code() == code)
+    }
+}
+
+/// Sorts the rows by `key`; ties keep region order, so the order is always the same.
+pub fn sort_rows(rows: &mut [OverviewRow], key: SortKey, descending: bool) {
+    rows.sort_by(|a, b| a.region_code.cmp(&b.region_code));
+    rows.sort_by(|a, b| {
+        let order = match key {
+            SortKey::Region => a.region_name.cmp(&b.region_name),
+            SortKey::Status => a.status.cmp(&b.status),
+            SortKey::Complete => a.percent_complete().cmp(&b.percent_complete()),
+            SortKey::Missing => a.missing().cmp(&b.missing()),
+            SortKey::Blocking => a.blocking.cmp(&b.blocking),
+            SortKey::Warnings => a.warnings.cmp(&b.warnings),
+            SortKey::Comments => a.open_comments.cmp(&b.open_comments),
+            SortKey::Activity => a
+                .last_activity
+                .as_ref()
+                .map(|(_, at)| *at)
+                .cmp(&b.last_activity.as_ref().map(|(_, at)| *at)),
+        };
+        if descending {
+            order.reverse()
+        } else {
+            order
+        }
+    });
+}
+
+/// The totals at the top of the overview, counted over every participating region.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Totals {
+    pub participating: usize,
+    /// Regions per status, in the order of `ReviewStatus::ALL`.
+    pub per_status: Vec<(ReviewStatus, usize)>,
+    /// Submitted or approved.
+    pub submitted: usize,
+    pub open_comments: usize,
+}
+
+impl Totals {
+    pub fn of(rows: &[OverviewRow]) -> Totals {
+        let per_status = ReviewStatus::ALL
+            .into_iter()
+            .map(|status| (status, rows.iter().filter(|r| r.status == status).count()))
+            .collect();
+        Totals {
+            participating: rows.len(),
+            per_status,
+            submitted: rows.iter().filter(|r| r.status.is_in()).count(),
+            open_comments: rows.iter().map(|r| r.open_comments).sum(),
+        }
+    }
+
+    /// "31 van 45 ingediend".
+    pub fn headline(&self) -> String {
+        format!("{} van {} ingediend", self.submitted, self.participating)
+    }
+}
+
+/// The longest comment, in characters.
+pub const MAX_COMMENT_CHARS: usize = 2000;
+
+/// A comment's text: trimmed, not empty, not too long.
+pub fn check_comment(body: &str) -> Result<String, String> {
+    let body = body.trim();
+    if body.is_empty() {
+        Err("Schrijf een opmerking.".to_string())
+    } else if body.chars().count() > MAX_COMMENT_CHARS {
+        Err(format!(
+            "De opmerking is te lang: hoogstens {MAX_COMMENT_CHARS} tekens."
+        ))
+    } else {
+        Ok(body.to_string())
+    }
+}
+
+/// One message in a thread.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CommentMessage {
+    pub author: String,
+    pub author_role: Role,
+    pub body: String,
+    pub at: i64,
+}
+
+/// A conversation about one item, open until a reviewer resolves it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CommentThread {
+    pub id: String,
+    pub item_key: String,
+    /// Who resolved it, and when; `None` while it is open.
+    pub resolved: Option<(String, i64)>,
+    pub messages: Vec<CommentMessage>,
+}
+
+/// Who may resolve a thread or open it again: reviewers and admins, who asked the question.
+pub fn may_resolve(role: Role) -> bool {
+    matches!(role, Role::Reviewer | Role::Admin)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(code: &str, status: ReviewStatus, required: usize, complete: usize) -> OverviewRow {
+        OverviewRow {
+            region_code: code.to_string(),
+            region_name: format!("Regio {code}"),
+            response_id: None,
+            status,
+            required,
+            complete,
+            blocking: 0,
+            warnings: 0,
+            open_comments: 0,
+            last_activity: None,
+        }
+    }
+
+    #[test]
+    fn status_follows_the_response_and_its_answers() {
+        assert_eq!(ReviewStatus::of(None, 0), ReviewStatus::NotStarted);
+        assert_eq!(
+            ReviewStatus::of(Some(ResponseStatus::Open), 0),
+            ReviewStatus::NotStarted
+        );
+        assert_eq!(
+            ReviewStatus::of(Some(ResponseStatus::Open), 3),
+            ReviewStatus::Busy
+        );
+        assert_eq!(
+            ReviewStatus::of(Some(ResponseStatus::Returned), 3),
+            ReviewStatus::Returned
+        );
+        for status in ReviewStatus::ALL {
+            assert_eq!(ReviewStatus::from_code(status.code()), Some(status));
+        }
+    }
+
+    #[test]
+    fn reviewers_return_and_approve_submitted_responses() {
+        use ReviewAction::*;
+        let open = RoundState::Open;
+        for role in [Role::Reviewer, Role::Admin] {
+            assert_eq!(
+                check_action(role, ResponseStatus::Submitted, open, Return),
+                Ok(ResponseStatus::Returned)
+            );
+            assert_eq!(
+                check_action(role, ResponseStatus::Submitted, open, Approve),
+                Ok(ResponseStatus::Approved)
+            );
+            assert_eq!(
+                check_action(role, ResponseStatus::Approved, open, Reopen),
+                Ok(ResponseStatus::Returned)
+            );
+        }
+        // Approving after the round closed is the usual case; returning is not possible then.
+        assert!(check_action(
+            Role::Reviewer,
+            ResponseStatus::Submitted,
+            RoundState::Closed,
+            Approve
+        )
+        .is_ok());
+        assert!(check_action(
+            Role::Reviewer,
+            ResponseStatus::Submitted,
+            RoundState::Closed,
+            Return
+        )
+        .is_err());
+    }
+
+    #[test]
+    fn what_is_refused() {
+        use ReviewAction::*;
+        let open = RoundState::Open;
+        for action in [Return, Approve, Reopen] {
+            // A coordinator never reviews, not even their own region.
+            assert!(
+                check_action(Role::Coordinator, ResponseStatus::Submitted, open, action)
+                    .unwrap_err()
+                    .contains("Alleen reviewers")
+            );
+            assert!(check_action(Role::Reviewer, ResponseStatus::Open, open, action).is_err());
+            assert!(check_action(Role::Reviewer, ResponseStatus::Returned, open, action).is_err());
+            assert!(check_action(
+                Role::Reviewer,
+                ResponseStatus::Submitted,
+                RoundState::Published,
+                action
+            )
+            .is_err());
+        }
+        assert_eq!(
+            check_action(Role::Reviewer, ResponseStatus::Approved, open, Approve),
+            Err("Deze vragenlijst is al goedgekeurd.".to_string())
+        );
+        assert!(check_action(Role::Reviewer, ResponseStatus::Submitted, open, Reopen).is_err());
+    }
+
+    #[test]
+    fn percentages_round_down_and_missing_counts() {
+        let mut r = row("R01", ReviewStatus::Busy, 3, 2);
+        assert_eq!(r.percent_complete(), 66);
+        assert_eq!(r.missing(), 1);
+        r.complete = 3;
+        assert_eq!(r.percent_complete(), 100);
+        r.required = 0;
+        r.complete = 0;
+        assert_eq!(r.percent_complete(), 100);
+        let almost = row("R02", ReviewStatus::Busy, 200, 199);
+        assert_eq!(almost.percent_complete(), 99);
+    }
+
+    #[test]
+    fn sorting_is_stable_by_region_and_reversible() {
+        let mut rows = vec![
+            row("R03", ReviewStatus::Submitted, 10, 10),
+            row("R01", ReviewStatus::Busy, 10, 5),
+            row("R02", ReviewStatus::Submitted, 10, 10),
+        ];
+        sort_rows(&mut rows, SortKey::Complete, false);
+        let codes: Vec<&str> = rows.iter().map(|r| r.region_code.as_str()).collect();
+        assert_eq!(codes, ["R01", "R02", "R03"]);
+        sort_rows(&mut rows, SortKey::Missing, true);
+        assert_eq!(rows[0].region_code, "R01");
+        sort_rows(&mut rows, SortKey::Status, false);
+        assert_eq!(rows[0].status, ReviewStatus::Busy);
+        for key in SortKey::ALL {
+            assert_eq!(SortKey::from_code(key.code()), Some(key));
+        }
+    }
+
+    #[test]
+    fn totals_count_approved_as_submitted() {
+        let mut rows = vec![
+            row("R01", ReviewStatus::Submitted, 1, 1),
+            row("R02", ReviewStatus::Approved, 1, 1),
+            row("R03", ReviewStatus::NotStarted, 1, 0),
+        ];
+        rows[2].open_comments = 2;
+        let totals = Totals::of(&rows);
+        assert_eq!(totals.headline(), "2 van 3 ingediend");
+        assert_eq!(totals.open_comments, 2);
+        assert_eq!(totals.per_status[0], (ReviewStatus::NotStarted, 1));
+    }
+
+    #[test]
+    fn comments_are_trimmed_and_bounded() {
+        assert_eq!(
+            check_comment("  klopt dit?  "),
+            Ok("klopt dit?".to_string())
+        );
+        assert!(check_comment("   ").is_err());
+        assert!(check_comment(&"x".repeat(MAX_COMMENT_CHARS)).is_ok());
+        assert!(check_comment(&"x".repeat(MAX_COMMENT_CHARS + 1)).is_err());
+    }
+}

@@ -1,0 +1,187 @@
+//! `/beheer/audit`: the audit trail for admins, newest first, filtered by user, region, round,
+//! kind and period with a plain GET form, paged, and exported as CSV with the same filter.
+
+use crate::api::regions::list_regions;
+use crate::api::review::get_audit_trail;
+use crate::api::rounds::list_rounds;
+use crate::components::status::ErrorPage;
+use crate::domain::audit::{kind_label, AuditPage as Trail, KINDS};
+use crate::domain::time::format_date_time;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+/// The filter's query parameters, in the order of the form.
+const FILTER_FIELDS: [&str; 6] = ["gebruiker", "regio", "meting", "soort", "van", "tot"];
+
+#[component]
+pub fn AuditPage() -> impl IntoView {
+    let query = use_query_map();
+    let trail = Resource::new(
+        move || {
+            let q = query.read();
+            let field = |name: &str| q.get(name).filter(|v| !v.is_empty());
+            (
+                FILTER_FIELDS.map(field),
+                q.get("pagina").and_then(|p| p.parse::<i64>().ok()),
+            )
+        },
+        |([user, region, round, kind, from, until], page)| {
+            get_audit_trail(user, region, round, kind, from, until, page)
+        },
+    );
+    let regions = Resource::new(|| (), |_| list_regions());
+    let rounds = Resource::new(|| (), |_| list_rounds());
+    view! {
+        <Suspense fallback=|| view! { <p>"Laden…"</p> }>
+            {move || Suspend::new(async move {
+                let trail = match trail.await {
+                    Err(error) if !matches!(error, crate::error::AppError::Validation(_)) => {
+                        return view! { <ErrorPage error/> }.into_any();
+                    }
+                    other => other,
+                };
+                let regions = match regions.await {
+                    Ok(regions) => regions,
+                    Err(error) => return view! { <ErrorPage error/> }.into_any(),
+                };
+                let rounds = match rounds.await {
+                    Ok(rounds) => rounds,
+                    Err(error) => return view! { <ErrorPage error/> }.into_any(),
+                };
+                let q = query.read_untracked();
+                let value = |name: &str| q.get(name).unwrap_or_default();
+                let filter_query: String = FILTER_FIELDS
+                    .iter()
+                    .filter_map(|name| q.get(name).filter(|v| !v.is_empty()).map(|v| format!("{name}={}", encode(&v))))
+                    .collect::<Vec<_>>()
+                    .join("&");
+                let (region, round, kind) = (value("regio"), value("meting"), value("soort"));
+                let form = view! {
+                    <form method="get" class="filter-form" aria-label="Audittrail filteren">
+                        <div class="form-field">
+                            <label class="form-label" for="filter-gebruiker">"Gebruiker (e-mailadres)"</label>
+                            <input class="form-input" id="filter-gebruiker" name="gebruiker" type="search" maxlength="254" value=value("gebruiker")/>
+                        </div>
+                        <div class="form-field">
+                            <label class="form-label" for="filter-regio">"Regio"</label>
+                            <select class="form-select" id="filter-regio" name="regio">
+                                <option value="">"Alle"</option>
+                                {regions.into_iter().map(|r| {
+                                    let selected = r.code == region;
+                                    view! { <option value=r.code.clone() selected=selected>{format!("{} ({})", r.name, r.code)}</option> }
+                                }).collect_view()}
+                            </select>
+                        </div>
+                        <div class="form-field">
+                            <label class="form-label" for="filter-meting">"Meting"</label>
+                            <select class="form-select" id="filter-meting" name="meting">
+                                <option value="">"Alle"</option>
+                                {rounds.into_iter().map(|r| {
+                                    let selected = r.id == round;
+                                    view! { <option value=r.id.clone() selected=selected>{r.name.clone()}</option> }
+                                }).collect_view()}
+                            </select>
+                        </div>
+                        <div class="form-field">
+                            <label class="form-label" for="filter-soort">"Soort"</label>
+                            <select class="form-select" id="filter-soort" name="soort">
+                                <option value="">"Alle"</option>
+                                {KINDS.iter().map(|(code, label)| view! {
+                                    <option value=*code selected=*code == kind>{*label}</option>
+                                }).collect_view()}
+                            </select>
+                        </div>
+                        <div class="form-field">
+                            <label class="form-label" for="filter-van">"Van"</label>
+                            <input class="form-input form-input--date" id="filter-van" name="van" type="date" value=value("van")/>
+                        </div>
+                        <div class="form-field">
+                            <label class="form-label" for="filter-tot">"Tot en met"</label>
+                            <input class="form-input form-input--date" id="filter-tot" name="tot" type="date" value=value("tot")/>
+                        </div>
+                        <button type="submit" class="button button--secondary">"Filteren"</button>
+                    </form>
+                };
+                let export = if filter_query.is_empty() {
+                    "/beheer/audit/export.csv".to_string()
+                } else {
+                    format!("/beheer/audit/export.csv?{filter_query}")
+                };
+                let body = match trail {
+                    Ok(trail) => view! { <TrailTable trail filter_query=filter_query.clone()/> }.into_any(),
+                    Err(error) => view! {
+                        <div class="error-summary" role="alert"><p>{error.to_string()}</p>
+                        {match &error {
+                            crate::error::AppError::Validation(fields) => fields.iter().flat_map(|(_, m)| m.clone()).map(|m| view! { <p>{m}</p> }).collect_view().into_any(),
+                            _ => ().into_any(),
+                        }}</div>
+                    }.into_any(),
+                };
+                view! {
+                    <Title text="Audittrail"/>
+                    <h1>"Audittrail"</h1>
+                    <p class="lead">"Alles wat er op het platform is gebeurd, nieuwste eerst: inloggen, elke wijziging van een antwoord, indienen, terugsturen, goedkeuren, metingen, vragenlijsten en gebruikersbeheer. Niemand kan iets uit deze lijst wijzigen of verwijderen."</p>
+                    {form}
+                    <p><a href=export rel="external" download>"Exporteren als CSV (met dit filter)"</a></p>
+                    {body}
+                }
+                .into_any()
+            })}
+        </Suspense>
+    }
+}
+
+fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[component]
+fn TrailTable(trail: Trail, filter_query: String) -> impl IntoView {
+    let pages = trail.pages();
+    let page = trail.page;
+    let link = move |to: i64| {
+        if filter_query.is_empty() {
+            format!("/beheer/audit?pagina={to}")
+        } else {
+            format!("/beheer/audit?{filter_query}&pagina={to}")
+        }
+    };
+    view! {
+        <p role="status">{format!("{} gebeurtenis(sen) gevonden; pagina {page} van {pages}.", trail.total)}</p>
+        <table class="table audit-table">
+            <caption class="visually-hidden">"Gebeurtenissen, nieuwste eerst"</caption>
+            <thead><tr>
+                <th scope="col">"Tijd"</th>
+                <th scope="col">"Wie"</th>
+                <th scope="col">"Wat"</th>
+                <th scope="col">"Regio"</th>
+                <th scope="col">"Meting"</th>
+                <th scope="col">"Details"</th>
+            </tr></thead>
+            <tbody>
+                {trail.entries.into_iter().map(|entry| view! {
+                    <tr>
+                        <td>{format_date_time(entry.occurred_at)}</td>
+                        <td>{entry.actor}</td>
+                        <td>{kind_label(&entry.kind).to_string()}</td>
+                        <td>{entry.region_code.unwrap_or_default()}</td>
+                        <td>{entry.round_name.unwrap_or_default()}</td>
+                        <td class="audit-table__details">{entry.details}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+        <nav class="pager" aria-label="Pagina's">
+            {(page > 1).then(|| view! { <a class="pager__previous" href=link(page - 1)>"Nieuwere"</a> })}
+            {(page < pages).then(|| view! { <a class="pager__next" href=link(page + 1)>"Oudere"</a> })}
+        </nav>
+    }
+}

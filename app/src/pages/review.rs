@@ -1,0 +1,580 @@
+//! Reviewing: `/beoordelen` (the rounds), `/beoordelen/:id` (the completeness overview of a
+//! round: every region, sortable and filterable) and `/vragenlijst/:id/beoordelen` (one
+//! response with the previous round's answers, comment threads, each answer's history, and
+//! sending back or approving). Every form works without JavaScript.
+
+use crate::api::review::{
+    get_review, get_review_overview, AddComment, ApproveResponse, ResolveComment, ReturnResponse,
+    ReviewItem, ReviewOverview, ReviewPage, VoidApproval,
+};
+use crate::components::form::{ErrorSummary, TextField};
+use crate::components::status::ErrorPage;
+use crate::domain::questionnaire::completeness::ItemStatus;
+use crate::domain::review::{
+    CommentThread, OverviewRow, ReviewAction, ReviewStatus, SortKey, MAX_COMMENT_CHARS,
+};
+use crate::domain::round::MAX_REASON_CHARS;
+use crate::domain::time::format_date_time;
+use crate::error::AppError;
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+fn param(name: &'static str) -> impl Fn() -> String + Copy + Send + Sync + 'static {
+    let params = use_params_map();
+    move || params.read().get(name).unwrap_or_default()
+}
+
+fn status_class(status: ReviewStatus) -> &'static str {
+    match status {
+        ReviewStatus::NotStarted => "tag",
+        ReviewStatus::Busy => "tag tag--busy",
+        ReviewStatus::Submitted => "tag tag--submitted",
+        ReviewStatus::Returned => "tag tag--error",
+        ReviewStatus::Approved => "tag tag--done",
+    }
+}
+
+/// `/beoordelen`: the rounds there is something to review in.
+#[component]
+pub fn ReviewRoundsPage() -> impl IntoView {
+    view! {
+        <crate::pages::national::OpenedRounds title="Beoordelen" link="/beoordelen"
+            lead="Kies een meting om te zien hoe ver elke regio is en de ingediende vragenlijsten te beoordelen."/>
+    }
+}
+
+/// `/beoordelen/:id`: every participating region with its completeness. Sorting and the
+/// status filter are query parameters, so links and a GET form do it without JavaScript.
+#[component]
+pub fn ReviewOverviewPage() -> impl IntoView {
+    let id = param("id");
+    let query = use_query_map();
+    let overview = Resource::new(
+        move || {
+            let q = query.read();
+            (id(), q.get("sorteer"), q.get("volgorde"), q.get("status"))
+        },
+        |(id, sort, order, status)| get_review_overview(id, sort, order, status),
+    );
+    view! {
+        <Suspense fallback=|| view! { <p>"Laden…"</p> }>
+            {move || Suspend::new(async move {
+                match overview.await {
+                    Ok(overview) => view! { <Overview overview/> }.into_any(),
+                    Err(error) => view! { <ErrorPage error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Overview(overview: ReviewOverview) -> impl IntoView {
+    let query = use_query_map();
+    let status_filter = query.read_untracked().get("status").unwrap_or_default();
+    let ReviewOverview {
+        round,
+        totals,
+        rows,
+        sort,
+        descending,
+    } = overview;
+    let round_id = round.id.clone();
+    // A column header links to sorting by it; the current column flips its order.
+    let header = {
+        let round_id = round_id.clone();
+        let status_filter = status_filter.clone();
+        move |key: SortKey| {
+            let next_descending = key == sort && !descending;
+            let mut href = format!("/beoordelen/{round_id}?sorteer={}", key.code());
+            if next_descending {
+                href.push_str("&volgorde=af");
+            }
+            if !status_filter.is_empty() {
+                href.push_str(&format!("&status={status_filter}"));
+            }
+            let aria_sort = (key == sort).then_some(if descending {
+                "descending"
+            } else {
+                "ascending"
+            });
+            view! {
+                <th scope="col" aria-sort=aria_sort>
+                    <a href=href>{key.label()}
+                        <span class="visually-hidden">{if next_descending { " (aflopend sorteren)" } else { " (oplopend sorteren)" }}</span>
+                    </a>
+                </th>
+            }
+        }
+    };
+    let shown = rows.len();
+    view! {
+        <Title text=format!("Beoordelen – {}", round.name)/>
+        <p class="breadcrumb"><a href="/beoordelen">"Beoordelen"</a></p>
+        <h1>{round.name.clone()}</h1>
+        <p class="lead"><strong>{totals.headline()}</strong>
+            {format!(" · {} open opmerking(en) · meting {}", totals.open_comments, round.state.label().to_lowercase())}</p>
+        <ul class="status-totals">
+            {totals.per_status.iter().map(|(status, count)| view! {
+                <li><strong class=status_class(*status)>{status.label()}</strong>" "{*count}</li>
+            }).collect_view()}
+        </ul>
+        <form method="get" class="filter-form">
+            <input type="hidden" name="sorteer" value=sort.code()/>
+            {descending.then(|| view! { <input type="hidden" name="volgorde" value="af"/> })}
+            <div class="form-field">
+                <label class="form-label" for="filter-status">"Status"</label>
+                <select class="form-select" id="filter-status" name="status">
+                    <option value="" selected=status_filter.is_empty()>"Alle regio's"</option>
+                    {ReviewStatus::ALL.into_iter().map(|status| view! {
+                        <option value=status.code() selected=status_filter == status.code()>{status.label()}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <button type="submit" class="button button--secondary">"Filteren"</button>
+        </form>
+        <table class="table review-overview">
+            <caption class="visually-hidden">{format!("{shown} regio's met hun voortgang, gesorteerd op {}", sort.label().to_lowercase())}</caption>
+            <thead><tr>
+                {SortKey::ALL.into_iter().map(header).collect_view()}
+            </tr></thead>
+            <tbody>
+                {rows.into_iter().map(|row| view! { <OverviewLine row/> }).collect_view()}
+            </tbody>
+        </table>
+        {(shown == 0).then(|| view! { <p>"Geen regio's met deze status."</p> })}
+        <h2>"Gegevens van deze meting"</h2>
+        <p><a href=format!("/landelijk/{round_id}")>"Landelijk beeld van deze meting"</a></p>
+    }
+}
+
+#[component]
+fn OverviewLine(row: OverviewRow) -> impl IntoView {
+    let percent = row.percent_complete();
+    let missing = row.missing();
+    let name = format!("{} ({})", row.region_name, row.region_code);
+    view! {
+        <tr>
+            <th scope="row">
+                {match row.response_id.clone() {
+                    Some(id) => view! { <a href=format!("/vragenlijst/{id}/beoordelen")>{name}</a> }.into_any(),
+                    None => view! { <span>{name}</span> }.into_any(),
+                }}
+            </th>
+            <td><strong class=status_class(row.status)>{row.status.label()}</strong></td>
+            <td>{format!("{percent}%")}<progress class="progress" max="100" value=percent aria-hidden="true"></progress></td>
+            <td>{missing}</td>
+            <td>{row.blocking}</td>
+            <td>{row.warnings}</td>
+            <td>{row.open_comments}</td>
+            <td>{row.last_activity.map_or_else(|| "–".to_string(), |(by, at)| format!("{} door {by}", format_date_time(at)))}</td>
+        </tr>
+    }
+}
+
+/// The confirmation after a review action, from the `melding` query parameter.
+fn notice_text(code: &str) -> Option<&'static str> {
+    match code {
+        "teruggestuurd" => Some(
+            "De vragenlijst is teruggestuurd. De regio kan haar weer wijzigen en opnieuw indienen.",
+        ),
+        "goedgekeurd" => Some("De vragenlijst is goedgekeurd en vergrendeld."),
+        "heropend" => {
+            Some("De goedkeuring is ingetrokken; de vragenlijst is teruggestuurd naar de regio.")
+        }
+        "opmerking" => Some("Uw opmerking is geplaatst."),
+        "afgehandeld" => Some("De opmerking is afgehandeld."),
+        "heropend-opmerking" => Some("De opmerking staat weer open."),
+        _ => None,
+    }
+}
+
+/// `/vragenlijst/:id/beoordelen`: a response as the reviewer checks it. The region's
+/// coordinators read it too and answer the comments here.
+#[component]
+pub fn ReviewResponsePage() -> impl IntoView {
+    let id = param("id");
+    let return_action = ServerAction::<ReturnResponse>::new();
+    let approve = ServerAction::<ApproveResponse>::new();
+    let void = ServerAction::<VoidApproval>::new();
+    let comment = ServerAction::<AddComment>::new();
+    let resolve = ServerAction::<ResolveComment>::new();
+    let page = Resource::new(
+        move || {
+            (
+                id(),
+                return_action.version().get(),
+                approve.version().get(),
+                void.version().get(),
+                comment.version().get(),
+                resolve.version().get(),
+            )
+        },
+        |(id, ..)| get_review(id),
+    );
+    let actions = ReviewForms {
+        return_action,
+        approve,
+        void,
+        comment,
+        resolve,
+    };
+    view! {
+        <Suspense fallback=|| view! { <p>"Laden…"</p> }>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Ok(page) => view! { <Review page actions/> }.into_any(),
+                    Err(error) => view! { <ErrorPage error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// The page's server actions, shared by its forms.
+#[derive(Clone, Copy)]
+struct ReviewForms {
+    return_action: ServerAction<ReturnResponse>,
+    approve: ServerAction<ApproveResponse>,
+    void: ServerAction<VoidApproval>,
+    comment: ServerAction<AddComment>,
+    resolve: ServerAction<ResolveComment>,
+}
+
+#[component]
+fn Review(page: ReviewPage, actions: ReviewForms) -> impl IntoView {
+    let query = use_query_map();
+    let notice = move || {
+        query
+            .read()
+            .get("melding")
+            .and_then(|code| notice_text(&code))
+            .map(|text| view! { <div class="notice" role="status"><p>{text}</p></div> })
+    };
+    let return_error =
+        Signal::derive(move || actions.return_action.value().get().and_then(Result::err));
+    let approve_error = Signal::derive(move || actions.approve.value().get().and_then(Result::err));
+    let void_error = Signal::derive(move || actions.void.value().get().and_then(Result::err));
+    let comment_error = Signal::derive(move || actions.comment.value().get().and_then(Result::err));
+    let resolve_error = Signal::derive(move || actions.resolve.value().get().and_then(Result::err));
+    let header = page.header.clone();
+    let response_id = header.id.clone();
+    let overall = page.overall.clone();
+    let reviewer = page.may_resolve;
+    let back = if reviewer {
+        (
+            format!("/beoordelen/{}", page.round_id),
+            "Terug naar het overzicht van de meting",
+        )
+    } else {
+        (
+            format!("/vragenlijst/{response_id}"),
+            "Terug naar de vragenlijst",
+        )
+    };
+    let context = ItemContext {
+        response_id: response_id.clone(),
+        compared_round: page.compared_round.clone(),
+        may_comment: page.may_comment,
+        may_resolve: page.may_resolve,
+        forms: actions,
+    };
+    view! {
+        <Title text=format!("Beoordeling {} – {}", header.region_name, header.round_name)/>
+        <p class="back-link"><a href=back.0>{back.1}</a></p>
+        <crate::pages::fill::ResponseBanner header=header.clone()/>
+        {notice}
+        <ErrorSummary error=return_error id="fout-terugsturen"/>
+        <ErrorSummary error=approve_error id="fout-goedkeuren"/>
+        <ErrorSummary error=void_error id="fout-intrekken"/>
+        <ErrorSummary error=comment_error id="fout-opmerking"/>
+        <ErrorSummary error=resolve_error id="fout-afhandelen"/>
+        <h1>{format!("Beoordeling {}", header.region_name)}</h1>
+        <dl class="summary-list">
+            <div class="summary-list__row"><dt>"Status"</dt><dd>{header.status.label()}</dd></div>
+            <div class="summary-list__row"><dt>"Compleet"</dt><dd>
+                {format!("{} van {} verplichte vragen beantwoord ({}%)", overall.complete, overall.required, overall.percent_complete())}
+            </dd></div>
+            <div class="summary-list__row"><dt>"Fouten"</dt><dd>{overall.blocking + overall.invalid}</dd></div>
+            <div class="summary-list__row"><dt>"Waarschuwingen"</dt><dd>{overall.warnings}</dd></div>
+            <div class="summary-list__row"><dt>"Open opmerkingen"</dt><dd>{header.open_comments}</dd></div>
+            <div class="summary-list__row"><dt>"Vergeleken met"</dt><dd>{page.compared_round.clone().unwrap_or_else(|| "geen eerdere meting".to_string())}</dd></div>
+        </dl>
+        <ActionPanel actions=page.actions.clone() response_id=response_id.clone() forms=actions
+            errors=ActionErrors { return_error, approve_error, void_error }/>
+        <nav aria-label="Secties van de vragenlijst">
+            <ol class="section-index">
+                {page.sections.iter().map(|section| view! {
+                    <li><a href=format!("#sectie-{}", section.key) rel="external">{section.title.clone()}</a></li>
+                }).collect_view()}
+            </ol>
+        </nav>
+        {page.sections.into_iter().map(|section| {
+            let context = context.clone();
+            view! {
+                <section class="review-section" aria-labelledby=format!("sectie-{}", section.key)>
+                    <h2 id=format!("sectie-{}", section.key)>{section.title.clone()}" "
+                        <span class="tag">{section.status.label()}</span></h2>
+                    {(section.hidden > 0).then(|| view! {
+                        <p class="caption">{format!("{} vraag/vragen niet gesteld door eerdere antwoorden.", section.hidden)}</p>
+                    })}
+                    {section.items.into_iter().map(|item| view! { <ReviewItemView item context=context.clone()/> }).collect_view()}
+                </section>
+            }
+        }).collect_view()}
+    }
+}
+
+/// What went wrong with each review action, shown beside its form.
+#[derive(Clone, Copy)]
+struct ActionErrors {
+    return_error: Signal<Option<AppError>>,
+    approve_error: Signal<Option<AppError>>,
+    void_error: Signal<Option<AppError>>,
+}
+
+/// The approve, send back and void forms, for whatever the user may do now.
+#[component]
+fn ActionPanel(
+    actions: Vec<ReviewAction>,
+    response_id: String,
+    forms: ReviewForms,
+    errors: ActionErrors,
+) -> impl IntoView {
+    if actions.is_empty() {
+        return None;
+    }
+    let ActionErrors {
+        return_error,
+        approve_error,
+        void_error,
+    } = errors;
+    let form = move |action: ReviewAction| {
+        let response_id = response_id.clone();
+        match action {
+            ReviewAction::Approve => view! {
+                <section class="review-action" aria-labelledby="goedkeuren">
+                    <h3 id="goedkeuren">"Goedkeuren"</h3>
+                    <p>"Goedkeuren vergrendelt de vragenlijst. U ondertekent met uw wachtwoord."</p>
+                    <ActionForm action=forms.approve attr:class="form">
+                        <input type="hidden" name="response_id" value=response_id/>
+                        <TextField label="Uw wachtwoord" name="password" input_type="password"
+                            autocomplete="current-password" required=true error=approve_error/>
+                        <button type="submit" class="button">"Goedkeuren en vergrendelen"</button>
+                    </ActionForm>
+                </section>
+            }.into_any(),
+            ReviewAction::Return => view! {
+                <section class="review-action" aria-labelledby="terugsturen">
+                    <h3 id="terugsturen">"Terugsturen"</h3>
+                    <ActionForm action=forms.return_action attr:class="form">
+                        <input type="hidden" name="response_id" value=response_id/>
+                        <TextField label="Reden" name="reason" required=true maxlength=MAX_REASON_CHARS
+                            hint="De regio ziet de reden en uw opmerkingen bij de vragen, en kan de vragenlijst daarna opnieuw indienen."
+                            error=return_error/>
+                        <button type="submit" class="button button--secondary">"Terugsturen naar de regio"</button>
+                    </ActionForm>
+                </section>
+            }.into_any(),
+            ReviewAction::Reopen => view! {
+                <section class="review-action" aria-labelledby="intrekken">
+                    <h3 id="intrekken">"Goedkeuring intrekken"</h3>
+                    <ActionForm action=forms.void attr:class="form">
+                        <input type="hidden" name="response_id" value=response_id/>
+                        <TextField label="Reden" name="reason" required=true maxlength=MAX_REASON_CHARS
+                            hint="De goedkeuring vervalt en de vragenlijst gaat terug naar de regio."
+                            error=void_error/>
+                        <button type="submit" class="button button--secondary">"Goedkeuring intrekken"</button>
+                    </ActionForm>
+                </section>
+            }.into_any(),
+        }
+    };
+    Some(view! {
+        <div class="review-actions">
+            <h2>"Beoordeling"</h2>
+            {actions.into_iter().map(form).collect_view()}
+        </div>
+    })
+}
+
+/// What every item on the review page needs besides itself.
+#[derive(Clone)]
+struct ItemContext {
+    response_id: String,
+    compared_round: Option<String>,
+    may_comment: bool,
+    may_resolve: bool,
+    forms: ReviewForms,
+}
+
+#[component]
+fn ReviewItemView(item: ReviewItem, context: ItemContext) -> impl IntoView {
+    let missing = item.status == ItemStatus::Missing;
+    let invalid = item.status == ItemStatus::Invalid;
+    let class = if missing || invalid || !item.blocking.is_empty() {
+        "review-item review-item--problem"
+    } else if !item.warnings.is_empty() {
+        "review-item review-item--warning"
+    } else {
+        "review-item"
+    };
+    let answer = match (&item.now, item.status) {
+        (_, ItemStatus::Missing) => "Verplicht, niet beantwoord".to_string(),
+        (Some(text), _) => text.clone(),
+        (None, _) => "Niet beantwoord".to_string(),
+    };
+    let history_count = item.history.len();
+    let key = item.key.clone();
+    let new_thread_id = format!("nieuwe-opmerking-{key}");
+    let (article_id, title_id) = (format!("vraag-{key}"), format!("vraag-{key}-titel"));
+    let labelled_by = title_id.clone();
+    view! {
+        <article class=class id=article_id aria-labelledby=labelled_by>
+            <h3 class="review-item__title" id=title_id>{item.label.clone()}</h3>
+            <dl class="review-item__answers">
+                <div><dt>"Antwoord"</dt><dd>
+                    {answer}
+                    {item.prefilled.then(|| view! { " "<strong class="tag tag--prefilled">"Overgenomen – nog bevestigen"</strong> })}
+                    {invalid.then(|| view! { " "<strong class="tag tag--error">"Ongeldig"</strong> })}
+                </dd></div>
+                {context.compared_round.clone().map(|round| view! {
+                    <div><dt>{format!("In de {round}")}</dt><dd>
+                        {match (&item.not_compared, &item.before) {
+                            (Some(why), _) => why.clone(),
+                            (None, Some(before)) => before.clone(),
+                            (None, None) => "Niet beantwoord".to_string(),
+                        }}
+                        {item.changed.then(|| view! { " "<strong class="tag tag--changed">"Gewijzigd"</strong> })}
+                    </dd></div>
+                })}
+            </dl>
+            {(!item.blocking.is_empty()).then(|| view! {
+                <div class="form-error"><span class="visually-hidden">"Fout: "</span>{item.blocking.join(" ")}</div>
+            })}
+            {(!item.warnings.is_empty()).then(|| view! {
+                <div class="warning-text"><span class="visually-hidden">"Let op: "</span>{item.warnings.join(" ")}</div>
+            })}
+            {(history_count > 0).then(|| view! {
+                <details class="review-item__history">
+                    <summary>{format!("Geschiedenis van dit antwoord ({history_count} wijziging(en))")}</summary>
+                    <ol>
+                        {item.history.iter().rev().map(|line| view! {
+                            <li>{format!("{} – {}: {} → {}", format_date_time(line.at), line.by,
+                                line.old.clone().unwrap_or_else(|| "(leeg)".to_string()), line.new)}</li>
+                        }).collect_view()}
+                    </ol>
+                </details>
+            })}
+            {item.threads.into_iter().map(|thread| view! { <Thread thread context=context.clone()/> }).collect_view()}
+            {context.may_comment.then(|| view! {
+                <details class="review-item__comment">
+                    <summary>"Opmerking plaatsen bij deze vraag"</summary>
+                    <ActionForm action=context.forms.comment attr:class="form">
+                        <input type="hidden" name="response_id" value=context.response_id.clone()/>
+                        <input type="hidden" name="item_key" value=key.clone()/>
+                        <div class="form-field">
+                            <label class="form-label" for=new_thread_id.clone()>"Opmerking"</label>
+                            <textarea class="form-textarea" id=new_thread_id name="body" rows="3" required maxlength=MAX_COMMENT_CHARS></textarea>
+                        </div>
+                        <button type="submit" class="button button--secondary">"Opmerking plaatsen"</button>
+                    </ActionForm>
+                </details>
+            })}
+        </article>
+    }
+}
+
+/// One conversation about an item, with a reply form and, for reviewers, resolve or reopen.
+#[component]
+fn Thread(thread: CommentThread, context: ItemContext) -> impl IntoView {
+    let reply_id = format!("reactie-{}", thread.id);
+    let open = thread.resolved.is_none();
+    let class = if open {
+        "thread"
+    } else {
+        "thread thread--resolved"
+    };
+    let resolve_to = if open { "ja" } else { "nee" };
+    let (element_id, reply_thread, resolve_thread) = (
+        format!("opmerking-{}", thread.id),
+        thread.id.clone(),
+        thread.id.clone(),
+    );
+    view! {
+        <div class=class id=element_id>
+            <p class="thread__state">{match &thread.resolved {
+                None => view! { <strong class="tag tag--error">"Open opmerking"</strong> }.into_any(),
+                Some((by, at)) => view! {
+                    <span><strong class="tag tag--done">"Afgehandeld"</strong>{format!(" door {by}, {}", format_date_time(*at))}</span>
+                }.into_any(),
+            }}</p>
+            <ol class="thread__messages">
+                {thread.messages.iter().map(|message| view! {
+                    <li class="thread__message">
+                        <p class="thread__meta">{format!("{} ({}) – {}", message.author, message.author_role.label(), format_date_time(message.at))}</p>
+                        <p class="thread__body">{message.body.clone()}</p>
+                    </li>
+                }).collect_view()}
+            </ol>
+            {context.may_comment.then(|| view! {
+                <ActionForm action=context.forms.comment attr:class="form thread__reply">
+                    <input type="hidden" name="response_id" value=context.response_id.clone()/>
+                    <input type="hidden" name="item_key" value=thread.item_key.clone()/>
+                    <input type="hidden" name="thread_id" value=reply_thread.clone()/>
+                    <div class="form-field">
+                        <label class="form-label" for=reply_id.clone()>"Reageren"</label>
+                        <textarea class="form-textarea" id=reply_id name="body" rows="2" required maxlength=MAX_COMMENT_CHARS></textarea>
+                    </div>
+                    <button type="submit" class="button button--secondary">"Reactie plaatsen"</button>
+                </ActionForm>
+            })}
+            {(context.may_resolve && context.may_comment).then(|| view! {
+                <ActionForm action=context.forms.resolve attr:class="inline-form">
+                    <input type="hidden" name="thread_id" value=resolve_thread.clone()/>
+                    <input type="hidden" name="resolved" value=resolve_to/>
+                    <button type="submit" class="button button--secondary">{if open { "Afhandelen" } else { "Weer openen" }}</button>
+                </ActionForm>
+            })}
+        </div>
+    }
+}
+
+/// The comment threads of one item on the coordinator's section page: the messages, and a
+/// link to answer them on the review page (a form can't sit inside the section's form).
+#[component]
+pub(crate) fn ItemComments(threads: Vec<CommentThread>, response_id: String) -> impl IntoView {
+    (!threads.is_empty()).then(|| {
+        view! {
+            <div class="item-comments">
+                {threads.into_iter().map(|thread| {
+                    let open = thread.resolved.is_none();
+                    let class = if open { "thread" } else { "thread thread--resolved" };
+                    let href = format!("/vragenlijst/{response_id}/beoordelen#opmerking-{}", thread.id);
+                    view! {
+                        <div class=class>
+                            <p class="thread__state">
+                                {if open {
+                                    view! { <strong class="tag tag--error">"Opmerking van de reviewer"</strong> }.into_any()
+                                } else {
+                                    view! { <strong class="tag tag--done">"Opmerking afgehandeld"</strong> }.into_any()
+                                }}
+                            </p>
+                            <ol class="thread__messages">
+                                {thread.messages.into_iter().map(|message| view! {
+                                    <li class="thread__message">
+                                        <p class="thread__meta">{format!("{} ({}) – {}", message.author, message.author_role.label(), format_date_time(message.at))}</p>
+                                        <p class="thread__body">{message.body}</p>
+                                    </li>
+                                }).collect_view()}
+                            </ol>
+                            {open.then(|| view! { <p><a href=href>"Reageren op deze opmerking"</a></p> })}
+                        </div>
+                    }
+                }).collect_view()}
+            </div>
+        }
+    })
+}

@@ -1,0 +1,130 @@
+//! `GET /beheer/audit/export.csv`: the audit trail as CSV for admins, with the filter of the
+//! audit page (the same query parameters). Streamed in chunks, so memory stays flat however
+//! long the trail is; the export ends at the moment it started, so paging stays stable while
+//! new events arrive.
+
+use app::api::review::audit_filter;
+use app::error::AppError;
+use app::server::state::AppState;
+use app::server::{audit, now_ms, sessions};
+use axum::body::Body;
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+/// Entries read per query.
+const CHUNK: i64 = 1000;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExportQuery {
+    gebruiker: Option<String>,
+    regio: Option<String>,
+    meting: Option<String>,
+    soort: Option<String>,
+    van: Option<String>,
+    tot: Option<String>,
+}
+
+fn refuse(error: AppError) -> Response {
+    let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut text = error.to_string();
+    if let AppError::Validation(fields) = &error {
+        for (_, messages) in fields {
+            for message in messages {
+                text.push('\n');
+                text.push_str(message);
+            }
+        }
+    }
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        text,
+    )
+        .into_response()
+}
+
+pub async fn export_audit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    query: Result<Query<ExportQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let user = match sessions::token_from_headers(&headers) {
+        Some(token) => sessions::resolve(&state.pool, &state.config, &token).await,
+        None => Ok(None),
+    };
+    match user {
+        Ok(Some(user)) if user.is_admin() => {}
+        Ok(Some(_)) => return refuse(AppError::Forbidden),
+        Ok(None) => return refuse(AppError::Unauthorized),
+        Err(error) => return refuse(error),
+    }
+    let Ok(Query(query)) = query else {
+        return refuse(AppError::BadRequest(
+            "Onbekende of onjuiste filtervelden in de exportlink.".to_string(),
+        ));
+    };
+    let mut filter = match audit_filter(
+        query.gebruiker,
+        query.regio,
+        query.meting,
+        query.soort,
+        query.van,
+        query.tot,
+    ) {
+        Ok(filter) => filter,
+        Err(error) => return refuse(error),
+    };
+    filter.until = Some(filter.until.map_or(now_ms(), |until| until.min(now_ms())));
+    // The first chunk is read before answering, so a database error is a proper 500.
+    let first = match audit::entries(&state.pool, &filter, CHUNK, 0).await {
+        Ok(entries) => entries,
+        Err(error) => return refuse(error),
+    };
+    let first_bytes = match audit::csv_rows(&first, true) {
+        Ok(bytes) => bytes,
+        Err(error) => return refuse(error),
+    };
+    let more = first.len() as i64 == CHUNK;
+    let pool = state.pool.clone();
+    let rest = futures_util::stream::unfold((more, CHUNK), move |(more, offset)| {
+        let pool = pool.clone();
+        let filter = filter.clone();
+        async move {
+            if !more {
+                return None;
+            }
+            let chunk = audit::entries(&pool, &filter, CHUNK, offset)
+                .await
+                .and_then(|entries| {
+                    let full = entries.len() as i64 == CHUNK;
+                    audit::csv_rows(&entries, false).map(|bytes| (bytes, full))
+                });
+            match chunk {
+                Ok((bytes, full)) => Some((Ok(bytes), (full, offset + CHUNK))),
+                Err(error) => Some((
+                    Err(std::io::Error::other(error.to_string())),
+                    (false, offset),
+                )),
+            }
+        }
+    });
+    let body = futures_util::StreamExt::chain(
+        futures_util::stream::once(async move { Ok::<_, std::io::Error>(first_bytes) }),
+        rest,
+    );
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"nad-audittrail.csv\"",
+            ),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        Body::from_stream(body),
+    )
+        .into_response()
+}

@@ -1,0 +1,748 @@
+//! Review through HTTP: the completeness overview against numbers worked out by hand, comments
+//! between reviewer and coordinator, sending back, approving with the password, voiding an
+//! approval, who may do which, and the audit trail that nothing can change.
+//! Each runs on SQLite, and on PostgreSQL when `TEST_POSTGRES_URL` is set.
+
+mod support;
+
+use app::server::audit::Actor;
+use app::server::state::AppState;
+use axum::http::StatusCode;
+use serde_json::{json, Value};
+use support::*;
+
+/// Four items, worked out by hand below: q1 and q3 always asked and required, q2 required
+/// but asked only when q1 is "ja", q4 optional; q3 warns above 100.
+const SMALL: &str = r#"
+identifier = "klein"
+version = "1"
+title = "Kleine vragenlijst"
+
+[[section]]
+key = "S"
+title = "Enige sectie"
+
+[[section.item]]
+key = "q1"
+type = "yes_no"
+label = "Vraag 1"
+required = true
+
+[[section.item]]
+key = "q2"
+type = "short_text"
+label = "Vraag 2"
+required = true
+max_length = 100
+visible_if = "q1 == 'ja'"
+
+[[section.item]]
+key = "q3"
+type = "integer"
+label = "Vraag 3"
+required = true
+
+[[section.item.rule]]
+severity = "warning"
+check = "q3 <= 100"
+message = "Meer dan 100: klopt dat?"
+
+[[section.item]]
+key = "q4"
+type = "long_text"
+label = "Vraag 4"
+max_length = 1000
+"#;
+
+async fn small_round(state: &AppState) -> String {
+    app::server::questionnaires::import(
+        &state.pool,
+        &state.questionnaires,
+        &Actor::CommandLine,
+        "klein.toml",
+        SMALL,
+    )
+    .await
+    .unwrap();
+    let now = app::server::now_ms();
+    app::server::rounds::create(
+        &state.pool,
+        &Actor::CommandLine,
+        app::server::rounds::NewRound {
+            name: "Kleine meting".into(),
+            questionnaire_id: "klein".into(),
+            questionnaire_version: "1".into(),
+            state: app::domain::round::RoundState::Open,
+            opens_at: now - 1000,
+            deadline: now + 86_400_000,
+            compared_round_id: None,
+            region_codes: None,
+        },
+    )
+    .await
+    .unwrap()
+}
+
+async fn save(state: &AppState, cookie: &str, response: &str, key: &str, value: &str) {
+    let (status, body) = save_on_stored_version(state, cookie, response, key, value).await;
+    assert_eq!(status, StatusCode::OK, "{key}: {body}");
+}
+
+async fn overview(state: &AppState, cookie: &str, round: &str, extra: &str) -> Value {
+    let reply = send(
+        state,
+        call(
+            "/api/review/overview",
+            &format!("round_id={round}{extra}"),
+            Some(cookie),
+        ),
+    )
+    .await;
+    assert_eq!(reply.status(), StatusCode::OK);
+    serde_json::from_str(&body_text(reply).await).unwrap()
+}
+
+async fn status_of(state: &AppState, response: &str) -> String {
+    sqlx::query_scalar("SELECT status FROM responses WHERE id = $1")
+        .bind(response)
+        .fetch_one(&state.pool)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_overview_counts_as_worked_out_by_hand() {
+    on_every_database(|state| async move {
+        seed(&state).await;
+        let round = small_round(&state).await;
+        let (r01, r02) = (
+            login(&state, "r01@test.nl").await,
+            login(&state, "r02@test.nl").await,
+        );
+        let reviewer = login(&state, "reviewer@test.nl").await;
+        let first = app::server::responses::ensure_response(&state.pool, &round, "R01")
+            .await
+            .unwrap();
+        let second = app::server::responses::ensure_response(&state.pool, &round, "R02")
+            .await
+            .unwrap();
+        // R01: q1 ja, so q2 is asked too; all three required answered; q3 warns.
+        save(&state, &r01, &first, "q1", "ja").await;
+        save(&state, &r01, &first, "q2", "tekst").await;
+        save(&state, &r01, &first, "q3", "150").await;
+        // R02: q1 nee hides q2; q3 is not a number: stored, invalid, blocking.
+        save(&state, &r02, &second, "q1", "nee").await;
+        save(&state, &r02, &second, "q3", "veel").await;
+        let reply = send(
+            &state,
+            call(
+                "/api/responses/submit",
+                &format!("response_id={first}"),
+                Some(&r01),
+            ),
+        )
+        .await;
+        assert_eq!(reply.status(), StatusCode::OK);
+        // A comment on R02 that stays open.
+        let (status, _) = post(
+            &state,
+            "/api/review/comment",
+            &[
+                ("response_id", &second),
+                ("item_key", "q3"),
+                ("body", "Is dit een getal?"),
+            ],
+            &reviewer,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+
+        let data = overview(&state, &reviewer, &round, "").await;
+        let rows = data["rows"].as_array().unwrap();
+        let row = |code: &str| {
+            rows.iter()
+                .find(|r| r["region_code"] == code)
+                .unwrap()
+                .clone()
+        };
+        let (one, two, three) = (row("R01"), row("R02"), row("R03"));
+        assert_eq!(
+            (
+                one["status"].as_str(),
+                one["required"].as_u64(),
+                one["complete"].as_u64()
+            ),
+            (Some("Submitted"), Some(3), Some(3))
+        );
+        assert_eq!(
+            (one["warnings"].as_u64(), one["blocking"].as_u64()),
+            (Some(1), Some(0))
+        );
+        assert_eq!(
+            (
+                two["status"].as_str(),
+                two["required"].as_u64(),
+                two["complete"].as_u64()
+            ),
+            (Some("Busy"), Some(2), Some(1)),
+            "q2 is hidden by q1 = nee; q3 is invalid so not complete"
+        );
+        assert_eq!(
+            (two["blocking"].as_u64(), two["open_comments"].as_u64()),
+            (Some(1), Some(1))
+        );
+        assert_eq!(
+            (
+                three["status"].as_str(),
+                three["required"].as_u64(),
+                three["complete"].as_u64()
+            ),
+            (Some("NotStarted"), Some(2), Some(0)),
+            "no answers: q2 is not asked while q1 is empty"
+        );
+        assert!(three["response_id"].is_null());
+        assert_eq!(data["totals"]["submitted"], 1);
+        assert_eq!(data["totals"]["participating"], 3);
+        assert!(one["last_activity"][0]
+            .as_str()
+            .unwrap()
+            .contains("r01@test.nl"));
+        assert!(two["last_activity"][0]
+            .as_str()
+            .unwrap()
+            .contains("reviewer@test.nl"));
+
+        // Sorted by completeness, highest first; filtered to one status.
+        let sorted = overview(&state, &reviewer, &round, "&sort=compleet&order=af").await;
+        let codes: Vec<&str> = sorted["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["region_code"].as_str().unwrap())
+            .collect();
+        assert_eq!(codes, ["R01", "R02", "R03"]);
+        let busy = overview(&state, &reviewer, &round, "&status=bezig").await;
+        assert_eq!(busy["rows"].as_array().unwrap().len(), 1);
+        assert_eq!(
+            busy["totals"]["participating"], 3,
+            "totals ignore the filter"
+        );
+        let reply = send(
+            &state,
+            call(
+                "/api/review/overview",
+                &format!("round_id={round}&status=kwijt"),
+                Some(&reviewer),
+            ),
+        )
+        .await;
+        assert_eq!(reply.status(), StatusCode::BAD_REQUEST);
+
+        // The page shows the headline and a row per region; coordinators get 403.
+        let html = body_text(
+            send(
+                &state,
+                get(&format!("/beoordelen/{round}"), Some(&reviewer)),
+            )
+            .await,
+        )
+        .await;
+        assert!(html.contains("1 van 3 ingediend"), "{html}");
+        assert!(html.contains(&format!("/vragenlijst/{first}/beoordelen")));
+        let reply = send(&state, get(&format!("/beoordelen/{round}"), Some(&r01))).await;
+        assert_eq!(reply.status(), StatusCode::FORBIDDEN);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn comment_send_back_resubmit_approve_and_void() {
+    on_every_database(|state| async move {
+        seed(&state).await;
+        load_nad(&state).await;
+        let round = open_test_round(&state, "Beoordelingsmeting").await;
+        let response = app::server::responses::ensure_response(&state.pool, &round, "R01")
+            .await
+            .unwrap();
+        let r01 = login(&state, "r01@test.nl").await;
+        let r02 = login(&state, "r02@test.nl").await;
+        let reviewer = login(&state, "reviewer@test.nl").await;
+        fill_in_everything(&state, &r01, &response).await;
+        let submit = || async {
+            send(
+                &state,
+                call(
+                    "/api/responses/submit",
+                    &format!("response_id={response}"),
+                    Some(&r01),
+                ),
+            )
+            .await
+            .status()
+        };
+        // Nothing to review before it is submitted.
+        let (status, body) = post(
+            &state,
+            "/api/review/return",
+            &[("response_id", &response), ("reason", "Te vroeg")],
+            &reviewer,
+        )
+        .await;
+        assert_eq!(status, StatusCode::CONFLICT, "{body}");
+        assert!(body.contains("nog niet ingediend"), "{body}");
+        assert_eq!(submit().await, StatusCode::OK);
+
+        // The reviewer comments on an item; another region's coordinator can't read it.
+        let (status, _) = post(
+            &state,
+            "/api/review/comment",
+            &[
+                ("response_id", &response),
+                ("item_key", "a_contactpersoon"),
+                ("body", "Graag ook de functie noemen."),
+            ],
+            &reviewer,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        for (fields, expected) in [
+            (
+                vec![("item_key", "bestaat_niet"), ("body", "x")],
+                StatusCode::BAD_REQUEST,
+            ),
+            (
+                vec![("item_key", "a_contactpersoon"), ("body", "   ")],
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+        ] {
+            let mut fields = fields;
+            fields.push(("response_id", &response));
+            assert_eq!(
+                post(&state, "/api/review/comment", &fields, &reviewer)
+                    .await
+                    .0,
+                expected
+            );
+        }
+        let long = "x".repeat(2001);
+        let (status, _) = post(
+            &state,
+            "/api/review/comment",
+            &[
+                ("response_id", &response),
+                ("item_key", "a_contactpersoon"),
+                ("body", &long),
+            ],
+            &reviewer,
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        let threads: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM comments")
+            .fetch_one(&state.pool)
+            .await
+            .unwrap();
+        assert_eq!(threads, 1, "refused comments store nothing");
+        let reply = send(
+            &state,
+            call(
+                "/api/review/response",
+                &format!("response_id={response}"),
+                Some(&r02),
+            ),
+        )
+        .await;
+        assert_eq!(reply.status(), StatusCode::FORBIDDEN);
+        let reply = send(
+            &state,
+            get(&format!("/vragenlijst/{response}/beoordelen"), Some(&r02)),
+        )
+        .await;
+        assert_eq!(reply.status(), StatusCode::FORBIDDEN);
+
+        // Sending back needs a reason; without one nothing changes.
+        let (status, _) = post(
+            &state,
+            "/api/review/return",
+            &[("response_id", &response), ("reason", " ")],
+            &reviewer,
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(status_of(&state, &response).await, "submitted");
+        // A coordinator never reviews, not even their own region.
+        let (status, _) = post(
+            &state,
+            "/api/review/return",
+            &[("response_id", &response), ("reason", "Zelf")],
+            &r01,
+        )
+        .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (status, body) = post(
+            &state,
+            "/api/review/return",
+            &[
+                ("response_id", &response),
+                ("reason", "Vraag A graag aanvullen."),
+            ],
+            &reviewer,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(status_of(&state, &response).await, "returned");
+
+        // The coordinator sees the return and the comment beside the item, answers it,
+        // changes the answer and submits again.
+        let tasks =
+            body_text(send(&state, get(&format!("/vragenlijst/{response}"), Some(&r01))).await)
+                .await;
+        assert!(
+            tasks.contains("Teruggestuurd door de reviewer")
+                && tasks.contains("Vraag A graag aanvullen.")
+        );
+        assert!(tasks.contains("1 opmerking(en) van de reviewer open"));
+        let section = body_text(
+            send(
+                &state,
+                get(&format!("/vragenlijst/{response}/sectie/A"), Some(&r01)),
+            )
+            .await,
+        )
+        .await;
+        assert!(section.contains("Graag ook de functie noemen."));
+        let thread: String = sqlx::query_scalar("SELECT id FROM comment_threads")
+            .fetch_one(&state.pool)
+            .await
+            .unwrap();
+        let (status, _) = post(
+            &state,
+            "/api/review/comment",
+            &[
+                ("response_id", &response),
+                ("item_key", "a_contactpersoon"),
+                ("thread_id", &thread),
+                ("body", "Aangevuld."),
+            ],
+            &r01,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        // A reply must belong to the same response and item.
+        let (status, _) = post(
+            &state,
+            "/api/review/comment",
+            &[
+                ("response_id", &response),
+                ("item_key", "a_peildatum"),
+                ("thread_id", &thread),
+                ("body", "Elders"),
+            ],
+            &r01,
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        // Only reviewers resolve.
+        let (status, _) = post(
+            &state,
+            "/api/review/resolve",
+            &[("thread_id", &thread), ("resolved", "ja")],
+            &r01,
+        )
+        .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        save(
+            &state,
+            &r01,
+            &response,
+            "a_contactpersoon",
+            "Anna, beleidsadviseur",
+        )
+        .await;
+        assert_eq!(submit().await, StatusCode::OK);
+        let (status, _) = post(
+            &state,
+            "/api/review/resolve",
+            &[("thread_id", &thread), ("resolved", "ja")],
+            &reviewer,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+
+        // Approving asks for the reviewer's own password; a wrong one changes nothing.
+        let (status, body) = post(
+            &state,
+            "/api/review/approve",
+            &[
+                ("response_id", &response),
+                ("password", "verkeerd wachtwoord"),
+            ],
+            &reviewer,
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(body.contains("klopt niet"), "{body}");
+        assert_eq!(status_of(&state, &response).await, "submitted");
+        let (status, _) = post(
+            &state,
+            "/api/review/approve",
+            &[("response_id", &response), ("password", PASSWORD)],
+            &r01,
+        )
+        .await;
+        assert_eq!(
+            status,
+            StatusCode::FORBIDDEN,
+            "a coordinator can never approve"
+        );
+        let (status, body) = post(
+            &state,
+            "/api/review/approve",
+            &[("response_id", &response), ("password", PASSWORD)],
+            &reviewer,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(status_of(&state, &response).await, "approved");
+        // Approved is locked: the coordinator can't change answers, nobody approves twice.
+        let (status, _) =
+            save_on_stored_version(&state, &r01, &response, "a_contactpersoon", "Bert").await;
+        assert_eq!(status, StatusCode::CONFLICT);
+        let (status, _) = post(
+            &state,
+            "/api/review/approve",
+            &[("response_id", &response), ("password", PASSWORD)],
+            &reviewer,
+        )
+        .await;
+        assert_eq!(status, StatusCode::CONFLICT);
+        let tasks =
+            body_text(send(&state, get(&format!("/vragenlijst/{response}"), Some(&r01))).await)
+                .await;
+        assert!(
+            tasks.contains("Goedgekeurd op"),
+            "the coordinator sees the approval"
+        );
+
+        // Voiding the approval needs a reason and sends the response back.
+        let (status, _) = post(
+            &state,
+            "/api/review/void",
+            &[("response_id", &response), ("reason", "")],
+            &reviewer,
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(status_of(&state, &response).await, "approved");
+        let (status, _) = post(
+            &state,
+            "/api/review/void",
+            &[
+                ("response_id", &response),
+                ("reason", "Cijfer F klopt niet"),
+            ],
+            &reviewer,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        let (status, approved_at): (String, Option<i64>) =
+            sqlx::query_as("SELECT status, approved_at FROM responses WHERE id = $1")
+                .bind(&response)
+                .fetch_one(&state.pool)
+                .await
+                .unwrap();
+        assert_eq!((status.as_str(), approved_at), ("returned", None));
+
+        // Every step is in the audit trail, newest first.
+        let kinds = app::server::audit::recent_kinds(&state.pool, 12)
+            .await
+            .unwrap();
+        for kind in [
+            "approval_voided",
+            "response_approved",
+            "approval_failed",
+            "comment_resolved",
+            "response_returned",
+            "comment_added",
+            "response_submitted",
+        ] {
+            assert!(kinds.contains(&kind.to_string()), "{kind} in {kinds:?}");
+        }
+        // The review page shows each answer's history, old → new, to the reviewer.
+        let html = body_text(
+            send(
+                &state,
+                get(
+                    &format!("/vragenlijst/{response}/beoordelen"),
+                    Some(&reviewer),
+                ),
+            )
+            .await,
+        )
+        .await;
+        assert!(
+            html.contains("Geschiedenis van dit antwoord (2 wijziging(en))"),
+            "{html}"
+        );
+        assert!(html.contains("Anna, beleidsadviseur"));
+        assert!(html.contains("Aangevuld."));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_audit_trail_can_not_be_changed_and_admins_browse_and_export_it() {
+    on_every_database(|state| async move {
+        seed(&state).await;
+        load_nad(&state).await;
+        let round = open_test_round(&state, "Auditmeting").await;
+        let response = app::server::responses::ensure_response(&state.pool, &round, "R01")
+            .await
+            .unwrap();
+        let r01 = login(&state, "r01@test.nl").await;
+        save(&state, &r01, &response, "a_contactpersoon", "Anna").await;
+        save(&state, &r01, &response, "a_contactpersoon", "Anna de Vries").await;
+        let admin = login(&state, "admin@test.nl").await;
+        let (status, _) = post(
+            &state,
+            "/api/review/comment",
+            &[
+                ("response_id", &response),
+                ("item_key", "a_contactpersoon"),
+                ("body", "Wie is Anna?"),
+            ],
+            &admin,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        let snapshot = || async {
+            let rows: Vec<(String, String, String)> =
+                sqlx::query_as("SELECT id, kind, details FROM audit_events ORDER BY id")
+                    .fetch_all(&state.pool)
+                    .await
+                    .unwrap();
+            let history: Vec<(String, String)> =
+                sqlx::query_as("SELECT id, new_raw FROM answer_history ORDER BY id")
+                    .fetch_all(&state.pool)
+                    .await
+                    .unwrap();
+            (rows, history)
+        };
+        let before = snapshot().await;
+
+        // The database refuses to change or delete entries, whoever asks.
+        for sql in [
+            "UPDATE audit_events SET kind = 'x'",
+            "DELETE FROM audit_events",
+            "UPDATE answer_history SET new_raw = '{}'",
+            "DELETE FROM answer_history",
+            "UPDATE comments SET body = 'x'",
+            "DELETE FROM comments",
+        ] {
+            let error = sqlx::query(sql).execute(&state.pool).await.unwrap_err();
+            assert!(error.to_string().contains("append-only"), "{sql}: {error}");
+        }
+        // Every server function, called by the admin with what an attacker might send,
+        // leaves the earlier entries as they were (new ones may be added).
+        for (path, body) in [
+            ("/api/audit", "kind=login'; DELETE FROM audit_events; --"),
+            ("/api/audit", "user=%25&page=-5"),
+            ("/api/review/resolve", "thread_id=x&resolved=ja"),
+        ] {
+            let reply = send(&state, call(path, body, Some(&admin))).await;
+            assert!(reply.status().as_u16() < 500, "{path}");
+        }
+        let after = snapshot().await;
+        assert!(after.0.len() >= before.0.len());
+        assert!(
+            before.0.iter().all(|entry| after.0.contains(entry)),
+            "no entry changed"
+        );
+        assert_eq!(before.1, after.1);
+
+        // Browsing: answer changes are in it, filtered by kind, user and region.
+        let browse = |query: String, cookie: String| {
+            let state = state.clone();
+            async move {
+                let reply = send(&state, call("/api/audit", &query, Some(&cookie))).await;
+                let status = reply.status();
+                let text = body_text(reply).await;
+                (
+                    status,
+                    serde_json::from_str::<Value>(&text).unwrap_or(json!(text)),
+                )
+            }
+        };
+        let (status, page) = browse("kind=answer_changed".into(), admin.clone()).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        assert_eq!(page["total"], 2);
+        let details = page["entries"][0]["details"].as_str().unwrap();
+        assert_eq!(details, "a_contactpersoon: Anna → Anna de Vries");
+        assert_eq!(page["entries"][0]["actor"], "r01@test.nl");
+        let (_, page) = browse(format!("round={round}&region=R01"), admin.clone()).await;
+        assert_eq!(
+            page["total"], 3,
+            "the answers and the comment belong to the round; {page}"
+        );
+        let (_, page) = browse("user=ADMIN@test&kind=login".into(), admin.clone()).await;
+        assert_eq!(page["total"], 1);
+        let (_, page) = browse("region=R02".into(), admin.clone()).await;
+        assert_eq!(
+            page["total"], 1,
+            "only the R02 coordinator's account: {page}"
+        );
+        assert_eq!(page["entries"][0]["kind"], "user_created");
+        let (status, _) = browse("from=gisteren".into(), admin.clone()).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        let reviewer = login(&state, "reviewer@test.nl").await;
+        assert_eq!(
+            browse(String::new(), reviewer.clone()).await.0,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            browse(String::new(), r01.clone()).await.0,
+            StatusCode::FORBIDDEN
+        );
+
+        // The page and the CSV export carry the same filter.
+        let html = body_text(
+            send(
+                &state,
+                get("/beheer/audit?soort=answer_changed", Some(&admin)),
+            )
+            .await,
+        )
+        .await;
+        assert!(html.contains("2 gebeurtenis(sen) gevonden"), "{html}");
+        let csv = send(
+            &state,
+            get(
+                "/beheer/audit/export.csv?soort=answer_changed&regio=R01",
+                Some(&admin),
+            ),
+        )
+        .await;
+        assert_eq!(csv.status(), StatusCode::OK);
+        assert!(csv.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv"));
+        let text = body_text(csv).await;
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        assert_eq!(records.len(), 2);
+        assert_eq!(&records[0][1], "r01@test.nl");
+        assert_eq!(&records[0][2], "answer_changed");
+        assert_eq!(&records[0][6], "a_contactpersoon: Anna → Anna de Vries");
+        for (path, cookie, expected) in [
+            ("/beheer/audit/export.csv", Some(&reviewer), 403),
+            ("/beheer/audit/export.csv", None, 401),
+            ("/beheer/audit/export.csv?onbekend=1", Some(&admin), 400),
+            ("/beheer/audit/export.csv?van=2026-13-01", Some(&admin), 422),
+            ("/beheer/audit", Some(&reviewer), 403),
+        ] {
+            let reply = send(&state, get(path, cookie.map(String::as_str))).await;
+            assert_eq!(reply.status().as_u16(), expected, "{path}");
+        }
+    })
+    .await;
+}
