@@ -1,6 +1,7 @@
 //! The HTTP server: the router with its layers, and the configuration that builds it.
 //! `router(state)` is public so the HTTP tests can drive it without a socket.
 
+mod exports;
 pub mod layers;
 mod sections;
 mod upload;
@@ -87,6 +88,7 @@ pub fn router(state: AppState) -> Router {
             "/vragenlijst/{id}/sectie/{section}/opslaan",
             post(sections::save_section),
         )
+        .route("/landelijk/{id}/export/{file}", get(exports::download))
         // Axum's own limit would stop multipart bodies at 2 MB; `limit_body` decides.
         .layer(axum::extract::DefaultBodyLimit::disable())
         .leptos_routes_with_context(
