@@ -473,6 +473,20 @@ pub fn slug(text: &str) -> String {
     }
 }
 
+/// A text for a CSV cell that a spreadsheet will not run as a formula: text that starts with
+/// `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'` (OWASP's advice against
+/// CSV injection), unless it is a plain number such as `-3`. Free text typed by a region
+/// reaches a reviewer's spreadsheet this way; the XLSX file stores text as text and needs it
+/// not, JSON neither.
+pub fn csv_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    let risky = text.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky && text.trim().parse::<f64>().is_err() {
+        std::borrow::Cow::Owned(format!("'{text}"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
 /// A worksheet name for a section: its key and title, without the characters Excel refuses
 /// (`[ ] : * ? / \\`) and within Excel's 31 characters.
 pub fn sheet_name(key: &str, title: &str) -> String {
@@ -904,6 +918,16 @@ mod tests {
             assert_eq!(Format::from_url_name(format.url_name()), Some(format));
         }
         assert_eq!(Format::from_url_name("geheim.txt"), None);
+    }
+
+    #[test]
+    fn csv_cells_never_start_a_formula() {
+        assert_eq!(csv_safe("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(csv_safe("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(csv_safe("+31 6 1234"), "'+31 6 1234");
+        assert_eq!(csv_safe("-3"), "-3");
+        assert_eq!(csv_safe("-1.5"), "-1.5");
+        assert_eq!(csv_safe("Gewoon een antwoord"), "Gewoon een antwoord");
     }
 
     #[test]

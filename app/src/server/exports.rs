@@ -16,8 +16,8 @@ use super::state::AppState;
 use crate::domain::access::SignedInUser;
 use crate::domain::comparison::VersionMapping;
 use crate::domain::export::{
-    codebook_entry, columns, export_item, json_answer, response_status, sheet_name, Format, Status,
-    Stored, STATUSES,
+    codebook_entry, columns, csv_safe, export_item, json_answer, response_status, sheet_name,
+    Format, Status, Stored, STATUSES,
 };
 use crate::domain::questionnaire::answer::Answer;
 use crate::domain::questionnaire::completeness::{evaluate, ItemStatus, ResponseAnswers};
@@ -382,15 +382,15 @@ async fn long_csv(state: &AppState, export: &Export, mut sink: Sink) -> Result<(
                             export.round.name.as_str(),
                             &version,
                             &participant.region_code,
-                            &participant.region_name,
+                            &csv_safe(&participant.region_name),
                             status_code,
                             status_label,
                             &section.key,
                             &item.key,
                             column.row.as_deref().unwrap_or(""),
                             value.status.code(),
-                            &value.value,
-                            &value.input,
+                            &csv_safe(&value.value),
+                            &csv_safe(&value.input),
                         ])
                         .map_err(internal)?;
                 }
@@ -436,13 +436,13 @@ async fn wide_csv(state: &AppState, export: &Export, mut sink: Sink) -> Result<(
             export.round.name.clone(),
             version.clone(),
             participant.region_code.clone(),
-            participant.region_name.clone(),
+            csv_safe(&participant.region_name).into_owned(),
             status_code.to_string(),
             status_label.to_string(),
         ];
         for item in export.version.questionnaire.items() {
             for value in export_item(item, answers.status(&item.key), answers.stored(&item.key)) {
-                record.push(value.cell().to_string());
+                record.push(csv_safe(value.cell()).into_owned());
             }
         }
         let mut writer = new_csv();
@@ -533,7 +533,9 @@ async fn codebook_csv(export: &Export, mut sink: Sink) -> Result<(), Failure> {
     let mut writer = new_csv();
     writer.write_record(CODEBOOK_HEADER).map_err(internal)?;
     for row in codebook_rows(export) {
-        writer.write_record(&row).map_err(internal)?;
+        writer
+            .write_record(row.iter().map(|cell| csv_safe(cell).into_owned()))
+            .map_err(internal)?;
     }
     sink.push_csv(writer).await?;
     sink.finish().await
