@@ -1,5 +1,6 @@
 //! Pieces shared by the pages: the page frame and accessible form parts.
 
+pub mod exports;
 pub mod form;
 pub mod layout;
 pub mod question;

@@ -5,6 +5,7 @@ pub mod access;
 pub mod account;
 pub mod audit;
 pub mod comparison;
+pub mod export;
 pub mod national;
 pub mod questionnaire;
 pub mod region;

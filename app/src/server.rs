@@ -7,6 +7,7 @@ pub mod auth;
 pub mod db;
 pub mod demo;
 pub mod demo_history;
+pub mod exports;
 pub mod gemeenten;
 pub mod national;
 pub mod passwords;

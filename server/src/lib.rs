@@ -2,6 +2,7 @@
 //! `router(state)` is public so the HTTP tests can drive it without a socket.
 
 mod audit_export;
+mod exports;
 pub mod layers;
 mod sections;
 mod upload;
@@ -89,6 +90,7 @@ pub fn router(state: AppState) -> Router {
             "/vragenlijst/{id}/sectie/{section}/opslaan",
             post(sections::save_section),
         )
+        .route("/landelijk/{id}/export/{file}", get(exports::download))
         // Axum's own limit would stop multipart bodies at 2 MB; `limit_body` decides.
         .layer(axum::extract::DefaultBodyLimit::disable())
         .leptos_routes_with_context(

@@ -5,6 +5,7 @@
 
 use crate::api::national::get_national_picture;
 use crate::api::rounds::list_rounds;
+use crate::components::exports::ExportLinks;
 use crate::components::status::ErrorPage;
 use crate::domain::national::{
     format_number, percent, ComparedRound, Distribution, ItemFigures, NationalItem,
@@ -146,6 +147,7 @@ fn Picture(picture: NationalPicture) -> impl IntoView {
             })}
         </dl>
         {compared.is_none().then(|| view! { <p>"Deze meting wordt met geen eerdere meting vergeleken."</p> })}
+        <ExportLinks round_id=picture.round_id.clone()/>
         {(!headlines.is_empty()).then(|| view! {
             <h2>"Kernindicatoren"</h2>
             <ul class="indicator-list">

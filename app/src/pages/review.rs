@@ -145,8 +145,8 @@ fn Overview(overview: ReviewOverview) -> impl IntoView {
             </tbody>
         </table>
         {(shown == 0).then(|| view! { <p>"Geen regio's met deze status."</p> })}
-        <h2>"Gegevens van deze meting"</h2>
         <p><a href=format!("/landelijk/{round_id}")>"Landelijk beeld van deze meting"</a></p>
+        <crate::components::exports::ExportLinks round_id=round_id.clone()/>
     }
 }
 

@@ -520,6 +520,21 @@ impl Expr {
         found
     }
 
+    /// Whether the expression reads the compared round (`prev`, `changed`, `change_pct`).
+    pub fn reads_previous(&self) -> bool {
+        match self {
+            Expr::Number(_) | Expr::Text(_) | Expr::Bool(_) | Expr::Answer(_) => false,
+            Expr::Call(func, _) => matches!(func, Func::Prev | Func::Changed | Func::ChangePct),
+            Expr::Abs(inner) | Expr::Not(inner) | Expr::Neg(inner) => inner.reads_previous(),
+            Expr::Binary(_, left, right) | Expr::Contains(left, right) => {
+                left.reads_previous() || right.reads_previous()
+            }
+            Expr::In { value, list, .. } => {
+                value.reads_previous() || list.iter().any(Expr::reads_previous)
+            }
+        }
+    }
+
     fn collect(&self, found: &mut BTreeSet<Ref>, with_previous: bool) {
         match self {
             Expr::Number(_) | Expr::Text(_) | Expr::Bool(_) => {}
@@ -918,6 +933,11 @@ mod tests {
         let keys: Vec<String> = expr.references().iter().map(ToString::to_string).collect();
         assert_eq!(keys, vec!["a", "c.rij", "d"]);
         assert_eq!(expr.all_references().len(), 4);
+        assert!(expr.reads_previous());
+        assert!(Expr::parse("not changed(b_x)").unwrap().reads_previous());
+        assert!(!Expr::parse("a in ['ja'] and count(m) >= 2")
+            .unwrap()
+            .reads_previous());
     }
 
     #[test]

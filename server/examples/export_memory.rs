@@ -1,0 +1,162 @@
+//! Benchmark of the exports: peak memory and time of every format for rounds of different
+//! sizes, to show that memory does not grow with the round. Each size runs in a process of
+//! its own (peak memory is per process): a fresh SQLite database is filled with one round of
+//! the synthetic programme (300 items, every organisation submitted), then each format is
+//! exported and thrown away as it streams, and the process's peak resident memory (VmHWM)
+//! is read after each.
+//!
+//! Run: `cargo run --release -p server --example export_memory`
+//! (`-- --sizes 100,1000` is the default; `-- --organisations 500` runs one size).
+
+mod common;
+
+use app::domain::access::SignedInUser;
+use app::domain::export::{Format, FORMATS};
+use app::domain::role::Role;
+use app::server::audit::Actor;
+use common::*;
+use std::time::Instant;
+
+/// The process's peak resident memory in KiB, from /proc/self/status.
+fn peak_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find(|line| line.starts_with("VmHWM:"))
+                .and_then(|line| line.split_whitespace().nth(1))
+                .and_then(|n| n.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// Starts counting the peak anew (Linux: writing 5 to clear_refs resets VmHWM). Returns
+/// whether it could.
+fn reset_peak() -> bool {
+    std::fs::write("/proc/self/clear_refs", "5").is_ok()
+}
+
+fn main() {
+    if std::env::args().any(|a| a == "--organisations") {
+        one_size(argument("--organisations", 100));
+        return;
+    }
+    let sizes: Vec<usize> = std::env::args()
+        .skip_while(|a| a != "--sizes")
+        .nth(1)
+        .unwrap_or_else(|| "100,1000".to_string())
+        .split(',')
+        .filter_map(|n| n.trim().parse().ok())
+        .collect();
+    let exe = std::env::current_exe().expect("own executable");
+    for size in sizes {
+        let status = std::process::Command::new(&exe)
+            .args(["--organisations", &size.to_string()])
+            .status()
+            .expect("runs");
+        assert!(status.success(), "size {size}");
+    }
+}
+
+#[tokio::main]
+async fn one_size(organisations: usize) {
+    let folder = std::env::temp_dir().join(format!("nad-export-{}", std::process::id()));
+    std::fs::create_dir_all(&folder).unwrap();
+    let url = format!("sqlite://{}/export.db", folder.display());
+    let state = server::build_state(
+        &url,
+        app::server::state::Config::default(),
+        server::leptos_options(([127, 0, 0, 1], 3000).into()),
+    )
+    .await
+    .expect("database");
+    let regions: String = std::iter::once("code,region,lead_gemeente\n".to_string())
+        .chain((1..=organisations).map(|n| format!("O{n:04},Organisatie {n},Gemeente {n}\n")))
+        .collect();
+    let regions = app::server::regions::parse_csv(regions.as_bytes()).unwrap();
+    app::server::regions::import(&state.pool, &Actor::CommandLine, &regions)
+        .await
+        .unwrap();
+    app::server::questionnaires::import(
+        &state.pool,
+        &state.questionnaires,
+        &Actor::CommandLine,
+        "groot-1.toml",
+        &questionnaire(1),
+    )
+    .await
+    .unwrap_or_else(|problems| panic!("{problems:?}"));
+    let author = app::server::users::create(
+        &state.pool,
+        &Actor::CommandLine,
+        app::server::users::NewUser {
+            email: "reviewer@groot.nl".into(),
+            display_name: "Reviewer".into(),
+            role: "reviewer".into(),
+            region_code: None,
+            password: "een lang genoeg wachtwoord".into(),
+        },
+    )
+    .await
+    .unwrap();
+    let round = app::server::rounds::create(
+        &state.pool,
+        &Actor::CommandLine,
+        app::server::rounds::NewRound {
+            name: "Meting 1".into(),
+            questionnaire_id: "groot".into(),
+            questionnaire_version: "1".into(),
+            state: app::domain::round::RoundState::Closed,
+            opens_at: 1_700_000_000_000,
+            deadline: 1_700_000_000_000 + 60 * 86_400_000,
+            compared_round_id: None,
+            region_codes: None,
+        },
+    )
+    .await
+    .unwrap();
+    store_round(&state.pool, &round, organisations, 0, 1, &author).await;
+    sqlx::query("ANALYZE").execute(&state.pool).await.unwrap();
+    let reviewer = SignedInUser {
+        id: author,
+        email: "reviewer@groot.nl".into(),
+        display_name: "Reviewer".into(),
+        role: Role::Reviewer,
+        region_code: None,
+        region_name: None,
+    };
+
+    let before = peak_kib();
+    let resets = reset_peak();
+    println!(
+        "{organisations} organisations × {ITEMS} items ({} answers); peak after generating: {:.1} MiB{}",
+        organisations * ITEMS,
+        before as f64 / 1024.0,
+        if resets { "" } else { " (peak cannot be reset here: figures include it)" }
+    );
+    for format in FORMATS {
+        if format == Format::Codebook {
+            continue;
+        }
+        reset_peak();
+        let started = Instant::now();
+        let export = app::server::exports::prepare(&state, &reviewer, &round, format.url_name())
+            .await
+            .unwrap();
+        let mut receiver = app::server::exports::stream(state.clone(), export).into_inner();
+        let mut bytes = 0usize;
+        while let Some(chunk) = receiver.recv().await {
+            bytes += chunk.expect("the export completes").len();
+        }
+        println!(
+            "  {:<12} {:>8.1} MB in {:>6.2} s, peak RSS {:>6.1} MiB",
+            format.url_name(),
+            bytes as f64 / 1_000_000.0,
+            started.elapsed().as_secs_f64(),
+            peak_kib() as f64 / 1024.0
+        );
+    }
+    state.pool.close().await;
+    let _ = std::fs::remove_dir_all(&folder);
+}
