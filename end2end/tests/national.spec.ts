@@ -49,10 +49,12 @@ test.describe('landelijk beeld', () => {
     // One section only: a plain GET form, so it works without JavaScript too.
     await main.getByLabel('Sectie').selectOption({ label: 'Regionale aanpak' });
     await main.getByRole('button', { name: 'Tonen' }).click();
-    await expect(page).toHaveURL(/\/landelijk\/[0-9a-f-]{36}\?sectie=B$/);
+    await expect(page).toHaveURL(/\/landelijk\/[0-9a-f-]{36}\?sectie=B&met=[0-9a-f-]{36}$/);
     await expect(main.getByRole('heading', { level: 2, name: 'Regionale aanpak' })).toBeVisible();
     await expect(main.getByRole('heading', { level: 2, name: 'Regio en respons' })).toHaveCount(0);
     await expect(main.getByLabel('Sectie')).toHaveValue('B');
+    // Compared with December, the previous round; any earlier round can be chosen there.
+    await expect(main.getByLabel('Vergelijken met').locator('option:checked')).toHaveText(`${DECEMBER} (vorige meting)`);
   });
 
   test('a coordinator is refused the national picture', async ({ page }) => {

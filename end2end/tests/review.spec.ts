@@ -46,6 +46,14 @@ test.describe('beoordelen', () => {
     await expect(main).toContainText(/\d+ van 45 ingediend/);
     await expect(main.getByRole('table')).toBeVisible();
     await expectAccessible(page, 'review overview');
+    // The round's data leaves the platform from here: the long CSV names round and version.
+    const longCsv = main.getByRole('link', { name: 'CSV, lang', exact: true });
+    const href = await longCsv.getAttribute('href');
+    expect(href).toMatch(/^\/landelijk\/[0-9a-f-]{36}\/export\/lang\.csv$/);
+    const download = await page.request.get(href!);
+    expect(download.status()).toBe(200);
+    expect(download.headers()['content-disposition']).toContain('nad-2026-06');
+    expect((await download.text()).split('\n')[0]).toContain('regio_code');
     // Filtered to the submitted regions, sorted by completeness: a GET form and links.
     await main.getByLabel('Status').selectOption('ingediend');
     await main.getByRole('button', { name: 'Filteren' }).click();

@@ -111,10 +111,11 @@ pub async fn export_audit(
             }
         }
     });
-    let body = futures_util::StreamExt::chain(
+    // Fused: the compression layer may poll once more after the end.
+    let body = futures_util::StreamExt::fuse(futures_util::StreamExt::chain(
         futures_util::stream::once(async move { Ok::<_, std::io::Error>(first_bytes) }),
         rest,
-    );
+    ));
     (
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8"),

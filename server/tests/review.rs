@@ -733,6 +733,20 @@ async fn the_audit_trail_can_not_be_changed_and_admins_browse_and_export_it() {
         assert_eq!(&records[0][1], "r01@test.nl");
         assert_eq!(&records[0][2], "answer_changed");
         assert_eq!(&records[0][6], "a_contactpersoon: Anna → Anna de Vries");
+        // Compressed, as browsers ask for it: the stream ends cleanly.
+        let mut compressed = get("/beheer/audit/export.csv", Some(&admin));
+        compressed.headers_mut().insert(
+            axum::http::header::ACCEPT_ENCODING,
+            axum::http::HeaderValue::from_static("gzip"),
+        );
+        let reply = send(&state, compressed).await;
+        assert_eq!(reply.status(), StatusCode::OK);
+        assert_eq!(reply.headers()["content-encoding"], "gzip");
+        let gzipped = http_body_util::BodyExt::collect(reply.into_body())
+            .await
+            .expect("the whole body arrives")
+            .to_bytes();
+        assert!(gzipped.len() > 20);
         for (path, cookie, expected) in [
             ("/beheer/audit/export.csv", Some(&reviewer), 403),
             ("/beheer/audit/export.csv", None, 401),
