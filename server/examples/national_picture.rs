@@ -26,21 +26,8 @@ async fn main() {
     std::fs::create_dir_all(&folder).unwrap();
     let url = std::env::var("DATABASE_URL")
         .unwrap_or_else(|_| format!("sqlite://{}/landelijk.db", folder.display()));
-    let state = server::build_state(
-        &url,
-        app::server::state::Config::default(),
-        server::leptos_options(([127, 0, 0, 1], 3000).into()),
-    )
-    .await
-    .expect("database");
-
-    let regions: String = std::iter::once("code,region,lead_gemeente\n".to_string())
-        .chain((1..=organisations).map(|n| format!("O{n:04},Organisatie {n},Gemeente {n}\n")))
-        .collect();
-    let regions = app::server::regions::parse_csv(regions.as_bytes()).unwrap();
-    app::server::regions::import(&state.pool, &Actor::CommandLine, &regions)
-        .await
-        .unwrap();
+    let state = open_state(&url).await;
+    import_organisations(&state, organisations).await;
     for version in [1, 2] {
         app::server::questionnaires::import(
             &state.pool,

@@ -15,6 +15,32 @@ pub fn argument(name: &str, default: usize) -> usize {
         .unwrap_or(default)
 }
 
+/// A migrated database at `url` with the state the server would have.
+pub async fn open_state(url: &str) -> app::server::state::AppState {
+    server::build_state(
+        url,
+        app::server::state::Config::default(),
+        server::leptos_options(([127, 0, 0, 1], 3000).into()),
+    )
+    .await
+    .expect("database")
+}
+
+/// Regions `O0001`… for `organisations` organisations.
+pub async fn import_organisations(state: &app::server::state::AppState, organisations: usize) {
+    let regions: String = std::iter::once("code,region,lead_gemeente\n".to_string())
+        .chain((1..=organisations).map(|n| format!("O{n:04},Organisatie {n},Gemeente {n}\n")))
+        .collect();
+    let regions = app::server::regions::parse_csv(regions.as_bytes()).unwrap();
+    app::server::regions::import(
+        &state.pool,
+        &app::server::audit::Actor::CommandLine,
+        &regions,
+    )
+    .await
+    .unwrap();
+}
+
 /// The kind of item `n`: a mix like the NAD questionnaire's.
 #[derive(Clone, Copy)]
 pub enum Kind {
