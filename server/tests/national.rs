@@ -199,11 +199,15 @@ async fn the_national_picture_counts_submitted_regions_beside_the_compared_round
         assert_eq!(date["current"]["not_asked"], 1);
         assert_eq!(date["current"]["not_answered"], 0);
 
-        let new_item = item(&picture, "b_wonen_eerst_toelichting");
+        let explanation = item(&picture, "b_wonen_eerst_toelichting");
         assert!(
-            new_item["compared"].is_object(),
+            explanation["compared"].is_object(),
             "unchanged explanation is compared"
         );
+        // Asked when Wonen Eerst changed since the compared round: R01 went from "nee" to
+        // "ja" and was asked (and left it open); R02's "onbekend" is no change.
+        assert_eq!(explanation["current"]["not_answered"], 1, "R01 was asked");
+        assert_eq!(explanation["current"]["not_asked"], 1, "R02 was not");
         let page = body_text(
             send(
                 &state,

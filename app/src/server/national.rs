@@ -19,7 +19,7 @@ use crate::domain::questionnaire::completeness::{
 };
 use crate::error::AppError;
 use sqlx::{AnyPool, Row};
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// A round as the national picture needs it.
 struct RoundFacts {
@@ -226,6 +226,9 @@ pub async fn tally(
         .flat_map(|condition| condition.expr.references())
         .map(|reference| reference.key)
         .collect();
+    // Conditions such as `changed(x)` also read the region's answer in the round's own
+    // compared round: what the region was asked depended on it.
+    let mut previous = previous_steering(state, round_id, version).await?;
     let mut tally = RoundTally {
         participating: participating as usize,
         // Counted from the same read as the answers, so the figures always add up.
@@ -236,14 +239,18 @@ pub async fn tally(
     let mut distinct: HashMap<(&str, &str), usize> = HashMap::new();
     let mut read_back: HashMap<&str, Answer> = HashMap::new();
     let mut without = 0;
-    for (_, joined) in &responses {
-        let Some(joined) = joined else {
+    for (region_code, joined) in &responses {
+        let previous = previous.remove(region_code).unwrap_or_default();
+        if joined.is_none() && previous.is_empty() {
             without += 1;
             continue;
+        }
+        let mut steering_answers = ResponseAnswers {
+            previous,
+            ..ResponseAnswers::default()
         };
-        let mut steering_answers = ResponseAnswers::default();
         let mut conditional_answers: Vec<(&str, &str)> = Vec::new();
-        for part in joined.split('\u{1e}') {
+        for part in joined.iter().flat_map(|joined| joined.split('\u{1e}')) {
             let mut fields = part.splitn(3, '\t');
             let (Some(key), Some(prefilled), Some(json)) =
                 (fields.next(), fields.next(), fields.next())
@@ -288,7 +295,8 @@ pub async fn tally(
             }
         }
     }
-    // Submitted responses without a single valid answer are all alike.
+    // Submitted responses without a single valid answer, now or in the compared round, are
+    // all alike.
     if without > 0 {
         let hidden = hidden_among(
             questionnaire,
@@ -308,6 +316,75 @@ pub async fn tally(
         tally.add(key, &answer, regions);
     }
     Ok(tally)
+}
+
+/// Per region, the answers of the round's own compared round to the items whose previous
+/// answer a condition reads (`prev`, `changed`, `change_pct`), in the keys and codes of
+/// `version`. Empty when no condition reads the compared round, or there is none.
+async fn previous_steering(
+    state: &AppState,
+    round_id: &str,
+    version: &LoadedVersion,
+) -> Result<HashMap<String, HashMap<String, Answer>>, AppError> {
+    let read_before: BTreeSet<String> = version
+        .questionnaire
+        .items()
+        .filter_map(|item| item.visible_if.as_ref())
+        .flat_map(|condition| condition.expr.previous_references())
+        .map(|reference| reference.key)
+        .collect();
+    if read_before.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let Some(compared_id) = round_facts(&state.pool, round_id).await?.compared_round_id else {
+        return Ok(HashMap::new());
+    };
+    let compared = round_facts(&state.pool, &compared_id).await?;
+    let mapping = questionnaires::mapping(
+        state,
+        version,
+        &compared.questionnaire_id,
+        &compared.questionnaire_version,
+    )
+    .await?;
+    let old_keys: BTreeSet<&str> = mapping
+        .comparable()
+        .filter(|(current, _, _)| read_before.contains(*current))
+        .map(|(_, old, _)| old)
+        .collect();
+    if old_keys.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let placeholders: Vec<String> = (2..old_keys.len() + 2).map(|n| format!("${n}")).collect();
+    let sql = format!(
+        "SELECT r.region_code, a.item_key, a.value FROM responses r \
+         JOIN answers a ON a.response_id = r.id \
+         WHERE r.round_id = $1 AND a.valid = 1 AND a.item_key IN ({})",
+        placeholders.join(", ")
+    );
+    let mut query = sqlx::query_as::<_, (String, String, Option<String>)>(&sql).bind(&compared_id);
+    for key in &old_keys {
+        query = query.bind(*key);
+    }
+    let mut old_answers: HashMap<String, HashMap<String, Answer>> = HashMap::new();
+    for (region_code, key, json) in query.fetch_all(&state.pool).await? {
+        let Some(json) = json else { continue };
+        let answer = read_answer(&key, &json)?;
+        old_answers
+            .entry(region_code)
+            .or_default()
+            .insert(key, answer);
+    }
+    Ok(old_answers
+        .into_iter()
+        .map(|(region_code, old)| {
+            let mapped = read_before
+                .iter()
+                .filter_map(|key| Some((key.clone(), mapping.answer(key, &old)?)))
+                .collect();
+            (region_code, mapped)
+        })
+        .collect())
 }
 
 fn read_answer(key: &str, json: &str) -> Result<Answer, AppError> {

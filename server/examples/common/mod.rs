@@ -1,5 +1,6 @@
 //! The synthetic programme the benchmarks share: a questionnaire of 300 items in two
-//! versions (renamed and recoded items in version 2, every 10th item conditional) and
+//! versions (renamed and recoded items in version 2, two in every 10 items conditional, one
+//! of them on a change since the compared round) and
 //! deterministic answers of any number of organisations.
 #![allow(dead_code)]
 
@@ -74,8 +75,9 @@ pub fn key(n: usize, version: u32) -> String {
     }
 }
 
-/// A questionnaire of 300 items in 10 sections; every 10th item is asked only when the item
-/// before it is "ja". Version 2 renames some items and merges two codes of every choice.
+/// A questionnaire of 300 items in 10 sections; of every 10 items, one is asked only when the
+/// item before it is "ja" and one when the first is "nee" or changed since the compared
+/// round. Version 2 renames some items and merges two codes of every choice.
 pub fn questionnaire(version: u32) -> String {
     let mut toml = format!(
         "identifier = \"groot\"\nversion = \"{version}\"\ntitle = \"Grote monitor\"\nintroduction = \"Synthetisch.\"\n{}",
@@ -108,6 +110,14 @@ pub fn questionnaire(version: u32) -> String {
             toml.push_str(&format!(
                 "visible_if = \"{} == 'ja'\"\n",
                 key(n - 1, version)
+            ));
+        }
+        // Like the explanations the NAD asks for when an answer changed since the compared
+        // round: whether it is asked depends on the previous round too.
+        if n % 10 == 2 {
+            let steering = key(n - 2, version);
+            toml.push_str(&format!(
+                "visible_if = \"{steering} == 'nee' or changed({steering})\"\n"
             ));
         }
         if version == 2 {

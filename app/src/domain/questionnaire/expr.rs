@@ -522,15 +522,35 @@ impl Expr {
 
     /// Whether the expression reads the compared round (`prev`, `changed`, `change_pct`).
     pub fn reads_previous(&self) -> bool {
+        !self.previous_references().is_empty()
+    }
+
+    /// The references whose answer in the compared round the expression reads (`prev`,
+    /// `changed`, `change_pct`).
+    pub fn previous_references(&self) -> BTreeSet<Ref> {
+        let mut found = BTreeSet::new();
+        self.collect_previous(&mut found);
+        found
+    }
+
+    fn collect_previous(&self, found: &mut BTreeSet<Ref>) {
         match self {
-            Expr::Number(_) | Expr::Text(_) | Expr::Bool(_) | Expr::Answer(_) => false,
-            Expr::Call(func, _) => matches!(func, Func::Prev | Func::Changed | Func::ChangePct),
-            Expr::Abs(inner) | Expr::Not(inner) | Expr::Neg(inner) => inner.reads_previous(),
+            Expr::Number(_) | Expr::Text(_) | Expr::Bool(_) | Expr::Answer(_) => {}
+            Expr::Call(func, reference) => {
+                if matches!(func, Func::Prev | Func::Changed | Func::ChangePct) {
+                    found.insert(reference.clone());
+                }
+            }
+            Expr::Abs(inner) | Expr::Not(inner) | Expr::Neg(inner) => inner.collect_previous(found),
             Expr::Binary(_, left, right) | Expr::Contains(left, right) => {
-                left.reads_previous() || right.reads_previous()
+                left.collect_previous(found);
+                right.collect_previous(found);
             }
             Expr::In { value, list, .. } => {
-                value.reads_previous() || list.iter().any(Expr::reads_previous)
+                value.collect_previous(found);
+                for item in list {
+                    item.collect_previous(found);
+                }
             }
         }
     }
@@ -934,6 +954,12 @@ mod tests {
         assert_eq!(keys, vec!["a", "c.rij", "d"]);
         assert_eq!(expr.all_references().len(), 4);
         assert!(expr.reads_previous());
+        let previous: Vec<String> = expr
+            .previous_references()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(previous, vec!["b", "d"]);
         assert!(Expr::parse("not changed(b_x)").unwrap().reads_previous());
         assert!(!Expr::parse("a in ['ja'] and count(m) >= 2")
             .unwrap()
