@@ -16,5 +16,17 @@ pub mod server;
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    // Asynchronous, so that a lazy route's code can be fetched before its page is hydrated.
+    // When the page is hydrated, `<html data-hydrated>` says so (the browser tests wait for it).
+    wasm_bindgen_futures::spawn_local(async {
+        let body = leptos::prelude::document()
+            .body()
+            .expect("a document has a body");
+        leptos::mount::hydrate_from_async(body, app::App)
+            .await
+            .forget();
+        if let Some(root) = leptos::prelude::document().document_element() {
+            let _ = root.set_attribute("data-hydrated", "");
+        }
+    });
 }

@@ -101,6 +101,7 @@ test.describe('metingen', () => {
       const response = await page.goto('/beheer/metingen');
       expect(response?.status()).toBe(403);
       await expect(heading(page)).toHaveText('Geen toegang');
+      await waitForApp(page);
       await page.context().clearCookies();
     }
   });

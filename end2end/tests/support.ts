@@ -292,7 +292,8 @@ export async function expectAccessible(page: Page, what = ''): Promise<void> {
 
 /**
  * Waits until the page is ready to be used like a person would: in the "js" project until
- * the app has hydrated (the router listens for history changes), without JavaScript until
+ * the app has hydrated (the router listens for history changes and `<html data-hydrated>` is
+ * set, also for the lazily loaded pages of reviewers and admins), without JavaScript until
  * the document has loaded.
  */
 export async function waitForApp(page: Page): Promise<void> {
@@ -300,7 +301,9 @@ export async function waitForApp(page: Page): Promise<void> {
   if (!javaScriptEnabled()) return;
   await page.waitForFunction(() => {
     const w = window as unknown as { __e2eListeners?: WeakMap<object, Set<string>> };
-    return w.__e2eListeners?.get(window)?.has('popstate') ?? false;
+    const routing = w.__e2eListeners?.get(window)?.has('popstate') ?? false;
+    // Set by the app once the page is hydrated, after fetching the piece of a lazy page.
+    return routing && document.documentElement.hasAttribute('data-hydrated');
   });
 }
 
