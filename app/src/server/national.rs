@@ -355,25 +355,44 @@ async fn previous_steering(
     if old_keys.is_empty() {
         return Ok(HashMap::new());
     }
+    // As in `tally`: one row per region with its answers joined, as rows are the cost.
+    let (join_texts, character) = if state.sqlite_writes.is_some() {
+        ("group_concat", "char")
+    } else {
+        ("string_agg", "chr")
+    };
     let placeholders: Vec<String> = (2..old_keys.len() + 2).map(|n| format!("${n}")).collect();
     let sql = format!(
-        "SELECT r.region_code, a.item_key, a.value FROM responses r \
-         JOIN answers a ON a.response_id = r.id \
-         WHERE r.round_id = $1 AND a.valid = 1 AND a.item_key IN ({})",
+        "SELECT r.region_code, \
+         (SELECT {join_texts}(a.item_key || {character}(9) || a.value, {character}(30)) \
+          FROM answers a WHERE a.response_id = r.id AND a.valid = 1 AND a.item_key IN ({})) \
+         FROM responses r WHERE r.round_id = $1",
         placeholders.join(", ")
     );
-    let mut query = sqlx::query_as::<_, (String, String, Option<String>)>(&sql).bind(&compared_id);
+    let mut query = sqlx::query_as::<_, (String, Option<String>)>(&sql).bind(&compared_id);
     for key in &old_keys {
         query = query.bind(*key);
     }
+    let rows = query.fetch_all(&state.pool).await?;
+    let mut read_back: HashMap<&str, Answer> = HashMap::new();
     let mut old_answers: HashMap<String, HashMap<String, Answer>> = HashMap::new();
-    for (region_code, key, json) in query.fetch_all(&state.pool).await? {
-        let Some(json) = json else { continue };
-        let answer = read_answer(&key, &json)?;
-        old_answers
-            .entry(region_code)
-            .or_default()
-            .insert(key, answer);
+    for (region_code, joined) in &rows {
+        let Some(joined) = joined else { continue };
+        let region = old_answers.entry(region_code.clone()).or_default();
+        for part in joined.split('\u{1e}') {
+            let Some((key, json)) = part.split_once('\t') else {
+                return Err(AppError::Internal);
+            };
+            let answer = match read_back.get(json) {
+                Some(answer) => answer.clone(),
+                None => {
+                    let answer = read_answer(key, json)?;
+                    read_back.insert(json, answer.clone());
+                    answer
+                }
+            };
+            region.insert(key.to_string(), answer);
+        }
     }
     Ok(old_answers
         .into_iter()
