@@ -259,14 +259,7 @@ pub async fn tally(
             };
             let confirmed = prefilled == "0";
             if steering.contains(key) {
-                let answer = match read_back.get(json) {
-                    Some(answer) => answer.clone(),
-                    None => {
-                        let answer = read_answer(key, json)?;
-                        read_back.insert(json, answer.clone());
-                        answer
-                    }
-                };
+                let answer = read_once(&mut read_back, key, json)?;
                 if !confirmed {
                     steering_answers.unconfirmed.insert(key.to_string());
                 }
@@ -383,14 +376,7 @@ async fn previous_steering(
             let Some((key, json)) = part.split_once('\t') else {
                 return Err(AppError::Internal);
             };
-            let answer = match read_back.get(json) {
-                Some(answer) => answer.clone(),
-                None => {
-                    let answer = read_answer(key, json)?;
-                    read_back.insert(json, answer.clone());
-                    answer
-                }
-            };
+            let answer = read_once(&mut read_back, key, json)?;
             region.insert(key.to_string(), answer);
         }
     }
@@ -404,6 +390,20 @@ async fn previous_steering(
             (region_code, mapped)
         })
         .collect())
+}
+
+/// Reads a stored answer, each distinct JSON text once.
+fn read_once<'a>(
+    read_back: &mut HashMap<&'a str, Answer>,
+    key: &str,
+    json: &'a str,
+) -> Result<Answer, AppError> {
+    if let Some(answer) = read_back.get(json) {
+        return Ok(answer.clone());
+    }
+    let answer = read_answer(key, json)?;
+    read_back.insert(json, answer.clone());
+    Ok(answer)
 }
 
 fn read_answer(key: &str, json: &str) -> Result<Answer, AppError> {
