@@ -193,12 +193,7 @@ pub async fn tally(
     version: &LoadedVersion,
 ) -> Result<RoundTally, AppError> {
     let pool = &state.pool;
-    // group_concat on SQLite, string_agg on PostgreSQL; char() and chr() likewise.
-    let (join_texts, character) = if state.sqlite_writes.is_some() {
-        ("group_concat", "char")
-    } else {
-        ("string_agg", "chr")
-    };
+    let (join_texts, character) = text_functions(state);
     let participating: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM round_regions WHERE round_id = $1")
             .bind(round_id)
@@ -349,11 +344,7 @@ async fn previous_steering(
         return Ok(HashMap::new());
     }
     // As in `tally`: one row per region with its answers joined, as rows are the cost.
-    let (join_texts, character) = if state.sqlite_writes.is_some() {
-        ("group_concat", "char")
-    } else {
-        ("string_agg", "chr")
-    };
+    let (join_texts, character) = text_functions(state);
     let placeholders: Vec<String> = (2..old_keys.len() + 2).map(|n| format!("${n}")).collect();
     let sql = format!(
         "SELECT r.region_code, \
@@ -390,6 +381,16 @@ async fn previous_steering(
             (region_code, mapped)
         })
         .collect())
+}
+
+/// The SQL functions that join texts and make a character from its code: `group_concat` and
+/// `char` on SQLite, `string_agg` and `chr` on PostgreSQL.
+fn text_functions(state: &AppState) -> (&'static str, &'static str) {
+    if state.sqlite_writes.is_some() {
+        ("group_concat", "char")
+    } else {
+        ("string_agg", "chr")
+    }
 }
 
 /// Reads a stored answer, each distinct JSON text once.
