@@ -10,16 +10,19 @@
 use super::questionnaires::{self, LoadedVersion};
 use super::state::AppState;
 use crate::domain::access::SignedInUser;
+use crate::domain::comparison::VersionMapping;
 use crate::domain::national::{
     figures, ComparedRound, NationalItem, NationalPicture, NationalSection, RoundTally,
 };
 use crate::domain::questionnaire::answer::Answer;
 use crate::domain::questionnaire::completeness::{
-    conditional_items, hidden_among, ResponseAnswers,
+    ConditionalItems, ResponseAnswers,
 };
 use crate::error::AppError;
 use sqlx::{AnyPool, Row};
+use rustc_hash::FxHashMap;
 use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
 
 /// A round as the national picture needs it.
 struct RoundFacts {
@@ -97,31 +100,18 @@ pub async fn picture_compared_with(
             ));
         }
     }
-    // Both rounds are counted at the same time.
-    let compared_round = async {
-        let Some(compared_id) = &round.compared_round_id else {
-            return Ok(None);
-        };
-        let facts = round_facts(&state.pool, compared_id).await?;
-        let old_version = state
-            .questionnaires
-            .get(
-                &state.pool,
-                &facts.questionnaire_id,
-                &facts.questionnaire_version,
-            )
-            .await?;
-        let mapping = questionnaires::mapping(
-            state,
-            &version,
-            &facts.questionnaire_id,
-            &facts.questionnaire_version,
-        )
-        .await?;
-        let tally = tally(state, compared_id, &old_version).await?;
-        Ok::<_, AppError>(Some((facts.name, tally.mapped(&mapping), mapping)))
-    };
-    let (current, compared) = tokio::try_join!(tally(state, round_id, &version), compared_round)?;
+    // Both rounds are counted at the same time, the compared one on a task of its own so the
+    // reading back of both runs on two threads.
+    let compared_round = tokio::spawn(compared_tally(
+        state.clone(),
+        Arc::clone(&version),
+        round.compared_round_id.clone(),
+    ));
+    let current = tally(state, round_id, &version).await?;
+    let compared = compared_round.await.map_err(|error| {
+        tracing::error!(%error, "counting the compared round stopped");
+        AppError::Internal
+    })??;
     let sections = questionnaire
         .sections
         .iter()
@@ -178,6 +168,35 @@ pub async fn picture_compared_with(
     })
 }
 
+/// The compared round's name and tally, mapped into the keys of `version`, with the mapping.
+async fn compared_tally(
+    state: AppState,
+    version: Arc<LoadedVersion>,
+    compared_id: Option<String>,
+) -> Result<Option<(String, RoundTally, VersionMapping)>, AppError> {
+    let Some(compared_id) = compared_id else {
+        return Ok(None);
+    };
+    let facts = round_facts(&state.pool, &compared_id).await?;
+    let old_version = state
+        .questionnaires
+        .get(
+            &state.pool,
+            &facts.questionnaire_id,
+            &facts.questionnaire_version,
+        )
+        .await?;
+    let mapping = questionnaires::mapping(
+        &state,
+        &version,
+        &facts.questionnaire_id,
+        &facts.questionnaire_version,
+    )
+    .await?;
+    let tally = tally(&state, &compared_id, &old_version).await?;
+    Ok(Some((facts.name, tally.mapped(&mapping), mapping)))
+}
+
 /// Counts the answers of a round's submitted and approved responses, in the keys of the
 /// round's own questionnaire version. Answers that are invalid, or taken over and not
 /// confirmed, are not counted; answers to items the response's conditions hide count as
@@ -193,37 +212,53 @@ pub async fn tally(
     version: &LoadedVersion,
 ) -> Result<RoundTally, AppError> {
     let pool = &state.pool;
-    let (join_texts, character) = text_functions(state);
-    let participating: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM round_regions WHERE round_id = $1")
-            .bind(round_id)
-            .fetch_one(pool)
-            .await?;
+    let join_texts = join_function(state);
     // Per response a subquery, so both databases read each response's answers through the
     // index (a join let PostgreSQL scan every answer of every round).
-    let responses: Vec<(String, Option<String>)> = sqlx::query_as(&format!(
+    let answers_sql = format!(
         "SELECT r.region_code, \
-         (SELECT {join_texts}(a.item_key || {character}(9) || CAST(a.prefilled AS TEXT) || {character}(9) || a.value, {character}(30)) \
+         (SELECT {join_texts}(CAST(a.prefilled AS TEXT) || a.item_key || '\t' || a.value, '\u{1e}') \
           FROM answers a WHERE a.response_id = r.id AND a.valid = 1) \
          FROM responses r \
          WHERE r.round_id = $1 AND r.status IN ('submitted', 'approved')"
-    ))
-    .bind(round_id)
-    .fetch_all(pool)
-    .await?;
-
+    );
+    // The three reads are independent: on their own connections at the same time.
+    let (participating, responses, mut previous) = tokio::try_join!(
+        async {
+            let participating: i64 =
+                sqlx::query_scalar("SELECT COUNT(*) FROM round_regions WHERE round_id = $1")
+                    .bind(round_id)
+                    .fetch_one(pool)
+                    .await?;
+            Ok::<_, AppError>(participating)
+        },
+        async {
+            let responses: Vec<(String, Option<String>)> = sqlx::query_as(&answers_sql)
+                .bind(round_id)
+                .fetch_all(pool)
+                .await?;
+            Ok(responses)
+        },
+        previous_steering(state, round_id, version),
+    )?;
     let questionnaire = &version.questionnaire;
     // Items asked or not depending on a region's answers, and the items their conditions read.
-    let conditional = conditional_items(questionnaire);
+    let conditional = ConditionalItems::new(questionnaire, &version.index);
     let steering: HashSet<String> = questionnaire
         .items()
         .filter_map(|item| item.visible_if.as_ref())
         .flat_map(|condition| condition.expr.references())
         .map(|reference| reference.key)
         .collect();
-    // Conditions such as `changed(x)` also read the region's answer in the round's own
-    // compared round: what the region was asked depended on it.
-    let mut previous = previous_steering(state, round_id, version).await?;
+    // Per item key: whether conditions read it, whether it is itself conditional. Looked up
+    // for every stored answer, hence the fast hasher.
+    let roles: FxHashMap<&str, (bool, bool)> = questionnaire
+        .items()
+        .map(|item| {
+            let key = item.key.as_str();
+            (key, (steering.contains(key), conditional.contains(key)))
+        })
+        .collect();
     let mut tally = RoundTally {
         participating: participating as usize,
         // Counted from the same read as the answers, so the figures always add up.
@@ -231,8 +266,8 @@ pub async fn tally(
         items: HashMap::new(),
     };
     // (item key, stored JSON) → regions, for the answers that count.
-    let mut distinct: HashMap<(&str, &str), usize> = HashMap::new();
-    let mut read_back: HashMap<&str, Answer> = HashMap::new();
+    let mut distinct: FxHashMap<(&str, &str), usize> = FxHashMap::default();
+    let mut read_back: FxHashMap<&str, Answer> = FxHashMap::default();
     let mut without = 0;
     for (region_code, joined) in &responses {
         let previous = previous.remove(region_code).unwrap_or_default();
@@ -246,21 +281,22 @@ pub async fn tally(
         };
         let mut conditional_answers: Vec<(&str, &str)> = Vec::new();
         for part in joined.iter().flat_map(|joined| joined.split('\u{1e}')) {
-            let mut fields = part.splitn(3, '\t');
-            let (Some(key), Some(prefilled), Some(json)) =
-                (fields.next(), fields.next(), fields.next())
+            // "0" or "1" (taken over, not confirmed), the item key, a tab, the stored JSON.
+            let (Some(prefilled), Some((key, json))) =
+                (part.get(..1), part.get(1..).and_then(|rest| rest.split_once('\t')))
             else {
                 return Err(AppError::Internal);
             };
             let confirmed = prefilled == "0";
-            if steering.contains(key) {
+            let (steers, asked_on_condition) = roles.get(key).copied().unwrap_or_default();
+            if steers {
                 let answer = read_once(&mut read_back, key, json)?;
                 if !confirmed {
                     steering_answers.unconfirmed.insert(key.to_string());
                 }
                 steering_answers.current.insert(key.to_string(), answer);
             }
-            if conditional.contains(key) {
+            if asked_on_condition {
                 if confirmed {
                     conditional_answers.push((key, json));
                 }
@@ -268,12 +304,7 @@ pub async fn tally(
                 *distinct.entry((key, json)).or_default() += 1;
             }
         }
-        let hidden = hidden_among(
-            questionnaire,
-            &version.index,
-            &steering_answers,
-            &conditional,
-        );
+        let hidden = conditional.hidden(&steering_answers);
         for key in &hidden {
             tally.not_asked(key, 1);
         }
@@ -286,12 +317,7 @@ pub async fn tally(
     // Submitted responses without a single valid answer, now or in the compared round, are
     // all alike.
     if without > 0 {
-        let hidden = hidden_among(
-            questionnaire,
-            &version.index,
-            &ResponseAnswers::default(),
-            &conditional,
-        );
+        let hidden = conditional.hidden(&ResponseAnswers::default());
         for key in &hidden {
             tally.not_asked(key, without);
         }
@@ -306,7 +332,8 @@ pub async fn tally(
     Ok(tally)
 }
 
-/// Per region, the answers of the round's own compared round to the items whose previous
+/// Conditions such as `changed(x)` also read the region's answer in the round's own compared
+/// round: what the region was asked depended on it. Per region, the answers of the round's own compared round to the items whose previous
 /// answer a condition reads (`prev`, `changed`, `change_pct`), in the keys and codes of
 /// `version`. Empty when no condition reads the compared round, or there is none.
 async fn previous_steering(
@@ -344,11 +371,11 @@ async fn previous_steering(
         return Ok(HashMap::new());
     }
     // As in `tally`: one row per region with its answers joined, as rows are the cost.
-    let (join_texts, character) = text_functions(state);
+    let join_texts = join_function(state);
     let placeholders: Vec<String> = (2..old_keys.len() + 2).map(|n| format!("${n}")).collect();
     let sql = format!(
         "SELECT r.region_code, \
-         (SELECT {join_texts}(a.item_key || {character}(9) || a.value, {character}(30)) \
+         (SELECT {join_texts}(a.item_key || '\t' || a.value, '\u{1e}') \
           FROM answers a WHERE a.response_id = r.id AND a.valid = 1 AND a.item_key IN ({})) \
          FROM responses r WHERE r.round_id = $1",
         placeholders.join(", ")
@@ -358,7 +385,7 @@ async fn previous_steering(
         query = query.bind(*key);
     }
     let rows = query.fetch_all(&state.pool).await?;
-    let mut read_back: HashMap<&str, Answer> = HashMap::new();
+    let mut read_back: FxHashMap<&str, Answer> = FxHashMap::default();
     let mut old_answers: HashMap<String, HashMap<String, Answer>> = HashMap::new();
     for (region_code, joined) in &rows {
         let Some(joined) = joined else { continue };
@@ -383,19 +410,18 @@ async fn previous_steering(
         .collect())
 }
 
-/// The SQL functions that join texts and make a character from its code: `group_concat` and
-/// `char` on SQLite, `string_agg` and `chr` on PostgreSQL.
-fn text_functions(state: &AppState) -> (&'static str, &'static str) {
+/// The SQL function that joins texts: `group_concat` on SQLite, `string_agg` on PostgreSQL.
+fn join_function(state: &AppState) -> &'static str {
     if state.sqlite_writes.is_some() {
-        ("group_concat", "char")
+        "group_concat"
     } else {
-        ("string_agg", "chr")
+        "string_agg"
     }
 }
 
 /// Reads a stored answer, each distinct JSON text once.
 fn read_once<'a>(
-    read_back: &mut HashMap<&'a str, Answer>,
+    read_back: &mut FxHashMap<&'a str, Answer>,
     key: &str,
     json: &'a str,
 ) -> Result<Answer, AppError> {

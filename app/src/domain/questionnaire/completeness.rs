@@ -4,7 +4,7 @@
 
 use super::answer::Answer;
 use super::expr::{Answers, Ref, Value};
-use super::model::{Index, Questionnaire, Severity};
+use super::model::{Index, Item, Questionnaire, Severity};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -193,34 +193,53 @@ pub fn hidden_items(
     index: &Index,
     answers: &ResponseAnswers,
 ) -> HashSet<String> {
-    hidden_among(
-        questionnaire,
-        index,
-        answers,
-        &conditional_items(questionnaire),
-    )
+    ConditionalItems::new(questionnaire, index).hidden(answers)
 }
 
-/// The items whose visibility depends on a condition; every other item is always asked.
-pub fn conditional_items(questionnaire: &Questionnaire) -> BTreeSet<String> {
-    questionnaire
-        .items()
-        .filter(|item| item.visible_if.is_some())
-        .map(|item| item.key.clone())
-        .collect()
+/// The items of a version whose visibility depends on a condition (every other item is
+/// always asked), in the order their conditions are decided: worked out once for callers that
+/// decide them for many responses, such as the national picture.
+pub struct ConditionalItems<'q> {
+    in_order: Vec<&'q Item>,
+    keys: HashSet<&'q str>,
 }
 
-/// Which of `conditional` (from `conditional_items`) a response's conditions hide; for
-/// callers that decide it for many responses of one version.
-pub fn hidden_among(
-    questionnaire: &Questionnaire,
-    index: &Index,
-    answers: &ResponseAnswers,
-    conditional: &BTreeSet<String>,
-) -> HashSet<String> {
-    let mut hidden = HashSet::new();
-    update_visibility(questionnaire, index, answers, conditional, &mut hidden);
-    hidden
+impl<'q> ConditionalItems<'q> {
+    pub fn new(questionnaire: &'q Questionnaire, index: &Index) -> Self {
+        let in_order: Vec<&Item> = index
+            .evaluation_order
+            .iter()
+            .filter_map(|key| index.position.get(key))
+            .map(|&(s, i)| &questionnaire.sections[s].items[i])
+            .filter(|item| item.visible_if.is_some())
+            .collect();
+        let keys = in_order.iter().map(|item| item.key.as_str()).collect();
+        ConditionalItems { in_order, keys }
+    }
+
+    pub fn contains(&self, key: &str) -> bool {
+        self.keys.contains(key)
+    }
+
+    /// Which of these items a response's conditions hide, each decided after what its
+    /// condition reads.
+    pub fn hidden(&self, answers: &ResponseAnswers) -> HashSet<String> {
+        let mut hidden = HashSet::new();
+        for item in &self.in_order {
+            let view = View {
+                answers,
+                hidden: &hidden,
+            };
+            let visible = item
+                .visible_if
+                .as_ref()
+                .is_none_or(|condition| condition.expr.truth(&view) == Some(true));
+            if !visible {
+                hidden.insert(item.key.clone());
+            }
+        }
+        hidden
+    }
 }
 
 /// Decides the visibility of `keys` in dependency order, so a condition sees the final
