@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::hooks::use_location;
-use leptos_router::{lazy_route, path, Lazy, LazyRoute, SsrMode};
+use leptos_router::{path, SsrMode};
 
 /// The document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -25,7 +25,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <HashedStylesheet options=options.clone() id="leptos"/>
-                <HydrationScripts options/>
+                <HydrationScripts options islands=true/>
                 <MetaTags/>
             </head>
             <body>
@@ -61,71 +61,30 @@ fn Frame() -> impl IntoView {
             <Routes fallback=NotFoundPage>
                 <Route path=path!("/") view=home::HomePage ssr=SsrMode::Async/>
                 <Route path=path!("/login") view=login::LoginPage ssr=SsrMode::Async/>
-                <Route path=path!("/regios") view={Lazy::<RegionsRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/regio/:code") view={Lazy::<RegionRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/regios") view=regions::RegionsPage ssr=SsrMode::Async/>
+                <Route path=path!("/regio/:code") view=regions::RegionPage ssr=SsrMode::Async/>
                 <Route path=path!("/invullen") view=fill::FillStartPage ssr=SsrMode::Async/>
                 <Route path=path!("/vragenlijst/:id") view=fill::TaskListPage ssr=SsrMode::Async/>
                 <Route path=path!("/vragenlijst/:id/sectie/:section") view=fill::SectionPage ssr=SsrMode::Async/>
                 <Route path=path!("/vragenlijst/:id/controleren") view=fill::CheckAnswersPage ssr=SsrMode::Async/>
                 <Route path=path!("/vragenlijst/:id/afdrukken") view=fill::PrintPage ssr=SsrMode::Async/>
                 <Route path=path!("/vragenlijst/:id/voortgang") view=fill::ProgressPage ssr=SsrMode::Async/>
-                <Route path=path!("/vragenlijst/:id/beoordelen") view={Lazy::<ReviewResponseRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/beoordelen") view={Lazy::<ReviewRoundsRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/beoordelen/:id") view={Lazy::<ReviewOverviewRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/landelijk") view={Lazy::<NationalRoundsRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/landelijk/:id") view={Lazy::<NationalPictureRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/beheer") view={Lazy::<AdminRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/beheer/gebruikers") view={Lazy::<UsersRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/beheer/audit") view={Lazy::<AuditRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/beheer/metingen") view={Lazy::<RoundsRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/beheer/metingen/:id") view={Lazy::<RoundRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/beheer/gebruikers/:id/wachtwoord") view={Lazy::<PasswordRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/beheer/vragenlijsten") view={Lazy::<QuestionnairesRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/beheer/vragenlijsten/poging/:id") view={Lazy::<ImportAttemptRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/beheer/vragenlijsten/:identifier/:version") view={Lazy::<QuestionnairePreviewRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/vragenlijst/:id/beoordelen") view=review::ReviewResponsePage ssr=SsrMode::Async/>
+                <Route path=path!("/beoordelen") view=review::ReviewRoundsPage ssr=SsrMode::Async/>
+                <Route path=path!("/beoordelen/:id") view=review::ReviewOverviewPage ssr=SsrMode::Async/>
+                <Route path=path!("/landelijk") view=national::NationalRoundsPage ssr=SsrMode::Async/>
+                <Route path=path!("/landelijk/:id") view=national::NationalPicturePage ssr=SsrMode::Async/>
+                <Route path=path!("/beheer") view=admin::AdminPage ssr=SsrMode::Async/>
+                <Route path=path!("/beheer/gebruikers") view=users::UsersPage ssr=SsrMode::Async/>
+                <Route path=path!("/beheer/audit") view=audit::AuditPage ssr=SsrMode::Async/>
+                <Route path=path!("/beheer/metingen") view=rounds::RoundsPage ssr=SsrMode::Async/>
+                <Route path=path!("/beheer/metingen/:id") view=rounds::RoundPage ssr=SsrMode::Async/>
+                <Route path=path!("/beheer/gebruikers/:id/wachtwoord") view=users::PasswordPage ssr=SsrMode::Async/>
+                <Route path=path!("/beheer/vragenlijsten") view=questionnaires::QuestionnairesPage ssr=SsrMode::Async/>
+                <Route path=path!("/beheer/vragenlijsten/poging/:id") view=questionnaires::ImportAttemptPage ssr=SsrMode::Async/>
+                <Route path=path!("/beheer/vragenlijsten/:identifier/:version") view=questionnaires::QuestionnairePreviewPage ssr=SsrMode::Async/>
             </Routes>
         </main>
         <SiteFooter/>
     }
-}
-
-/// The pages of reviewers and admins are lazy routes: with `cargo leptos build --split` the
-/// code of each is a separate piece of wasm that the browser fetches when the page is first
-/// shown (on the server, and in a build without `--split`, nothing changes). Coordinators
-/// thus download the code of filling in only; its pages stay in the main piece, so a section
-/// opens without waiting for more.
-macro_rules! lazy_pages {
-    ($($route:ident => $module:ident :: $page:ident,)*) => {$(
-        struct $route;
-
-        #[lazy_route]
-        impl LazyRoute for $route {
-            fn data() -> Self {
-                $route
-            }
-
-            fn view(_this: Self) -> AnyView {
-                untrack($module::$page).into_any()
-            }
-        }
-    )*};
-}
-
-lazy_pages! {
-    RegionsRoute => regions::RegionsPage,
-    RegionRoute => regions::RegionPage,
-    ReviewResponseRoute => review::ReviewResponsePage,
-    ReviewRoundsRoute => review::ReviewRoundsPage,
-    ReviewOverviewRoute => review::ReviewOverviewPage,
-    NationalRoundsRoute => national::NationalRoundsPage,
-    NationalPictureRoute => national::NationalPicturePage,
-    AdminRoute => admin::AdminPage,
-    UsersRoute => users::UsersPage,
-    AuditRoute => audit::AuditPage,
-    RoundsRoute => rounds::RoundsPage,
-    RoundRoute => rounds::RoundPage,
-    PasswordRoute => users::PasswordPage,
-    QuestionnairesRoute => questionnaires::QuestionnairesPage,
-    ImportAttemptRoute => questionnaires::ImportAttemptPage,
-    QuestionnairePreviewRoute => questionnaires::QuestionnairePreviewPage,
 }

@@ -16,17 +16,18 @@ pub mod server;
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    // Asynchronous, so that a lazy route's code can be fetched before its page is hydrated.
-    // When the page is hydrated, `<html data-hydrated>` says so (the browser tests wait for it).
-    wasm_bindgen_futures::spawn_local(async {
-        let body = leptos::prelude::document()
-            .body()
-            .expect("a document has a body");
-        leptos::mount::hydrate_from_async(body, app::App)
-            .await
-            .forget();
-        if let Some(root) = leptos::prelude::document().document_element() {
-            let _ = root.set_attribute("data-hydrated", "");
-        }
-    });
+    // Islands: the rest of every page is plain HTML that works as it is; only the interactive
+    // parts (`#[island]`) are hydrated, each by the script Leptos puts in the page.
+    leptos::mount::hydrate_islands();
+    // `<html data-hydrated>` says the page is ready (the browser tests wait for it): at once on
+    // a page without islands, otherwise when its island has hydrated.
+    let document = leptos::prelude::document();
+    if document
+        .query_selector("leptos-island")
+        .ok()
+        .flatten()
+        .is_none()
+    {
+        pages::mark_hydrated();
+    }
 }

@@ -11,3 +11,12 @@ pub mod regions;
 pub mod review;
 pub mod rounds;
 pub mod users;
+
+/// Sets `<html data-hydrated>`: the page's interactive parts are live (the browser tests wait
+/// for it).
+#[cfg(feature = "hydrate")]
+pub fn mark_hydrated() {
+    if let Some(root) = leptos::prelude::document().document_element() {
+        let _ = root.set_attribute("data-hydrated", "");
+    }
+}

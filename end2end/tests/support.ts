@@ -124,9 +124,9 @@ export function javaScriptEnabled(): boolean {
 }
 
 /**
- * Records which elements got which event listeners, so the "js" project can wait until the
- * WebAssembly app has hydrated (the router listens for `popstate`, every enhanced form for
- * `submit`) instead of guessing from network silence.
+ * Records which elements got which event listeners, so the "js" project can wait until a form
+ * in an island is handled by the app (it listens for `submit`) instead of guessing from
+ * network silence.
  */
 function recordListeners(): void {
   const w = window as unknown as { __e2eListeners?: WeakMap<object, Set<string>> };
@@ -292,25 +292,24 @@ export async function expectAccessible(page: Page, what = ''): Promise<void> {
 
 /**
  * Waits until the page is ready to be used like a person would: in the "js" project until
- * the app has hydrated (the router listens for history changes and `<html data-hydrated>` is
- * set, also for the lazily loaded pages of reviewers and admins), without JavaScript until
- * the document has loaded.
+ * its islands are hydrated (`<html data-hydrated>`), without JavaScript until the document
+ * has loaded.
  */
 export async function waitForApp(page: Page): Promise<void> {
   await page.waitForLoadState('load');
   if (!javaScriptEnabled()) return;
-  await page.waitForFunction(() => {
-    const w = window as unknown as { __e2eListeners?: WeakMap<object, Set<string>> };
-    const routing = w.__e2eListeners?.get(window)?.has('popstate') ?? false;
-    // Set by the app once the page is hydrated, after fetching the piece of a lazy page.
-    return routing && document.documentElement.hasAttribute('data-hydrated');
-  });
+  // Set by the app once the page's islands (the section form) are hydrated; at once on a page
+  // without any.
+  await page.waitForFunction(() => document.documentElement.hasAttribute('data-hydrated'));
 }
 
 /** Waits, in the "js" project, until the form around `inside` is handled by the app. */
 export async function waitForEnhancedForm(inside: Locator): Promise<void> {
   if (!javaScriptEnabled()) return;
   const form = inside.locator('xpath=ancestor-or-self::form[1]');
+  // Only forms inside an island are handled by the app; the others post as plain HTML.
+  const inIsland = await form.evaluate((element) => element.closest('leptos-island') !== null);
+  if (!inIsland) return;
   await expect
     .poll(
       () =>

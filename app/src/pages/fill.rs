@@ -27,7 +27,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::hooks::{use_params_map, use_query_map};
 use std::collections::HashMap;
 
 fn param(name: &'static str) -> impl Fn() -> String + Copy + Send + Sync + 'static {
@@ -327,11 +327,25 @@ pub fn SectionPage() -> impl IntoView {
         move || (id(), section()),
         |(id, section)| get_section(id, section),
     );
+    // What the previous request did (a save without JavaScript, taking over answers).
+    let query = use_query_map();
+    let notice = move || {
+        match query.read().get("melding").as_deref() {
+        Some("opgeslagen") => Some("Uw antwoorden in deze sectie zijn opgeslagen.".to_string()),
+        Some("conflict") => Some("Niet alles is opgeslagen: een collega wijzigde een of meer antwoorden. Kies hieronder per vraag welk antwoord blijft.".to_string()),
+        Some(other) => prefill_notice(other),
+        _ => None,
+    }
+    };
     view! {
         <Suspense fallback=|| view! { <p>"Laden…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(view) => view! { <SectionForm view/> }.into_any(),
+                    Ok(view) => view! {
+                        <Title text=format!("{} – {}", view.title, view.header.round_name)/>
+                        <SectionForm view notice=notice()/>
+                    }
+                    .into_any(),
                     Err(error) => view! { <ErrorPage error/> }.into_any(),
                 }
             })}
@@ -459,8 +473,13 @@ fn key_of(name: &str) -> Option<&str> {
     Some(rest.split('.').next().unwrap_or(rest))
 }
 
-#[component]
-fn SectionForm(view: SectionView) -> impl IntoView {
+/// The section's form and everything on the page that changes as the person types: the one
+/// part of filling in that is hydrated in the browser (an island). Its data comes along in the
+/// page; `notice` says what the previous request did.
+#[island]
+fn SectionForm(view: SectionView, notice: Option<String>) -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    Effect::new(|_| crate::pages::mark_hydrated());
     let response_id = view.header.id.clone();
     let editable = view.header.read_only_reason.is_none();
     let form_ref = NodeRef::<leptos::html::Form>::new();
@@ -521,10 +540,9 @@ fn SectionForm(view: SectionView) -> impl IntoView {
     // Where to go once a save is done ("Opslaan en verder"); followed by an effect, which
     // runs in the browser only.
     let go_to = RwSignal::new(None::<String>);
-    let navigate = use_navigate();
     Effect::new(move |_| {
         if let Some(target) = go_to.get() {
-            navigate(&target, Default::default());
+            let _ = window().location().set_href(&target);
         }
     });
 
@@ -925,15 +943,6 @@ fn SectionForm(view: SectionView) -> impl IntoView {
         .map_or(format!("/vragenlijst/{id}"), |(key, _)| {
             format!("/vragenlijst/{id}/sectie/{key}")
         });
-    let query = use_query_map();
-    let notice = move || {
-        match query.read().get("melding").as_deref() {
-        Some("opgeslagen") => Some("Uw antwoorden in deze sectie zijn opgeslagen.".to_string()),
-        Some("conflict") => Some("Niet alles is opgeslagen: een collega wijzigde een of meer antwoorden. Kies hieronder per vraag welk antwoord blijft.".to_string()),
-        Some(other) => prefill_notice(other),
-        _ => None,
-    }
-    };
     let compared_round = view.compared_round.clone();
     let prefill_panel = editable.then(|| view! {
         <PrefillPanel response_id=id.clone() section=section_key.clone()
@@ -983,10 +992,9 @@ fn SectionForm(view: SectionView) -> impl IntoView {
         .collect_view();
 
     view! {
-        <Title text=format!("{} – {}", view.title, header.round_name)/>
         <p class="back-link"><a href=format!("/vragenlijst/{id}")>"Terug naar het overzicht"</a></p>
         <ResponseBanner header=header.clone()/>
-        {move || notice().map(|text| view! { <div class="notice" role="status"><p>{text}</p></div> })}
+        {notice.map(|text| view! { <div class="notice" role="status"><p>{text}</p></div> })}
         {summary}
         <p class="caption">{format!("Sectie {} van {}", view.position.0, view.position.1)}</p>
         <h1>{view.title.clone()}</h1>

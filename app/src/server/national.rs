@@ -15,12 +15,10 @@ use crate::domain::national::{
     figures, ComparedRound, NationalItem, NationalPicture, NationalSection, RoundTally,
 };
 use crate::domain::questionnaire::answer::Answer;
-use crate::domain::questionnaire::completeness::{
-    ConditionalItems, ResponseAnswers,
-};
+use crate::domain::questionnaire::completeness::{ConditionalItems, ResponseAnswers};
 use crate::error::AppError;
-use sqlx::{AnyPool, Row};
 use rustc_hash::FxHashMap;
+use sqlx::{AnyPool, Row};
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
@@ -282,9 +280,10 @@ pub async fn tally(
         let mut conditional_answers: Vec<(&str, &str)> = Vec::new();
         for part in joined.iter().flat_map(|joined| joined.split('\u{1e}')) {
             // "0" or "1" (taken over, not confirmed), the item key, a tab, the stored JSON.
-            let (Some(prefilled), Some((key, json))) =
-                (part.get(..1), part.get(1..).and_then(|rest| rest.split_once('\t')))
-            else {
+            let (Some(prefilled), Some((key, json))) = (
+                part.get(..1),
+                part.get(1..).and_then(|rest| rest.split_once('\t')),
+            ) else {
                 return Err(AppError::Internal);
             };
             let confirmed = prefilled == "0";
