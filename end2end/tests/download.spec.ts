@@ -3,14 +3,14 @@
  * section form) are hydrated, so the one file holds the code of the islands only. Sizes are
  * counted gzipped, as the server sends them, and printed.
  *
- * The aim for filling in is 250 KB gzipped; it is not reached yet (about 353 KB), so the
+ * The aim for filling in is 250 KB gzipped; it is not reached yet (about 324 KB), so the
  * ceiling below only keeps it from growing unnoticed.
  */
 import { gzipSync } from 'node:zlib';
 import type { Page } from '@playwright/test';
 import { ACCOUNTS, expect, heading, javaScriptEnabled, login, open, test } from './support';
 
-const CEILING_BYTES = 400 * 1024;
+const CEILING_BYTES = 360 * 1024;
 
 type Size = { bytes: number; gzipped: number };
 

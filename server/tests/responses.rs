@@ -4,6 +4,8 @@
 
 mod support;
 
+use app::api::responses::SectionView;
+use app::domain::questionnaire::answer::{Answer, AnswerValue};
 use app::server::state::AppState;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
@@ -81,8 +83,32 @@ async fn a_save_stores_the_answer_its_version_and_its_history() {
         // The page shows it after a reload.
         let page = body_text(send(&state, get(&format!("/vragenlijst/{response}/sectie/A"), Some(&r01))).await).await;
         assert!(page.contains("value=\"Jan de Vries\""), "the stored answer is in the form");
+        // The section form's island reads the same answer from the data in the page.
+        let island = island_data(&page);
+        assert_eq!(island.key, "A");
+        assert_eq!(
+            island.answers.get("a_contactpersoon"),
+            Some(&Answer::Given(AnswerValue::Text("Jan de Vries".into())))
+        );
+        assert!(island.items.iter().any(|item| item.item.key == "a_contactpersoon" && item.version == 2));
     })
     .await;
+}
+
+/// The data the section page gives its island (`data-props` of `<leptos-island>`), read back
+/// as the browser reads it.
+fn island_data(page: &str) -> SectionView {
+    let start = page
+        .find("<leptos-island")
+        .expect("the section page has an island");
+    let props = &page[start..];
+    let props = &props[props.find("data-props=\"").expect("the island has props") + 12..];
+    let props = props[..props.find('"').unwrap()]
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&");
+    let props: Value = serde_json::from_str(&props).expect("the props are JSON");
+    SectionView::from_page_data(props["data"].as_str().expect("the section's data"))
+        .expect("the section's data reads back")
 }
 
 #[tokio::test]

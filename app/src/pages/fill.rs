@@ -343,7 +343,7 @@ pub fn SectionPage() -> impl IntoView {
                 match data.await {
                     Ok(view) => view! {
                         <Title text=format!("{} – {}", view.title, view.header.round_name)/>
-                        <SectionForm view notice=notice()/>
+                        <SectionForm data=view.to_page_data() notice=notice()/>
                     }
                     .into_any(),
                     Err(error) => view! { <ErrorPage error/> }.into_any(),
@@ -475,11 +475,21 @@ fn key_of(name: &str) -> Option<&str> {
 
 /// The section's form and everything on the page that changes as the person types: the one
 /// part of filling in that is hydrated in the browser (an island). Its data comes along in the
-/// page; `notice` says what the previous request did.
+/// page (`SectionView::to_page_data`); `notice` says what the previous request did.
 #[island]
-fn SectionForm(view: SectionView, notice: Option<String>) -> impl IntoView {
+fn SectionForm(data: String, notice: Option<String>) -> impl IntoView {
     #[cfg(feature = "hydrate")]
     Effect::new(|_| crate::pages::mark_hydrated());
+    match SectionView::from_page_data(&data) {
+        Some(view) => section_form(view, notice).into_any(),
+        None => view! {
+            <p class="error-text">"De gegevens van deze sectie zijn niet te lezen. Laad de pagina opnieuw."</p>
+        }
+        .into_any(),
+    }
+}
+
+fn section_form(view: SectionView, notice: Option<String>) -> impl IntoView {
     let response_id = view.header.id.clone();
     let editable = view.header.read_only_reason.is_none();
     let form_ref = NodeRef::<leptos::html::Form>::new();
