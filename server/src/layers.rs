@@ -1,7 +1,7 @@
 //! Layers around every request: security headers, refusing cross-origin posts, and a limit
 //! on request bodies.
 
-use app::server::security::STRICT_POLICY;
+use app::server::security::{policy_with_nonce, PageNonce, STRICT_POLICY};
 use app::server::state::AppState;
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -26,12 +26,21 @@ fn plain(status: StatusCode, message: &'static str) -> Response<Body> {
 /// (with the nonce of their scripts); everything else gets a strict one.
 pub async fn security_headers(
     State(state): State<AppState>,
-    request: Request,
+    mut request: Request,
     next: Next,
 ) -> Response<Body> {
     let is_site_file = request.uri().path().starts_with("/pkg/");
+    let page_nonce = PageNonce::default();
+    request.extensions_mut().insert(page_nonce.clone());
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
+    // A rendered page: its policy allows its own scripts by their nonce.
+    if let Some(policy) = page_nonce
+        .get()
+        .and_then(|nonce| HeaderValue::from_str(&policy_with_nonce(&nonce)).ok())
+    {
+        headers.insert(header::CONTENT_SECURITY_POLICY, policy);
+    }
     let defaults = [
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::REFERRER_POLICY, "same-origin"),

@@ -18,12 +18,40 @@ pub fn policy_with_nonce(nonce: &str) -> String {
 pub const STRICT_POLICY: &str =
     "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
+/// Where the shell leaves the nonce of the page it renders, for the security layer around
+/// every request (server/src/layers.rs), which puts it in the page's policy. The layer puts
+/// an empty one in each request's extensions; the page reads it from the request's parts.
+/// The policy does not depend on the response options reaching the response: a page
+/// whose header went missing would have its own styles and scripts refused.
+#[derive(Clone, Default)]
+pub struct PageNonce(std::sync::Arc<std::sync::Mutex<Option<String>>>);
+
+impl PageNonce {
+    pub fn get(&self) -> Option<String> {
+        self.0.lock().ok()?.clone()
+    }
+
+    fn set(&self, nonce: &str) {
+        if let Ok(mut slot) = self.0.lock() {
+            *slot = Some(nonce.to_string());
+        }
+    }
+}
+
 /// Sets the page's policy with the nonce of this response. Called from the shell.
 pub fn set_content_security_policy() {
-    let (Some(nonce), Some(options)) = (use_nonce(), use_context::<ResponseOptions>()) else {
+    let Some(nonce) = use_nonce() else {
         return;
     };
-    if let Ok(value) = http::HeaderValue::from_str(&policy_with_nonce(&nonce)) {
+    if let Some(slot) = use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<PageNonce>().cloned())
+    {
+        slot.set(&nonce);
+    }
+    if let (Some(options), Ok(value)) = (
+        use_context::<ResponseOptions>(),
+        http::HeaderValue::from_str(&policy_with_nonce(&nonce)),
+    ) {
         options.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
     }
 }
