@@ -3,7 +3,6 @@
 
 use leptos::nonce::use_nonce;
 use leptos::prelude::use_context;
-use leptos_axum::ResponseOptions;
 
 /// The policy for a page whose inline scripts carry `nonce`.
 pub fn policy_with_nonce(nonce: &str) -> String {
@@ -21,8 +20,8 @@ pub const STRICT_POLICY: &str =
 /// Where the shell leaves the nonce of the page it renders, for the security layer around
 /// every request (server/src/layers.rs), which puts it in the page's policy. The layer puts
 /// an empty one in each request's extensions; the page reads it from the request's parts.
-/// The policy does not depend on the response options reaching the response: a page
-/// whose header went missing would have its own styles and scripts refused.
+/// The layer, not the page's response options, sets the header: a header set through those
+/// once went missing, and the page's own styles and scripts were refused.
 #[derive(Clone, Default)]
 pub struct PageNonce(std::sync::Arc<std::sync::Mutex<Option<String>>>);
 
@@ -38,20 +37,15 @@ impl PageNonce {
     }
 }
 
-/// Sets the page's policy with the nonce of this response. Called from the shell.
-pub fn set_content_security_policy() {
-    let Some(nonce) = use_nonce() else {
+/// Leaves the nonce of this page where the security layer finds it to write the page's
+/// policy. Called from the shell.
+pub fn leave_page_nonce() {
+    let (Some(nonce), Some(slot)) = (
+        use_nonce(),
+        use_context::<http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<PageNonce>().cloned()),
+    ) else {
         return;
     };
-    if let Some(slot) = use_context::<http::request::Parts>()
-        .and_then(|parts| parts.extensions.get::<PageNonce>().cloned())
-    {
-        slot.set(&nonce);
-    }
-    if let (Some(options), Ok(value)) = (
-        use_context::<ResponseOptions>(),
-        http::HeaderValue::from_str(&policy_with_nonce(&nonce)),
-    ) {
-        options.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
-    }
+    slot.set(&nonce);
 }
