@@ -407,7 +407,12 @@ test.describe('invullen: sectie opslaan', () => {
       // The answer that shows it is saved before the follow-up is typed (the server refuses
       // an answer to a question that the stored answers hide).
       await expect(fieldStatus(page, 'a_gemeenten_bevestigd')).toHaveText(/^Opgeslagen om/);
-      await explanation.fill(`Gemeente Voorbeeld ${uniqueSuffix()} hoort sinds 1 januari bij de regio.`);
+      const text = `Gemeente Voorbeeld ${uniqueSuffix()} hoort sinds 1 januari bij de regio.`;
+      await explanation.fill(text);
+      // The character counter follows typing, and describes the field.
+      const counter = `Nog ${1000 - [...text].length} van 1000 tekens over.`;
+      await expect(page.locator('#vraag-a_gemeenten_toelichting-teller')).toHaveText(counter);
+      await expect(explanation).toHaveAccessibleDescription(new RegExp(`${counter.replace(/\./g, '\\.')}$`));
       await expect(fieldStatus(page, 'a_gemeenten_toelichting')).toHaveText(/^Opgeslagen om/);
 
       // The same for "deels" on the other question with a follow-up.
@@ -422,6 +427,7 @@ test.describe('invullen: sectie opslaan', () => {
       await expect(explanation).toBeHidden();
       await saveSection(page);
       await expect(explanation).toBeVisible();
+      await expect(page.locator('#vraag-a_gemeenten_toelichting-teller')).toHaveText('Nog 1000 van 1000 tekens over.');
     }
     await expectAccessible(page, 'section A with a follow-up question');
 

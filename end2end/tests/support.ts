@@ -307,9 +307,12 @@ export async function waitForApp(page: Page): Promise<void> {
 export async function waitForEnhancedForm(inside: Locator): Promise<void> {
   if (!javaScriptEnabled()) return;
   const form = inside.locator('xpath=ancestor-or-self::form[1]');
-  // Only forms inside an island are handled by the app; the others post as plain HTML.
-  const inIsland = await form.evaluate((element) => element.closest('leptos-island') !== null);
-  if (!inIsland) return;
+  // Only forms inside an island are handled by the app; the others post as plain HTML. A form
+  // that can't be submitted (a read-only response) is left alone.
+  const handled = await form.evaluate(
+    (element) => element.closest('leptos-island') !== null && element.querySelector('button[type="submit"]') !== null,
+  );
+  if (!handled) return;
   await expect
     .poll(
       () =>

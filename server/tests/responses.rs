@@ -4,7 +4,7 @@
 
 mod support;
 
-use app::api::responses::SectionView;
+use app::api::responses::SectionFormData;
 use app::domain::questionnaire::answer::{Answer, AnswerValue};
 use app::server::state::AppState;
 use axum::body::Body;
@@ -85,19 +85,20 @@ async fn a_save_stores_the_answer_its_version_and_its_history() {
         assert!(page.contains("value=\"Jan de Vries\""), "the stored answer is in the form");
         // The section form's island reads the same answer from the data in the page.
         let island = island_data(&page);
-        assert_eq!(island.key, "A");
+        assert_eq!(island.response_id, response);
+        assert!(island.editable);
         assert_eq!(
             island.answers.get("a_contactpersoon"),
             Some(&Answer::Given(AnswerValue::Text("Jan de Vries".into())))
         );
-        assert!(island.items.iter().any(|item| item.item.key == "a_contactpersoon" && item.version == 2));
+        assert!(island.fields.iter().any(|field| field.item.key == "a_contactpersoon" && field.version == 2));
     })
     .await;
 }
 
 /// The data the section page gives its island (`data-props` of `<leptos-island>`), read back
 /// as the browser reads it.
-fn island_data(page: &str) -> SectionView {
+fn island_data(page: &str) -> SectionFormData {
     let start = page
         .find("<leptos-island")
         .expect("the section page has an island");
@@ -107,7 +108,7 @@ fn island_data(page: &str) -> SectionView {
         .replace("&quot;", "\"")
         .replace("&amp;", "&");
     let props: Value = serde_json::from_str(&props).expect("the props are JSON");
-    SectionView::from_page_data(props["data"].as_str().expect("the section's data"))
+    SectionFormData::from_page_data(props["data"].as_str().expect("the section's data"))
         .expect("the section's data reads back")
 }
 

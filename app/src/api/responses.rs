@@ -112,11 +112,83 @@ pub struct SectionView {
 }
 
 impl SectionView {
-    /// The section's data as the page carries it to the section form's island: postcard in
-    /// base64. Reading it takes far less code in the browser than JSON for these types.
+    /// What the section form's script needs in the browser, taken from this view.
+    pub fn form_data(&self) -> SectionFormData {
+        let id = &self.header.id;
+        SectionFormData {
+            response_id: id.clone(),
+            editable: self.header.read_only_reason.is_none(),
+            next_page: self
+                .next
+                .as_ref()
+                .map_or(format!("/vragenlijst/{id}"), |(key, _)| {
+                    format!("/vragenlijst/{id}/sectie/{key}")
+                }),
+            questionnaire: self.questionnaire.clone(),
+            answers: self.answers.clone(),
+            previous_answers: self.previous_answers.clone(),
+            fields: self
+                .items
+                .iter()
+                .map(|view| FormField {
+                    item: view.item.clone(),
+                    version: view.version,
+                    problems: view
+                        .problems
+                        .iter()
+                        .chain(&view.blocking)
+                        .cloned()
+                        .collect(),
+                    hidden: view.hidden,
+                    saved: view.saved.clone(),
+                    conflict: self
+                        .conflicts
+                        .iter()
+                        .find(|c| c.key == view.item.key)
+                        .cloned(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// What the section form's script needs in the browser: the questionnaire and the answers to
+/// apply conditions live, and per question its definition and where its answer stands. The
+/// page renders everything else as HTML.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SectionFormData {
+    pub response_id: String,
+    /// `false` when the response is read-only for this user.
+    pub editable: bool,
+    /// Where "Opslaan en verder" goes: the next section, or the task list after the last.
+    pub next_page: String,
+    pub questionnaire: Questionnaire,
+    pub answers: HashMap<String, Answer>,
+    pub previous_answers: HashMap<String, Answer>,
+    pub fields: Vec<FormField>,
+}
+
+/// One question of the section form as the browser starts with it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FormField {
+    pub item: Item,
+    /// The stored version, which the next save names as its base.
+    pub version: i64,
+    /// Why the stored input is not a valid answer, or blocks submitting.
+    pub problems: Vec<String>,
+    pub hidden: bool,
+    /// Who saved the answer, and when.
+    pub saved: Option<(String, i64)>,
+    /// This user's save that a colleague got ahead of.
+    pub conflict: Option<ConflictInfo>,
+}
+
+impl SectionFormData {
+    /// The data as the page carries it to the section form's island: postcard in base64.
+    /// Reading it takes far less code in the browser than JSON for these types.
     pub fn to_page_data(&self) -> String {
         use base64::Engine;
-        let bytes = postcard::to_allocvec(self).expect("a section view always serialises");
+        let bytes = postcard::to_allocvec(self).expect("section form data always serialises");
         base64::engine::general_purpose::STANDARD.encode(bytes)
     }
 

@@ -16,6 +16,37 @@ fn ids(key: &str) -> (String, String) {
     (format!("vraag-{key}"), format!("vraag-{key}-uitleg"))
 }
 
+/// What `aria-describedby` of the element with id `vraag-KEY` (a group's fieldset, or the
+/// one input) names: the help text and, when there are any, the errors; for a long text also
+/// its character counter. The section form's script recomputes it as errors come and go.
+pub fn described_by(item: &Item, has_problems: bool) -> Option<String> {
+    let (id, help_id) = ids(&item.key);
+    let mut parts = Vec::new();
+    if item.help.is_some() {
+        parts.push(help_id);
+    }
+    if has_problems {
+        parts.push(format!("{id}-fout"));
+    }
+    if matches!(item.kind, ItemKind::LongText { .. }) {
+        parts.push(format!("{id}-teller"));
+    }
+    (!parts.is_empty()).then(|| parts.join(" "))
+}
+
+/// A long text's character counter. Without JavaScript it states the limit and the length
+/// as stored; with it, it follows typing.
+pub fn character_count(used: usize, max_length: usize) -> String {
+    if used > max_length {
+        format!(
+            "U hebt {} tekens te veel (maximaal {max_length}).",
+            used - max_length
+        )
+    } else {
+        format!("Nog {} van {max_length} tekens over.", max_length - used)
+    }
+}
+
 /// A group of radio buttons (one answer) or checkboxes (several), each with its label.
 #[component]
 fn Choices(
@@ -90,32 +121,11 @@ fn input_for(
         }
         .into_any(),
         ItemKind::LongText { max_length } => {
-            let counter_id = format!("{id}-teller");
-            let described = {
-                let counter_id = counter_id.clone();
-                Signal::derive(move || {
-                    Some(match described.get() {
-                        Some(help) => format!("{help} {counter_id}"),
-                        None => counter_id.clone(),
-                    })
-                })
-            };
-            let max_length = *max_length;
-            // The counter follows typing when JavaScript runs; without it, it states the limit.
-            let (length, set_length) = signal(text.chars().count());
-            let counter = move || {
-                let used = length.get();
-                if used > max_length {
-                    format!("U hebt {} tekens te veel (maximaal {max_length}).", used - max_length)
-                } else {
-                    format!("Nog {} van {max_length} tekens over.", max_length - used)
-                }
-            };
+            let counter = character_count(text.chars().count(), *max_length);
             view! {
-                <textarea class="form-textarea" id=id name=name rows="5"
-                    aria-describedby=move || described.get() disabled=disabled
-                    on:input=move |ev| set_length.set(event_target_value(&ev).chars().count())>{text}</textarea>
-                <p class="form-hint character-count" id=counter_id aria-live="polite">{counter}</p>
+                <textarea class="form-textarea" id=id.clone() name=name rows="5"
+                    aria-describedby=move || described.get() disabled=disabled>{text}</textarea>
+                <p class="form-hint character-count" id=format!("{id}-teller") aria-live="polite">{counter}</p>
             }
             .into_any()
         }
@@ -261,7 +271,6 @@ pub fn Question(
     #[prop(optional)] children: Option<Children>,
 ) -> impl IntoView {
     let (id, help_id) = ids(&item.key);
-    let error_id = format!("{id}-fout");
     let required = item
         .required
         .then_some(view! { <span class="required">" (verplicht)"</span> });
@@ -274,17 +283,10 @@ pub fn Question(
     let has_problems = move || !problems.get().is_empty();
     let errors = view! { <FieldErrors id=id.clone() messages=problems/> };
     // The group or input is described by its help text and, when there are any, its errors.
-    let described_static = item.help.as_ref().map(|_| help_id.clone());
     let group = is_group(&item.kind);
     let described = {
-        let (help, error_id) = (described_static.clone(), error_id.clone());
-        move || {
-            let mut parts: Vec<String> = help.iter().cloned().collect();
-            if has_problems() {
-                parts.push(error_id.clone());
-            }
-            (!parts.is_empty()).then(|| parts.join(" "))
-        }
+        let item = item.clone();
+        move || described_by(&item, has_problems())
     };
     let input_described = if group {
         Signal::stored(None)

@@ -9,26 +9,24 @@
 //! ends, and a colleague's conflicting answer is shown beside one's own.
 
 use crate::api::responses::{
-    get_progress, get_section, get_summary, get_task_list, region_responses, save_answers,
-    ItemView, ProgressItem, ResponseHeader, SectionView, SubmitResponse, Summary,
+    get_progress, get_section, get_summary, get_task_list, region_responses, ItemView,
+    ProgressItem, ResponseHeader, SectionView, SubmitResponse, Summary,
 };
 use crate::components::question::Question;
 use crate::components::status::ErrorPage;
-use crate::domain::questionnaire::answer::{parse_answer, RawAnswer};
-use crate::domain::questionnaire::completeness::{
-    evaluate, ItemStatus, ResponseAnswers, SectionStatus,
-};
-use crate::domain::questionnaire::model::{Item, ItemKind};
-use crate::domain::response::{describe, AnswerInput, ConflictInfo, ResponseStatus, SaveOutcome};
+use crate::domain::questionnaire::completeness::SectionStatus;
+use crate::domain::questionnaire::model::Item;
+use crate::domain::response::{describe, ConflictInfo, ResponseStatus};
 use crate::domain::time::format_date_time;
 use crate::error::AppError;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::{use_params_map, use_query_map};
-use std::collections::HashMap;
+
+#[cfg(feature = "hydrate")]
+mod client;
 
 fn param(name: &'static str) -> impl Fn() -> String + Copy + Send + Sync + 'static {
     let params = use_params_map();
@@ -251,71 +249,17 @@ pub fn TaskListPage() -> impl IntoView {
     }
 }
 
-/// Where a field's save stands, as shown and announced beside it.
-#[derive(Debug, Clone, PartialEq)]
-enum SaveState {
-    Idle,
-    /// Changed, waiting for the pause in typing.
-    Changed,
-    Saving,
-    Saved(i64),
-    Failed(String),
-    Conflict,
-}
+/// What a question's status line says while a colleague's save got ahead of this person's.
+pub(crate) const CONFLICT_STATUS: &str = "Niet opgeslagen – een collega wijzigde dit antwoord";
+/// What the page's status line says while a question has such a conflict.
+pub(crate) const PAGE_CONFLICT_STATUS: &str = "Een collega wijzigde een antwoord dat u ook wijzigde – kies bij die vraag welk antwoord blijft.";
 
-impl SaveState {
-    fn text(&self) -> String {
-        match self {
-            SaveState::Idle => String::new(),
-            SaveState::Changed => "Niet opgeslagen wijziging".to_string(),
-            SaveState::Saving => "Bezig met opslaan…".to_string(),
-            SaveState::Saved(at) => format!("Opgeslagen om {}", clock(*at)),
-            SaveState::Failed(why) => format!("Niet opgeslagen – {why}"),
-            SaveState::Conflict => {
-                "Niet opgeslagen – een collega wijzigde dit antwoord".to_string()
-            }
-        }
-    }
-
-    fn unsent(&self) -> bool {
-        matches!(
-            self,
-            SaveState::Changed | SaveState::Saving | SaveState::Failed(_)
-        )
-    }
-}
-
-fn clock(at: i64) -> String {
-    let (_, _, _, hour, minute) = crate::domain::time::local_parts(at);
-    format!("{hour:02}:{minute:02}")
-}
-
-/// The state of one question on the page.
-#[derive(Clone, Copy)]
-struct Field {
-    version: RwSignal<i64>,
-    problems: RwSignal<Vec<String>>,
-    hidden: RwSignal<bool>,
-    save: RwSignal<SaveState>,
-    conflict: RwSignal<Option<ConflictInfo>>,
-    /// Bumped on every change, so a save that finishes after a newer change does not mark
-    /// the field saved.
-    edits: RwSignal<u64>,
-    retries: RwSignal<u32>,
-    /// A save of this answer is on its way; `again` asks for one more when it is back.
-    in_flight: RwSignal<bool>,
-    again: RwSignal<bool>,
-}
-
-/// Asks for another try of a failed save after a pause that grows with each failure.
-fn schedule_retry(field: Field, key: String, requests: RwSignal<Vec<String>>) {
-    let attempt = field.retries.get_untracked().min(5);
-    field.retries.set(attempt + 1);
-    let delay = [2, 5, 10, 20, 30, 60][attempt as usize];
-    set_timeout(
-        move || requests.update(|r| r.push(key)),
-        std::time::Duration::from_secs(delay),
-    );
+/// A question's status line before anything changed on the page: who saved it last.
+pub(crate) fn last_saved_text(saved: &Option<(String, i64)>) -> String {
+    saved
+        .as_ref()
+        .map(|(by, at)| format!("Laatst opgeslagen door {by}, {}", format_date_time(*at)))
+        .unwrap_or_default()
 }
 
 /// `/vragenlijst/:id/sectie/:section`
@@ -341,11 +285,18 @@ pub fn SectionPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p>"Laden…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(view) => view! {
-                        <Title text=format!("{} – {}", view.title, view.header.round_name)/>
-                        <SectionForm data=view.to_page_data() notice=notice()/>
+                    Ok(view) => {
+                        let title = format!("{} – {}", view.title, view.header.round_name);
+                        let form_data = view.form_data().to_page_data();
+                        let notice = notice();
+                        view! {
+                            <Title text=title/>
+                            <SectionForm data=form_data>
+                                <SectionMarkup view notice/>
+                            </SectionForm>
+                        }
+                        .into_any()
                     }
-                    .into_any(),
                     Err(error) => view! { <ErrorPage error/> }.into_any(),
                 }
             })}
@@ -353,649 +304,79 @@ pub fn SectionPage() -> impl IntoView {
     }
 }
 
-/// The browser's store of changes not yet acknowledged by the server, per response.
-mod pending {
-    use crate::domain::response::AnswerInput;
-    use std::collections::BTreeMap;
-
-    fn storage() -> Option<web_sys::Storage> {
-        web_sys::window()?.local_storage().ok().flatten()
-    }
-
-    fn name(response_id: &str) -> String {
-        format!("nad-onverzonden-{response_id}")
-    }
-
-    pub fn all(response_id: &str) -> BTreeMap<String, AnswerInput> {
-        storage()
-            .and_then(|s| s.get_item(&name(response_id)).ok().flatten())
-            .and_then(|text| serde_json::from_str(&text).ok())
-            .unwrap_or_default()
-    }
-
-    fn write(response_id: &str, map: &BTreeMap<String, AnswerInput>) {
-        if let Some(storage) = storage() {
-            if map.is_empty() {
-                let _ = storage.remove_item(&name(response_id));
-            } else if let Ok(text) = serde_json::to_string(map) {
-                let _ = storage.set_item(&name(response_id), &text);
-            }
-        }
-    }
-
-    pub fn keep(response_id: &str, input: &AnswerInput) {
-        let mut map = all(response_id);
-        map.insert(input.key.clone(), input.clone());
-        write(response_id, &map);
-    }
-
-    /// Forgets a change that no longer applies (its question is not asked any more).
-    pub fn drop_key(response_id: &str, key: &str) {
-        let mut map = all(response_id);
-        if map.remove(key).is_some() {
-            write(response_id, &map);
-        }
-    }
-
-    /// Forgets a change once the server has it (saved, or kept as a conflict).
-    pub fn forget(response_id: &str, key: &str, sent: &AnswerInput) {
-        let mut map = all(response_id);
-        if map.get(key) == Some(sent) {
-            map.remove(key);
-            write(response_id, &map);
-        }
-    }
-}
-
-/// What the form holds for one item now.
-fn read_raw(form: &web_sys::HtmlFormElement, item: &Item) -> RawAnswer {
-    let mut raw = RawAnswer::default();
-    let Ok(data) = web_sys::FormData::new_with_form(form) else {
-        return raw;
-    };
-    let strings = |name: &str| -> Vec<String> {
-        data.get_all(name)
-            .iter()
-            .filter_map(|value| value.as_string())
-            .collect()
-    };
-    if let ItemKind::Matrix { rows, .. } = &item.kind {
-        for row in rows {
-            if let Some(value) = strings(&format!("a.{}.{}", item.key, row.code)).pop() {
-                raw.rows.insert(row.code.clone(), value);
-            }
-        }
-    } else {
-        raw.values = strings(&format!("a.{}", item.key));
-    }
-    raw.special = strings(&format!("s.{}", item.key)).pop();
-    raw
-}
-
-/// Puts an input back into the form (changes kept in the browser while logged out).
-fn write_raw(form: &web_sys::HtmlFormElement, item: &Item, raw: &RawAnswer) {
-    use leptos::wasm_bindgen::JsCast;
-    let set = |name: &str, values: &[String]| {
-        let Ok(list) = form.query_selector_all(&format!("[name=\"{name}\"]")) else {
-            return;
-        };
-        for n in 0..list.length() {
-            let Some(node) = list.item(n) else { continue };
-            if let Some(input) = node.dyn_ref::<web_sys::HtmlInputElement>() {
-                match input.type_().as_str() {
-                    "radio" | "checkbox" => input.set_checked(values.contains(&input.value())),
-                    _ => input.set_value(values.get(n as usize).map_or("", String::as_str)),
-                }
-            } else if let Some(select) = node.dyn_ref::<web_sys::HtmlSelectElement>() {
-                select.set_value(values.get(n as usize).map_or("", String::as_str));
-            } else if let Some(area) = node.dyn_ref::<web_sys::HtmlTextAreaElement>() {
-                area.set_value(&values.join("\n"));
-            }
-        }
-    };
-    if let ItemKind::Matrix { rows, .. } = &item.kind {
-        for row in rows {
-            let value: Vec<String> = raw.rows.get(&row.code).cloned().into_iter().collect();
-            set(&format!("a.{}.{}", item.key, row.code), &value);
-        }
-    } else {
-        set(&format!("a.{}", item.key), &raw.values);
-    }
-    let special: Vec<String> = raw.special.iter().cloned().collect();
-    set(&format!("s.{}", item.key), &special);
-}
-
-/// The item key a form control belongs to: `a.KEY`, `a.KEY.ROW` or `s.KEY`.
-fn key_of(name: &str) -> Option<&str> {
-    let rest = name
-        .strip_prefix("a.")
-        .or_else(|| name.strip_prefix("s."))?;
-    Some(rest.split('.').next().unwrap_or(rest))
-}
-
-/// The section's form and everything on the page that changes as the person types: the one
-/// part of filling in that is hydrated in the browser (an island). Its data comes along in the
-/// page (`SectionView::to_page_data`); `notice` says what the previous request did.
+/// The section page's interactive part (an island): the HTML inside it is rendered on the
+/// server and works without JavaScript; in the browser a small script (`client`) takes over
+/// the form with the data the page carries (`SectionFormData::to_page_data`).
 #[island]
-fn SectionForm(data: String, notice: Option<String>) -> impl IntoView {
+fn SectionForm(data: String, children: Children) -> impl IntoView {
     #[cfg(feature = "hydrate")]
-    Effect::new(|_| crate::pages::mark_hydrated());
-    match SectionView::from_page_data(&data) {
-        Some(view) => section_form(view, notice).into_any(),
-        None => view! {
-            <p class="error-text">"De gegevens van deze sectie zijn niet te lezen. Laad de pagina opnieuw."</p>
-        }
-        .into_any(),
-    }
+    Effect::new(move |_| {
+        client::start(&data);
+        crate::pages::mark_hydrated();
+    });
+    #[cfg(not(feature = "hydrate"))]
+    let _ = data;
+    children()
 }
 
-fn section_form(view: SectionView, notice: Option<String>) -> impl IntoView {
-    let response_id = view.header.id.clone();
+/// The section as HTML: banner, error summary, the questions with their inputs, save status
+/// and conflicts, and the buttons that post the whole section. The browser's script updates
+/// the parts that change as the person types; the ids and classes here are what it finds.
+#[component]
+fn SectionMarkup(view: SectionView, notice: Option<String>) -> impl IntoView {
     let editable = view.header.read_only_reason.is_none();
-    let form_ref = NodeRef::<leptos::html::Form>::new();
-    let questionnaire = StoredValue::new(view.questionnaire.clone());
-    let index = StoredValue::new(view.questionnaire.index().unwrap_or_default());
-    // The engine's view of the answers, updated as the person types.
-    let answers = StoredValue::new(ResponseAnswers {
-        current: view.answers.clone(),
-        previous: view.previous_answers.clone(),
-        ..ResponseAnswers::default()
-    });
-    let items: StoredValue<HashMap<String, Item>> = StoredValue::new(
-        view.items
-            .iter()
-            .map(|i| (i.item.key.clone(), i.item.clone()))
-            .collect(),
-    );
-    let fields: HashMap<String, Field> = view
-        .items
-        .iter()
-        .map(|item| {
-            let conflict = view
-                .conflicts
-                .iter()
-                .find(|c| c.key == item.item.key)
-                .cloned();
-            (
-                item.item.key.clone(),
-                Field {
-                    version: RwSignal::new(item.version),
-                    problems: RwSignal::new(
-                        item.problems
-                            .iter()
-                            .chain(&item.blocking)
-                            .cloned()
-                            .collect(),
-                    ),
-                    hidden: RwSignal::new(item.hidden),
-                    save: RwSignal::new(if conflict.is_some() {
-                        SaveState::Conflict
-                    } else {
-                        SaveState::Idle
-                    }),
-                    conflict: RwSignal::new(conflict),
-                    edits: RwSignal::new(0),
-                    retries: RwSignal::new(0),
-                    in_flight: RwSignal::new(false),
-                    again: RwSignal::new(false),
-                },
-            )
-        })
-        .collect();
-    let fields = StoredValue::new(fields);
-    let field = move |key: &str| fields.with_value(|f| f.get(key).copied());
-    let logged_out = RwSignal::new(false);
-    let page_saved_at = RwSignal::new(None::<i64>);
-    let after_save = RwSignal::new(None::<String>);
-    // Where to go once a save is done ("Opslaan en verder"); followed by an effect, which
-    // runs in the browser only.
-    let go_to = RwSignal::new(None::<String>);
-    Effect::new(move |_| {
-        if let Some(target) = go_to.get() {
-            let _ = window().location().set_href(&target);
-        }
-    });
-
-    // Applies the conditions to the answers as they are in the form now.
-    let refresh_visibility = move || {
-        let evaluation = answers
-            .with_value(|a| questionnaire.with_value(|q| index.with_value(|i| evaluate(q, i, a))));
-        fields.with_value(|fields| {
-            for (key, field) in fields {
-                let hidden = evaluation
-                    .items
-                    .get(key)
-                    .is_some_and(|s| s.status == ItemStatus::Hidden);
-                if field.hidden.get_untracked() != hidden {
-                    field.hidden.set(hidden);
-                }
-            }
-        });
-    };
-
-    // Failed saves come back through this signal after a pause, so timers stay small.
-    let retry_requests = RwSignal::new(Vec::<String>::new());
-    // Sends the given answers in one request and shows each outcome beside its field.
-    let send = {
-        let response_id = response_id.clone();
-        move |keys: Vec<String>, then: Option<String>| {
-            let Some(form) = form_ref.get_untracked() else {
-                return;
-            };
-            let mut inputs = Vec::new();
-            let mut edits = Vec::new();
-            for key in keys {
-                let (Some(field), Some(item)) =
-                    (field(&key), items.with_value(|i| i.get(&key).cloned()))
-                else {
-                    continue;
-                };
-                if field.hidden.get_untracked() {
-                    // Not asked any more: nothing to save, nothing pending.
-                    field.save.set(SaveState::Idle);
-                    pending::drop_key(&response_id, &key);
-                    continue;
-                }
-                if field.conflict.get_untracked().is_some() {
-                    continue;
-                }
-                // One save per answer at a time, so the next one is based on its result.
-                if field.in_flight.get_untracked() {
-                    field.again.set(true);
-                    continue;
-                }
-                field.in_flight.set(true);
-                let input = AnswerInput {
-                    key: key.clone(),
-                    raw: read_raw(&form, &item).normalized(),
-                    base_version: field.version.get_untracked(),
-                };
-                pending::keep(&response_id, &input);
-                field.save.set(SaveState::Saving);
-                edits.push(field.edits.get_untracked());
-                inputs.push(input);
-            }
-            if inputs.is_empty() {
-                if let Some(target) = then {
-                    go_to.set(Some(target));
-                }
-                return;
-            }
-            let response_id = response_id.clone();
-            spawn_local(async move {
-                let result = save_answers(response_id.clone(), inputs.clone()).await;
-                let mut all_saved = true;
-                let mut again = Vec::new();
-                for input in &inputs {
-                    if let Some(field) = field(&input.key) {
-                        field.in_flight.set(false);
-                        if field.again.get_untracked() {
-                            field.again.set(false);
-                            again.push(input.key.clone());
-                        }
-                    }
-                }
-                if !again.is_empty() {
-                    retry_requests.update(|r| r.extend(again));
-                }
-                match result {
-                    Ok(outcomes) => {
-                        logged_out.set(false);
-                        for ((input, outcome), edit) in inputs.iter().zip(outcomes).zip(edits) {
-                            let Some(field) = field(&input.key) else {
-                                continue;
-                            };
-                            pending::forget(&response_id, &input.key, input);
-                            let newer_edit = field.edits.get_untracked() != edit;
-                            field.retries.set(0);
-                            match outcome {
-                                SaveOutcome::Saved {
-                                    version,
-                                    saved_at,
-                                    problems,
-                                } => {
-                                    field.version.set(version);
-                                    field.problems.set(problems);
-                                    page_saved_at.set(Some(saved_at));
-                                    if !newer_edit {
-                                        field.save.set(SaveState::Saved(saved_at));
-                                    }
-                                }
-                                SaveOutcome::Unchanged { version, saved_at } => {
-                                    field.version.set(version);
-                                    // The server holds what the person typed: say when it was saved.
-                                    if !newer_edit {
-                                        field.save.set(
-                                            if field.edits.get_untracked() > 0 && saved_at > 0 {
-                                                SaveState::Saved(saved_at)
-                                            } else {
-                                                SaveState::Idle
-                                            },
-                                        );
-                                    }
-                                }
-                                SaveOutcome::Conflict(info) => {
-                                    all_saved = false;
-                                    field.conflict.set(Some(info));
-                                    field.save.set(SaveState::Conflict);
-                                }
-                            }
-                        }
-                    }
-                    Err(error) => {
-                        all_saved = false;
-                        let why = match &error {
-                            AppError::Unauthorized => {
-                                logged_out.set(true);
-                                "u bent uitgelogd. Log opnieuw in; uw wijziging blijft bewaard."
-                                    .to_string()
-                            }
-                            AppError::Validation(problems) => {
-                                for (key, messages) in problems {
-                                    if let Some(field) = field(key) {
-                                        field.problems.set(messages.clone());
-                                    }
-                                }
-                                "controleer het antwoord.".to_string()
-                            }
-                            AppError::Conflict(message) | AppError::BadRequest(message) => {
-                                message.clone()
-                            }
-                            _ => "de verbinding lukt niet. We proberen het opnieuw.".to_string(),
-                        };
-                        let retry = !matches!(
-                            error,
-                            AppError::Unauthorized
-                                | AppError::Validation(_)
-                                | AppError::Conflict(_)
-                                | AppError::BadRequest(_)
-                        );
-                        for input in &inputs {
-                            if let Some(field) = field(&input.key) {
-                                field.save.set(SaveState::Failed(why.clone()));
-                                if retry {
-                                    schedule_retry(field, input.key.clone(), retry_requests);
-                                }
-                            }
-                        }
-                    }
-                }
-                if all_saved {
-                    if let Some(target) = then {
-                        go_to.set(Some(target));
-                    }
-                }
-            });
-        }
-    };
-    let send = StoredValue::new(send);
-    Effect::new(move |_| {
-        let keys = retry_requests.get();
-        if !keys.is_empty() {
-            retry_requests.set(Vec::new());
-            send.with_value(|send| send(keys, None));
-        }
-    });
-
-    // One timer per field: a save goes out once typing pauses.
-    let timers: StoredValue<HashMap<String, TimeoutHandle>> = StoredValue::new(HashMap::new());
-    // Leaving the page stops the timers; what they would have sent is kept in the browser and
-    // goes out from the next section page.
-    on_cleanup(move || {
-        timers.update_value(|timers| timers.drain().for_each(|(_, handle)| handle.clear()));
-    });
-    let response_id_for_change = StoredValue::new(response_id.clone());
-    let on_change = move |ev: leptos::ev::Event, immediate: bool| {
-        use leptos::wasm_bindgen::JsCast;
-        if !editable {
-            return;
-        }
-        let Some(target) = ev.target() else { return };
-        let name = if let Some(input) = target.dyn_ref::<web_sys::HtmlInputElement>() {
-            input.name()
-        } else if let Some(select) = target.dyn_ref::<web_sys::HtmlSelectElement>() {
-            select.name()
-        } else if let Some(area) = target.dyn_ref::<web_sys::HtmlTextAreaElement>() {
-            area.name()
-        } else {
-            return;
-        };
-        let Some(key) = key_of(&name).map(str::to_string) else {
-            return;
-        };
-        let (Some(field), Some(item), Some(form)) = (
-            field(&key),
-            items.with_value(|i| i.get(&key).cloned()),
-            form_ref.get_untracked(),
-        ) else {
-            return;
-        };
-        field.edits.update(|n| *n += 1);
-        if field.save.get_untracked() != SaveState::Conflict {
-            field.save.set(SaveState::Changed);
-        }
-        // Instant feedback with the same rules the server applies.
-        let raw = read_raw(&form, &item);
-        let parsed = parse_answer(&item, &raw);
-        answers.update_value(|a| {
-            a.current.remove(&key);
-            a.invalid.remove(&key);
-            match &parsed {
-                Ok(Some(answer)) => {
-                    a.current.insert(key.clone(), answer.clone());
-                }
-                Ok(None) => {}
-                Err(_) => {
-                    a.invalid.insert(key.clone());
-                }
-            }
-        });
-        if parsed.is_ok() {
-            field.problems.set(Vec::new());
-        }
-        let raw = raw.normalized();
-        refresh_visibility();
-        // Kept in the browser at once: leaving the page before the save goes out loses nothing.
-        let kept = AnswerInput {
-            key: key.clone(),
-            raw,
-            base_version: field.version.get_untracked(),
-        };
-        response_id_for_change.with_value(|id| pending::keep(id, &kept));
-        let delay = if immediate { 300 } else { 900 };
-        timers.update_value(|timers| {
-            if let Some(old) = timers.remove(&key) {
-                old.clear();
-            }
-            let key_for_timer = key.clone();
-            if let Ok(handle) = set_timeout_with_handle(
-                move || send.with_value(|send| send(vec![key_for_timer], None)),
-                std::time::Duration::from_millis(delay),
-            ) {
-                timers.insert(key, handle);
-            }
-        });
-    };
-
-    // Changes kept in the browser (the session ended before they were sent) go out again.
-    let replay = {
-        let response_id = response_id.clone();
-        move || {
-            let Some(form) = form_ref.get_untracked() else {
-                return;
-            };
-            let kept = pending::all(&response_id);
-            let mut here = Vec::new();
-            let mut elsewhere = Vec::new();
-            for (key, input) in kept {
-                match (field(&key), items.with_value(|i| i.get(&key).cloned())) {
-                    (Some(field), Some(item)) => {
-                        write_raw(&form, &item, &input.raw);
-                        field.version.set(input.base_version);
-                        field.save.set(SaveState::Changed);
-                        here.push(key);
-                    }
-                    _ => elsewhere.push(input),
-                }
-            }
-            if !here.is_empty() {
-                send.with_value(|send| send(here, None));
-            }
-            if !elsewhere.is_empty() {
-                let response_id = response_id.clone();
-                spawn_local(async move {
-                    if let Ok(outcomes) = save_answers(response_id.clone(), elsewhere.clone()).await
-                    {
-                        for (input, _) in elsewhere.iter().zip(outcomes) {
-                            pending::forget(&response_id, &input.key, input);
-                        }
-                    }
-                });
-            }
-        }
-    };
-    let replay = StoredValue::new(replay);
-    Effect::new(move |_| {
-        if form_ref.get().is_some() && editable {
-            replay.with_value(|replay| replay());
-        }
-    });
-
-    // Leaving with unsent changes asks first.
-    let unload = window_event_listener(leptos::ev::beforeunload, move |ev| {
-        let unsent =
-            fields.with_value(|f| f.values().any(|field| field.save.get_untracked().unsent()));
-        if unsent {
-            ev.prevent_default();
-            ev.set_return_value("U hebt wijzigingen die nog niet zijn opgeslagen.");
-        }
-    });
-    on_cleanup(move || unload.remove());
-
-    let page_status = move || {
-        let states: Vec<SaveState> =
-            fields.with_value(|f| f.values().map(|field| field.save.get()).collect());
-        if states.iter().any(|s| matches!(s, SaveState::Failed(_))) {
-            Some((
-                "save-status save-status--failed",
-                "Niet alles is opgeslagen – zie de vragen hieronder.".to_string(),
-            ))
-        } else if states.contains(&SaveState::Conflict) {
-            Some((
-                "save-status save-status--failed",
-                "Een collega wijzigde een antwoord dat u ook wijzigde – kies bij die vraag welk antwoord blijft.".to_string(),
-            ))
-        } else if states
-            .iter()
-            .any(|s| matches!(s, SaveState::Changed | SaveState::Saving))
-        {
-            Some(("save-status", "Wijzigingen worden opgeslagen…".to_string()))
-        } else {
-            page_saved_at.get().map(|at| {
-                (
-                    "save-status save-status--saved",
-                    format!("Alle wijzigingen zijn opgeslagen om {}.", clock(at)),
-                )
-            })
-        }
-    };
-    let retry_all = move |_| {
-        let keys: Vec<String> = fields.with_value(|f| {
-            f.iter()
-                .filter(|(_, field)| matches!(field.save.get_untracked(), SaveState::Failed(_)))
-                .map(|(k, _)| k.clone())
-                .collect()
-        });
-        send.with_value(|send| send(keys, None));
-    };
-
-    // The error summary: every item with a problem, linked to it.
-    let summary = {
-        let labels: Vec<(String, String)> = view
-            .items
-            .iter()
-            .map(|i| (i.item.key.clone(), i.item.label.clone()))
-            .collect();
-        move || {
-            let problems: Vec<(String, String, String)> = labels
-                .iter()
-                .filter_map(|(key, label)| {
-                    let field = field(key)?;
-                    if field.hidden.get() {
-                        return None;
-                    }
-                    let messages = field.problems.get();
-                    // The input, or for a group the fieldset (focusable).
-                    (!messages.is_empty())
-                        .then(|| (format!("#vraag-{key}"), label.clone(), messages.join(" ")))
-                })
-                .collect();
-            (!problems.is_empty()).then(|| view! {
-                <div class="error-summary" role="alert" aria-labelledby="fouten-titel" tabindex="-1">
-                    <h2 id="fouten-titel" class="error-summary__title">"Er is een probleem"</h2>
-                    <ul class="error-summary__list">
-                        {problems.into_iter().map(|(href, label, message)| view! {
-                            <li><a href=href rel="external">{format!("{label}: {message}")}</a></li>
-                        }).collect_view()}
-                    </ul>
-                </div>
-            })
-        }
-    };
-
     let header = view.header.clone();
     let id = header.id.clone();
     let section_key = view.key.clone();
     let action = format!("/vragenlijst/{id}/sectie/{section_key}/opslaan");
-    let next_target = view
-        .next
-        .as_ref()
-        .map_or(format!("/vragenlijst/{id}"), |(key, _)| {
-            format!("/vragenlijst/{id}/sectie/{key}")
-        });
     let compared_round = view.compared_round.clone();
     let prefill_panel = editable.then(|| view! {
         <PrefillPanel response_id=id.clone() section=section_key.clone()
             round=view.compared_round.clone() available=view.prefill_available unconfirmed=view.unconfirmed/>
     });
+    let conflict_of = |key: &str| view.conflicts.iter().find(|c| c.key == key).cloned();
+    // The error summary: every shown item with a problem, linked to it.
+    let problems: Vec<(String, String)> = view
+        .items
+        .iter()
+        .filter(|i| !i.hidden)
+        .filter_map(|i| {
+            let messages: Vec<String> = i.problems.iter().chain(&i.blocking).cloned().collect();
+            (!messages.is_empty()).then(|| {
+                (
+                    i.item.key.clone(),
+                    format!("{}: {}", i.item.label, messages.join(" ")),
+                )
+            })
+        })
+        .collect();
+    let page_status = (!view.conflicts.is_empty()).then(|| {
+        view! { <span class="save-status save-status--failed">{PAGE_CONFLICT_STATUS}</span> }
+    });
     let threads = view.threads.clone();
     let items_view = view
         .items
-        .into_iter()
+        .iter()
+        .cloned()
         .map(|item_view| {
             let key = item_view.item.key.clone();
             let item_threads: Vec<_> = threads.iter().filter(|t| t.item_key == key).cloned().collect();
-            let field = field(&key).expect("a field for every item");
-            let ItemView { item, raw, saved, warnings, previous, changed, prefilled, not_compared, .. } = item_view;
-            let item_for_conflict = item.clone();
-            let response_id = id.clone();
-            let compared_round = compared_round.clone();
+            let conflict = conflict_of(&key);
+            let (response_id, compared_round) = (id.clone(), compared_round.clone());
+            let ItemView { item, raw, version, problems, blocking, hidden, saved, warnings, previous, changed, prefilled, not_compared } = item_view;
+            let status = if conflict.is_some() { CONFLICT_STATUS.to_string() } else { last_saved_text(&saved) };
+            let problems: Vec<String> = problems.into_iter().chain(blocking).collect();
             view! {
-                <Question item=item.clone() value=raw disabled=!editable problems=field.problems hidden=field.hidden>
-                    <input type="hidden" name=format!("v.{key}") value=move || field.version.get().to_string()/>
+                <Question item=item.clone() value=raw disabled=!editable problems=problems hidden=hidden>
+                    <input type="hidden" name=format!("v.{key}") value=version.to_string()/>
                     {(!warnings.is_empty()).then(|| view! {
                         <div class="warning-text"><span class="visually-hidden">"Let op: "</span>{warnings.join(" ")}</div>
                     })}
-                    {prefilled.then(|| view! {
-                        <Show when=move || field.edits.get() == 0>
-                            <p class="tag tag--prefilled">"Overgenomen – nog bevestigen"</p>
-                        </Show>
-                    })}
-                    <PreviousAnswer previous=previous.clone() changed not_compared=not_compared.clone() round=compared_round/>
-                    <crate::pages::review::ItemComments threads=item_threads response_id=response_id.clone()/>
-                    <p class="field-status" role="status" data-veld=key.clone()>
-                        {move || {
-                            let state = field.save.get();
-                            if state == SaveState::Idle {
-                                saved.clone().map(|(by, at)| format!("Laatst opgeslagen door {by}, {}", format_date_time(at))).unwrap_or_default()
-                            } else {
-                                state.text()
-                            }
-                        }}
-                    </p>
-                    {move || field.conflict.get().map(|conflict| view! {
-                        <ConflictPanel conflict item=item_for_conflict.clone() response_id=response_id.clone() field/>
-                    })}
+                    {prefilled.then(|| view! { <p class="tag tag--prefilled">"Overgenomen – nog bevestigen"</p> })}
+                    <PreviousAnswer previous=previous changed not_compared=not_compared round=compared_round/>
+                    <crate::pages::review::ItemComments threads=item_threads response_id/>
+                    <p class="field-status" role="status" data-veld=key.clone()>{status}</p>
+                    {conflict.map(|conflict| view! { <ConflictPanel conflict item/> })}
                 </Question>
             }
         })
@@ -1005,41 +386,32 @@ fn section_form(view: SectionView, notice: Option<String>) -> impl IntoView {
         <p class="back-link"><a href=format!("/vragenlijst/{id}")>"Terug naar het overzicht"</a></p>
         <ResponseBanner header=header.clone()/>
         {notice.map(|text| view! { <div class="notice" role="status"><p>{text}</p></div> })}
-        {summary}
+        <div data-foutoverzicht="">
+            {(!problems.is_empty()).then(|| view! {
+                <div class="error-summary" role="alert" aria-labelledby="fouten-titel" tabindex="-1">
+                    <h2 id="fouten-titel" class="error-summary__title">"Er is een probleem"</h2>
+                    <ul class="error-summary__list">
+                        {problems.into_iter().map(|(key, text)| view! {
+                            <li><a href=format!("#vraag-{key}") rel="external">{text}</a></li>
+                        }).collect_view()}
+                    </ul>
+                </div>
+            })}
+        </div>
         <p class="caption">{format!("Sectie {} van {}", view.position.0, view.position.1)}</p>
         <h1>{view.title.clone()}</h1>
         {view.intro.clone().map(|intro| view! { <p class="lead">{intro}</p> })}
         <RoundGemeenten gemeenten=view.gemeenten.clone() open=true/>
         {prefill_panel}
-        <p class="page-save-status" role="status" aria-live="polite">
-            {move || page_status().map(|(class, text)| view! { <span class=class>{text}</span> })}
-            {move || fields.with_value(|f| f.values().any(|field| matches!(field.save.get(), SaveState::Failed(_)))).then(|| view! {
-                " "<button type="button" class="button button--secondary" on:click=retry_all>"Opnieuw proberen"</button>
-            })}
-        </p>
-        <Show when=move || logged_out.get()>
-            <LoginAgain on_done=move || replay.with_value(|replay| replay())/>
-        </Show>
-        <form method="post" action=action class="section-form" node_ref=form_ref novalidate
-            on:input=move |ev| on_change(ev, false)
-            on:change=move |ev| on_change(ev, true)
-            on:submit=move |ev| {
-                ev.prevent_default();
-                let keys: Vec<String> = fields.with_value(|f| f.keys().cloned().collect());
-                let then = after_save.get_untracked();
-                send.with_value(|send| send(keys, then));
-            }>
+        <p class="page-save-status" role="status" aria-live="polite">{page_status}</p>
+        {editable.then(|| view! { <LoginAgainPanel/> })}
+        <form method="post" action=action class="section-form" novalidate>
             {items_view}
-            {editable.then(|| {
-                let next_target = next_target.clone();
-                view! {
-                    <div class="button-group">
-                        <button type="submit" class="button" name="actie" value="volgende"
-                            on:click=move |_| after_save.set(Some(next_target.clone()))>"Opslaan en verder"</button>
-                        <button type="submit" class="button button--secondary" name="actie" value="opslaan"
-                            on:click=move |_| after_save.set(None)>"Opslaan"</button>
-                    </div>
-                }
+            {editable.then(|| view! {
+                <div class="button-group">
+                    <button type="submit" class="button" name="actie" value="volgende">"Opslaan en verder"</button>
+                    <button type="submit" class="button button--secondary" name="actie" value="opslaan">"Opslaan"</button>
+                </div>
             })}
         </form>
         <nav class="pager" aria-label="Secties">
@@ -1055,90 +427,66 @@ fn section_form(view: SectionView, notice: Option<String>) -> impl IntoView {
 
 /// Both answers side by side; the person keeps theirs or takes the colleague's. The buttons
 /// belong to the section form, so without JavaScript they post it (the server resolves the
-/// conflict and saves the rest); with JavaScript they call the server function directly.
+/// conflict and saves the rest); with JavaScript the script calls the server function
+/// directly. The script builds the same panel when a save meets a conflict.
 #[component]
-fn ConflictPanel(
-    conflict: ConflictInfo,
-    item: Item,
-    response_id: String,
-    field: Field,
-) -> impl IntoView {
+fn ConflictPanel(conflict: ConflictInfo, item: Item) -> impl IntoView {
     let key = conflict.key.clone();
-    let mine = describe(&item, &conflict.mine);
-    let theirs = describe(&item, &conflict.theirs);
-    let error = RwSignal::new(None::<String>);
-    let choose = move |keep: &'static str| {
-        let (response_id, key) = (response_id.clone(), key.clone());
-        move |ev: leptos::ev::MouseEvent| {
-            ev.prevent_default();
-            let (response_id, key) = (response_id.clone(), key.clone());
-            spawn_local(async move {
-                match crate::api::responses::resolve_conflict(response_id, key, keep.to_string())
-                    .await
-                {
-                    Ok(Some(SaveOutcome::Saved {
-                        version,
-                        saved_at,
-                        problems,
-                    })) => {
-                        field.version.set(version);
-                        field.problems.set(problems);
-                        field.save.set(SaveState::Saved(saved_at));
-                        field.conflict.set(None);
-                    }
-                    Ok(Some(SaveOutcome::Unchanged { version, .. })) => {
-                        field.version.set(version);
-                        field.save.set(SaveState::Idle);
-                        field.conflict.set(None);
-                    }
-                    Ok(Some(SaveOutcome::Conflict(info))) => field.conflict.set(Some(info)),
-                    // The colleague's answer stays: show it as a reload would.
-                    Ok(None) => {
-                        if let Some(window) = web_sys::window() {
-                            let _ = window.location().reload();
-                        }
-                    }
-                    Err(e) => error.set(Some(e.to_string())),
-                }
-            });
-        }
-    };
-    let keep_mine = choose("mijn");
-    let take_theirs = choose("ander");
-    let key = conflict.key.clone();
+    let texts = ConflictTexts::new(&item, &conflict);
     view! {
-        <div class="conflict" role="alert">
-            <h3 class="conflict__title">"Een collega heeft dit antwoord gewijzigd"</h3>
-            <p>{format!("{} wijzigde dit antwoord op {}, terwijl u het ook wijzigde. Er is niets overschreven.", conflict.changed_by, format_date_time(conflict.changed_at))}</p>
+        <div class="conflict" role="alert" data-conflict=key.clone()>
+            <h3 class="conflict__title">{ConflictTexts::TITLE}</h3>
+            <p>{texts.intro}</p>
             <dl class="summary-list">
-                <div class="summary-list__row"><dt>"Uw antwoord"</dt><dd>{mine}</dd></div>
-                <div class="summary-list__row"><dt>{format!("Antwoord van {}", conflict.changed_by)}</dt><dd>{theirs}</dd></div>
+                <div class="summary-list__row"><dt>{ConflictTexts::MINE}</dt><dd>{texts.mine}</dd></div>
+                <div class="summary-list__row"><dt>{texts.theirs_label}</dt><dd>{texts.theirs}</dd></div>
             </dl>
-            {move || error.get().map(|e| view! { <p class="form-error">{e}</p> })}
             <div class="button-group">
-                <button type="submit" class="button" name="conflict" value=format!("{key}:mijn") on:click=keep_mine>"Mijn antwoord bewaren"</button>
-                <button type="submit" class="button button--secondary" name="conflict" value=format!("{key}:ander") on:click=take_theirs>"Antwoord van collega nemen"</button>
+                <button type="submit" class="button" name="conflict" value=format!("{key}:mijn")>{ConflictTexts::KEEP_MINE}</button>
+                <button type="submit" class="button button--secondary" name="conflict" value=format!("{key}:ander")>{ConflictTexts::TAKE_THEIRS}</button>
             </div>
         </div>
     }
 }
 
-/// Logging in again without leaving the page, after the session ended.
-#[component]
-fn LoginAgain(on_done: impl Fn() + Send + Sync + Clone + 'static) -> impl IntoView {
-    let login = ServerAction::<crate::api::auth::LoginAgain>::new();
-    let error = Signal::derive(move || login.value().get().and_then(Result::err));
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = login.value().get() {
-            on_done();
+/// The words of a conflict panel, shared by the server's HTML and the script's.
+pub(crate) struct ConflictTexts {
+    pub intro: String,
+    pub mine: String,
+    pub theirs_label: String,
+    pub theirs: String,
+}
+
+impl ConflictTexts {
+    pub const TITLE: &'static str = "Een collega heeft dit antwoord gewijzigd";
+    pub const MINE: &'static str = "Uw antwoord";
+    pub const KEEP_MINE: &'static str = "Mijn antwoord bewaren";
+    pub const TAKE_THEIRS: &'static str = "Antwoord van collega nemen";
+
+    pub fn new(item: &Item, conflict: &ConflictInfo) -> Self {
+        ConflictTexts {
+            intro: format!(
+                "{} wijzigde dit antwoord op {}, terwijl u het ook wijzigde. Er is niets overschreven.",
+                conflict.changed_by,
+                format_date_time(conflict.changed_at)
+            ),
+            mine: describe(item, &conflict.mine),
+            theirs_label: format!("Antwoord van {}", conflict.changed_by),
+            theirs: describe(item, &conflict.theirs),
         }
-    });
+    }
+}
+
+/// Logging in again without leaving the page, after the session ended: hidden until the
+/// script finds the session gone, which then sends the form with the server function.
+#[component]
+fn LoginAgainPanel() -> impl IntoView {
+    let login_again = <crate::api::auth::LoginAgain as leptos::server_fn::ServerFn>::PATH;
     view! {
-        <section class="notice notice--warning" aria-labelledby="opnieuw-inloggen">
+        <section class="notice notice--warning" id="opnieuw-inloggen-blok" aria-labelledby="opnieuw-inloggen" hidden>
             <h2 id="opnieuw-inloggen" class="notice__title">"U bent uitgelogd"</h2>
             <p>"Uw wijzigingen zijn bewaard in deze browser. Log opnieuw in; daarna worden ze opgeslagen."</p>
-            {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })}
-            <ActionForm action=login>
+            <form method="post" action=login_again>
                 <div class="form-field">
                     <label class="form-label" for="opnieuw-email">"E-mailadres"</label>
                     <input class="form-input" id="opnieuw-email" name="email" type="email" autocomplete="username"/>
@@ -1148,7 +496,7 @@ fn LoginAgain(on_done: impl Fn() + Send + Sync + Clone + 'static) -> impl IntoVi
                     <input class="form-input" id="opnieuw-wachtwoord" name="password" type="password" autocomplete="current-password"/>
                 </div>
                 <button type="submit" class="button">"Inloggen en opslaan"</button>
-            </ActionForm>
+            </form>
         </section>
     }
 }
