@@ -6,7 +6,8 @@
 //! A section is a plain form that posts the whole section to the server ("Opslaan"), so it
 //! works without JavaScript. With JavaScript each answer also saves itself shortly after it
 //! changes, conditions apply live, unsent changes survive in the browser when the session
-//! ends, and a colleague's conflicting answer is shown beside one's own.
+//! ends, and a colleague's conflicting answer is shown beside one's own: that is the script
+//! in `fill/client.rs`, which works on this module's HTML.
 
 use crate::api::responses::{
     get_progress, get_section, get_summary, get_task_list, region_responses, ItemView,
