@@ -354,6 +354,16 @@ impl Page {
                 }
             }
         }
+        // The save goes out once typing pauses; a newer change replaces the waiting one.
+        let delay = if immediate { 300 } else { 900 };
+        let timer = set_timeout_with_handle(
+            {
+                let (page, key) = (self.clone(), key.clone());
+                move || page.send(vec![key], None)
+            },
+            Duration::from_millis(delay),
+        )
+        .ok();
         let version = self.update(&key, |field| {
             field.edits += 1;
             if field.save != SaveState::Conflict {
@@ -362,8 +372,8 @@ impl Page {
             if valid {
                 field.problems.clear();
             }
-            if let Some(timer) = field.timer.take() {
-                timer.clear();
+            if let Some(old) = std::mem::replace(&mut field.timer, timer) {
+                old.clear();
             }
             field.version
         });
@@ -373,22 +383,11 @@ impl Page {
         pending::keep(
             &self.response_id,
             &AnswerInput {
-                key: key.clone(),
+                key,
                 raw: raw.normalized(),
                 base_version: version,
             },
         );
-        let page = self.clone();
-        let delay = if immediate { 300 } else { 900 };
-        let timer = set_timeout_with_handle(
-            {
-                let key = key.clone();
-                move || page.send(vec![key], None)
-            },
-            Duration::from_millis(delay),
-        )
-        .ok();
-        self.update(&key, |field| field.timer = timer);
         self.paint_page();
     }
 
