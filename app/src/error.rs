@@ -30,6 +30,10 @@ pub enum AppError {
     /// The request itself is malformed (wrong types, too large, unknown fields).
     #[error("{0}")]
     BadRequest(String),
+    /// The server is too busy to do this now (every password check slot is taken): try
+    /// again in a few seconds.
+    #[error("{0}")]
+    Busy(String),
     #[error("Er ging iets mis aan onze kant. Probeer het later opnieuw.")]
     Internal,
 }
@@ -66,6 +70,7 @@ impl AppError {
             AppError::Conflict(_) => 409,
             AppError::TooManyRequests(_) => 429,
             AppError::BadRequest(_) => 400,
+            AppError::Busy(_) => 503,
             AppError::Internal => 500,
         }
     }

@@ -110,7 +110,7 @@ function sectionTitle(key: string): string {
 /** Logs in; the start page is the task list. Returns its address, `/vragenlijst/<id>`. */
 async function startFilling(page: Page, account: Account): Promise<string> {
   await login(page, account);
-  const match = /^\/vragenlijst\/([0-9a-f-]{36})$/.exec(new URL(page.url()).pathname);
+  const match = /^\/vragenlijst\/([0-9a-f-]{36}(?:\.[A-Za-z0-9-]+)?)$/.exec(new URL(page.url()).pathname);
   expect(match, `the start page ${page.url()} is a task list`).not.toBeNull();
   return `/vragenlijst/${match![1]}`;
 }

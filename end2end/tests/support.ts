@@ -22,9 +22,11 @@ export type Account = {
 
 /**
  * A coordinator's start page: `/invullen` sends them on to the task list of their region's
- * response to the open round, `/vragenlijst/<uuid>`.
+ * response to the open round: `/vragenlijst/<uuid>`, or `/vragenlijst/<round uuid>.<region>`
+ * while the region has not saved anything yet (looking makes no response).
  */
-export const TASK_LIST_PAGE = /\/vragenlijst\/[0-9a-f-]{36}$/;
+export const RESPONSE_ID = '[0-9a-f-]{36}(?:\\.[A-Za-z0-9-]+)?';
+export const TASK_LIST_PAGE = new RegExp(`/vragenlijst/${RESPONSE_ID}$`);
 
 /** The title of the questionnaire of the open demo round (nad/2026-06), the task list's h1. */
 export const QUESTIONNAIRE_TITLE = 'Monitor Eerst een Thuis – meting juni 2026';

@@ -1,7 +1,8 @@
 //! `GET /beheer/audit/export.csv`: the audit trail as CSV for admins, with the filter of the
 //! audit page (the same query parameters). Streamed in chunks, so memory stays flat however
-//! long the trail is; the export ends at the moment it started, so paging stays stable while
-//! new events arrive.
+//! long the trail is. Chunks follow each other by key (the time and id of the last entry
+//! read), not by OFFSET, and the export ends at the moment it started: entries that arrive
+//! while it runs can not shift the rest into a chunk read twice.
 
 use app::api::review::audit_filter;
 use app::error::AppError;
@@ -51,7 +52,7 @@ pub async fn export_audit(
     headers: HeaderMap,
     query: Result<Query<ExportQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    let user = match sessions::token_from_headers(&headers) {
+    let user = match sessions::token_from_headers(&headers, &state.config) {
         Some(token) => sessions::resolve(&state.pool, &state.config, &token).await,
         None => Ok(None),
     };
@@ -79,7 +80,7 @@ pub async fn export_audit(
     };
     filter.until = Some(filter.until.map_or(now_ms(), |until| until.min(now_ms())));
     // The first chunk is read before answering, so a database error is a proper 500.
-    let first = match audit::entries(&state.pool, &filter, CHUNK, 0).await {
+    let first = match audit::entries_after(&state.pool, &filter, CHUNK, None).await {
         Ok(entries) => entries,
         Err(error) => return refuse(error),
     };
@@ -87,27 +88,28 @@ pub async fn export_audit(
         Ok(bytes) => bytes,
         Err(error) => return refuse(error),
     };
-    let more = first.len() as i64 == CHUNK;
+    // Each next chunk continues after the last entry of the one before (keyset paging): no
+    // entry is read twice or skipped, and a long trail costs no growing OFFSET.
+    let next = (first.len() as i64 == CHUNK)
+        .then(|| first.last().map(audit::After::entry))
+        .flatten();
     let pool = state.pool.clone();
-    let rest = futures_util::stream::unfold((more, CHUNK), move |(more, offset)| {
+    let rest = futures_util::stream::unfold(next, move |next| {
         let pool = pool.clone();
         let filter = filter.clone();
         async move {
-            if !more {
-                return None;
-            }
-            let chunk = audit::entries(&pool, &filter, CHUNK, offset)
+            let after = next?;
+            let chunk = audit::entries_after(&pool, &filter, CHUNK, Some(&after))
                 .await
                 .and_then(|entries| {
-                    let full = entries.len() as i64 == CHUNK;
-                    audit::csv_rows(&entries, false).map(|bytes| (bytes, full))
+                    let next = (entries.len() as i64 == CHUNK)
+                        .then(|| entries.last().map(audit::After::entry))
+                        .flatten();
+                    audit::csv_rows(&entries, false).map(|bytes| (bytes, next))
                 });
             match chunk {
-                Ok((bytes, full)) => Some((Ok(bytes), (full, offset + CHUNK))),
-                Err(error) => Some((
-                    Err(std::io::Error::other(error.to_string())),
-                    (false, offset),
-                )),
+                Ok((bytes, next)) => Some((Ok(bytes), next)),
+                Err(error) => Some((Err(std::io::Error::other(error.to_string())), None)),
             }
         }
     });

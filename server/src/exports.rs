@@ -29,7 +29,7 @@ pub async fn download(
     headers: HeaderMap,
     uri: Uri,
 ) -> Response {
-    let user = match sessions::token_from_headers(&headers) {
+    let user = match sessions::token_from_headers(&headers, &state.config) {
         Some(token) => sessions::resolve(&state.pool, &state.config, &token)
             .await
             .ok()

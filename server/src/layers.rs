@@ -1,12 +1,15 @@
-//! Layers around every request: security headers, refusing cross-origin posts, and a limit
-//! on request bodies.
+//! Layers around every request: the client's address, security headers, refusing
+//! cross-origin posts, a limit on request bodies, and a log line for every refusal.
 
+use app::server::client_address::{client_address, ClientAddress};
 use app::server::security::{policy_with_nonce, PageNonce, STRICT_POLICY};
+use app::server::sessions;
 use app::server::state::AppState;
 use axum::body::Body;
-use axum::extract::{Request, State};
+use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderValue, Method, Response, StatusCode};
 use axum::middleware::Next;
+use std::net::SocketAddr;
 
 /// No form, server function or upload needs more than this (a 2,000-item definition file
 /// is about 1.5 MB); answers have their own, much smaller limits.
@@ -19,6 +22,68 @@ fn plain(status: StatusCode, message: &'static str) -> Response<Body> {
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/plain; charset=utf-8"),
     );
+    response
+}
+
+/// Puts the client's address in the request's extensions (`ClientAddress`): the peer, or
+/// behind a trusted proxy the address the proxies name. Without a socket (tests) there is
+/// none, unless a test put a `ConnectInfo` in.
+pub async fn find_client(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response<Body> {
+    if let Some(ConnectInfo(peer)) = request.extensions().get::<ConnectInfo<SocketAddr>>() {
+        let forwarded = request
+            .headers()
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|value| value.to_str().ok());
+        let client = client_address(peer.ip(), forwarded, &state.config.trusted_proxies);
+        request.extensions_mut().insert(ClientAddress(client));
+    }
+    next.run(request).await
+}
+
+/// Writes a log line for every refused request (403): who asked (the session's user, if any),
+/// from where, and what.
+pub async fn log_refusals(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response<Body> {
+    let method = request.method().clone();
+    let uri = request.uri().clone();
+    let client = request.extensions().get::<ClientAddress>().map(|c| c.0);
+    let token = sessions::token_from_headers(request.headers(), &state.config);
+    let response = next.run(request).await;
+    if response.status() == StatusCode::FORBIDDEN {
+        let user = match token {
+            Some(token) => sessions::resolve(&state.pool, &state.config, &token)
+                .await
+                .ok()
+                .flatten(),
+            None => None,
+        };
+        match user {
+            Some(user) => tracing::warn!(
+                user = %user.id,
+                role = %user.role,
+                region = ?user.region_code,
+                client = ?client,
+                %method,
+                path = %uri.path(),
+                "refused (403)"
+            ),
+            None => tracing::warn!(
+                user = "anoniem",
+                client = ?client,
+                %method,
+                path = %uri.path(),
+                "refused (403)"
+            ),
+        }
+    }
     response
 }
 
@@ -148,6 +213,12 @@ pub async fn error_status(request: Request, next: Next) -> Response<Body> {
     };
     if let Ok(error) = serde_json::from_slice::<app::error::AppError>(&bytes) {
         parts.status = StatusCode::from_u16(error.status()).unwrap_or(parts.status);
+        if let app::error::AppError::Busy(_) = error {
+            // Every password check slot was taken: a moment later one is free.
+            parts
+                .headers
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("2"));
+        }
     }
     Response::from_parts(parts, Body::from(bytes))
 }

@@ -6,15 +6,16 @@ mod exports;
 pub mod layers;
 mod sections;
 mod upload;
+mod well_known;
 
 use app::app::{shell, App};
 use app::server::state::{AppState, Config};
 use app::server::{auth, db, sessions};
 use axum::body::Body;
 use axum::extract::State;
-use axum::http::{header, HeaderMap, HeaderValue, Response, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, Method, Response, StatusCode};
 use axum::response::IntoResponse;
-use axum::routing::{get, post};
+use axum::routing::{get, post, MethodRouter};
 use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
@@ -48,12 +49,19 @@ pub async fn build_state(
     config: Config,
     leptos_options: LeptosOptions,
 ) -> Result<AppState, String> {
-    let pool = db::connect(database_url)
-        .await
-        .map_err(|error| format!("De database is niet te openen ({database_url}): {error}"))?;
-    db::migrate(&pool)
-        .await
-        .map_err(|error| format!("De database-migraties zijn mislukt: {error}"))?;
+    let pool = db::connect(database_url).await.map_err(|error| {
+        format!(
+            "De database is niet te openen ({}): {}",
+            db::redacted(database_url),
+            db::scrubbed(&error.to_string(), database_url)
+        )
+    })?;
+    db::migrate(&pool).await.map_err(|error| {
+        format!(
+            "De database-migraties zijn mislukt: {}",
+            db::scrubbed(&error.to_string(), database_url)
+        )
+    })?;
     Ok(AppState {
         pool,
         config: Arc::new(config),
@@ -72,25 +80,68 @@ fn app_routes() -> Vec<AxumRouteListing> {
     ROUTES.clone()
 }
 
+/// The routes that are plain axum handlers rather than pages or server functions: method,
+/// path and handler. The router is built from this list, and the authorization table test
+/// reads `plain_routes()` so that a route added here without a row in the table fails it.
+fn plain_route_handlers() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
+    vec![
+        (Method::GET, "/healthz", get(healthz)),
+        (
+            Method::GET,
+            "/.well-known/security.txt",
+            get(well_known::security_txt),
+        ),
+        (Method::POST, "/logout", post(logout)),
+        (
+            Method::POST,
+            "/beheer/vragenlijsten/laden",
+            post(upload::upload_questionnaire),
+        ),
+        (
+            Method::GET,
+            "/beheer/audit/export.csv",
+            get(audit_export::export_audit),
+        ),
+        (
+            Method::POST,
+            "/vragenlijst/{id}/sectie/{section}/opslaan",
+            post(sections::save_section),
+        ),
+        (
+            Method::GET,
+            "/landelijk/{id}/export/{file}",
+            get(exports::download),
+        ),
+    ]
+}
+
+/// Method and path of every plain axum route (see `plain_route_handlers`).
+pub fn plain_routes() -> Vec<(Method, &'static str)> {
+    plain_route_handlers()
+        .into_iter()
+        .map(|(method, path, _)| (method, path))
+        .collect()
+}
+
+/// The paths of the app's pages, as the router serves them.
+pub fn page_paths() -> Vec<String> {
+    app_routes()
+        .iter()
+        .map(|route| route.path().to_string())
+        .collect()
+}
+
 /// Every route of the platform with its security layers.
 pub fn router(state: AppState) -> Router {
     let routes = app_routes();
     let context_state = state.clone();
     let fallback_state = state.clone();
     let options = state.leptos_options.clone();
-    Router::new()
-        .route("/healthz", get(healthz))
-        .route("/logout", post(logout))
-        .route(
-            "/beheer/vragenlijsten/laden",
-            post(upload::upload_questionnaire),
-        )
-        .route("/beheer/audit/export.csv", get(audit_export::export_audit))
-        .route(
-            "/vragenlijst/{id}/sectie/{section}/opslaan",
-            post(sections::save_section),
-        )
-        .route("/landelijk/{id}/export/{file}", get(exports::download))
+    let mut router = Router::new();
+    for (_, path, handler) in plain_route_handlers() {
+        router = router.route(path, handler);
+    }
+    router
         // Axum's own limit would stop multipart bodies at 2 MB; `limit_body` decides.
         .layer(axum::extract::DefaultBodyLimit::disable())
         .leptos_routes_with_context(
@@ -105,13 +156,23 @@ pub fn router(state: AppState) -> Router {
         >(
             move || provide_context(fallback_state.clone()), shell
         ))
+        // Inner to outer. The security headers wrap the layers that refuse early (403, 413),
+        // so those answers carry them too; refusals are logged with the client's address.
         .layer(axum::middleware::from_fn(layers::error_status))
+        .layer(axum::middleware::from_fn(layers::refuse_cross_origin))
+        .layer(axum::middleware::from_fn(layers::limit_body))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            layers::log_refusals,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             layers::security_headers,
         ))
-        .layer(axum::middleware::from_fn(layers::refuse_cross_origin))
-        .layer(axum::middleware::from_fn(layers::limit_body))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            layers::find_client,
+        ))
         .layer(tower_http::compression::CompressionLayer::new().gzip(true))
         .with_state(state)
 }
@@ -128,7 +189,7 @@ async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
 /// Ends the session and returns to the login page. A plain form post, so it works with and
 /// without JavaScript.
 async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response<Body> {
-    if let Some(token) = sessions::token_from_headers(&headers) {
+    if let Some(token) = sessions::token_from_headers(&headers, &state.config) {
         if let Err(error) = auth::logout(&state.pool, &state.config, &token).await {
             tracing::warn!(?error, "logout could not end the session");
         }

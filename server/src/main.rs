@@ -2,8 +2,9 @@
 
 use app::error::AppError;
 use app::server::audit::Actor;
+use app::server::client_address::parse_trusted_proxies;
 use app::server::state::Config;
-use app::server::{db, demo, gemeenten, passwords, questionnaires, regions, sessions, users};
+use app::server::{auth, db, demo, gemeenten, passwords, questionnaires, regions, sessions, users};
 use clap::{Args, Parser, Subcommand};
 use server::{build_state, leptos_options, router};
 use std::io::Read;
@@ -64,12 +65,16 @@ struct ServeArgs {
     /// Mark cookies `Secure` and send HSTS: switch on behind HTTPS.
     #[arg(long, env = "NAD_SECURE_COOKIES", default_value_t = false, action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true")]
     secure_cookies: bool,
-    /// Minutes without requests after which a session ends.
-    #[arg(long, env = "NAD_SESSION_IDLE_MINUTES", default_value_t = 480)]
+    /// Minutes without requests after which a session ends (OWASP ASVS level 2: 30).
+    #[arg(long, env = "NAD_SESSION_IDLE_MINUTES", default_value_t = 30)]
     session_idle_minutes: i64,
-    /// Hours after login after which a session ends, however active.
-    #[arg(long, env = "NAD_SESSION_ABSOLUTE_HOURS", default_value_t = 168)]
+    /// Hours after login after which a session ends, however active (ASVS level 2: 12).
+    #[arg(long, env = "NAD_SESSION_ABSOLUTE_HOURS", default_value_t = 12)]
     session_absolute_hours: i64,
+    /// Reverse proxies whose X-Forwarded-For is believed: addresses and CIDR ranges,
+    /// comma-separated (default: none, the TCP peer is the client).
+    #[arg(long, env = "NAD_TRUSTED_PROXIES", default_value = "")]
+    trusted_proxies: String,
     /// Load the demo data when the database is empty, and print the demo accounts.
     #[arg(long, env = "NAD_DEMO", default_value_t = false, action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true")]
     demo: bool,
@@ -366,6 +371,7 @@ async fn serve(database_url: &str, args: ServeArgs) -> Result<(), String> {
         secure_cookies: args.secure_cookies,
         session_idle_secs: args.session_idle_minutes.max(1) * 60,
         session_absolute_secs: args.session_absolute_hours.max(1) * 3600,
+        trusted_proxies: parse_trusted_proxies(&args.trusted_proxies)?,
     };
     let state = build_state(database_url, config, leptos_options(args.addr)).await?;
     if args.demo {
@@ -399,16 +405,21 @@ async fn serve(database_url: &str, args: ServeArgs) -> Result<(), String> {
     .map_err(|error| format!("de server is gestopt: {error}"))
 }
 
-/// Removes expired sessions every hour.
+/// Removes expired sessions and login back-off counts that no longer count, every 15 minutes.
+/// Each instance does it; the deletes are idempotent, so several instances on one database
+/// need no coordination.
 fn spawn_session_cleanup(state: app::server::state::AppState) {
     tokio::spawn(async move {
-        let mut interval = tokio::time::interval(std::time::Duration::from_secs(3600));
+        let mut interval = tokio::time::interval(std::time::Duration::from_secs(15 * 60));
         loop {
             interval.tick().await;
             match sessions::purge_expired(&state.pool, &state.config).await {
                 Ok(removed) if removed > 0 => tracing::info!(removed, "expired sessions removed"),
                 Ok(_) => {}
                 Err(error) => tracing::warn!(?error, "removing expired sessions failed"),
+            }
+            if let Err(error) = auth::purge_throttles(&state.pool).await {
+                tracing::warn!(?error, "removing old login back-off counts failed");
             }
         }
     });

@@ -6,11 +6,12 @@
 //! When the session ended while the coordinator was typing, nothing is lost: the answer is a
 //! login form that carries every posted field along, and posting it logs in and saves.
 
-use app::domain::response::read_section_form;
+use app::domain::response::{read_section_form, MAX_ANSWERS_PER_SAVE, MAX_RAW_CHARS};
 use app::error::AppError;
+use app::server::client_address::ClientAddress;
 use app::server::state::AppState;
 use app::server::{auth, responses, sessions};
-use axum::extract::{Path, State};
+use axum::extract::{Extension, Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Form;
@@ -55,22 +56,71 @@ fn see_other(location: &str, cookie: Option<String>) -> Response {
     response
 }
 
+/// At most this much of a posted section is carried along by the login form: far more than a
+/// section's answers (each at most `MAX_RAW_CHARS`), far less than the 3 MB a body may hold,
+/// so the page never echoes megabytes back.
+const MAX_CARRIED_BYTES: usize = 256 * 1024;
+const MAX_CARRIED_FIELDS: usize = 4 * MAX_ANSWERS_PER_SAVE;
+
+/// The fields of the section form itself: answers (`a.`), special answers (`s.`), versions
+/// (`v.`), a conflict button and where to go next. Anything else is not carried along.
+fn is_form_field(name: &str) -> bool {
+    name.starts_with("a.")
+        || name.starts_with("s.")
+        || name.starts_with("v.")
+        || name == "conflict"
+        || name == "actie"
+}
+
+/// The posted fields the login form carries along, or `None` when they are more than a
+/// section can hold.
+fn carried_fields(fields: &[(String, String)]) -> Option<Vec<&(String, String)>> {
+    let carried: Vec<&(String, String)> = fields
+        .iter()
+        .filter(|(name, _)| is_form_field(name))
+        .collect();
+    let bytes: usize = carried.iter().map(|(n, v)| n.len() + v.len()).sum();
+    let too_long = carried
+        .iter()
+        .any(|(_, value)| value.chars().count() > MAX_RAW_CHARS);
+    (carried.len() <= MAX_CARRIED_FIELDS && bytes <= MAX_CARRIED_BYTES && !too_long)
+        .then_some(carried)
+}
+
 /// The login form that carries the posted section along.
 fn login_again(action: &str, fields: &[(String, String)], problem: Option<&str>) -> Response {
-    let carried: String = fields
-        .iter()
-        .filter(|(name, _)| name != LOGIN_EMAIL && name != LOGIN_PASSWORD)
-        .map(|(name, value)| {
-            format!(
-                "<input type=\"hidden\" name=\"{}\" value=\"{}\">",
-                escape(name),
-                escape(value)
-            )
-        })
-        .collect();
+    let (carried, too_much) = match carried_fields(fields) {
+        Some(carried) => (
+            carried
+                .into_iter()
+                .map(|(name, value)| {
+                    format!(
+                        "<input type=\"hidden\" name=\"{}\" value=\"{}\">",
+                        escape(name),
+                        escape(value)
+                    )
+                })
+                .collect::<String>(),
+            false,
+        ),
+        None => (String::new(), true),
+    };
     let problem = problem
         .map(|p| format!("<p role=\"alert\"><strong>{}</strong></p>", escape(p)))
         .unwrap_or_default();
+    if too_much {
+        return page(
+            StatusCode::UNAUTHORIZED,
+            "Log opnieuw in om op te slaan",
+            &format!(
+                "<p role=\"alert\"><strong>U was niet meer ingelogd, en wat u verstuurde is meer \
+                 dan een sectie kan bevatten; het is niet opgeslagen.</strong> Ga met de \
+                 terugknop van uw browser terug naar het formulier (uw invoer staat er nog), \
+                 log in via <a href=\"/login\">de inlogpagina</a> in een ander tabblad en druk \
+                 daarna opnieuw op Opslaan.</p>{problem}"
+            ),
+        );
+    }
     page(
         StatusCode::UNAUTHORIZED,
         "Log opnieuw in om op te slaan",
@@ -107,13 +157,15 @@ fn problem_page(status: StatusCode, back: &str, problems: &[String]) -> Response
 pub async fn save_section(
     State(state): State<AppState>,
     Path((id, section)): Path<(String, String)>,
+    client: Option<Extension<ClientAddress>>,
     headers: HeaderMap,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Response {
+    let client = client.map(|Extension(ClientAddress(address))| address);
     let back = format!("/vragenlijst/{id}/sectie/{section}");
     let action = format!("{back}/opslaan");
     let mut new_cookie = None;
-    let mut user = match sessions::token_from_headers(&headers) {
+    let mut user = match sessions::token_from_headers(&headers, &state.config) {
         Some(token) => sessions::resolve(&state.pool, &state.config, &token)
             .await
             .ok()
@@ -130,12 +182,24 @@ pub async fn save_section(
         let (Some(email), Some(password)) = (find(LOGIN_EMAIL), find(LOGIN_PASSWORD)) else {
             return login_again(&action, &fields, None);
         };
-        match auth::login(&state.pool, &email, &password, None).await {
+        // The same throttle and back-off as every other way of logging in.
+        match auth::login(&state.pool, &email, &password, client).await {
             Ok(outcome) => {
                 new_cookie = Some(sessions::cookie(&outcome.token, &state.config));
                 user = Some(outcome.user);
             }
-            Err(error) => return login_again(&action, &fields, Some(&error.to_string())),
+            Err(error) => {
+                // A wrong password is a validation error on a field: say what it says.
+                let message = match error {
+                    AppError::Validation(problems) => problems
+                        .into_iter()
+                        .flat_map(|(_, messages)| messages)
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                    other => other.to_string(),
+                };
+                return login_again(&action, &fields, Some(&message));
+            }
         }
     }
     let Some(user) = user else {

@@ -32,7 +32,7 @@ pub async fn upload_questionnaire(
     headers: HeaderMap,
     mut multipart: Multipart,
 ) -> Response {
-    let user = match sessions::token_from_headers(&headers) {
+    let user = match sessions::token_from_headers(&headers, &state.config) {
         Some(token) => sessions::resolve(&state.pool, &state.config, &token)
             .await
             .ok()

@@ -3,7 +3,7 @@
 
 mod support;
 
-use app::server::state::Config;
+use app::server::state::{AppState, Config};
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use support::*;
@@ -202,7 +202,7 @@ async fn repeated_failures_slow_down_without_locking_out_for_good() {
         let response = send(&state, call("/api/login", &right, None)).await;
         assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
         // Once the failures are older than the back-off, logging in works again.
-        sqlx::query("UPDATE login_failures SET failed_at = failed_at - 600000")
+        sqlx::query("UPDATE login_throttles SET last_failure_at = last_failure_at - 600000")
             .execute(&state.pool)
             .await
             .unwrap();
@@ -395,6 +395,24 @@ async fn pages_answer_with_the_right_status() {
         let admin = login(&state, "admin@test.nl").await;
         let reviewer = login(&state, "reviewer@test.nl").await;
         let r01 = login(&state, "r01@test.nl").await;
+        let r02 = login(&state, "r02@test.nl").await;
+        load_nad(&state).await;
+        let round = open_test_round(&state, "Paginameting").await;
+        // R01 has not written anything: its response exists only as its key.
+        let key = app::server::responses::response_key(&round, "R01");
+        let tasks = format!("/vragenlijst/{key}");
+        let section = format!("{tasks}/sectie/A");
+        let check = format!("{tasks}/controleren");
+        let print = format!("{tasks}/afdrukken");
+        let progress = format!("{tasks}/voortgang");
+        let review = format!("{tasks}/beoordelen");
+        let concept = concept_round(&state).await;
+        let concept_tasks = format!(
+            "/vragenlijst/{}",
+            app::server::responses::response_key(&concept, "R01")
+        );
+        let concept_review = format!("/beoordelen/{concept}");
+        let concept_national = format!("/landelijk/{concept}");
         let cases: Vec<(&str, Option<&str>, u16)> = vec![
             ("/", None, 302),
             ("/", Some(&r01), 302),
@@ -436,7 +454,53 @@ async fn pages_answer_with_the_right_status() {
             ("/beheer/audit", None, 302),
             ("/bestaat-niet", None, 404),
             ("/bestaat-niet", Some(&admin), 404),
+            ("/invullen", Some(&r01), 302),
+            ("/invullen", Some(&reviewer), 302),
+            (&tasks, Some(&r01), 200),
+            (&tasks, Some(&r02), 403),
+            (&tasks, Some(&reviewer), 200),
+            (&tasks, None, 302),
+            (&section, Some(&r01), 200),
+            (&section, Some(&r02), 403),
+            (&check, Some(&r01), 200),
+            (&print, Some(&r01), 200),
+            (&progress, Some(&r01), 200),
+            (&progress, Some(&r02), 403),
+            (&review, Some(&reviewer), 200),
+            (&review, Some(&r02), 403),
+            (&concept_tasks, Some(&r01), 404),
+            (&concept_tasks, Some(&reviewer), 404),
+            (&concept_review, Some(&reviewer), 404),
+            (&concept_national, Some(&reviewer), 404),
+            (&concept_national, Some(&admin), 200),
+            (
+                "/beheer/gebruikers/bestaat-niet/wachtwoord",
+                Some(&admin),
+                404,
+            ),
+            (
+                "/beheer/gebruikers/bestaat-niet/wachtwoord",
+                Some(&reviewer),
+                403,
+            ),
+            ("/beheer/vragenlijsten", Some(&admin), 200),
+            ("/beheer/vragenlijsten", Some(&reviewer), 403),
+            (
+                "/beheer/vragenlijsten/poging/bestaat-niet",
+                Some(&admin),
+                404,
+            ),
+            ("/beheer/vragenlijsten/nad/2026-06", Some(&admin), 200),
+            ("/beheer/vragenlijsten/nad/2026-06", Some(&r01), 403),
         ];
+        for pattern in PAGE_PATTERNS {
+            assert!(
+                cases
+                    .iter()
+                    .any(|(path, _, _)| pattern_matches(pattern, path)),
+                "page {pattern} has no case here"
+            );
+        }
         for (path, cookie, expected) in cases {
             let response = send(&state, get(path, cookie)).await;
             assert_eq!(
@@ -452,8 +516,88 @@ async fn pages_answer_with_the_right_status() {
         );
         let html = body_text(send(&state, get("/regio/R01", Some(&r01))).await).await;
         assert!(html.contains("Regio Groningen") && html.contains("Test r01@test.nl"));
+        assert!(
+            html.contains(&tasks),
+            "the region page links to the response's key"
+        );
+        // Looking made nothing: every page above was a GET.
+        let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM responses")
+            .fetch_one(&state.pool)
+            .await
+            .unwrap();
+        assert_eq!(rows, 0, "a GET made a response row");
+        // The first save makes it, under the key the pages linked to.
+        let (status, _) =
+            save_on_stored_version(&state, &r01, &key, "a_contactpersoon", "Iemand").await;
+        assert_eq!(status, StatusCode::OK);
+        let made: Vec<String> = sqlx::query_scalar("SELECT id FROM responses")
+            .fetch_all(&state.pool)
+            .await
+            .unwrap();
+        assert_eq!(made, vec![key.clone()]);
     })
     .await;
+}
+
+/// A round of NAD 2026-06 in concept (not opened yet) in which every region takes part.
+async fn concept_round(state: &AppState) -> String {
+    app::server::rounds::create(
+        &state.pool,
+        &app::server::audit::Actor::CommandLine,
+        app::server::rounds::NewRound {
+            name: "Conceptmeting".into(),
+            questionnaire_id: "nad".into(),
+            questionnaire_version: "2026-06".into(),
+            state: app::domain::round::RoundState::Concept,
+            opens_at: app::server::now_ms(),
+            deadline: app::server::now_ms() + 86_400_000,
+            compared_round_id: None,
+            region_codes: None,
+        },
+    )
+    .await
+    .unwrap()
+}
+
+/// Every page of the app, as the router registers it. `every_page_is_in_the_page_table` fails
+/// for a page missing here, and `pages_answer_with_the_right_status` for one without a case.
+const PAGE_PATTERNS: &[&str] = &[
+    "/",
+    "/login",
+    "/regios",
+    "/regio/{code}",
+    "/invullen",
+    "/vragenlijst/{id}",
+    "/vragenlijst/{id}/sectie/{section}",
+    "/vragenlijst/{id}/controleren",
+    "/vragenlijst/{id}/afdrukken",
+    "/vragenlijst/{id}/voortgang",
+    "/vragenlijst/{id}/beoordelen",
+    "/beoordelen",
+    "/beoordelen/{id}",
+    "/landelijk",
+    "/landelijk/{id}",
+    "/beheer",
+    "/beheer/gebruikers",
+    "/beheer/audit",
+    "/beheer/metingen",
+    "/beheer/metingen/{id}",
+    "/beheer/gebruikers/{id}/wachtwoord",
+    "/beheer/vragenlijsten",
+    "/beheer/vragenlijsten/poging/{id}",
+    "/beheer/vragenlijsten/{identifier}/{version}",
+];
+
+/// Whether a path is one of a route pattern's (`{name}` matches any one segment).
+fn pattern_matches(pattern: &str, path: &str) -> bool {
+    let path = path.split('?').next().unwrap_or(path);
+    let (pattern, path): (Vec<&str>, Vec<&str>) =
+        (pattern.split('/').collect(), path.split('/').collect());
+    pattern.len() == path.len()
+        && pattern
+            .iter()
+            .zip(&path)
+            .all(|(p, s)| (p.starts_with('{') && !s.is_empty()) || p == s)
 }
 
 /// Who may call which server function. Every server function of the platform has a row;
@@ -598,22 +742,7 @@ async fn authorization_table() {
             .await
             .unwrap();
         let round = open_test_round(&state, "Tabelmeting").await;
-        let concept = app::server::rounds::create(
-            &state.pool,
-            &app::server::audit::Actor::CommandLine,
-            app::server::rounds::NewRound {
-                name: "Conceptmeting".into(),
-                questionnaire_id: "nad".into(),
-                questionnaire_version: "2026-06".into(),
-                state: app::domain::round::RoundState::Concept,
-                opens_at: app::server::now_ms(),
-                deadline: app::server::now_ms() + 86_400_000,
-                compared_round_id: None,
-                region_codes: None,
-            },
-        )
-        .await
-        .unwrap();
+        let concept = concept_round(&state).await;
         let response = app::server::responses::ensure_response(&state.pool, &round, "R01")
             .await
             .unwrap();
@@ -663,9 +792,159 @@ async fn authorization_table() {
     .await;
 }
 
+/// Who may use which plain axum route (not a page, not a server function): method, path as
+/// registered, the request's path (with `{response}` and `{round}` filled in), and the
+/// expected status per caller in the order of `CALLERS`. Anonymous visitors of pages and
+/// downloads go to the login page (303); a form post whose session ended gets the login
+/// form that carries the answers (401).
+const ROUTE_TABLE: &[(&str, &str, &str, [u16; 6])] = &[
+    (
+        "GET",
+        "/healthz",
+        "/healthz",
+        [200, 200, 200, 200, 200, 200],
+    ),
+    (
+        "GET",
+        "/.well-known/security.txt",
+        "/.well-known/security.txt",
+        [200, 200, 200, 200, 200, 200],
+    ),
+    ("POST", "/logout", "/logout", [303, 303, 303, 303, 303, 303]),
+    (
+        "POST",
+        "/beheer/vragenlijsten/laden",
+        "/beheer/vragenlijsten/laden",
+        [401, 403, 403, 403, 303, 401],
+    ),
+    (
+        "GET",
+        "/beheer/audit/export.csv",
+        "/beheer/audit/export.csv",
+        [401, 403, 403, 403, 200, 401],
+    ),
+    (
+        "POST",
+        "/vragenlijst/{id}/sectie/{section}/opslaan",
+        "/vragenlijst/{response}/sectie/A/opslaan",
+        [401, 303, 403, 403, 403, 401],
+    ),
+    (
+        "GET",
+        "/landelijk/{id}/export/{file}",
+        "/landelijk/{round}/export/lang.csv",
+        [303, 403, 403, 200, 200, 303],
+    ),
+];
+
+#[tokio::test]
+async fn authorization_table_of_plain_routes() {
+    on_every_database(|state| async move {
+        seed(&state).await;
+        load_nad(&state).await;
+        let round = open_test_round(&state, "Routemeting").await;
+        let response = app::server::responses::ensure_response(&state.pool, &round, "R01")
+            .await
+            .unwrap();
+        let disabled = login(&state, "geblokkeerd@test.nl").await;
+        let blocked = app::server::users::find_by_email(&state.pool, "geblokkeerd@test.nl")
+            .await
+            .unwrap();
+        app::server::users::set_active(
+            &state.pool,
+            &app::server::audit::Actor::CommandLine,
+            &blocked.id,
+            false,
+        )
+        .await
+        .unwrap();
+        let definition = shipped("nad-2026-06.toml").replace("2026-06", "2099-01");
+        for (method, route, path, expected) in ROUTE_TABLE {
+            let path = path
+                .replace("{response}", &response)
+                .replace("{round}", &round);
+            for (caller, expected) in CALLERS.iter().zip(expected) {
+                let cookie = match caller {
+                    Caller::Anonymous => None,
+                    Caller::CoordinatorSameRegion => Some(login(&state, "r01@test.nl").await),
+                    Caller::CoordinatorOtherRegion => Some(login(&state, "r02@test.nl").await),
+                    Caller::Reviewer => Some(login(&state, "reviewer@test.nl").await),
+                    Caller::Admin => Some(login(&state, "admin@test.nl").await),
+                    Caller::Disabled => Some(disabled.clone()),
+                };
+                let request = match (*method, *route) {
+                    (_, "/beheer/vragenlijsten/laden") => {
+                        multipart("nad.toml", &definition, cookie.as_deref())
+                    }
+                    (_, "/vragenlijst/{id}/sectie/{section}/opslaan") => form_post(
+                        &path,
+                        &form(&[
+                            ("a.a_contactpersoon", "Iemand"),
+                            ("v.a_contactpersoon", "0"),
+                        ]),
+                        cookie.as_deref(),
+                    ),
+                    ("POST", _) => form_post(&path, "", cookie.as_deref()),
+                    _ => get(&path, cookie.as_deref()),
+                };
+                let reply = send(&state, request).await;
+                assert_eq!(
+                    reply.status().as_u16(),
+                    *expected,
+                    "{method} {path} as {caller:?}: {}",
+                    body_text(reply).await.chars().take(300).collect::<String>()
+                );
+            }
+        }
+    })
+    .await;
+}
+
+#[test]
+fn every_plain_route_is_in_the_table() {
+    let registered = server::plain_routes();
+    assert!(
+        registered.len() >= ROUTE_TABLE.len(),
+        "the registry of plain routes is empty or incomplete: {registered:?}"
+    );
+    for (method, path) in &registered {
+        assert!(
+            ROUTE_TABLE
+                .iter()
+                .any(|(m, p, _, _)| *m == method.as_str() && p == path),
+            "plain route {method} {path} has no row in the authorization table"
+        );
+    }
+    for (method, path, _, _) in ROUTE_TABLE {
+        assert!(
+            registered
+                .iter()
+                .any(|(m, p)| m.as_str() == *method && p == path),
+            "the table lists {method} {path}, which is not a route"
+        );
+    }
+}
+
+#[test]
+fn every_page_is_in_the_page_table() {
+    let pages = server::page_paths();
+    assert!(!pages.is_empty(), "no page routes were registered");
+    for page in &pages {
+        assert!(
+            PAGE_PATTERNS.contains(&page.as_str()),
+            "page {page} has no row in PAGE_PATTERNS: add it and its cases to \
+             pages_answer_with_the_right_status"
+        );
+    }
+}
+
 #[test]
 fn every_server_function_is_in_the_table() {
     let registered: Vec<String> = server_fn_paths();
+    assert!(
+        registered.len() >= 30,
+        "the registry of server functions is empty or incomplete: {registered:?}"
+    );
     for path in &registered {
         assert!(
             TABLE.iter().any(|(listed, _, _)| listed == path),

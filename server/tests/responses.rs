@@ -7,8 +7,7 @@ mod support;
 use app::api::responses::SectionFormData;
 use app::domain::questionnaire::answer::{Answer, AnswerValue};
 use app::server::state::AppState;
-use axum::body::Body;
-use axum::http::{header, Request, StatusCode};
+use axum::http::{header, StatusCode};
 use serde_json::{json, Value};
 use support::*;
 
@@ -356,17 +355,6 @@ async fn bad_input_gets_a_clear_error_and_stores_nothing() {
         assert_eq!(count(&state, "answers").await, 0);
     })
     .await;
-}
-
-fn form_post(path: &str, body: &str, cookie: Option<&str>) -> Request<Body> {
-    let mut builder = Request::post(path)
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(header::ACCEPT, "text/html")
-        .header(header::CONTENT_LENGTH, body.len());
-    if let Some(cookie) = cookie {
-        builder = builder.header(header::COOKIE, cookie);
-    }
-    builder.body(Body::from(body.to_string())).unwrap()
 }
 
 #[tokio::test]

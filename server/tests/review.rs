@@ -760,3 +760,206 @@ async fn the_audit_trail_can_not_be_changed_and_admins_browse_and_export_it() {
     })
     .await;
 }
+
+/// A cell that a spreadsheet would run as a formula: it starts with `=`, `+`, `-`, `@`, a tab
+/// or a carriage return and is not a plain number.
+fn starts_a_formula(cell: &str) -> bool {
+    let Some(rest) = cell.strip_prefix(['=', '+', '-', '@', '\t', '\r']) else {
+        return false;
+    };
+    let number = cell.starts_with(['+', '-'])
+        && !rest.is_empty()
+        && rest.chars().all(|c| c.is_ascii_digit() || c == '.');
+    !number
+}
+
+/// The audit export as it downloads for the admin: its rows without the header.
+async fn audit_csv(state: &AppState, query: &str, admin: &str) -> Vec<csv::StringRecord> {
+    let reply = send(
+        state,
+        get(&format!("/beheer/audit/export.csv{query}"), Some(admin)),
+    )
+    .await;
+    assert_eq!(reply.status(), StatusCode::OK);
+    let text = body_text(reply).await;
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    assert_eq!(
+        reader.headers().unwrap(),
+        &csv::StringRecord::from(app::server::audit::CSV_COLUMNS.to_vec())
+    );
+    reader.records().map(Result::unwrap).collect()
+}
+
+#[tokio::test]
+async fn no_cell_of_the_audit_export_starts_a_formula() {
+    const RISKY_ROUND: &str = "=HYPERLINK(\"http://x\")";
+    on_every_database(|state| async move {
+        seed(&state).await;
+        // Valid addresses that start like a formula, each logging in once.
+        for email in ["+plus@test.nl", "=is@test.nl", "-min@test.nl"] {
+            app::server::users::create(
+                &state.pool,
+                &Actor::CommandLine,
+                app::server::users::NewUser {
+                    email: email.into(),
+                    display_name: "@Naam".into(),
+                    role: "reviewer".into(),
+                    region_code: None,
+                    password: PASSWORD.into(),
+                },
+            )
+            .await
+            .unwrap();
+            login(&state, email).await;
+        }
+        load_nad(&state).await;
+        let round = open_test_round(&state, RISKY_ROUND).await;
+        // Entries as the log may hold them, whatever wrote them: every text starts a formula.
+        let now = app::server::now_ms();
+        for (id, actor, kind, region, subject, details) in [
+            ("=id", "@actor", "=kind", "@R9", Some(round.as_str()), "=1+1"),
+            ("+id", "-actor", "+kind", "+R8", None, r#"{"=reden": "-2+3"}"#),
+            ("@id", "\tactor", "\rkind", "-R7", None, "\t=1+1"),
+        ] {
+            sqlx::query(
+                "INSERT INTO audit_events \
+                 (id, occurred_at, actor_user_id, actor_label, kind, region_code, subject, details) \
+                 VALUES ($1, $2, NULL, $3, $4, $5, $6, $7)",
+            )
+            .bind(id)
+            .bind(now)
+            .bind(actor)
+            .bind(kind)
+            .bind(region)
+            .bind(subject)
+            .bind(details)
+            .execute(&state.pool)
+            .await
+            .unwrap();
+        }
+        let admin = login(&state, "admin@test.nl").await;
+        let records = audit_csv(&state, "", &admin).await;
+        assert!(records.len() > 10);
+        for (row, record) in records.iter().enumerate() {
+            for (column, cell) in record.iter().enumerate() {
+                assert!(
+                    !starts_a_formula(cell),
+                    "row {row} column {column}: {cell:?}"
+                );
+            }
+        }
+        let cells: Vec<&str> = records.iter().flat_map(|record| record.iter()).collect();
+        for guarded in [
+            "'+plus@test.nl",
+            "'=is@test.nl",
+            "'-min@test.nl",
+            "'=HYPERLINK(\"http://x\")",
+            "'=id",
+            "'@actor",
+            "'=kind",
+            "'@R9",
+            "'=1+1",
+            "'+kind",
+            "'+R8",
+            "'\tactor",
+            "'\rkind",
+            "'-R7",
+            "'\t=1+1",
+            "'=reden: -2+3",
+        ] {
+            assert!(cells.contains(&guarded), "{guarded:?} in {cells:?}");
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_audit_export_reads_a_long_trail_by_key_each_entry_once_in_order() {
+    on_every_database(|state| async move {
+        seed(&state).await;
+        let admin = login(&state, "admin@test.nl").await;
+        // More entries than one chunk of the export (1,000), seven to a millisecond, so that
+        // entries of one moment straddle the chunks; ids in no particular order.
+        const COUNT: u64 = 2_503;
+        let base = app::server::now_ms() - 3_600_000;
+        let mut expected: Vec<(i64, String)> = (0..COUNT)
+            .map(|n| {
+                let at = base + (n / 7) as i64;
+                let id = format!("{:032x}", n.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+                (at, id)
+            })
+            .collect();
+        let mut transaction = state.pool.begin().await.unwrap();
+        for (at, id) in &expected {
+            sqlx::query(
+                "INSERT INTO audit_events \
+                 (id, occurred_at, actor_user_id, actor_label, kind, region_code, subject, details) \
+                 VALUES ($1, $2, NULL, 'cli', 'comment_resolved', 'R01', NULL, '{}')",
+            )
+            .bind(id)
+            .bind(*at)
+            .execute(&mut *transaction)
+            .await
+            .unwrap();
+        }
+        transaction.commit().await.unwrap();
+        expected.sort_by(|a, b| b.cmp(a));
+
+        // The download's first chunk is read before it answers; an entry that arrives after
+        // that, among the entries already sent, must not push one of them into the next chunk.
+        let reply = send(
+            &state,
+            get(
+                "/beheer/audit/export.csv?soort=comment_resolved",
+                Some(&admin),
+            ),
+        )
+        .await;
+        assert_eq!(reply.status(), StatusCode::OK);
+        sqlx::query(
+            "INSERT INTO audit_events \
+             (id, occurred_at, actor_user_id, actor_label, kind, region_code, subject, details) \
+             VALUES ($1, $2, NULL, 'cli', 'comment_resolved', 'R01', NULL, '{}')",
+        )
+        .bind("f".repeat(32))
+        .bind(expected[0].0)
+        .execute(&state.pool)
+        .await
+        .unwrap();
+        let text = body_text(reply).await;
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        let ids: Vec<String> = reader
+            .records()
+            .map(|record| record.unwrap()[7].to_string())
+            .collect();
+        let wanted: Vec<String> = expected.iter().map(|(_, id)| id.clone()).collect();
+        assert_eq!(ids.len(), wanted.len(), "every entry exactly once");
+        assert!(ids == wanted, "newest first, then by id");
+
+        // The same again now that nothing arrives: the late entry first, then the rest.
+        let records = audit_csv(&state, "?soort=comment_resolved", &admin).await;
+        assert_eq!(records.len() as u64, COUNT + 1);
+        assert_eq!(&records[0][7], "f".repeat(32));
+        assert!(records[1..]
+            .iter()
+            .map(|record| &record[7])
+            .eq(wanted.iter().map(String::as_str)));
+
+        // The page still counts and pages by number: 100 a page, the last one partly filled.
+        let filter = app::domain::audit::AuditFilter {
+            kind: Some("comment_resolved".into()),
+            ..Default::default()
+        };
+        let last = app::server::audit::browse(&state.pool, &filter, 99)
+            .await
+            .unwrap();
+        assert_eq!((last.total, last.page), (COUNT as i64 + 1, 26));
+        assert_eq!(last.entries.len(), 4);
+        assert_eq!(last.entries[3].id, wanted[wanted.len() - 1]);
+        let second = app::server::audit::browse(&state.pool, &filter, 2)
+            .await
+            .unwrap();
+        assert_eq!(second.entries[0].id, wanted[99]);
+    })
+    .await;
+}

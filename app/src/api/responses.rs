@@ -109,6 +109,10 @@ pub struct SectionView {
     /// The region's gemeenten for this round, on the first section (about the region), which
     /// asks to confirm them; empty on the others.
     pub gemeenten: Vec<crate::domain::region::Gemeente>,
+    /// The session: when it ends without activity (UTC ms; the page shows it) and how long
+    /// the idle limit is (the script warns before it ends).
+    pub session_ends_at: i64,
+    pub session_idle_secs: i64,
 }
 
 impl SectionView {
@@ -515,6 +519,10 @@ pub async fn get_section(response_id: String, section: String) -> Result<Section
         Vec::new()
     };
     Ok(SectionView {
+        // This request kept the session alive (a session's time is refreshed at most once a
+        // minute, so the minute is subtracted to be safe).
+        session_ends_at: crate::server::now_ms() + (state.config.session_idle_secs - 60) * 1000,
+        session_idle_secs: state.config.session_idle_secs,
         gemeenten,
         threads,
         header,

@@ -257,7 +257,14 @@ pub async fn approve_response(response_id: String, password: String) -> Result<(
     use crate::server::{request, review};
     let state = request::state()?;
     let user = request::require_user(&state).await?;
-    review::approve(&state, &user, &response_id, &password).await?;
+    review::approve(
+        &state,
+        &user,
+        &response_id,
+        &password,
+        request::client_address(),
+    )
+    .await?;
     back_to_review(&response_id, "goedgekeurd");
     Ok(())
 }

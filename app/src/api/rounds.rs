@@ -14,7 +14,9 @@ pub async fn list_rounds() -> Result<Vec<RoundSummary>, AppError> {
     if !user.may_view_all_regions() {
         return Err(AppError::Forbidden);
     }
-    rounds::list(&state.pool).await
+    let mut list = rounds::list(&state.pool).await?;
+    list.retain(|round| round.state.visible_to(user.role));
+    Ok(list)
 }
 
 /// One round with its participating regions and their responses, for the admin's round page.

@@ -475,16 +475,78 @@ pub fn slug(text: &str) -> String {
 
 /// A text for a CSV cell that a spreadsheet will not run as a formula: text that starts with
 /// `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'` (OWASP's advice against
-/// CSV injection), unless it is a plain number such as `-3`. Free text typed by a region
-/// reaches a reviewer's spreadsheet this way; the XLSX file stores text as text and needs it
-/// not, JSON neither.
+/// CSV injection), unless it is a plain number such as `-3` or `+1.5e3`. Free text typed by
+/// a region reaches a reviewer's spreadsheet this way; the XLSX file stores text as text and
+/// needs it not, JSON neither. Every CSV the platform writes passes each cell through here,
+/// through [`csv_row`].
 pub fn csv_safe(text: &str) -> std::borrow::Cow<'_, str> {
     let risky = text.starts_with(['=', '+', '-', '@', '\t', '\r']);
-    if risky && text.trim().parse::<f64>().is_err() {
+    if risky && !is_plain_number(text) {
         std::borrow::Cow::Owned(format!("'{text}"))
     } else {
         std::borrow::Cow::Borrowed(text)
     }
+}
+
+/// A number as written in a file: an optional sign, digits with an optional decimal point,
+/// an optional exponent; nothing else (no spaces, no `inf` or `NaN`, which Rust's own parser
+/// would take but a spreadsheet reads as a formula's names).
+fn is_plain_number(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut i = usize::from(matches!(bytes.first(), Some(b'+' | b'-')));
+    let digits = |i: &mut usize| {
+        let start = *i;
+        while bytes.get(*i).is_some_and(u8::is_ascii_digit) {
+            *i += 1;
+        }
+        *i - start
+    };
+    let mut mantissa = digits(&mut i);
+    if bytes.get(i) == Some(&b'.') {
+        i += 1;
+        mantissa += digits(&mut i);
+    }
+    if mantissa == 0 {
+        return false;
+    }
+    if matches!(bytes.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(bytes.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        if digits(&mut i) == 0 {
+            return false;
+        }
+    }
+    i == bytes.len()
+}
+
+/// One cell of a CSV row, after the formula guard: what the `csv` writer takes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CsvCell<'a>(std::borrow::Cow<'a, str>);
+
+impl AsRef<[u8]> for CsvCell<'_> {
+    fn as_ref(&self) -> &[u8] {
+        self.0.as_bytes()
+    }
+}
+
+impl std::ops::Deref for CsvCell<'_> {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A CSV row with every cell through [`csv_safe`]: `writer.write_record(csv_row([...]))`.
+/// Header rows, codes and keys too, so no cell of any CSV depends on where its text came
+/// from.
+pub fn csv_row<'a, I>(cells: I) -> impl Iterator<Item = CsvCell<'a>>
+where
+    I: IntoIterator<Item = &'a str>,
+{
+    cells.into_iter().map(|cell| CsvCell(csv_safe(cell)))
 }
 
 /// A worksheet name for a section: its key and title, without the characters Excel refuses
@@ -928,6 +990,45 @@ mod tests {
         assert_eq!(csv_safe("-3"), "-3");
         assert_eq!(csv_safe("-1.5"), "-1.5");
         assert_eq!(csv_safe("Gewoon een antwoord"), "Gewoon een antwoord");
+    }
+
+    #[test]
+    fn the_guard_covers_every_formula_start_and_keeps_numbers() {
+        for risky in [
+            "=1+1",
+            "+cmd|' /C calc'!A0",
+            "-2+3+cmd|' /C calc'!A0",
+            "@SUM(1+1)",
+            "\t=1+1",
+            "\r=1+1",
+            "\t-3",
+            "-3 ",
+            "- 3",
+            "-inf",
+            "+NaN",
+            "-infinity",
+            "-1e",
+            "-.",
+            "-",
+            "+",
+            "=",
+            "-3\n=1+1",
+        ] {
+            assert_eq!(csv_safe(risky), format!("'{risky}"), "{risky:?}");
+        }
+        for number in [
+            "-3", "+3", "-0", "-1.5", "-.5", "-5.", "+1.5e3", "-2E-4", "12",
+        ] {
+            assert_eq!(csv_safe(number), number, "{number:?}");
+        }
+        // Text that starts otherwise is left alone, including a leading quote or space.
+        for plain in ["", "Regio =", " =1", "'=1", "1+1", "R01"] {
+            assert_eq!(csv_safe(plain), plain, "{plain:?}");
+        }
+        let row: Vec<CsvCell> = csv_row(["=a", "b", "-4", "@c"]).collect();
+        let cells: Vec<&str> = row.iter().map(|cell| &**cell).collect();
+        assert_eq!(cells, ["'=a", "b", "-4", "'@c"]);
+        assert_eq!(row[0].as_ref(), b"'=a");
     }
 
     #[test]

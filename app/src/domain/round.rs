@@ -35,6 +35,13 @@ impl RoundState {
         }
     }
 
+    /// Whether someone in `role` may see a round in this state at all: a concept round is
+    /// the admins' draft, invisible to everyone else (lists, pages, the national picture,
+    /// the review overview), as if it did not exist.
+    pub fn visible_to(self, role: super::role::Role) -> bool {
+        self != RoundState::Concept || role == super::role::Role::Admin
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             RoundState::Concept => "Concept",
@@ -240,6 +247,17 @@ pub fn comparison_choices(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn concept_rounds_are_for_admins_only() {
+        use crate::domain::role::Role;
+        for role in [Role::Coordinator, Role::Reviewer] {
+            assert!(!RoundState::Concept.visible_to(role));
+            assert!(RoundState::Open.visible_to(role));
+            assert!(RoundState::Published.visible_to(role));
+        }
+        assert!(RoundState::Concept.visible_to(Role::Admin));
+    }
 
     #[test]
     fn a_round_moves_forward_and_may_reopen_until_published() {

@@ -28,6 +28,8 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[cfg(feature = "hydrate")]
 mod client;
+#[cfg(feature = "hydrate")]
+mod session;
 
 fn param(name: &'static str) -> impl Fn() -> String + Copy + Send + Sync + 'static {
     let params = use_params_map();
@@ -405,7 +407,10 @@ fn SectionMarkup(view: SectionView, notice: Option<String>) -> impl IntoView {
         <RoundGemeenten gemeenten=view.gemeenten.clone() open=true/>
         {prefill_panel}
         <p class="page-save-status" role="status" aria-live="polite">{page_status}</p>
-        {editable.then(|| view! { <LoginAgainPanel/> })}
+        {editable.then(|| view! {
+            <SessionNotice ends_at=view.session_ends_at idle_secs=view.session_idle_secs/>
+            <LoginAgainPanel/>
+        })}
         <form method="post" action=action class="section-form" novalidate>
             {items_view}
             {editable.then(|| view! {
@@ -480,6 +485,35 @@ impl ConflictTexts {
 
 /// Logging in again without leaving the page, after the session ended: hidden until the
 /// script finds the session gone, which then sends the form with the server function.
+/// When the session ends without activity. Without JavaScript the time is on the page
+/// (saving keeps the session alive; what was typed stays in the form and a save after the
+/// end asks to log in and carries the answers along). With JavaScript the script moves the
+/// time on after every save and, two minutes before the end, shows the warning with a
+/// button that keeps the session alive.
+#[component]
+fn SessionNotice(ends_at: i64, idle_secs: i64) -> impl IntoView {
+    let time = session_end_text(ends_at);
+    view! {
+        <p class="session-deadline" id="sessie-einde" data-sessie-seconden=idle_secs.to_string()>
+            {format!("Zonder activiteit wordt u om {time} uitgelogd. Opslaan houdt u ingelogd.")}
+        </p>
+        <div class="notice notice--warning session-warning" id="sessie-waarschuwing" role="alertdialog"
+            aria-labelledby="sessie-waarschuwing-titel" aria-describedby="sessie-waarschuwing-tekst" hidden>
+            <h2 id="sessie-waarschuwing-titel" class="notice__title">"U wordt bijna uitgelogd"</h2>
+            <p id="sessie-waarschuwing-tekst">
+                {format!("Zonder activiteit wordt u om {time} uitgelogd. Wat u hebt ingevuld, blijft bewaard.")}
+            </p>
+            <button type="button" class="button" id="sessie-verlengen">"Ingelogd blijven"</button>
+        </div>
+    }
+}
+
+/// A time of day in Dutch time (`14:35`), as the session notices and save statuses say it.
+pub(crate) fn session_end_text(at: i64) -> String {
+    let (_, _, _, hour, minute) = crate::domain::time::local_parts(at);
+    format!("{hour:02}:{minute:02}")
+}
+
 #[component]
 fn LoginAgainPanel() -> impl IntoView {
     let login_again = <crate::api::auth::LoginAgain as leptos::server_fn::ServerFn>::PATH;

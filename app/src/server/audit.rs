@@ -4,6 +4,7 @@ use super::{new_id, now_ms};
 use crate::domain::audit::{
     contains_pattern, AuditEntry, AuditFilter, AuditPage, ANSWER_CHANGED, PAGE_SIZE,
 };
+use crate::domain::export::csv_row;
 use crate::error::AppError;
 use sqlx::{Any, AnyPool, Executor};
 
@@ -81,8 +82,28 @@ const TRAIL: &str = "SELECT e.id, e.occurred_at, e.actor_label, e.kind, e.region
      JOIN responses re ON re.id = h.response_id \
      JOIN users u ON u.id = h.changed_by";
 
-/// The WHERE clause of a filter and its values, numbered from `$1`.
-fn conditions(filter: &AuditFilter) -> (String, Vec<Bound>) {
+/// Where a chunk of the export ended: the time and id of its last (oldest) entry. The next
+/// chunk holds the entries that come after it in the trail's order (newest first, then by
+/// id), whatever was added or how many came before.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct After {
+    pub occurred_at: i64,
+    pub id: String,
+}
+
+impl After {
+    /// The position just after this entry.
+    pub fn entry(entry: &AuditEntry) -> After {
+        After {
+            occurred_at: entry.occurred_at,
+            id: entry.id.clone(),
+        }
+    }
+}
+
+/// The WHERE clause of a filter (and of a position to continue after) and its values,
+/// numbered from `$1`.
+fn conditions(filter: &AuditFilter, after: Option<&After>) -> (String, Vec<Bound>) {
     let mut clauses = Vec::new();
     let mut values = Vec::new();
     let mut add = |clause: &str, value: Bound| {
@@ -110,6 +131,20 @@ fn conditions(filter: &AuditFilter) -> (String, Vec<Bound>) {
     if let Some(until) = filter.until {
         add("t.occurred_at <= ?", Bound::Int(until));
     }
+    if let Some(after) = after {
+        // `(occurred_at, id) < (?, ?)`, spelled out: both databases read it alike, and each
+        // value has its own placeholder.
+        values.push(Bound::Int(after.occurred_at));
+        values.push(Bound::Int(after.occurred_at));
+        values.push(Bound::Text(after.id.clone()));
+        let n = values.len();
+        clauses.push(format!(
+            "(t.occurred_at < ${} OR (t.occurred_at = ${} AND t.id < ${}))",
+            n - 2,
+            n - 1,
+            n
+        ));
+    }
     let clause = if clauses.is_empty() {
         String::new()
     } else {
@@ -136,20 +171,28 @@ fn bind_all<'q>(
     query
 }
 
-/// One page of the trail, newest first (1-based page numbers).
+/// One page of the trail, newest first (1-based page numbers). The page shows 100 entries
+/// and links to the others by number, so it skips to its page with OFFSET; the export,
+/// which reads everything, continues by key instead (`entries_after`).
 pub async fn browse(
     pool: &AnyPool,
     filter: &AuditFilter,
     page: i64,
 ) -> Result<AuditPage, AppError> {
-    let (clause, values) = conditions(filter);
+    let (clause, values) = conditions(filter, None);
     let total: i64 = {
         let sql = format!("SELECT COUNT(*) FROM ({TRAIL}) t{clause}");
         let row = bind_all(sqlx::query(&sql), &values).fetch_one(pool).await?;
         sqlx::Row::try_get(&row, 0)?
     };
     let page = page.clamp(1, ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1));
-    let entries = entries(pool, filter, PAGE_SIZE, (page - 1) * PAGE_SIZE).await?;
+    let (sql, n) = select(&clause, values.len());
+    let rows = bind_all(sqlx::query(&format!("{sql} OFFSET ${}", n + 1)), &values)
+        .bind(PAGE_SIZE)
+        .bind((page - 1) * PAGE_SIZE)
+        .fetch_all(pool)
+        .await?;
+    let entries = rows.iter().map(entry_from).collect::<Result<_, _>>()?;
     Ok(AuditPage {
         entries,
         total,
@@ -157,29 +200,35 @@ pub async fn browse(
     })
 }
 
-/// Up to `limit` entries after skipping `offset`, newest first: a page, or a chunk of the
-/// export.
-pub async fn entries(
+/// Up to `limit` entries that come after `after` (from the newest when `None`), newest
+/// first: a chunk of the export. The next chunk continues after the last entry of this one
+/// (`After::entry`), so each entry is read once however many there are, and entries that
+/// arrive meanwhile can not push others into the next chunk.
+pub async fn entries_after(
     pool: &AnyPool,
     filter: &AuditFilter,
     limit: i64,
-    offset: i64,
+    after: Option<&After>,
 ) -> Result<Vec<AuditEntry>, AppError> {
-    let (clause, values) = conditions(filter);
-    let n = values.len();
-    let sql = format!(
-        "SELECT t.*, ro.name AS round_name FROM ({TRAIL}) t \
-         LEFT JOIN rounds ro ON ro.id = t.round_id{clause} \
-         ORDER BY t.occurred_at DESC, t.id DESC LIMIT ${} OFFSET ${}",
-        n + 1,
-        n + 2
-    );
+    let (clause, values) = conditions(filter, after);
+    let (sql, _) = select(&clause, values.len());
     let rows = bind_all(sqlx::query(&sql), &values)
         .bind(limit)
-        .bind(offset)
         .fetch_all(pool)
         .await?;
     rows.iter().map(entry_from).collect()
+}
+
+/// The query for entries, newest first, with `LIMIT` as the placeholder after the filter's
+/// `n` values; returns it and the number of that placeholder.
+fn select(clause: &str, n: usize) -> (String, usize) {
+    let sql = format!(
+        "SELECT t.*, ro.name AS round_name FROM ({TRAIL}) t \
+         LEFT JOIN rounds ro ON ro.id = t.round_id{clause} \
+         ORDER BY t.occurred_at DESC, t.id DESC LIMIT ${}",
+        n + 1
+    );
+    (sql, n + 1)
 }
 
 fn entry_from(row: &sqlx::any::AnyRow) -> Result<AuditEntry, AppError> {
@@ -259,7 +308,7 @@ pub const CSV_COLUMNS: [&str; 8] = [
     "id",
 ];
 
-/// Entries as CSV rows (without the header); times in UTC, ISO 8601.
+/// Entries as CSV rows (with the header when asked); times in UTC, ISO 8601.
 pub fn csv_rows(entries: &[AuditEntry], with_header: bool) -> Result<Vec<u8>, AppError> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     let failed = |error: csv::Error| {
@@ -267,7 +316,7 @@ pub fn csv_rows(entries: &[AuditEntry], with_header: bool) -> Result<Vec<u8>, Ap
         AppError::Internal
     };
     if with_header {
-        writer.write_record(CSV_COLUMNS).map_err(failed)?;
+        writer.write_record(csv_row(CSV_COLUMNS)).map_err(failed)?;
     }
     for entry in entries {
         let at = time::OffsetDateTime::from_unix_timestamp_nanos(
@@ -279,8 +328,10 @@ pub fn csv_rows(entries: &[AuditEntry], with_header: bool) -> Result<Vec<u8>, Ap
                 .ok()
         })
         .unwrap_or_default();
+        // Every cell through the formula guard: e-mail addresses, round names, region codes
+        // and details are typed by people, and a spreadsheet must not run them.
         writer
-            .write_record([
+            .write_record(csv_row([
                 at.as_str(),
                 &entry.actor,
                 &entry.kind,
@@ -289,7 +340,7 @@ pub fn csv_rows(entries: &[AuditEntry], with_header: bool) -> Result<Vec<u8>, Ap
                 entry.round_name.as_deref().unwrap_or_default(),
                 &entry.details,
                 &entry.id,
-            ])
+            ]))
             .map_err(failed)?;
     }
     writer.into_inner().map_err(|_| AppError::Internal)

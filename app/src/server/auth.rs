@@ -1,8 +1,11 @@
-//! Logging in: credentials checked in constant time, back-off on repeated failures, a fresh
-//! session on success, and every attempt in the audit log.
+//! Logging in: credentials checked in constant time (in a bounded number of hashing slots),
+//! back-off on repeated failures counted atomically per account and per client address, a
+//! fresh session on success, and failed attempts in the audit log (those of unknown accounts
+//! only now and then). Every way of entering a password goes through here: the login page,
+//! logging in again on a section page, and the reviewer's password that signs an approval.
 
 use super::audit::{self, Actor, Event};
-use super::{new_id, now_ms, passwords, sessions};
+use super::{now_ms, passwords, sessions};
 use crate::domain::access::SignedInUser;
 use crate::domain::account::{
     login_backoff_secs, normalize_email, EMAIL_MAX_CHARS, FAILURE_WINDOW_SECS,
@@ -10,6 +13,7 @@ use crate::domain::account::{
 };
 use crate::error::AppError;
 use serde_json::json;
+use sha2::{Digest, Sha256};
 use sqlx::{AnyPool, Row};
 use std::net::IpAddr;
 
@@ -22,49 +26,178 @@ pub struct LoginOutcome {
     pub token: String,
 }
 
-fn account_key(email: &str) -> String {
-    format!("account:{email}")
+/// The account's key holds a hash of the address, so addresses typed for accounts that
+/// don't exist are not kept.
+fn account_key(normalized_email: &str) -> String {
+    let digest = Sha256::digest(normalized_email.as_bytes());
+    let hex: String = digest.iter().map(|byte| format!("{byte:02x}")).collect();
+    format!("account:{hex}")
 }
 
 fn address_key(address: IpAddr) -> String {
     format!("address:{address}")
 }
 
-/// Seconds until the next attempt is allowed for this key (0 when allowed now).
-async fn wait_secs(pool: &AnyPool, key: &str, free_attempts: u32) -> Result<i64, AppError> {
+/// The keys a password attempt counts against, each with the attempts it gets free.
+fn throttle_keys(normalized_email: &str, client: Option<IpAddr>) -> Vec<(String, u32)> {
+    let mut keys = vec![(account_key(normalized_email), FREE_ATTEMPTS_PER_ACCOUNT)];
+    if let Some(address) = client {
+        keys.push((address_key(address), FREE_ATTEMPTS_PER_ADDRESS));
+    }
+    keys
+}
+
+/// Counts one password attempt against each key, or refuses it when a key must still wait.
+///
+/// Checking and counting are one step under a lock on each key's row (the upsert locks the
+/// row on PostgreSQL and takes the write lock on SQLite), in a fixed order of keys so that two
+/// attempts never wait for each other crosswise. Concurrent attempts therefore see each
+/// other: ten at once on an account with four failures let one through, not ten.
+///
+/// The attempt counts from the start, also when the password is not checked because every
+/// hashing slot is taken: a client that keeps retrying into a full server slows itself down.
+/// A successful login takes its own attempt back (`forgive`).
+async fn claim_attempt(pool: &AnyPool, keys: &[(String, u32)]) -> Result<(), AppError> {
     let now = now_ms();
-    let row = sqlx::query(
-        "SELECT COUNT(*) AS failures, MAX(failed_at) AS latest FROM login_failures \
-         WHERE throttle_key = $1 AND failed_at > $2",
+    let window_start = now - FAILURE_WINDOW_SECS * 1000;
+    let mut keys = keys.to_vec();
+    keys.sort();
+    let mut tx = pool.begin().await?;
+    let mut wait_ms = 0;
+    for (key, free_attempts) in &keys {
+        let row = sqlx::query(
+            "INSERT INTO login_throttles (throttle_key, failures, last_failure_at) \
+             VALUES ($1, 0, 0) ON CONFLICT (throttle_key) \
+             DO UPDATE SET failures = login_throttles.failures \
+             RETURNING failures, last_failure_at",
+        )
+        .bind(key)
+        .fetch_one(&mut *tx)
+        .await?;
+        let failures: i64 = row.try_get("failures")?;
+        let last_failure_at: i64 = row.try_get("last_failure_at")?;
+        let failures = if last_failure_at < window_start {
+            0
+        } else {
+            failures
+        };
+        let backoff_ms =
+            login_backoff_secs(failures.clamp(0, u32::MAX as i64) as u32, *free_attempts) * 1000;
+        // Only a key in back-off waits; another attempt may have stamped its time a moment
+        // after this one's `now`, so the time waited is never less than nothing.
+        if backoff_ms > 0 {
+            wait_ms = wait_ms.max(backoff_ms - (now - last_failure_at).max(0));
+        }
+    }
+    if wait_ms > 0 {
+        tx.rollback().await?;
+        let wait = (wait_ms + 999) / 1000;
+        return Err(AppError::TooManyRequests(format!(
+            "Te veel mislukte pogingen om in te loggen. Probeer het over {wait} seconden opnieuw."
+        )));
+    }
+    for (key, _) in &keys {
+        sqlx::query(
+            "UPDATE login_throttles SET failures = CASE WHEN last_failure_at < $1 THEN 1 \
+             ELSE failures + 1 END, last_failure_at = $2 WHERE throttle_key = $3",
+        )
+        .bind(window_start)
+        .bind(now)
+        .bind(key)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Takes back the attempt of a successful login: the account starts again from zero; the
+/// address only loses this attempt (its other failures may be someone else's).
+async fn forgive(conn: &mut sqlx::AnyConnection, keys: &[(String, u32)]) -> Result<(), AppError> {
+    for (key, _) in keys {
+        if key.starts_with("account:") {
+            sqlx::query("DELETE FROM login_throttles WHERE throttle_key = $1")
+                .bind(key)
+                .execute(&mut *conn)
+                .await?;
+        } else {
+            sqlx::query(
+                "UPDATE login_throttles SET failures = failures - 1 \
+                 WHERE throttle_key = $1 AND failures > 0",
+            )
+            .bind(key)
+            .execute(&mut *conn)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Counts failed logins for accounts that don't exist, per client address, and says whether
+/// this one goes into the audit log: the 1st, 10th, 100th, ... in a window. Guessed addresses
+/// can't grow the audit log without bound, and the typed address is never recorded.
+async fn count_unknown_account(
+    pool: &AnyPool,
+    client: Option<IpAddr>,
+) -> Result<Option<i64>, AppError> {
+    let now = now_ms();
+    let key = format!(
+        "unknown:{}",
+        client.map_or_else(|| "-".to_string(), |address| address.to_string())
+    );
+    let count: i64 = sqlx::query_scalar(
+        "INSERT INTO login_throttles (throttle_key, failures, last_failure_at) VALUES ($1, 1, $2) \
+         ON CONFLICT (throttle_key) DO UPDATE SET failures = CASE \
+         WHEN login_throttles.last_failure_at < $3 THEN 1 ELSE login_throttles.failures + 1 END, \
+         last_failure_at = $2 RETURNING failures",
     )
-    .bind(key)
+    .bind(&key)
+    .bind(now)
     .bind(now - FAILURE_WINDOW_SECS * 1000)
     .fetch_one(pool)
     .await?;
-    let failures: i64 = row.try_get("failures")?;
-    let latest: Option<i64> = row.try_get("latest")?;
-    let backoff_ms =
-        login_backoff_secs(failures.clamp(0, u32::MAX as i64) as u32, free_attempts) * 1000;
-    let waited_ms = latest.map_or(i64::MAX, |latest| now - latest);
-    Ok(((backoff_ms - waited_ms).max(0) + 999) / 1000)
+    Ok(is_power_of_ten(count).then_some(count))
 }
 
-async fn record_failure(pool: &AnyPool, keys: &[String]) -> Result<(), AppError> {
-    let now = now_ms();
-    for key in keys {
-        sqlx::query("INSERT INTO login_failures (id, throttle_key, failed_at) VALUES ($1, $2, $3)")
-            .bind(new_id())
-            .bind(key)
-            .bind(now)
-            .execute(pool)
-            .await?;
+fn is_power_of_ten(mut n: i64) -> bool {
+    if n < 1 {
+        return false;
     }
-    // Forget what no longer counts, so the table stays small.
-    sqlx::query("DELETE FROM login_failures WHERE failed_at < $1")
-        .bind(now - FAILURE_WINDOW_SECS * 1000)
+    while n % 10 == 0 {
+        n /= 10;
+    }
+    n == 1
+}
+
+/// Forgets back-off counts that no longer count; run now and then.
+pub async fn purge_throttles(pool: &AnyPool) -> Result<u64, AppError> {
+    let result = sqlx::query("DELETE FROM login_throttles WHERE last_failure_at < $1")
+        .bind(now_ms() - FAILURE_WINDOW_SECS * 1000)
         .execute(pool)
         .await?;
-    Ok(())
+    Ok(result.rows_affected())
+}
+
+/// Checks a signed-in user's password again (a reviewer signing an approval) with the same
+/// back-off as logging in: a wrong password counts against the account and the address.
+pub async fn confirm_password(
+    pool: &AnyPool,
+    user: &SignedInUser,
+    password: &str,
+    client: Option<IpAddr>,
+) -> Result<bool, AppError> {
+    let keys = throttle_keys(&normalize_email(&user.email), client);
+    claim_attempt(pool, &keys).await?;
+    let hash: Option<String> =
+        sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1 AND active = 1")
+            .bind(&user.id)
+            .fetch_optional(pool)
+            .await?;
+    let valid = passwords::verify(password.to_string(), hash).await?;
+    if valid {
+        forgive(&mut *pool.acquire().await?, &keys).await?;
+    }
+    Ok(valid)
 }
 
 /// Checks the form fields before any work is done: present, and not absurdly long.
@@ -111,17 +244,8 @@ pub async fn login(
 ) -> Result<LoginOutcome, AppError> {
     check_input(email, password)?;
     let normalized = normalize_email(email);
-    let mut keys = vec![account_key(&normalized)];
-    let mut wait = wait_secs(pool, &keys[0], FREE_ATTEMPTS_PER_ACCOUNT).await?;
-    if let Some(address) = client {
-        keys.push(address_key(address));
-        wait = wait.max(wait_secs(pool, &keys[1], FREE_ATTEMPTS_PER_ADDRESS).await?);
-    }
-    if wait > 0 {
-        return Err(AppError::TooManyRequests(format!(
-            "Te veel mislukte pogingen om in te loggen. Probeer het over {wait} seconden opnieuw."
-        )));
-    }
+    let keys = throttle_keys(&normalized, client);
+    claim_attempt(pool, &keys).await?;
 
     let row =
         sqlx::query("SELECT id, password_hash, active FROM users WHERE email_normalized = $1")
@@ -136,22 +260,10 @@ pub async fn login(
         ),
         None => (None, None, false),
     };
-    let password_ok = passwords::verify(password.to_string(), stored_hash.clone()).await;
+    let password_ok = passwords::verify(password.to_string(), stored_hash.clone()).await?;
 
-    let Some(user_id) = user_id.filter(|_| password_ok && active) else {
-        record_failure(pool, &keys).await?;
-        audit::record(
-            pool,
-            &Actor::Anonymous,
-            Event {
-                kind: "login_failed",
-                region_code: None,
-                subject: Some(&normalized),
-                details: json!({ "address": client.map(|a| a.to_string()) }),
-            },
-        )
-        .await?;
-        tracing::info!(email = %normalized, "failed login");
+    let Some(user_id) = user_id.clone().filter(|_| password_ok && active) else {
+        record_failure(pool, &normalized, user_id.as_deref(), client).await?;
         return Err(AppError::field("email", LOGIN_FAILED));
     };
 
@@ -163,10 +275,7 @@ pub async fn login(
         _ => None,
     };
     let mut tx = pool.begin().await?;
-    sqlx::query("DELETE FROM login_failures WHERE throttle_key = $1")
-        .bind(&keys[0])
-        .execute(&mut *tx)
-        .await?;
+    forgive(&mut tx, &keys).await?;
     if let Some(renewed) = renewed_hash {
         sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
             .bind(renewed)
@@ -190,10 +299,54 @@ pub async fn login(
     )
     .await?;
     tx.commit().await?;
-    tracing::info!(email = %normalized, "login");
+    tracing::info!(user = %user_id, "login");
 
     let user = super::users::signed_in_user_by_id(pool, &user_id).await?;
     Ok(LoginOutcome { user, token })
+}
+
+/// Records a failed login: in the audit log for an existing account; for an address that
+/// belongs to no account only now and then, and without the typed address.
+async fn record_failure(
+    pool: &AnyPool,
+    normalized: &str,
+    user_id: Option<&str>,
+    client: Option<IpAddr>,
+) -> Result<(), AppError> {
+    let address = client.map(|a| a.to_string());
+    match user_id {
+        Some(user_id) => {
+            audit::record(
+                pool,
+                &Actor::Anonymous,
+                Event {
+                    kind: "login_failed",
+                    region_code: None,
+                    subject: Some(normalized),
+                    details: json!({ "address": address }),
+                },
+            )
+            .await?;
+            tracing::info!(user = %user_id, "failed login");
+        }
+        None => {
+            if let Some(count) = count_unknown_account(pool, client).await? {
+                audit::record(
+                    pool,
+                    &Actor::Anonymous,
+                    Event {
+                        kind: "login_failed",
+                        region_code: None,
+                        subject: None,
+                        details: json!({ "address": address, "unknown_account_attempts": count }),
+                    },
+                )
+                .await?;
+            }
+            tracing::info!(address = ?address, "failed login for an unknown account");
+        }
+    }
+    Ok(())
 }
 
 /// Ends the session behind a cookie value and records who logged out.
@@ -237,5 +390,18 @@ mod tests {
         assert!(check_input(&long, "x").is_err());
         assert!(check_input("a@b.nl", &long).is_err());
         assert!(check_input("a@b.nl", "x").is_ok());
+    }
+
+    #[test]
+    fn typed_addresses_are_kept_as_hashes() {
+        let key = account_key("iemand@voorbeeld.nl");
+        assert!(key.starts_with("account:") && !key.contains("iemand"));
+        assert_eq!(key, account_key("iemand@voorbeeld.nl"));
+    }
+
+    #[test]
+    fn unknown_accounts_are_audited_at_powers_of_ten() {
+        let audited: Vec<i64> = (0..=2000).filter(|n| is_power_of_ten(*n)).collect();
+        assert_eq!(audited, vec![1, 10, 100, 1000]);
     }
 }

@@ -15,8 +15,56 @@ pub fn is_sqlite(url: &str) -> bool {
     url.starts_with("sqlite:")
 }
 
+/// The URL as it may appear in a log or an error message: without its password (in the
+/// user information or as a `password=` parameter).
+pub fn redacted(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    // The user information ends at the last '@' before the path: a password may hold '@'.
+    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let (user_info, tail) = match rest[..authority_end].rfind('@') {
+        Some(at) => {
+            let user_info = &rest[..at];
+            let shown = match user_info.split_once(':') {
+                Some((user, _)) => format!("{user}:***@"),
+                None => format!("{user_info}@"),
+            };
+            (shown, &rest[at + 1..])
+        }
+        None => (String::new(), rest),
+    };
+    let tail = match tail.find("password=") {
+        Some(start) => {
+            let value_start = start + "password=".len();
+            let value_end = tail[value_start..]
+                .find('&')
+                .map_or(tail.len(), |end| value_start + end);
+            format!("{}***{}", &tail[..value_start], &tail[value_end..])
+        }
+        None => tail.to_string(),
+    };
+    format!("{scheme}://{user_info}{tail}")
+}
+
+/// A message (such as a driver's error) with the URL's password, if it holds one, replaced.
+pub fn scrubbed(message: &str, url: &str) -> String {
+    let password = url.split_once("://").and_then(|(_, rest)| {
+        let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+        let at = rest[..authority_end].rfind('@')?;
+        rest[..at].split_once(':').map(|(_, password)| password)
+    });
+    match password.filter(|p| !p.is_empty()) {
+        Some(password) => message.replace(password, "***"),
+        None => message.to_string(),
+    }
+}
+
 /// Opens a pool. A SQLite file and its folder are created when missing, and every SQLite
-/// connection gets WAL, foreign keys and a busy timeout.
+/// connection gets WAL, foreign keys, a busy timeout and `synchronous = FULL`: WAL with
+/// NORMAL may lose the last acknowledged saves at a power cut (not at a crash of the process
+/// alone), and a coordinator who saw "Opgeslagen" must be able to rely on it. See
+/// docs/decisions.md for what it costs. PostgreSQL URLs may ask for TLS with `sslmode`.
 pub async fn connect(url: &str) -> Result<AnyPool, sqlx::Error> {
     install_default_drivers();
     if is_sqlite(url) {
@@ -42,7 +90,7 @@ pub async fn connect(url: &str) -> Result<AnyPool, sqlx::Error> {
                 Box::pin(async move {
                     conn.execute(
                         "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
-                         PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;",
+                         PRAGMA busy_timeout = 5000; PRAGMA synchronous = FULL;",
                     )
                     .await?;
                     Ok(())
@@ -77,6 +125,9 @@ async fn guard_append_only(pool: &AnyPool) -> Result<(), sqlx::Error> {
         .starts_with("postgres");
     let mut script = String::new();
     if is_postgres {
+        // Instances starting at the same moment would replace the function and triggers at
+        // once and collide in the catalogue: one at a time, until the transaction ends.
+        script.push_str("SELECT pg_advisory_xact_lock(7226410093);");
         script.push_str(
             "CREATE OR REPLACE FUNCTION refuse_append_only_change() RETURNS trigger \
              LANGUAGE plpgsql AS $$ BEGIN \
@@ -115,4 +166,35 @@ pub async fn ping(pool: &AnyPool) -> bool {
         .fetch_one(pool)
         .await
         .is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{redacted, scrubbed};
+
+    #[test]
+    fn passwords_never_appear() {
+        assert_eq!(
+            redacted("postgres://nad:geheim@db.example:5432/nad?sslmode=require"),
+            "postgres://nad:***@db.example:5432/nad?sslmode=require"
+        );
+        assert_eq!(
+            redacted("postgres://nad:ge@heim@db.example/nad"),
+            "postgres://nad:***@db.example/nad"
+        );
+        assert_eq!(
+            redacted("postgres://db.example/nad?user=nad&password=geheim&sslmode=require"),
+            "postgres://db.example/nad?user=nad&password=***&sslmode=require"
+        );
+        assert_eq!(
+            redacted("postgres://nad@db.example/nad"),
+            "postgres://nad@db.example/nad"
+        );
+        assert_eq!(redacted("sqlite://data/nad.db"), "sqlite://data/nad.db");
+        let url = "postgres://nad:s3cr3t@db.example/nad";
+        assert_eq!(
+            scrubbed("password authentication failed (s3cr3t)", url),
+            "password authentication failed (***)"
+        );
+    }
 }

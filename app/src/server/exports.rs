@@ -16,7 +16,7 @@ use super::state::AppState;
 use crate::domain::access::SignedInUser;
 use crate::domain::comparison::VersionMapping;
 use crate::domain::export::{
-    codebook_entry, columns, csv_safe, export_item, json_answer, response_status, sheet_name,
+    codebook_entry, columns, csv_row, export_item, json_answer, response_status, sheet_name,
     Format, Status, Stored, STATUSES,
 };
 use crate::domain::questionnaire::answer::Answer;
@@ -90,8 +90,9 @@ pub async fn prepare(
     .await?
     .ok_or(AppError::NotFound)?;
     let round_state: String = row.try_get("state")?;
+    // A concept round is invisible to everyone but admins, as if it did not exist.
     if round_state == "concept" && !user.is_admin() {
-        return Err(AppError::Forbidden);
+        return Err(AppError::NotFound);
     }
     let round = RoundFacts {
         name: row.try_get("name")?,
@@ -351,7 +352,7 @@ fn new_csv() -> csv::Writer<Vec<u8>> {
 async fn long_csv(state: &AppState, export: &Export, mut sink: Sink) -> Result<(), Failure> {
     let mut writer = new_csv();
     writer
-        .write_record([
+        .write_record(csv_row([
             "meting",
             "vragenlijst",
             "regio_code",
@@ -364,7 +365,7 @@ async fn long_csv(state: &AppState, export: &Export, mut sink: Sink) -> Result<(
             "status",
             "waarde",
             "invoer",
-        ])
+        ]))
         .map_err(internal)?;
     sink.push_csv(writer).await?;
     let version = version_label(export);
@@ -378,20 +379,20 @@ async fn long_csv(state: &AppState, export: &Export, mut sink: Sink) -> Result<(
                     export_item(item, answers.status(&item.key), answers.stored(&item.key));
                 for (column, value) in columns(item).iter().zip(&values) {
                     writer
-                        .write_record([
+                        .write_record(csv_row([
                             export.round.name.as_str(),
                             &version,
                             &participant.region_code,
-                            &csv_safe(&participant.region_name),
+                            &participant.region_name,
                             status_code,
                             status_label,
                             &section.key,
                             &item.key,
                             column.row.as_deref().unwrap_or(""),
                             value.status.code(),
-                            &csv_safe(&value.value),
-                            &csv_safe(&value.input),
-                        ])
+                            &value.value,
+                            &value.input,
+                        ]))
                         .map_err(internal)?;
                 }
             }
@@ -426,7 +427,9 @@ async fn wide_csv(state: &AppState, export: &Export, mut sink: Sink) -> Result<(
     .map(str::to_string)
     .to_vec();
     header.extend(item_columns(export).into_iter().map(|(_, name)| name));
-    writer.write_record(&header).map_err(internal)?;
+    writer
+        .write_record(csv_row(header.iter().map(String::as_str)))
+        .map_err(internal)?;
     sink.push_csv(writer).await?;
     let version = version_label(export);
     for participant in &export.participants {
@@ -436,17 +439,19 @@ async fn wide_csv(state: &AppState, export: &Export, mut sink: Sink) -> Result<(
             export.round.name.clone(),
             version.clone(),
             participant.region_code.clone(),
-            csv_safe(&participant.region_name).into_owned(),
+            participant.region_name.clone(),
             status_code.to_string(),
             status_label.to_string(),
         ];
         for item in export.version.questionnaire.items() {
             for value in export_item(item, answers.status(&item.key), answers.stored(&item.key)) {
-                record.push(csv_safe(value.cell()).into_owned());
+                record.push(value.cell().to_string());
             }
         }
         let mut writer = new_csv();
-        writer.write_record(&record).map_err(internal)?;
+        writer
+            .write_record(csv_row(record.iter().map(String::as_str)))
+            .map_err(internal)?;
         sink.push_csv(writer).await?;
     }
     sink.finish().await
@@ -531,10 +536,12 @@ fn codebook_rows(export: &Export) -> Vec<[String; 18]> {
 
 async fn codebook_csv(export: &Export, mut sink: Sink) -> Result<(), Failure> {
     let mut writer = new_csv();
-    writer.write_record(CODEBOOK_HEADER).map_err(internal)?;
+    writer
+        .write_record(csv_row(CODEBOOK_HEADER))
+        .map_err(internal)?;
     for row in codebook_rows(export) {
         writer
-            .write_record(row.iter().map(|cell| csv_safe(cell).into_owned()))
+            .write_record(csv_row(row.iter().map(String::as_str)))
             .map_err(internal)?;
     }
     sink.push_csv(writer).await?;

@@ -24,6 +24,7 @@ use std::sync::Arc;
 
 /// A round as the national picture needs it.
 struct RoundFacts {
+    state: crate::domain::round::RoundState,
     name: String,
     questionnaire_id: String,
     questionnaire_version: String,
@@ -35,14 +36,16 @@ async fn round_facts(pool: &AnyPool, round_id: &str) -> Result<RoundFacts, AppEr
         return Err(AppError::NotFound);
     }
     let row = sqlx::query(
-        "SELECT name, questionnaire_id, questionnaire_version, compared_round_id \
+        "SELECT name, questionnaire_id, questionnaire_version, compared_round_id, state \
          FROM rounds WHERE id = $1",
     )
     .bind(round_id)
     .fetch_optional(pool)
     .await?
     .ok_or(AppError::NotFound)?;
+    let state: String = row.try_get("state")?;
     Ok(RoundFacts {
+        state: state.parse().map_err(|_| AppError::Internal)?,
         name: row.try_get("name")?,
         questionnaire_id: row.try_get("questionnaire_id")?,
         questionnaire_version: row.try_get("questionnaire_version")?,
@@ -74,6 +77,9 @@ pub async fn picture_compared_with(
         return Err(AppError::Forbidden);
     }
     let mut round = round_facts(&state.pool, round_id).await?;
+    if !round.state.visible_to(user.role) {
+        return Err(AppError::NotFound);
+    }
     let comparison_choices = super::rounds::comparison_choices(&state.pool, round_id).await?;
     round.compared_round_id = super::rounds::choose_compared(
         &comparison_choices,

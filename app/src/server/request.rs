@@ -8,7 +8,7 @@ use crate::error::AppError;
 use http::request::Parts;
 use leptos::prelude::{expect_context, use_context};
 use leptos_axum::ResponseOptions;
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 
 pub fn state() -> Result<AppState, AppError> {
     use_context::<AppState>().ok_or_else(|| {
@@ -44,12 +44,13 @@ pub async fn require_admin(state: &AppState) -> Result<SignedInUser, AppError> {
     }
 }
 
-/// The client's address, used for login back-off.
+/// The client's address (behind trusted proxies, the one they name), used for login
+/// back-off; `None` without a socket (requests in tests).
 pub fn client_address() -> Option<IpAddr> {
     parts()?
         .extensions
-        .get::<axum::extract::ConnectInfo<SocketAddr>>()
-        .map(|info| info.0.ip())
+        .get::<super::client_address::ClientAddress>()
+        .map(|client| client.0)
 }
 
 /// Adds a `Set-Cookie` header to the response.
@@ -61,7 +62,8 @@ pub fn set_cookie(value: &str) {
 
 /// The session cookie's value on this request, if any.
 pub fn session_token() -> Option<String> {
-    parts().and_then(|parts| sessions::token_from_headers(&parts.headers))
+    let state = use_context::<AppState>()?;
+    parts().and_then(|parts| sessions::token_from_headers(&parts.headers, &state.config))
 }
 
 /// The audit log's view of the signed-in user.

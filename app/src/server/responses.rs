@@ -18,7 +18,7 @@ use crate::domain::response::{
 use crate::domain::role::Role;
 use crate::error::AppError;
 use serde_json::json;
-use sqlx::{AnyPool, Row};
+use sqlx::{Any, AnyPool, Executor, Row};
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
@@ -121,28 +121,112 @@ fn response_from_row(row: &sqlx::any::AnyRow) -> Result<Response, AppError> {
         approved: row
             .try_get::<Option<String>, _>("approved_by_name")?
             .zip(row.try_get::<Option<i64>, _>("approved_at")?),
-        round: Round {
-            id: row.try_get("round_id")?,
-            name: row.try_get("round_name")?,
-            questionnaire_id: row.try_get("questionnaire_id")?,
-            questionnaire_version: row.try_get("questionnaire_version")?,
-            state: row.try_get("round_state")?,
-            opens_at: row.try_get("round_opens_at")?,
-            deadline: row.try_get("round_deadline")?,
-            compared_round_id: row.try_get("compared_round_id")?,
-        },
+        round: round_from_row(row)?,
     })
 }
 
+fn round_from_row(row: &sqlx::any::AnyRow) -> Result<Round, AppError> {
+    Ok(Round {
+        id: row.try_get("round_id")?,
+        name: row.try_get("round_name")?,
+        questionnaire_id: row.try_get("questionnaire_id")?,
+        questionnaire_version: row.try_get("questionnaire_version")?,
+        state: row.try_get("round_state")?,
+        opens_at: row.try_get("round_opens_at")?,
+        deadline: row.try_get("round_deadline")?,
+        compared_round_id: row.try_get("compared_round_id")?,
+    })
+}
+
+/// The id of a region's response to a round: the round's id and the region's code. Pages
+/// link to it before the response's row exists; the row is made, with this id, by the first
+/// write (`materialize`), never by a visit. (Responses made before this rule have random ids;
+/// `find` leads from the key to them.)
+pub fn response_key(round_id: &str, region_code: &str) -> String {
+    format!("{round_id}.{region_code}")
+}
+
+/// A response by id: a stored one, or, for a `response_key` whose region takes part in the
+/// round but has not written anything yet, the response as it will be when it is made (open,
+/// no answers).
 pub async fn find(pool: &AnyPool, id: &str) -> Result<Response, AppError> {
-    let row = sqlx::query(&format!(
-        "SELECT {RESPONSE_COLUMNS} {RESPONSE_JOINS} WHERE r.id = $1"
-    ))
-    .bind(id)
+    if let Some(response) = find_stored(pool, id).await? {
+        return Ok(response);
+    }
+    let Some((round_id, region_code)) = id.split_once('.') else {
+        return Err(AppError::NotFound);
+    };
+    // Made since under an older, random id.
+    let stored: Option<String> =
+        sqlx::query_scalar("SELECT id FROM responses WHERE round_id = $1 AND region_code = $2")
+            .bind(round_id)
+            .bind(region_code)
+            .fetch_optional(pool)
+            .await?;
+    if let Some(stored) = stored {
+        return find_stored(pool, &stored).await?.ok_or(AppError::NotFound);
+    }
+    let row = sqlx::query(
+        "SELECT rr.region_code, rr.region_name, COALESCE(rr.deadline, ro.deadline) AS region_deadline, \
+         ro.id AS round_id, ro.name AS round_name, ro.questionnaire_id, ro.questionnaire_version, \
+         ro.state AS round_state, ro.deadline AS round_deadline, ro.opens_at AS round_opens_at, \
+         ro.compared_round_id FROM round_regions rr JOIN rounds ro ON ro.id = rr.round_id \
+         WHERE rr.round_id = $1 AND rr.region_code = $2",
+    )
+    .bind(round_id)
+    .bind(region_code)
     .fetch_optional(pool)
     .await?
     .ok_or(AppError::NotFound)?;
-    response_from_row(&row)
+    Ok(Response {
+        id: id.to_string(),
+        region_code: row.try_get("region_code")?,
+        region_name: row.try_get("region_name")?,
+        status: ResponseStatus::Open,
+        deadline: row.try_get("region_deadline")?,
+        updated_at: None,
+        updated_by: None,
+        submitted_at: None,
+        submitted_by: None,
+        returned: None,
+        approved: None,
+        round: round_from_row(&row)?,
+    })
+}
+
+/// A stored response by id.
+async fn find_stored<'e, E>(executor: E, id: &str) -> Result<Option<Response>, AppError>
+where
+    E: Executor<'e, Database = Any>,
+{
+    sqlx::query(&format!(
+        "SELECT {RESPONSE_COLUMNS} {RESPONSE_JOINS} WHERE r.id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(executor)
+    .await?
+    .as_ref()
+    .map(response_from_row)
+    .transpose()
+}
+
+/// Makes the row of a response that so far existed only as its key, inside the transaction of
+/// its first write. A response that has a row already is left as it is.
+pub async fn materialize(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    response: &Response,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO responses (id, round_id, region_code, status, created_at) \
+         VALUES ($1, $2, $3, 'open', $4) ON CONFLICT (round_id, region_code) DO NOTHING",
+    )
+    .bind(&response.id)
+    .bind(&response.round.id)
+    .bind(&response.region_code)
+    .bind(now_ms())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 /// A response the user may read: their own region's, or any for reviewers and admins.
@@ -159,6 +243,14 @@ pub async fn readable(
     let response = find(&state.pool, id).await?;
     if !user.may_view_region(&response.region_code) {
         return Err(AppError::Forbidden);
+    }
+    let round_visible = response
+        .round
+        .state
+        .parse::<crate::domain::round::RoundState>()
+        .is_ok_and(|round| round.visible_to(user.role));
+    if !round_visible {
+        return Err(AppError::NotFound);
     }
     let version = state
         .questionnaires
@@ -188,14 +280,17 @@ async fn writable(
     Ok((response, version))
 }
 
-/// The open rounds a region takes part in, each with the region's response (made on first
-/// visit), newest first.
+/// The rounds (not in concept) a region takes part in, each with the region's response,
+/// newest first. Reading them makes nothing: a response the region has not written to yet is
+/// listed under its key (`response_key`).
 pub async fn responses_of_region(
     pool: &AnyPool,
     region_code: &str,
 ) -> Result<Vec<Response>, AppError> {
     let rounds = sqlx::query(
-        "SELECT ro.id FROM rounds ro JOIN round_regions rr ON rr.round_id = ro.id \
+        "SELECT ro.id, re.id AS response_id FROM rounds ro \
+         JOIN round_regions rr ON rr.round_id = ro.id \
+         LEFT JOIN responses re ON re.round_id = ro.id AND re.region_code = rr.region_code \
          WHERE rr.region_code = $1 AND ro.state <> 'concept' ORDER BY ro.opens_at DESC",
     )
     .bind(region_code)
@@ -204,13 +299,16 @@ pub async fn responses_of_region(
     let mut responses = Vec::new();
     for row in rounds {
         let round_id: String = row.try_get("id")?;
-        let id = ensure_response(pool, &round_id, region_code).await?;
+        let id = row
+            .try_get::<Option<String>, _>("response_id")?
+            .unwrap_or_else(|| response_key(&round_id, region_code));
         responses.push(find(pool, &id).await?);
     }
     Ok(responses)
 }
 
-/// The response of a region to a round, made when it does not exist yet.
+/// The response of a region to a round, made when it does not exist yet (for the command
+/// line, the demo and tests; pages never make one by looking).
 pub async fn ensure_response(
     pool: &AnyPool,
     round_id: &str,
@@ -220,7 +318,7 @@ pub async fn ensure_response(
         "INSERT INTO responses (id, round_id, region_code, status, created_at) \
          VALUES ($1, $2, $3, 'open', $4) ON CONFLICT (round_id, region_code) DO NOTHING",
     )
-    .bind(new_id())
+    .bind(response_key(round_id, region_code))
     .bind(round_id)
     .bind(region_code)
     .bind(now_ms())
@@ -235,17 +333,20 @@ pub async fn ensure_response(
 }
 
 /// Every stored answer of a response.
-pub async fn answers(
-    pool: &AnyPool,
+pub async fn answers<'e, E>(
+    executor: E,
     response_id: &str,
-) -> Result<HashMap<String, StoredAnswer>, AppError> {
+) -> Result<HashMap<String, StoredAnswer>, AppError>
+where
+    E: Executor<'e, Database = Any>,
+{
     let rows = sqlx::query(
         "SELECT a.item_key, a.raw, a.value, a.version, a.prefilled, a.updated_at, \
          u.display_name FROM answers a JOIN users u ON u.id = a.updated_by \
          WHERE a.response_id = $1",
     )
     .bind(response_id)
-    .fetch_all(pool)
+    .fetch_all(executor)
     .await?;
     let mut answers = HashMap::with_capacity(rows.len());
     for row in rows {
@@ -454,8 +555,9 @@ pub async fn save(
         check_visibility(&version, &stored, &compared, &inputs)?;
     }
 
+    let (_turn, mut tx) = begin_writing(state, &response).await?;
+    // The time of the write, taken once it holds the lock: history is in commit order.
     let now = now_ms();
-    let (_turn, mut tx) = begin_writing(state, &response.id).await?;
     let mut outcomes = Vec::with_capacity(inputs.len());
     let mut wrote_any = false;
     for input in inputs {
@@ -605,9 +707,14 @@ async fn unchanged_since(
 /// the process's writer queue. Touching the response row first takes the write lock (SQLite)
 /// or the row lock (PostgreSQL): writes to one response are decided one after another, so two
 /// saves can never both win. The guard must live as long as the transaction.
+///
+/// Whether the response still accepts answers is decided again inside the transaction, after
+/// the lock: a submit, approval or closed round that landed while this request was on its way
+/// wins, and nothing is written after it. On PostgreSQL the round's row is also share-locked,
+/// so closing the round waits for saves in flight and saves after it see it closed.
 async fn begin_writing<'s>(
     state: &'s AppState,
-    response_id: &str,
+    response: &Response,
 ) -> Result<
     (
         Option<tokio::sync::MutexGuard<'s, ()>>,
@@ -619,11 +726,28 @@ async fn begin_writing<'s>(
         Some(writes) => Some(writes.lock().await),
         None => None,
     };
+    let response_id = &response.id;
     let mut tx = state.pool.begin().await?;
+    materialize(&mut tx, response).await?;
     sqlx::query("UPDATE responses SET status = status WHERE id = $1")
         .bind(response_id)
         .execute(&mut *tx)
         .await?;
+    if state.sqlite_writes.is_none() {
+        sqlx::query(
+            "SELECT ro.id FROM rounds ro JOIN responses r ON r.round_id = ro.id \
+             WHERE r.id = $1 FOR SHARE OF ro",
+        )
+        .bind(response_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    }
+    let current = find_stored(&mut *tx, response_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if let Some(reason) = current.closed_reason(now_ms()) {
+        return Err(AppError::Conflict(reason.to_string()));
+    }
     Ok((turn, tx))
 }
 
@@ -877,15 +1001,19 @@ pub async fn submit(
     response_id: &str,
 ) -> Result<(), AppError> {
     let (response, version) = writable(state, user, response_id).await?;
-    let stored = answers(&state.pool, &response.id).await?;
+    // The compared round's answers are another response's and don't change under this one.
     let compared = compared(state, &response, &version).await?;
+    // Completeness is decided on the answers as they are inside the transaction that
+    // submits, under the response's lock: a save racing the submit either lands before it
+    // (and is checked) or is refused after it, never lands unchecked after it.
+    let (_turn, mut tx) = begin_writing(state, &response).await?;
+    let stored = answers(&mut *tx, &response.id).await?;
     let evaluation = evaluation(&version, &stored, &compared);
     let problems = blocking_problems(&version, &evaluation);
     if !problems.is_empty() {
         return Err(AppError::Validation(problems));
     }
     let now = now_ms();
-    let mut tx = state.pool.begin().await?;
     let changed = sqlx::query(
         "UPDATE responses SET status = 'submitted', submitted_at = $1, submitted_by = $2 \
          WHERE id = $3 AND status IN ('open', 'returned')",
@@ -966,8 +1094,8 @@ pub async fn prefill(
         None => version.questionnaire.sections.iter().collect(),
     };
     let compared = compared(state, &response, &version).await?;
+    let (_turn, mut tx) = begin_writing(state, &response).await?;
     let now = now_ms();
-    let (_turn, mut tx) = begin_writing(state, &response.id).await?;
     let mut taken = Vec::new();
     for item in sections.iter().flat_map(|s| s.items.iter()) {
         let Some(raw) = compared.raw.get(&item.key) else {
@@ -1055,7 +1183,7 @@ pub async fn confirm_prefilled(
         .iter()
         .map(|item| item.key.clone())
         .collect();
-    let (_turn, mut tx) = begin_writing(state, &response.id).await?;
+    let (_turn, mut tx) = begin_writing(state, &response).await?;
     let mut confirmed = Vec::new();
     for key in keys {
         let changed = sqlx::query(

@@ -6,7 +6,7 @@ use super::audit::{self, Event};
 use super::request::actor;
 use super::responses::{self, Compared, Response};
 use super::state::AppState;
-use super::{new_id, now_ms, passwords};
+use super::{new_id, now_ms};
 use crate::domain::access::SignedInUser;
 use crate::domain::questionnaire::answer::RawAnswer;
 use crate::domain::questionnaire::completeness::{evaluate, ResponseAnswers};
@@ -34,6 +34,9 @@ pub async fn overview(
         return Err(AppError::NotFound);
     }
     let round = super::rounds::find(&state.pool, round_id).await?;
+    if !round.summary.state.visible_to(user.role) {
+        return Err(AppError::NotFound);
+    }
     let (identifier, version) = round
         .summary
         .questionnaire
@@ -181,6 +184,7 @@ pub async fn approve(
     user: &SignedInUser,
     response_id: &str,
     password: &str,
+    client: Option<std::net::IpAddr>,
 ) -> Result<(), AppError> {
     let response = reviewable(state, user, response_id).await?;
     if password.is_empty() {
@@ -192,12 +196,8 @@ pub async fn approve(
     if password.len() > 1024 {
         return Err(AppError::field("password", "Het wachtwoord klopt niet."));
     }
-    let hash: Option<String> =
-        sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1 AND active = 1")
-            .bind(&user.id)
-            .fetch_optional(&state.pool)
-            .await?;
-    if !passwords::verify(password.to_string(), hash).await {
+    // The same back-off as logging in: signing is no way around it.
+    if !super::auth::confirm_password(&state.pool, user, password, client).await? {
         audit::record(
             &state.pool,
             &actor(user),
@@ -365,6 +365,14 @@ pub async fn add_comment(
     let body = check_comment(body).map_err(|message| AppError::field("body", message))?;
     let now = now_ms();
     let mut tx = state.pool.begin().await?;
+    refuse_if_published(
+        &mut tx,
+        &response.round.id,
+        "er kunnen geen opmerkingen meer bij",
+    )
+    .await?;
+    // A comment is a write: a response that existed only as its key gets its row now.
+    responses::materialize(&mut tx, &response).await?;
     let (thread, reopened) = match thread_id.filter(|id| !id.is_empty()) {
         Some(thread_id) => {
             let row = sqlx::query(
@@ -440,6 +448,29 @@ pub async fn add_comment(
     Ok(thread)
 }
 
+/// Decides inside the writing transaction that the round is not published, locking the
+/// round's row (PostgreSQL) or holding the write lock (SQLite) until the transaction ends: a
+/// publication that lands first wins, and nothing is written after it.
+async fn refuse_if_published(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    round_id: &str,
+    what: &str,
+) -> Result<(), AppError> {
+    let unpublished = sqlx::query("UPDATE rounds SET state = state WHERE id = $1 AND state <> $2")
+        .bind(round_id)
+        .bind(RoundState::Published.code())
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+    if unpublished == 1 {
+        Ok(())
+    } else {
+        Err(AppError::Conflict(format!(
+            "Deze meting is gepubliceerd; {what}."
+        )))
+    }
+}
+
 /// Marks a thread resolved, or open again. Only reviewers and admins do this.
 pub async fn set_resolved(
     state: &AppState,
@@ -464,6 +495,12 @@ pub async fn set_resolved(
         ));
     }
     let mut tx = state.pool.begin().await?;
+    refuse_if_published(
+        &mut tx,
+        &response.round.id,
+        "opmerkingen veranderen niet meer",
+    )
+    .await?;
     let changed = sqlx::query(
         "UPDATE comment_threads SET resolved = $1, resolved_by = $2, resolved_at = $3 \
          WHERE id = $4 AND resolved = $5",

@@ -18,6 +18,19 @@ use sha2::{Digest, Sha256};
 use sqlx::{Any, AnyPool, Executor, Row};
 
 pub const COOKIE_NAME: &str = "nad_sessie";
+/// The name behind HTTPS: the `__Host-` prefix makes the browser accept the cookie only when
+/// it is `Secure`, for path `/` and without `Domain`, so neither a sibling subdomain nor a
+/// plain-HTTP page can plant or overwrite a session cookie.
+pub const SECURE_COOKIE_NAME: &str = "__Host-nad_sessie";
+
+/// The session cookie's name under this configuration.
+pub fn cookie_name(config: &Config) -> &'static str {
+    if config.secure_cookies {
+        SECURE_COOKIE_NAME
+    } else {
+        COOKIE_NAME
+    }
+}
 /// A request refreshes `last_seen_at` at most this often, to keep reads cheap.
 const TOUCH_INTERVAL_MS: i64 = 60_000;
 
@@ -136,7 +149,7 @@ pub async fn purge_expired(pool: &AnyPool, config: &Config) -> Result<u64, AppEr
 /// The `Set-Cookie` value that carries a new session. No `Max-Age`: the browser forgets it
 /// when closed, and the server enforces both timeouts.
 pub fn cookie(token: &str, config: &Config) -> String {
-    Cookie::build((COOKIE_NAME, token.to_string()))
+    Cookie::build((cookie_name(config), token.to_string()))
         .path("/")
         .http_only(true)
         .same_site(SameSite::Lax)
@@ -147,7 +160,7 @@ pub fn cookie(token: &str, config: &Config) -> String {
 
 /// The `Set-Cookie` value that removes the session cookie.
 pub fn removal_cookie(config: &Config) -> String {
-    let mut removal = Cookie::build((COOKIE_NAME, ""))
+    let mut removal = Cookie::build((cookie_name(config), ""))
         .path("/")
         .http_only(true)
         .same_site(SameSite::Lax)
@@ -157,15 +170,17 @@ pub fn removal_cookie(config: &Config) -> String {
     removal.to_string()
 }
 
-/// The session cookie's value in a `Cookie` request header, if present.
-pub fn token_from_headers(headers: &http::HeaderMap) -> Option<String> {
+/// The session cookie's value in a `Cookie` request header, if present. Only the name of
+/// this configuration counts: behind HTTPS a cookie without the prefix is ignored.
+pub fn token_from_headers(headers: &http::HeaderMap, config: &Config) -> Option<String> {
+    let name = cookie_name(config);
     headers
         .get_all(http::header::COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
         .flat_map(Cookie::split_parse)
         .filter_map(Result::ok)
-        .find(|cookie| cookie.name() == COOKIE_NAME)
+        .find(|cookie| cookie.name() == name)
         .map(|cookie| cookie.value().to_string())
 }
 
@@ -180,11 +195,14 @@ mod tests {
             ..Config::default()
         };
         let value = cookie("abc", &config);
-        assert!(value.starts_with("nad_sessie=abc"));
+        assert!(value.starts_with("__Host-nad_sessie=abc"), "{value}");
+        assert!(!value.contains("Domain"));
         for attribute in ["HttpOnly", "SameSite=Lax", "Secure", "Path=/"] {
             assert!(value.contains(attribute), "{value}");
         }
-        assert!(!cookie("abc", &Config::default()).contains("Secure"));
+        let plain = cookie("abc", &Config::default());
+        assert!(plain.starts_with("nad_sessie=abc") && !plain.contains("Secure"));
+        assert!(removal_cookie(&config).starts_with("__Host-nad_sessie="));
         assert!(removal_cookie(&config).contains("Max-Age=0"));
     }
 
@@ -195,8 +213,28 @@ mod tests {
             http::header::COOKIE,
             "a=1; nad_sessie=xyz; b=2".parse().unwrap(),
         );
-        assert_eq!(token_from_headers(&headers).as_deref(), Some("xyz"));
-        assert_eq!(token_from_headers(&http::HeaderMap::new()), None);
+        let config = Config::default();
+        assert_eq!(
+            token_from_headers(&headers, &config).as_deref(),
+            Some("xyz")
+        );
+        assert_eq!(token_from_headers(&http::HeaderMap::new(), &config), None);
+        // Behind HTTPS only the prefixed cookie counts: a planted plain one is ignored.
+        let secure = Config {
+            secure_cookies: true,
+            ..Config::default()
+        };
+        assert_eq!(token_from_headers(&headers, &secure), None);
+        headers.insert(
+            http::header::COOKIE,
+            "nad_sessie=geplant; __Host-nad_sessie=echt"
+                .parse()
+                .unwrap(),
+        );
+        assert_eq!(
+            token_from_headers(&headers, &secure).as_deref(),
+            Some("echt")
+        );
     }
 
     #[test]

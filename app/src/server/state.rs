@@ -5,23 +5,30 @@ use leptos::config::LeptosOptions;
 use sqlx::AnyPool;
 use std::sync::Arc;
 
-/// Settings that change how sessions and cookies behave.
+/// Settings that change how sessions, cookies and client addresses behave.
 #[derive(Debug, Clone)]
 pub struct Config {
-    /// Mark the session cookie `Secure` (behind HTTPS).
+    /// Mark the session cookie `Secure` and give it the `__Host-` prefix (behind HTTPS).
     pub secure_cookies: bool,
     /// A session ends after this long without a request.
     pub session_idle_secs: i64,
     /// A session ends this long after login, however active.
     pub session_absolute_secs: i64,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (see `client_address`).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
+
+/// OWASP ASVS level 2 (3.3.1, 3.3.2): 30 minutes idle, 12 hours absolute.
+pub const DEFAULT_SESSION_IDLE_SECS: i64 = 30 * 60;
+pub const DEFAULT_SESSION_ABSOLUTE_SECS: i64 = 12 * 60 * 60;
 
 impl Default for Config {
     fn default() -> Self {
         Config {
             secure_cookies: false,
-            session_idle_secs: 8 * 60 * 60,
-            session_absolute_secs: 7 * 24 * 60 * 60,
+            session_idle_secs: DEFAULT_SESSION_IDLE_SECS,
+            session_absolute_secs: DEFAULT_SESSION_ABSOLUTE_SECS,
+            trusted_proxies: Vec::new(),
         }
     }
 }

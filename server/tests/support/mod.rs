@@ -418,3 +418,15 @@ pub async fn fill_in_everything(state: &AppState, cookie: &str, response: &str) 
         }
     }
 }
+
+/// A form post as a browser without JavaScript sends it.
+pub fn form_post(path: &str, body: &str, cookie: Option<&str>) -> Request<Body> {
+    let mut builder = Request::post(path)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "text/html")
+        .header(header::CONTENT_LENGTH, body.len());
+    if let Some(cookie) = cookie {
+        builder = builder.header(header::COOKIE, cookie);
+    }
+    builder.body(Body::from(body.to_string())).unwrap()
+}

@@ -12,6 +12,20 @@ use toml::Spanned;
 /// A definition file larger than this is not a questionnaire.
 pub const MAX_DEFINITION_BYTES: usize = 2 * 1024 * 1024;
 
+// What one definition may hold: far above the NAD questionnaire (11 sections, 80 items, a
+// dozen options) and the 2,000-item benchmark definition (20 sections of 100), and low
+// enough that a file can not make every page, evaluation and export of its rounds huge.
+/// The most sections in a definition.
+pub const MAX_SECTIONS: usize = 100;
+/// The most items in a definition, over all its sections.
+pub const MAX_ITEMS: usize = 5_000;
+/// The most items in one section.
+pub const MAX_ITEMS_PER_SECTION: usize = 1_000;
+/// The most options of one item (choices, ranking, and a matrix's cells).
+pub const MAX_OPTIONS: usize = 1_000;
+/// The most rows of one matrix.
+pub const MAX_MATRIX_ROWS: usize = 200;
+
 /// One problem in a definition file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DefinitionError {
@@ -243,6 +257,18 @@ fn build(checker: &mut Checker, raw: RawFile, previous: Option<&Questionnaire>) 
         _ => {}
     }
     let previous = previous.filter(|_| raw.previous_version.is_some());
+    if !within_caps(checker, &raw.section) {
+        // Over a cap the rest of the file is not checked: it is refused as it is.
+        return Questionnaire {
+            identifier: raw.identifier.into_inner(),
+            version: raw.version.into_inner(),
+            title: raw.title,
+            introduction: raw.introduction,
+            previous_version,
+            sections: Vec::new(),
+            removed: Vec::new(),
+        };
+    }
 
     let mut sections = Vec::new();
     let mut item_lines: HashMap<String, Range<usize>> = HashMap::new();
@@ -479,12 +505,61 @@ fn build(checker: &mut Checker, raw: RawFile, previous: Option<&Questionnaire>) 
     questionnaire
 }
 
+/// Checks the number of sections and items against the caps, each problem at the first
+/// section or item over it; false when one is exceeded.
+fn within_caps(checker: &mut Checker, sections: &[Spanned<RawSection>]) -> bool {
+    let before = checker.errors.len();
+    if let Some(extra) = sections.get(MAX_SECTIONS) {
+        checker.error(
+            extra.span(),
+            None,
+            format!(
+                "de vragenlijst heeft {} secties; er mogen er hoogstens {MAX_SECTIONS} zijn (dit is de {}e)",
+                sections.len(),
+                MAX_SECTIONS + 1
+            ),
+        );
+    }
+    let total: usize = sections.iter().map(|s| s.get_ref().item.len()).sum();
+    let mut counted = 0;
+    for section in sections {
+        let section = section.get_ref();
+        let items = &section.item;
+        if let Some(extra) = items.get(MAX_ITEMS_PER_SECTION) {
+            checker.error(
+                extra.span(),
+                Some(extra.get_ref().key.get_ref()),
+                format!(
+                    "sectie '{}' heeft {} vragen; een sectie mag er hoogstens {MAX_ITEMS_PER_SECTION} hebben (dit is de {}e)",
+                    section.key.get_ref(),
+                    items.len(),
+                    MAX_ITEMS_PER_SECTION + 1
+                ),
+            );
+        }
+        if counted <= MAX_ITEMS && counted + items.len() > MAX_ITEMS {
+            let extra = &items[MAX_ITEMS - counted];
+            checker.error(
+                extra.span(),
+                Some(extra.get_ref().key.get_ref()),
+                format!(
+                    "de vragenlijst heeft {total} vragen; er mogen er hoogstens {MAX_ITEMS} zijn (dit is de {}e)",
+                    MAX_ITEMS + 1
+                ),
+            );
+        }
+        counted += items.len();
+    }
+    checker.errors.len() == before
+}
+
 fn choices(
     checker: &mut Checker,
     key: &str,
     span: Range<usize>,
     list: &Option<Vec<RawChoice>>,
     what: &str,
+    limit: usize,
 ) -> Option<Vec<Choice>> {
     let Some(list) = list else {
         checker.error(span, Some(key), format!("{what} ontbreken"));
@@ -492,6 +567,18 @@ fn choices(
     };
     if list.is_empty() {
         checker.error(span.clone(), Some(key), format!("{what} zijn leeg"));
+    }
+    if list.len() > limit {
+        checker.error(
+            span,
+            Some(key),
+            format!(
+                "er zijn {} {}; er mogen er hoogstens {limit} zijn",
+                list.len(),
+                what.trim_start_matches("de ")
+            ),
+        );
+        return None;
     }
     let mut seen = HashSet::new();
     for choice in list {
@@ -643,6 +730,7 @@ fn item_kind(checker: &mut Checker, key: &str, item: &RawItem) -> Option<ItemKin
                 span.clone(),
                 &item.options,
                 "de keuzes (options)",
+                MAX_OPTIONS,
             )?,
         },
         "multiple_choice" => {
@@ -652,6 +740,7 @@ fn item_kind(checker: &mut Checker, key: &str, item: &RawItem) -> Option<ItemKin
                 span.clone(),
                 &item.options,
                 "de keuzes (options)",
+                MAX_OPTIONS,
             )?;
             if let (Some(min), Some(max)) = (item.min_selected, item.max_selected) {
                 if min > max {
@@ -685,6 +774,7 @@ fn item_kind(checker: &mut Checker, key: &str, item: &RawItem) -> Option<ItemKin
                 span.clone(),
                 &item.options,
                 "de keuzes (options)",
+                MAX_OPTIONS,
             )?;
             let rank = item.rank.unwrap_or(3);
             if rank == 0 || rank > options.len() {
@@ -765,7 +855,14 @@ fn item_kind(checker: &mut Checker, key: &str, item: &RawItem) -> Option<ItemKin
             max_label: item.max_label.clone(),
         },
         "matrix" => {
-            let rows = choices(checker, key, span.clone(), &item.rows, "de rijen (rows)")?;
+            let rows = choices(
+                checker,
+                key,
+                span.clone(),
+                &item.rows,
+                "de rijen (rows)",
+                MAX_MATRIX_ROWS,
+            )?;
             let cell = match item.cell.as_deref() {
                 Some("yes_no") => CellKind::YesNo,
                 Some("yes_partly_no") => CellKind::YesPartlyNo,
@@ -780,6 +877,7 @@ fn item_kind(checker: &mut Checker, key: &str, item: &RawItem) -> Option<ItemKin
                         span.clone(),
                         &item.options,
                         "de keuzes (options)",
+                        MAX_OPTIONS,
                     )?,
                 },
                 Some(other) => {
@@ -1197,6 +1295,137 @@ mod tests {
         );
         let errors = load(&text, None).unwrap_err();
         assert!(errors.len() >= 2, "{errors:#?}");
+    }
+
+    /// A definition of `sections` sections of `items` yes/no items each; the first item of
+    /// the first section is a single choice of `options` options, the second a matrix of
+    /// `rows` rows.
+    fn sized(sections: usize, items: usize, options: usize, rows: usize) -> String {
+        let mut toml = String::from("identifier = \"groot\"\nversion = \"1\"\ntitle = \"Groot\"\n");
+        let list = |n: usize, prefix: &str| {
+            (0..n)
+                .map(|i| format!("{{ code = \"{prefix}{i}\", label = \"{prefix} {i}\" }}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        for s in 0..sections {
+            toml.push_str(&format!(
+                "\n[[section]]\nkey = \"S{s}\"\ntitle = \"Sectie {s}\"\n"
+            ));
+            for i in 0..items {
+                toml.push_str(&format!(
+                    "\n[[section.item]]\nkey = \"s{s}_v{i}\"\nlabel = \"Vraag\"\n"
+                ));
+                match (s, i) {
+                    (0, 0) => toml.push_str(&format!(
+                        "type = \"single_choice\"\noptions = [{}]\n",
+                        list(options, "o")
+                    )),
+                    (0, 1) => toml.push_str(&format!(
+                        "type = \"matrix\"\ncell = \"yes_no\"\nrows = [{}]\n",
+                        list(rows, "r")
+                    )),
+                    _ => toml.push_str("type = \"yes_no\"\n"),
+                }
+            }
+        }
+        toml
+    }
+
+    /// The line of the `n`th (0-based) occurrence of `needle`.
+    fn line_of(text: &str, needle: &str, n: usize) -> usize {
+        let at = text.match_indices(needle).nth(n).unwrap().0;
+        text[..at].matches('\n').count() + 1
+    }
+
+    #[test]
+    fn definitions_up_to_every_cap_load() {
+        let text = sized(
+            MAX_SECTIONS,
+            MAX_ITEMS / MAX_SECTIONS,
+            MAX_OPTIONS,
+            MAX_MATRIX_ROWS,
+        );
+        let questionnaire = load(&text, None).unwrap_or_else(|errors| panic!("{errors:#?}"));
+        assert_eq!(questionnaire.sections.len(), MAX_SECTIONS);
+        assert_eq!(questionnaire.items().count(), MAX_ITEMS);
+        let text = sized(2, MAX_ITEMS_PER_SECTION, 3, 3);
+        assert_eq!(
+            load(&text, None).unwrap().items().count(),
+            2 * MAX_ITEMS_PER_SECTION
+        );
+        // The benchmark's shape is well within them: 20 sections of 100 items.
+        assert_eq!(
+            load(&sized(20, 100, 3, 3), None).unwrap().items().count(),
+            2_000
+        );
+    }
+
+    #[test]
+    fn a_definition_over_a_cap_is_refused_with_the_place() {
+        // Sections: at the first one too many, and nothing else is checked.
+        let text =
+            sized(MAX_SECTIONS + 1, 1, 2, 2).replacen("type = \"yes_no\"", "type = \"ja_nee\"", 1);
+        let errors = load(&text, None).unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:#?}");
+        assert_eq!(
+            errors[0].to_string(),
+            format!(
+                "regel {}: de vragenlijst heeft 101 secties; er mogen er hoogstens 100 zijn (dit is de 101e)",
+                line_of(&text, "[[section]]", MAX_SECTIONS)
+            )
+        );
+
+        // Items in all: at the first one too many.
+        let per_section = MAX_ITEMS / 10;
+        let mut text = sized(10, per_section, 2, 2);
+        text.push_str("\n[[section]]\nkey = \"X\"\ntitle = \"Extra\"\n\n[[section.item]]\nkey = \"x_een\"\ntype = \"yes_no\"\nlabel = \"Eén te veel\"\n");
+        let errors = load(&text, None).unwrap_err();
+        assert_eq!(
+            errors.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            [format!(
+                "regel {}, vraag x_een: de vragenlijst heeft 5001 vragen; er mogen er hoogstens 5000 zijn (dit is de 5001e)",
+                line_of(&text, "[[section.item]]", MAX_ITEMS)
+            )]
+        );
+
+        // Items in one section.
+        let text = sized(1, MAX_ITEMS_PER_SECTION + 1, 2, 2);
+        let errors = load(&text, None).unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:#?}");
+        assert_eq!(errors[0].item.as_deref(), Some("s0_v1000"));
+        assert_eq!(
+            errors[0].line,
+            line_of(&text, "[[section.item]]", MAX_ITEMS_PER_SECTION)
+        );
+        assert!(errors[0]
+            .message
+            .starts_with("sectie 'S0' heeft 1001 vragen; een sectie mag er hoogstens 1000 hebben"));
+
+        // Options and matrix rows: at the item, with the rest of the file checked too.
+        let text = sized(1, 3, MAX_OPTIONS + 1, MAX_MATRIX_ROWS + 1).replace(
+            "key = \"s0_v2\"\nlabel = \"Vraag\"\ntype = \"yes_no\"",
+            "key = \"s0_v2\"\nlabel = \"Vraag\"\ntype = \"ja_nee\"",
+        );
+        let errors = load(&text, None).unwrap_err();
+        let shown: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            shown,
+            [
+                format!(
+                    "regel {}, vraag s0_v0: er zijn 1001 keuzes (options); er mogen er hoogstens 1000 zijn",
+                    line_of(&text, "type = \"single_choice\"", 0)
+                ),
+                format!(
+                    "regel {}, vraag s0_v1: er zijn 201 rijen (rows); er mogen er hoogstens 200 zijn",
+                    line_of(&text, "type = \"matrix\"", 0)
+                ),
+                format!(
+                    "regel {}, vraag s0_v2: onbekend type 'ja_nee': kies yes_no, yes_partly_no, single_choice, multiple_choice, integer, decimal, percentage, short_text, long_text, date, scale, matrix of ranking",
+                    line_of(&text, "type = \"ja_nee\"", 0)
+                ),
+            ]
+        );
     }
 
     #[test]

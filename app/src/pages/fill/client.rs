@@ -49,8 +49,7 @@ impl SaveState {
 }
 
 fn clock(at: i64) -> String {
-    let (_, _, _, hour, minute) = crate::domain::time::local_parts(at);
-    format!("{hour:02}:{minute:02}")
+    super::session_end_text(at)
 }
 
 /// One question on the page.
@@ -87,6 +86,8 @@ struct Page {
     form: HtmlFormElement,
     /// When the last save of this page succeeded.
     saved_at: Cell<Option<i64>>,
+    /// The session's idle limit: warned about before it ends, moved on by every answer.
+    session: Option<Rc<super::session::SessionClock>>,
 }
 
 /// Takes over the section form on the page with the data the page carries.
@@ -139,6 +140,7 @@ pub fn start(data: &str) {
         next_page: data.next_page,
         form,
         saved_at: Cell::new(None),
+        session: super::session::SessionClock::start(),
     });
     if !page.editable {
         return;
@@ -497,6 +499,7 @@ impl Page {
         let mut all_saved = true;
         match result {
             Ok(outcomes) => {
+                self.session_touched();
                 self.show_logged_out(false);
                 for ((input, outcome), edit) in inputs.iter().zip(outcomes).zip(edits) {
                     pending::forget(&self.response_id, &input.key, input);
@@ -692,6 +695,7 @@ impl Page {
         spawn_local(async move {
             match crate::api::auth::login_again(email, password).await {
                 Ok(_) => {
+                    page.session_touched();
                     page.show_logged_out(false);
                     page.replay();
                 }
@@ -704,6 +708,13 @@ impl Page {
                 }
             }
         });
+    }
+
+    /// The server answered this session: its idle limit starts again.
+    fn session_touched(&self) {
+        if let Some(session) = &self.session {
+            session.touched();
+        }
     }
 
     fn show_logged_out(&self, logged_out: bool) {
