@@ -6,12 +6,17 @@
  *
  * The browser's clock is faked (Playwright's clock), so half an hour passes in a moment.
  */
-import { ACCOUNTS, expect, heading, javaScriptEnabled, login, open, test, waitForEnhancedForm } from './support';
+import { ACCOUNTS, createCoordinator, expect, heading, javaScriptEnabled, login, open, test, waitForEnhancedForm } from './support';
 
 test.describe('the session on a section page', () => {
-  test('the page says when an idle session ends; a warning before it keeps the session alive', async ({ page }) => {
+  test('the page says when an idle session ends; a warning before it keeps the session alive', async ({ page, newSession }) => {
+    // A region no other test writes to: the demo accounts' responses may be submitted (and so
+    // read-only, without the warning) by the time this runs.
+    const admin = await newSession();
+    await login(admin, ACCOUNTS.admin);
+    const account = await createCoordinator(admin, 'R35', 'sessie', 'Sessie');
     if (javaScriptEnabled()) await page.clock.install();
-    await login(page, ACCOUNTS.utrecht);
+    await login(page, account);
     const taskList = new URL(page.url()).pathname;
     await open(page, `${taskList}/sectie/B`);
     await expect(heading(page)).toBeVisible();

@@ -4,6 +4,7 @@
 mod audit_export;
 mod exports;
 pub mod layers;
+mod page_tasks;
 mod sections;
 mod upload;
 mod well_known;
@@ -76,7 +77,10 @@ pub async fn build_state(
 /// another thread at that moment would wait for ever on its data, so it must never happen
 /// while pages are served.
 fn app_routes() -> Vec<AxumRouteListing> {
-    static ROUTES: LazyLock<Vec<AxumRouteListing>> = LazyLock::new(|| generate_route_list(App));
+    static ROUTES: LazyLock<Vec<AxumRouteListing>> = LazyLock::new(|| {
+        page_tasks::install_executor();
+        generate_route_list(App)
+    });
     ROUTES.clone()
 }
 
@@ -133,6 +137,7 @@ pub fn page_paths() -> Vec<String> {
 
 /// Every route of the platform with its security layers.
 pub fn router(state: AppState) -> Router {
+    page_tasks::install_executor();
     let routes = app_routes();
     let context_state = state.clone();
     let fallback_state = state.clone();
@@ -147,17 +152,25 @@ pub fn router(state: AppState) -> Router {
         .leptos_routes_with_context(
             &state,
             routes,
-            move || provide_context(context_state.clone()),
+            move || {
+                provide_context(context_state.clone());
+                page_tasks::provide();
+            },
             move || shell(options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,
         >(
-            move || provide_context(fallback_state.clone()), shell
+            move || {
+                provide_context(fallback_state.clone());
+                page_tasks::provide();
+            },
+            shell,
         ))
         // Inner to outer. The security headers wrap the layers that refuse early (403, 413),
         // so those answers carry them too; refusals are logged with the client's address.
+        .layer(axum::middleware::from_fn(page_tasks::abort_with_response))
         .layer(axum::middleware::from_fn(layers::error_status))
         .layer(axum::middleware::from_fn(layers::refuse_cross_origin))
         .layer(axum::middleware::from_fn(layers::limit_body))
