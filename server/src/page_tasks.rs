@@ -84,10 +84,13 @@ pub fn provide() {
     }
 }
 
-/// Middleware: gives the request a `PageTasks` and ties it to the HTML response's body.
+/// Middleware: gives the request a `PageTasks` and ties it to the HTML response's body. A
+/// client that leaves before the first part of the page is ready drops this future, and with
+/// it the guard.
 pub async fn abort_with_response(mut request: Request, next: Next) -> Response<Body> {
     let tasks = PageTasks::default();
     request.extensions_mut().insert(tasks.clone());
+    let mut guard = AbortOnDrop(Some(tasks));
     let response = next.run(request).await;
     let is_page = response
         .headers()
@@ -95,21 +98,25 @@ pub async fn abort_with_response(mut request: Request, next: Next) -> Response<B
         .and_then(|value| value.to_str().ok())
         .is_some_and(|value| value.starts_with("text/html"));
     if !is_page {
+        // Not a page: whatever it spawned is not a page's work; leave it be.
+        guard.0 = None;
         return response;
     }
     let (parts, body) = response.into_parts();
     let body = AbortingBody {
-        _tasks: AbortOnDrop(tasks),
+        _tasks: guard,
         body: body.into_data_stream(),
     };
     Response::from_parts(parts, Body::from_stream(body))
 }
 
-struct AbortOnDrop(PageTasks);
+struct AbortOnDrop(Option<PageTasks>);
 
 impl Drop for AbortOnDrop {
     fn drop(&mut self) {
-        self.0.abort_all();
+        if let Some(tasks) = self.0.take() {
+            tasks.abort_all();
+        }
     }
 }
 
