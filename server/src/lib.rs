@@ -78,6 +78,7 @@ pub async fn build_state(
 /// while pages are served.
 fn app_routes() -> Vec<AxumRouteListing> {
     static ROUTES: LazyLock<Vec<AxumRouteListing>> = LazyLock::new(|| {
+        // Before leptos_axum sets up its own executor, which generating the routes does.
         page_tasks::install_executor();
         generate_route_list(App)
     });
@@ -137,7 +138,6 @@ pub fn page_paths() -> Vec<String> {
 
 /// Every route of the platform with its security layers.
 pub fn router(state: AppState) -> Router {
-    page_tasks::install_executor();
     let routes = app_routes();
     let context_state = state.clone();
     let fallback_state = state.clone();
