@@ -1,6 +1,7 @@
 //! The HTTP server: the router with its layers, and the configuration that builds it.
 //! `router(state)` is public so the HTTP tests can drive it without a socket.
 
+pub mod allocator;
 mod audit_export;
 mod exports;
 pub mod layers;

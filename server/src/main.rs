@@ -434,6 +434,7 @@ async fn main() -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
+    server::allocator::configure();
     // An optional `.env` file in the working directory; real environment variables win.
     let _ = dotenvy::dotenv();
     let cli = Cli::parse();
