@@ -380,10 +380,12 @@ async fn demo(binary: &std::path::Path, settings: &Settings) {
     let regions = process::region_codes();
     let accounts = {
         let (binary, url, regions) = (binary.to_path_buf(), database.url.clone(), regions.clone());
-        tokio::task::spawn_blocking(move || process::set_up(&binary, &url, true, &regions, "bench."))
-            .await
-            .expect("the set-up thread ends")
-            .expect("the command line sets up the demo data and the accounts")
+        tokio::task::spawn_blocking(move || {
+            process::set_up(&binary, &url, true, &regions, "bench.")
+        })
+        .await
+        .expect("the set-up thread ends")
+        .expect("the command line sets up the demo data and the accounts")
     };
     let server = Server::start(binary, &database.url, database.folder(), "bench-demo").await;
     let client = process::client();
@@ -396,9 +398,14 @@ async fn demo(binary: &std::path::Path, settings: &Settings) {
         .await
         .expect("the admin opens a round");
     let _ = round;
-    let savers = process::sign_in_all(&client, &server, &accounts[..settings.connections.min(accounts.len())], "Benchmeting")
-        .await
-        .expect("the coordinators log in");
+    let savers = process::sign_in_all(
+        &client,
+        &server,
+        &accounts[..settings.connections.min(accounts.len())],
+        "Benchmeting",
+    )
+    .await
+    .expect("the coordinators log in");
     let friesland = savers
         .iter()
         .find(|c| c.account.region == "R02")
@@ -458,10 +465,13 @@ async fn synthetic(binary: &std::path::Path, settings: &Settings, organisations:
         region_code: region,
         password: PASSWORD.into(),
     };
-    let admin_id =
-        app::server::users::create(&state.pool, &Actor::CommandLine, user(ADMIN.into(), "admin", None))
-            .await
-            .expect("the admin account");
+    let admin_id = app::server::users::create(
+        &state.pool,
+        &Actor::CommandLine,
+        user(ADMIN.into(), "admin", None),
+    )
+    .await
+    .expect("the admin account");
     let savers_count = settings.connections.min(organisations);
     let mut coordinators = Vec::new();
     for n in 1..=savers_count {
