@@ -34,10 +34,6 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-fn argument(name: &str) -> Option<String> {
-    std::env::args().skip_while(|a| a != name).nth(1)
-}
-
 fn flag(name: &str) -> bool {
     std::env::args().any(|a| a == name)
 }
@@ -394,10 +390,9 @@ async fn demo(binary: &std::path::Path, settings: &Settings) {
         .expect("the admin logs in")
         .cookie;
     // Savers: a new round for every region, as in `scripts/load`.
-    let round = process::open_round(&client, &server, "Benchmeting", &regions)
+    process::open_round(&client, &server, "Benchmeting", &regions)
         .await
         .expect("the admin opens a round");
-    let _ = round;
     let savers = process::sign_in_all(
         &client,
         &server,
@@ -576,18 +571,10 @@ async fn synthetic(binary: &std::path::Path, settings: &Settings, organisations:
 #[tokio::main]
 async fn main() {
     let settings = Settings {
-        connections: argument("--connections")
-            .and_then(|n| n.parse().ok())
-            .unwrap_or(32),
-        duration: Duration::from_secs(
-            argument("--seconds")
-                .and_then(|n| n.parse().ok())
-                .unwrap_or(10),
-        ),
+        connections: common::argument("--connections", 32),
+        duration: Duration::from_secs(common::argument("--seconds", 10) as u64),
     };
-    let organisations = argument("--organisations")
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(1000);
+    let organisations = common::argument("--organisations", 1000);
     let binary = process::binary(process::root().join("target/release/nad-monitor"));
     println!("server {}", binary.display());
     if !flag("--no-demo") {
