@@ -15,7 +15,7 @@ use leptos_router::{path, SsrMode};
 /// The document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
-    crate::server::security::leave_page_nonce();
+    crate::security::leave_page_nonce();
     view! {
         <!DOCTYPE html>
         <html lang="nl">

@@ -4,4 +4,5 @@ pub mod exports;
 pub mod form;
 pub mod layout;
 pub mod question;
+pub mod response;
 pub mod status;

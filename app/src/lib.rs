@@ -1,6 +1,6 @@
 //! The NAD questionnaire platform: domain, server functions, pages and components.
 //!
-//! `domain` is pure and compiled for both the browser (wasm) and the server; `server` holds
+//! `domain` is pure and compiled for both the browser (wasm) and the server; `services` holds
 //! everything that touches the database and is compiled with the `ssr` feature only.
 
 pub mod api;
@@ -9,8 +9,12 @@ pub mod components;
 pub mod domain;
 pub mod error;
 pub mod pages;
+/// The page's Content-Security-Policy nonce: written by the HTML shell, read by the server
+/// crate's security layer, so it lives beside both rather than among the services.
 #[cfg(feature = "ssr")]
-pub mod server;
+pub mod security;
+#[cfg(feature = "ssr")]
+pub mod services;
 
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]

@@ -27,7 +27,7 @@ mod process;
 
 mod common;
 
-use app::server::audit::Actor;
+use app::services::audit::Actor;
 use process::{Database, Server, ADMIN, PASSWORD};
 use reqwest::header::{ACCEPT, CONTENT_TYPE, COOKIE};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -443,7 +443,7 @@ async fn synthetic(binary: &std::path::Path, settings: &Settings, organisations:
     let state = common::open_state(&database.url).await;
     common::import_organisations(&state, organisations).await;
     for version in [1, 2] {
-        app::server::questionnaires::import(
+        app::services::questionnaires::import(
             &state.pool,
             &state.questionnaires,
             &Actor::CommandLine,
@@ -453,14 +453,14 @@ async fn synthetic(binary: &std::path::Path, settings: &Settings, organisations:
         .await
         .unwrap_or_else(|problems| panic!("version {version}: {problems:?}"));
     }
-    let user = |email: String, role: &str, region: Option<String>| app::server::users::NewUser {
+    let user = |email: String, role: &str, region: Option<String>| app::services::users::NewUser {
         email,
         display_name: "Bench".into(),
         role: role.into(),
         region_code: region,
         password: PASSWORD.into(),
     };
-    let admin_id = app::server::users::create(
+    let admin_id = app::services::users::create(
         &state.pool,
         &Actor::CommandLine,
         user(ADMIN.into(), "admin", None),
@@ -471,7 +471,7 @@ async fn synthetic(binary: &std::path::Path, settings: &Settings, organisations:
     let mut coordinators = Vec::new();
     for n in 1..=savers_count {
         let email = format!("o{n:04}@groot.nl");
-        app::server::users::create(
+        app::services::users::create(
             &state.pool,
             &Actor::CommandLine,
             user(email.clone(), "coordinator", Some(format!("O{n:04}"))),
@@ -495,10 +495,10 @@ async fn synthetic(binary: &std::path::Path, settings: &Settings, organisations:
     {
         let version = round as u32 + 1;
         let opens_at = now - (1 - round as i64) * 180 * day - day;
-        let id = app::server::rounds::create(
+        let id = app::services::rounds::create(
             &state.pool,
             &Actor::CommandLine,
-            app::server::rounds::NewRound {
+            app::services::rounds::NewRound {
                 name: format!("Meting {}", round + 1),
                 questionnaire_id: "groot".into(),
                 questionnaire_version: version.to_string(),

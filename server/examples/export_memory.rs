@@ -13,7 +13,7 @@ mod common;
 use app::domain::access::SignedInUser;
 use app::domain::export::{Format, FORMATS};
 use app::domain::role::Role;
-use app::server::audit::Actor;
+use app::services::audit::Actor;
 use common::*;
 use std::time::Instant;
 
@@ -66,7 +66,7 @@ async fn one_size(organisations: usize) {
     let url = format!("sqlite://{}/export.db", folder.display());
     let state = open_state(&url).await;
     import_organisations(&state, organisations).await;
-    app::server::questionnaires::import(
+    app::services::questionnaires::import(
         &state.pool,
         &state.questionnaires,
         &Actor::CommandLine,
@@ -75,10 +75,10 @@ async fn one_size(organisations: usize) {
     )
     .await
     .unwrap_or_else(|problems| panic!("{problems:?}"));
-    let author = app::server::users::create(
+    let author = app::services::users::create(
         &state.pool,
         &Actor::CommandLine,
-        app::server::users::NewUser {
+        app::services::users::NewUser {
             email: "reviewer@groot.nl".into(),
             display_name: "Reviewer".into(),
             role: "reviewer".into(),
@@ -88,10 +88,10 @@ async fn one_size(organisations: usize) {
     )
     .await
     .unwrap();
-    let round = app::server::rounds::create(
+    let round = app::services::rounds::create(
         &state.pool,
         &Actor::CommandLine,
-        app::server::rounds::NewRound {
+        app::services::rounds::NewRound {
             name: "Meting 1".into(),
             questionnaire_id: "groot".into(),
             questionnaire_version: "1".into(),
@@ -129,10 +129,10 @@ async fn one_size(organisations: usize) {
         }
         reset_peak();
         let started = Instant::now();
-        let export = app::server::exports::prepare(&state, &reviewer, &round, format.url_name())
+        let export = app::services::exports::prepare(&state, &reviewer, &round, format.url_name())
             .await
             .unwrap();
-        let mut receiver = app::server::exports::stream(state.clone(), export).into_inner();
+        let mut receiver = app::services::exports::stream(state.clone(), export).into_inner();
         let mut bytes = 0usize;
         while let Some(chunk) = receiver.recv().await {
             bytes += chunk.expect("the export completes").len();

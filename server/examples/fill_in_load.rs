@@ -10,8 +10,8 @@
 //! Run: `cargo run --release -p server --example fill_in_load`
 //! (`-- --saves 60` for more saves per coordinator; `DATABASE_URL` for another database).
 
-use app::server::audit::Actor;
-use app::server::state::{AppState, Config};
+use app::services::audit::Actor;
+use app::services::state::{AppState, Config};
 use axum::body::Body;
 use axum::http::{header, Request};
 use std::time::{Duration, Instant};
@@ -91,11 +91,11 @@ async fn main() {
     let regions: String = std::iter::once("code,region,lead_gemeente\n".to_string())
         .chain((1..=COORDINATORS).map(|n| format!("R{n:02},Regio {n},Gemeente {n}\n")))
         .collect();
-    let regions = app::server::regions::parse_csv(regions.as_bytes()).unwrap();
-    app::server::regions::import(&state.pool, &Actor::CommandLine, &regions)
+    let regions = app::services::regions::parse_csv(regions.as_bytes()).unwrap();
+    app::services::regions::import(&state.pool, &Actor::CommandLine, &regions)
         .await
         .unwrap();
-    app::server::questionnaires::import(
+    app::services::questionnaires::import(
         &state.pool,
         &state.questionnaires,
         &Actor::CommandLine,
@@ -104,11 +104,11 @@ async fn main() {
     )
     .await
     .unwrap();
-    let now = app::server::now_ms();
-    let round = app::server::rounds::create(
+    let now = app::services::now_ms();
+    let round = app::services::rounds::create(
         &state.pool,
         &Actor::CommandLine,
-        app::server::rounds::NewRound {
+        app::services::rounds::NewRound {
             name: "Belasting".into(),
             questionnaire_id: "last".into(),
             questionnaire_version: "1".into(),
@@ -124,10 +124,10 @@ async fn main() {
     let mut people = Vec::new();
     for n in 1..=COORDINATORS {
         let email = format!("r{n:02}@last.nl");
-        app::server::users::create(
+        app::services::users::create(
             &state.pool,
             &Actor::CommandLine,
-            app::server::users::NewUser {
+            app::services::users::NewUser {
                 email: email.clone(),
                 display_name: format!("Coördinator {n}"),
                 role: "coordinator".into(),
@@ -138,7 +138,7 @@ async fn main() {
         .await
         .unwrap();
         let response =
-            app::server::responses::ensure_response(&state.pool, &round, &format!("R{n:02}"))
+            app::services::responses::ensure_response(&state.pool, &round, &format!("R{n:02}"))
                 .await
                 .unwrap();
         people.push((login(&state, &email).await, response));

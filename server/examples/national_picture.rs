@@ -10,7 +10,7 @@
 
 use app::domain::access::SignedInUser;
 use app::domain::role::Role;
-use app::server::audit::Actor;
+use app::services::audit::Actor;
 use std::time::{Duration, Instant};
 
 mod common;
@@ -29,7 +29,7 @@ async fn main() {
     let state = open_state(&url).await;
     import_organisations(&state, organisations).await;
     for version in [1, 2] {
-        app::server::questionnaires::import(
+        app::services::questionnaires::import(
             &state.pool,
             &state.questionnaires,
             &Actor::CommandLine,
@@ -39,10 +39,10 @@ async fn main() {
         .await
         .unwrap_or_else(|problems| panic!("version {version}: {problems:?}"));
     }
-    let author = app::server::users::create(
+    let author = app::services::users::create(
         &state.pool,
         &Actor::CommandLine,
-        app::server::users::NewUser {
+        app::services::users::NewUser {
             email: "invuller@groot.nl".into(),
             display_name: "Invuller".into(),
             role: "admin".into(),
@@ -58,10 +58,10 @@ async fn main() {
     let mut round_ids = Vec::new();
     for round in 0..rounds {
         let version = if round < rounds / 2 { 1 } else { 2 };
-        let id = app::server::rounds::create(
+        let id = app::services::rounds::create(
             &state.pool,
             &Actor::CommandLine,
-            app::server::rounds::NewRound {
+            app::services::rounds::NewRound {
                 name: format!("Meting {}", round + 1),
                 questionnaire_id: "groot".into(),
                 questionnaire_version: version.to_string(),
@@ -107,7 +107,7 @@ async fn main() {
     let mut samples: Vec<Duration> = Vec::with_capacity(repeats);
     for _ in 0..repeats {
         let started = Instant::now();
-        let picture = app::server::national::picture(&state, &reviewer, last, None)
+        let picture = app::services::national::picture(&state, &reviewer, last, None)
             .await
             .unwrap();
         samples.push(started.elapsed());

@@ -1,6 +1,6 @@
 //! The memory allocator's settings for the server process.
 //!
-//! A password hash (argon2id, see `app::server::passwords`) takes one 19 MiB block. glibc
+//! A password hash (argon2id, see `app::services::passwords`) takes one 19 MiB block. glibc
 //! serves the first such block with `mmap` and gives it back at once, but then raises its
 //! mmap threshold to the block's size, so every later block comes from the heap of the
 //! thread's arena and stays there after it is freed. The hashes run on the blocking pool's

@@ -6,8 +6,8 @@
 
 use app::api::review::audit_filter;
 use app::error::AppError;
-use app::server::state::AppState;
-use app::server::{audit, now_ms, sessions};
+use app::services::state::AppState;
+use app::services::{audit, now_ms, sessions};
 use axum::body::Body;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, StatusCode};

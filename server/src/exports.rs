@@ -1,11 +1,11 @@
 //! `GET /landelijk/{id}/export/{file}`: a round's data as a download (`lang.csv`,
 //! `breed.csv`, `meting.xlsx`, `meting.json`, `codeboek.csv`) for reviewers and admins. The
-//! file is written while it is sent (`app::server::exports`); this handler only finds the
+//! file is written while it is sent (`app::services::exports`); this handler only finds the
 //! user, asks for the export and sets the headers.
 
-use app::server::exports;
-use app::server::sessions;
-use app::server::state::AppState;
+use app::services::exports;
+use app::services::sessions;
+use app::services::state::AppState;
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};

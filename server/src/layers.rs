@@ -1,10 +1,10 @@
 //! Layers around every request: the client's address, security headers, refusing
 //! cross-origin posts, a limit on request bodies, and a log line for every refusal.
 
-use app::server::client_address::{client_address, ClientAddress};
-use app::server::security::{policy_with_nonce, PageNonce, STRICT_POLICY};
-use app::server::sessions;
-use app::server::state::AppState;
+use app::security::{policy_with_nonce, PageNonce, STRICT_POLICY};
+use app::services::client_address::{client_address, ClientAddress};
+use app::services::sessions;
+use app::services::state::AppState;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderValue, Method, Response, StatusCode};

@@ -11,8 +11,8 @@ mod upload;
 mod well_known;
 
 use app::app::{shell, App};
-use app::server::state::{AppState, Config};
-use app::server::{auth, db, sessions};
+use app::services::state::{AppState, Config};
+use app::services::{auth, db, sessions};
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, Method, Response, StatusCode};

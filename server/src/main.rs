@@ -1,10 +1,12 @@
 //! `nad-monitor`: serves the platform and manages it from the command line.
 
 use app::error::AppError;
-use app::server::audit::Actor;
-use app::server::client_address::parse_trusted_proxies;
-use app::server::state::Config;
-use app::server::{auth, db, demo, gemeenten, passwords, questionnaires, regions, sessions, users};
+use app::services::audit::Actor;
+use app::services::client_address::parse_trusted_proxies;
+use app::services::state::Config;
+use app::services::{
+    auth, db, demo, gemeenten, passwords, questionnaires, regions, sessions, users,
+};
 use clap::{Args, Parser, Subcommand};
 use server::{build_state, leptos_options, router};
 use std::io::Read;
@@ -408,7 +410,7 @@ async fn serve(database_url: &str, args: ServeArgs) -> Result<(), String> {
 /// Removes expired sessions and login back-off counts that no longer count, every 15 minutes.
 /// Each instance does it; the deletes are idempotent, so several instances on one database
 /// need no coordination.
-fn spawn_session_cleanup(state: app::server::state::AppState) {
+fn spawn_session_cleanup(state: app::services::state::AppState) {
     tokio::spawn(async move {
         let mut interval = tokio::time::interval(std::time::Duration::from_secs(15 * 60));
         loop {

@@ -8,9 +8,9 @@
 
 use app::domain::response::{read_section_form, MAX_ANSWERS_PER_SAVE, MAX_RAW_CHARS};
 use app::error::AppError;
-use app::server::client_address::ClientAddress;
-use app::server::state::AppState;
-use app::server::{auth, responses, sessions};
+use app::services::client_address::ClientAddress;
+use app::services::state::AppState;
+use app::services::{auth, responses, sessions};
 use axum::extract::{Extension, Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};

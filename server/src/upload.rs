@@ -2,10 +2,10 @@
 //! form post, so it works without JavaScript; it answers with a redirect to the list (loaded)
 //! or to the page that lists every problem (refused, nothing stored).
 
-use app::server::audit::Actor;
-use app::server::questionnaires::{self, ImportOutcome};
-use app::server::sessions;
-use app::server::state::AppState;
+use app::services::audit::Actor;
+use app::services::questionnaires::{self, ImportOutcome};
+use app::services::sessions;
+use app::services::state::AppState;
 use axum::extract::{Multipart, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};

@@ -22,7 +22,7 @@ pub async fn security_txt() -> impl IntoResponse {
     let body = security_text(
         contact.as_deref(),
         public_url.as_deref(),
-        app::server::now_ms(),
+        app::services::now_ms(),
     );
     (
         [

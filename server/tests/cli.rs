@@ -271,7 +271,7 @@ async fn gemeenten_import_checks_the_whole_file_replaces_the_division_and_rounds
             "{}",
             outcome.output
         );
-        let state = support::state_for(&database, app::server::state::Config::default()).await;
+        let state = support::state_for(&database, app::services::state::Config::default()).await;
         support::load_nad(&state).await;
         let round = support::open_test_round(&state, "Meting 2023").await;
         // 2024: Zeewolde moves to Noord-Veluwe.
@@ -286,7 +286,7 @@ async fn gemeenten_import_checks_the_whole_file_replaces_the_division_and_rounds
             "{}",
             outcome.output
         );
-        let kept = app::server::gemeenten::of_round_region(&state.pool, &round, "R09")
+        let kept = app::services::gemeenten::of_round_region(&state.pool, &round, "R09")
             .await
             .unwrap();
         let names: Vec<&str> = kept.iter().map(|g| g.name.as_str()).collect();
@@ -295,12 +295,12 @@ async fn gemeenten_import_checks_the_whole_file_replaces_the_division_and_rounds
             ["Almere", "Zeewolde"],
             "the round keeps its own division"
         );
-        let now = app::server::gemeenten::of_region(&state.pool, "R10")
+        let now = app::services::gemeenten::of_region(&state.pool, "R10")
             .await
             .unwrap();
         assert_eq!(now.len(), 2);
         let later = support::open_test_round(&state, "Meting 2024").await;
-        let moved = app::server::gemeenten::of_round_region(&state.pool, &later, "R10")
+        let moved = app::services::gemeenten::of_round_region(&state.pool, &later, "R10")
             .await
             .unwrap();
         assert!(moved.iter().any(|g| g.name == "Zeewolde"));

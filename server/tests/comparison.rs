@@ -5,8 +5,8 @@
 mod support;
 
 use app::domain::round::RoundState;
-use app::server::audit::Actor;
-use app::server::state::AppState;
+use app::services::audit::Actor;
+use app::services::state::AppState;
 use axum::http::StatusCode;
 use serde_json::Value;
 use support::*;
@@ -14,7 +14,7 @@ use support::*;
 /// A closed round on 2025-12 in which R01 answered; returns its id.
 async fn earlier_round(state: &AppState, r01: &str) -> String {
     let round = earlier_test_round(state, "5e meting").await;
-    let response = app::server::responses::ensure_response(&state.pool, &round, "R01")
+    let response = app::services::responses::ensure_response(&state.pool, &round, "R01")
         .await
         .unwrap();
     for (key, value) in [
@@ -25,9 +25,14 @@ async fn earlier_round(state: &AppState, r01: &str) -> String {
         let (status, body) = save_on_stored_version(state, r01, &response, key, value).await;
         assert_eq!(status, StatusCode::OK, "{key}: {body}");
     }
-    app::server::rounds::change_state(&state.pool, &Actor::CommandLine, &round, RoundState::Closed)
-        .await
-        .unwrap();
+    app::services::rounds::change_state(
+        &state.pool,
+        &Actor::CommandLine,
+        &round,
+        RoundState::Closed,
+    )
+    .await
+    .unwrap();
     round
 }
 
@@ -55,7 +60,7 @@ async fn previous_answers_appear_beside_the_items_and_can_be_taken_over_and_conf
                 .await
                 .unwrap();
         assert_eq!(compared.as_deref(), Some(earlier.as_str()), "compared with the previous round");
-        let response = app::server::responses::ensure_response(&state.pool, &round, "R01")
+        let response = app::services::responses::ensure_response(&state.pool, &round, "R01")
             .await
             .unwrap();
         let section_b = format!("/vragenlijst/{response}/sectie/B");
@@ -150,7 +155,7 @@ async fn previous_answers_appear_beside_the_items_and_can_be_taken_over_and_conf
         .await
         .unwrap();
         assert_eq!(history, 1);
-        let kinds = app::server::audit::recent_kinds(&state.pool, 10).await.unwrap();
+        let kinds = app::services::audit::recent_kinds(&state.pool, 10).await.unwrap();
         assert!(kinds.contains(&"answers_prefilled".to_string()), "{kinds:?}");
         assert!(kinds.contains(&"prefill_confirmed".to_string()), "{kinds:?}");
     })
@@ -165,7 +170,7 @@ async fn without_javascript_taking_over_returns_to_the_section() {
         let r01 = login(&state, "r01@test.nl").await;
         earlier_round(&state, &r01).await;
         let round = open_test_round(&state, "6e meting").await;
-        let response = app::server::responses::ensure_response(&state.pool, &round, "R01")
+        let response = app::services::responses::ensure_response(&state.pool, &round, "R01")
             .await
             .unwrap();
         let body = form(&[("response_id", &response), ("section", "A")]);

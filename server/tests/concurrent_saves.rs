@@ -8,7 +8,7 @@ mod support;
 use app::domain::access::SignedInUser;
 use app::domain::questionnaire::answer::RawAnswer;
 use app::domain::response::{AnswerInput, SaveOutcome};
-use app::server::state::{AppState, Config};
+use app::services::state::{AppState, Config};
 use proptest::prelude::*;
 use std::collections::HashMap;
 
@@ -20,7 +20,7 @@ const VALUES: [[&str; 3]; 3] = [
 ];
 
 async fn colleague(state: &AppState, email: &str) -> SignedInUser {
-    let user = app::server::users::find_by_email(&state.pool, email)
+    let user = app::services::users::find_by_email(&state.pool, email)
         .await
         .unwrap();
     SignedInUser {
@@ -53,7 +53,7 @@ async fn work(
             },
             base_version: *seen.get(key).unwrap_or(&0),
         };
-        let outcome = app::server::responses::save(&state, &user, &response, vec![input])
+        let outcome = app::services::responses::save(&state, &user, &response, vec![input])
             .await
             .expect("a save is answered")
             .pop()
@@ -88,7 +88,7 @@ fn check(saves_a: Vec<(usize, usize)>, saves_b: Vec<(usize, usize)>) {
         support::seed(&state).await;
         support::load_nad(&state).await;
         let round = support::open_test_round(&state, "Eigenschap").await;
-        let response = app::server::responses::ensure_response(&state.pool, &round, "R01")
+        let response = app::services::responses::ensure_response(&state.pool, &round, "R01")
             .await
             .unwrap();
         let anna = colleague(&state, "r01@test.nl").await;

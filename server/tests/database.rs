@@ -3,7 +3,7 @@
 
 mod support;
 
-use app::server::state::Config;
+use app::services::state::Config;
 use sqlx::Executor;
 use support::*;
 

@@ -4,7 +4,7 @@
 
 mod support;
 
-use app::server::state::AppState;
+use app::services::state::AppState;
 use axum::body::Body;
 use axum::http::{header, Response, StatusCode};
 use http_body_util::BodyExt;
@@ -61,7 +61,7 @@ async fn fill_round(state: &AppState) -> String {
     load_nad(state).await;
     let round = open_test_round(state, ROUND_NAME).await;
     let cookie = login(state, "r01@test.nl").await;
-    let r01 = app::server::responses::ensure_response(&state.pool, &round, "R01")
+    let r01 = app::services::responses::ensure_response(&state.pool, &round, "R01")
         .await
         .unwrap();
     let answers: Vec<(&str, Value)> = vec![
@@ -123,7 +123,7 @@ async fn fill_round(state: &AppState) -> String {
         .unwrap();
 
     let cookie = login(state, "r02@test.nl").await;
-    let r02 = app::server::responses::ensure_response(&state.pool, &round, "R02")
+    let r02 = app::services::responses::ensure_response(&state.pool, &round, "R02")
         .await
         .unwrap();
     save(state, &cookie, &r02, "b_wonen_eerst", values(&["ja"])).await;
@@ -772,13 +772,13 @@ async fn no_cell_of_any_csv_starts_a_formula() {
     on_every_database(|state| async move {
         seed(&state).await;
         // Region names as an admin might load them.
-        let regions = app::server::regions::parse_csv(
+        let regions = app::services::regions::parse_csv(
             b"code,region,lead_gemeente\nR01,@Groningen,Groningen\nR02,+Friesland,-Leeuwarden\nR03,=Drenthe,Assen\n",
         )
         .unwrap();
-        app::server::regions::import(
+        app::services::regions::import(
             &state.pool,
-            &app::server::audit::Actor::CommandLine,
+            &app::services::audit::Actor::CommandLine,
             &regions,
         )
         .await
@@ -786,7 +786,7 @@ async fn no_cell_of_any_csv_starts_a_formula() {
         load_nad(&state).await;
         let round = open_test_round(&state, RISKY_ROUND).await;
         let cookie = login(&state, "r01@test.nl").await;
-        let r01 = app::server::responses::ensure_response(&state.pool, &round, "R01")
+        let r01 = app::services::responses::ensure_response(&state.pool, &round, "R01")
             .await
             .unwrap();
         save(

@@ -3,7 +3,7 @@
 
 mod support;
 
-use app::server::state::{AppState, Config};
+use app::services::state::{AppState, Config};
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use support::*;
@@ -109,12 +109,12 @@ async fn wrong_password_and_unknown_address_get_the_same_generic_error() {
             ("geblokkeerd@test.nl", PASSWORD),
         ] {
             if email.starts_with("geblokkeerd") {
-                let user = app::server::users::find_by_email(&state.pool, email)
+                let user = app::services::users::find_by_email(&state.pool, email)
                     .await
                     .unwrap();
-                app::server::users::set_active(
+                app::services::users::set_active(
                     &state.pool,
-                    &app::server::audit::Actor::CommandLine,
+                    &app::services::audit::Actor::CommandLine,
                     &user.id,
                     false,
                 )
@@ -133,7 +133,7 @@ async fn wrong_password_and_unknown_address_get_the_same_generic_error() {
         }
         assert!(bodies[0].contains("Het e-mailadres of het wachtwoord is onjuist."));
         assert!(bodies.iter().all(|body| body == &bodies[0]), "{bodies:?}");
-        let kinds = app::server::audit::recent_kinds(&state.pool, 100)
+        let kinds = app::services::audit::recent_kinds(&state.pool, 100)
             .await
             .unwrap();
         let failures = kinds.iter().filter(|kind| *kind == "login_failed").count();
@@ -250,7 +250,7 @@ async fn disabling_a_user_or_changing_their_password_ends_their_sessions() {
     on_every_database(|state| async move {
         seed(&state).await;
         let admin = login(&state, "admin@test.nl").await;
-        let user = app::server::users::find_by_email(&state.pool, "r01@test.nl")
+        let user = app::services::users::find_by_email(&state.pool, "r01@test.nl")
             .await
             .unwrap();
 
@@ -399,7 +399,7 @@ async fn pages_answer_with_the_right_status() {
         load_nad(&state).await;
         let round = open_test_round(&state, "Paginameting").await;
         // R01 has not written anything: its response exists only as its key.
-        let key = app::server::responses::response_key(&round, "R01");
+        let key = app::services::responses::response_key(&round, "R01");
         let tasks = format!("/vragenlijst/{key}");
         let section = format!("{tasks}/sectie/A");
         let check = format!("{tasks}/controleren");
@@ -409,7 +409,7 @@ async fn pages_answer_with_the_right_status() {
         let concept = concept_round(&state).await;
         let concept_tasks = format!(
             "/vragenlijst/{}",
-            app::server::responses::response_key(&concept, "R01")
+            app::services::responses::response_key(&concept, "R01")
         );
         let concept_review = format!("/beoordelen/{concept}");
         let concept_national = format!("/landelijk/{concept}");
@@ -541,16 +541,16 @@ async fn pages_answer_with_the_right_status() {
 
 /// A round of NAD 2026-06 in concept (not opened yet) in which every region takes part.
 async fn concept_round(state: &AppState) -> String {
-    app::server::rounds::create(
+    app::services::rounds::create(
         &state.pool,
-        &app::server::audit::Actor::CommandLine,
-        app::server::rounds::NewRound {
+        &app::services::audit::Actor::CommandLine,
+        app::services::rounds::NewRound {
             name: "Conceptmeting".into(),
             questionnaire_id: "nad".into(),
             questionnaire_version: "2026-06".into(),
             state: app::domain::round::RoundState::Concept,
-            opens_at: app::server::now_ms(),
-            deadline: app::server::now_ms() + 86_400_000,
+            opens_at: app::services::now_ms(),
+            deadline: app::services::now_ms() + 86_400_000,
             compared_round_id: None,
             region_codes: None,
         },
@@ -738,20 +738,20 @@ async fn authorization_table() {
         seed(&state).await;
         load_nad(&state).await;
         let disabled = login(&state, "geblokkeerd@test.nl").await;
-        let target = app::server::users::find_by_email(&state.pool, "r03@test.nl")
+        let target = app::services::users::find_by_email(&state.pool, "r03@test.nl")
             .await
             .unwrap();
         let round = open_test_round(&state, "Tabelmeting").await;
         let concept = concept_round(&state).await;
-        let response = app::server::responses::ensure_response(&state.pool, &round, "R01")
+        let response = app::services::responses::ensure_response(&state.pool, &round, "R01")
             .await
             .unwrap();
-        let blocked = app::server::users::find_by_email(&state.pool, "geblokkeerd@test.nl")
+        let blocked = app::services::users::find_by_email(&state.pool, "geblokkeerd@test.nl")
             .await
             .unwrap();
-        app::server::users::set_active(
+        app::services::users::set_active(
             &state.pool,
-            &app::server::audit::Actor::CommandLine,
+            &app::services::audit::Actor::CommandLine,
             &blocked.id,
             false,
         )
@@ -843,16 +843,16 @@ async fn authorization_table_of_plain_routes() {
         seed(&state).await;
         load_nad(&state).await;
         let round = open_test_round(&state, "Routemeting").await;
-        let response = app::server::responses::ensure_response(&state.pool, &round, "R01")
+        let response = app::services::responses::ensure_response(&state.pool, &round, "R01")
             .await
             .unwrap();
         let disabled = login(&state, "geblokkeerd@test.nl").await;
-        let blocked = app::server::users::find_by_email(&state.pool, "geblokkeerd@test.nl")
+        let blocked = app::services::users::find_by_email(&state.pool, "geblokkeerd@test.nl")
             .await
             .unwrap();
-        app::server::users::set_active(
+        app::services::users::set_active(
             &state.pool,
-            &app::server::audit::Actor::CommandLine,
+            &app::services::audit::Actor::CommandLine,
             &blocked.id,
             false,
         )

@@ -6,7 +6,7 @@
 mod support;
 
 use app::domain::account::{FREE_ATTEMPTS_PER_ACCOUNT, FREE_ATTEMPTS_PER_ADDRESS};
-use app::server::state::{AppState, Config};
+use app::services::state::{AppState, Config};
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{header, Request, StatusCode};
@@ -42,7 +42,7 @@ async fn the_login_again_form_counts_against_the_address_like_every_login() {
         seed(&state).await;
         load_nad(&state).await;
         let round = open_test_round(&state, "Herinlogmeting").await;
-        let response = app::server::responses::response_key(&round, "R01");
+        let response = app::services::responses::response_key(&round, "R01");
         let path = format!("/vragenlijst/{response}/sectie/A/opslaan");
         // Wrong passwords for ever other (unknown) accounts through the section form's
         // login-again path, all from one address.
@@ -198,7 +198,7 @@ async fn a_flood_of_password_checks_is_refused_with_503_not_queued() {
 async fn failures_of_unknown_accounts_do_not_grow_the_audit_log() {
     on_every_database(|state| async move {
         seed(&state).await;
-        let before = app::server::audit::recent_kinds(&state.pool, 1000)
+        let before = app::services::audit::recent_kinds(&state.pool, 1000)
             .await
             .unwrap()
             .len();
@@ -210,7 +210,7 @@ async fn failures_of_unknown_accounts_do_not_grow_the_audit_log() {
             let reply = send(&state, call("/api/login", &body, None)).await;
             assert_eq!(reply.status(), StatusCode::UNPROCESSABLE_ENTITY);
         }
-        let events = app::server::audit::recent_kinds(&state.pool, 1000)
+        let events = app::services::audit::recent_kinds(&state.pool, 1000)
             .await
             .unwrap();
         // The 1st and the 10th are recorded, not all 25.
@@ -241,7 +241,7 @@ async fn failures_of_unknown_accounts_do_not_grow_the_audit_log() {
 async fn behind_a_trusted_proxy_each_client_is_throttled_on_its_own_address() {
     for database in databases().await {
         let trusted = Config {
-            trusted_proxies: app::server::client_address::parse_trusted_proxies("127.0.0.1")
+            trusted_proxies: app::services::client_address::parse_trusted_proxies("127.0.0.1")
                 .unwrap(),
             ..Config::default()
         };
@@ -317,7 +317,7 @@ async fn a_wrong_approval_password_backs_off_like_a_login() {
         seed(&state).await;
         load_nad(&state).await;
         let round = open_test_round(&state, "Goedkeurmeting").await;
-        let response = app::server::responses::ensure_response(&state.pool, &round, "R01")
+        let response = app::services::responses::ensure_response(&state.pool, &round, "R01")
             .await
             .unwrap();
         let r01 = login(&state, "r01@test.nl").await;
@@ -372,7 +372,7 @@ async fn the_login_again_page_carries_a_section_but_never_megabytes() {
         seed(&state).await;
         load_nad(&state).await;
         let round = open_test_round(&state, "Grootmeting").await;
-        let response = app::server::responses::response_key(&round, "R01");
+        let response = app::services::responses::response_key(&round, "R01");
         let path = format!("/vragenlijst/{response}/sectie/A/opslaan");
         // Fields that are not the form's are never echoed.
         let body = form(&[("a.a_contactpersoon", "Iemand"), ("iets.anders", "x")]);

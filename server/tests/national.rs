@@ -5,8 +5,8 @@
 mod support;
 
 use app::domain::round::RoundState;
-use app::server::audit::Actor;
-use app::server::state::AppState;
+use app::services::audit::Actor;
+use app::services::state::AppState;
 use axum::http::StatusCode;
 use serde_json::Value;
 use support::*;
@@ -14,7 +14,7 @@ use support::*;
 /// Saves `answers` for `region` in `round` as that region's coordinator.
 async fn answer(state: &AppState, round: &str, region: &str, answers: &[(&str, &str)]) -> String {
     let cookie = login(state, &format!("{}@test.nl", region.to_lowercase())).await;
-    let response = app::server::responses::ensure_response(&state.pool, round, region)
+    let response = app::services::responses::ensure_response(&state.pool, round, region)
         .await
         .unwrap();
     for (key, value) in answers {
@@ -101,7 +101,7 @@ async fn the_national_picture_counts_submitted_regions_beside_the_compared_round
         answer(&state, &earlier, "R03", &[("b_wonen_eerst", "ja")]).await;
         mark_submitted(&state, &r01).await;
         mark_submitted(&state, &r02).await;
-        app::server::rounds::change_state(
+        app::services::rounds::change_state(
             &state.pool,
             &Actor::CommandLine,
             &earlier,
@@ -313,13 +313,13 @@ fn yes_percent(figures: &Value) -> u64 {
 #[tokio::test]
 async fn the_demo_history_tells_the_story_of_the_action_plan() {
     on_every_database(|state| async move {
-        app::server::demo::load(&state.pool, &state.questionnaires).await.unwrap();
-        let rounds = app::server::rounds::list(&state.pool).await.unwrap();
+        app::services::demo::load(&state.pool, &state.questionnaires).await.unwrap();
+        let rounds = app::services::rounds::list(&state.pool).await.unwrap();
         let names: Vec<&str> = rounds.iter().map(|r| r.name.as_str()).collect();
         assert_eq!(names, ["6e meting – december 2026", "5e meting – juni 2026", "4e meting – december 2025"]);
         let (current, june, december) = (&rounds[0], &rounds[1], &rounds[2]);
         assert_eq!(december.submitted_count, 45);
-        assert_eq!(june.submitted_count, 45 - app::server::demo::BLANK_REGIONS.len() as i64);
+        assert_eq!(june.submitted_count, 45 - app::services::demo::BLANK_REGIONS.len() as i64);
         assert_eq!(june.compared_round.as_deref(), Some("4e meting – december 2025"));
         assert_eq!(current.compared_round.as_deref(), Some("5e meting – juni 2026"));
         assert!(current.submitted_count > 15 && current.submitted_count < 35, "{}", current.submitted_count);
@@ -336,7 +336,7 @@ async fn the_demo_history_tells_the_story_of_the_action_plan() {
             ["approved", "open", "returned", "submitted"],
             "busy, submitted, one sent back and one approved"
         );
-        for code in app::server::demo::BLANK_REGIONS {
+        for code in app::services::demo::BLANK_REGIONS {
             let responses: i64 = sqlx::query_scalar(
                 "SELECT COUNT(*) FROM responses WHERE region_code = $1 AND round_id <> $2",
             )
@@ -357,22 +357,22 @@ async fn the_demo_history_tells_the_story_of_the_action_plan() {
             region_code: None,
             region_name: None,
         };
-        let picture = app::server::national::picture(&state, &reviewer, &june.id, Some("B")).await.unwrap();
+        let picture = app::services::national::picture(&state, &reviewer, &june.id, Some("B")).await.unwrap();
         let picture = serde_json::to_value(picture).unwrap();
         // The open round beside December 2025 instead of June: another earlier round can be
         // chosen; a round that is not earlier can not.
-        let choices = app::server::rounds::comparison_choices(&state.pool, &current.id).await.unwrap();
+        let choices = app::services::rounds::comparison_choices(&state.pool, &current.id).await.unwrap();
         let offered: Vec<&str> = choices.iter().map(|c| c.name.as_str()).collect();
         assert_eq!(offered, ["5e meting – juni 2026", "4e meting – december 2025"]);
         assert_eq!(choices[0].note.as_deref().map(|n| n.contains("vorige meting")), Some(true));
-        let beside_december = app::server::national::picture_compared_with(
+        let beside_december = app::services::national::picture_compared_with(
             &state, &reviewer, &current.id, Some("B"), Some(&december.id),
         )
         .await
         .unwrap();
         assert_eq!(beside_december.compared_round.unwrap().name, "4e meting – december 2025");
         assert_eq!(beside_december.compared_round_id.as_deref(), Some(december.id.as_str()));
-        let refused = app::server::national::picture_compared_with(
+        let refused = app::services::national::picture_compared_with(
             &state, &reviewer, &june.id, None, Some(&current.id),
         )
         .await;
@@ -395,14 +395,14 @@ async fn the_demo_history_tells_the_story_of_the_action_plan() {
         .unwrap();
         let version = state.questionnaires.get(&state.pool, "nad", "2026-06").await.unwrap();
         for id in &submitted {
-            let stored = app::server::responses::answers(&state.pool, id).await.unwrap();
-            let answers = app::server::responses::engine_answers(&stored);
+            let stored = app::services::responses::answers(&state.pool, id).await.unwrap();
+            let answers = app::services::responses::engine_answers(&stored);
             let evaluation = app::domain::questionnaire::completeness::evaluate(
                 &version.questionnaire,
                 &version.index,
                 &answers,
             );
-            let problems = app::server::responses::blocking_problems(&version, &evaluation);
+            let problems = app::services::responses::blocking_problems(&version, &evaluation);
             let missing: Vec<_> = problems.iter().filter(|(_, messages)| !messages.iter().all(|m| m.contains("vorige meting"))).collect();
             assert!(missing.is_empty(), "{id}: {missing:?}");
         }

@@ -6,7 +6,7 @@ mod support;
 
 use app::api::responses::SectionFormData;
 use app::domain::questionnaire::answer::{Answer, AnswerValue};
-use app::server::state::AppState;
+use app::services::state::AppState;
 use axum::http::{header, StatusCode};
 use serde_json::{json, Value};
 use support::*;
@@ -16,7 +16,7 @@ async fn open_round(state: &AppState) -> String {
     seed(state).await;
     load_nad(state).await;
     let round = open_test_round(state, "Testmeting").await;
-    app::server::responses::ensure_response(&state.pool, &round, "R01")
+    app::services::responses::ensure_response(&state.pool, &round, "R01")
         .await
         .unwrap()
 }
@@ -487,7 +487,7 @@ async fn submitting_is_refused_while_incomplete_and_then_locks_the_response() {
         )
         .await;
         assert_eq!(status, StatusCode::CONFLICT);
-        assert!(app::server::audit::recent_kinds(&state.pool, 5)
+        assert!(app::services::audit::recent_kinds(&state.pool, 5)
             .await
             .unwrap()
             .contains(&"response_submitted".to_string()));

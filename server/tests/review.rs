@@ -5,8 +5,8 @@
 
 mod support;
 
-use app::server::audit::Actor;
-use app::server::state::AppState;
+use app::services::audit::Actor;
+use app::services::state::AppState;
 use axum::http::StatusCode;
 use serde_json::{json, Value};
 use support::*;
@@ -55,7 +55,7 @@ max_length = 1000
 "#;
 
 async fn small_round(state: &AppState) -> String {
-    app::server::questionnaires::import(
+    app::services::questionnaires::import(
         &state.pool,
         &state.questionnaires,
         &Actor::CommandLine,
@@ -64,11 +64,11 @@ async fn small_round(state: &AppState) -> String {
     )
     .await
     .unwrap();
-    let now = app::server::now_ms();
-    app::server::rounds::create(
+    let now = app::services::now_ms();
+    app::services::rounds::create(
         &state.pool,
         &Actor::CommandLine,
-        app::server::rounds::NewRound {
+        app::services::rounds::NewRound {
             name: "Kleine meting".into(),
             questionnaire_id: "klein".into(),
             questionnaire_version: "1".into(),
@@ -120,10 +120,10 @@ async fn the_overview_counts_as_worked_out_by_hand() {
             login(&state, "r02@test.nl").await,
         );
         let reviewer = login(&state, "reviewer@test.nl").await;
-        let first = app::server::responses::ensure_response(&state.pool, &round, "R01")
+        let first = app::services::responses::ensure_response(&state.pool, &round, "R01")
             .await
             .unwrap();
-        let second = app::server::responses::ensure_response(&state.pool, &round, "R02")
+        let second = app::services::responses::ensure_response(&state.pool, &round, "R02")
             .await
             .unwrap();
         // R01: q1 ja, so q2 is asked too; all three required answered; q3 warns.
@@ -261,7 +261,7 @@ async fn comment_send_back_resubmit_approve_and_void() {
         seed(&state).await;
         load_nad(&state).await;
         let round = open_test_round(&state, "Beoordelingsmeting").await;
-        let response = app::server::responses::ensure_response(&state.pool, &round, "R01")
+        let response = app::services::responses::ensure_response(&state.pool, &round, "R01")
             .await
             .unwrap();
         let r01 = login(&state, "r01@test.nl").await;
@@ -553,7 +553,7 @@ async fn comment_send_back_resubmit_approve_and_void() {
         assert_eq!((status.as_str(), approved_at), ("returned", None));
 
         // Every step is in the audit trail, newest first.
-        let kinds = app::server::audit::recent_kinds(&state.pool, 12)
+        let kinds = app::services::audit::recent_kinds(&state.pool, 12)
             .await
             .unwrap();
         for kind in [
@@ -595,7 +595,7 @@ async fn the_audit_trail_can_not_be_changed_and_admins_browse_and_export_it() {
         seed(&state).await;
         load_nad(&state).await;
         let round = open_test_round(&state, "Auditmeting").await;
-        let response = app::server::responses::ensure_response(&state.pool, &round, "R01")
+        let response = app::services::responses::ensure_response(&state.pool, &round, "R01")
             .await
             .unwrap();
         let r01 = login(&state, "r01@test.nl").await;
@@ -785,7 +785,7 @@ async fn audit_csv(state: &AppState, query: &str, admin: &str) -> Vec<csv::Strin
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     assert_eq!(
         reader.headers().unwrap(),
-        &csv::StringRecord::from(app::server::audit::CSV_COLUMNS.to_vec())
+        &csv::StringRecord::from(app::services::audit::CSV_COLUMNS.to_vec())
     );
     reader.records().map(Result::unwrap).collect()
 }
@@ -797,10 +797,10 @@ async fn no_cell_of_the_audit_export_starts_a_formula() {
         seed(&state).await;
         // Valid addresses that start like a formula, each logging in once.
         for email in ["+plus@test.nl", "=is@test.nl", "-min@test.nl"] {
-            app::server::users::create(
+            app::services::users::create(
                 &state.pool,
                 &Actor::CommandLine,
-                app::server::users::NewUser {
+                app::services::users::NewUser {
                     email: email.into(),
                     display_name: "@Naam".into(),
                     role: "reviewer".into(),
@@ -815,7 +815,7 @@ async fn no_cell_of_the_audit_export_starts_a_formula() {
         load_nad(&state).await;
         let round = open_test_round(&state, RISKY_ROUND).await;
         // Entries as the log may hold them, whatever wrote them: every text starts a formula.
-        let now = app::server::now_ms();
+        let now = app::services::now_ms();
         for (id, actor, kind, region, subject, details) in [
             ("=id", "@actor", "=kind", "@R9", Some(round.as_str()), "=1+1"),
             ("+id", "-actor", "+kind", "+R8", None, r#"{"=reden": "-2+3"}"#),
@@ -881,7 +881,7 @@ async fn the_audit_export_reads_a_long_trail_by_key_each_entry_once_in_order() {
         // More entries than one chunk of the export (1,000), seven to a millisecond, so that
         // entries of one moment straddle the chunks; ids in no particular order.
         const COUNT: u64 = 2_503;
-        let base = app::server::now_ms() - 3_600_000;
+        let base = app::services::now_ms() - 3_600_000;
         let mut expected: Vec<(i64, String)> = (0..COUNT)
             .map(|n| {
                 let at = base + (n / 7) as i64;
@@ -950,13 +950,13 @@ async fn the_audit_export_reads_a_long_trail_by_key_each_entry_once_in_order() {
             kind: Some("comment_resolved".into()),
             ..Default::default()
         };
-        let last = app::server::audit::browse(&state.pool, &filter, 99)
+        let last = app::services::audit::browse(&state.pool, &filter, 99)
             .await
             .unwrap();
         assert_eq!((last.total, last.page), (COUNT as i64 + 1, 26));
         assert_eq!(last.entries.len(), 4);
         assert_eq!(last.entries[3].id, wanted[wanted.len() - 1]);
-        let second = app::server::audit::browse(&state.pool, &filter, 2)
+        let second = app::services::audit::browse(&state.pool, &filter, 2)
             .await
             .unwrap();
         assert_eq!(second.entries[0].id, wanted[99]);

@@ -4,7 +4,7 @@
 
 mod support;
 
-use app::server::state::AppState;
+use app::services::state::AppState;
 use axum::http::StatusCode;
 use support::*;
 
@@ -216,15 +216,15 @@ async fn one_region_gets_a_later_deadline_and_a_submitted_response_reopens() {
         let r01 = login(&state, "r01@test.nl").await;
         let r02 = login(&state, "r02@test.nl").await;
         let round = open_test_round(&state, "Lopende meting").await;
-        let response = app::server::responses::ensure_response(&state.pool, &round, "R01")
+        let response = app::services::responses::ensure_response(&state.pool, &round, "R01")
             .await
             .unwrap();
-        let other = app::server::responses::ensure_response(&state.pool, &round, "R02")
+        let other = app::services::responses::ensure_response(&state.pool, &round, "R02")
             .await
             .unwrap();
         // The round's deadline passes: nobody may save.
         sqlx::query("UPDATE rounds SET deadline = $1 WHERE id = $2")
-            .bind(app::server::now_ms() - 1000)
+            .bind(app::services::now_ms() - 1000)
             .bind(&round)
             .execute(&state.pool)
             .await
@@ -338,7 +338,7 @@ async fn one_region_gets_a_later_deadline_and_a_submitted_response_reopens() {
             save_contact(&state, &r01, &response, "Anna B").await,
             StatusCode::OK
         );
-        let kinds = app::server::audit::recent_kinds(&state.pool, 10)
+        let kinds = app::services::audit::recent_kinds(&state.pool, 10)
             .await
             .unwrap();
         assert!(

@@ -16,7 +16,7 @@ async fn saves_racing_a_submit_never_land_after_it() {
         seed(&state).await;
         load_nad(&state).await;
         let round = open_test_round(&state, "Racemeting").await;
-        let response = app::server::responses::ensure_response(&state.pool, &round, "R01")
+        let response = app::services::responses::ensure_response(&state.pool, &round, "R01")
             .await
             .unwrap();
         let cookie = login(&state, "r01@test.nl").await;
@@ -111,15 +111,15 @@ async fn saves_racing_a_submit_never_land_after_it() {
             .get(&state.pool, "nad", "2026-06")
             .await
             .unwrap();
-        let stored = app::server::responses::answers(&state.pool, &response)
+        let stored = app::services::responses::answers(&state.pool, &response)
             .await
             .unwrap();
-        let evaluation = app::server::responses::evaluation(
+        let evaluation = app::services::responses::evaluation(
             &version,
             &stored,
-            &app::server::responses::Compared::default(),
+            &app::services::responses::Compared::default(),
         );
-        let problems = app::server::responses::blocking_problems(&version, &evaluation);
+        let problems = app::services::responses::blocking_problems(&version, &evaluation);
         assert!(
             problems.is_empty(),
             "a save landed after the submit's check: {problems:?}"

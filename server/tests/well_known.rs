@@ -52,7 +52,7 @@ async fn security_txt_names_a_contact_expires_in_a_year_and_is_public() {
                 reply.headers()[header::CONTENT_TYPE],
                 "text/plain; charset=utf-8"
             );
-            let now = app::server::now_ms();
+            let now = app::services::now_ms();
             let text = body_text(reply).await;
             let fields = fields(&text);
             let names: Vec<&str> = fields.iter().map(|(name, _)| name.as_str()).collect();

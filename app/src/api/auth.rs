@@ -10,7 +10,7 @@ use leptos::prelude::*;
 #[server(endpoint = "login")]
 pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
     use crate::domain::access::is_local_path;
-    use crate::server::{auth, request, sessions};
+    use crate::services::{auth, request, sessions};
     let state = request::state()?;
     let outcome = auth::login(&state.pool, &email, &password, request::client_address()).await?;
     // A fresh session id at every login: an id planted before login is worthless.
@@ -29,7 +29,7 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
 /// a new session, no redirect, so the page can send what it kept.
 #[server(endpoint = "login_again")]
 pub async fn login_again(email: String, password: String) -> Result<SignedInUser, AppError> {
-    use crate::server::{auth, request, sessions};
+    use crate::services::{auth, request, sessions};
     let state = request::state()?;
     let outcome = auth::login(&state.pool, &email, &password, request::client_address()).await?;
     if let Some(old) = request::session_token() {
@@ -42,7 +42,7 @@ pub async fn login_again(email: String, password: String) -> Result<SignedInUser
 /// The signed-in user, or `None`.
 #[server(endpoint = "current_user")]
 pub async fn current_user() -> Result<Option<SignedInUser>, AppError> {
-    use crate::server::request;
+    use crate::services::request;
     let state = request::state()?;
     request::signed_in_user(&state).await
 }

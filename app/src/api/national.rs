@@ -13,7 +13,7 @@ pub async fn get_national_picture(
     section: String,
     compared_with: Option<String>,
 ) -> Result<NationalPicture, AppError> {
-    use crate::server::{national, request};
+    use crate::services::{national, request};
     let state = request::state()?;
     let user = request::require_user(&state).await?;
     let section = Some(section.as_str()).filter(|s| !s.is_empty());

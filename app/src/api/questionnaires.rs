@@ -9,7 +9,7 @@ pub use crate::domain::questionnaire::model::VersionSummary;
 
 #[server(endpoint = "questionnaires")]
 pub async fn list_questionnaires() -> Result<Vec<VersionSummary>, AppError> {
-    use crate::server::{questionnaires, request};
+    use crate::services::{questionnaires, request};
     let state = request::state()?;
     request::require_admin(&state).await?;
     questionnaires::list(&state.pool).await
@@ -21,7 +21,7 @@ pub async fn get_questionnaire(
     identifier: String,
     version: String,
 ) -> Result<Questionnaire, AppError> {
-    use crate::server::request;
+    use crate::services::request;
     let state = request::state()?;
     request::require_admin(&state).await?;
     let loaded = state
@@ -34,7 +34,7 @@ pub async fn get_questionnaire(
 /// The file name and problems of a refused load.
 #[server(endpoint = "questionnaires/attempt")]
 pub async fn import_attempt(id: String) -> Result<(String, Vec<String>), AppError> {
-    use crate::server::{questionnaires, request};
+    use crate::services::{questionnaires, request};
     let state = request::state()?;
     request::require_admin(&state).await?;
     questionnaires::attempt(&state.pool, &id).await

@@ -24,7 +24,7 @@ pub struct RegionOverview {
 /// Every region; for reviewers and admins.
 #[server(endpoint = "regions")]
 pub async fn list_regions() -> Result<Vec<Region>, AppError> {
-    use crate::server::{regions, request};
+    use crate::services::{regions, request};
     let state = request::state()?;
     let user = request::require_user(&state).await?;
     if !user.may_view_all_regions() {
@@ -36,7 +36,7 @@ pub async fn list_regions() -> Result<Vec<Region>, AppError> {
 /// One region with its coordinators; a coordinator may only open their own region.
 #[server(endpoint = "region")]
 pub async fn get_region(code: String) -> Result<RegionOverview, AppError> {
-    use crate::server::{gemeenten, regions, request, users};
+    use crate::services::{gemeenten, regions, request, users};
     let state = request::state()?;
     let user = request::require_user(&state).await?;
     if !user.may_view_region(&code) {

@@ -249,9 +249,9 @@ pub(crate) mod build {
     use crate::domain::access::SignedInUser;
     use crate::domain::questionnaire::completeness::{Evaluation, ItemStatus};
     use crate::domain::response::describe;
-    use crate::server::questionnaires::LoadedVersion;
-    use crate::server::responses::{self, Compared, Response, StoredAnswer};
-    use crate::server::{now_ms, request};
+    use crate::services::questionnaires::LoadedVersion;
+    use crate::services::responses::{self, Compared, Response, StoredAnswer};
+    use crate::services::{now_ms, request};
 
     pub fn header(
         user: &SignedInUser,
@@ -377,7 +377,7 @@ pub(crate) mod build {
 /// A region's responses to the rounds it takes part in.
 #[server(endpoint = "responses/region")]
 pub async fn region_responses(code: String) -> Result<Vec<ResponseLink>, AppError> {
-    use crate::server::{now_ms, request, responses};
+    use crate::services::{now_ms, request, responses};
     let state = request::state()?;
     let user = request::require_user(&state).await?;
     if !user.may_view_region(&code) {
@@ -422,10 +422,11 @@ pub async fn get_task_list(response_id: String) -> Result<TaskList, AppError> {
                 .map(|answer| (answer.updated_by.clone(), answer.updated_at)),
         })
         .collect();
-    let state = crate::server::request::state()?;
+    let state = crate::services::request::state()?;
     let mut header = build::header(&user, &response, &version);
-    header.open_comments = crate::server::review::open_comments(&state.pool, &response.id).await?;
-    let gemeenten = crate::server::gemeenten::of_round_region(
+    header.open_comments =
+        crate::services::review::open_comments(&state.pool, &response.id).await?;
+    let gemeenten = crate::services::gemeenten::of_round_region(
         &state.pool,
         &response.round.id,
         &response.region_code,
@@ -444,7 +445,7 @@ pub async fn get_task_list(response_id: String) -> Result<TaskList, AppError> {
 pub async fn get_section(response_id: String, section: String) -> Result<SectionView, AppError> {
     use crate::domain::comparison::same_answer;
     use crate::domain::questionnaire::completeness::ItemStatus;
-    use crate::server::{request, responses};
+    use crate::services::{request, responses};
     let (user, response, version, stored, evaluation, compared) = build::load(&response_id).await?;
     let sections = &version.questionnaire.sections;
     let position = sections
@@ -501,7 +502,7 @@ pub async fn get_section(response_id: String, section: String) -> Result<Section
         .collect();
     let state = request::state()?;
     let conflicts = responses::conflicts_of(&state.pool, &response.id, &user.id, &stored).await?;
-    let threads: Vec<_> = crate::server::review::threads(&state.pool, &response.id).await?;
+    let threads: Vec<_> = crate::services::review::threads(&state.pool, &response.id).await?;
     let mut header = build::header(&user, &response, &version);
     header.open_comments = threads.iter().filter(|t| t.resolved.is_none()).count();
     let threads = threads
@@ -509,7 +510,7 @@ pub async fn get_section(response_id: String, section: String) -> Result<Section
         .filter(|thread| current.items.iter().any(|item| item.key == thread.item_key))
         .collect();
     let gemeenten = if position == 0 {
-        crate::server::gemeenten::of_round_region(
+        crate::services::gemeenten::of_round_region(
             &state.pool,
             &response.round.id,
             &response.region_code,
@@ -521,7 +522,7 @@ pub async fn get_section(response_id: String, section: String) -> Result<Section
     Ok(SectionView {
         // This request kept the session alive (a session's time is refreshed at most once a
         // minute, so the minute is subtracted to be safe).
-        session_ends_at: crate::server::now_ms() + (state.config.session_idle_secs - 60) * 1000,
+        session_ends_at: crate::services::now_ms() + (state.config.session_idle_secs - 60) * 1000,
         session_idle_secs: state.config.session_idle_secs,
         gemeenten,
         threads,
@@ -561,7 +562,7 @@ pub async fn save_answers(
     response_id: String,
     answers: Vec<AnswerInput>,
 ) -> Result<Vec<SaveOutcome>, AppError> {
-    use crate::server::{request, responses};
+    use crate::services::{request, responses};
     let state = request::state()?;
     let user = request::require_user(&state).await?;
     responses::save(&state, &user, &response_id, answers).await
@@ -574,7 +575,7 @@ pub async fn resolve_conflict(
     key: String,
     keep: String,
 ) -> Result<Option<SaveOutcome>, AppError> {
-    use crate::server::{request, responses};
+    use crate::services::{request, responses};
     let state = request::state()?;
     let user = request::require_user(&state).await?;
     let keep_mine = match keep.as_str() {
@@ -607,7 +608,7 @@ pub async fn get_summary(response_id: String) -> Result<Summary, AppError> {
 /// Submits the response after checking all of it on the server.
 #[server(endpoint = "responses/submit")]
 pub async fn submit_response(response_id: String) -> Result<(), AppError> {
-    use crate::server::{request, responses};
+    use crate::services::{request, responses};
     let state = request::state()?;
     let user = request::require_user(&state).await?;
     responses::submit(&state, &user, &response_id).await?;
@@ -619,7 +620,7 @@ pub async fn submit_response(response_id: String) -> Result<(), AppError> {
 /// where nothing is filled in yet; they await confirmation.
 #[server(endpoint = "responses/prefill")]
 pub async fn prefill_answers(response_id: String, section: String) -> Result<usize, AppError> {
-    use crate::server::{request, responses};
+    use crate::services::{request, responses};
     let state = request::state()?;
     let user = request::require_user(&state).await?;
     let only = (!section.is_empty()).then_some(section.as_str());
@@ -636,7 +637,7 @@ pub async fn prefill_answers(response_id: String, section: String) -> Result<usi
 /// Confirms the taken-over answers of one section.
 #[server(endpoint = "responses/confirm")]
 pub async fn confirm_prefilled(response_id: String, section: String) -> Result<usize, AppError> {
-    use crate::server::{request, responses};
+    use crate::services::{request, responses};
     let state = request::state()?;
     let user = request::require_user(&state).await?;
     let confirmed = responses::confirm_prefilled(&state, &user, &response_id, &section).await?;
@@ -694,7 +695,7 @@ pub async fn get_progress(
     use crate::domain::comparison::same_answer;
     use crate::domain::questionnaire::completeness::ItemStatus;
     use crate::domain::response::describe;
-    use crate::server::{request, responses, rounds};
+    use crate::services::{request, responses, rounds};
     let (user, response, version, stored, evaluation, compared) = build::load(&response_id).await?;
     let state = request::state()?;
     let comparison_choices = rounds::comparison_choices(&state.pool, &response.round.id).await?;

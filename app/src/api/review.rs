@@ -89,7 +89,7 @@ pub async fn get_review_overview(
     status: Option<String>,
 ) -> Result<ReviewOverview, AppError> {
     use crate::domain::review::{sort_rows, ReviewStatus};
-    use crate::server::{request, review};
+    use crate::services::{request, review};
     let state = request::state()?;
     let user = request::require_user(&state).await?;
     let (round, mut rows) = review::overview(&state, &user, &round_id).await?;
@@ -122,7 +122,7 @@ pub async fn get_review(response_id: String) -> Result<ReviewPage, AppError> {
     use crate::domain::response::describe;
     use crate::domain::review::may_resolve;
     use crate::domain::round::RoundState;
-    use crate::server::{request, review};
+    use crate::services::{request, review};
     let state = request::state()?;
     let user = request::require_user(&state).await?;
     let data = review::review_data(&state, &user, &response_id).await?;
@@ -231,7 +231,7 @@ async fn send_back(
     reason: &str,
     notice: &str,
 ) -> Result<(), AppError> {
-    use crate::server::{request, review};
+    use crate::services::{request, review};
     let state = request::state()?;
     let user = request::require_user(&state).await?;
     review::send_back(&state, &user, response_id, action, reason).await?;
@@ -254,7 +254,7 @@ pub async fn void_approval(response_id: String, reason: String) -> Result<(), Ap
 /// Approves a submitted response, signed with the reviewer's password.
 #[server(endpoint = "review/approve")]
 pub async fn approve_response(response_id: String, password: String) -> Result<(), AppError> {
-    use crate::server::{request, review};
+    use crate::services::{request, review};
     let state = request::state()?;
     let user = request::require_user(&state).await?;
     review::approve(
@@ -280,7 +280,7 @@ pub async fn add_comment(
     back: Option<String>,
 ) -> Result<(), AppError> {
     use crate::domain::access::is_local_path;
-    use crate::server::{request, review};
+    use crate::services::{request, review};
     let state = request::state()?;
     let user = request::require_user(&state).await?;
     review::add_comment(
@@ -302,7 +302,7 @@ pub async fn add_comment(
 /// Marks a thread resolved ("ja") or open again ("nee").
 #[server(endpoint = "review/resolve")]
 pub async fn resolve_comment(thread_id: String, resolved: String) -> Result<(), AppError> {
-    use crate::server::{request, review};
+    use crate::services::{request, review};
     let state = request::state()?;
     let user = request::require_user(&state).await?;
     let resolved = match resolved.as_str() {
@@ -333,7 +333,7 @@ pub async fn get_audit_trail(
     until: Option<String>,
     page: Option<i64>,
 ) -> Result<AuditPage, AppError> {
-    use crate::server::{audit, request};
+    use crate::services::{audit, request};
     let state = request::state()?;
     request::require_admin(&state).await?;
     let filter = audit_filter(user, region, round, kind, from, until)?;

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 /// Every round, newest first.
 #[server(endpoint = "rounds")]
 pub async fn list_rounds() -> Result<Vec<RoundSummary>, AppError> {
-    use crate::server::{request, rounds};
+    use crate::services::{request, rounds};
     let state = request::state()?;
     let user = request::require_user(&state).await?;
     if !user.may_view_all_regions() {
@@ -22,7 +22,7 @@ pub async fn list_rounds() -> Result<Vec<RoundSummary>, AppError> {
 /// One round with its participating regions and their responses, for the admin's round page.
 #[server(endpoint = "round")]
 pub async fn get_round(id: String) -> Result<RoundDetail, AppError> {
-    use crate::server::{request, rounds};
+    use crate::services::{request, rounds};
     let state = request::state()?;
     request::require_admin(&state).await?;
     rounds::find(&state.pool, &id).await
@@ -40,7 +40,7 @@ pub async fn create_round(
     regions: Option<Vec<String>>,
 ) -> Result<(), AppError> {
     use crate::domain::round::RoundState;
-    use crate::server::{request, rounds};
+    use crate::services::{request, rounds};
     let state = request::state()?;
     let admin = request::require_admin(&state).await?;
     let Some((identifier, version)) = questionnaire.split_once('/') else {
@@ -74,7 +74,7 @@ pub async fn create_round(
 #[server(endpoint = "rounds/state")]
 pub async fn change_round_state(round_id: String, state: String) -> Result<(), AppError> {
     use crate::domain::round::RoundState;
-    use crate::server::{request, rounds};
+    use crate::services::{request, rounds};
     let app = request::state()?;
     let admin = request::require_admin(&app).await?;
     let target: RoundState = state.parse().map_err(AppError::BadRequest)?;
@@ -94,7 +94,7 @@ pub async fn extend_region_deadline(
     deadline: String,
     reason: String,
 ) -> Result<(), AppError> {
-    use crate::server::{request, rounds};
+    use crate::services::{request, rounds};
     let state = request::state()?;
     let admin = request::require_admin(&state).await?;
     let closes = day_end("deadline", &deadline)?;
@@ -119,7 +119,7 @@ pub async fn reopen_region_response(
     reopen_region: String,
     reopen_reason: String,
 ) -> Result<(), AppError> {
-    use crate::server::{request, rounds};
+    use crate::services::{request, rounds};
     let state = request::state()?;
     let admin = request::require_admin(&state).await?;
     rounds::reopen_response(

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 #[server(endpoint = "users")]
 pub async fn list_users() -> Result<Vec<UserSummary>, AppError> {
-    use crate::server::{request, users};
+    use crate::services::{request, users};
     let state = request::state()?;
     request::require_admin(&state).await?;
     users::list(&state.pool).await
@@ -21,7 +21,7 @@ pub async fn create_user(
     region_code: Option<String>,
     password: String,
 ) -> Result<(), AppError> {
-    use crate::server::{request, users};
+    use crate::services::{request, users};
     let state = request::state()?;
     let admin = request::require_admin(&state).await?;
     let input = users::NewUser {
@@ -39,7 +39,7 @@ pub async fn create_user(
 /// Disables (`active = false`) or enables an account.
 #[server(endpoint = "users/active")]
 pub async fn set_user_active(user_id: String, active: bool) -> Result<(), AppError> {
-    use crate::server::{request, users};
+    use crate::services::{request, users};
     let state = request::state()?;
     let admin = request::require_admin(&state).await?;
     users::set_active(&state.pool, &request::actor(&admin), &user_id, active).await?;
@@ -51,7 +51,7 @@ pub async fn set_user_active(user_id: String, active: bool) -> Result<(), AppErr
 /// Gives an account a new password chosen by the admin; the user's sessions end.
 #[server(endpoint = "users/password")]
 pub async fn reset_password(user_id: String, password: String) -> Result<(), AppError> {
-    use crate::server::{request, users};
+    use crate::services::{request, users};
     let state = request::state()?;
     let admin = request::require_admin(&state).await?;
     users::set_password(&state.pool, &request::actor(&admin), &user_id, password).await?;

@@ -11,13 +11,14 @@
 
 use crate::api::responses::{
     get_progress, get_section, get_summary, get_task_list, region_responses, ItemView,
-    ProgressItem, ResponseHeader, SectionView, SubmitResponse, Summary,
+    ProgressItem, SectionView, SubmitResponse, Summary,
 };
 use crate::components::question::Question;
+use crate::components::response::{ItemComments, ResponseBanner};
 use crate::components::status::ErrorPage;
 use crate::domain::questionnaire::completeness::SectionStatus;
 use crate::domain::questionnaire::model::Item;
-use crate::domain::response::{describe, ConflictInfo, ResponseStatus};
+use crate::domain::response::{describe, ConflictInfo};
 use crate::domain::time::format_date_time;
 use crate::error::AppError;
 use leptos::form::ActionForm;
@@ -44,46 +45,6 @@ fn status_tag(status: SectionStatus) -> impl IntoView {
         SectionStatus::NotStarted | SectionStatus::NotApplicable => "tag",
     };
     view! { <strong class=class>{status.label()}</strong> }
-}
-
-/// The lines above every page of a response: region, round, submission, review and
-/// read-only state, and the reviewer's open comments.
-#[component]
-pub(crate) fn ResponseBanner(header: ResponseHeader) -> impl IntoView {
-    let submitted = header
-        .submitted
-        .clone()
-        .filter(|_| header.status == ResponseStatus::Submitted);
-    let comments_link = format!("/vragenlijst/{}/beoordelen", header.id);
-    view! {
-        <p class="caption">{format!("{} · {}", header.region_name, header.round_name)}</p>
-        {submitted.map(|(by, at)| view! {
-            <div class="notice notice--success" role="status">
-                <p>{format!("Ingediend op {} door {}.", format_date_time(at), by)}</p>
-            </div>
-        })}
-        {header.approved.clone().map(|(by, at)| view! {
-            <div class="notice notice--success" role="status">
-                <p>{format!("Goedgekeurd op {} door {}. De vragenlijst is vergrendeld.", format_date_time(at), by)}</p>
-            </div>
-        })}
-        {header.returned.clone().map(|(by, at, reason)| view! {
-            <div class="notice notice--warning" role="status">
-                <h2 class="notice__title">"Teruggestuurd door de reviewer"</h2>
-                <p>{format!("{} op {}: ", by, format_date_time(at))}<q>{reason}</q></p>
-                <p>"Pas de antwoorden aan en dien de vragenlijst opnieuw in."</p>
-            </div>
-        })}
-        {(header.open_comments > 0).then(|| view! {
-            <div class="notice notice--warning" role="status">
-                <p>{format!("Er staan {} opmerking(en) van de reviewer open. ", header.open_comments)}
-                    <a href=comments_link>"Bekijk en beantwoord de opmerkingen"</a></p>
-            </div>
-        })}
-        {header.read_only_reason.clone().filter(|_| header.status.accepts_answers()).map(|reason| view! {
-            <div class="notice" role="status"><p>{reason}</p></div>
-        })}
-    }
 }
 
 /// The region's gemeenten as they are for this round.
@@ -377,7 +338,7 @@ fn SectionMarkup(view: SectionView, notice: Option<String>) -> impl IntoView {
                     })}
                     {prefilled.then(|| view! { <p class="tag tag--prefilled">"Overgenomen – nog bevestigen"</p> })}
                     <PreviousAnswer previous=previous changed not_compared=not_compared round=compared_round/>
-                    <crate::pages::review::ItemComments threads=item_threads response_id/>
+                    <ItemComments threads=item_threads response_id/>
                     <p class="field-status" role="status" data-veld=key.clone()>{status}</p>
                     {conflict.map(|conflict| view! { <ConflictPanel conflict item/> })}
                 </Question>

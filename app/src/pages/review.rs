@@ -8,6 +8,7 @@ use crate::api::review::{
     ReviewItem, ReviewOverview, ReviewPage, VoidApproval,
 };
 use crate::components::form::{ErrorSummary, TextField};
+use crate::components::response::ResponseBanner;
 use crate::components::status::ErrorPage;
 use crate::domain::questionnaire::completeness::ItemStatus;
 use crate::domain::review::{
@@ -284,7 +285,7 @@ fn Review(page: ReviewPage, actions: ReviewForms) -> impl IntoView {
     view! {
         <Title text=format!("Beoordeling {} – {}", header.region_name, header.round_name)/>
         <p class="back-link"><a href=back.0>{back.1}</a></p>
-        <crate::pages::fill::ResponseBanner header=header.clone()/>
+        <ResponseBanner header=header.clone()/>
         {notice}
         <ErrorSummary error=return_error id="fout-terugsturen"/>
         <ErrorSummary error=approve_error id="fout-goedkeuren"/>
@@ -540,41 +541,4 @@ fn Thread(thread: CommentThread, context: ItemContext) -> impl IntoView {
             })}
         </div>
     }
-}
-
-/// The comment threads of one item on the coordinator's section page: the messages, and a
-/// link to answer them on the review page (a form can't sit inside the section's form).
-#[component]
-pub(crate) fn ItemComments(threads: Vec<CommentThread>, response_id: String) -> impl IntoView {
-    (!threads.is_empty()).then(|| {
-        view! {
-            <div class="item-comments">
-                {threads.into_iter().map(|thread| {
-                    let open = thread.resolved.is_none();
-                    let class = if open { "thread" } else { "thread thread--resolved" };
-                    let href = format!("/vragenlijst/{response_id}/beoordelen#opmerking-{}", thread.id);
-                    view! {
-                        <div class=class>
-                            <p class="thread__state">
-                                {if open {
-                                    view! { <strong class="tag tag--error">"Opmerking van de reviewer"</strong> }.into_any()
-                                } else {
-                                    view! { <strong class="tag tag--done">"Opmerking afgehandeld"</strong> }.into_any()
-                                }}
-                            </p>
-                            <ol class="thread__messages">
-                                {thread.messages.into_iter().map(|message| view! {
-                                    <li class="thread__message">
-                                        <p class="thread__meta">{format!("{} ({}) – {}", message.author, message.author_role.label(), format_date_time(message.at))}</p>
-                                        <p class="thread__body">{message.body}</p>
-                                    </li>
-                                }).collect_view()}
-                            </ol>
-                            {open.then(|| view! { <p><a href=href>"Reageren op deze opmerking"</a></p> })}
-                        </div>
-                    }
-                }).collect_view()}
-            </div>
-        }
-    })
 }

@@ -17,10 +17,10 @@ pub fn argument(name: &str, default: usize) -> usize {
 }
 
 /// A migrated database at `url` with the state the server would have.
-pub async fn open_state(url: &str) -> app::server::state::AppState {
+pub async fn open_state(url: &str) -> app::services::state::AppState {
     server::build_state(
         url,
-        app::server::state::Config::default(),
+        app::services::state::Config::default(),
         server::leptos_options(([127, 0, 0, 1], 3000).into()),
     )
     .await
@@ -28,14 +28,14 @@ pub async fn open_state(url: &str) -> app::server::state::AppState {
 }
 
 /// Regions `O0001`… for `organisations` organisations.
-pub async fn import_organisations(state: &app::server::state::AppState, organisations: usize) {
+pub async fn import_organisations(state: &app::services::state::AppState, organisations: usize) {
     let regions: String = std::iter::once("code,region,lead_gemeente\n".to_string())
         .chain((1..=organisations).map(|n| format!("O{n:04},Organisatie {n},Gemeente {n}\n")))
         .collect();
-    let regions = app::server::regions::parse_csv(regions.as_bytes()).unwrap();
-    app::server::regions::import(
+    let regions = app::services::regions::parse_csv(regions.as_bytes()).unwrap();
+    app::services::regions::import(
         &state.pool,
-        &app::server::audit::Actor::CommandLine,
+        &app::services::audit::Actor::CommandLine,
         &regions,
     )
     .await

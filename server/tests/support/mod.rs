@@ -4,8 +4,8 @@
 
 use app::domain::questionnaire::answer::RawAnswer;
 use app::domain::questionnaire::model::{CellKind, Item, ItemKind};
-use app::server::state::{AppState, Config};
-use app::server::{audit::Actor, users};
+use app::services::state::{AppState, Config};
+use app::services::{audit::Actor, users};
 use axum::body::Body;
 use axum::http::{header, Request, Response, StatusCode};
 use http_body_util::BodyExt;
@@ -101,11 +101,11 @@ pub const PASSWORD: &str = "een lang genoeg wachtwoord";
 /// Regions R01..R03, an admin, a reviewer, a coordinator for each region and one more
 /// coordinator of R01 that tests may disable.
 pub async fn seed(state: &AppState) {
-    let regions = app::server::regions::parse_csv(
+    let regions = app::services::regions::parse_csv(
         b"code,region,lead_gemeente\nR01,Groningen,Groningen\nR02,Friesland,Leeuwarden\nR03,Noord- en Midden-Drenthe,Assen\n",
     )
     .unwrap();
-    app::server::regions::import(&state.pool, &Actor::CommandLine, &regions)
+    app::services::regions::import(&state.pool, &Actor::CommandLine, &regions)
         .await
         .unwrap();
     for (email, role, region) in [
@@ -249,8 +249,8 @@ pub fn session_cookie(response: &Response<Body>) -> Option<String> {
 
 /// Loads both shipped versions of the NAD questionnaire.
 pub async fn load_nad(state: &AppState) {
-    for (file_name, source) in app::server::demo::QUESTIONNAIRES {
-        app::server::questionnaires::import(
+    for (file_name, source) in app::services::demo::QUESTIONNAIRES {
+        app::services::questionnaires::import(
             &state.pool,
             &state.questionnaires,
             &Actor::CommandLine,
@@ -265,29 +265,29 @@ pub async fn load_nad(state: &AppState) {
 /// An open round of NAD 2026-06 in which every region takes part, open since a second ago
 /// for a day; returns its id. Needs `load_nad` first.
 pub async fn open_test_round(state: &AppState, name: &str) -> String {
-    let now = app::server::now_ms();
+    let now = app::services::now_ms();
     open_round(state, name, "2026-06", now - 1000).await
 }
 
 /// An open round of NAD 2025-12 (the previous version) that opened 100 days ago, for answers
 /// a later round is compared with; returns its id. Needs `load_nad` first.
 pub async fn earlier_test_round(state: &AppState, name: &str) -> String {
-    let now = app::server::now_ms();
+    let now = app::services::now_ms();
     open_round(state, name, "2025-12", now - 100 * 86_400_000).await
 }
 
 /// An open round of a NAD version, open until a day from now.
 async fn open_round(state: &AppState, name: &str, version: &str, opens_at: i64) -> String {
-    app::server::rounds::create(
+    app::services::rounds::create(
         &state.pool,
         &Actor::CommandLine,
-        app::server::rounds::NewRound {
+        app::services::rounds::NewRound {
             name: name.into(),
             questionnaire_id: "nad".into(),
             questionnaire_version: version.into(),
             state: app::domain::round::RoundState::Open,
             opens_at,
-            deadline: app::server::now_ms() + 86_400_000,
+            deadline: app::services::now_ms() + 86_400_000,
             compared_round_id: None,
             region_codes: None,
         },
@@ -387,13 +387,13 @@ pub async fn fill_in_everything(state: &AppState, cookie: &str, response: &str) 
         .await
         .unwrap();
     for _ in 0..4 {
-        let stored = app::server::responses::answers(&state.pool, response)
+        let stored = app::services::responses::answers(&state.pool, response)
             .await
             .unwrap();
-        let evaluation = app::server::responses::evaluation(
+        let evaluation = app::services::responses::evaluation(
             &version,
             &stored,
-            &app::server::responses::Compared::default(),
+            &app::services::responses::Compared::default(),
         );
         for item in version.questionnaire.items() {
             let visible = evaluation.items[&item.key].status

@@ -191,7 +191,8 @@ async fn compared_tally(
         )
         .await?;
     let mapping = questionnaires::mapping(
-        &state,
+        &state.pool,
+        &state.questionnaires,
         &version,
         &facts.questionnaire_id,
         &facts.questionnaire_version,
@@ -361,7 +362,8 @@ async fn previous_steering(
     };
     let compared = round_facts(&state.pool, &compared_id).await?;
     let mapping = questionnaires::mapping(
-        state,
+        &state.pool,
+        &state.questionnaires,
         version,
         &compared.questionnaire_id,
         &compared.questionnaire_version,

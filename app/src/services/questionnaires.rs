@@ -2,7 +2,6 @@
 //! stored), listing versions, and a cache of parsed definitions so no request parses twice.
 
 use super::audit::{self, Actor, Event};
-use super::state::AppState;
 use super::{new_id, now_ms};
 use crate::domain::comparison::VersionMapping;
 use crate::domain::questionnaire::load::{load, MAX_DEFINITION_BYTES};
@@ -303,7 +302,8 @@ const MAX_LINEAGE_STEPS: usize = 20;
 /// the same version maps every item onto itself. A version that is no ancestor leaves every
 /// item not comparable.
 pub async fn mapping(
-    state: &AppState,
+    pool: &AnyPool,
+    cache: &Cache,
     current: &LoadedVersion,
     identifier: &str,
     old_version: &str,
@@ -317,10 +317,7 @@ pub async fn mapping(
             if older.len() >= MAX_LINEAGE_STEPS {
                 break;
             }
-            let loaded = state
-                .questionnaires
-                .get(&state.pool, &current.identifier, &name)
-                .await?;
+            let loaded = cache.get(pool, &current.identifier, &name).await?;
             previous = loaded.questionnaire.previous_version.clone();
             older.push(loaded);
             if identifier == current.identifier && name == old_version {
@@ -329,12 +326,7 @@ pub async fn mapping(
             }
         }
         if !reached {
-            older = vec![
-                state
-                    .questionnaires
-                    .get(&state.pool, identifier, old_version)
-                    .await?,
-            ];
+            older = vec![cache.get(pool, identifier, old_version).await?];
         }
     }
     let mut versions: Vec<&Questionnaire> = older.iter().rev().map(|v| &v.questionnaire).collect();

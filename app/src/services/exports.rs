@@ -121,8 +121,14 @@ pub async fn prepare(
             .bind(compared)
             .fetch_one(&state.pool)
             .await?;
-            let mapping =
-                questionnaires::mapping(state, &version, &identifier, &old_version).await?;
+            let mapping = questionnaires::mapping(
+                &state.pool,
+                &state.questionnaires,
+                &version,
+                &identifier,
+                &old_version,
+            )
+            .await?;
             Some((compared.clone(), mapping))
         }
         _ => None,

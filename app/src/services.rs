@@ -18,7 +18,6 @@ pub mod request;
 pub mod responses;
 pub mod review;
 pub mod rounds;
-pub mod security;
 pub mod sessions;
 pub mod state;
 pub mod table_file;

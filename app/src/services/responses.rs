@@ -964,7 +964,14 @@ pub async fn compared_with(
     let identifier: String = row.try_get("questionnaire_id")?;
     let old_version: String = row.try_get("questionnaire_version")?;
     let old_response: Option<String> = row.try_get("response_id")?;
-    let mapping = questionnaires::mapping(state, version, &identifier, &old_version).await?;
+    let mapping = questionnaires::mapping(
+        &state.pool,
+        &state.questionnaires,
+        version,
+        &identifier,
+        &old_version,
+    )
+    .await?;
     let Some(old_response) = old_response else {
         return Ok(Compared {
             round_name: Some(round_name),
