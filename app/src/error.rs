@@ -1,7 +1,8 @@
 //! The one error type of the platform, shared by browser and server.
 //!
-//! Messages are Dutch because they reach the user. Internal failures are logged on the
-//! server and reach the user only as `Internal`, without details.
+//! Messages are Dutch because they reach the user. Internal failures are logged once, where
+//! they are converted (`AppError::internal`), with the request's id; the user sees only a
+//! generic message and that id to quote.
 
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
@@ -34,8 +35,19 @@ pub enum AppError {
     /// again in a few seconds.
     #[error("{0}")]
     Busy(String),
-    #[error("Er ging iets mis aan onze kant. Probeer het later opnieuw.")]
-    Internal,
+    /// Something failed on our side. Holds the request's id, under which the cause is in the
+    /// server's log (empty when the failure happened in the browser).
+    #[error("Er ging iets mis aan onze kant. Probeer het later opnieuw.{}", quote_reference(.0))]
+    Internal(String),
+}
+
+/// The sentence that gives the user the id to quote to the helpdesk.
+fn quote_reference(reference: &str) -> String {
+    if reference.is_empty() {
+        String::new()
+    } else {
+        format!(" Noem bij vragen aan de helpdesk het kenmerk {reference}.")
+    }
 }
 
 impl AppError {
@@ -71,7 +83,7 @@ impl AppError {
             AppError::TooManyRequests(_) => 429,
             AppError::BadRequest(_) => 400,
             AppError::Busy(_) => 503,
-            AppError::Internal => 500,
+            AppError::Internal(_) => 500,
         }
     }
 
@@ -102,17 +114,30 @@ impl FromServerFnError for AppError {
                 "De server is niet bereikbaar. Controleer de verbinding en probeer het opnieuw."
                     .to_string(),
             ),
-            _ => AppError::Internal,
+            _ => AppError::Internal(String::new()),
         }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl AppError {
+    /// A failure on our side: logs `what` failed and its `cause` here, once, with the
+    /// request's id and the place in the code, and gives the user only that id.
+    #[track_caller]
+    pub fn internal(what: &str, cause: impl std::fmt::Display) -> Self {
+        let request_id = crate::request_id::current();
+        let at = std::panic::Location::caller();
+        tracing::error!(request_id = %request_id, %cause, %at, "{what}");
+        AppError::Internal(request_id)
     }
 }
 
 /// Database failures are logged with their details and reach the user as `Internal`.
 #[cfg(feature = "ssr")]
 impl From<sqlx::Error> for AppError {
+    #[track_caller]
     fn from(error: sqlx::Error) -> Self {
-        tracing::error!(%error, "database error");
-        AppError::Internal
+        AppError::internal("database error", error)
     }
 }
 
@@ -135,6 +160,20 @@ mod tests {
         ]);
         assert_eq!(error.messages_for("name"), vec!["b", "c"]);
         assert!(error.messages_for("role").is_empty());
+    }
+
+    #[test]
+    fn internal_errors_show_only_the_reference() {
+        let message = AppError::Internal("3f2a9c1d7e04".into()).to_string();
+        assert_eq!(
+            message,
+            "Er ging iets mis aan onze kant. Probeer het later opnieuw. \
+             Noem bij vragen aan de helpdesk het kenmerk 3f2a9c1d7e04."
+        );
+        assert_eq!(AppError::Internal(String::new()).status(), 500);
+        assert!(!AppError::Internal(String::new())
+            .to_string()
+            .contains("kenmerk"));
     }
 
     #[test]

@@ -11,6 +11,9 @@ pub mod error;
 pub mod pages;
 /// The page's Content-Security-Policy nonce: written by the HTML shell, read by the server
 /// crate's security layer, so it lives beside both rather than among the services.
+/// The id of the request being served, for log lines and the user's error reference.
+#[cfg(feature = "ssr")]
+pub mod request_id;
 #[cfg(feature = "ssr")]
 pub mod security;
 #[cfg(feature = "ssr")]

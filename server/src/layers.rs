@@ -1,5 +1,5 @@
-//! Layers around every request: the client's address, security headers, refusing
-//! cross-origin posts, a limit on request bodies, and a log line for every refusal.
+//! Layers around every request: its id and log span, the client's address, security headers,
+//! refusing cross-origin posts, a limit on request bodies, and a log line for every refusal.
 
 use app::security::{policy_with_nonce, PageNonce, STRICT_POLICY};
 use app::services::client_address::{client_address, ClientAddress};
@@ -23,6 +23,44 @@ fn plain(status: StatusCode, message: &'static str) -> Response<Body> {
         HeaderValue::from_static("text/plain; charset=utf-8"),
     );
     response
+}
+
+/// Gives the request its id (see `app::request_id`): in the request's headers, where the log
+/// span (`request_span`) and the pages read it, for the tasks that serve it, and in the
+/// response's `x-request-id` header.
+pub async fn request_id(mut request: Request, next: Next) -> Response<Body> {
+    let id = app::request_id::accept_or_new(
+        request
+            .headers()
+            .get(app::request_id::HEADER)
+            .and_then(|value| value.to_str().ok()),
+    );
+    // The id holds only letters, digits, `-` and `_`: always a valid header value.
+    let value = HeaderValue::from_str(&id).unwrap_or(HeaderValue::from_static("-"));
+    request
+        .headers_mut()
+        .insert(app::request_id::HEADER, value.clone());
+    let mut response = app::request_id::scope(id, next.run(request)).await;
+    response
+        .headers_mut()
+        .insert(app::request_id::HEADER, value);
+    response
+}
+
+/// The log span of a request (for tower-http's `TraceLayer`): its id, method and path, but
+/// not its query, which may hold what a user typed.
+pub fn request_span(request: &Request) -> tracing::Span {
+    let id = request
+        .headers()
+        .get(app::request_id::HEADER)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or("-");
+    tracing::info_span!(
+        "request",
+        id,
+        method = %request.method(),
+        path = %request.uri().path(),
+    )
 }
 
 /// Puts the client's address in the request's extensions (`ClientAddress`): the peer, or

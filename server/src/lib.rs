@@ -188,16 +188,29 @@ pub fn router(state: AppState) -> Router {
             layers::find_client,
         ))
         .layer(tower_http::compression::CompressionLayer::new().gzip(true))
+        // Outermost: every line logged while a request is served carries its id. Each
+        // request and response is logged at debug level (`RUST_LOG=tower_http=debug`),
+        // server errors at error level.
+        .layer(tower_http::trace::TraceLayer::new_for_http().make_span_with(layers::request_span))
+        .layer(axum::middleware::from_fn(layers::request_id))
         .with_state(state)
 }
 
-/// 200 when the database answers, 503 when it does not.
+/// For a monitor or load balancer: 200 when the database answers, 503 when it does not, with
+/// the database's state as JSON (kind, how long it took to answer, the pool's connections).
 async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
-    if db::ping(&state.pool).await {
-        (StatusCode::OK, "ok")
+    let health = db::health(&state.pool).await;
+    let status = if health.reachable {
+        StatusCode::OK
     } else {
-        (StatusCode::SERVICE_UNAVAILABLE, "database onbereikbaar")
-    }
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    let mut response = axum::Json(health).into_response();
+    *response.status_mut() = status;
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
 }
 
 /// Ends the session and returns to the login page. A plain form post, so it works with and

@@ -24,10 +24,33 @@ struct Cli {
     /// Database: `sqlite://PATH` (default) or `postgres://...`.
     #[arg(long, env = "DATABASE_URL", default_value = db::DEFAULT_DATABASE_URL, global = true)]
     database_url: String,
+    /// Log lines as text for people, or as JSON (one object per line) for a log collector.
+    #[arg(long, env = "NAD_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
+    log_format: LogFormat,
     /// Without a command, `serve` runs with its settings from the environment (this is how
     /// `cargo leptos` starts the server).
     #[command(subcommand)]
     command: Option<Command>,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
+}
+
+/// Log to stderr, at `RUST_LOG`'s levels (default: info, and warnings only from sqlx). Every
+/// line of a request carries its id (see `app::request_id`).
+fn start_logging(format: LogFormat) {
+    let levels = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| "info,sqlx=warn".into());
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(levels)
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder.json().with_current_span(true).init(),
+    }
 }
 
 /// `serve`'s settings, read from the environment alone.
@@ -429,17 +452,11 @@ fn spawn_session_cleanup(state: app::services::state::AppState) {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,sqlx=warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
     server::allocator::configure();
     // An optional `.env` file in the working directory; real environment variables win.
     let _ = dotenvy::dotenv();
     let cli = Cli::parse();
+    start_logging(cli.log_format);
     match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {

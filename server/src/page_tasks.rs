@@ -6,7 +6,8 @@
 //! a server function after the page's context is gone fail with
 //! "AppState missing from the request context". So every request gets a `PageTasks` list in
 //! its extensions, which the page's context carries; the executor registers each task spawned
-//! within that context, and the response body aborts them when it is dropped. After a page
+//! within that context, and the response body aborts them when it is dropped. Each task also
+//! keeps the request's log span and id. After a page
 //! that was sent completely, they have all finished already and aborting changes nothing.
 
 use axum::body::{Body, BodyDataStream};
@@ -54,7 +55,12 @@ struct PageExecutor;
 
 impl any_spawner::CustomExecutor for PageExecutor {
     fn spawn(&self, future: any_spawner::PinnedFuture<()>) {
-        let task = tokio::spawn(future);
+        // The task serves the same request: its log lines carry the request's span and id.
+        let future = tracing::Instrument::instrument(future, tracing::Span::current());
+        let task = match app::request_id::try_current() {
+            Some(id) => tokio::spawn(app::request_id::scope(id, future)),
+            None => tokio::spawn(future),
+        };
         if let Some(tasks) = use_context::<PageTasks>() {
             tasks.register(task.abort_handle());
         }

@@ -56,6 +56,40 @@ async fn count(state: &AppState, table: &str) -> i64 {
 }
 
 #[tokio::test]
+async fn an_internal_failure_shows_only_the_request_id_to_quote() {
+    on_every_database(|state| async move {
+        let response = open_round(&state).await;
+        let r01 = login(&state, "r01@test.nl").await;
+        let (status, _) = save(&state, &r01, &response, "a_contactpersoon", raw(&["Jan"]), 0).await;
+        assert_eq!(status, StatusCode::OK);
+        // What this code never writes: a stored answer that is not JSON.
+        sqlx::query("UPDATE answers SET raw = 'geen json' WHERE item_key = 'a_contactpersoon'")
+            .execute(&state.pool)
+            .await
+            .unwrap();
+        let request_id = |reply: &axum::http::Response<axum::body::Body>| {
+            reply.headers()["x-request-id"].to_str().unwrap().to_string()
+        };
+
+        // A page, whose data loads in tasks of its own.
+        let page = send(&state, get(&format!("/vragenlijst/{response}/sectie/A"), Some(&r01))).await;
+        assert_eq!(page.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let id = request_id(&page);
+        let html = body_text(page).await;
+        assert!(html.contains(&format!("het kenmerk {id}.")), "{html}");
+        assert!(!html.contains("geen json") && !html.contains("expected"), "no cause shown");
+
+        // A server function: the error carries the same id as the response.
+        let body = json!({ "response_id": response, "answers": [{ "key": "a_contactpersoon", "raw": raw(&["Piet"]), "base_version": 1 }] });
+        let reply = send(&state, json_call("/api/responses/save", &body.to_string(), Some(&r01))).await;
+        assert_eq!(reply.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let id = request_id(&reply);
+        assert_eq!(body_text(reply).await, json!({ "Internal": id }).to_string());
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn a_save_stores_the_answer_its_version_and_its_history() {
     on_every_database(|state| async move {
         let response = open_round(&state).await;

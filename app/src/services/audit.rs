@@ -311,10 +311,7 @@ pub const CSV_COLUMNS: [&str; 8] = [
 /// Entries as CSV rows (with the header when asked); times in UTC, ISO 8601.
 pub fn csv_rows(entries: &[AuditEntry], with_header: bool) -> Result<Vec<u8>, AppError> {
     let mut writer = csv::Writer::from_writer(Vec::new());
-    let failed = |error: csv::Error| {
-        tracing::error!(%error, "writing the audit CSV failed");
-        AppError::Internal
-    };
+    let failed = |error: csv::Error| AppError::internal("writing the audit CSV failed", error);
     if with_header {
         writer.write_record(csv_row(CSV_COLUMNS)).map_err(failed)?;
     }
@@ -343,5 +340,7 @@ pub fn csv_rows(entries: &[AuditEntry], with_header: bool) -> Result<Vec<u8>, Ap
             ]))
             .map_err(failed)?;
     }
-    writer.into_inner().map_err(|_| AppError::Internal)
+    writer
+        .into_inner()
+        .map_err(|error| AppError::internal("writing the audit CSV failed", error))
 }

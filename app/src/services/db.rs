@@ -160,12 +160,58 @@ async fn guard_append_only(pool: &AnyPool) -> Result<(), sqlx::Error> {
     transaction.commit().await
 }
 
-/// Answers whether the database responds (for `/healthz`).
+/// Answers whether the database responds.
 pub async fn ping(pool: &AnyPool) -> bool {
     sqlx::query_scalar::<_, i64>("SELECT CAST(1 AS BIGINT)")
         .fetch_one(pool)
         .await
         .is_ok()
+}
+
+/// The database's state, as `/healthz` reports it.
+#[derive(Debug, serde::Serialize)]
+pub struct Health {
+    /// "ok" or "database onbereikbaar".
+    pub status: &'static str,
+    pub reachable: bool,
+    /// "sqlite" or "postgresql".
+    pub database: &'static str,
+    /// How long the database took to answer a trivial query (or to fail), in milliseconds.
+    pub answered_in_ms: f64,
+    /// The pool's open connections, and how many of them are idle.
+    pub connections: u32,
+    pub idle_connections: usize,
+}
+
+/// Asks the database a trivial question, bounded by five seconds, and reports how it went.
+pub async fn health(pool: &AnyPool) -> Health {
+    let started = std::time::Instant::now();
+    let reachable = tokio::time::timeout(std::time::Duration::from_secs(5), ping(pool))
+        .await
+        .unwrap_or(false);
+    let answered_in_ms = (started.elapsed().as_secs_f64() * 10_000.0).round() / 10.0;
+    let database = if pool
+        .connect_options()
+        .database_url
+        .scheme()
+        .starts_with("postgres")
+    {
+        "postgresql"
+    } else {
+        "sqlite"
+    };
+    Health {
+        status: if reachable {
+            "ok"
+        } else {
+            "database onbereikbaar"
+        },
+        reachable,
+        database,
+        answered_in_ms,
+        connections: pool.size(),
+        idle_connections: pool.num_idle(),
+    }
 }
 
 #[cfg(test)]

@@ -99,23 +99,29 @@ pub async fn load(pool: &AnyPool, cache: &questionnaires::Cache) -> Result<(), A
         ));
     }
     let region_list = regions::parse_csv(REGIONS_CSV).map_err(|problems| {
-        tracing::error!(?problems, "the shipped demo regions file is broken");
-        AppError::Internal
+        AppError::internal(
+            "the shipped demo regions file is broken",
+            format!("{problems:?}"),
+        )
     })?;
     regions::import(pool, &Actor::CommandLine, &region_list).await?;
     let region_codes = region_list.iter().map(|r| r.code.clone()).collect();
     let gemeente_list =
         super::gemeenten::parse_csv(GEMEENTEN_CSV, &region_codes).map_err(|problems| {
-            tracing::error!(?problems, "the shipped demo gemeenten file is broken");
-            AppError::Internal
+            AppError::internal(
+                "the shipped demo gemeenten file is broken",
+                format!("{problems:?}"),
+            )
         })?;
     super::gemeenten::import(pool, &Actor::CommandLine, &gemeente_list).await?;
     for (file_name, source) in QUESTIONNAIRES {
         questionnaires::import(pool, cache, &Actor::CommandLine, file_name, source)
             .await
             .map_err(|problems| {
-                tracing::error!(?problems, "a shipped questionnaire does not load");
-                AppError::Internal
+                AppError::internal(
+                    "a shipped questionnaire does not load",
+                    format!("{file_name}: {problems:?}"),
+                )
             })?;
     }
     let mut coordinators: HashMap<String, String> = HashMap::new();

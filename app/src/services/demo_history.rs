@@ -388,8 +388,9 @@ pub async fn store(
         let Ok(Some(answer)) = parse_answer(item, raw) else {
             continue;
         };
-        let raw_json = serde_json::to_string(raw).map_err(|_| AppError::Internal)?;
-        let value_json = serde_json::to_string(&answer).map_err(|_| AppError::Internal)?;
+        let unwritable = |error| AppError::internal("an answer does not serialise", error);
+        let raw_json = serde_json::to_string(raw).map_err(unwritable)?;
+        let value_json = serde_json::to_string(&answer).map_err(unwritable)?;
         sqlx::query(
             "INSERT INTO answers (response_id, item_key, raw, value, valid, version, prefilled, \
              updated_by, updated_at) VALUES ($1, $2, $3, $4, 1, 1, 0, $5, $6)",

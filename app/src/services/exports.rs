@@ -224,8 +224,7 @@ impl From<sqlx::Error> for Failure {
 }
 
 fn internal(error: impl std::fmt::Display) -> Failure {
-    tracing::error!(%error, "writing an export");
-    Failure::App(AppError::Internal)
+    Failure::App(AppError::internal("writing an export failed", error))
 }
 
 /// Where the bytes go: collected into chunks of about `CHUNK_BYTES`.

@@ -45,7 +45,9 @@ async fn round_facts(pool: &AnyPool, round_id: &str) -> Result<RoundFacts, AppEr
     .ok_or(AppError::NotFound)?;
     let state: String = row.try_get("state")?;
     Ok(RoundFacts {
-        state: state.parse().map_err(|_| AppError::Internal)?,
+        state: state
+            .parse()
+            .map_err(|_| AppError::internal("a round's stored state is unknown", &state))?,
         name: row.try_get("name")?,
         questionnaire_id: row.try_get("questionnaire_id")?,
         questionnaire_version: row.try_get("questionnaire_version")?,
@@ -112,10 +114,9 @@ pub async fn picture_compared_with(
         round.compared_round_id.clone(),
     ));
     let current = tally(state, round_id, &version).await?;
-    let compared = compared_round.await.map_err(|error| {
-        tracing::error!(%error, "counting the compared round stopped");
-        AppError::Internal
-    })??;
+    let compared = compared_round
+        .await
+        .map_err(|error| AppError::internal("counting the compared round stopped", error))??;
     let sections = questionnaire
         .sections
         .iter()
@@ -291,7 +292,10 @@ pub async fn tally(
                 part.get(..1),
                 part.get(1..).and_then(|rest| rest.split_once('\t')),
             ) else {
-                return Err(AppError::Internal);
+                return Err(AppError::internal(
+                    "a tallied answer has no key",
+                    format!("{part:?}"),
+                ));
             };
             let confirmed = prefilled == "0";
             let (steers, asked_on_condition) = roles.get(key).copied().unwrap_or_default();
@@ -399,7 +403,10 @@ async fn previous_steering(
         let region = old_answers.entry(region_code.clone()).or_default();
         for part in joined.split('\u{1e}') {
             let Some((key, json)) = part.split_once('\t') else {
-                return Err(AppError::Internal);
+                return Err(AppError::internal(
+                    "a compared answer has no key",
+                    format!("{part:?}"),
+                ));
             };
             let answer = read_once(&mut read_back, key, json)?;
             region.insert(key.to_string(), answer);
@@ -442,7 +449,9 @@ fn read_once<'a>(
 
 fn read_answer(key: &str, json: &str) -> Result<Answer, AppError> {
     serde_json::from_str(json).map_err(|error| {
-        tracing::error!(%error, key, "a stored answer does not read back");
-        AppError::Internal
+        AppError::internal(
+            "a stored answer does not read back",
+            format!("{key}: {error}"),
+        )
     })
 }

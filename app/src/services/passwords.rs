@@ -112,7 +112,7 @@ async fn hashing<T: Send + 'static>(
         work()
     })
     .await
-    .map_err(|_| AppError::Internal)
+    .map_err(|error| AppError::internal("a password check task failed", error))
 }
 
 pub fn is_common(lowered_password: &str) -> bool {
@@ -140,10 +140,7 @@ pub async fn hash(password: String) -> Result<String, AppError> {
             .map(|hash| hash.to_string())
     })
     .await?
-    .map_err(|error| {
-        tracing::error!(%error, "password hashing failed");
-        AppError::Internal
-    })
+    .map_err(|error| AppError::internal("password hashing failed", error))
 }
 
 /// Verifies a password against a stored hash, or against the dummy hash when there is none,

@@ -82,7 +82,7 @@ impl Cache {
         if let Some(found) = self
             .versions
             .read()
-            .map_err(|_| AppError::Internal)?
+            .map_err(|_| AppError::internal("the questionnaire cache", "lock poisoned"))?
             .get(&key)
         {
             return Ok(found.clone());
@@ -99,22 +99,24 @@ impl Cache {
         };
         let questionnaire =
             load(&source, previous.as_deref().map(|p| &p.questionnaire)).map_err(|errors| {
-                tracing::error!(
-                    identifier,
-                    version,
-                    ?errors,
-                    "a stored questionnaire no longer loads"
-                );
-                AppError::Internal
+                AppError::internal(
+                    "a stored questionnaire no longer loads",
+                    format!("{identifier}/{version}: {errors:?}"),
+                )
             })?;
-        let index = questionnaire.index().map_err(|_| AppError::Internal)?;
+        let index = questionnaire.index().map_err(|errors| {
+            AppError::internal(
+                "a stored questionnaire has no index",
+                format!("{identifier}/{version}: {errors:?}"),
+            )
+        })?;
         let loaded = Arc::new(LoadedVersion {
             questionnaire,
             index,
         });
         self.versions
             .write()
-            .map_err(|_| AppError::Internal)?
+            .map_err(|_| AppError::internal("the questionnaire cache", "lock poisoned"))?
             .insert(key, loaded.clone());
         Ok(loaded)
     }

@@ -12,8 +12,10 @@ use std::net::IpAddr;
 
 pub fn state() -> Result<AppState, AppError> {
     use_context::<AppState>().ok_or_else(|| {
-        tracing::error!("AppState missing from the request context");
-        AppError::Internal
+        AppError::internal(
+            "the request context",
+            "AppState missing from the request context",
+        )
     })
 }
 

@@ -98,13 +98,24 @@ const RESPONSE_JOINS: &str = "FROM responses r \
      LEFT JOIN users rb ON rb.id = r.returned_by \
      LEFT JOIN users ab ON ab.id = r.approved_by";
 
+/// A stored answer that does not read back: the database holds what this code never wrote.
+fn unreadable(error: serde_json::Error) -> AppError {
+    AppError::internal("a stored answer does not read back", error)
+}
+
+/// An answer that does not serialise (it always does: the types are plain data).
+fn unwritable(error: serde_json::Error) -> AppError {
+    AppError::internal("an answer does not serialise", error)
+}
+
 fn response_from_row(row: &sqlx::any::AnyRow) -> Result<Response, AppError> {
     let status: String = row.try_get("status")?;
     Ok(Response {
         id: row.try_get("id")?,
         region_code: row.try_get("region_code")?,
         region_name: row.try_get("region_name")?,
-        status: ResponseStatus::parse(&status).ok_or(AppError::Internal)?,
+        status: ResponseStatus::parse(&status)
+            .ok_or_else(|| AppError::internal("a response's stored status is unknown", &status))?,
         deadline: row.try_get("region_deadline")?,
         updated_at: row.try_get("updated_at")?,
         updated_by: row.try_get("updated_by_name")?,
@@ -356,11 +367,11 @@ where
         answers.insert(
             row.try_get("item_key")?,
             StoredAnswer {
-                raw: serde_json::from_str(&raw).map_err(|_| AppError::Internal)?,
+                raw: serde_json::from_str(&raw).map_err(unreadable)?,
                 value: value
                     .map(|value| serde_json::from_str(&value))
                     .transpose()
-                    .map_err(|_| AppError::Internal)?,
+                    .map_err(unreadable)?,
                 version: row.try_get("version")?,
                 prefilled: prefilled == 1,
                 updated_by: row.try_get("display_name")?,
@@ -415,7 +426,7 @@ pub async fn conflicts_of(
         };
         conflicts.push(ConflictInfo {
             key,
-            mine: serde_json::from_str(&raw).map_err(|_| AppError::Internal)?,
+            mine: serde_json::from_str(&raw).map_err(unreadable)?,
             theirs: theirs.raw.clone(),
             their_version: theirs.version,
             changed_by: theirs.updated_by.clone(),
@@ -573,8 +584,7 @@ pub async fn save(
         let current = match current {
             Some(row) => {
                 let text: String = row.try_get("raw")?;
-                let stored_raw: RawAnswer =
-                    serde_json::from_str(&text).map_err(|_| AppError::Internal)?;
+                let stored_raw: RawAnswer = serde_json::from_str(&text).map_err(unreadable)?;
                 Some((
                     text,
                     stored_raw,
@@ -600,7 +610,7 @@ pub async fn save(
         {
             decision = Decision::Unchanged;
         }
-        let raw_json = serde_json::to_string(&raw).map_err(|_| AppError::Internal)?;
+        let raw_json = serde_json::to_string(&raw).map_err(unwritable)?;
         match decision {
             // A conflict stays until its author decides: a save that changes nothing (for
             // instance from another tab of the same person) does not decide it.
@@ -775,12 +785,12 @@ async fn write_answer(
         Ok(value) => (value, Vec::new()),
         Err(problems) => (None, problems),
     };
-    let raw_json = serde_json::to_string(write.raw).map_err(|_| AppError::Internal)?;
+    let raw_json = serde_json::to_string(write.raw).map_err(unwritable)?;
     let value_json = value
         .as_ref()
         .map(serde_json::to_string)
         .transpose()
-        .map_err(|_| AppError::Internal)?;
+        .map_err(unwritable)?;
     let valid = i64::from(problems.is_empty());
     let prefilled = i64::from(write.prefilled);
     let key = &write.item.key;
@@ -959,7 +969,7 @@ pub async fn compared_with(
     .bind(&response.region_code)
     .fetch_optional(&state.pool)
     .await?
-    .ok_or(AppError::Internal)?;
+    .ok_or_else(|| AppError::internal("the compared round is gone", compared_round))?;
     let round_name: String = row.try_get("name")?;
     let identifier: String = row.try_get("questionnaire_id")?;
     let old_version: String = row.try_get("questionnaire_version")?;
@@ -1119,8 +1129,7 @@ pub async fn prefill(
         let (old_raw, old_version) = match current {
             Some(row) => {
                 let text: String = row.try_get("raw")?;
-                let stored: RawAnswer =
-                    serde_json::from_str(&text).map_err(|_| AppError::Internal)?;
+                let stored: RawAnswer = serde_json::from_str(&text).map_err(unreadable)?;
                 if !stored.is_blank() {
                     continue;
                 }

@@ -37,11 +37,12 @@ pub async fn overview(
     if !round.summary.state.visible_to(user.role) {
         return Err(AppError::NotFound);
     }
-    let (identifier, version) = round
-        .summary
-        .questionnaire
-        .split_once('/')
-        .ok_or(AppError::Internal)?;
+    let (identifier, version) = round.summary.questionnaire.split_once('/').ok_or_else(|| {
+        AppError::internal(
+            "a round's questionnaire has no version",
+            &round.summary.questionnaire,
+        )
+    })?;
     let version = state
         .questionnaires
         .get(&state.pool, identifier, version)
@@ -171,7 +172,10 @@ pub async fn send_back(
     reason: &str,
 ) -> Result<(), AppError> {
     if action == ReviewAction::Approve {
-        return Err(AppError::Internal);
+        return Err(AppError::internal(
+            "an approval reached the path for returns",
+            "act_with_reason",
+        ));
     }
     let reason = check_reason(reason).map_err(|message| AppError::field("reason", message))?;
     act(state, user, response_id, action, Some(&reason)).await
@@ -238,11 +242,9 @@ async fn act(
     reason: Option<&str>,
 ) -> Result<(), AppError> {
     let response = reviewable(state, user, response_id).await?;
-    let round_state: RoundState = response
-        .round
-        .state
-        .parse()
-        .map_err(|_| AppError::Internal)?;
+    let round_state: RoundState = response.round.state.parse().map_err(|_| {
+        AppError::internal("a round's stored state is unknown", &response.round.state)
+    })?;
     let target = check_action(user.role, response.status, round_state, action)
         .map_err(AppError::Conflict)?;
     let now = now_ms();
@@ -330,7 +332,9 @@ pub async fn threads(pool: &AnyPool, response_id: &str) -> Result<Vec<CommentThr
         if let Some(thread) = threads.last_mut() {
             thread.messages.push(CommentMessage {
                 author: row.try_get("author")?,
-                author_role: role.parse().map_err(|_| AppError::Internal)?,
+                author_role: role.parse().map_err(|_| {
+                    AppError::internal("a comment author's stored role is unknown", &role)
+                })?,
                 body: row.try_get("body")?,
                 at: row.try_get("created_at")?,
             });
@@ -558,7 +562,8 @@ pub async fn history(
     .fetch_all(pool)
     .await?;
     let parse = |text: &str| -> Result<RawAnswer, AppError> {
-        serde_json::from_str(text).map_err(|_| AppError::Internal)
+        serde_json::from_str(text)
+            .map_err(|error| AppError::internal("a stored answer does not read back", error))
     };
     let mut history: HashMap<String, Vec<HistoryEntry>> = HashMap::new();
     for row in rows {

@@ -48,7 +48,9 @@ fn summary_from(row: &sqlx::any::AnyRow) -> Result<RoundSummary, AppError> {
         id: row.try_get("id")?,
         name: row.try_get("name")?,
         questionnaire: format!("{identifier}/{version}"),
-        state: state.parse().map_err(|_| AppError::Internal)?,
+        state: state
+            .parse()
+            .map_err(|_| AppError::internal("a round's stored state is unknown", &state))?,
         opens_at: row.try_get("opens_at")?,
         deadline: row.try_get("deadline")?,
         compared_round: row.try_get("compared_name")?,
@@ -245,7 +247,9 @@ pub async fn change_state(
         .fetch_optional(&mut *tx)
         .await?
         .ok_or(AppError::NotFound)?;
-    let current: RoundState = current.parse().map_err(|_| AppError::Internal)?;
+    let current: RoundState = current
+        .parse()
+        .map_err(|_| AppError::internal("a round's stored state is unknown", &current))?;
     current.change_to(target).map_err(AppError::Conflict)?;
     // The state in the WHERE makes two admins clicking at once change it only once.
     let changed = sqlx::query("UPDATE rounds SET state = $1 WHERE id = $2 AND state = $3")

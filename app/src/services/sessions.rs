@@ -107,7 +107,9 @@ pub async fn resolve(
         id: row.try_get("id")?,
         email: row.try_get("email")?,
         display_name: row.try_get("display_name")?,
-        role: role.parse().map_err(|_| AppError::Internal)?,
+        role: role
+            .parse()
+            .map_err(|_| AppError::internal("a user's stored role is unknown", &role))?,
         region_code: row.try_get("region_code")?,
         region_name: row.try_get("region_name")?,
     })
