@@ -4,5 +4,6 @@ pub mod exports;
 pub mod form;
 pub mod layout;
 pub mod question;
+pub mod region_rounds;
 pub mod response;
 pub mod status;

@@ -109,7 +109,7 @@ pub fn RegionPage() -> impl IntoView {
                                 .into_any()
                             }}
                             <h2>"Metingen"</h2>
-                            <crate::pages::fill::RegionRounds code=region.code.clone()/>
+                            <crate::components::region_rounds::RegionRounds code=region.code.clone()/>
                         }
                         .into_any()
                     }

@@ -10,7 +10,7 @@
 //! The state lives in one `Page`; every change to it is followed by painting the parts of the
 //! page it touches.
 
-use super::{last_saved_text, ConflictTexts, CONFLICT_STATUS, PAGE_CONFLICT_STATUS};
+use super::section::{last_saved_text, ConflictTexts, CONFLICT_STATUS, PAGE_CONFLICT_STATUS};
 use crate::api::responses::{resolve_conflict, save_answers, SectionFormData};
 use crate::components::question::{character_count, described_by, is_group};
 use crate::domain::questionnaire::answer::{parse_answer, RawAnswer};
@@ -49,7 +49,7 @@ impl SaveState {
 }
 
 fn clock(at: i64) -> String {
-    super::session_end_text(at)
+    super::section::session_end_text(at)
 }
 
 /// One question on the page.

@@ -66,7 +66,7 @@ impl SessionClock {
         }
         let lasts_ms = (self.idle_ms - TOUCH_SLACK_MS).max(self.idle_ms / 2);
         let ends_at = js_sys_now() + lasts_ms;
-        let time = super::session_end_text(ends_at);
+        let time = super::section::session_end_text(ends_at);
         if let Some(notice) = by_id("sessie-einde") {
             notice.set_text_content(Some(&format!(
                 "Zonder activiteit wordt u om {time} uitgelogd. Opslaan houdt u ingelogd."

@@ -1,0 +1,109 @@
+//! `/vragenlijst/:id/controleren`: check the answers, then submit.
+
+use super::{param, status_tag};
+use crate::api::responses::{get_summary, SubmitResponse, Summary};
+use crate::components::response::ResponseBanner;
+use crate::components::status::ErrorPage;
+use crate::error::AppError;
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// `/vragenlijst/:id/controleren`: every answer by section with a change link, the problems
+/// that block submitting, and the submit button.
+#[component]
+pub fn CheckAnswersPage() -> impl IntoView {
+    let id = param("id");
+    let submit = ServerAction::<SubmitResponse>::new();
+    let summary = Resource::new(
+        move || (id(), submit.version().get()),
+        |(id, _)| get_summary(id),
+    );
+    let submit_error = Signal::derive(move || submit.value().get().and_then(Result::err));
+    view! {
+        <Suspense fallback=|| view! { <p>"Laden…"</p> }>
+            {move || Suspend::new(async move {
+                match summary.await {
+                    Ok(summary) => view! { <CheckAnswers summary submit submit_error/> }.into_any(),
+                    Err(error) => view! { <ErrorPage error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn CheckAnswers(
+    summary: Summary,
+    submit: ServerAction<SubmitResponse>,
+    submit_error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let header = summary.header.clone();
+    let id = header.id.clone();
+    let editable = header.read_only_reason.is_none();
+    let problems = summary.problems.clone();
+    let refused = move || submit_error.get();
+    let submit_id = id.clone();
+    view! {
+        <Title text=format!("Antwoorden controleren – {}", header.round_name)/>
+        <p class="back-link"><a href=format!("/vragenlijst/{id}")>"Terug naar het overzicht"</a></p>
+        <ResponseBanner header=header.clone()/>
+        {move || refused().map(|error| match error {
+            AppError::Validation(_) => view! {
+                <div class="error-summary" role="alert" tabindex="-1">
+                    <h2 class="error-summary__title">"De vragenlijst kan nog niet worden ingediend"</h2>
+                    <p>"Los de problemen hieronder op en dien daarna opnieuw in."</p>
+                </div>
+            }.into_any(),
+            other => view! { <div class="error-summary" role="alert"><p>{other.to_string()}</p></div> }.into_any(),
+        })}
+        <h1>"Antwoorden controleren"</h1>
+        <p>{format!("{} van {} verplichte vragen beantwoord ({}%).", summary.overall.complete, summary.overall.required, summary.overall.percent_complete())}</p>
+        {(!problems.is_empty()).then(|| {
+            let id = id.clone();
+            view! {
+                <div class="problem-list" aria-labelledby="nog-te-doen">
+                    <h2 id="nog-te-doen">{format!("Nog te doen voor u kunt indienen ({})", problems.len())}</h2>
+                    <ul class="list">
+                        {problems.into_iter().map(|(section, key, label, message)| view! {
+                            <li><a href=format!("/vragenlijst/{id}/sectie/{section}#vraag-{key}")>{label}</a>{format!(": {message}")}</li>
+                        }).collect_view()}
+                    </ul>
+                </div>
+            }
+        })}
+        {summary.sections.into_iter().map(|section| {
+            let id = id.clone();
+            let heading_id = format!("sectie-{}", section.key);
+            view! {
+                <h2 id=heading_id>{section.title.clone()}" "{status_tag(section.status)}</h2>
+                <dl class="summary-list summary-list--answers">
+                    {section.items.into_iter().map(|item| {
+                        let href = format!("/vragenlijst/{id}/sectie/{}#vraag-{}", section.key, item.key);
+                        view! {
+                            <div class="summary-list__row" class:summary-list__row--error=!item.problems.is_empty()>
+                                <dt>{item.label.clone()}</dt>
+                                <dd>
+                                    {item.answer}
+                                    {(!item.problems.is_empty()).then(|| view! { <span class="form-error">{item.problems.join(" ")}</span> })}
+                                </dd>
+                                {editable.then(|| view! {
+                                    <dd class="summary-list__action"><a href=href aria-label=format!("Wijzigen: {}", item.label)>"Wijzigen"</a></dd>
+                                })}
+                            </div>
+                        }
+                    }).collect_view()}
+                </dl>
+            }
+        }).collect_view()}
+        {editable.then(|| view! {
+            <h2>"Indienen"</h2>
+            <p>"Na het indienen kunt u de antwoorden niet meer wijzigen. De reviewer kan de vragenlijst zo nodig terugsturen."</p>
+            <ActionForm action=submit>
+                <input type="hidden" name="response_id" value=submit_id.clone()/>
+                <button type="submit" class="button">"Vragenlijst indienen"</button>
+            </ActionForm>
+        })}
+        <p><a href=format!("/vragenlijst/{id}/afdrukken")>"Afdrukversie"</a></p>
+    }
+}

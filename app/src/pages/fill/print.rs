@@ -1,0 +1,47 @@
+//! `/vragenlijst/:id/afdrukken`: the whole response for printing.
+
+use super::param;
+use crate::api::responses::get_summary;
+use crate::components::status::ErrorPage;
+use crate::domain::time::format_date_time;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// `/vragenlijst/:id/afdrukken`: the whole response on one page, laid out for paper.
+#[component]
+pub fn PrintPage() -> impl IntoView {
+    let id = param("id");
+    let summary = Resource::new(id, get_summary);
+    view! {
+        <Suspense fallback=|| view! { <p>"Laden…"</p> }>
+            {move || Suspend::new(async move {
+                match summary.await {
+                    Ok(summary) => {
+                        let header = summary.header;
+                        view! {
+                            <Title text=format!("Afdrukversie – {} – {}", header.region_name, header.round_name)/>
+                            <div class="print-page">
+                                <p class="no-print"><a href=format!("/vragenlijst/{}", header.id)>"Terug naar het overzicht"</a>
+                                    " · Kies in uw browser Afdrukken (of Opslaan als pdf)."</p>
+                                <h1>{header.questionnaire_title.clone()}</h1>
+                                <p>{format!("{} ({}) · {} · {}", header.region_name, header.region_code, header.round_name, header.status.label())}</p>
+                                {header.submitted.clone().map(|(by, at)| view! { <p>{format!("Ingediend op {} door {by}", format_date_time(at))}</p> })}
+                                {summary.sections.into_iter().map(|section| view! {
+                                    <section class="print-section">
+                                        <h2>{section.title}</h2>
+                                        <dl class="summary-list">
+                                            {section.items.into_iter().map(|item| view! {
+                                                <div class="summary-list__row"><dt>{item.label}</dt><dd>{item.answer}</dd></div>
+                                            }).collect_view()}
+                                        </dl>
+                                    </section>
+                                }).collect_view()}
+                            </div>
+                        }.into_any()
+                    }
+                    Err(error) => view! { <ErrorPage error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
