@@ -1,0 +1,247 @@
+//! The compared round's answers, and taking them over (prefill) and confirming them.
+
+use super::*;
+use crate::domain::access::SignedInUser;
+use crate::domain::comparison::VersionMapping;
+use crate::domain::questionnaire::answer::{Answer, RawAnswer};
+use crate::error::AppError;
+use crate::services::audit::{self, Event};
+use crate::services::now_ms;
+use crate::services::questionnaires::{self, LoadedVersion};
+use crate::services::state::AppState;
+use serde_json::json;
+use std::collections::HashMap;
+
+/// The same region's answers in the round this one is compared with, mapped to this round's
+/// questionnaire version through lineage.
+#[derive(Debug, Clone, Default)]
+pub struct Compared {
+    /// The compared round's name; `None` when there is no compared round.
+    pub round_name: Option<String>,
+    /// The input as it was typed, in this version's keys and codes (what prefilling takes).
+    pub raw: HashMap<String, RawAnswer>,
+    /// The valid answers, in this version's keys and codes.
+    pub answers: HashMap<String, Answer>,
+    /// How every item maps onto the compared round's version.
+    pub mapping: VersionMapping,
+}
+
+impl Compared {
+    /// Why an item is not compared, in Dutch; `None` when it is.
+    pub fn why_not(&self, key: &str) -> Option<String> {
+        self.mapping.why_not(key)
+    }
+}
+
+/// Finds the same region's answers in the compared round of `response`'s round.
+pub async fn compared(
+    state: &AppState,
+    response: &Response,
+    version: &LoadedVersion,
+) -> Result<Compared, AppError> {
+    compared_with(
+        state,
+        response,
+        version,
+        response.round.compared_round_id.as_deref(),
+    )
+    .await
+}
+
+/// Finds the same region's answers in another round (`None`: no comparison).
+pub async fn compared_with(
+    state: &AppState,
+    response: &Response,
+    version: &LoadedVersion,
+    compared_round: Option<&str>,
+) -> Result<Compared, AppError> {
+    let Some(compared_round) = compared_round else {
+        return Ok(Compared::default());
+    };
+    let row = sqlx::query(
+        "SELECT ro.name, ro.questionnaire_id, ro.questionnaire_version, re.id AS response_id          FROM rounds ro LEFT JOIN responses re            ON re.round_id = ro.id AND re.region_code = $2          WHERE ro.id = $1",
+    )
+    .bind(compared_round)
+    .bind(&response.region_code)
+    .fetch_optional(&state.pool)
+    .await?
+    .ok_or_else(|| AppError::internal("the compared round is gone", compared_round))?;
+    let round_name: String = row.try_get("name")?;
+    let identifier: String = row.try_get("questionnaire_id")?;
+    let old_version: String = row.try_get("questionnaire_version")?;
+    let old_response: Option<String> = row.try_get("response_id")?;
+    let mapping = questionnaires::mapping(
+        &state.pool,
+        &state.questionnaires,
+        version,
+        &identifier,
+        &old_version,
+    )
+    .await?;
+    let Some(old_response) = old_response else {
+        return Ok(Compared {
+            round_name: Some(round_name),
+            mapping,
+            ..Compared::default()
+        });
+    };
+    let old_answers = answers(&state.pool, &old_response).await?;
+    let old_raw: HashMap<String, RawAnswer> = old_answers
+        .iter()
+        .map(|(key, answer)| (key.clone(), answer.raw.clone()))
+        .collect();
+    let old_values: HashMap<String, Answer> = old_answers
+        .into_iter()
+        .filter_map(|(key, answer)| Some((key, answer.value?)))
+        .collect();
+    let keys: Vec<&String> = version.index.position.keys().collect();
+    Ok(Compared {
+        round_name: Some(round_name),
+        raw: keys
+            .iter()
+            .filter_map(|key| Some(((*key).clone(), mapping.raw(key, &old_raw)?)))
+            .collect(),
+        answers: mapping.answers(&old_values),
+        mapping,
+    })
+}
+
+/// Takes over the compared round's answers, mapped through lineage, for the items of one
+/// section (or all sections) that have no answer yet. They are marked as awaiting
+/// confirmation. Returns how many answers were taken over.
+pub async fn prefill(
+    state: &AppState,
+    user: &SignedInUser,
+    response_id: &str,
+    section: Option<&str>,
+) -> Result<usize, AppError> {
+    let (response, version) = writable(state, user, response_id).await?;
+    let sections: Vec<&crate::domain::questionnaire::model::Section> = match section {
+        Some(key) => vec![version
+            .questionnaire
+            .sections
+            .iter()
+            .find(|s| s.key == key)
+            .ok_or_else(|| AppError::BadRequest(format!("Onbekend onderdeel '{key}'.")))?],
+        None => version.questionnaire.sections.iter().collect(),
+    };
+    let compared = compared(state, &response, &version).await?;
+    let (_turn, mut tx) = begin_writing(state, &response).await?;
+    let now = now_ms();
+    let mut taken = Vec::new();
+    for item in sections.iter().flat_map(|s| s.items.iter()) {
+        let Some(raw) = compared.raw.get(&item.key) else {
+            continue;
+        };
+        // Read inside the transaction: a colleague's answer saved a moment ago stays.
+        let current = sqlx::query(
+            "SELECT raw, version FROM answers WHERE response_id = $1 AND item_key = $2",
+        )
+        .bind(&response.id)
+        .bind(&item.key)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let (old_raw, old_version) = match current {
+            Some(row) => {
+                let text: String = row.try_get("raw")?;
+                let stored: RawAnswer = serde_json::from_str(&text).map_err(unreadable)?;
+                if !stored.is_blank() {
+                    continue;
+                }
+                (Some(text), row.try_get::<i64, _>("version")?)
+            }
+            None => (None, 0),
+        };
+        write_answer(
+            &mut tx,
+            AnswerWrite {
+                response_id: &response.id,
+                item,
+                old_raw,
+                raw,
+                version: old_version + 1,
+                prefilled: true,
+                user_id: &user.id,
+                at: now,
+            },
+        )
+        .await?;
+        taken.push(item.key.clone());
+    }
+    if !taken.is_empty() {
+        sqlx::query("UPDATE responses SET updated_at = $1, updated_by = $2 WHERE id = $3")
+            .bind(now)
+            .bind(&user.id)
+            .bind(&response.id)
+            .execute(&mut *tx)
+            .await?;
+        audit::record(
+            &mut *tx,
+            &crate::services::request::actor(user),
+            Event {
+                kind: "answers_prefilled",
+                region_code: Some(&response.region_code),
+                subject: Some(&response.id),
+                details: json!({
+                    "from_round": compared.round_name,
+                    "section": section,
+                    "items": taken,
+                }),
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(taken.len())
+}
+
+/// Confirms the taken-over answers of one section: from now on they count as answered.
+/// Returns how many were confirmed.
+pub async fn confirm_prefilled(
+    state: &AppState,
+    user: &SignedInUser,
+    response_id: &str,
+    section: &str,
+) -> Result<usize, AppError> {
+    let (response, version) = writable(state, user, response_id).await?;
+    let keys: Vec<String> = version
+        .questionnaire
+        .sections
+        .iter()
+        .find(|s| s.key == section)
+        .ok_or_else(|| AppError::BadRequest(format!("Onbekend onderdeel '{section}'.")))?
+        .items
+        .iter()
+        .map(|item| item.key.clone())
+        .collect();
+    let (_turn, mut tx) = begin_writing(state, &response).await?;
+    let mut confirmed = Vec::new();
+    for key in keys {
+        let changed = sqlx::query(
+            "UPDATE answers SET prefilled = 0 WHERE response_id = $1 AND item_key = $2 AND prefilled = 1",
+        )
+        .bind(&response.id)
+        .bind(&key)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if changed > 0 {
+            confirmed.push(key);
+        }
+    }
+    if !confirmed.is_empty() {
+        audit::record(
+            &mut *tx,
+            &crate::services::request::actor(user),
+            Event {
+                kind: "prefill_confirmed",
+                region_code: Some(&response.region_code),
+                subject: Some(&response.id),
+                details: json!({ "section": section, "items": confirmed }),
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(confirmed.len())
+}

@@ -1,0 +1,488 @@
+//! Saving answers (with conflict detection between colleagues) and resolving conflicts.
+
+use super::*;
+use crate::domain::access::SignedInUser;
+use crate::domain::questionnaire::answer::{parse_answer, RawAnswer};
+use crate::domain::questionnaire::completeness::evaluate;
+use crate::domain::questionnaire::model::Item;
+use crate::domain::response::{
+    decide, AnswerInput, ConflictInfo, Decision, SaveOutcome, Stored, MAX_ANSWERS_PER_SAVE,
+    MAX_RAW_CHARS,
+};
+use crate::error::AppError;
+use crate::services::questionnaires::LoadedVersion;
+use crate::services::state::AppState;
+use crate::services::{new_id, now_ms};
+use std::collections::{BTreeSet, HashMap};
+
+/// Checks a save before anything is written: known items, within limits, no duplicates.
+pub(super) fn check_request(
+    version: &LoadedVersion,
+    inputs: &[AnswerInput],
+) -> Result<(), AppError> {
+    if inputs.is_empty() {
+        return Err(AppError::BadRequest("Er is niets om op te slaan.".into()));
+    }
+    if inputs.len() > MAX_ANSWERS_PER_SAVE {
+        return Err(AppError::BadRequest(format!(
+            "Hoogstens {MAX_ANSWERS_PER_SAVE} antwoorden per keer."
+        )));
+    }
+    let mut problems = Vec::new();
+    let mut seen = BTreeSet::new();
+    for input in inputs {
+        if !version.index.position.contains_key(&input.key) {
+            problems.push((
+                input.key.chars().take(60).collect(),
+                vec!["Deze vragenlijst heeft geen vraag met deze sleutel.".to_string()],
+            ));
+            continue;
+        }
+        if !seen.insert(input.key.as_str()) {
+            problems.push((
+                input.key.clone(),
+                vec!["Deze vraag staat twee keer in één opslag.".to_string()],
+            ));
+        }
+        let size: usize = input
+            .raw
+            .values
+            .iter()
+            .chain(input.raw.rows.values())
+            .chain(input.raw.rows.keys())
+            .chain(input.raw.special.iter())
+            .map(|text| text.chars().count())
+            .sum();
+        if size > MAX_RAW_CHARS || input.raw.values.len() > 200 || input.raw.rows.len() > 200 {
+            problems.push((
+                input.key.clone(),
+                vec![format!(
+                    "Dit antwoord is te groot (hoogstens {MAX_RAW_CHARS} tekens)."
+                )],
+            ));
+        }
+        if input.base_version < 0 {
+            problems.push((input.key.clone(), vec!["Ongeldige versie.".to_string()]));
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Validation(problems))
+    }
+}
+
+/// Refuses a changed answer to a question that the answers, after this save, hide.
+pub(super) fn check_visibility(
+    version: &LoadedVersion,
+    stored: &HashMap<String, StoredAnswer>,
+    compared: &Compared,
+    inputs: &[AnswerInput],
+) -> Result<(), AppError> {
+    let mut problems = Vec::new();
+    let mut after = engine_answers(stored);
+    // Conditions may ask whether an answer changed since the compared round.
+    after.previous = compared.answers.clone();
+    for input in inputs {
+        after.current.remove(&input.key);
+        after.invalid.remove(&input.key);
+        let item = item_of(version, &input.key);
+        match parse_answer(item, &input.raw) {
+            Ok(Some(answer)) => {
+                after.current.insert(input.key.clone(), answer);
+            }
+            Ok(None) => {}
+            Err(_) => {
+                after.invalid.insert(input.key.clone());
+            }
+        }
+    }
+    let evaluation = evaluate(&version.questionnaire, &version.index, &after);
+    for input in inputs {
+        let hidden = evaluation.items.get(&input.key).is_some_and(|state| {
+            state.status == crate::domain::questionnaire::completeness::ItemStatus::Hidden
+        });
+        let unchanged = stored.get(&input.key).map_or(input.raw.is_blank(), |s| {
+            crate::domain::response::same_input(&s.raw, &input.raw)
+        });
+        if hidden && !unchanged && !input.raw.is_blank() {
+            problems.push((
+                input.key.clone(),
+                vec![
+                    "Deze vraag is door uw andere antwoorden niet van toepassing; laat haar leeg."
+                        .to_string(),
+                ],
+            ));
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Validation(problems))
+    }
+}
+
+pub(super) fn item_of<'a>(version: &'a LoadedVersion, key: &str) -> &'a Item {
+    let (s, i) = version.index.position[key];
+    &version.questionnaire.sections[s].items[i]
+}
+
+/// Saves answers of a response: each is decided against the stored version (see
+/// `domain::response::decide`). Invalid input is stored, flagged, with its problems; a save
+/// based on an outdated version is kept aside as a conflict for its author and reported.
+pub async fn save(
+    state: &AppState,
+    user: &SignedInUser,
+    response_id: &str,
+    inputs: Vec<AnswerInput>,
+) -> Result<Vec<SaveOutcome>, AppError> {
+    let (response, version) = writable(state, user, response_id).await?;
+    check_request(&version, &inputs)?;
+    // Only an item with a condition can be hidden; the others need no look at the rest.
+    let conditional = inputs
+        .iter()
+        .any(|input| item_of(&version, &input.key).visible_if.is_some());
+    if conditional {
+        let stored = answers(&state.pool, &response.id).await?;
+        let compared = compared(state, &response, &version).await?;
+        check_visibility(&version, &stored, &compared, &inputs)?;
+    }
+
+    let (_turn, mut tx) = begin_writing(state, &response).await?;
+    // The time of the write, taken once it holds the lock: history is in commit order.
+    let now = now_ms();
+    let mut outcomes = Vec::with_capacity(inputs.len());
+    let mut wrote_any = false;
+    for input in inputs {
+        let raw = input.raw.normalized();
+        let current = sqlx::query(
+            "SELECT a.raw, a.version, a.updated_at, u.display_name FROM answers a \
+             JOIN users u ON u.id = a.updated_by WHERE a.response_id = $1 AND a.item_key = $2",
+        )
+        .bind(&response.id)
+        .bind(&input.key)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let current = match current {
+            Some(row) => {
+                let text: String = row.try_get("raw")?;
+                let stored_raw: RawAnswer = serde_json::from_str(&text).map_err(unreadable)?;
+                Some((
+                    text,
+                    stored_raw,
+                    row.try_get::<i64, _>("version")?,
+                    row.try_get::<i64, _>("updated_at")?,
+                    row.try_get::<String, _>("display_name")?,
+                ))
+            }
+            None => None,
+        };
+        let mut decision = decide(
+            current.as_ref().map(|(_, raw, version, _, _)| Stored {
+                raw,
+                version: *version,
+            }),
+            input.base_version,
+            &raw,
+        );
+        // A whole section posted at once carries every answer, also the ones this person did
+        // not touch: an answer still as it was at its base version is no change of theirs.
+        if decision == Decision::Conflict
+            && unchanged_since(&mut tx, &response.id, &input.key, input.base_version, &raw).await?
+        {
+            decision = Decision::Unchanged;
+        }
+        let raw_json = serde_json::to_string(&raw).map_err(unwritable)?;
+        match decision {
+            // A conflict stays until its author decides: a save that changes nothing (for
+            // instance from another tab of the same person) does not decide it.
+            Decision::Unchanged => {
+                outcomes.push(SaveOutcome::Unchanged {
+                    version: current.as_ref().map_or(0, |c| c.2),
+                    saved_at: current.as_ref().map_or(0, |c| c.3),
+                });
+            }
+            Decision::Write {
+                version: new_version,
+            } => {
+                let problems = write_answer(
+                    &mut tx,
+                    AnswerWrite {
+                        response_id: &response.id,
+                        item: item_of(&version, &input.key),
+                        old_raw: current.as_ref().map(|c| c.0.clone()),
+                        raw: &raw,
+                        version: new_version,
+                        prefilled: false,
+                        user_id: &user.id,
+                        at: now,
+                    },
+                )
+                .await?;
+                clear_conflict(&mut tx, &response.id, &input.key, &user.id).await?;
+                wrote_any = true;
+                outcomes.push(SaveOutcome::Saved {
+                    version: new_version,
+                    saved_at: now,
+                    problems,
+                });
+            }
+            Decision::Conflict => {
+                let Some((_, theirs, their_version, changed_at, changed_by)) = current else {
+                    return Err(AppError::Validation(vec![(
+                        input.key.clone(),
+                        vec!["Ongeldige versie.".to_string()],
+                    )]));
+                };
+                // One kept conflict per person and item: the newest input replaces an older one.
+                clear_conflict(&mut tx, &response.id, &input.key, &user.id).await?;
+                sqlx::query(
+                    "INSERT INTO answer_conflicts (response_id, item_key, user_id, raw, base_version, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(&response.id)
+                .bind(&input.key)
+                .bind(&user.id)
+                .bind(&raw_json)
+                .bind(input.base_version)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                outcomes.push(SaveOutcome::Conflict(ConflictInfo {
+                    key: input.key,
+                    mine: raw,
+                    theirs,
+                    their_version,
+                    changed_by,
+                    changed_at,
+                }));
+            }
+        }
+    }
+    if wrote_any {
+        sqlx::query("UPDATE responses SET updated_at = $1, updated_by = $2 WHERE id = $3")
+            .bind(now)
+            .bind(&user.id)
+            .bind(&response.id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(outcomes)
+}
+
+/// Whether `raw` is what the answer held at `version` (0: no answer yet).
+pub(super) async fn unchanged_since(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    response_id: &str,
+    key: &str,
+    version: i64,
+    raw: &RawAnswer,
+) -> Result<bool, AppError> {
+    if version == 0 {
+        return Ok(raw.is_blank());
+    }
+    let then: Option<String> = sqlx::query_scalar(
+        "SELECT new_raw FROM answer_history WHERE response_id = $1 AND item_key = $2 AND version = $3",
+    )
+    .bind(response_id)
+    .bind(key)
+    .bind(version)
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(then
+        .and_then(|text| serde_json::from_str::<RawAnswer>(&text).ok())
+        .is_some_and(|then| crate::domain::response::same_input(&then, raw)))
+}
+
+/// Begins a transaction that writes a response's answers. On SQLite it first waits its turn in
+/// the process's writer queue. Touching the response row first takes the write lock (SQLite)
+/// or the row lock (PostgreSQL): writes to one response are decided one after another, so two
+/// saves can never both win. The guard must live as long as the transaction.
+///
+/// Whether the response still accepts answers is decided again inside the transaction, after
+/// the lock: a submit, approval or closed round that landed while this request was on its way
+/// wins, and nothing is written after it. On PostgreSQL the round's row is also share-locked,
+/// so closing the round waits for saves in flight and saves after it see it closed.
+pub(super) async fn begin_writing<'s>(
+    state: &'s AppState,
+    response: &Response,
+) -> Result<
+    (
+        Option<tokio::sync::MutexGuard<'s, ()>>,
+        sqlx::Transaction<'static, sqlx::Any>,
+    ),
+    AppError,
+> {
+    let turn = match &state.sqlite_writes {
+        Some(writes) => Some(writes.lock().await),
+        None => None,
+    };
+    let response_id = &response.id;
+    let mut tx = state.pool.begin().await?;
+    materialize(&mut tx, response).await?;
+    sqlx::query("UPDATE responses SET status = status WHERE id = $1")
+        .bind(response_id)
+        .execute(&mut *tx)
+        .await?;
+    if state.sqlite_writes.is_none() {
+        sqlx::query(
+            "SELECT ro.id FROM rounds ro JOIN responses r ON r.round_id = ro.id \
+             WHERE r.id = $1 FOR SHARE OF ro",
+        )
+        .bind(response_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    }
+    let current = find_stored(&mut *tx, response_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if let Some(reason) = current.closed_reason(now_ms()) {
+        return Err(AppError::Conflict(reason.to_string()));
+    }
+    Ok((turn, tx))
+}
+
+/// One answer to store: the new input of an item, the version it becomes, and by whom.
+pub(super) struct AnswerWrite<'a> {
+    pub(super) response_id: &'a str,
+    pub(super) item: &'a Item,
+    /// The stored input before (JSON); `None` when the item had no answer row yet.
+    pub(super) old_raw: Option<String>,
+    pub(super) raw: &'a RawAnswer,
+    pub(super) version: i64,
+    /// Taken over from the compared round, awaiting confirmation.
+    pub(super) prefilled: bool,
+    pub(super) user_id: &'a str,
+    pub(super) at: i64,
+}
+
+/// Stores an answer (parsed, flagged invalid when it does not parse) and appends the change to
+/// its history. Returns why the input is not a valid answer, if it is not.
+pub(super) async fn write_answer(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    write: AnswerWrite<'_>,
+) -> Result<Vec<String>, AppError> {
+    let (value, problems) = match parse_answer(write.item, write.raw) {
+        Ok(value) => (value, Vec::new()),
+        Err(problems) => (None, problems),
+    };
+    let raw_json = serde_json::to_string(write.raw).map_err(unwritable)?;
+    let value_json = value
+        .as_ref()
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(unwritable)?;
+    let valid = i64::from(problems.is_empty());
+    let prefilled = i64::from(write.prefilled);
+    let key = &write.item.key;
+    if write.old_raw.is_some() {
+        sqlx::query(
+            "UPDATE answers SET raw = $1, value = $2, valid = $3, version = $4, prefilled = $5, \
+             updated_by = $6, updated_at = $7 WHERE response_id = $8 AND item_key = $9",
+        )
+        .bind(&raw_json)
+        .bind(&value_json)
+        .bind(valid)
+        .bind(write.version)
+        .bind(prefilled)
+        .bind(write.user_id)
+        .bind(write.at)
+        .bind(write.response_id)
+        .bind(key)
+        .execute(&mut **tx)
+        .await?;
+    } else {
+        sqlx::query(
+            "INSERT INTO answers (response_id, item_key, raw, value, valid, version, prefilled, \
+             updated_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(write.response_id)
+        .bind(key)
+        .bind(&raw_json)
+        .bind(&value_json)
+        .bind(valid)
+        .bind(write.version)
+        .bind(prefilled)
+        .bind(write.user_id)
+        .bind(write.at)
+        .execute(&mut **tx)
+        .await?;
+    }
+    sqlx::query(
+        "INSERT INTO answer_history (id, response_id, item_key, old_raw, new_raw, version, \
+         changed_by, changed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(new_id())
+    .bind(write.response_id)
+    .bind(key)
+    .bind(&write.old_raw)
+    .bind(&raw_json)
+    .bind(write.version)
+    .bind(write.user_id)
+    .bind(write.at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(problems)
+}
+
+pub(super) async fn clear_conflict(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    response_id: &str,
+    key: &str,
+    user_id: &str,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "DELETE FROM answer_conflicts WHERE response_id = $1 AND item_key = $2 AND user_id = $3",
+    )
+    .bind(response_id)
+    .bind(key)
+    .bind(user_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Ends a conflict: keep this user's answer (saved over the colleague's, which they have now
+/// seen) or take the colleague's (this user's input is dropped).
+pub async fn resolve_conflict(
+    state: &AppState,
+    user: &SignedInUser,
+    response_id: &str,
+    key: &str,
+    keep_mine: bool,
+) -> Result<Option<SaveOutcome>, AppError> {
+    let (response, _) = writable(state, user, response_id).await?;
+    let stored = answers(&state.pool, &response.id).await?;
+    let conflict = conflicts_of(&state.pool, &response.id, &user.id, &stored)
+        .await?
+        .into_iter()
+        .find(|conflict| conflict.key == key)
+        .ok_or(AppError::NotFound)?;
+    if keep_mine {
+        let mut outcomes = save(
+            state,
+            user,
+            response_id,
+            vec![AnswerInput {
+                key: conflict.key,
+                raw: conflict.mine,
+                base_version: conflict.their_version,
+            }],
+        )
+        .await?;
+        let outcome = outcomes.pop();
+        if matches!(outcome, Some(SaveOutcome::Unchanged { .. })) {
+            // The colleague's answer already says what this person typed: decided.
+            let mut tx = state.pool.begin().await?;
+            clear_conflict(&mut tx, &response.id, key, &user.id).await?;
+            tx.commit().await?;
+        }
+        Ok(outcome)
+    } else {
+        let mut tx = state.pool.begin().await?;
+        clear_conflict(&mut tx, &response.id, key, &user.id).await?;
+        tx.commit().await?;
+        Ok(None)
+    }
+}
