@@ -244,135 +244,7 @@ pub struct ResponseLink {
 }
 
 #[cfg(feature = "ssr")]
-pub(crate) mod build {
-    use super::*;
-    use crate::domain::access::SignedInUser;
-    use crate::domain::questionnaire::completeness::{Evaluation, ItemStatus};
-    use crate::domain::response::describe;
-    use crate::services::questionnaires::LoadedVersion;
-    use crate::services::responses::{self, Compared, Response, StoredAnswer};
-    use crate::services::{now_ms, request};
-
-    pub fn header(
-        user: &SignedInUser,
-        response: &Response,
-        version: &LoadedVersion,
-    ) -> ResponseHeader {
-        let reason = if user.role != crate::domain::role::Role::Coordinator {
-            Some("U kunt deze antwoorden lezen maar niet wijzigen.".to_string())
-        } else {
-            response.closed_reason(now_ms()).map(str::to_string)
-        };
-        ResponseHeader {
-            id: response.id.clone(),
-            round_name: response.round.name.clone(),
-            questionnaire_title: version.questionnaire.title.clone(),
-            region_code: response.region_code.clone(),
-            region_name: response.region_name.clone(),
-            status: response.status,
-            deadline: response.deadline,
-            read_only_reason: reason,
-            submitted: response.submitted_by.clone().zip(response.submitted_at),
-            last_change: response.updated_by.clone().zip(response.updated_at),
-            returned: response
-                .returned
-                .clone()
-                .filter(|_| response.status == ResponseStatus::Returned),
-            approved: response
-                .approved
-                .clone()
-                .filter(|_| response.status == ResponseStatus::Approved),
-            open_comments: 0,
-        }
-    }
-
-    pub async fn load(
-        response_id: &str,
-    ) -> Result<
-        (
-            SignedInUser,
-            Response,
-            std::sync::Arc<LoadedVersion>,
-            HashMap<String, StoredAnswer>,
-            Evaluation,
-            Compared,
-        ),
-        AppError,
-    > {
-        let state = request::state()?;
-        let user = request::require_user(&state).await?;
-        let (response, version) = responses::readable(&state, &user, response_id).await?;
-        let stored = responses::answers(&state.pool, &response.id).await?;
-        let compared = responses::compared(&state, &response, &version).await?;
-        let evaluation = responses::evaluation(&version, &stored, &compared);
-        Ok((user, response, version, stored, evaluation, compared))
-    }
-
-    pub fn summary(
-        user: &SignedInUser,
-        response: &Response,
-        version: &LoadedVersion,
-        stored: &HashMap<String, StoredAnswer>,
-        evaluation: &Evaluation,
-    ) -> Summary {
-        let mut problems = Vec::new();
-        let blocking = responses::blocking_problems(version, evaluation);
-        for (key, messages) in blocking {
-            let (s, i) = version.index.position[&key];
-            let section = &version.questionnaire.sections[s];
-            for message in messages {
-                problems.push((
-                    section.key.clone(),
-                    key.clone(),
-                    section.items[i].label.clone(),
-                    message,
-                ));
-            }
-        }
-        let sections = version
-            .questionnaire
-            .sections
-            .iter()
-            .zip(&evaluation.sections)
-            .map(|(section, summary)| SummarySection {
-                key: section.key.clone(),
-                title: section.title.clone(),
-                status: summary.status,
-                items: section
-                    .items
-                    .iter()
-                    .filter_map(|item| {
-                        let state = evaluation.items.get(&item.key)?;
-                        if state.status == ItemStatus::Hidden {
-                            return None;
-                        }
-                        let answer = stored.get(&item.key).filter(|a| !a.raw.is_blank());
-                        let mut item_problems = Vec::new();
-                        if state.status == ItemStatus::Invalid {
-                            item_problems.push("Dit antwoord is niet geldig.".to_string());
-                        }
-                        item_problems.extend(state.blocking.iter().cloned());
-                        Some(SummaryItem {
-                            key: item.key.clone(),
-                            label: item.label.clone(),
-                            answer: answer.map_or_else(
-                                || "Niet beantwoord".to_string(),
-                                |a| describe(item, &a.raw),
-                            ),
-                            problems: item_problems,
-                        })
-                    })
-                    .collect(),
-            })
-            .collect();
-        Summary {
-            header: header(user, response, version),
-            sections,
-            overall: evaluation.overall.clone(),
-            problems,
-        }
-    }
-}
+pub(crate) mod views;
 
 /// A region's responses to the rounds it takes part in.
 #[server(endpoint = "responses/region")]
@@ -403,156 +275,46 @@ pub async fn region_responses(code: String) -> Result<Vec<ResponseLink>, AppErro
 /// The task list of a response: every section with its status and counts.
 #[server(endpoint = "responses/tasks")]
 pub async fn get_task_list(response_id: String) -> Result<TaskList, AppError> {
-    let (user, response, version, stored, evaluation, _) = build::load(&response_id).await?;
-    let sections = version
-        .questionnaire
-        .sections
-        .iter()
-        .zip(&evaluation.sections)
-        .map(|(section, summary)| TaskSection {
-            key: section.key.clone(),
-            title: section.title.clone(),
-            status: summary.status,
-            counts: summary.counts.clone(),
-            last_change: section
-                .items
-                .iter()
-                .filter_map(|item| stored.get(&item.key))
-                .max_by_key(|answer| answer.updated_at)
-                .map(|answer| (answer.updated_by.clone(), answer.updated_at)),
-        })
-        .collect();
-    let state = crate::services::request::state()?;
-    let mut header = build::header(&user, &response, &version);
-    header.open_comments =
-        crate::services::review::open_comments(&state.pool, &response.id).await?;
-    let gemeenten = crate::services::gemeenten::of_round_region(
+    use crate::services::{gemeenten, request, review};
+    let state = request::state()?;
+    let loaded = views::load(&state, &response_id).await?;
+    let open_comments = review::open_comments(&state.pool, &loaded.response.id).await?;
+    let gemeenten = gemeenten::of_round_region(
         &state.pool,
-        &response.round.id,
-        &response.region_code,
+        &loaded.response.round.id,
+        &loaded.response.region_code,
     )
     .await?;
-    Ok(TaskList {
-        gemeenten,
-        header,
-        sections,
-        overall: evaluation.overall,
-    })
+    Ok(views::task_list(&loaded, open_comments, gemeenten))
 }
 
 /// One section of a response with its stored answers, problems and conflicts.
 #[server(endpoint = "responses/section")]
 pub async fn get_section(response_id: String, section: String) -> Result<SectionView, AppError> {
-    use crate::domain::comparison::same_answer;
-    use crate::domain::questionnaire::completeness::ItemStatus;
-    use crate::services::{request, responses};
-    let (user, response, version, stored, evaluation, compared) = build::load(&response_id).await?;
-    let sections = &version.questionnaire.sections;
-    let position = sections
-        .iter()
-        .position(|s| s.key == section)
-        .ok_or(AppError::NotFound)?;
-    let current = &sections[position];
-    let link = |index: usize| {
-        sections
-            .get(index)
-            .map(|s| (s.key.clone(), s.title.clone()))
-    };
-    let items = current
-        .items
-        .iter()
-        .map(|item| {
-            let answer = stored.get(&item.key);
-            let state = evaluation.items.get(&item.key);
-            let problems = match answer {
-                Some(answer) if answer.value.is_none() && !answer.raw.is_blank() => {
-                    crate::domain::questionnaire::answer::parse_answer(item, &answer.raw)
-                        .err()
-                        .unwrap_or_default()
-                }
-                _ => Vec::new(),
-            };
-            ItemView {
-                item: item.clone(),
-                raw: answer.map(|a| a.raw.clone()).unwrap_or_default(),
-                version: answer.map_or(0, |a| a.version),
-                problems,
-                blocking: state.map(|s| s.blocking.clone()).unwrap_or_default(),
-                warnings: state.map(|s| s.warnings.clone()).unwrap_or_default(),
-                hidden: state.is_some_and(|s| s.status == ItemStatus::Hidden),
-                saved: answer.map(|a| (a.updated_by.clone(), a.updated_at)),
-                previous: compared
-                    .raw
-                    .get(&item.key)
-                    .map(|raw| crate::domain::response::describe(item, raw)),
-                changed: match (
-                    answer.and_then(|a| a.value.as_ref()),
-                    compared.answers.get(&item.key),
-                ) {
-                    (Some(now), Some(before)) => !same_answer(now, before),
-                    _ => false,
-                },
-                prefilled: answer.is_some_and(|a| a.prefilled),
-                not_compared: compared
-                    .round_name
-                    .as_ref()
-                    .and_then(|_| compared.why_not(&item.key)),
-            }
-        })
-        .collect();
+    use crate::services::{gemeenten, now_ms, request, responses, review};
     let state = request::state()?;
-    let conflicts = responses::conflicts_of(&state.pool, &response.id, &user.id, &stored).await?;
-    let threads: Vec<_> = crate::services::review::threads(&state.pool, &response.id).await?;
-    let mut header = build::header(&user, &response, &version);
-    header.open_comments = threads.iter().filter(|t| t.resolved.is_none()).count();
-    let threads = threads
-        .into_iter()
-        .filter(|thread| current.items.iter().any(|item| item.key == thread.item_key))
-        .collect();
+    let loaded = views::load(&state, &response_id).await?;
+    let position = views::section_position(&loaded.version, &section)?;
+    let response = &loaded.response;
+    let conflicts =
+        responses::conflicts_of(&state.pool, &response.id, &loaded.user.id, &loaded.stored).await?;
+    let threads = review::threads(&state.pool, &response.id).await?;
+    // The region's gemeenten are confirmed in the first section.
     let gemeenten = if position == 0 {
-        crate::services::gemeenten::of_round_region(
-            &state.pool,
-            &response.round.id,
-            &response.region_code,
-        )
-        .await?
+        gemeenten::of_round_region(&state.pool, &response.round.id, &response.region_code).await?
     } else {
         Vec::new()
     };
-    Ok(SectionView {
+    let around = views::AroundSection {
+        conflicts,
+        threads,
+        gemeenten,
         // This request kept the session alive (a session's time is refreshed at most once a
         // minute, so the minute is subtracted to be safe).
-        session_ends_at: crate::services::now_ms() + (state.config.session_idle_secs - 60) * 1000,
+        session_ends_at: now_ms() + (state.config.session_idle_secs - 60) * 1000,
         session_idle_secs: state.config.session_idle_secs,
-        gemeenten,
-        threads,
-        header,
-        key: current.key.clone(),
-        title: current.title.clone(),
-        intro: current.intro.clone(),
-        position: (position + 1, sections.len()),
-        items,
-        previous: position.checked_sub(1).and_then(link),
-        next: link(position + 1),
-        conflicts,
-        questionnaire: version.questionnaire.clone(),
-        answers: responses::engine_answers(&stored).current,
-        prefill_available: current
-            .items
-            .iter()
-            .filter(|item| {
-                compared.raw.contains_key(&item.key)
-                    && stored.get(&item.key).is_none_or(|a| a.raw.is_blank())
-            })
-            .count(),
-        unconfirmed: current
-            .items
-            .iter()
-            .filter(|item| stored.get(&item.key).is_some_and(|a| a.prefilled))
-            .count(),
-        previous_answers: compared.answers,
-        compared_round: compared.round_name,
-    })
+    };
+    Ok(views::section(loaded, position, around))
 }
 
 /// Saves answers (the browser sends one at a time as they change; the section form without
@@ -595,14 +357,9 @@ pub async fn resolve_conflict(
 /// Every answered item by section, and what keeps the response from being submitted.
 #[server(endpoint = "responses/summary")]
 pub async fn get_summary(response_id: String) -> Result<Summary, AppError> {
-    let (user, response, version, stored, evaluation, _) = build::load(&response_id).await?;
-    Ok(build::summary(
-        &user,
-        &response,
-        &version,
-        &stored,
-        &evaluation,
-    ))
+    let state = crate::services::request::state()?;
+    let loaded = views::load(&state, &response_id).await?;
+    Ok(views::summary(&loaded))
 }
 
 /// Submits the response after checking all of it on the server.
@@ -692,12 +449,10 @@ pub async fn get_progress(
     response_id: String,
     compared_with: Option<String>,
 ) -> Result<Progress, AppError> {
-    use crate::domain::comparison::same_answer;
-    use crate::domain::questionnaire::completeness::ItemStatus;
-    use crate::domain::response::describe;
     use crate::services::{request, responses, rounds};
-    let (user, response, version, stored, evaluation, compared) = build::load(&response_id).await?;
     let state = request::state()?;
+    let loaded = views::load(&state, &response_id).await?;
+    let response = &loaded.response;
     let comparison_choices = rounds::comparison_choices(&state.pool, &response.round.id).await?;
     let compared_round_id = rounds::choose_compared(
         &comparison_choices,
@@ -707,66 +462,20 @@ pub async fn get_progress(
     )?;
     // The evaluation keeps the round's own comparison (its rules use it); the page shows the
     // chosen one.
-    let compared = if compared_round_id == response.round.compared_round_id {
-        compared
+    let chosen = if compared_round_id == response.round.compared_round_id {
+        None
     } else {
-        responses::compared_with(&state, &response, &version, compared_round_id.as_deref()).await?
+        let version = &loaded.version;
+        Some(
+            responses::compared_with(&state, response, version, compared_round_id.as_deref())
+                .await?,
+        )
     };
-    let (mut compared_count, mut changed_count) = (0, 0);
-    let sections = version
-        .questionnaire
-        .sections
-        .iter()
-        .map(|section| ProgressSection {
-            key: section.key.clone(),
-            title: section.title.clone(),
-            items: section
-                .items
-                .iter()
-                .filter(|item| {
-                    evaluation
-                        .items
-                        .get(&item.key)
-                        .is_some_and(|state| state.status != ItemStatus::Hidden)
-                })
-                .map(|item| {
-                    let answer = stored.get(&item.key).filter(|a| !a.raw.is_blank());
-                    let changed = match (
-                        answer.and_then(|a| a.value.as_ref()),
-                        compared.answers.get(&item.key),
-                    ) {
-                        (Some(now), Some(before)) => {
-                            compared_count += 1;
-                            let changed = !same_answer(now, before);
-                            changed_count += usize::from(changed);
-                            changed
-                        }
-                        _ => false,
-                    };
-                    ProgressItem {
-                        key: item.key.clone(),
-                        label: item.label.clone(),
-                        indicator: item.indicator.clone(),
-                        now: answer.map(|a| describe(item, &a.raw)),
-                        before: compared.raw.get(&item.key).map(|raw| describe(item, raw)),
-                        changed,
-                        not_compared: compared
-                            .round_name
-                            .as_ref()
-                            .and_then(|_| compared.why_not(&item.key)),
-                    }
-                })
-                .collect(),
-        })
-        .collect();
-    Ok(Progress {
+    let compared = chosen.as_ref().unwrap_or(&loaded.compared);
+    Ok(views::progress(
+        &loaded,
+        compared,
         compared_round_id,
         comparison_choices,
-        header: build::header(&user, &response, &version),
-        compared_answered: !compared.raw.is_empty(),
-        compared_round: compared.round_name,
-        sections,
-        compared_count,
-        changed_count,
-    })
+    ))
 }

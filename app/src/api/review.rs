@@ -135,7 +135,7 @@ pub async fn get_review(response_id: String) -> Result<ReviewPage, AppError> {
         threads,
         mut history,
     } = data;
-    let mut header = super::responses::build::header(&user, &response, &version);
+    let mut header = super::responses::views::header(&user, &response, &version);
     header.open_comments = threads.iter().filter(|t| t.resolved.is_none()).count();
     let sections = version
         .questionnaire
