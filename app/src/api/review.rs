@@ -79,6 +79,9 @@ pub struct ReviewPage {
     pub may_comment: bool,
 }
 
+#[cfg(feature = "ssr")]
+mod views;
+
 /// The overview of a round for reviewers and admins. `sort` is a column code, `order` "af"
 /// for descending, `status` a status code or empty for all.
 #[server(endpoint = "review/overview")]
@@ -118,102 +121,12 @@ pub async fn get_review_overview(
 /// the comments.
 #[server(endpoint = "review/response")]
 pub async fn get_review(response_id: String) -> Result<ReviewPage, AppError> {
-    use crate::domain::comparison::same_answer;
-    use crate::domain::response::describe;
-    use crate::domain::review::may_resolve;
-    use crate::domain::round::RoundState;
     use crate::services::{request, review};
     let state = request::state()?;
     let user = request::require_user(&state).await?;
     let data = review::review_data(&state, &user, &response_id).await?;
-    let review::ReviewData {
-        response,
-        version,
-        stored,
-        evaluation,
-        compared,
-        threads,
-        mut history,
-    } = data;
-    let mut header = super::responses::views::header(&user, &response, &version);
-    header.open_comments = threads.iter().filter(|t| t.resolved.is_none()).count();
-    let sections = version
-        .questionnaire
-        .sections
-        .iter()
-        .zip(&evaluation.sections)
-        .map(|(section, summary)| {
-            let mut hidden = 0;
-            let items = section
-                .items
-                .iter()
-                .filter_map(|item| {
-                    let item_state = evaluation.items.get(&item.key)?;
-                    if item_state.status == ItemStatus::Hidden {
-                        hidden += 1;
-                        return None;
-                    }
-                    let answer = stored.get(&item.key).filter(|a| !a.raw.is_blank());
-                    let changed = match (
-                        answer.and_then(|a| a.value.as_ref()),
-                        compared.answers.get(&item.key),
-                    ) {
-                        (Some(now), Some(before)) => !same_answer(now, before),
-                        _ => false,
-                    };
-                    let history = history
-                        .remove(&item.key)
-                        .unwrap_or_default()
-                        .into_iter()
-                        .map(|entry| HistoryLine {
-                            at: entry.changed_at,
-                            by: entry.changed_by,
-                            old: entry.old_raw.as_ref().map(|raw| describe(item, raw)),
-                            new: describe(item, &entry.new_raw),
-                        })
-                        .collect();
-                    Some(ReviewItem {
-                        key: item.key.clone(),
-                        label: item.label.clone(),
-                        status: item_state.status,
-                        now: answer.map(|a| describe(item, &a.raw)),
-                        before: compared.raw.get(&item.key).map(|raw| describe(item, raw)),
-                        changed,
-                        not_compared: compared
-                            .round_name
-                            .as_ref()
-                            .and_then(|_| compared.why_not(&item.key)),
-                        blocking: item_state.blocking.clone(),
-                        warnings: item_state.warnings.clone(),
-                        prefilled: answer.is_some_and(|a| a.prefilled),
-                        history,
-                        threads: threads
-                            .iter()
-                            .filter(|t| t.item_key == item.key)
-                            .cloned()
-                            .collect(),
-                    })
-                })
-                .collect();
-            ReviewSection {
-                key: section.key.clone(),
-                title: section.title.clone(),
-                status: summary.status,
-                items,
-                hidden,
-            }
-        })
-        .collect();
-    Ok(ReviewPage {
-        actions: review::allowed_actions(&user, &response),
-        may_resolve: may_resolve(user.role),
-        may_comment: response.round.state != RoundState::Published.code(),
-        round_id: response.round.id.clone(),
-        compared_round: compared.round_name,
-        overall: evaluation.overall,
-        sections,
-        header,
-    })
+    let actions = review::allowed_actions(&user, &data.response);
+    Ok(views::review_page(&user, data, actions))
 }
 
 #[cfg(feature = "ssr")]

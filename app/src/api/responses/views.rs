@@ -4,7 +4,6 @@
 
 use super::*;
 use crate::domain::access::SignedInUser;
-use crate::domain::comparison::same_answer;
 use crate::domain::questionnaire::answer::parse_answer;
 use crate::domain::questionnaire::completeness::{Evaluation, ItemStatus};
 use crate::domain::questionnaire::model::Section;
@@ -149,18 +148,9 @@ fn item_view(item: &Item, loaded: &Loaded) -> ItemView {
         hidden: state.is_some_and(|s| s.status == ItemStatus::Hidden),
         saved: answer.map(|a| (a.updated_by.clone(), a.updated_at)),
         previous: compared.raw.get(&item.key).map(|raw| describe(item, raw)),
-        changed: match (
-            answer.and_then(|a| a.value.as_ref()),
-            compared.answers.get(&item.key),
-        ) {
-            (Some(now), Some(before)) => !same_answer(now, before),
-            _ => false,
-        },
+        changed: compared.changed(&item.key, answer.and_then(|a| a.value.as_ref())),
         prefilled: answer.is_some_and(|a| a.prefilled),
-        not_compared: compared
-            .round_name
-            .as_ref()
-            .and_then(|_| compared.why_not(&item.key)),
+        not_compared: compared.not_compared(&item.key),
     }
 }
 
@@ -314,29 +304,17 @@ pub fn progress(
                 })
                 .map(|item| {
                     let answer = loaded.stored.get(&item.key).filter(|a| !a.raw.is_blank());
-                    let changed = match (
-                        answer.and_then(|a| a.value.as_ref()),
-                        compared.answers.get(&item.key),
-                    ) {
-                        (Some(now), Some(before)) => {
-                            compared_count += 1;
-                            let changed = !same_answer(now, before);
-                            changed_count += usize::from(changed);
-                            changed
-                        }
-                        _ => false,
-                    };
+                    let change = compared.change(&item.key, answer.and_then(|a| a.value.as_ref()));
+                    compared_count += usize::from(change.is_some());
+                    changed_count += usize::from(change == Some(true));
                     ProgressItem {
                         key: item.key.clone(),
                         label: item.label.clone(),
                         indicator: item.indicator.clone(),
                         now: answer.map(|a| describe(item, &a.raw)),
                         before: compared.raw.get(&item.key).map(|raw| describe(item, raw)),
-                        changed,
-                        not_compared: compared
-                            .round_name
-                            .as_ref()
-                            .and_then(|_| compared.why_not(&item.key)),
+                        changed: change == Some(true),
+                        not_compared: compared.not_compared(&item.key),
                     }
                 })
                 .collect(),

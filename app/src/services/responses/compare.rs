@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::domain::access::SignedInUser;
+use crate::domain::comparison::same_answer;
 use crate::domain::comparison::VersionMapping;
 use crate::domain::questionnaire::answer::{Answer, RawAnswer};
 use crate::error::AppError;
@@ -30,6 +31,25 @@ impl Compared {
     /// Why an item is not compared, in Dutch; `None` when it is.
     pub fn why_not(&self, key: &str) -> Option<String> {
         self.mapping.why_not(key)
+    }
+
+    /// What the pages say about an item that is not compared: only when this round is
+    /// compared with one at all.
+    pub fn not_compared(&self, key: &str) -> Option<String> {
+        self.round_name.as_ref().and_then(|_| self.why_not(key))
+    }
+
+    /// Whether the answer `now` to item `key` differs from the compared round's: `None` when
+    /// either round has no valid answer, so there is nothing to compare.
+    pub fn change(&self, key: &str, now: Option<&Answer>) -> Option<bool> {
+        let before = self.answers.get(key)?;
+        Some(!same_answer(now?, before))
+    }
+
+    /// Whether the answer `now` to item `key` differs from the compared round's (`false`
+    /// when there is nothing to compare).
+    pub fn changed(&self, key: &str, now: Option<&Answer>) -> bool {
+        self.change(key, now).unwrap_or(false)
     }
 }
 
