@@ -11,18 +11,6 @@ use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 
-/// Percent-encodes a path for use as a query value.
-fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|byte| match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                (byte as char).to_string()
-            }
-            other => format!("%{other:02X}"),
-        })
-        .collect()
-}
-
 pub async fn download(
     State(state): State<AppState>,
     Path((id, file)): Path<(String, String)>,
@@ -39,7 +27,8 @@ pub async fn download(
     // Like every page: a visitor who is not logged in goes to the login page and comes back.
     let Some(user) = user else {
         let mut response = StatusCode::SEE_OTHER.into_response();
-        if let Ok(location) = HeaderValue::from_str(&format!("/login?terug={}", encode(uri.path())))
+        if let Ok(location) =
+            HeaderValue::from_str(&app::domain::link::login_returning_to(uri.path()))
         {
             response.headers_mut().insert(header::LOCATION, location);
         }

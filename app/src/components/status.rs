@@ -26,7 +26,7 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
         AppError::Unauthorized => {
             let location = use_location();
             let back = location.pathname.get_untracked();
-            let target = format!("/login?terug={}", encode_component(&back));
+            let target = crate::domain::link::login_returning_to(&back);
             view! { <Redirect path=target/> }.into_any()
         }
         AppError::Forbidden => {
@@ -61,16 +61,4 @@ pub fn NotFoundPage() -> impl IntoView {
         <p>"Deze pagina bestaat niet (meer). Controleer het adres, of ga naar "
             <a href="/">"de startpagina"</a>"."</p>
     }
-}
-
-/// Percent-encodes a path for use as a query value.
-fn encode_component(text: &str) -> String {
-    text.bytes()
-        .map(|byte| match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                (byte as char).to_string()
-            }
-            other => format!("%{other:02X}"),
-        })
-        .collect()
 }

@@ -53,7 +53,7 @@ pub fn AuditPage() -> impl IntoView {
                 let value = |name: &str| q.get(name).unwrap_or_default();
                 let filter_query: String = FILTER_FIELDS
                     .iter()
-                    .filter_map(|name| q.get(name).filter(|v| !v.is_empty()).map(|v| format!("{name}={}", encode(&v))))
+                    .filter_map(|name| q.get(name).filter(|v| !v.is_empty()).map(|v| format!("{name}={}", crate::domain::link::query_value(&v))))
                     .collect::<Vec<_>>()
                     .join("&");
                 let (region, round, kind) = (value("regio"), value("meting"), value("soort"));
@@ -130,17 +130,6 @@ pub fn AuditPage() -> impl IntoView {
             })}
         </Suspense>
     }
-}
-
-fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[component]
