@@ -3,6 +3,7 @@
 pub mod exports;
 pub mod form;
 pub mod layout;
+pub mod notice;
 pub mod question;
 pub mod region_rounds;
 pub mod response;

@@ -4,13 +4,14 @@
 //! coordinator would see it, with conditions, rules and lineage spelled out.
 
 use crate::api::questionnaires::{get_questionnaire, import_attempt, list_questionnaires};
+use crate::components::notice::ChangeNotice;
 use crate::components::question::Question;
 use crate::components::status::ErrorPage;
 use crate::domain::questionnaire::model::{Item, Lineage, Questionnaire, Severity};
 use crate::domain::time::format_date_time;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_params_map;
 
 fn notice_text(code: &str) -> Option<&'static str> {
     match code {
@@ -26,17 +27,10 @@ fn notice_text(code: &str) -> Option<&'static str> {
 #[component]
 pub fn QuestionnairesPage() -> impl IntoView {
     let versions = Resource::new(|| (), |_| list_questionnaires());
-    let query = use_query_map();
-    let notice = move || {
-        query
-            .read()
-            .get("melding")
-            .and_then(|code| notice_text(&code))
-    };
     view! {
         <Title text="Vragenlijsten"/>
         <h1>"Vragenlijsten"</h1>
-        {move || notice().map(|text| view! { <p class="notice" role="status">{text}</p> })}
+        <ChangeNotice text_of=|code| notice_text(code).map(String::from)/>
         <Suspense fallback=|| view! { <p>"Laden…"</p> }>
             {move || Suspend::new(async move {
                 match versions.await {

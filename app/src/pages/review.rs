@@ -8,6 +8,7 @@ use crate::api::review::{
     ReviewItem, ReviewOverview, ReviewPage, VoidApproval,
 };
 use crate::components::form::{ErrorSummary, TextField};
+use crate::components::notice::ChangeNotice;
 use crate::components::response::ResponseBanner;
 use crate::components::status::ErrorPage;
 use crate::domain::questionnaire::completeness::ItemStatus;
@@ -246,14 +247,6 @@ struct ReviewForms {
 
 #[component]
 fn Review(page: ReviewPage, actions: ReviewForms) -> impl IntoView {
-    let query = use_query_map();
-    let notice = move || {
-        query
-            .read()
-            .get("melding")
-            .and_then(|code| notice_text(&code))
-            .map(|text| view! { <div class="notice" role="status"><p>{text}</p></div> })
-    };
     let return_error =
         Signal::derive(move || actions.return_action.value().get().and_then(Result::err));
     let approve_error = Signal::derive(move || actions.approve.value().get().and_then(Result::err));
@@ -286,7 +279,7 @@ fn Review(page: ReviewPage, actions: ReviewForms) -> impl IntoView {
         <Title text=format!("Beoordeling {} – {}", header.region_name, header.round_name)/>
         <p class="back-link"><a href=back.0>{back.1}</a></p>
         <ResponseBanner header=header.clone()/>
-        {notice}
+        <ChangeNotice text_of=|code| notice_text(code).map(String::from)/>
         <ErrorSummary error=return_error id="fout-terugsturen"/>
         <ErrorSummary error=approve_error id="fout-goedkeuren"/>
         <ErrorSummary error=void_error id="fout-intrekken"/>

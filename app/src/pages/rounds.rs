@@ -9,6 +9,7 @@ use crate::api::rounds::{
     ReopenRegionResponse,
 };
 use crate::components::form::{CheckboxGroup, ErrorSummary, SelectField, TextField};
+use crate::components::notice::ChangeNotice;
 use crate::components::status::ErrorPage;
 use crate::domain::response::ResponseStatus;
 use crate::domain::round::{
@@ -18,7 +19,7 @@ use crate::domain::time::format_date;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_params_map;
 
 /// The confirmation after a change, from the `melding` query parameter.
 fn notice_text(code: &str) -> Option<&'static str> {
@@ -30,17 +31,6 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "deadline" => Some("De deadline van de regio is verlengd."),
         "heropend" => Some("De vragenlijst van de regio is heropend voor de coördinatoren."),
         _ => None,
-    }
-}
-
-fn notice() -> impl IntoView {
-    let query = use_query_map();
-    move || {
-        query
-            .read()
-            .get("melding")
-            .and_then(|code| notice_text(&code))
-            .map(|text| view! { <p class="notice" role="status">{text}</p> })
     }
 }
 
@@ -208,7 +198,7 @@ pub fn RoundPage() -> impl IntoView {
                     <Title text=summary.name.clone()/>
                     <p class="breadcrumb"><a href="/beheer/metingen">"Metingen"</a></p>
                     <h1>{summary.name.clone()}</h1>
-                    {notice()}
+                    <ChangeNotice text_of=|code| notice_text(code).map(String::from)/>
                     <ErrorSummary error=change_error id="fout-status"/>
                     <ErrorSummary error=extend_error id="fout-deadline"/>
                     <ErrorSummary error=reopen_error id="fout-heropenen"/>

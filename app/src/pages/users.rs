@@ -5,6 +5,7 @@
 use crate::api::regions::list_regions;
 use crate::api::users::{list_users, CreateUser, ResetPassword, SetUserActive};
 use crate::components::form::{ErrorSummary, SelectField, TextField};
+use crate::components::notice::ChangeNotice;
 use crate::components::status::ErrorPage;
 use crate::domain::account::{UserSummary, EMAIL_MAX_CHARS, NAME_MAX_CHARS, PASSWORD_MAX_CHARS};
 use crate::domain::role::Role;
@@ -12,7 +13,7 @@ use crate::error::AppError;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_params_map;
 
 const PASSWORD_HINT: &str = "Minstens 12 tekens. Een zin van een paar woorden is sterk en goed te onthouden. Veelgebruikte wachtwoorden worden geweigerd.";
 
@@ -33,18 +34,11 @@ fn notice_text(code: &str) -> Option<&'static str> {
 pub fn UsersPage() -> impl IntoView {
     let create = ServerAction::<CreateUser>::new();
     let toggle = ServerAction::<SetUserActive>::new();
-    let query = use_query_map();
     let users = Resource::new(
         move || (create.version().get(), toggle.version().get()),
         |_| list_users(),
     );
     let regions = Resource::new(|| (), |_| list_regions());
-    let notice = move || {
-        query
-            .read()
-            .get("melding")
-            .and_then(|code| notice_text(&code))
-    };
     let create_error = Signal::derive(move || create.value().get().and_then(Result::err));
     let toggle_error = Signal::derive(move || toggle.value().get().and_then(Result::err));
 
@@ -71,7 +65,7 @@ pub fn UsersPage() -> impl IntoView {
                 view! {
                     <Title text="Gebruikers"/>
                     <h1>"Gebruikers"</h1>
-                    {move || notice().map(|text| view! { <p class="notice" role="status">{text}</p> })}
+                    <ChangeNotice text_of=|code| notice_text(code).map(String::from)/>
                     // Both summaries at the top: after a post without JavaScript the page
                     // opens there, and each entry links to its field further down.
                     <ErrorSummary error=toggle_error id="fout-status"/>

@@ -3,6 +3,7 @@
 
 use super::{param, RoundGemeenten};
 use crate::api::responses::{get_section, ItemView, SectionView};
+use crate::components::notice::{notice_from_query, Notice};
 use crate::components::question::Question;
 use crate::components::response::{ItemComments, ResponseBanner};
 use crate::components::status::ErrorPage;
@@ -11,7 +12,6 @@ use crate::domain::response::{describe, ConflictInfo};
 use crate::domain::time::format_date_time;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 /// What a question's status line says while a colleague's save got ahead of this person's.
 pub(super) const CONFLICT_STATUS: &str = "Niet opgeslagen – een collega wijzigde dit antwoord";
@@ -36,15 +36,7 @@ pub fn SectionPage() -> impl IntoView {
         |(id, section)| get_section(id, section),
     );
     // What the previous request did (a save without JavaScript, taking over answers).
-    let query = use_query_map();
-    let notice = move || {
-        match query.read().get("melding").as_deref() {
-        Some("opgeslagen") => Some("Uw antwoorden in deze sectie zijn opgeslagen.".to_string()),
-        Some("conflict") => Some("Niet alles is opgeslagen: een collega wijzigde een of meer antwoorden. Kies hieronder per vraag welk antwoord blijft.".to_string()),
-        Some(other) => prefill_notice(other),
-        _ => None,
-    }
-    };
+    let notice = notice_from_query(section_notice);
     view! {
         <Suspense fallback=|| view! { <p>"Laden…"</p> }>
             {move || Suspend::new(async move {
@@ -149,7 +141,7 @@ fn SectionMarkup(view: SectionView, notice: Option<String>) -> impl IntoView {
     view! {
         <p class="back-link"><a href=format!("/vragenlijst/{id}")>"Terug naar het overzicht"</a></p>
         <ResponseBanner header=header.clone()/>
-        {notice.map(|text| view! { <div class="notice" role="status"><p>{text}</p></div> })}
+        {notice.map(|text| view! { <Notice text/> })}
         <div data-foutoverzicht="">
             {(!problems.is_empty()).then(|| view! {
                 <div class="error-summary" role="alert" aria-labelledby="fouten-titel" tabindex="-1">
@@ -294,6 +286,15 @@ fn LoginAgainPanel() -> impl IntoView {
                 <button type="submit" class="button">"Inloggen en opslaan"</button>
             </form>
         </section>
+    }
+}
+
+/// The confirmation after saving without JavaScript, or after taking over or confirming answers.
+fn section_notice(code: &str) -> Option<String> {
+    match code {
+        "opgeslagen" => Some("Uw antwoorden in deze sectie zijn opgeslagen.".to_string()),
+        "conflict" => Some("Niet alles is opgeslagen: een collega wijzigde een of meer antwoorden. Kies hieronder per vraag welk antwoord blijft.".to_string()),
+        other => prefill_notice(other),
     }
 }
 
