@@ -261,7 +261,7 @@ pub async fn region_responses(code: String) -> Result<Vec<ResponseLink>, AppErro
         .into_iter()
         .map(|response| ResponseLink {
             // The round is running (also when this response is already submitted).
-            open: response.round.state == "open"
+            open: response.round.state == crate::domain::round::RoundState::Open
                 && response.round.opens_at <= now
                 && now <= response.deadline,
             id: response.id,

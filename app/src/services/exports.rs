@@ -22,6 +22,7 @@ use crate::domain::export::{
 use crate::domain::questionnaire::answer::Answer;
 use crate::domain::questionnaire::completeness::{evaluate, ItemStatus, ResponseAnswers};
 use crate::domain::questionnaire::model::Item;
+use crate::domain::round::RoundState;
 use crate::error::AppError;
 use sqlx::Row;
 use std::collections::HashMap;
@@ -89,9 +90,9 @@ pub async fn prepare(
     .fetch_optional(&state.pool)
     .await?
     .ok_or(AppError::NotFound)?;
-    let round_state: String = row.try_get("state")?;
+    let round_state = super::rounds::stored_state(&row, "state")?;
     // A concept round is invisible to everyone but admins, as if it did not exist.
-    if round_state == "concept" && !user.is_admin() {
+    if round_state == RoundState::Concept && !user.is_admin() {
         return Err(AppError::NotFound);
     }
     let round = RoundFacts {

@@ -43,11 +43,8 @@ async fn round_facts(pool: &AnyPool, round_id: &str) -> Result<RoundFacts, AppEr
     .fetch_optional(pool)
     .await?
     .ok_or(AppError::NotFound)?;
-    let state: String = row.try_get("state")?;
     Ok(RoundFacts {
-        state: state
-            .parse()
-            .map_err(|_| AppError::internal("a round's stored state is unknown", &state))?,
+        state: super::rounds::stored_state(&row, "state")?,
         name: row.try_get("name")?,
         questionnaire_id: row.try_get("questionnaire_id")?,
         questionnaire_version: row.try_get("questionnaire_version")?,

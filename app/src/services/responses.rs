@@ -10,6 +10,7 @@ use crate::domain::questionnaire::answer::{Answer, RawAnswer};
 use crate::domain::questionnaire::completeness::ResponseAnswers;
 use crate::domain::response::{ConflictInfo, ResponseStatus};
 use crate::domain::role::Role;
+use crate::domain::round::RoundState;
 use crate::error::AppError;
 use sqlx::{Any, AnyPool, Executor, Row};
 use std::collections::HashMap;
@@ -22,7 +23,7 @@ pub struct Round {
     pub name: String,
     pub questionnaire_id: String,
     pub questionnaire_version: String,
-    pub state: String,
+    pub state: RoundState,
     pub opens_at: i64,
     pub deadline: i64,
     pub compared_round_id: Option<String>,
@@ -51,7 +52,7 @@ pub struct Response {
 impl Response {
     /// Whether coordinators may change answers now, and if not, why not (in Dutch).
     pub fn closed_reason(&self, now: i64) -> Option<&'static str> {
-        if self.round.state != "open" {
+        if self.round.state != RoundState::Open {
             Some("Deze meting is niet open; antwoorden kunnen niet meer worden gewijzigd.")
         } else if now < self.round.opens_at {
             Some("Deze meting is nog niet begonnen; antwoorden kunnen vanaf de openingsdatum worden ingevuld.")
@@ -136,7 +137,7 @@ pub(super) fn round_from_row(row: &sqlx::any::AnyRow) -> Result<Round, AppError>
         name: row.try_get("round_name")?,
         questionnaire_id: row.try_get("questionnaire_id")?,
         questionnaire_version: row.try_get("questionnaire_version")?,
-        state: row.try_get("round_state")?,
+        state: super::rounds::stored_state(row, "round_state")?,
         opens_at: row.try_get("round_opens_at")?,
         deadline: row.try_get("round_deadline")?,
         compared_round_id: row.try_get("compared_round_id")?,
@@ -249,12 +250,7 @@ pub async fn readable(
     if !user.may_view_region(&response.region_code) {
         return Err(AppError::Forbidden);
     }
-    let round_visible = response
-        .round
-        .state
-        .parse::<crate::domain::round::RoundState>()
-        .is_ok_and(|round| round.visible_to(user.role));
-    if !round_visible {
+    if !response.round.state.visible_to(user.role) {
         return Err(AppError::NotFound);
     }
     let version = state

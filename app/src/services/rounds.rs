@@ -40,17 +40,21 @@ const SUMMARY_SELECT: &str =
         AND re.status IN ('submitted', 'approved')) AS submitted_count \
      FROM rounds ro LEFT JOIN rounds cr ON cr.id = ro.compared_round_id";
 
+/// A round's state as stored in column `column` of `row`.
+pub fn stored_state(row: &sqlx::any::AnyRow, column: &str) -> Result<RoundState, AppError> {
+    let text: String = row.try_get(column)?;
+    text.parse()
+        .map_err(|_| AppError::internal("a round's stored state is unknown", &text))
+}
+
 fn summary_from(row: &sqlx::any::AnyRow) -> Result<RoundSummary, AppError> {
-    let state: String = row.try_get("state")?;
     let identifier: String = row.try_get("questionnaire_id")?;
     let version: String = row.try_get("questionnaire_version")?;
     Ok(RoundSummary {
         id: row.try_get("id")?,
         name: row.try_get("name")?,
         questionnaire: format!("{identifier}/{version}"),
-        state: state
-            .parse()
-            .map_err(|_| AppError::internal("a round's stored state is unknown", &state))?,
+        state: stored_state(row, "state")?,
         opens_at: row.try_get("opens_at")?,
         deadline: row.try_get("deadline")?,
         compared_round: row.try_get("compared_name")?,
@@ -301,8 +305,7 @@ pub async fn extend_deadline(
     .fetch_optional(&mut *tx)
     .await?
     .ok_or_else(|| AppError::field("region_code", "Deze regio doet niet mee aan deze meting."))?;
-    let state: String = row.try_get("state")?;
-    if state == RoundState::Published.code() {
+    if stored_state(&row, "state")? == RoundState::Published {
         return Err(AppError::field(
             "deadline",
             "Deze meting is gepubliceerd; de deadline kan niet meer veranderen.",
@@ -368,8 +371,7 @@ pub async fn reopen_response(
     })?;
     let response_id: String = row.try_get("id")?;
     let status: String = row.try_get("status")?;
-    let state: String = row.try_get("state")?;
-    if state == RoundState::Published.code() {
+    if stored_state(&row, "state")? == RoundState::Published {
         return Err(AppError::field(
             "region_code",
             "Deze meting is gepubliceerd; ingediende antwoorden kunnen niet meer worden heropend.",

@@ -87,7 +87,7 @@ pub fn review_page(
     ReviewPage {
         actions,
         may_resolve: may_resolve(user.role),
-        may_comment: response.round.state != RoundState::Published.code(),
+        may_comment: response.round.state != RoundState::Published,
         round_id: response.round.id.clone(),
         compared_round: compared.round_name,
         overall: evaluation.overall,
