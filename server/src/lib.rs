@@ -4,6 +4,7 @@
 pub mod allocator;
 mod audit_export;
 mod exports;
+mod form_resource;
 pub mod layers;
 mod page_tasks;
 mod sections;
@@ -117,6 +118,11 @@ fn plain_route_handlers() -> Vec<(Method, &'static str, MethodRouter<AppState>)>
             Method::GET,
             "/landelijk/{id}/export/{file}",
             get(exports::download),
+        ),
+        (
+            Method::GET,
+            app::services::questionnaires::FORM_RESOURCE_ROUTE,
+            get(form_resource::serve),
         ),
     ]
 }

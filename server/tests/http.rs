@@ -888,6 +888,13 @@ const ROUTE_TABLE: &[(&str, &str, &str, [u16; 6])] = &[
         "/landelijk/{round}/export/lang.csv",
         [303, 403, 403, 200, 200, 303],
     ),
+    // The same for every region: a questionnaire's definition is not a region's data.
+    (
+        "GET",
+        "/vragenlijst-data/{identifier}/{version}/{file}",
+        "{questionnaire_file}",
+        [401, 200, 200, 200, 200, 401],
+    ),
 ];
 
 #[tokio::test]
@@ -912,10 +919,17 @@ async fn authorization_table_of_plain_routes() {
         .await
         .unwrap();
         let definition = shipped("nad-2026-06.toml").replace("2026-06", "2099-01");
+        let questionnaire_file = state
+            .questionnaires
+            .get(&state.pool, "nad", "2026-06")
+            .await
+            .unwrap()
+            .form_resource_path();
         for (method, route, path, expected) in ROUTE_TABLE {
             let path = path
                 .replace("{response}", &response)
-                .replace("{round}", &round);
+                .replace("{round}", &round)
+                .replace("{questionnaire_file}", &questionnaire_file);
             for (caller, expected) in CALLERS.iter().zip(expected) {
                 let cookie = match caller {
                     Caller::Anonymous => None,

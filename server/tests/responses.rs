@@ -6,6 +6,7 @@ mod support;
 
 use app::api::responses::SectionFormData;
 use app::domain::questionnaire::answer::{Answer, AnswerValue};
+use app::domain::questionnaire::model::Questionnaire;
 use app::services::state::AppState;
 use axum::http::{header, StatusCode};
 use serde_json::{json, Value};
@@ -125,6 +126,72 @@ async fn a_save_stores_the_answer_its_version_and_its_history() {
             Some(&Answer::Given(AnswerValue::Text("Jan de Vries".into())))
         );
         assert!(island.fields.iter().any(|field| field.item.key == "a_contactpersoon" && field.version == 2));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_section_page_links_the_questionnaire_file_which_the_browser_may_keep() {
+    on_every_database(|state| async move {
+        let response = open_round(&state).await;
+        let r01 = login(&state, "r01@test.nl").await;
+        let page = body_text(
+            send(
+                &state,
+                get(&format!("/vragenlijst/{response}/sectie/E"), Some(&r01)),
+            )
+            .await,
+        )
+        .await;
+        let island = island_data(&page);
+        let loaded = state
+            .questionnaires
+            .get(&state.pool, "nad", "2026-06")
+            .await
+            .unwrap();
+        assert_eq!(island.questionnaire_url, loaded.form_resource_path());
+        // The file reads back as the questionnaire, and may be kept for good.
+        let reply = send(&state, get(&island.questionnaire_url, Some(&r01))).await;
+        assert_eq!(reply.status(), StatusCode::OK);
+        assert_eq!(
+            reply.headers()["cache-control"],
+            "private, max-age=31536000, immutable"
+        );
+        assert_eq!(reply.headers()["content-type"], "application/octet-stream");
+        let bytes = axum::body::to_bytes(reply.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        let questionnaire: Questionnaire =
+            postcard::from_bytes(&bytes).expect("the file reads back");
+        assert_eq!(questionnaire, loaded.questionnaire);
+        // Another hash, another version or no session: nothing.
+        let other_hash = island
+            .questionnaire_url
+            .replace(&loaded.form_resource.hash, "0123456789abcdef");
+        let other_version = island.questionnaire_url.replace("/2026-06/", "/2099-01/");
+        for (url, cookie, status) in [
+            (
+                other_hash.as_str(),
+                Some(r01.as_str()),
+                StatusCode::NOT_FOUND,
+            ),
+            (
+                other_version.as_str(),
+                Some(r01.as_str()),
+                StatusCode::NOT_FOUND,
+            ),
+            (
+                island.questionnaire_url.as_str(),
+                None,
+                StatusCode::UNAUTHORIZED,
+            ),
+        ] {
+            assert_eq!(
+                send(&state, get(url, cookie)).await.status(),
+                status,
+                "{url}"
+            );
+        }
     })
     .await;
 }

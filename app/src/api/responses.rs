@@ -3,7 +3,7 @@
 
 use crate::domain::questionnaire::answer::{Answer, RawAnswer};
 use crate::domain::questionnaire::completeness::{Counts, SectionStatus};
-use crate::domain::questionnaire::model::{Item, Questionnaire};
+use crate::domain::questionnaire::model::Item;
 use crate::domain::response::{AnswerInput, ConflictInfo, ResponseStatus, SaveOutcome};
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -91,9 +91,9 @@ pub struct SectionView {
     pub next: Option<(String, String)>,
     /// This user's saves that a colleague got ahead of.
     pub conflicts: Vec<ConflictInfo>,
-    /// The whole questionnaire and every valid stored answer, so the browser applies the
-    /// conditions live as answers change.
-    pub questionnaire: Questionnaire,
+    /// Where the browser fetches the whole questionnaire (a file per version, which it keeps),
+    /// and every valid stored answer, so that it applies the conditions live as answers change.
+    pub questionnaire_url: String,
     pub answers: HashMap<String, Answer>,
     /// The compared round's answers in this version's keys, for rules such as "explain a
     /// change" that the browser checks live.
@@ -128,7 +128,7 @@ impl SectionView {
                 .map_or(format!("/vragenlijst/{id}"), |(key, _)| {
                     format!("/vragenlijst/{id}/sectie/{key}")
                 }),
-            questionnaire: self.questionnaire.clone(),
+            questionnaire_url: self.questionnaire_url.clone(),
             answers: self.answers.clone(),
             previous_answers: self.previous_answers.clone(),
             fields: self
@@ -156,9 +156,11 @@ impl SectionView {
     }
 }
 
-/// What the section form's script needs in the browser: the questionnaire and the answers to
-/// apply conditions live, and per question its definition and where its answer stands. The
-/// page renders everything else as HTML.
+/// What the section form's script needs in the browser: where to fetch the questionnaire and
+/// the answers to apply conditions live, and per question its definition and where its answer
+/// stands. The page renders everything else as HTML. The questionnaire itself is not part of
+/// it: it is the largest part by far, the same for every page of a version, and the form
+/// saves without it (only the live conditions wait for it).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SectionFormData {
     pub response_id: String,
@@ -166,7 +168,8 @@ pub struct SectionFormData {
     pub editable: bool,
     /// Where "Opslaan en verder" goes: the next section, or the task list after the last.
     pub next_page: String,
-    pub questionnaire: Questionnaire,
+    /// `LoadedVersion::form_resource_path`: postcard of the questionnaire.
+    pub questionnaire_url: String,
     pub answers: HashMap<String, Answer>,
     pub previous_answers: HashMap<String, Answer>,
     pub fields: Vec<FormField>,

@@ -17,6 +17,10 @@ use leptos_router::hooks::use_params_map;
 mod check;
 #[cfg(feature = "hydrate")]
 mod client;
+#[cfg(feature = "hydrate")]
+mod definition;
+#[cfg(feature = "hydrate")]
+mod pending;
 mod print;
 mod progress;
 mod section;

@@ -19,7 +19,49 @@ use std::sync::{Arc, RwLock};
 pub struct LoadedVersion {
     pub questionnaire: Questionnaire,
     pub index: Index,
+    /// The questionnaire as the section form's script reads it, served apart from the pages.
+    pub form_resource: FormResource,
 }
+
+/// The questionnaire as one immutable file for the browser (postcard), named by a hash of its
+/// content: the section page links it instead of carrying it, and the browser keeps it for
+/// as long as the version exists, so it travels once per person and version.
+#[derive(Debug)]
+pub struct FormResource {
+    pub bytes: Vec<u8>,
+    /// The first 16 hex digits of the bytes' SHA-256.
+    pub hash: String,
+}
+
+impl FormResource {
+    pub fn of(questionnaire: &Questionnaire) -> Result<Self, AppError> {
+        let bytes = postcard::to_allocvec(questionnaire).map_err(|error| {
+            AppError::internal("the questionnaire does not encode for the browser", error)
+        })?;
+        let hash = Sha256::digest(&bytes)
+            .iter()
+            .take(8)
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        Ok(Self { bytes, hash })
+    }
+}
+
+impl LoadedVersion {
+    /// Where the browser fetches `form_resource` (the route `FORM_RESOURCE_ROUTE`).
+    pub fn form_resource_path(&self) -> String {
+        use crate::domain::link::path_segment;
+        format!(
+            "/vragenlijst-data/{}/{}/{}.bin",
+            path_segment(&self.questionnaire.identifier),
+            path_segment(&self.questionnaire.version),
+            self.form_resource.hash
+        )
+    }
+}
+
+/// The route of a version's `FormResource`; `{file}` is `{hash}.bin`.
+pub const FORM_RESOURCE_ROUTE: &str = "/vragenlijst-data/{identifier}/{version}/{file}";
 
 /// Parsed definitions by (identifier, version). Stored versions never change, so an entry
 /// never goes stale; losing the cache only costs a parse.
@@ -110,9 +152,11 @@ impl Cache {
                 format!("{identifier}/{version}: {errors:?}"),
             )
         })?;
+        let form_resource = FormResource::of(&questionnaire)?;
         let loaded = Arc::new(LoadedVersion {
             questionnaire,
             index,
+            form_resource,
         });
         self.versions
             .write()

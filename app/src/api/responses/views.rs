@@ -207,7 +207,7 @@ pub fn section(loaded: Loaded, position: usize, around: AroundSection) -> Sectio
         previous: position.checked_sub(1).and_then(link),
         next: link(position + 1),
         conflicts: around.conflicts,
-        questionnaire: loaded.version.questionnaire.clone(),
+        questionnaire_url: loaded.version.form_resource_path(),
         answers: responses::engine_answers(stored).current,
         prefill_available,
         unconfirmed,

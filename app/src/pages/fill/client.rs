@@ -10,12 +10,14 @@
 //! The state lives in one `Page`; every change to it is followed by painting the parts of the
 //! page it touches.
 
+use super::definition::{self, Conditions};
+use super::pending;
 use super::section::{last_saved_text, ConflictTexts, CONFLICT_STATUS, PAGE_CONFLICT_STATUS};
 use crate::api::responses::{resolve_conflict, save_answers, SectionFormData};
 use crate::components::question::{character_count, described_by, is_group};
 use crate::domain::questionnaire::answer::{parse_answer, RawAnswer};
 use crate::domain::questionnaire::completeness::{evaluate, ItemStatus, ResponseAnswers};
-use crate::domain::questionnaire::model::{Index, Item, ItemKind, Questionnaire};
+use crate::domain::questionnaire::model::{Item, ItemKind};
 use crate::domain::response::{AnswerInput, ConflictInfo, SaveOutcome};
 use crate::error::AppError;
 use leptos::prelude::{document, set_timeout, set_timeout_with_handle, window, TimeoutHandle};
@@ -78,8 +80,9 @@ struct Page {
     response_id: String,
     editable: bool,
     next_page: String,
-    questionnaire: Questionnaire,
-    index: Index,
+    /// The questionnaire's conditions, once its file has arrived (`definition::fetch`); until
+    /// then, and if it never does, the questions shown are those the server decided.
+    conditions: RefCell<Option<Conditions>>,
     /// The engine's view of the answers, updated as the person types.
     answers: RefCell<ResponseAnswers>,
     fields: RefCell<Vec<Field>>,
@@ -105,7 +108,7 @@ pub fn start(data: &str) {
         return;
     };
     let page = Rc::new(Page {
-        index: data.questionnaire.index().unwrap_or_default(),
+        conditions: RefCell::new(None),
         answers: RefCell::new(ResponseAnswers {
             current: data.answers,
             previous: data.previous_answers,
@@ -134,7 +137,6 @@ pub fn start(data: &str) {
                 })
                 .collect(),
         ),
-        questionnaire: data.questionnaire,
         response_id: data.response_id,
         editable: data.editable,
         next_page: data.next_page,
@@ -145,8 +147,20 @@ pub fn start(data: &str) {
     if !page.editable {
         return;
     }
+    // The form works at once; the live conditions follow when the questionnaire is here.
     page.listen();
     page.replay();
+    let loading = page.clone();
+    spawn_local(async move {
+        match definition::fetch(&data.questionnaire_url).await {
+            Some(conditions) => {
+                *loading.conditions.borrow_mut() = Some(conditions);
+                loading.apply_conditions();
+                loading.paint_page();
+            }
+            None => definition::show_not_loaded(),
+        }
+    });
 }
 
 /// The page's data did not read: say so above the form, which still posts without the script.
@@ -395,7 +409,17 @@ impl Page {
 
     /// Applies the conditions to the answers as they are in the form now.
     fn apply_conditions(&self) {
-        let evaluation = evaluate(&self.questionnaire, &self.index, &self.answers.borrow());
+        let evaluation = {
+            let conditions = self.conditions.borrow();
+            let Some(conditions) = conditions.as_ref() else {
+                return;
+            };
+            evaluate(
+                &conditions.questionnaire,
+                &conditions.index,
+                &self.answers.borrow(),
+            )
+        };
         let changed: Vec<String> = {
             let mut fields = self.fields.borrow_mut();
             fields
@@ -1036,58 +1060,4 @@ fn write_raw(form: &HtmlFormElement, item: &Item, raw: &RawAnswer) {
     }
     let special: Vec<String> = raw.special.iter().cloned().collect();
     set(&format!("s.{}", item.key), &special);
-}
-
-/// The browser's store of changes not yet acknowledged by the server, per response.
-mod pending {
-    use crate::domain::response::AnswerInput;
-    use std::collections::BTreeMap;
-
-    fn storage() -> Option<web_sys::Storage> {
-        web_sys::window()?.local_storage().ok().flatten()
-    }
-
-    fn name(response_id: &str) -> String {
-        format!("nad-onverzonden-{response_id}")
-    }
-
-    pub fn all(response_id: &str) -> BTreeMap<String, AnswerInput> {
-        storage()
-            .and_then(|s| s.get_item(&name(response_id)).ok().flatten())
-            .and_then(|text| serde_json::from_str(&text).ok())
-            .unwrap_or_default()
-    }
-
-    fn write(response_id: &str, map: &BTreeMap<String, AnswerInput>) {
-        if let Some(storage) = storage() {
-            if map.is_empty() {
-                let _ = storage.remove_item(&name(response_id));
-            } else if let Ok(text) = serde_json::to_string(map) {
-                let _ = storage.set_item(&name(response_id), &text);
-            }
-        }
-    }
-
-    pub fn keep(response_id: &str, input: &AnswerInput) {
-        let mut map = all(response_id);
-        map.insert(input.key.clone(), input.clone());
-        write(response_id, &map);
-    }
-
-    /// Forgets a change that no longer applies (its question is not asked any more).
-    pub fn drop_key(response_id: &str, key: &str) {
-        let mut map = all(response_id);
-        if map.remove(key).is_some() {
-            write(response_id, &map);
-        }
-    }
-
-    /// Forgets a change once the server has it (saved, or kept as a conflict).
-    pub fn forget(response_id: &str, key: &str, sent: &AnswerInput) {
-        let mut map = all(response_id);
-        if map.get(key) == Some(sent) {
-            map.remove(key);
-            write(response_id, &map);
-        }
-    }
 }
