@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod auth;
 pub mod client_address;
+pub mod counts;
 pub mod db;
 pub mod demo;
 pub mod demo_history;

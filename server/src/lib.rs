@@ -70,6 +70,7 @@ pub async fn build_state(
         config: Arc::new(config),
         leptos_options,
         questionnaires: Arc::default(),
+        counts: Arc::default(),
         sqlite_writes: db::is_sqlite(database_url).then(Arc::default),
     })
 }

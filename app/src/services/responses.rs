@@ -47,6 +47,8 @@ pub struct Response {
     /// Who approved it, and when; cleared when the approval is voided.
     pub approved: Option<(String, i64)>,
     pub round: Round,
+    /// Raised by every write to the answers (0: none yet); see `services::counts`.
+    pub revision: i64,
 }
 
 impl Response {
@@ -84,7 +86,7 @@ pub(super) const RESPONSE_COLUMNS: &str =
      ro.id AS round_id, ro.name AS round_name, ro.questionnaire_id, ro.questionnaire_version, \
      ro.state AS round_state, ro.deadline AS round_deadline, ro.opens_at AS round_opens_at, \
      ro.compared_round_id, r.returned_at, r.return_reason, rb.display_name AS returned_by_name, \
-     r.approved_at, ab.display_name AS approved_by_name";
+     r.approved_at, ab.display_name AS approved_by_name, r.revision";
 pub(super) const RESPONSE_JOINS: &str = "FROM responses r \
      JOIN rounds ro ON ro.id = r.round_id \
      JOIN round_regions rr ON rr.round_id = r.round_id AND rr.region_code = r.region_code \
@@ -128,6 +130,7 @@ pub(super) fn response_from_row(row: &sqlx::any::AnyRow) -> Result<Response, App
             .try_get::<Option<String>, _>("approved_by_name")?
             .zip(row.try_get::<Option<i64>, _>("approved_at")?),
         round: round_from_row(row)?,
+        revision: row.try_get("revision")?,
     })
 }
 
@@ -197,7 +200,21 @@ pub async fn find(pool: &AnyPool, id: &str) -> Result<Response, AppError> {
         returned: None,
         approved: None,
         round: round_from_row(&row)?,
+        revision: 0,
     })
+}
+
+/// Every stored response of a round (a region that has not started has none).
+pub async fn of_round(pool: &AnyPool, round_id: &str) -> Result<Vec<Response>, AppError> {
+    sqlx::query(&format!(
+        "SELECT {RESPONSE_COLUMNS} {RESPONSE_JOINS} WHERE r.round_id = $1"
+    ))
+    .bind(round_id)
+    .fetch_all(pool)
+    .await?
+    .iter()
+    .map(response_from_row)
+    .collect()
 }
 
 /// A stored response by id.

@@ -49,6 +49,12 @@ pub async fn overview(
         .await?;
     let open_comments = open_comment_counts(&state.pool, round_id).await?;
     let last_comments = last_comments(&state.pool, round_id).await?;
+    let round_responses = responses::of_round(&state.pool, round_id).await?;
+    let figures = super::counts::of_round(state, &version, &round_responses).await?;
+    let stored: HashMap<&str, &Response> = round_responses
+        .iter()
+        .map(|response| (response.id.as_str(), response))
+        .collect();
     // A region that has not opened the round has no answers: one evaluation serves them all.
     let blank = evaluate(
         &version.questionnaire,
@@ -57,11 +63,15 @@ pub async fn overview(
     );
     let mut rows = Vec::with_capacity(round.regions.len());
     for region in &round.regions {
-        let Some(response_id) = &region.response_id else {
+        let found = region
+            .response_id
+            .as_ref()
+            .and_then(|id| Some((*stored.get(id.as_str())?, figures.get(id)?)));
+        let Some((response, counts)) = found else {
             rows.push(OverviewRow {
                 region_code: region.code.clone(),
                 region_name: region.name.clone(),
-                response_id: None,
+                response_id: region.response_id.clone(),
                 status: ReviewStatus::NotStarted,
                 required: blank.overall.required,
                 complete: blank.overall.complete,
@@ -72,11 +82,7 @@ pub async fn overview(
             });
             continue;
         };
-        let response = responses::find(&state.pool, response_id).await?;
-        let stored = responses::answers(&state.pool, response_id).await?;
-        let compared = responses::compared(state, &response, &version).await?;
-        let evaluation = responses::evaluation(&version, &stored, &compared);
-        let counts = &evaluation.overall;
+        let response_id = &response.id;
         let last_activity = [
             response.updated_by.clone().zip(response.updated_at),
             response.submitted_by.clone().zip(response.submitted_at),

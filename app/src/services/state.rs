@@ -40,6 +40,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// Parsed questionnaire versions, filled on first use.
     pub questionnaires: Arc<super::questionnaires::Cache>,
+    /// Each response's completeness figures, kept while its answers do not change.
+    pub counts: Arc<super::counts::Cache>,
     /// On SQLite, answer saves wait their turn here rather than in SQLite's busy handler,
     /// which sleeps in growing steps (1, 2, 5, 10 ms…) and so makes the slowest saves slow.
     /// `None` on PostgreSQL, where saves lock only their own response's row.

@@ -298,7 +298,9 @@ pub(super) async fn unchanged_since(
 /// Begins a transaction that writes a response's answers. On SQLite it first waits its turn in
 /// the process's writer queue. Touching the response row first takes the write lock (SQLite)
 /// or the row lock (PostgreSQL): writes to one response are decided one after another, so two
-/// saves can never both win. The guard must live as long as the transaction.
+/// saves can never both win. The guard must live as long as the transaction. The same update
+/// raises the response's revision, which tells the review overview's cached counts
+/// (`services::counts`) that they are stale.
 ///
 /// Whether the response still accepts answers is decided again inside the transaction, after
 /// the lock: a submit, approval or closed round that landed while this request was on its way
@@ -321,7 +323,7 @@ pub(super) async fn begin_writing<'s>(
     let response_id = &response.id;
     let mut tx = state.pool.begin().await?;
     materialize(&mut tx, response).await?;
-    sqlx::query("UPDATE responses SET status = status WHERE id = $1")
+    sqlx::query("UPDATE responses SET revision = revision + 1 WHERE id = $1")
         .bind(response_id)
         .execute(&mut *tx)
         .await?;

@@ -1,0 +1,198 @@
+//! Property: the review overview's figures, kept between requests (`app::services::counts`),
+//! always equal a fresh evaluation, whatever coordinators and reviewers did in between: saves
+//! in the round and in the round it is compared with, taking answers over and confirming them,
+//! submitting and sending back. Each case runs on SQLite, and on PostgreSQL when
+//! `TEST_POSTGRES_URL` is set.
+
+mod support;
+
+use app::domain::access::SignedInUser;
+use app::domain::questionnaire::answer::RawAnswer;
+use app::domain::review::ReviewAction;
+use app::domain::round::RoundState;
+use app::services::audit::Actor;
+use app::services::responses;
+use app::services::state::{AppState, Config};
+use proptest::prelude::*;
+use std::sync::Arc;
+
+/// Items in both versions: a condition (a yes/no with a blocking rule), jump warnings against
+/// the compared round, a cross-item rule and a required text.
+const ANSWERS: [(&str, &[&str]); 5] = [
+    ("a_gemeenten_bevestigd", &["ja", "nee", ""]),
+    ("f_capaciteit_nacht", &["10", "20", "100", "veel", ""]),
+    ("e_woningen_quotum", &["5", "50"]),
+    ("e_woningen_toegewezen", &["10", "x"]),
+    ("a_contactpersoon", &["Anna", ""]),
+];
+const REGIONS: [&str; 2] = ["R01", "R02"];
+
+#[derive(Debug, Clone)]
+enum Step {
+    /// (region, item, value, in the compared round rather than this one)
+    Save(usize, usize, usize, bool),
+    TakeOver(usize),
+    Confirm(usize),
+    Submit(usize),
+    SendBack(usize),
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    prop_oneof![
+        4 => (0..2usize, 0..ANSWERS.len(), 0..5usize, any::<bool>())
+            .prop_map(|(r, i, v, earlier)| Step::Save(r, i, v % ANSWERS[i].1.len(), earlier)),
+        1 => (0..2usize).prop_map(Step::TakeOver),
+        1 => (0..2usize).prop_map(Step::Confirm),
+        1 => (0..2usize).prop_map(Step::Submit),
+        1 => (0..2usize).prop_map(Step::SendBack),
+    ]
+}
+
+async fn user(state: &AppState, email: &str) -> SignedInUser {
+    let user = app::services::users::find_by_email(&state.pool, email)
+        .await
+        .unwrap();
+    SignedInUser {
+        id: user.id,
+        email: user.email,
+        display_name: user.display_name,
+        role: user.role,
+        region_code: user.region_code,
+        region_name: None,
+    }
+}
+
+/// Saves on the stored version: these steps test the figures, not conflicts.
+async fn save(state: &AppState, who: &SignedInUser, response: &str, key: &str, value: &str) {
+    let base: Option<i64> =
+        sqlx::query_scalar("SELECT version FROM answers WHERE response_id = $1 AND item_key = $2")
+            .bind(response)
+            .bind(key)
+            .fetch_optional(&state.pool)
+            .await
+            .unwrap();
+    let raw = RawAnswer {
+        values: if value.is_empty() {
+            vec![]
+        } else {
+            vec![value.to_string()]
+        },
+        ..RawAnswer::default()
+    };
+    let input = app::domain::response::AnswerInput {
+        key: key.to_string(),
+        raw,
+        base_version: base.unwrap_or(0),
+    };
+    // A submitted response refuses saves: part of what the steps try.
+    let _ = responses::save(state, who, response, vec![input]).await;
+}
+
+async fn check(steps: Vec<Step>) {
+    for database in support::databases().await {
+        let state = support::state_for(&database, Config::default()).await;
+        support::seed(&state).await;
+        support::load_nad(&state).await;
+        let earlier = support::earlier_test_round(&state, "Vorige").await;
+        let now = app::services::now_ms();
+        let round = app::services::rounds::create(
+            &state.pool,
+            &Actor::CommandLine,
+            app::services::rounds::NewRound {
+                name: "Deze".into(),
+                questionnaire_id: "nad".into(),
+                questionnaire_version: "2026-06".into(),
+                state: RoundState::Open,
+                opens_at: now - 1000,
+                deadline: now + 86_400_000,
+                compared_round_id: Some(earlier.clone()),
+                region_codes: None,
+            },
+        )
+        .await
+        .unwrap();
+        let reviewer = user(&state, "reviewer@test.nl").await;
+        let coordinators = [
+            user(&state, "r01@test.nl").await,
+            user(&state, "r02@test.nl").await,
+        ];
+        let mut ids = Vec::new();
+        for region in REGIONS {
+            let now_id = responses::ensure_response(&state.pool, &round, region)
+                .await
+                .unwrap();
+            let then_id = responses::ensure_response(&state.pool, &earlier, region)
+                .await
+                .unwrap();
+            ids.push((now_id, then_id));
+        }
+        for (n, step) in steps.iter().enumerate() {
+            match step {
+                Step::Save(r, i, v, in_earlier) => {
+                    let (key, values) = ANSWERS[*i];
+                    let response = if *in_earlier { &ids[*r].1 } else { &ids[*r].0 };
+                    save(&state, &coordinators[*r], response, key, values[*v]).await;
+                }
+                Step::TakeOver(r) => {
+                    let _ = responses::prefill(&state, &coordinators[*r], &ids[*r].0, None).await;
+                }
+                Step::Confirm(r) => {
+                    for section in ["A", "E", "F"] {
+                        let _ = responses::confirm_prefilled(
+                            &state,
+                            &coordinators[*r],
+                            &ids[*r].0,
+                            section,
+                        )
+                        .await;
+                    }
+                }
+                Step::Submit(r) => {
+                    let _ = responses::submit(&state, &coordinators[*r], &ids[*r].0).await;
+                }
+                Step::SendBack(r) => {
+                    let _ = app::services::review::send_back(
+                        &state,
+                        &reviewer,
+                        &ids[*r].0,
+                        ReviewAction::Return,
+                        "Graag de capaciteit nakijken.",
+                    )
+                    .await;
+                }
+            }
+            // The overview after every step, so the kept figures are used and renewed.
+            let kept = app::services::review::overview(&state, &reviewer, &round)
+                .await
+                .unwrap()
+                .1;
+            let fresh_state = AppState {
+                counts: Arc::default(),
+                ..state.clone()
+            };
+            let fresh = app::services::review::overview(&fresh_state, &reviewer, &round)
+                .await
+                .unwrap()
+                .1;
+            assert_eq!(
+                kept, fresh,
+                "on {}, after step {n} of {steps:?}",
+                database.label
+            );
+        }
+        support::close(&state).await;
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(8))]
+    #[test]
+    fn kept_figures_equal_a_fresh_evaluation(steps in prop::collection::vec(step(), 1..14)) {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(check(steps));
+    }
+}
