@@ -1,5 +1,5 @@
-//! Property: the review overview's figures, kept between requests (`app::services::counts`),
-//! always equal a fresh evaluation, whatever coordinators and reviewers did in between: saves
+//! Property: the review overview's figures and the national picture's tallies, kept between
+//! requests (`app::services::counts`, `national::TallyCache`), always equal a fresh evaluation, whatever coordinators and reviewers did in between: saves
 //! in the round and in the round it is compared with, taking answers over and confirming them,
 //! submitting and sending back. Each case runs on SQLite, and on PostgreSQL when
 //! `TEST_POSTGRES_URL` is set.
@@ -126,6 +126,12 @@ async fn check(steps: Vec<Step>) {
                 .unwrap();
             ids.push((now_id, then_id));
         }
+        // Both regions start complete, so that submitting can succeed and the national
+        // picture has responses to count.
+        for (n, email) in ["r01@test.nl", "r02@test.nl"].into_iter().enumerate() {
+            let cookie = support::login(&state, email).await;
+            support::fill_in_everything(&state, &cookie, &ids[n].0).await;
+        }
         for (n, step) in steps.iter().enumerate() {
             match step {
                 Step::Save(r, i, v, in_earlier) => {
@@ -168,6 +174,7 @@ async fn check(steps: Vec<Step>) {
                 .1;
             let fresh_state = AppState {
                 counts: Arc::default(),
+                tallies: Arc::default(),
                 ..state.clone()
             };
             let fresh = app::services::review::overview(&fresh_state, &reviewer, &round)
@@ -177,6 +184,19 @@ async fn check(steps: Vec<Step>) {
             assert_eq!(
                 kept, fresh,
                 "on {}, after step {n} of {steps:?}",
+                database.label
+            );
+            let kept = app::services::national::picture(&state, &reviewer, &round, None)
+                .await
+                .unwrap();
+            let fresh = app::services::national::picture(&fresh_state, &reviewer, &round, None)
+                .await
+                .unwrap();
+            // Not printed whole on failure: a picture is thousands of lines.
+            assert!(
+                kept == fresh,
+                "the kept national picture differs from a fresh one on {}, after step {n} of \
+                 {steps:?}",
                 database.label
             );
         }
