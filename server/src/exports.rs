@@ -17,13 +17,7 @@ pub async fn download(
     headers: HeaderMap,
     uri: Uri,
 ) -> Response {
-    let user = match sessions::token_from_headers(&headers, &state.config) {
-        Some(token) => sessions::resolve(&state.pool, &state.config, &token)
-            .await
-            .ok()
-            .flatten(),
-        None => None,
-    };
+    let user = sessions::user_of_request(&state.pool, &state.config, &headers).await;
     // Like every page: a visitor who is not logged in goes to the login page and comes back.
     let Some(user) = user else {
         let mut response = StatusCode::SEE_OTHER.into_response();

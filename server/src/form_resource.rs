@@ -17,13 +17,7 @@ pub async fn serve(
     Path((identifier, version, file)): Path<(String, String, String)>,
     headers: HeaderMap,
 ) -> Response {
-    let user = match sessions::token_from_headers(&headers, &state.config) {
-        Some(token) => sessions::resolve(&state.pool, &state.config, &token)
-            .await
-            .ok()
-            .flatten(),
-        None => None,
-    };
+    let user = sessions::user_of_request(&state.pool, &state.config, &headers).await;
     if user.is_none() {
         return StatusCode::UNAUTHORIZED.into_response();
     }

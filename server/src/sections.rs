@@ -165,13 +165,7 @@ pub async fn save_section(
     let back = format!("/vragenlijst/{id}/sectie/{section}");
     let action = format!("{back}/opslaan");
     let mut new_cookie = None;
-    let mut user = match sessions::token_from_headers(&headers, &state.config) {
-        Some(token) => sessions::resolve(&state.pool, &state.config, &token)
-            .await
-            .ok()
-            .flatten(),
-        None => None,
-    };
+    let mut user = sessions::user_of_request(&state.pool, &state.config, &headers).await;
     if user.is_none() {
         let find = |name: &str| {
             fields

@@ -32,13 +32,7 @@ pub async fn upload_questionnaire(
     headers: HeaderMap,
     mut multipart: Multipart,
 ) -> Response {
-    let user = match sessions::token_from_headers(&headers, &state.config) {
-        Some(token) => sessions::resolve(&state.pool, &state.config, &token)
-            .await
-            .ok()
-            .flatten(),
-        None => None,
-    };
+    let user = sessions::user_of_request(&state.pool, &state.config, &headers).await;
     let Some(user) = user else {
         return refuse(
             StatusCode::UNAUTHORIZED,

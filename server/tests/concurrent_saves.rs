@@ -19,20 +19,6 @@ const VALUES: [[&str; 3]; 3] = [
     ["ja", "nee", "deels"],
 ];
 
-async fn colleague(state: &AppState, email: &str) -> SignedInUser {
-    let user = app::services::users::find_by_email(&state.pool, email)
-        .await
-        .unwrap();
-    SignedInUser {
-        id: user.id,
-        email: user.email,
-        display_name: user.display_name,
-        role: user.role,
-        region_code: user.region_code,
-        region_name: None,
-    }
-}
-
 /// One person's saves, each based on the version they last heard of. Returns the saves the
 /// server acknowledged as written: (key, version, typed value).
 async fn work(
@@ -91,8 +77,8 @@ fn check(saves_a: Vec<(usize, usize)>, saves_b: Vec<(usize, usize)>) {
         let response = app::services::responses::ensure_response(&state.pool, &round, "R01")
             .await
             .unwrap();
-        let anna = colleague(&state, "r01@test.nl").await;
-        let bert = colleague(&state, "geblokkeerd@test.nl").await;
+        let anna = support::signed_in(&state, "r01@test.nl").await;
+        let bert = support::signed_in(&state, "geblokkeerd@test.nl").await;
         let a = tokio::spawn(work(state.clone(), anna.clone(), response.clone(), saves_a));
         let b = tokio::spawn(work(state.clone(), bert.clone(), response.clone(), saves_b));
         let written_a = a.await.unwrap();

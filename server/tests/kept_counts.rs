@@ -48,20 +48,6 @@ fn step() -> impl Strategy<Value = Step> {
     ]
 }
 
-async fn user(state: &AppState, email: &str) -> SignedInUser {
-    let user = app::services::users::find_by_email(&state.pool, email)
-        .await
-        .unwrap();
-    SignedInUser {
-        id: user.id,
-        email: user.email,
-        display_name: user.display_name,
-        role: user.role,
-        region_code: user.region_code,
-        region_name: None,
-    }
-}
-
 /// Saves on the stored version: these steps test the figures, not conflicts.
 async fn save(state: &AppState, who: &SignedInUser, response: &str, key: &str, value: &str) {
     let base: Option<i64> =
@@ -111,10 +97,10 @@ async fn check(steps: Vec<Step>) {
         )
         .await
         .unwrap();
-        let reviewer = user(&state, "reviewer@test.nl").await;
+        let reviewer = support::signed_in(&state, "reviewer@test.nl").await;
         let coordinators = [
-            user(&state, "r01@test.nl").await,
-            user(&state, "r02@test.nl").await,
+            support::signed_in(&state, "r01@test.nl").await,
+            support::signed_in(&state, "r02@test.nl").await,
         ];
         let mut ids = Vec::new();
         for region in REGIONS {

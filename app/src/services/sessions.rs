@@ -60,6 +60,17 @@ where
     Ok(token)
 }
 
+/// The signed-in user of a plain axum request, from its session cookie; `None` without a
+/// valid session (a failed lookup counts as none: the handler answers as to a visitor).
+pub async fn user_of_request(
+    pool: &AnyPool,
+    config: &Config,
+    headers: &http::HeaderMap,
+) -> Option<SignedInUser> {
+    let token = token_from_headers(headers, config)?;
+    resolve(pool, config, &token).await.ok().flatten()
+}
+
 /// The user behind a cookie value, if the session is alive and the user active.
 pub async fn resolve(
     pool: &AnyPool,

@@ -430,3 +430,18 @@ pub fn form_post(path: &str, body: &str, cookie: Option<&str>) -> Request<Body> 
     }
     builder.body(Body::from(body.to_string())).unwrap()
 }
+
+/// A seeded user as the services see them once signed in.
+pub async fn signed_in(state: &AppState, email: &str) -> app::domain::access::SignedInUser {
+    let user = app::services::users::find_by_email(&state.pool, email)
+        .await
+        .unwrap();
+    app::domain::access::SignedInUser {
+        id: user.id,
+        email: user.email,
+        display_name: user.display_name,
+        role: user.role,
+        region_code: user.region_code,
+        region_name: None,
+    }
+}
