@@ -205,8 +205,11 @@ async fn compared_tally(
 /// one request counts at a time, and those waiting take its result.
 #[derive(Debug, Default)]
 pub struct TallyCache {
-    rounds: std::sync::Mutex<HashMap<(String, String), Arc<tokio::sync::Mutex<Option<KeptTally>>>>>,
+    rounds: std::sync::Mutex<HashMap<(String, String), TallySlot>>,
 }
+
+/// One round's kept tally; its lock is held while the round is counted.
+type TallySlot = Arc<tokio::sync::Mutex<Option<KeptTally>>>;
 
 #[derive(Debug)]
 struct KeptTally {
