@@ -20,6 +20,7 @@ pub mod responses;
 pub mod review;
 pub mod rounds;
 pub mod sessions;
+pub mod snapshots;
 pub mod state;
 pub mod table_file;
 pub mod users;

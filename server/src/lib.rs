@@ -71,6 +71,7 @@ pub async fn build_state(
         leptos_options,
         questionnaires: Arc::default(),
         counts: Arc::default(),
+        snapshots: Arc::default(),
         tallies: Arc::default(),
         sqlite_writes: db::is_sqlite(database_url).then(Arc::default),
     })

@@ -1,7 +1,8 @@
-//! Property: the review overview's figures and the national picture's tallies, kept between
-//! requests (`app::services::counts`, `national::TallyCache`), always equal a fresh evaluation, whatever coordinators and reviewers did in between: saves
-//! in the round and in the round it is compared with, taking answers over and confirming them,
-//! submitting and sending back. Each case runs on SQLite, and on PostgreSQL when
+//! Property: the review overview's figures, each response's answers as its pages read them
+//! and the national picture's tallies, kept between requests (`app::services::counts`,
+//! `snapshots`, `national::TallyCache`), always equal a fresh evaluation, whatever
+//! coordinators and reviewers did in between: saves in the round and in the round it is
+//! compared with, taking answers over and confirming them, submitting and sending back. Each case runs on SQLite, and on PostgreSQL when
 //! `TEST_POSTGRES_URL` is set.
 
 mod support;
@@ -11,8 +12,8 @@ use app::domain::questionnaire::answer::RawAnswer;
 use app::domain::review::ReviewAction;
 use app::domain::round::RoundState;
 use app::services::audit::Actor;
-use app::services::responses;
 use app::services::state::{AppState, Config};
+use app::services::{responses, snapshots};
 use proptest::prelude::*;
 use std::sync::Arc;
 
@@ -160,6 +161,7 @@ async fn check(steps: Vec<Step>) {
                 .1;
             let fresh_state = AppState {
                 counts: Arc::default(),
+                snapshots: Arc::default(),
                 tallies: Arc::default(),
                 ..state.clone()
             };
@@ -172,6 +174,26 @@ async fn check(steps: Vec<Step>) {
                 "on {}, after step {n} of {steps:?}",
                 database.label
             );
+            // Each response's kept answers, as the section page and the task list read them.
+            for (now_id, then_id) in &ids {
+                for id in [now_id, then_id] {
+                    let (response, version) =
+                        responses::readable(&state, &reviewer, id).await.unwrap();
+                    let kept = snapshots::of_response(&state, &version, &response)
+                        .await
+                        .unwrap();
+                    let fresh = snapshots::read(&state, &version, &response).await.unwrap();
+                    assert!(
+                        kept.stored == fresh.stored
+                            && kept.evaluation == fresh.evaluation
+                            && kept.compared.answers == fresh.compared.answers
+                            && kept.compared.raw == fresh.compared.raw,
+                        "the kept answers of {id} differ from fresh ones on {}, after step {n} \
+                         of {steps:?}",
+                        database.label
+                    );
+                }
+            }
             let kept = app::services::national::picture(&state, &reviewer, &round, None)
                 .await
                 .unwrap();

@@ -121,11 +121,18 @@ async fn a_save_stores_the_answer_its_version_and_its_history() {
         let island = island_data(&page);
         assert_eq!(island.response_id, response);
         assert!(island.editable);
-        assert_eq!(
-            island.answers.get("a_contactpersoon"),
-            Some(&Answer::Given(AnswerValue::Text("Jan de Vries".into())))
-        );
         assert!(island.fields.iter().any(|field| field.item.key == "a_contactpersoon" && field.version == 2));
+        // Of the answers, the page carries only those the section's conditions read, and no
+        // condition reads the contact person.
+        assert_eq!(island.answers.get("a_contactpersoon"), None);
+        let (_, body) = save(&state, &r01, &response, "a_afgestemd_regiogemeenten", raw(&["deels"]), 0).await;
+        assert_eq!(body[0]["Saved"]["version"], 1, "{body}");
+        let page = body_text(send(&state, get(&format!("/vragenlijst/{response}/sectie/A"), Some(&r01))).await).await;
+        assert_eq!(
+            island_data(&page).answers.get("a_afgestemd_regiogemeenten"),
+            Some(&Answer::Given(AnswerValue::Code("deels".into()))),
+            "a condition of section A reads it"
+        );
     })
     .await;
 }

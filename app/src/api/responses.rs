@@ -299,8 +299,13 @@ pub async fn get_section(response_id: String, section: String) -> Result<Section
     let loaded = views::load(&state, &response_id).await?;
     let position = views::section_position(&loaded.version, &section)?;
     let response = &loaded.response;
-    let conflicts =
-        responses::conflicts_of(&state.pool, &response.id, &loaded.user.id, &loaded.stored).await?;
+    let conflicts = responses::conflicts_of(
+        &state.pool,
+        &response.id,
+        &loaded.user.id,
+        &loaded.answers.stored,
+    )
+    .await?;
     let threads = review::threads(&state.pool, &response.id).await?;
     // The region's gemeenten are confirmed in the first section.
     let gemeenten = if position == 0 {
@@ -474,7 +479,7 @@ pub async fn get_progress(
                 .await?,
         )
     };
-    let compared = chosen.as_ref().unwrap_or(&loaded.compared);
+    let compared = chosen.as_ref().unwrap_or(&loaded.answers.compared);
     Ok(views::progress(
         &loaded,
         compared,

@@ -17,14 +17,48 @@ use crate::error::AppError;
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-/// What a response's figures were computed from.
+/// What a response's figures (or its kept snapshot, `services::snapshots`) were computed
+/// from.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct Stamp {
+pub(crate) struct Stamp {
     questionnaire: (String, String),
     revision: i64,
     compared_round: Option<String>,
     /// The compared round's response of the same region, and its revision.
     compared_response: Option<(String, i64)>,
+}
+
+impl Stamp {
+    /// The stamp of one response as stored now: one query for the compared response.
+    pub(crate) async fn of_response(
+        state: &AppState,
+        version: &LoadedVersion,
+        response: &Response,
+    ) -> Result<Stamp, AppError> {
+        use sqlx::Row;
+        let compared_round = response.round.compared_round_id.clone();
+        let compared_response = match &compared_round {
+            Some(round_id) => sqlx::query(
+                "SELECT id, revision FROM responses WHERE round_id = $1 AND region_code = $2",
+            )
+            .bind(round_id)
+            .bind(&response.region_code)
+            .fetch_optional(&state.pool)
+            .await?
+            .map(|row| Ok::<_, sqlx::Error>((row.try_get("id")?, row.try_get("revision")?)))
+            .transpose()?,
+            None => None,
+        };
+        Ok(Stamp {
+            questionnaire: (
+                version.questionnaire.identifier.clone(),
+                version.questionnaire.version.clone(),
+            ),
+            revision: response.revision,
+            compared_round,
+            compared_response,
+        })
+    }
 }
 
 /// Figures by response id. One entry per response ever shown: a few dozen bytes each.
@@ -102,7 +136,6 @@ pub async fn evaluate(
     version: &LoadedVersion,
     response: &Response,
 ) -> Result<Counts, AppError> {
-    let stored = responses::answers(&state.pool, &response.id).await?;
-    let compared = responses::compared(state, response, version).await?;
-    Ok(responses::evaluation(version, &stored, &compared).overall)
+    let snapshot = super::snapshots::read(state, version, response).await?;
+    Ok(snapshot.evaluation.overall)
 }

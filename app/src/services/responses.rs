@@ -69,7 +69,7 @@ impl Response {
 }
 
 /// A stored answer with who saved it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StoredAnswer {
     pub raw: RawAnswer,
     pub value: Option<Answer>,

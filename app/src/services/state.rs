@@ -42,6 +42,8 @@ pub struct AppState {
     pub questionnaires: Arc<super::questionnaires::Cache>,
     /// Each response's completeness figures, kept while its answers do not change.
     pub counts: Arc<super::counts::Cache>,
+    /// The most recently used responses' answers and evaluation, kept while unchanged.
+    pub snapshots: Arc<super::snapshots::Cache>,
     /// Each round's national tally, kept while its responses do not change.
     pub tallies: Arc<super::national::TallyCache>,
     /// On SQLite, answer saves wait their turn here rather than in SQLite's busy handler,

@@ -5,43 +5,38 @@
 use super::*;
 use crate::domain::access::SignedInUser;
 use crate::domain::questionnaire::answer::parse_answer;
-use crate::domain::questionnaire::completeness::{Evaluation, ItemStatus};
+use crate::domain::questionnaire::completeness::{condition_inputs, ItemStatus};
 use crate::domain::questionnaire::model::Section;
 use crate::domain::region::Gemeente;
 use crate::domain::response::describe;
 use crate::domain::review::CommentThread;
 use crate::domain::round::ComparisonChoice;
 use crate::services::questionnaires::LoadedVersion;
-use crate::services::responses::{self, Compared, Response, StoredAnswer};
+use crate::services::responses::{self, Compared, Response};
+use crate::services::snapshots::{self, Snapshot};
 use crate::services::state::AppState;
 use crate::services::{now_ms, request};
 use std::sync::Arc;
 
 /// A response as every page about it starts: who asks, the response, its questionnaire
-/// version, its stored answers, their evaluation and the compared round's answers.
+/// version, and its answers (stored, evaluated, and the compared round's).
 pub struct Loaded {
     pub user: SignedInUser,
     pub response: Response,
     pub version: Arc<LoadedVersion>,
-    pub stored: HashMap<String, StoredAnswer>,
-    pub evaluation: Evaluation,
-    pub compared: Compared,
+    pub answers: Arc<Snapshot>,
 }
 
 /// Loads a response for the signed-in user, who must be allowed to read it.
 pub async fn load(state: &AppState, response_id: &str) -> Result<Loaded, AppError> {
     let user = request::require_user(state).await?;
     let (response, version) = responses::readable(state, &user, response_id).await?;
-    let stored = responses::answers(&state.pool, &response.id).await?;
-    let compared = responses::compared(state, &response, &version).await?;
-    let evaluation = responses::evaluation(&version, &stored, &compared);
+    let answers = snapshots::of_response(state, &version, &response).await?;
     Ok(Loaded {
         user,
         response,
         version,
-        stored,
-        evaluation,
-        compared,
+        answers,
     })
 }
 
@@ -83,7 +78,7 @@ pub fn task_list(loaded: &Loaded, open_comments: usize, gemeenten: Vec<Gemeente>
         .questionnaire
         .sections
         .iter()
-        .zip(&loaded.evaluation.sections)
+        .zip(&loaded.answers.evaluation.sections)
         .map(|(section, summary)| TaskSection {
             key: section.key.clone(),
             title: section.title.clone(),
@@ -92,7 +87,7 @@ pub fn task_list(loaded: &Loaded, open_comments: usize, gemeenten: Vec<Gemeente>
             last_change: section
                 .items
                 .iter()
-                .filter_map(|item| loaded.stored.get(&item.key))
+                .filter_map(|item| loaded.answers.stored.get(&item.key))
                 .max_by_key(|answer| answer.updated_at)
                 .map(|answer| (answer.updated_by.clone(), answer.updated_at)),
         })
@@ -103,7 +98,7 @@ pub fn task_list(loaded: &Loaded, open_comments: usize, gemeenten: Vec<Gemeente>
         gemeenten,
         header,
         sections,
-        overall: loaded.evaluation.overall.clone(),
+        overall: loaded.answers.evaluation.overall.clone(),
     }
 }
 
@@ -129,9 +124,9 @@ pub struct AroundSection {
 
 /// One item of a section page: its stored input, problems, the compared round's answer.
 fn item_view(item: &Item, loaded: &Loaded) -> ItemView {
-    let answer = loaded.stored.get(&item.key);
-    let state = loaded.evaluation.items.get(&item.key);
-    let compared = &loaded.compared;
+    let answer = loaded.answers.stored.get(&item.key);
+    let state = loaded.answers.evaluation.items.get(&item.key);
+    let compared = &loaded.answers.compared;
     let problems = match answer {
         Some(answer) if answer.value.is_none() && !answer.raw.is_blank() => {
             parse_answer(item, &answer.raw).err().unwrap_or_default()
@@ -179,12 +174,24 @@ pub fn section(loaded: Loaded, position: usize, around: AroundSection) -> Sectio
         .into_iter()
         .filter(|thread| current.items.iter().any(|item| item.key == thread.item_key))
         .collect();
-    let stored = &loaded.stored;
+    let stored = &loaded.answers.stored;
+    // The form's script needs only the answers its questions' conditions read.
+    let condition_inputs = condition_inputs(
+        &loaded.version.questionnaire,
+        &loaded.version.index,
+        current.items.iter().map(|item| item.key.as_str()),
+    );
+    let only = |answers: HashMap<String, Answer>| -> HashMap<String, Answer> {
+        answers
+            .into_iter()
+            .filter(|(key, _)| condition_inputs.contains(key))
+            .collect()
+    };
     let prefill_available = current
         .items
         .iter()
         .filter(|item| {
-            loaded.compared.raw.contains_key(&item.key)
+            loaded.answers.compared.raw.contains_key(&item.key)
                 && stored.get(&item.key).is_none_or(|a| a.raw.is_blank())
         })
         .count();
@@ -208,17 +215,17 @@ pub fn section(loaded: Loaded, position: usize, around: AroundSection) -> Sectio
         next: link(position + 1),
         conflicts: around.conflicts,
         questionnaire_url: loaded.version.form_resource_path(),
-        answers: responses::engine_answers(stored).current,
+        answers: only(responses::engine_answers(stored).current),
         prefill_available,
         unconfirmed,
-        previous_answers: loaded.compared.answers,
-        compared_round: loaded.compared.round_name,
+        previous_answers: only(loaded.answers.compared.answers.clone()),
+        compared_round: loaded.answers.compared.round_name.clone(),
     }
 }
 
 /// Check your answers: every visible answer by section, and what blocks submitting.
 pub fn summary(loaded: &Loaded) -> Summary {
-    let (version, evaluation) = (&loaded.version, &loaded.evaluation);
+    let (version, evaluation) = (&loaded.version, &loaded.answers.evaluation);
     let mut problems = Vec::new();
     for (key, messages) in responses::blocking_problems(version, evaluation) {
         let (s, i) = version.index.position[&key];
@@ -258,11 +265,15 @@ pub fn summary(loaded: &Loaded) -> Summary {
 
 /// An item on the check-your-answers page; `None` when it is hidden.
 fn summary_item(item: &Item, loaded: &Loaded) -> Option<SummaryItem> {
-    let state = loaded.evaluation.items.get(&item.key)?;
+    let state = loaded.answers.evaluation.items.get(&item.key)?;
     if state.status == ItemStatus::Hidden {
         return None;
     }
-    let answer = loaded.stored.get(&item.key).filter(|a| !a.raw.is_blank());
+    let answer = loaded
+        .answers
+        .stored
+        .get(&item.key)
+        .filter(|a| !a.raw.is_blank());
     let mut problems = Vec::new();
     if state.status == ItemStatus::Invalid {
         problems.push("Dit antwoord is niet geldig.".to_string());
@@ -297,13 +308,18 @@ pub fn progress(
                 .iter()
                 .filter(|item| {
                     loaded
+                        .answers
                         .evaluation
                         .items
                         .get(&item.key)
                         .is_some_and(|state| state.status != ItemStatus::Hidden)
                 })
                 .map(|item| {
-                    let answer = loaded.stored.get(&item.key).filter(|a| !a.raw.is_blank());
+                    let answer = loaded
+                        .answers
+                        .stored
+                        .get(&item.key)
+                        .filter(|a| !a.raw.is_blank());
                     let change = compared.change(&item.key, answer.and_then(|a| a.value.as_ref()));
                     compared_count += usize::from(change.is_some());
                     changed_count += usize::from(change == Some(true));

@@ -173,6 +173,33 @@ pub fn evaluate(
     evaluation
 }
 
+/// The items whose answers decide whether `keys` are shown: what their conditions read, of
+/// this round and of the compared one, and, because a hidden item's answer does not count,
+/// what decides the visibility of those in turn. The section form evaluates its questions'
+/// conditions with only these answers, with the same outcome as with all of them.
+pub fn condition_inputs<'k>(
+    questionnaire: &Questionnaire,
+    index: &Index,
+    keys: impl IntoIterator<Item = &'k str>,
+) -> BTreeSet<String> {
+    let mut inputs = BTreeSet::new();
+    let mut queue: Vec<String> = keys.into_iter().map(str::to_string).collect();
+    while let Some(key) = queue.pop() {
+        let Some(&(s, i)) = index.position.get(&key) else {
+            continue;
+        };
+        let Some(condition) = &questionnaire.sections[s].items[i].visible_if else {
+            continue;
+        };
+        for reference in condition.expr.all_references() {
+            if inputs.insert(reference.key.clone()) {
+                queue.push(reference.key);
+            }
+        }
+    }
+    inputs
+}
+
 /// Every item whose visibility or rules may change when `key` changes, transitively.
 pub fn affected_by(index: &Index, key: &str) -> BTreeSet<String> {
     let mut affected = BTreeSet::from([key.to_string()]);

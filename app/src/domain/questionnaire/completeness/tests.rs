@@ -274,3 +274,137 @@ fn updating_one_answer_gives_the_same_result_as_evaluating_everything() {
         BTreeSet::from(["a_plan", "a_datum", "a_toelichting", "c_extra"].map(String::from))
     );
 }
+
+/// The NAD questionnaire of June 2026, as shipped.
+fn nad_questionnaire() -> Questionnaire {
+    let read = |name: &str| {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../questionnaires")
+            .join(name);
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    };
+    let previous = crate::domain::questionnaire::load::load(&read("nad-2025-12.toml"), None)
+        .expect("the 2025-12 version loads");
+    crate::domain::questionnaire::load::load(&read("nad-2026-06.toml"), Some(&previous))
+        .expect("the 2026-06 version loads")
+}
+
+/// Answers an item may have: each of its codes, a few numbers and dates, "onbekend", "n.v.t.".
+fn possible_answers(item: &Item) -> Vec<Answer> {
+    use crate::domain::questionnaire::answer::{parse_answer, RawAnswer};
+    let codes: Vec<String> = match &item.kind {
+        ItemKind::YesNo => vec!["ja".into(), "nee".into()],
+        ItemKind::YesPartlyNo => vec!["ja".into(), "deels".into(), "nee".into()],
+        ItemKind::SingleChoice { options }
+        | ItemKind::MultipleChoice { options, .. }
+        | ItemKind::Ranking { options, .. } => options.iter().map(|o| o.code.clone()).collect(),
+        _ => ["0", "3", "40", "100", "2025-06-01", "2026-12-31", "tekst"]
+            .map(String::from)
+            .to_vec(),
+    };
+    let mut raws: Vec<RawAnswer> = codes
+        .into_iter()
+        .map(|code| RawAnswer {
+            values: vec![code],
+            ..RawAnswer::default()
+        })
+        .collect();
+    for special in ["onbekend", "nvt"] {
+        raws.push(RawAnswer {
+            special: Some(special.into()),
+            ..RawAnswer::default()
+        });
+    }
+    raws.iter()
+        .filter_map(|raw| parse_answer(item, raw).ok().flatten())
+        .collect()
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    /// The section form carries only the answers its questions' conditions read
+    /// (`condition_inputs`); with those it must show and hide exactly what the server does
+    /// with all answers.
+    #[test]
+    fn a_section_decides_its_conditions_with_only_their_inputs(
+        picks in proptest::collection::vec((0u8..12, 0u8..12), 200),
+    ) {
+        let q = nad_questionnaire();
+        let index = q.index().unwrap();
+        let mut answers = ResponseAnswers::default();
+        for (item, (now, then)) in q.items().zip(picks) {
+            let possible = possible_answers(item);
+            // A pick past the possible answers leaves the item unanswered.
+            if let Some(answer) = possible.get(usize::from(now)) {
+                answers.current.insert(item.key.clone(), answer.clone());
+            }
+            if let Some(answer) = possible.get(usize::from(then)) {
+                answers.previous.insert(item.key.clone(), answer.clone());
+            }
+        }
+        let everything = evaluate(&q, &index, &answers);
+        for section in &q.sections {
+            let keys = section.items.iter().map(|item| item.key.as_str());
+            let inputs = condition_inputs(&q, &index, keys);
+            let only = |map: &HashMap<String, Answer>| -> HashMap<String, Answer> {
+                map.iter()
+                    .filter(|(key, _)| inputs.contains(*key))
+                    .map(|(key, answer)| (key.clone(), answer.clone()))
+                    .collect()
+            };
+            let trimmed = ResponseAnswers {
+                current: only(&answers.current),
+                previous: only(&answers.previous),
+                ..ResponseAnswers::default()
+            };
+            let partial = evaluate(&q, &index, &trimmed);
+            for item in &section.items {
+                let hidden = |e: &Evaluation| e.items[&item.key].status == ItemStatus::Hidden;
+                proptest::prop_assert_eq!(
+                    hidden(&partial),
+                    hidden(&everything),
+                    "{} in section {}",
+                    &item.key,
+                    &section.key
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_condition_that_reads_a_conditional_item_in_another_section_takes_its_inputs_along() {
+    let section = |key: &str, item: Item| Section {
+        key: key.into(),
+        title: key.into(),
+        intro: None,
+        items: vec![item],
+    };
+    let q = Questionnaire {
+        identifier: "keten".into(),
+        version: "1".into(),
+        title: "Keten".into(),
+        introduction: String::new(),
+        previous_version: None,
+        sections: vec![
+            section("A", item("a_plan", ItemKind::YesNo, false, None)),
+            section(
+                "B",
+                item("b_plan", ItemKind::YesNo, false, Some("a_plan in ['ja']")),
+            ),
+            section(
+                "C",
+                item("c_plan", ItemKind::YesNo, false, Some("b_plan in ['ja']")),
+            ),
+        ],
+        removed: vec![],
+    };
+    let index = q.index().unwrap();
+    assert_eq!(
+        condition_inputs(&q, &index, ["c_plan"]),
+        BTreeSet::from(["a_plan", "b_plan"].map(String::from)),
+        "b_plan counts only when a_plan shows it"
+    );
+    assert!(condition_inputs(&q, &index, ["a_plan"]).is_empty());
+}
