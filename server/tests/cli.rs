@@ -1,7 +1,7 @@
 //! The command line, run as a user would: the real binary, a real database, the password on
 //! standard input. Each test runs on SQLite, and on PostgreSQL when `TEST_POSTGRES_URL` is set.
 
-mod support;
+use crate::support;
 
 use std::io::Write;
 use std::process::{Command, Stdio};

@@ -2,7 +2,7 @@
 //! December 2025 questionnaire; in the round on the June 2026 version its answers appear
 //! beside the items, mapped through lineage, and can be taken over and confirmed.
 
-mod support;
+use crate::support;
 
 use app::domain::round::RoundState;
 use app::services::audit::Actor;

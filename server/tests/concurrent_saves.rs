@@ -3,7 +3,7 @@
 //! the version it replaced (nothing lost silently), and every other save was reported to its
 //! sender as a conflict or as no change.
 
-mod support;
+use crate::support;
 
 use app::domain::access::SignedInUser;
 use app::domain::questionnaire::answer::RawAnswer;

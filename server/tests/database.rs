@@ -1,7 +1,7 @@
 //! The database settings that keep data safe: SQLite syncs every commit to disk, PostgreSQL
 //! connections can require TLS, and the database URL's password never appears in an error.
 
-mod support;
+use crate::support;
 
 use app::services::state::Config;
 use sqlx::Executor;

@@ -2,7 +2,7 @@
 //! other, for every item type of the NAD questionnaire, with each code for a missing answer;
 //! who may download; and file names that name round and version.
 
-mod support;
+use crate::support;
 
 use app::services::state::AppState;
 use axum::body::Body;

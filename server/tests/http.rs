@@ -1,7 +1,7 @@
 //! HTTP tests through the router: login, sessions, headers, and the authorization table.
 //! Each runs on SQLite, and on PostgreSQL when `TEST_POSTGRES_URL` is set.
 
-mod support;
+use crate::support;
 
 use app::services::state::{AppState, Config};
 use axum::body::Body;

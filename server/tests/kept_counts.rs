@@ -5,7 +5,7 @@
 //! compared with, taking answers over and confirming them, submitting and sending back. Each case runs on SQLite, and on PostgreSQL when
 //! `TEST_POSTGRES_URL` is set.
 
-mod support;
+use crate::support;
 
 use app::domain::access::SignedInUser;
 use app::domain::questionnaire::answer::RawAnswer;

@@ -2,7 +2,7 @@
 //! mapped through lineage, items hidden by conditions counted as not asked, and only for
 //! reviewers and admins.
 
-mod support;
+use crate::support;
 
 use app::domain::round::RoundState;
 use app::services::audit::Actor;

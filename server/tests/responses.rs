@@ -2,7 +2,7 @@
 //! input refused with nothing stored, the form post without JavaScript, and submitting.
 //! Each runs on SQLite, and on PostgreSQL when `TEST_POSTGRES_URL` is set.
 
-mod support;
+use crate::support;
 
 use app::api::responses::SectionFormData;
 use app::domain::questionnaire::answer::{Answer, AnswerValue};

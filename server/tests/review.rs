@@ -3,7 +3,7 @@
 //! approval, who may do which, and the audit trail that nothing can change.
 //! Each runs on SQLite, and on PostgreSQL when `TEST_POSTGRES_URL` is set.
 
-mod support;
+use crate::support;
 
 use app::services::audit::Actor;
 use app::services::state::AppState;

@@ -2,7 +2,7 @@
 //! one up with every kind of bad input refused, its states and who may change them, a later
 //! deadline for one region, reopening a submitted response; each change in the audit history.
 
-mod support;
+use crate::support;
 
 use app::services::state::AppState;
 use axum::http::StatusCode;

@@ -2,7 +2,7 @@
 //! change in the answers' history is from before the submit. Saves that lose the race are
 //! refused with 409 and change nothing.
 
-mod support;
+use crate::support;
 
 use axum::http::StatusCode;
 use support::*;
