@@ -1,0 +1,137 @@
+//! Sending a response back, approving it with the reviewer's password, and voiding an
+//! approval: each checked against `domain::review` and recorded in the audit log.
+
+use super::*;
+
+/// Sends a response back to the region's coordinators with a reason: a submitted one
+/// (`ReviewAction::Return`) or an approved one, voiding the approval (`ReviewAction::Reopen`).
+pub async fn send_back(
+    state: &AppState,
+    user: &SignedInUser,
+    response_id: &str,
+    action: ReviewAction,
+    reason: &str,
+) -> Result<(), AppError> {
+    if action == ReviewAction::Approve {
+        return Err(AppError::internal(
+            "an approval reached the path for returns",
+            "act_with_reason",
+        ));
+    }
+    let reason = check_reason(reason).map_err(|message| AppError::field("reason", message))?;
+    act(state, user, response_id, action, Some(&reason)).await
+}
+
+/// Approves a submitted response. The reviewer signs with their password, as on paper: a
+/// wrong password approves nothing and is recorded.
+pub async fn approve(
+    state: &AppState,
+    user: &SignedInUser,
+    response_id: &str,
+    password: &str,
+    client: Option<std::net::IpAddr>,
+) -> Result<(), AppError> {
+    let response = reviewable(state, user, response_id).await?;
+    if password.is_empty() {
+        return Err(AppError::field(
+            "password",
+            "Vul uw wachtwoord in om de goedkeuring te ondertekenen.",
+        ));
+    }
+    if password.len() > 1024 {
+        return Err(AppError::field("password", "Het wachtwoord klopt niet."));
+    }
+    // The same back-off as logging in: signing is no way around it.
+    if !crate::services::auth::confirm_password(&state.pool, user, password, client).await? {
+        audit::record(
+            &state.pool,
+            &actor(user),
+            Event {
+                kind: "approval_failed",
+                region_code: Some(&response.region_code),
+                subject: Some(&response.id),
+                details: json!({ "round": response.round.name, "why": "wrong password" }),
+            },
+        )
+        .await?;
+        return Err(AppError::field(
+            "password",
+            "Het wachtwoord klopt niet. De vragenlijst is niet goedgekeurd.",
+        ));
+    }
+    act(state, user, response_id, ReviewAction::Approve, None).await
+}
+
+/// A response a reviewer or admin may act on. Coordinators are refused before anything else.
+pub(super) async fn reviewable(
+    state: &AppState,
+    user: &SignedInUser,
+    response_id: &str,
+) -> Result<Response, AppError> {
+    if !matches!(user.role, Role::Reviewer | Role::Admin) {
+        return Err(AppError::Forbidden);
+    }
+    let (response, _) = responses::readable(state, user, response_id).await?;
+    Ok(response)
+}
+
+pub(super) async fn act(
+    state: &AppState,
+    user: &SignedInUser,
+    response_id: &str,
+    action: ReviewAction,
+    reason: Option<&str>,
+) -> Result<(), AppError> {
+    let response = reviewable(state, user, response_id).await?;
+    let target = check_action(user.role, response.status, response.round.state, action)
+        .map_err(AppError::Conflict)?;
+    let now = now_ms();
+    let mut tx = state.pool.begin().await?;
+    let query = match action {
+        // The submission stays in the audit log; the response shows the return instead.
+        ReviewAction::Return | ReviewAction::Reopen => sqlx::query(
+            "UPDATE responses SET status = $1, returned_at = $2, returned_by = $3, \
+             return_reason = $4, submitted_at = NULL, submitted_by = NULL, approved_at = NULL, \
+             approved_by = NULL WHERE id = $5 AND status = $6",
+        )
+        .bind(target.as_str())
+        .bind(now)
+        .bind(&user.id)
+        .bind(reason)
+        .bind(&response.id)
+        .bind(response.status.as_str()),
+        ReviewAction::Approve => sqlx::query(
+            "UPDATE responses SET status = $1, approved_at = $2, approved_by = $3 \
+             WHERE id = $4 AND status = $5",
+        )
+        .bind(target.as_str())
+        .bind(now)
+        .bind(&user.id)
+        .bind(&response.id)
+        .bind(response.status.as_str()),
+    };
+    let changed = query.execute(&mut *tx).await?.rows_affected();
+    if changed != 1 {
+        return Err(AppError::Conflict(
+            "De status van deze vragenlijst is net gewijzigd. Laad de pagina opnieuw.".to_string(),
+        ));
+    }
+    audit::record(
+        &mut *tx,
+        &actor(user),
+        Event {
+            kind: action.audit_kind(),
+            region_code: Some(&response.region_code),
+            subject: Some(&response.id),
+            details: json!({
+                "round": response.round.name,
+                "from": response.status.as_str(),
+                "to": target.as_str(),
+                "reason": reason,
+            }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
