@@ -1,0 +1,315 @@
+//! Sending answers, what the server answered, trying again, conflicts and logging in again.
+
+use super::*;
+
+impl Page {
+    /// Sends the given answers in one request and shows each outcome beside its question;
+    /// goes to `then` once all are saved.
+    pub(super) fn send(self: &Rc<Self>, keys: Vec<String>, then: Option<String>) {
+        let mut inputs = Vec::new();
+        let mut edits = Vec::new();
+        for key in keys {
+            let prepared = {
+                let mut fields = self.fields.borrow_mut();
+                let Some(field) = fields.iter_mut().find(|f| f.item.key == key) else {
+                    continue;
+                };
+                if let Some(timer) = field.timer.take() {
+                    timer.clear();
+                }
+                if field.hidden {
+                    // Not asked any more: nothing to save, nothing pending.
+                    field.save = SaveState::Idle;
+                    None
+                } else if field.conflict.is_some() {
+                    continue;
+                } else if field.in_flight {
+                    // One save per answer at a time, so the next one is based on its result.
+                    field.again = true;
+                    continue;
+                } else {
+                    field.in_flight = true;
+                    field.save = SaveState::Saving;
+                    edits.push(field.edits);
+                    Some(AnswerInput {
+                        key: key.clone(),
+                        raw: read_raw(&self.form, &field.item).normalized(),
+                        base_version: field.version,
+                    })
+                }
+            };
+            match prepared {
+                Some(input) => {
+                    pending::keep(&self.response_id, &input);
+                    inputs.push(input);
+                }
+                None => pending::drop_key(&self.response_id, &key),
+            }
+            self.paint_field(&key);
+        }
+        self.paint_page();
+        if inputs.is_empty() {
+            if let Some(target) = then {
+                let _ = window().location().set_href(&target);
+            }
+            return;
+        }
+        let page = self.clone();
+        spawn_local(async move {
+            let result = save_answers(page.response_id.clone(), inputs.clone()).await;
+            let all_saved = page.saved(inputs, edits, result);
+            if all_saved {
+                if let Some(target) = then {
+                    let _ = window().location().set_href(&target);
+                }
+            }
+        });
+    }
+
+    /// Shows what became of a request's saves; `true` when every one was saved.
+    pub(super) fn saved(
+        self: &Rc<Self>,
+        inputs: Vec<AnswerInput>,
+        edits: Vec<u64>,
+        result: Result<Vec<SaveOutcome>, AppError>,
+    ) -> bool {
+        let mut again = Vec::new();
+        for input in &inputs {
+            self.update(&input.key, |field| {
+                field.in_flight = false;
+                if std::mem::take(&mut field.again) {
+                    again.push(input.key.clone());
+                }
+            });
+        }
+        let mut all_saved = true;
+        match result {
+            Ok(outcomes) => {
+                self.session_touched();
+                self.show_logged_out(false);
+                for ((input, outcome), edit) in inputs.iter().zip(outcomes).zip(edits) {
+                    pending::forget(&self.response_id, &input.key, input);
+                    if let SaveOutcome::Saved { saved_at, .. } = &outcome {
+                        self.saved_at.set(Some(*saved_at));
+                    }
+                    all_saved &= !matches!(outcome, SaveOutcome::Conflict(_));
+                    self.update(&input.key, |field| {
+                        let newer_edit = field.edits != edit;
+                        field.retries = 0;
+                        match outcome {
+                            SaveOutcome::Saved {
+                                version,
+                                saved_at,
+                                problems,
+                            } => {
+                                field.version = version;
+                                field.problems = problems;
+                                if !newer_edit {
+                                    field.save = SaveState::Saved(saved_at);
+                                }
+                            }
+                            SaveOutcome::Unchanged { version, saved_at } => {
+                                field.version = version;
+                                // The server holds what the person typed: say when it was saved.
+                                if !newer_edit {
+                                    field.save = if field.edits > 0 && saved_at > 0 {
+                                        SaveState::Saved(saved_at)
+                                    } else {
+                                        SaveState::Idle
+                                    };
+                                }
+                            }
+                            SaveOutcome::Conflict(info) => {
+                                field.conflict = Some(info);
+                                field.save = SaveState::Conflict;
+                            }
+                        }
+                    });
+                }
+            }
+            Err(error) => {
+                all_saved = false;
+                let why = match &error {
+                    AppError::Unauthorized => {
+                        self.show_logged_out(true);
+                        "u bent uitgelogd. Log opnieuw in; uw wijziging blijft bewaard.".to_string()
+                    }
+                    AppError::Validation(problems) => {
+                        for (key, messages) in problems {
+                            self.update(key, |field| field.problems = messages.clone());
+                        }
+                        "controleer het antwoord.".to_string()
+                    }
+                    AppError::Conflict(message) | AppError::BadRequest(message) => message.clone(),
+                    _ => "de verbinding lukt niet. We proberen het opnieuw.".to_string(),
+                };
+                let retry = !matches!(
+                    error,
+                    AppError::Unauthorized
+                        | AppError::Validation(_)
+                        | AppError::Conflict(_)
+                        | AppError::BadRequest(_)
+                );
+                for input in &inputs {
+                    let attempt = self.update(&input.key, |field| {
+                        field.save = SaveState::Failed(why.clone());
+                        let attempt = field.retries.min(5);
+                        field.retries = attempt + 1;
+                        attempt
+                    });
+                    if let (true, Some(attempt)) = (retry, attempt) {
+                        self.retry_later(input.key.clone(), attempt);
+                    }
+                }
+            }
+        }
+        if !again.is_empty() {
+            self.send(again, None);
+        }
+        self.paint_page();
+        all_saved
+    }
+
+    /// Tries a failed save again after a pause that grows with each failure.
+    pub(super) fn retry_later(self: &Rc<Self>, key: String, attempt: u32) {
+        let delay = [2, 5, 10, 20, 30, 60][attempt as usize];
+        let page = self.clone();
+        set_timeout(
+            move || {
+                let failed = page
+                    .fields
+                    .borrow()
+                    .iter()
+                    .any(|f| f.item.key == key && matches!(f.save, SaveState::Failed(_)));
+                if failed {
+                    page.send(vec![key], None);
+                }
+            },
+            Duration::from_secs(delay),
+        );
+    }
+
+    /// Changes kept in the browser (the session ended before they were sent) go out again:
+    /// this section's back into the form, the others straight to the server.
+    pub(super) fn replay(self: &Rc<Self>) {
+        let mut here = Vec::new();
+        let mut elsewhere = Vec::new();
+        for (key, input) in pending::all(&self.response_id) {
+            let known = self.update(&key, |field| {
+                write_raw(&self.form, &field.item, &input.raw);
+                field.version = input.base_version;
+                field.save = SaveState::Changed;
+            });
+            match known {
+                Some(()) => here.push(key),
+                None => elsewhere.push(input),
+            }
+        }
+        if !here.is_empty() {
+            self.send(here, None);
+        }
+        if !elsewhere.is_empty() {
+            let response_id = self.response_id.clone();
+            spawn_local(async move {
+                if let Ok(outcomes) = save_answers(response_id.clone(), elsewhere.clone()).await {
+                    for (input, _) in elsewhere.iter().zip(outcomes) {
+                        pending::forget(&response_id, &input.key, input);
+                    }
+                }
+            });
+        }
+    }
+
+    /// The person chose in a conflict panel: `keep` is "mijn" or "ander".
+    pub(super) fn resolve(self: &Rc<Self>, key: String, keep: String) {
+        let page = self.clone();
+        spawn_local(async move {
+            let result = resolve_conflict(page.response_id.clone(), key.clone(), keep).await;
+            let mut failure = None;
+            let mut reload = false;
+            page.update(&key, |field| match result {
+                Ok(Some(SaveOutcome::Saved {
+                    version,
+                    saved_at,
+                    problems,
+                })) => {
+                    field.version = version;
+                    field.problems = problems;
+                    field.save = SaveState::Saved(saved_at);
+                    field.conflict = None;
+                }
+                Ok(Some(SaveOutcome::Unchanged { version, .. })) => {
+                    field.version = version;
+                    field.save = SaveState::Idle;
+                    field.conflict = None;
+                }
+                Ok(Some(SaveOutcome::Conflict(info))) => field.conflict = Some(info),
+                // The colleague's answer stays: show it as a reload would.
+                Ok(None) => {
+                    field.save = SaveState::Idle;
+                    reload = true;
+                }
+                Err(error) => failure = Some(error.to_string()),
+            });
+            if reload {
+                let _ = window().location().reload();
+                return;
+            }
+            if let Some(message) = failure {
+                let panel = document()
+                    .query_selector(&format!("[data-conflict=\"{key}\"]"))
+                    .ok()
+                    .flatten();
+                if let Some(panel) = panel {
+                    set_message(&panel, &message, ".button-group");
+                }
+            }
+            page.paint_page();
+        });
+    }
+
+    /// Sends the in-place login form; once logged in, the kept changes go out.
+    pub(super) fn log_in_again(self: &Rc<Self>) {
+        let value = |id: &str| {
+            by_id(id)
+                .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+                .map(|input| input.value())
+                .unwrap_or_default()
+        };
+        let (email, password) = (value("opnieuw-email"), value("opnieuw-wachtwoord"));
+        let page = self.clone();
+        spawn_local(async move {
+            match crate::api::auth::login_again(email, password).await {
+                Ok(_) => {
+                    page.session_touched();
+                    page.show_logged_out(false);
+                    page.replay();
+                }
+                Err(error) => {
+                    if let Some(form) = by_id("opnieuw-inloggen-blok")
+                        .and_then(|panel| panel.query_selector("form").ok().flatten())
+                    {
+                        set_message(&form, &error.to_string(), ".form-field");
+                    }
+                }
+            }
+        });
+    }
+
+    /// The server answered this session: its idle limit starts again.
+    pub(super) fn session_touched(&self) {
+        if let Some(session) = &self.session {
+            session.touched();
+        }
+    }
+
+    pub(super) fn show_logged_out(&self, logged_out: bool) {
+        if let Some(panel) = by_id("opnieuw-inloggen-blok") {
+            if logged_out {
+                let _ = panel.remove_attribute("hidden");
+            } else {
+                let _ = panel.set_attribute("hidden", "");
+            }
+        }
+    }
+}
