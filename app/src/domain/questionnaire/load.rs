@@ -213,7 +213,55 @@ fn translate_toml_error(message: &str) -> String {
     format!("geen geldige TOML: {message}")
 }
 
+/// Builds the questionnaire in three passes: the items themselves, then their conditions and
+/// rules (which may name any item), then lineage against the previous version.
 fn build(checker: &mut Checker, raw: RawFile, previous: Option<&Questionnaire>) -> Questionnaire {
+    check_names(checker, &raw, previous);
+    let previous = previous.filter(|_| raw.previous_version.is_some());
+    let mut questionnaire = Questionnaire {
+        identifier: raw.identifier.get_ref().clone(),
+        version: raw.version.get_ref().clone(),
+        title: raw.title,
+        introduction: raw.introduction,
+        previous_version: raw.previous_version.as_ref().map(|v| v.get_ref().clone()),
+        sections: Vec::new(),
+        removed: Vec::new(),
+    };
+    if !within_caps(checker, &raw.section) {
+        // Over a cap the rest of the file is not checked: it is refused as it is.
+        return questionnaire;
+    }
+    let mut deferred = Deferred::default();
+    questionnaire.sections = read_sections(checker, raw.section, &mut deferred);
+    let kinds: HashMap<String, ItemKind> = questionnaire
+        .items()
+        .map(|i| (i.key.clone(), i.kind.clone()))
+        .collect();
+    attach_conditions_and_rules(checker, &mut questionnaire, &kinds, &mut deferred);
+    let lineage = LineageInput {
+        previous,
+        names_previous: raw.previous_version.is_some(),
+        lineages: std::mem::take(&mut deferred.lineages),
+        removed: raw.removed,
+    };
+    attach_lineage(checker, &mut questionnaire, &kinds, lineage);
+    questionnaire
+}
+
+/// What the first pass over the items leaves for when every item is known.
+#[derive(Default)]
+struct Deferred {
+    /// Where each item is defined, for problems found later.
+    item_lines: HashMap<String, Range<usize>>,
+    conditions: Vec<(String, Spanned<String>)>,
+    rules: Vec<(String, Spanned<RawRule>)>,
+    /// Each item's lineage as written, with the span of its key.
+    lineages: Vec<(String, Range<usize>, Option<Spanned<toml::Value>>)>,
+}
+
+/// The identifier and version are names for files and URLs; the previous version named must
+/// be the one given.
+fn check_names(checker: &mut Checker, raw: &RawFile, previous: Option<&Questionnaire>) {
     for (field, value) in [("identifier", &raw.identifier), ("version", &raw.version)] {
         let text = value.get_ref();
         if text.is_empty()
@@ -229,7 +277,6 @@ fn build(checker: &mut Checker, raw: RawFile, previous: Option<&Questionnaire>) 
             );
         }
     }
-    let previous_version = raw.previous_version.as_ref().map(|v| v.get_ref().clone());
     match (&raw.previous_version, previous) {
         (Some(named), Some(found))
             if named.get_ref() != &found.version
@@ -255,34 +302,25 @@ fn build(checker: &mut Checker, raw: RawFile, previous: Option<&Questionnaire>) 
         ),
         _ => {}
     }
-    let previous = previous.filter(|_| raw.previous_version.is_some());
-    if !within_caps(checker, &raw.section) {
-        // Over a cap the rest of the file is not checked: it is refused as it is.
-        return Questionnaire {
-            identifier: raw.identifier.into_inner(),
-            version: raw.version.into_inner(),
-            title: raw.title,
-            introduction: raw.introduction,
-            previous_version,
-            sections: Vec::new(),
-            removed: Vec::new(),
-        };
-    }
+}
 
-    let mut sections = Vec::new();
-    let mut item_lines: HashMap<String, Range<usize>> = HashMap::new();
-    let mut section_keys = HashSet::new();
-    let mut conditions: Vec<(String, Range<usize>, Spanned<String>)> = Vec::new();
-    let mut rules_raw: Vec<(String, Range<usize>, Spanned<RawRule>)> = Vec::new();
-    let mut lineages: Vec<(String, Range<usize>, Option<Spanned<toml::Value>>)> = Vec::new();
-    if raw.section.is_empty() {
+/// The sections and their items, with what can be checked of each on its own; conditions,
+/// rules and lineage go to `deferred`.
+fn read_sections(
+    checker: &mut Checker,
+    raw_sections: Vec<Spanned<RawSection>>,
+    deferred: &mut Deferred,
+) -> Vec<Section> {
+    if raw_sections.is_empty() {
         checker.error(
             0..0,
             None,
             "de vragenlijst heeft geen secties ([[section]])",
         );
     }
-    for section in raw.section {
+    let mut section_keys = HashSet::new();
+    let mut sections = Vec::new();
+    for section in raw_sections {
         let section_span = section.span();
         let section = section.into_inner();
         let key = section.key.get_ref().clone();
@@ -300,59 +338,11 @@ fn build(checker: &mut Checker, raw: RawFile, previous: Option<&Questionnaire>) 
                 format!("sectie '{key}' heeft geen vragen ([[section.item]])"),
             );
         }
-        let mut items = Vec::new();
-        for item in section.item {
-            let span = item.span();
-            let item = item.into_inner();
-            let key = item.key.get_ref().clone();
-            if !is_key(&key) {
-                checker.error(item.key.span(), Some(&key), "een sleutel bestaat uit kleine letters, cijfers en '_', en begint met een letter");
-            }
-            if let Some(first) = item_lines.get(&key) {
-                let first_line = checker.lines.of(first.clone());
-                checker.error(
-                    item.key.span(),
-                    Some(&key),
-                    format!("de sleutel komt ook voor op regel {first_line}"),
-                );
-            } else {
-                item_lines.insert(key.clone(), span.clone());
-            }
-            let kind = item_kind(checker, &key, &item);
-            let indicator = item.indicator.map(|name| {
-                let span = name.span();
-                let name = name.into_inner().trim().to_string();
-                if name.is_empty() || name.chars().count() > MAX_INDICATOR_CHARS {
-                    checker.error(
-                        span,
-                        Some(&key),
-                        format!("de naam van de kernindicator moet 1 tot {MAX_INDICATOR_CHARS} tekens hebben"),
-                    );
-                }
-                name
-            });
-            if let Some(condition) = item.visible_if {
-                conditions.push((key.clone(), span.clone(), condition));
-            }
-            for rule in item.rule {
-                rules_raw.push((key.clone(), span.clone(), rule));
-            }
-            lineages.push((key.clone(), item.key.span(), item.lineage));
-            items.push(Item {
-                key,
-                kind: kind.unwrap_or(ItemKind::YesNo),
-                label: item.label,
-                help: item.help,
-                unit: item.unit,
-                required: item.required,
-                allow_unknown: item.unknown,
-                allow_not_applicable: item.not_applicable,
-                indicator,
-                visible_if: None,
-                rules: Vec::new(),
-                lineage: Lineage::Original,
-            });
-        }
+        let items = section
+            .item
+            .into_iter()
+            .map(|item| read_item(checker, item, deferred))
+            .collect();
         sections.push(Section {
             key,
             title: section.title,
@@ -360,55 +350,89 @@ fn build(checker: &mut Checker, raw: RawFile, previous: Option<&Questionnaire>) 
             items,
         });
     }
-    let mut questionnaire = Questionnaire {
-        identifier: raw.identifier.into_inner(),
-        version: raw.version.into_inner(),
-        title: raw.title,
-        introduction: raw.introduction,
-        previous_version,
-        sections,
-        removed: Vec::new(),
-    };
+    sections
+}
 
-    // Conditions and rules, now that every item is known.
-    let kinds: HashMap<String, ItemKind> = questionnaire
-        .items()
-        .map(|i| (i.key.clone(), i.kind.clone()))
-        .collect();
+/// One item: its key (well-formed, not used before), type and indicator.
+fn read_item(checker: &mut Checker, item: Spanned<RawItem>, deferred: &mut Deferred) -> Item {
+    let span = item.span();
+    let item = item.into_inner();
+    let key = item.key.get_ref().clone();
+    if !is_key(&key) {
+        checker.error(
+            item.key.span(),
+            Some(&key),
+            "een sleutel bestaat uit kleine letters, cijfers en '_', en begint met een letter",
+        );
+    }
+    if let Some(first) = deferred.item_lines.get(&key) {
+        let first_line = checker.lines.of(first.clone());
+        checker.error(
+            item.key.span(),
+            Some(&key),
+            format!("de sleutel komt ook voor op regel {first_line}"),
+        );
+    } else {
+        deferred.item_lines.insert(key.clone(), span);
+    }
+    let kind = item_kind(checker, &key, &item);
+    let indicator = item.indicator.map(|name| {
+        let span = name.span();
+        let name = name.into_inner().trim().to_string();
+        if name.is_empty() || name.chars().count() > MAX_INDICATOR_CHARS {
+            checker.error(
+                span,
+                Some(&key),
+                format!(
+                    "de naam van de kernindicator moet 1 tot {MAX_INDICATOR_CHARS} tekens hebben"
+                ),
+            );
+        }
+        name
+    });
+    if let Some(condition) = item.visible_if {
+        deferred.conditions.push((key.clone(), condition));
+    }
+    for rule in item.rule {
+        deferred.rules.push((key.clone(), rule));
+    }
+    deferred
+        .lineages
+        .push((key.clone(), item.key.span(), item.lineage));
+    Item {
+        key,
+        kind: kind.unwrap_or(ItemKind::YesNo),
+        label: item.label,
+        help: item.help,
+        unit: item.unit,
+        required: item.required,
+        allow_unknown: item.unknown,
+        allow_not_applicable: item.not_applicable,
+        indicator,
+        visible_if: None,
+        rules: Vec::new(),
+        lineage: Lineage::Original,
+    }
+}
+
+/// Parses the conditions and rules, now that every item is known, and refuses conditions
+/// that form a cycle.
+fn attach_conditions_and_rules(
+    checker: &mut Checker,
+    questionnaire: &mut Questionnaire,
+    kinds: &HashMap<String, ItemKind>,
+    deferred: &mut Deferred,
+) {
     let mut parsed_conditions = HashMap::new();
-    for (key, _, source) in conditions {
-        if let Some(condition) = parse_checked(checker, &key, &source, &kinds, "visible_if") {
+    for (key, source) in std::mem::take(&mut deferred.conditions) {
+        if let Some(condition) = parse_checked(checker, &key, &source, kinds, "visible_if") {
             parsed_conditions.insert(key, condition);
         }
     }
     let mut parsed_rules: HashMap<String, Vec<Rule>> = HashMap::new();
-    for (key, _, rule) in rules_raw {
-        let rule_span = rule.span();
-        let rule = rule.into_inner();
-        let severity = match rule.severity.get_ref().as_str() {
-            "blocking" => Some(Severity::Blocking),
-            "warning" => Some(Severity::Warning),
-            other => {
-                checker.error(
-                    rule.severity.span(),
-                    Some(&key),
-                    format!("onbekende severity '{other}': kies blocking of warning"),
-                );
-                None
-            }
-        };
-        if rule.message.trim().is_empty() {
-            checker.error(rule_span, Some(&key), "een regel heeft een message nodig");
-        }
-        if let (Some(check), Some(severity)) = (
-            parse_checked(checker, &key, &rule.check, &kinds, "check"),
-            severity,
-        ) {
-            parsed_rules.entry(key).or_default().push(Rule {
-                severity,
-                check,
-                message: rule.message,
-            });
+    for (key, rule) in std::mem::take(&mut deferred.rules) {
+        if let Some(rule) = parse_rule(checker, &key, rule, kinds) {
+            parsed_rules.entry(key).or_default().push(rule);
         }
     }
     for item in questionnaire
@@ -421,23 +445,72 @@ fn build(checker: &mut Checker, raw: RawFile, previous: Option<&Questionnaire>) 
     }
     if let Err(cycle) = questionnaire.index() {
         let first = &cycle[0];
-        let span = item_lines.get(first).cloned().unwrap_or(0..0);
+        let span = deferred.item_lines.get(first).cloned().unwrap_or(0..0);
         checker.error(
             span,
             Some(first),
             format!("de voorwaarden vormen een kring: {}", cycle.join(" → ")),
         );
     }
+}
 
-    // Lineage against the previous version.
+/// One rule of item `key`: its severity, message and check.
+fn parse_rule(
+    checker: &mut Checker,
+    key: &str,
+    rule: Spanned<RawRule>,
+    kinds: &HashMap<String, ItemKind>,
+) -> Option<Rule> {
+    let rule_span = rule.span();
+    let rule = rule.into_inner();
+    let severity = match rule.severity.get_ref().as_str() {
+        "blocking" => Some(Severity::Blocking),
+        "warning" => Some(Severity::Warning),
+        other => {
+            checker.error(
+                rule.severity.span(),
+                Some(key),
+                format!("onbekende severity '{other}': kies blocking of warning"),
+            );
+            None
+        }
+    };
+    if rule.message.trim().is_empty() {
+        checker.error(rule_span, Some(key), "een regel heeft een message nodig");
+    }
+    let check = parse_checked(checker, key, &rule.check, kinds, "check")?;
+    Some(Rule {
+        severity: severity?,
+        check,
+        message: rule.message,
+    })
+}
+
+/// What lineage is checked with: the previous version (when one is named), each item's
+/// lineage as written, and the items listed as removed.
+struct LineageInput<'p> {
+    previous: Option<&'p Questionnaire>,
+    names_previous: bool,
+    lineages: Vec<(String, Range<usize>, Option<Spanned<toml::Value>>)>,
+    removed: Vec<Spanned<RawRemoved>>,
+}
+
+/// Every item of the previous version must be accounted for: kept (with lineage) or removed.
+fn attach_lineage(
+    checker: &mut Checker,
+    questionnaire: &mut Questionnaire,
+    kinds: &HashMap<String, ItemKind>,
+    input: LineageInput<'_>,
+) {
+    let previous = input.previous;
     let mut accounted: HashSet<String> = HashSet::new();
     let mut resolved = HashMap::new();
-    for (key, span, lineage) in lineages {
+    for (key, span, lineage) in input.lineages {
         let item_kind = &kinds[&key];
         match (previous, lineage) {
             (None, None) => {}
             (None, Some(value)) => {
-                if raw.previous_version.is_none() {
+                if !input.names_previous {
                     checker.error(value.span(), Some(&key), "lineage zonder previous_version: laat lineage weg of noem de vorige versie");
                 }
             }
@@ -454,7 +527,7 @@ fn build(checker: &mut Checker, raw: RawFile, previous: Option<&Questionnaire>) 
             }
         }
     }
-    for removed in raw.removed {
+    for removed in input.removed {
         let span = removed.span();
         let removed = removed.into_inner();
         let key = removed.key.get_ref().clone();
@@ -501,7 +574,6 @@ fn build(checker: &mut Checker, raw: RawFile, previous: Option<&Questionnaire>) 
             item.lineage = lineage;
         }
     }
-    questionnaire
 }
 
 /// Checks the number of sections and items against the caps, each problem at the first
