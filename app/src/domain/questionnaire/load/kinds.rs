@@ -129,6 +129,67 @@ pub(super) fn check_order<T: PartialOrd>(
 pub(super) fn item_kind(checker: &mut Checker, key: &str, item: &RawItem) -> Option<ItemKind> {
     let span = item.kind.span();
     let type_name = item.kind.get_ref().as_str();
+    check_fields(checker, key, span.clone(), type_name, item)?;
+    let kind = match type_name {
+        "yes_no" => ItemKind::YesNo,
+        "yes_partly_no" => ItemKind::YesPartlyNo,
+        "single_choice" => ItemKind::SingleChoice {
+            options: options(checker, key, span, item)?,
+        },
+        "multiple_choice" => multiple_choice(checker, key, span, item)?,
+        "ranking" => ranking(checker, key, span, item)?,
+        "integer" => {
+            let (min, max) = (
+                int_bound(checker, key, span.clone(), &item.min, "min"),
+                int_bound(checker, key, span.clone(), &item.max, "max"),
+            );
+            check_order(checker, key, span, min, max);
+            ItemKind::Integer { min, max }
+        }
+        "decimal" => {
+            let (min, max) = (
+                number_bound(checker, key, span.clone(), &item.min, "min"),
+                number_bound(checker, key, span.clone(), &item.max, "max"),
+            );
+            check_order(checker, key, span, min, max);
+            ItemKind::Decimal {
+                min,
+                max,
+                decimals: item.decimals,
+            }
+        }
+        "percentage" => ItemKind::Percentage {
+            decimals: item.decimals,
+        },
+        "short_text" => ItemKind::ShortText {
+            max_length: item.max_length.unwrap_or(SHORT_TEXT_MAX),
+        },
+        "long_text" => ItemKind::LongText {
+            max_length: item.max_length.unwrap_or(LONG_TEXT_MAX),
+        },
+        "date" => ItemKind::Date {
+            min: date_bound(checker, key, span.clone(), &item.min, "min"),
+            max: date_bound(checker, key, span, &item.max, "max"),
+        },
+        "scale" => ItemKind::Scale {
+            min_label: item.min_label.clone(),
+            max_label: item.max_label.clone(),
+        },
+        "matrix" => matrix(checker, key, span, item)?,
+        _ => return None,
+    };
+    Some(kind)
+}
+
+/// Refuses an unknown type, and fields that belong to another type; `None` for an unknown
+/// type.
+fn check_fields(
+    checker: &mut Checker,
+    key: &str,
+    span: Range<usize>,
+    type_name: &str,
+    item: &RawItem,
+) -> Option<()> {
     // Which type-specific fields each type accepts.
     let allowed: &[&str] = match type_name {
         "yes_no" | "yes_partly_no" => &[],
@@ -172,182 +233,146 @@ pub(super) fn item_kind(checker: &mut Checker, key: &str, item: &RawItem) -> Opt
             );
         }
     }
-    let kind = match type_name {
-        "yes_no" => ItemKind::YesNo,
-        "yes_partly_no" => ItemKind::YesPartlyNo,
-        "single_choice" => ItemKind::SingleChoice {
-            options: choices(
-                checker,
-                key,
+    Some(())
+}
+
+/// The item's choices (`options`).
+fn options(
+    checker: &mut Checker,
+    key: &str,
+    span: Range<usize>,
+    item: &RawItem,
+) -> Option<Vec<Choice>> {
+    choices(
+        checker,
+        key,
+        span,
+        &item.options,
+        "de keuzes (options)",
+        MAX_OPTIONS,
+    )
+}
+
+fn multiple_choice(
+    checker: &mut Checker,
+    key: &str,
+    span: Range<usize>,
+    item: &RawItem,
+) -> Option<ItemKind> {
+    let options = options(checker, key, span.clone(), item)?;
+    if let (Some(min), Some(max)) = (item.min_selected, item.max_selected) {
+        if min > max {
+            checker.error(
                 span.clone(),
-                &item.options,
-                "de keuzes (options)",
-                MAX_OPTIONS,
-            )?,
-        },
-        "multiple_choice" => {
-            let options = choices(
-                checker,
-                key,
-                span.clone(),
-                &item.options,
-                "de keuzes (options)",
-                MAX_OPTIONS,
-            )?;
-            if let (Some(min), Some(max)) = (item.min_selected, item.max_selected) {
-                if min > max {
-                    checker.error(
-                        span.clone(),
-                        Some(key),
-                        "min_selected is groter dan max_selected",
-                    );
-                }
-            }
-            if item
-                .max_selected
-                .is_some_and(|max| max == 0 || max > options.len())
-            {
-                checker.error(
-                    span.clone(),
-                    Some(key),
-                    "max_selected moet tussen 1 en het aantal keuzes liggen",
-                );
-            }
-            ItemKind::MultipleChoice {
-                options,
-                min_selected: item.min_selected,
-                max_selected: item.max_selected,
-            }
-        }
-        "ranking" => {
-            let options = choices(
-                checker,
-                key,
-                span.clone(),
-                &item.options,
-                "de keuzes (options)",
-                MAX_OPTIONS,
-            )?;
-            let rank = item.rank.unwrap_or(3);
-            if rank == 0 || rank > options.len() {
-                checker.error(
-                    span.clone(),
-                    Some(key),
-                    format!(
-                        "rank {rank} moet tussen 1 en het aantal keuzes ({}) liggen",
-                        options.len()
-                    ),
-                );
-            }
-            ItemKind::Ranking { options, rank }
-        }
-        "integer" => {
-            let (min, max) = (
-                int_bound(checker, key, span.clone(), &item.min, "min"),
-                int_bound(checker, key, span.clone(), &item.max, "max"),
+                Some(key),
+                "min_selected is groter dan max_selected",
             );
-            check_order(checker, key, span.clone(), min, max);
-            ItemKind::Integer { min, max }
         }
-        "decimal" => {
-            let (min, max) = (
-                number_bound(checker, key, span.clone(), &item.min, "min"),
-                number_bound(checker, key, span.clone(), &item.max, "max"),
+    }
+    if item
+        .max_selected
+        .is_some_and(|max| max == 0 || max > options.len())
+    {
+        checker.error(
+            span,
+            Some(key),
+            "max_selected moet tussen 1 en het aantal keuzes liggen",
+        );
+    }
+    Some(ItemKind::MultipleChoice {
+        options,
+        min_selected: item.min_selected,
+        max_selected: item.max_selected,
+    })
+}
+
+fn ranking(
+    checker: &mut Checker,
+    key: &str,
+    span: Range<usize>,
+    item: &RawItem,
+) -> Option<ItemKind> {
+    let options = options(checker, key, span.clone(), item)?;
+    let rank = item.rank.unwrap_or(3);
+    if rank == 0 || rank > options.len() {
+        checker.error(
+            span,
+            Some(key),
+            format!(
+                "rank {rank} moet tussen 1 en het aantal keuzes ({}) liggen",
+                options.len()
+            ),
+        );
+    }
+    Some(ItemKind::Ranking { options, rank })
+}
+
+/// A date's `min` or `max`: a TOML date or a text `JJJJ-MM-DD`.
+fn date_bound(
+    checker: &mut Checker,
+    key: &str,
+    span: Range<usize>,
+    value: &Option<toml::Value>,
+    name: &str,
+) -> Option<String> {
+    let text = match value {
+        None => return None,
+        Some(toml::Value::String(text)) => text.clone(),
+        Some(toml::Value::Datetime(date)) => date.to_string(),
+        Some(other) => {
+            checker.error(
+                span,
+                Some(key),
+                format!("{name} moet een datum zijn, niet {other}"),
             );
-            check_order(checker, key, span.clone(), min, max);
-            ItemKind::Decimal {
-                min,
-                max,
-                decimals: item.decimals,
-            }
+            return None;
         }
-        "percentage" => ItemKind::Percentage {
-            decimals: item.decimals,
-        },
-        "short_text" => ItemKind::ShortText {
-            max_length: item.max_length.unwrap_or(SHORT_TEXT_MAX),
-        },
-        "long_text" => ItemKind::LongText {
-            max_length: item.max_length.unwrap_or(LONG_TEXT_MAX),
-        },
-        "date" => {
-            let mut bound = |value: &Option<toml::Value>, name: &str| -> Option<String> {
-                let text = match value {
-                    None => return None,
-                    Some(toml::Value::String(text)) => text.clone(),
-                    Some(toml::Value::Datetime(date)) => date.to_string(),
-                    Some(other) => {
-                        checker.error(
-                            span.clone(),
-                            Some(key),
-                            format!("{name} moet een datum zijn, niet {other}"),
-                        );
-                        return None;
-                    }
-                };
-                match crate::domain::questionnaire::answer::parse_date(&text, &None, &None) {
-                    Ok(date) => Some(date),
-                    Err(_) => {
-                        checker.error(
-                            span.clone(),
-                            Some(key),
-                            format!("{name} '{text}' is geen datum (JJJJ-MM-DD)"),
-                        );
-                        None
-                    }
-                }
-            };
-            ItemKind::Date {
-                min: bound(&item.min, "min"),
-                max: bound(&item.max, "max"),
-            }
-        }
-        "scale" => ItemKind::Scale {
-            min_label: item.min_label.clone(),
-            max_label: item.max_label.clone(),
-        },
-        "matrix" => {
-            let rows = choices(
-                checker,
-                key,
-                span.clone(),
-                &item.rows,
-                "de rijen (rows)",
-                MAX_MATRIX_ROWS,
-            )?;
-            let cell = match item.cell.as_deref() {
-                Some("yes_no") => CellKind::YesNo,
-                Some("yes_partly_no") => CellKind::YesPartlyNo,
-                Some("integer") => CellKind::Integer {
-                    min: int_bound(checker, key, span.clone(), &item.min, "min"),
-                    max: int_bound(checker, key, span.clone(), &item.max, "max"),
-                },
-                Some("single_choice") => CellKind::SingleChoice {
-                    options: choices(
-                        checker,
-                        key,
-                        span.clone(),
-                        &item.options,
-                        "de keuzes (options)",
-                        MAX_OPTIONS,
-                    )?,
-                },
-                Some(other) => {
-                    checker.error(span.clone(), Some(key), format!("onbekend celtype '{other}': kies yes_no, yes_partly_no, integer of single_choice"));
-                    return None;
-                }
-                None => {
-                    checker.error(
-                        span.clone(),
-                        Some(key),
-                        "een matrix heeft een celtype nodig (cell)",
-                    );
-                    return None;
-                }
-            };
-            ItemKind::Matrix { rows, cell }
-        }
-        _ => return None,
     };
-    Some(kind)
+    match crate::domain::questionnaire::answer::parse_date(&text, &None, &None) {
+        Ok(date) => Some(date),
+        Err(_) => {
+            checker.error(
+                span,
+                Some(key),
+                format!("{name} '{text}' is geen datum (JJJJ-MM-DD)"),
+            );
+            None
+        }
+    }
+}
+
+fn matrix(
+    checker: &mut Checker,
+    key: &str,
+    span: Range<usize>,
+    item: &RawItem,
+) -> Option<ItemKind> {
+    let rows = choices(
+        checker,
+        key,
+        span.clone(),
+        &item.rows,
+        "de rijen (rows)",
+        MAX_MATRIX_ROWS,
+    )?;
+    let cell = match item.cell.as_deref() {
+        Some("yes_no") => CellKind::YesNo,
+        Some("yes_partly_no") => CellKind::YesPartlyNo,
+        Some("integer") => CellKind::Integer {
+            min: int_bound(checker, key, span.clone(), &item.min, "min"),
+            max: int_bound(checker, key, span, &item.max, "max"),
+        },
+        Some("single_choice") => CellKind::SingleChoice {
+            options: options(checker, key, span, item)?,
+        },
+        Some(other) => {
+            checker.error(span, Some(key), format!("onbekend celtype '{other}': kies yes_no, yes_partly_no, integer of single_choice"));
+            return None;
+        }
+        None => {
+            checker.error(span, Some(key), "een matrix heeft een celtype nodig (cell)");
+            return None;
+        }
+    };
+    Some(ItemKind::Matrix { rows, cell })
 }
