@@ -154,110 +154,9 @@ pub async fn save(
     let mut outcomes = Vec::with_capacity(inputs.len());
     let mut wrote_any = false;
     for input in inputs {
-        let raw = input.raw.normalized();
-        let current = sqlx::query(
-            "SELECT a.raw, a.version, a.updated_at, u.display_name FROM answers a \
-             JOIN users u ON u.id = a.updated_by WHERE a.response_id = $1 AND a.item_key = $2",
-        )
-        .bind(&response.id)
-        .bind(&input.key)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let current = match current {
-            Some(row) => {
-                let text: String = row.try_get("raw")?;
-                let stored_raw: RawAnswer = serde_json::from_str(&text).map_err(unreadable)?;
-                Some((
-                    text,
-                    stored_raw,
-                    row.try_get::<i64, _>("version")?,
-                    row.try_get::<i64, _>("updated_at")?,
-                    row.try_get::<String, _>("display_name")?,
-                ))
-            }
-            None => None,
-        };
-        let mut decision = decide(
-            current.as_ref().map(|(_, raw, version, _, _)| Stored {
-                raw,
-                version: *version,
-            }),
-            input.base_version,
-            &raw,
-        );
-        // A whole section posted at once carries every answer, also the ones this person did
-        // not touch: an answer still as it was at its base version is no change of theirs.
-        if decision == Decision::Conflict
-            && unchanged_since(&mut tx, &response.id, &input.key, input.base_version, &raw).await?
-        {
-            decision = Decision::Unchanged;
-        }
-        let raw_json = serde_json::to_string(&raw).map_err(unwritable)?;
-        match decision {
-            // A conflict stays until its author decides: a save that changes nothing (for
-            // instance from another tab of the same person) does not decide it.
-            Decision::Unchanged => {
-                outcomes.push(SaveOutcome::Unchanged {
-                    version: current.as_ref().map_or(0, |c| c.2),
-                    saved_at: current.as_ref().map_or(0, |c| c.3),
-                });
-            }
-            Decision::Write {
-                version: new_version,
-            } => {
-                let problems = write_answer(
-                    &mut tx,
-                    AnswerWrite {
-                        response_id: &response.id,
-                        item: item_of(&version, &input.key),
-                        old_raw: current.as_ref().map(|c| c.0.clone()),
-                        raw: &raw,
-                        version: new_version,
-                        prefilled: false,
-                        user_id: &user.id,
-                        at: now,
-                    },
-                )
-                .await?;
-                clear_conflict(&mut tx, &response.id, &input.key, &user.id).await?;
-                wrote_any = true;
-                outcomes.push(SaveOutcome::Saved {
-                    version: new_version,
-                    saved_at: now,
-                    problems,
-                });
-            }
-            Decision::Conflict => {
-                let Some((_, theirs, their_version, changed_at, changed_by)) = current else {
-                    return Err(AppError::Validation(vec![(
-                        input.key.clone(),
-                        vec!["Ongeldige versie.".to_string()],
-                    )]));
-                };
-                // One kept conflict per person and item: the newest input replaces an older one.
-                clear_conflict(&mut tx, &response.id, &input.key, &user.id).await?;
-                sqlx::query(
-                    "INSERT INTO answer_conflicts (response_id, item_key, user_id, raw, base_version, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6)",
-                )
-                .bind(&response.id)
-                .bind(&input.key)
-                .bind(&user.id)
-                .bind(&raw_json)
-                .bind(input.base_version)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-                outcomes.push(SaveOutcome::Conflict(ConflictInfo {
-                    key: input.key,
-                    mine: raw,
-                    theirs,
-                    their_version,
-                    changed_by,
-                    changed_at,
-                }));
-            }
-        }
+        let outcome = save_one(&mut tx, &version, &response.id, &user.id, input, now).await?;
+        wrote_any |= matches!(outcome, SaveOutcome::Saved { .. });
+        outcomes.push(outcome);
     }
     if wrote_any {
         sqlx::query("UPDATE responses SET updated_at = $1, updated_by = $2 WHERE id = $3")
@@ -269,6 +168,118 @@ pub async fn save(
     }
     tx.commit().await?;
     Ok(outcomes)
+}
+
+/// Decides and stores one answer of a save, inside its transaction (see `decide`).
+async fn save_one(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    version: &LoadedVersion,
+    response_id: &str,
+    user_id: &str,
+    input: AnswerInput,
+    now: i64,
+) -> Result<SaveOutcome, AppError> {
+    let raw = input.raw.normalized();
+    let current = sqlx::query(
+        "SELECT a.raw, a.version, a.updated_at, u.display_name FROM answers a \
+         JOIN users u ON u.id = a.updated_by WHERE a.response_id = $1 AND a.item_key = $2",
+    )
+    .bind(response_id)
+    .bind(&input.key)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let current = match current {
+        Some(row) => {
+            let text: String = row.try_get("raw")?;
+            let stored_raw: RawAnswer = serde_json::from_str(&text).map_err(unreadable)?;
+            Some((
+                text,
+                stored_raw,
+                row.try_get::<i64, _>("version")?,
+                row.try_get::<i64, _>("updated_at")?,
+                row.try_get::<String, _>("display_name")?,
+            ))
+        }
+        None => None,
+    };
+    let mut decision = decide(
+        current.as_ref().map(|(_, raw, version, _, _)| Stored {
+            raw,
+            version: *version,
+        }),
+        input.base_version,
+        &raw,
+    );
+    // A whole section posted at once carries every answer, also the ones this person did
+    // not touch: an answer still as it was at its base version is no change of theirs.
+    if decision == Decision::Conflict
+        && unchanged_since(tx, response_id, &input.key, input.base_version, &raw).await?
+    {
+        decision = Decision::Unchanged;
+    }
+    let raw_json = serde_json::to_string(&raw).map_err(unwritable)?;
+    match decision {
+        // A conflict stays until its author decides: a save that changes nothing (for
+        // instance from another tab of the same person) does not decide it.
+        Decision::Unchanged => Ok(SaveOutcome::Unchanged {
+            version: current.as_ref().map_or(0, |c| c.2),
+            saved_at: current.as_ref().map_or(0, |c| c.3),
+        }),
+        Decision::Write {
+            version: new_version,
+        } => {
+            let problems = write_answer(
+                tx,
+                AnswerWrite {
+                    response_id,
+                    item: item_of(version, &input.key),
+                    old_raw: current.as_ref().map(|c| c.0.clone()),
+                    raw: &raw,
+                    version: new_version,
+                    prefilled: false,
+                    user_id,
+                    at: now,
+                },
+            )
+            .await?;
+            clear_conflict(tx, response_id, &input.key, user_id).await?;
+            Ok(SaveOutcome::Saved {
+                version: new_version,
+                saved_at: now,
+                problems,
+            })
+        }
+        Decision::Conflict => {
+            let Some((_, theirs, their_version, changed_at, changed_by)) = current else {
+                return Err(AppError::Validation(vec![(
+                    input.key.clone(),
+                    vec!["Ongeldige versie.".to_string()],
+                )]));
+            };
+            // One kept conflict per person and item: the newest input replaces an older one.
+            clear_conflict(tx, response_id, &input.key, user_id).await?;
+            sqlx::query(
+                "INSERT INTO answer_conflicts (response_id, item_key, user_id, raw, base_version, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(response_id)
+            .bind(&input.key)
+            .bind(user_id)
+            .bind(&raw_json)
+            .bind(input.base_version)
+            .bind(now)
+            .execute(&mut **tx)
+            .await?;
+            Ok(SaveOutcome::Conflict(ConflictInfo {
+                key: input.key,
+                mine: raw,
+                theirs,
+                their_version,
+                changed_by,
+                changed_at,
+            }))
+        }
+    }
 }
 
 /// Whether `raw` is what the answer held at `version` (0: no answer yet).
