@@ -1,18 +1,16 @@
 //! `nad-monitor`: serves the platform and manages it from the command line.
 
 use app::error::AppError;
-use app::services::audit::Actor;
 use app::services::client_address::parse_trusted_proxies;
 use app::services::state::Config;
-use app::services::{
-    auth, db, demo, gemeenten, passwords, questionnaires, regions, sessions, users,
-};
+use app::services::{auth, db, demo, passwords, sessions};
 use clap::{Args, Parser, Subcommand};
 use server::{build_state, leptos_options, router};
-use std::io::Read;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
+
+mod commands;
 
 #[derive(Parser)]
 #[command(
@@ -158,31 +156,6 @@ enum GemeentenCommand {
     Import { file: PathBuf },
 }
 
-/// A CSV file's problems, one line each with the file name, and that nothing was read.
-fn file_problems(name: &str, problems: &[app::domain::region::RegionFileError]) -> String {
-    let lines: Vec<String> = problems
-        .iter()
-        .map(|problem| format!("{name}: {problem}"))
-        .collect();
-    format!("{}\nEr is niets ingelezen.", lines.join("\n"))
-}
-
-/// Reads a password from standard input: the first line, without its line ending.
-fn read_password() -> Result<String, String> {
-    let mut input = String::new();
-    std::io::stdin()
-        .take(4096)
-        .read_to_string(&mut input)
-        .map_err(|error| format!("kan het wachtwoord niet lezen van standaardinvoer: {error}"))?;
-    let password = input.lines().next().unwrap_or_default().to_string();
-    if password.is_empty() {
-        return Err("geef het wachtwoord op standaardinvoer, bijvoorbeeld: \
-                    printf '%s\\n' \"$WACHTWOORD\" | nad-monitor user ..."
-            .to_string());
-    }
-    Ok(password)
-}
-
 /// Prints an application error the way a person at a terminal can act on it.
 fn describe(error: AppError) -> String {
     match error {
@@ -214,167 +187,9 @@ async fn run(cli: Cli) -> Result<(), String> {
                 leptos_options(([127, 0, 0, 1], 3000).into()),
             )
             .await?;
-            let pool = &state.pool;
-            let actor = Actor::CommandLine;
-            match command {
-                Command::Serve(_) => unreachable!("handled above"),
-                Command::Migrate => {
-                    println!("De database is bijgewerkt.");
-                }
-                Command::Demo => {
-                    demo::load(pool, &state.questionnaires)
-                        .await
-                        .map_err(describe)?;
-                    print_demo_accounts();
-                }
-                Command::Questionnaire(QuestionnaireCommand::Import { file }) => {
-                    let name = file.display().to_string();
-                    let bytes = std::fs::read(&file)
-                        .map_err(|error| format!("{name}: kan het bestand niet lezen: {error}"))?;
-                    let source = String::from_utf8(bytes)
-                        .map_err(|_| format!("{name}: het bestand is geen UTF-8-tekst"))?;
-                    let file_name = file
-                        .file_name()
-                        .map_or(name.clone(), |n| n.to_string_lossy().into_owned());
-                    match questionnaires::import(
-                        pool,
-                        &state.questionnaires,
-                        &actor,
-                        &file_name,
-                        &source,
-                    )
-                    .await
-                    {
-                        Ok(questionnaires::ImportOutcome::Stored {
-                            identifier,
-                            version,
-                            items,
-                        }) => {
-                            println!("{file_name}: versie {version} van '{identifier}' geladen ({items} vragen).");
-                        }
-                        Ok(questionnaires::ImportOutcome::AlreadyStored {
-                            identifier,
-                            version,
-                        }) => {
-                            println!("{file_name}: versie {version} van '{identifier}' was al geladen, met dezelfde inhoud.");
-                        }
-                        Err(problems) => {
-                            return Err(format!(
-                                "{}\nEr is niets opgeslagen.",
-                                problems.join("\n")
-                            ));
-                        }
-                    }
-                }
-                Command::Questionnaire(QuestionnaireCommand::List) => {
-                    for version in questionnaires::list(pool).await.map_err(describe)? {
-                        println!(
-                            "{} {}  {} vragen  {}  (uit {})",
-                            version.identifier,
-                            version.version,
-                            version.item_count,
-                            version.title,
-                            version.file_name
-                        );
-                    }
-                }
-                Command::Regions(RegionsCommand::Import { file }) => {
-                    let name = file.display().to_string();
-                    let bytes = std::fs::read(&file)
-                        .map_err(|error| format!("{name}: kan het bestand niet lezen: {error}"))?;
-                    let list = regions::parse_csv(&bytes)
-                        .map_err(|problems| file_problems(&name, &problems))?;
-                    let (added, updated) = regions::import(pool, &actor, &list)
-                        .await
-                        .map_err(describe)?;
-                    println!("{name}: {added} regio's toegevoegd, {updated} bijgewerkt.");
-                }
-                Command::Gemeenten(GemeentenCommand::Import { file }) => {
-                    let name = file.display().to_string();
-                    let bytes = std::fs::read(&file)
-                        .map_err(|error| format!("{name}: kan het bestand niet lezen: {error}"))?;
-                    let known = regions::list(pool)
-                        .await
-                        .map_err(describe)?
-                        .into_iter()
-                        .map(|region| region.code)
-                        .collect();
-                    let list = gemeenten::parse_csv(&bytes, &known)
-                        .map_err(|problems| file_problems(&name, &problems))?;
-                    let changes = gemeenten::import(pool, &actor, &list)
-                        .await
-                        .map_err(describe)?;
-                    println!(
-                        "{name}: {} gemeenten ingelezen ({} nieuw, {} verhuisd naar een andere regio, {} vervallen).",
-                        list.len(),
-                        changes.added,
-                        changes.moved.len(),
-                        changes.removed
-                    );
-                    for (gemeente, from, to) in &changes.moved {
-                        println!("  {gemeente}: {from} → {to}");
-                    }
-                    if !changes.regions_without.is_empty() {
-                        println!(
-                            "Let op: deze regio's hebben geen gemeenten: {}.",
-                            changes.regions_without.join(", ")
-                        );
-                    }
-                    println!("Metingen die al bestaan houden hun eigen indeling.");
-                }
-                Command::User(UserCommand::Add {
-                    email,
-                    name,
-                    role,
-                    region,
-                }) => {
-                    let password = read_password()?;
-                    let input = users::NewUser {
-                        email: email.clone(),
-                        display_name: name,
-                        role,
-                        region_code: region,
-                        password,
-                    };
-                    users::create(pool, &actor, input).await.map_err(describe)?;
-                    println!("Gebruiker {email} is aangemaakt.");
-                }
-                Command::User(UserCommand::SetPassword { email }) => {
-                    let user = users::find_by_email(pool, &email)
-                        .await
-                        .map_err(|_| format!("er is geen gebruiker met e-mailadres {email}"))?;
-                    let password = read_password()?;
-                    users::set_password(pool, &actor, &user.id, password)
-                        .await
-                        .map_err(describe)?;
-                    println!("Het wachtwoord van {email} is ingesteld; de gebruiker is overal uitgelogd.");
-                }
-                Command::User(UserCommand::Disable { email }) => {
-                    set_active(pool, &actor, &email, false).await?;
-                    println!("{email} is geblokkeerd en overal uitgelogd.");
-                }
-                Command::User(UserCommand::Enable { email }) => {
-                    set_active(pool, &actor, &email, true).await?;
-                    println!("{email} is weer actief.");
-                }
-            }
-            Ok(())
+            commands::run(&state, command).await
         }
     }
-}
-
-async fn set_active(
-    pool: &sqlx::AnyPool,
-    actor: &Actor,
-    email: &str,
-    active: bool,
-) -> Result<(), String> {
-    let user = users::find_by_email(pool, email)
-        .await
-        .map_err(|_| format!("er is geen gebruiker met e-mailadres {email}"))?;
-    users::set_active(pool, actor, &user.id, active)
-        .await
-        .map_err(describe)
 }
 
 fn print_demo_accounts() {

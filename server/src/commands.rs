@@ -1,0 +1,223 @@
+//! The management commands of `nad-monitor`, everything but `serve`: each reads and checks
+//! its whole input first, then changes the database (or nothing), and says in Dutch what it
+//! did.
+
+use crate::{
+    describe, print_demo_accounts, Command, GemeentenCommand, QuestionnaireCommand, RegionsCommand,
+    UserCommand,
+};
+use app::services::audit::Actor;
+use app::services::state::AppState;
+use app::services::{demo, gemeenten, questionnaires, regions, users};
+use sqlx::AnyPool;
+use std::io::Read;
+use std::path::Path;
+
+/// Runs one command (not `serve`) on an opened, migrated database.
+pub(crate) async fn run(state: &AppState, command: Command) -> Result<(), String> {
+    let pool = &state.pool;
+    match command {
+        Command::Serve(_) => unreachable!("serve starts the server instead"),
+        Command::Migrate => {
+            println!("De database is bijgewerkt.");
+            Ok(())
+        }
+        Command::Demo => {
+            demo::load(pool, &state.questionnaires)
+                .await
+                .map_err(describe)?;
+            print_demo_accounts();
+            Ok(())
+        }
+        Command::Questionnaire(QuestionnaireCommand::Import { file }) => {
+            import_questionnaire(state, &file).await
+        }
+        Command::Questionnaire(QuestionnaireCommand::List) => list_questionnaires(pool).await,
+        Command::Regions(RegionsCommand::Import { file }) => import_regions(pool, &file).await,
+        Command::Gemeenten(GemeentenCommand::Import { file }) => {
+            import_gemeenten(pool, &file).await
+        }
+        Command::User(command) => user(pool, command).await,
+    }
+}
+
+/// A file's name as the messages give it, and its bytes.
+fn read_file(file: &Path) -> Result<(String, Vec<u8>), String> {
+    let name = file.display().to_string();
+    let bytes = std::fs::read(file)
+        .map_err(|error| format!("{name}: kan het bestand niet lezen: {error}"))?;
+    Ok((name, bytes))
+}
+
+async fn import_questionnaire(state: &AppState, file: &Path) -> Result<(), String> {
+    let (name, bytes) = read_file(file)?;
+    let source =
+        String::from_utf8(bytes).map_err(|_| format!("{name}: het bestand is geen UTF-8-tekst"))?;
+    let file_name = file
+        .file_name()
+        .map_or(name.clone(), |n| n.to_string_lossy().into_owned());
+    let outcome = questionnaires::import(
+        &state.pool,
+        &state.questionnaires,
+        &Actor::CommandLine,
+        &file_name,
+        &source,
+    )
+    .await
+    .map_err(|problems| format!("{}\nEr is niets opgeslagen.", problems.join("\n")))?;
+    match outcome {
+        questionnaires::ImportOutcome::Stored {
+            identifier,
+            version,
+            items,
+        } => {
+            println!("{file_name}: versie {version} van '{identifier}' geladen ({items} vragen).");
+        }
+        questionnaires::ImportOutcome::AlreadyStored {
+            identifier,
+            version,
+        } => {
+            println!(
+                "{file_name}: versie {version} van '{identifier}' was al geladen, met dezelfde inhoud."
+            );
+        }
+    }
+    Ok(())
+}
+
+async fn list_questionnaires(pool: &AnyPool) -> Result<(), String> {
+    for version in questionnaires::list(pool).await.map_err(describe)? {
+        println!(
+            "{} {}  {} vragen  {}  (uit {})",
+            version.identifier,
+            version.version,
+            version.item_count,
+            version.title,
+            version.file_name
+        );
+    }
+    Ok(())
+}
+
+async fn import_regions(pool: &AnyPool, file: &Path) -> Result<(), String> {
+    let (name, bytes) = read_file(file)?;
+    let list = regions::parse_csv(&bytes).map_err(|problems| file_problems(&name, &problems))?;
+    let (added, updated) = regions::import(pool, &Actor::CommandLine, &list)
+        .await
+        .map_err(describe)?;
+    println!("{name}: {added} regio's toegevoegd, {updated} bijgewerkt.");
+    Ok(())
+}
+
+async fn import_gemeenten(pool: &AnyPool, file: &Path) -> Result<(), String> {
+    let (name, bytes) = read_file(file)?;
+    let known = regions::list(pool)
+        .await
+        .map_err(describe)?
+        .into_iter()
+        .map(|region| region.code)
+        .collect();
+    let list =
+        gemeenten::parse_csv(&bytes, &known).map_err(|problems| file_problems(&name, &problems))?;
+    let changes = gemeenten::import(pool, &Actor::CommandLine, &list)
+        .await
+        .map_err(describe)?;
+    println!(
+        "{name}: {} gemeenten ingelezen ({} nieuw, {} verhuisd naar een andere regio, {} vervallen).",
+        list.len(),
+        changes.added,
+        changes.moved.len(),
+        changes.removed
+    );
+    for (gemeente, from, to) in &changes.moved {
+        println!("  {gemeente}: {from} → {to}");
+    }
+    if !changes.regions_without.is_empty() {
+        println!(
+            "Let op: deze regio's hebben geen gemeenten: {}.",
+            changes.regions_without.join(", ")
+        );
+    }
+    println!("Metingen die al bestaan houden hun eigen indeling.");
+    Ok(())
+}
+
+async fn user(pool: &AnyPool, command: UserCommand) -> Result<(), String> {
+    let actor = Actor::CommandLine;
+    match command {
+        UserCommand::Add {
+            email,
+            name,
+            role,
+            region,
+        } => {
+            let password = read_password()?;
+            let input = users::NewUser {
+                email: email.clone(),
+                display_name: name,
+                role,
+                region_code: region,
+                password,
+            };
+            users::create(pool, &actor, input).await.map_err(describe)?;
+            println!("Gebruiker {email} is aangemaakt.");
+        }
+        UserCommand::SetPassword { email } => {
+            let user = find_user(pool, &email).await?;
+            let password = read_password()?;
+            users::set_password(pool, &actor, &user.id, password)
+                .await
+                .map_err(describe)?;
+            println!("Het wachtwoord van {email} is ingesteld; de gebruiker is overal uitgelogd.");
+        }
+        UserCommand::Disable { email } => {
+            let user = find_user(pool, &email).await?;
+            users::set_active(pool, &actor, &user.id, false)
+                .await
+                .map_err(describe)?;
+            println!("{email} is geblokkeerd en overal uitgelogd.");
+        }
+        UserCommand::Enable { email } => {
+            let user = find_user(pool, &email).await?;
+            users::set_active(pool, &actor, &user.id, true)
+                .await
+                .map_err(describe)?;
+            println!("{email} is weer actief.");
+        }
+    }
+    Ok(())
+}
+
+async fn find_user(
+    pool: &AnyPool,
+    email: &str,
+) -> Result<app::domain::account::UserSummary, String> {
+    users::find_by_email(pool, email)
+        .await
+        .map_err(|_| format!("er is geen gebruiker met e-mailadres {email}"))
+}
+
+/// A CSV file's problems, one line each with the file name, and that nothing was read.
+fn file_problems(name: &str, problems: &[app::domain::region::RegionFileError]) -> String {
+    let lines: Vec<String> = problems
+        .iter()
+        .map(|problem| format!("{name}: {problem}"))
+        .collect();
+    format!("{}\nEr is niets ingelezen.", lines.join("\n"))
+}
+
+/// Reads a password from standard input: the first line, without its line ending.
+fn read_password() -> Result<String, String> {
+    let mut input = String::new();
+    std::io::stdin()
+        .take(4096)
+        .read_to_string(&mut input)
+        .map_err(|error| format!("kan het wachtwoord niet lezen van standaardinvoer: {error}"))?;
+    let password = input.lines().next().unwrap_or_default().to_string();
+    if password.is_empty() {
+        return Err("geef het wachtwoord op standaardinvoer, bijvoorbeeld: \
+                    printf '%s\\n' \"$WACHTWOORD\" | nad-monitor user ..."
+            .to_string());
+    }
+    Ok(password)
+}
