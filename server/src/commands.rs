@@ -171,21 +171,22 @@ async fn user(pool: &AnyPool, command: UserCommand) -> Result<(), String> {
             println!("Het wachtwoord van {email} is ingesteld; de gebruiker is overal uitgelogd.");
         }
         UserCommand::Disable { email } => {
-            let user = find_user(pool, &email).await?;
-            users::set_active(pool, &actor, &user.id, false)
-                .await
-                .map_err(describe)?;
+            set_active(pool, &email, false).await?;
             println!("{email} is geblokkeerd en overal uitgelogd.");
         }
         UserCommand::Enable { email } => {
-            let user = find_user(pool, &email).await?;
-            users::set_active(pool, &actor, &user.id, true)
-                .await
-                .map_err(describe)?;
+            set_active(pool, &email, true).await?;
             println!("{email} is weer actief.");
         }
     }
     Ok(())
+}
+
+async fn set_active(pool: &AnyPool, email: &str, active: bool) -> Result<(), String> {
+    let user = find_user(pool, email).await?;
+    users::set_active(pool, &Actor::CommandLine, &user.id, active)
+        .await
+        .map_err(describe)
 }
 
 async fn find_user(
