@@ -318,38 +318,44 @@ async fn submit(state: &AppState, cookie: &str, response: &str) -> StatusCode {
 }
 
 async fn nothing_to_review_before_it_is_submitted(case: &ReviewCase) {
-    let state = case.state.clone();
-    let response = case.response.clone();
-    let r01 = case.r01.clone();
-    let reviewer = case.reviewer.clone();
+    let ReviewCase {
+        state,
+        response,
+        r01,
+        reviewer,
+        ..
+    } = case;
     // Nothing to review before it is submitted.
     let (status, body) = post(
-        &state,
+        state,
         "/api/review/return",
-        &[("response_id", &response), ("reason", "Te vroeg")],
-        &reviewer,
+        &[("response_id", response), ("reason", "Te vroeg")],
+        reviewer,
     )
     .await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
     assert!(body.contains("nog niet ingediend"), "{body}");
-    assert_eq!(submit(&state, &r01, &response).await, StatusCode::OK);
+    assert_eq!(submit(state, r01, response).await, StatusCode::OK);
 }
 
 async fn the_reviewer_comments_and_no_other_region_reads_it(case: &ReviewCase) {
-    let state = case.state.clone();
-    let response = case.response.clone();
-    let r02 = case.r02.clone();
-    let reviewer = case.reviewer.clone();
+    let ReviewCase {
+        state,
+        response,
+        r02,
+        reviewer,
+        ..
+    } = case;
     // The reviewer comments on an item; another region's coordinator can't read it.
     let (status, _) = post(
-        &state,
+        state,
         "/api/review/comment",
         &[
-            ("response_id", &response),
+            ("response_id", response),
             ("item_key", "a_contactpersoon"),
             ("body", "Graag ook de functie noemen."),
         ],
-        &reviewer,
+        reviewer,
     )
     .await;
     assert_eq!(status, StatusCode::OK);
@@ -364,9 +370,9 @@ async fn the_reviewer_comments_and_no_other_region_reads_it(case: &ReviewCase) {
         ),
     ] {
         let mut fields = fields;
-        fields.push(("response_id", &response));
+        fields.push(("response_id", response));
         assert_eq!(
-            post(&state, "/api/review/comment", &fields, &reviewer)
+            post(state, "/api/review/comment", &fields, reviewer)
                 .await
                 .0,
             expected
@@ -374,14 +380,14 @@ async fn the_reviewer_comments_and_no_other_region_reads_it(case: &ReviewCase) {
     }
     let long = "x".repeat(2001);
     let (status, _) = post(
-        &state,
+        state,
         "/api/review/comment",
         &[
-            ("response_id", &response),
+            ("response_id", response),
             ("item_key", "a_contactpersoon"),
             ("body", &long),
         ],
-        &reviewer,
+        reviewer,
     )
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -391,70 +397,76 @@ async fn the_reviewer_comments_and_no_other_region_reads_it(case: &ReviewCase) {
         .unwrap();
     assert_eq!(threads, 1, "refused comments store nothing");
     let reply = send(
-        &state,
+        state,
         call(
             "/api/review/response",
             &format!("response_id={response}"),
-            Some(&r02),
+            Some(r02),
         ),
     )
     .await;
     assert_eq!(reply.status(), StatusCode::FORBIDDEN);
     let reply = send(
-        &state,
-        get(&format!("/vragenlijst/{response}/beoordelen"), Some(&r02)),
+        state,
+        get(&format!("/vragenlijst/{response}/beoordelen"), Some(r02)),
     )
     .await;
     assert_eq!(reply.status(), StatusCode::FORBIDDEN);
 }
 
 async fn sending_back_needs_a_reason_and_a_reviewer(case: &ReviewCase) {
-    let state = case.state.clone();
-    let response = case.response.clone();
-    let r01 = case.r01.clone();
-    let reviewer = case.reviewer.clone();
+    let ReviewCase {
+        state,
+        response,
+        r01,
+        reviewer,
+        ..
+    } = case;
     // Sending back needs a reason; without one nothing changes.
     let (status, _) = post(
-        &state,
+        state,
         "/api/review/return",
-        &[("response_id", &response), ("reason", " ")],
-        &reviewer,
+        &[("response_id", response), ("reason", " ")],
+        reviewer,
     )
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(status_of(&state, &response).await, "submitted");
+    assert_eq!(status_of(state, response).await, "submitted");
     // A coordinator never reviews, not even their own region.
     let (status, _) = post(
-        &state,
+        state,
         "/api/review/return",
-        &[("response_id", &response), ("reason", "Zelf")],
-        &r01,
+        &[("response_id", response), ("reason", "Zelf")],
+        r01,
     )
     .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let (status, body) = post(
-        &state,
+        state,
         "/api/review/return",
         &[
-            ("response_id", &response),
+            ("response_id", response),
             ("reason", "Vraag A graag aanvullen."),
         ],
-        &reviewer,
+        reviewer,
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    assert_eq!(status_of(&state, &response).await, "returned");
+    assert_eq!(status_of(state, response).await, "returned");
 }
 
 async fn the_coordinator_answers_changes_and_submits_again(case: &ReviewCase) {
-    let state = case.state.clone();
-    let response = case.response.clone();
-    let r01 = case.r01.clone();
-    let reviewer = case.reviewer.clone();
+    let ReviewCase {
+        state,
+        response,
+        r01,
+        reviewer,
+        ..
+    } = case;
     // The coordinator sees the return and the comment beside the item, answers it,
     // changes the answer and submits again.
     let tasks =
-        body_text(send(&state, get(&format!("/vragenlijst/{response}"), Some(&r01))).await).await;
+        body_text(send(state, get(&format!("/vragenlijst/{response}"), Some(r01))).await).await;
     assert!(
         tasks.contains("Teruggestuurd door de reviewer")
             && tasks.contains("Vraag A graag aanvullen.")
@@ -462,8 +474,8 @@ async fn the_coordinator_answers_changes_and_submits_again(case: &ReviewCase) {
     assert!(tasks.contains("1 opmerking(en) van de reviewer open"));
     let section = body_text(
         send(
-            &state,
-            get(&format!("/vragenlijst/{response}/sectie/A"), Some(&r01)),
+            state,
+            get(&format!("/vragenlijst/{response}/sectie/A"), Some(r01)),
         )
         .await,
     )
@@ -474,84 +486,87 @@ async fn the_coordinator_answers_changes_and_submits_again(case: &ReviewCase) {
         .await
         .unwrap();
     let (status, _) = post(
-        &state,
+        state,
         "/api/review/comment",
         &[
-            ("response_id", &response),
+            ("response_id", response),
             ("item_key", "a_contactpersoon"),
             ("thread_id", &thread),
             ("body", "Aangevuld."),
         ],
-        &r01,
+        r01,
     )
     .await;
     assert_eq!(status, StatusCode::OK);
     // A reply must belong to the same response and item.
     let (status, _) = post(
-        &state,
+        state,
         "/api/review/comment",
         &[
-            ("response_id", &response),
+            ("response_id", response),
             ("item_key", "a_peildatum"),
             ("thread_id", &thread),
             ("body", "Elders"),
         ],
-        &r01,
+        r01,
     )
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     // Only reviewers resolve.
     let (status, _) = post(
-        &state,
+        state,
         "/api/review/resolve",
         &[("thread_id", &thread), ("resolved", "ja")],
-        &r01,
+        r01,
     )
     .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     save(
-        &state,
-        &r01,
-        &response,
+        state,
+        r01,
+        response,
         "a_contactpersoon",
         "Anna, beleidsadviseur",
     )
     .await;
-    assert_eq!(submit(&state, &r01, &response).await, StatusCode::OK);
+    assert_eq!(submit(state, r01, response).await, StatusCode::OK);
     let (status, _) = post(
-        &state,
+        state,
         "/api/review/resolve",
         &[("thread_id", &thread), ("resolved", "ja")],
-        &reviewer,
+        reviewer,
     )
     .await;
     assert_eq!(status, StatusCode::OK);
 }
 
 async fn approving_asks_for_the_reviewers_own_password(case: &ReviewCase) {
-    let state = case.state.clone();
-    let response = case.response.clone();
-    let r01 = case.r01.clone();
-    let reviewer = case.reviewer.clone();
+    let ReviewCase {
+        state,
+        response,
+        r01,
+        reviewer,
+        ..
+    } = case;
     // Approving asks for the reviewer's own password; a wrong one changes nothing.
     let (status, body) = post(
-        &state,
+        state,
         "/api/review/approve",
         &[
-            ("response_id", &response),
+            ("response_id", response),
             ("password", "verkeerd wachtwoord"),
         ],
-        &reviewer,
+        reviewer,
     )
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains("klopt niet"), "{body}");
-    assert_eq!(status_of(&state, &response).await, "submitted");
+    assert_eq!(status_of(state, response).await, "submitted");
     let (status, _) = post(
-        &state,
+        state,
         "/api/review/approve",
-        &[("response_id", &response), ("password", PASSWORD)],
-        &r01,
+        &[("response_id", response), ("password", PASSWORD)],
+        r01,
     )
     .await;
     assert_eq!(
@@ -560,28 +575,28 @@ async fn approving_asks_for_the_reviewers_own_password(case: &ReviewCase) {
         "a coordinator can never approve"
     );
     let (status, body) = post(
-        &state,
+        state,
         "/api/review/approve",
-        &[("response_id", &response), ("password", PASSWORD)],
-        &reviewer,
+        &[("response_id", response), ("password", PASSWORD)],
+        reviewer,
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    assert_eq!(status_of(&state, &response).await, "approved");
+    assert_eq!(status_of(state, response).await, "approved");
     // Approved is locked: the coordinator can't change answers, nobody approves twice.
     let (status, _) =
-        save_on_stored_version(&state, &r01, &response, "a_contactpersoon", "Bert").await;
+        save_on_stored_version(state, r01, response, "a_contactpersoon", "Bert").await;
     assert_eq!(status, StatusCode::CONFLICT);
     let (status, _) = post(
-        &state,
+        state,
         "/api/review/approve",
-        &[("response_id", &response), ("password", PASSWORD)],
-        &reviewer,
+        &[("response_id", response), ("password", PASSWORD)],
+        reviewer,
     )
     .await;
     assert_eq!(status, StatusCode::CONFLICT);
     let tasks =
-        body_text(send(&state, get(&format!("/vragenlijst/{response}"), Some(&r01))).await).await;
+        body_text(send(state, get(&format!("/vragenlijst/{response}"), Some(r01))).await).await;
     assert!(
         tasks.contains("Goedgekeurd op"),
         "the coordinator sees the approval"
@@ -589,33 +604,33 @@ async fn approving_asks_for_the_reviewers_own_password(case: &ReviewCase) {
 }
 
 async fn voiding_the_approval_sends_the_response_back(case: &ReviewCase) {
-    let state = case.state.clone();
-    let response = case.response.clone();
-    let reviewer = case.reviewer.clone();
+    let ReviewCase {
+        state,
+        response,
+        reviewer,
+        ..
+    } = case;
     // Voiding the approval needs a reason and sends the response back.
     let (status, _) = post(
-        &state,
+        state,
         "/api/review/void",
-        &[("response_id", &response), ("reason", "")],
-        &reviewer,
+        &[("response_id", response), ("reason", "")],
+        reviewer,
     )
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(status_of(&state, &response).await, "approved");
+    assert_eq!(status_of(state, response).await, "approved");
     let (status, _) = post(
-        &state,
+        state,
         "/api/review/void",
-        &[
-            ("response_id", &response),
-            ("reason", "Cijfer F klopt niet"),
-        ],
-        &reviewer,
+        &[("response_id", response), ("reason", "Cijfer F klopt niet")],
+        reviewer,
     )
     .await;
     assert_eq!(status, StatusCode::OK);
     let (status, approved_at): (String, Option<i64>) =
         sqlx::query_as("SELECT status, approved_at FROM responses WHERE id = $1")
-            .bind(&response)
+            .bind(response)
             .fetch_one(&state.pool)
             .await
             .unwrap();
@@ -623,9 +638,12 @@ async fn voiding_the_approval_sends_the_response_back(case: &ReviewCase) {
 }
 
 async fn every_step_is_audited_and_each_answers_history_shown(case: &ReviewCase) {
-    let state = case.state.clone();
-    let response = case.response.clone();
-    let reviewer = case.reviewer.clone();
+    let ReviewCase {
+        state,
+        response,
+        reviewer,
+        ..
+    } = case;
     // Every step is in the audit trail, newest first.
     let kinds = app::services::audit::recent_kinds(&state.pool, 12)
         .await
@@ -644,10 +662,10 @@ async fn every_step_is_audited_and_each_answers_history_shown(case: &ReviewCase)
     // The review page shows each answer's history, old → new, to the reviewer.
     let html = body_text(
         send(
-            &state,
+            state,
             get(
                 &format!("/vragenlijst/{response}/beoordelen"),
-                Some(&reviewer),
+                Some(reviewer),
             ),
         )
         .await,
