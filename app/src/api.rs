@@ -2,8 +2,10 @@
 //! `Result<T, AppError>`. Each has a stable URL under `/api/`, so forms without JavaScript
 //! and the HTTP tests can rely on it.
 
+pub mod account;
 pub mod auth;
 pub mod national;
+pub mod outbox;
 pub mod questionnaires;
 pub mod regions;
 pub mod responses;

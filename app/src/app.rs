@@ -4,7 +4,8 @@ use crate::api::auth::current_user;
 use crate::components::layout::{SiteFooter, SiteHeader, SkipLink};
 use crate::components::status::NotFoundPage;
 use crate::pages::{
-    admin, audit, fill, home, login, national, questionnaires, regions, review, rounds, users,
+    account, admin, audit, fill, home, login, national, outbox, questionnaires, regions, review,
+    rounds, users,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
@@ -61,6 +62,9 @@ fn Frame() -> impl IntoView {
             <Routes fallback=NotFoundPage>
                 <Route path=path!("/") view=home::HomePage ssr=SsrMode::Async/>
                 <Route path=path!("/login") view=login::LoginPage ssr=SsrMode::Async/>
+                <Route path=path!("/wachtwoord-vergeten") view=account::ForgotPasswordPage ssr=SsrMode::Async/>
+                <Route path=path!("/wachtwoord-kiezen") view=account::ChoosePasswordPage ssr=SsrMode::Async/>
+                <Route path=path!("/mijn-account") view=account::AccountPage ssr=SsrMode::Async/>
                 <Route path=path!("/regios") view=regions::RegionsPage ssr=SsrMode::Async/>
                 <Route path=path!("/regio/:code") view=regions::RegionPage ssr=SsrMode::Async/>
                 <Route path=path!("/invullen") view=fill::FillStartPage ssr=SsrMode::Async/>
@@ -79,7 +83,8 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/beheer/audit") view=audit::AuditPage ssr=SsrMode::Async/>
                 <Route path=path!("/beheer/metingen") view=rounds::RoundsPage ssr=SsrMode::Async/>
                 <Route path=path!("/beheer/metingen/:id") view=rounds::RoundPage ssr=SsrMode::Async/>
-                <Route path=path!("/beheer/gebruikers/:id/wachtwoord") view=users::PasswordPage ssr=SsrMode::Async/>
+                <Route path=path!("/beheer/gebruikers/:id") view=users::UserPage ssr=SsrMode::Async/>
+                <Route path=path!("/beheer/uitgaande-mail") view=outbox::OutboxPage ssr=SsrMode::Async/>
                 <Route path=path!("/beheer/vragenlijsten") view=questionnaires::QuestionnairesPage ssr=SsrMode::Async/>
                 <Route path=path!("/beheer/vragenlijsten/poging/:id") view=questionnaires::ImportAttemptPage ssr=SsrMode::Async/>
                 <Route path=path!("/beheer/vragenlijsten/:identifier/:version") view=questionnaires::QuestionnairePreviewPage ssr=SsrMode::Async/>

@@ -8,6 +8,7 @@ pub mod comparison;
 pub mod export;
 pub mod link;
 pub mod national;
+pub mod notice;
 pub mod questionnaire;
 pub mod region;
 pub mod response;

@@ -1,11 +1,13 @@
 //! One module per route.
 
+pub mod account;
 pub mod admin;
 pub mod audit;
 pub mod fill;
 pub mod home;
 pub mod login;
 pub mod national;
+pub mod outbox;
 pub mod questionnaires;
 pub mod regions;
 pub mod review;

@@ -2,6 +2,7 @@
 //! (services) that server functions and the command line call. Each service checks who is
 //! asking before it touches anything.
 
+pub mod account_links;
 pub mod audit;
 pub mod auth;
 pub mod client_address;
@@ -11,6 +12,7 @@ pub mod demo;
 pub mod demo_history;
 pub mod exports;
 pub mod gemeenten;
+pub mod mail;
 pub mod national;
 pub mod passwords;
 pub mod questionnaires;

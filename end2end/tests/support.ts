@@ -5,6 +5,8 @@
  */
 import AxeBuilder from '@axe-core/playwright';
 import { test as base, expect, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
+import fs from 'node:fs';
+import path from 'node:path';
 
 export { expect };
 
@@ -396,10 +398,96 @@ export async function createCoordinator(admin: Page, region: string, what: strin
     startHeading: QUESTIONNAIRE_TITLE,
   };
   const created = await admin.request.post('/api/users/create', {
-    form: { email: account.email, display_name: account.name, role: 'coordinator', region_code: region, password: account.password },
+    form: { email: account.email, display_name: account.name, role: 'coordinator', region_code: region },
   });
   expect(created.ok(), await created.text()).toBe(true);
+  // The invitation arrives by mail; its link lets the new coordinator choose a password.
+  const token = tokenIn(await mailTo(account.email, /Uitnodiging/));
+  const chosen = await admin.request.post('/api/account/choose_password', {
+    form: { token, password: account.password },
+  });
+  expect(chosen.ok(), await chosen.text()).toBe(true);
   return account;
+}
+
+/** A mail as the SMTP sink received it, with its plain-text part decoded. */
+export type ReceivedMail = { to: string[]; subject: string; text: string; html: string };
+
+/** Decodes one MIME part's body by its Content-Transfer-Encoding. */
+function decodePart(part: string): { type: string; body: string } {
+  const split = part.indexOf('\r\n\r\n');
+  const headers = part.slice(0, split).toLowerCase();
+  let body = part.slice(split + 4);
+  if (headers.includes('content-transfer-encoding: quoted-printable')) {
+    const bytes = body
+      .replace(/=\r\n/g, '')
+      .replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+    body = Buffer.from(bytes, 'latin1').toString('utf8');
+  } else if (headers.includes('content-transfer-encoding: base64')) {
+    body = Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
+  }
+  const type = /content-type: ([^;\r\n]+)/.exec(headers)?.[1] ?? 'text/plain';
+  return { type, body };
+}
+
+function parseMail(to: string[], data: string): ReceivedMail {
+  const headerEnd = data.indexOf('\r\n\r\n');
+  const headers = data.slice(0, headerEnd);
+  const rawSubject = /^Subject: (.*(?:\r\n[ \t].*)*)/m.exec(headers)?.[1] ?? '';
+  // Encoded words (=?utf-8?b?...?= or =?utf-8?q?...?=), as mail clients show them.
+  const subject = rawSubject.replace(/\r\n[ \t]/g, ' ').replace(
+    /=\?utf-8\?([bq])\?([^?]*)\?=\s?/gi,
+    (_, kind: string, text: string) =>
+      kind.toLowerCase() === 'b'
+        ? Buffer.from(text, 'base64').toString('utf8')
+        : Buffer.from(
+            text.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (__, hex: string) => String.fromCharCode(parseInt(hex, 16))),
+            'latin1',
+          ).toString('utf8'),
+  );
+  const boundary = /boundary="?([^";\r\n]+)"?/i.exec(headers)?.[1];
+  const parts = boundary ? data.split(`--${boundary}`).slice(1, -1).map((p) => p.replace(/^\r\n/, '')) : [data];
+  const decoded = parts.map(decodePart);
+  return {
+    to,
+    subject: subject.trim(),
+    text: decoded.find((p) => p.type === 'text/plain')?.body ?? '',
+    html: decoded.find((p) => p.type === 'text/html')?.body ?? '',
+  };
+}
+
+/**
+ * The newest mail to `address` whose subject matches, as the SMTP sink received it; waits up
+ * to 30 s for it (the server delivers its outbox every 2 s).
+ */
+export async function mailTo(address: string, subject: RegExp, after = 0): Promise<ReceivedMail> {
+  const dir = process.env.NAD_E2E_MAIL_DIR;
+  if (!dir) throw new Error('No SMTP sink: run the tests through global-setup.ts.');
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const files = fs.readdirSync(dir).sort().reverse();
+    for (const file of files) {
+      if (Number(file.split('-')[0]) < after) continue;
+      const { to, data } = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as { to: string[]; data: string };
+      if (!to.some((t) => t.toLowerCase() === address.toLowerCase())) continue;
+      const mail = parseMail(to, data);
+      if (subject.test(mail.subject)) return mail;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`No mail to ${address} with a subject like ${subject} within 30 s. Is the server started with NAD_SMTP_URL=smtp://127.0.0.1:2525?`);
+}
+
+/** The link to choose a password in a mail's text. */
+export function linkIn(mail: ReceivedMail): string {
+  const link = /https?:\/\/\S+\/wachtwoord-kiezen\?sleutel=[A-Za-z0-9_-]+/.exec(mail.text)?.[0];
+  if (!link) throw new Error(`No link in the mail: ${mail.text}`);
+  return link;
+}
+
+/** The token of that link. */
+export function tokenIn(mail: ReceivedMail): string {
+  return new URL(linkIn(mail)).searchParams.get('sleutel') ?? '';
 }
 
 export function errorSummary(page: Page): Locator {

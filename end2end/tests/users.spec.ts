@@ -7,7 +7,9 @@ import {
   expectFailedRequest,
   expectSignedInAs,
   heading,
+  linkIn,
   login,
+  mailTo,
   logout,
   open,
   QUESTIONNAIRE_TITLE,
@@ -20,18 +22,17 @@ import {
 } from './support';
 import type { Page } from '@playwright/test';
 
-type NewUser = { email: string; name: string; role: string; region: string; password: string };
+type NewUser = { email: string; name: string; role: string; region: string };
 
-/** Fills in "Gebruiker toevoegen" on /beheer/gebruikers and submits it. */
+/** Fills in "Gebruiker uitnodigen" on /beheer/gebruikers and submits it. */
 async function addUser(page: Page, user: NewUser) {
-  const form = page.locator('form').filter({ has: page.getByRole('button', { name: 'Gebruiker toevoegen' }) });
-  await waitForEnhancedForm(form.getByRole('button', { name: 'Gebruiker toevoegen' }));
+  const form = page.locator('form').filter({ has: page.getByRole('button', { name: 'Gebruiker uitnodigen' }) });
+  await waitForEnhancedForm(form.getByRole('button', { name: 'Gebruiker uitnodigen' }));
   await form.getByLabel('E-mailadres').fill(user.email);
   await form.getByLabel('Naam').fill(user.name);
   await form.getByLabel('Rol').selectOption(user.role);
   await form.getByLabel('Regio').selectOption(user.region);
-  await form.getByLabel('Wachtwoord').fill(user.password);
-  await form.getByRole('button', { name: 'Gebruiker toevoegen' }).click();
+  await form.getByRole('button', { name: 'Gebruiker uitnodigen' }).click();
 }
 
 test.describe('gebruikersbeheer', () => {
@@ -45,7 +46,7 @@ test.describe('gebruikersbeheer', () => {
       await expect(row).toHaveCount(1);
       await expect(row.getByRole('cell').first()).toHaveText(account.name);
       await expect(row.getByRole('button', { name: `Blokkeren: ${account.name}` })).toBeVisible();
-      await expect(row.getByRole('link', { name: `Nieuw wachtwoord voor ${account.name}` })).toBeVisible();
+      await expect(row.getByRole('link', { name: `Bewerken: ${account.name}` })).toBeVisible();
     }
     const role = page.getByLabel('Rol');
     await expect(role.locator('option')).toHaveText(['Regiocoördinator', 'Reviewer', 'Beheerder']);
@@ -59,22 +60,23 @@ test.describe('gebruikersbeheer', () => {
     await expectAccessible(page, 'users page');
   });
 
-  test('an admin adds a coordinator, who can then log in', async ({ page }) => {
+  test('an admin invites a coordinator, who chooses a password and can then log in', async ({ page }) => {
     const suffix = uniqueSuffix();
     const user: NewUser = {
       email: `e2e-${suffix}@nad.example`,
       name: `Test Coördinator ${suffix}`,
       role: 'coordinator',
       region: 'R03',
-      password: 'een nieuw lang wachtwoord',
     };
 
     await login(page, ACCOUNTS.admin);
     await open(page, '/beheer/gebruikers');
     await addUser(page, user);
 
-    await expect(page).toHaveURL('/beheer/gebruikers?melding=aangemaakt');
-    await expect(page.getByRole('status')).toHaveText('De gebruiker is aangemaakt en kan nu inloggen.');
+    await expect(page).toHaveURL('/beheer/gebruikers?melding=uitgenodigd');
+    await expect(page.getByRole('status')).toHaveText(
+      'De gebruiker is aangemaakt en krijgt een e-mail met een link om een wachtwoord te kiezen.',
+    );
     await waitForApp(page);
     const row = page.getByRole('main').getByRole('table').getByRole('row').filter({ hasText: user.email });
     await expect(row).toHaveCount(1);
@@ -83,16 +85,23 @@ test.describe('gebruikersbeheer', () => {
       user.email,
       'Regiocoördinator',
       'Noord- en Midden-Drenthe',
-      'Actief',
-      /Blokkeren.*Nieuw wachtwoord/,
+      'Uitgenodigd',
+      '–',
+      /Blokkeren.*Bewerken/,
     ]);
-    await expectAccessible(page, 'users page after adding a user');
+    await expectAccessible(page, 'users page after inviting a user');
 
     await logout(page);
+    const password = 'een nieuw lang wachtwoord';
+    const link = new URL(linkIn(await mailTo(user.email, /Uitnodiging/)));
+    await open(page, link.pathname + link.search);
+    await page.getByLabel('Nieuw wachtwoord').fill(password);
+    await page.getByRole('button', { name: 'Wachtwoord instellen' }).click();
+    await expect(page).toHaveURL('/login?wachtwoord=gekozen');
 
     const newAccount: Account = {
       email: user.email,
-      password: user.password,
+      password,
       name: user.name,
       roleLabel: 'Regiocoördinator · Noord- en Midden-Drenthe',
       startPage: TASK_LIST_PAGE,
@@ -114,32 +123,73 @@ test.describe('gebruikersbeheer', () => {
   test('the add form explains what is wrong and adds nobody', async ({ page }) => {
     expectFailedRequest(page, 422, /\/api\/users\/create$/);
     const suffix = uniqueSuffix();
-    const email = `e2e-fout-${suffix}@nad.example`;
+    // An address that already has an account, for a coordinator without a region.
+    const email = ACCOUNTS.assen.email.toUpperCase();
+    const name = `Fout ${suffix}`;
 
     await login(page, ACCOUNTS.admin);
     await open(page, '/beheer/gebruikers');
-    // A coordinator without a region, and a password that is too short.
-    await addUser(page, { email, name: `Fout ${suffix}`, role: 'coordinator', region: '', password: 'kort' });
+    await addUser(page, { email, name, role: 'coordinator', region: '' });
 
     const summary = errorSummary(page);
     await expect(summary).toBeVisible();
     expect(new URL(page.url()).pathname).toBe('/beheer/gebruikers');
     await expect(page).not.toHaveURL(/melding=aangemaakt/);
-    await expect(summary.locator('a[href="#veld-password"]')).toHaveCount(1);
+    await expect(summary.locator('a[href="#veld-email"]')).toHaveCount(1);
+    await expect(summary).toContainText('Er is al een gebruiker met dit e-mailadres.');
     await expect(summary.locator('a[href="#veld-region-code"]')).toHaveCount(1);
-    const form = page.locator('form').filter({ has: page.getByRole('button', { name: 'Gebruiker toevoegen' }) });
-    await expect(form.getByLabel('Wachtwoord')).toHaveAttribute('aria-invalid', 'true');
+    const form = page.locator('form').filter({ has: page.getByRole('button', { name: 'Gebruiker uitnodigen' }) });
+    await expect(form.getByLabel('E-mailadres')).toHaveAttribute('aria-invalid', 'true');
     await expect(form.getByLabel('Regio')).toHaveAttribute('aria-invalid', 'true');
-    await expect(form.getByLabel('E-mailadres')).not.toHaveAttribute('aria-invalid', 'true');
+    await expect(form.getByLabel('Naam')).not.toHaveAttribute('aria-invalid', 'true');
     await expectAccessible(page, 'users page with form errors');
 
     // The summary's link takes the keyboard to the field.
-    await summary.locator('a[href="#veld-password"]').focus();
+    await summary.locator('a[href="#veld-region-code"]').focus();
     await page.keyboard.press('Enter');
-    await expect(form.getByLabel('Wachtwoord')).toBeFocused();
+    await expect(form.getByLabel('Regio')).toBeFocused();
 
     // Nobody was added.
     await open(page, '/beheer/gebruikers');
-    await expect(page.getByRole('main').getByRole('table').getByRole('row').filter({ hasText: email })).toHaveCount(0);
+    await expect(page.getByRole('main').getByRole('table').getByRole('row').filter({ hasText: name })).toHaveCount(0);
+  });
+
+  test('an admin edits an account and sees when it was last used', async ({ page }) => {
+    const suffix = uniqueSuffix();
+    const email = `e2e-bewerk-${suffix}@nad.example`;
+    await login(page, ACCOUNTS.admin);
+    const invited = await page.request.post('/api/users/create', {
+      form: { email, display_name: `Te Bewerken ${suffix}`, role: 'reviewer', region_code: '' },
+    });
+    expect(invited.ok()).toBe(true);
+    await open(page, '/beheer/gebruikers');
+    await page.getByRole('link', { name: `Bewerken: Te Bewerken ${suffix}` }).click();
+    await expect(heading(page)).toHaveText(`Te Bewerken ${suffix}`);
+    const main = page.getByRole('main');
+    await expect(main.getByLabel('E-mailadres')).toHaveValue(email);
+    await expect(main.getByLabel('Rol')).toHaveValue('reviewer');
+    await expect(main.getByText('Nog nooit')).toBeVisible();
+    await expect(main.getByRole('button', { name: 'Uitnodiging opnieuw sturen' })).toBeVisible();
+    await expectAccessible(page, 'user page');
+
+    // A reviewer with a region is refused, with the reason at the field.
+    expectFailedRequest(page, 422, /\/api\/users\/update$/);
+    await main.getByLabel('Regio').selectOption('R07');
+    await main.getByRole('button', { name: 'Wijzigingen opslaan' }).click();
+    await expect(errorSummary(page)).toContainText('Alleen regiocoördinatoren horen bij een regio.');
+
+    await open(page, page.url().split('?')[0]);
+    await page.getByLabel('Naam').fill(`Bewerkt ${suffix}`);
+    await page.getByLabel('Rol').selectOption('coordinator');
+    await page.getByLabel('Regio').selectOption('R07');
+    await page.getByRole('button', { name: 'Wijzigingen opslaan' }).click();
+    await expect(page).toHaveURL('/beheer/gebruikers?melding=gewijzigd');
+    const row = page.getByRole('main').getByRole('table').getByRole('row').filter({ hasText: email });
+    await expect(row.getByRole('cell').first()).toHaveText(`Bewerkt ${suffix}`);
+    await expect(row.getByRole('cell').nth(2)).toHaveText('Regiocoördinator');
+
+    // The audit trail says who changed what.
+    await open(page, '/beheer/audit');
+    await expect(page.getByRole('main')).toContainText('Gebruikersgegevens gewijzigd');
   });
 });

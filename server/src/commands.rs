@@ -37,7 +37,7 @@ pub(crate) async fn run(state: &AppState, command: Command) -> Result<(), String
         Command::Gemeenten(GemeentenCommand::Import { file }) => {
             import_gemeenten(pool, &file).await
         }
-        Command::User(command) => user(pool, command).await,
+        Command::User(command) => user(state, command).await,
     }
 }
 
@@ -142,25 +142,37 @@ async fn import_gemeenten(pool: &AnyPool, file: &Path) -> Result<(), String> {
     Ok(())
 }
 
-async fn user(pool: &AnyPool, command: UserCommand) -> Result<(), String> {
+async fn user(state: &AppState, command: UserCommand) -> Result<(), String> {
     let actor = Actor::CommandLine;
+    let pool = &state.pool;
     match command {
-        UserCommand::Add {
-            email,
-            name,
-            role,
-            region,
-        } => {
+        UserCommand::Add(args) => {
             let password = read_password()?;
+            let account = args.account();
+            let email = account.email.clone();
             let input = users::NewUser {
-                email: email.clone(),
-                display_name: name,
-                role,
-                region_code: region,
+                email: account.email,
+                display_name: account.display_name,
+                role: account.role,
+                region_code: account.region_code,
                 password,
             };
             users::create(pool, &actor, input).await.map_err(describe)?;
             println!("Gebruiker {email} is aangemaakt.");
+        }
+        UserCommand::Invite(args) => {
+            let account = args.account();
+            let email = account.email.clone();
+            let invited = users::invite(pool, &actor, &state.config.mail, account)
+                .await
+                .map_err(describe)?;
+            println!(
+                "Gebruiker {email} is uitgenodigd. De uitnodiging staat in de uitgaande e-mail."
+            );
+            println!(
+                "Link (7 dagen geldig, één keer te gebruiken): {}",
+                invited.link
+            );
         }
         UserCommand::SetPassword { email } => {
             let user = find_user(pool, &email).await?;

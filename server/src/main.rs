@@ -2,6 +2,7 @@
 
 use app::error::AppError;
 use app::services::client_address::parse_trusted_proxies;
+use app::services::mail::{self, MailSettings, Mailer};
 use app::services::state::Config;
 use app::services::{auth, db, demo, passwords, sessions};
 use clap::{Args, Parser, Subcommand};
@@ -25,6 +26,27 @@ struct Cli {
     /// Log lines as text for people, or as JSON (one object per line) for a log collector.
     #[arg(long, env = "NAD_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
     log_format: LogFormat,
+    /// SMTP server that mail is delivered through: `smtp://host:port` (plain),
+    /// `smtp://host:587?tls=required` (STARTTLS) or `smtps://user:password@host` (TLS).
+    /// Without it mail stays in the outbox (`/beheer/uitgaande-mail`).
+    #[arg(long, env = "NAD_SMTP_URL", global = true, hide_env_values = true)]
+    smtp_url: Option<String>,
+    /// The sender address of every mail.
+    #[arg(
+        long,
+        env = "NAD_MAIL_FROM",
+        default_value = "noreply@localhost",
+        global = true
+    )]
+    mail_from: String,
+    /// The address people reach the platform at, used in the links in mails.
+    #[arg(
+        long,
+        env = "NAD_PUBLIC_URL",
+        default_value = "http://127.0.0.1:3000",
+        global = true
+    )]
+    public_url: String,
     /// Without a command, `serve` runs with its settings from the environment (this is how
     /// `cargo leptos` starts the server).
     #[command(subcommand)]
@@ -106,18 +128,10 @@ struct ServeArgs {
 #[derive(Subcommand)]
 enum UserCommand {
     /// Create an account; the password is read from standard input.
-    Add {
-        #[arg(long)]
-        email: String,
-        #[arg(long)]
-        name: String,
-        /// admin, reviewer or coordinator
-        #[arg(long)]
-        role: String,
-        /// Region code; required for coordinators, not allowed for others.
-        #[arg(long)]
-        region: Option<String>,
-    },
+    Add(NewAccountArgs),
+    /// Create an account without a password and mail its owner an invitation link (7 days)
+    /// to choose one; the link is printed too.
+    Invite(NewAccountArgs),
     /// Set a new password (read from standard input) and end the user's sessions.
     SetPassword {
         #[arg(long)]
@@ -133,6 +147,32 @@ enum UserCommand {
         #[arg(long)]
         email: String,
     },
+}
+
+/// Who a new account is for.
+#[derive(Args)]
+struct NewAccountArgs {
+    #[arg(long)]
+    email: String,
+    #[arg(long)]
+    name: String,
+    /// admin, reviewer or coordinator
+    #[arg(long)]
+    role: String,
+    /// Region code; required for coordinators, not allowed for others.
+    #[arg(long)]
+    region: Option<String>,
+}
+
+impl NewAccountArgs {
+    fn account(self) -> app::services::users::NewAccount {
+        app::services::users::NewAccount {
+            email: self.email,
+            display_name: self.name,
+            role: self.role,
+            region_code: self.region,
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -175,15 +215,19 @@ fn describe(error: AppError) -> String {
 
 async fn run(cli: Cli) -> Result<(), String> {
     let database_url = cli.database_url.clone();
+    let mail = MailSettings::new(cli.smtp_url, cli.mail_from, cli.public_url)?;
     let command = cli
         .command
         .unwrap_or_else(|| Command::Serve(ServeFromEnvironment::parse_from(["nad-monitor"]).args));
     match command {
-        Command::Serve(args) => serve(&database_url, args).await,
+        Command::Serve(args) => serve(&database_url, args, mail).await,
         command => {
             let state = build_state(
                 &database_url,
-                Config::default(),
+                Config {
+                    mail,
+                    ..Config::default()
+                },
                 leptos_options(([127, 0, 0, 1], 3000).into()),
             )
             .await?;
@@ -206,12 +250,14 @@ fn print_demo_accounts() {
     }
 }
 
-async fn serve(database_url: &str, args: ServeArgs) -> Result<(), String> {
+async fn serve(database_url: &str, args: ServeArgs, mail: MailSettings) -> Result<(), String> {
+    let mailer = Mailer::from_settings(&mail)?;
     let config = Config {
         secure_cookies: args.secure_cookies,
         session_idle_secs: args.session_idle_minutes.max(1) * 60,
         session_absolute_secs: args.session_absolute_hours.max(1) * 3600,
         trusted_proxies: parse_trusted_proxies(&args.trusted_proxies)?,
+        mail,
     };
     let state = build_state(database_url, config, leptos_options(args.addr)).await?;
     if args.demo {
@@ -224,6 +270,10 @@ async fn serve(database_url: &str, args: ServeArgs) -> Result<(), String> {
     }
     passwords::warm_up();
     spawn_session_cleanup(state.clone());
+    match mailer {
+        Some(mailer) => spawn_mail_delivery(state.clone(), mailer),
+        None => tracing::info!("no NAD_SMTP_URL: mail stays in the outbox"),
+    }
 
     let listener = tokio::net::TcpListener::bind(args.addr)
         .await
@@ -264,6 +314,34 @@ fn spawn_session_cleanup(state: app::services::state::AppState) {
         }
     });
 }
+
+/// Delivers the outbox every few seconds. Each instance does it; mails are claimed one by
+/// one, so several instances on one database never send the same mail at the same time.
+fn spawn_mail_delivery(state: app::services::state::AppState, mailer: Mailer) {
+    tokio::spawn(async move {
+        let mut interval =
+            tokio::time::interval(std::time::Duration::from_secs(MAIL_INTERVAL_SECS));
+        interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            interval.tick().await;
+            match mail::deliver_due(&state.pool, &mailer, app::services::now_ms()).await {
+                Ok(done) if done != mail::Delivered::default() => {
+                    tracing::info!(
+                        sent = done.sent,
+                        retrying = done.retrying,
+                        failed = done.failed,
+                        "mail delivered"
+                    )
+                }
+                Ok(_) => {}
+                Err(error) => tracing::warn!(?error, "delivering mail failed"),
+            }
+        }
+    });
+}
+
+/// How often the outbox is looked at: a new mail leaves within this many seconds.
+const MAIL_INTERVAL_SECS: u64 = 2;
 
 #[tokio::main]
 async fn main() -> ExitCode {

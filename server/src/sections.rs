@@ -177,7 +177,11 @@ pub async fn save_section(
             return login_again(&action, &fields, None);
         };
         // The same throttle and back-off as every other way of logging in.
-        match auth::login(&state.pool, &email, &password, client).await {
+        let user_agent = headers
+            .get(header::USER_AGENT)
+            .and_then(|value| value.to_str().ok());
+        let origin = sessions::Origin::new(client, user_agent);
+        match auth::login(&state.pool, &email, &password, &origin).await {
             Ok(outcome) => {
                 new_cookie = Some(sessions::cookie(&outcome.token, &state.config));
                 user = Some(outcome.user);

@@ -9,6 +9,7 @@
 
 mod support;
 
+mod accounts;
 mod cli;
 mod comparison;
 mod concurrent_saves;

@@ -197,6 +197,76 @@ async fn set_password_and_disable_end_sessions_and_are_audited() {
 }
 
 #[tokio::test]
+async fn user_invite_queues_the_invitation_and_prints_its_link() {
+    for database in databases().await {
+        let url = &database.url;
+        assert!(nad_monitor(url, &["demo"], "").success);
+        let accounts = count(url, "users").await;
+        let invite = |email: &str| {
+            nad_monitor(
+                url,
+                &[
+                    "user",
+                    "invite",
+                    "--email",
+                    email,
+                    "--name",
+                    "Nieuwe Reviewer",
+                    "--role",
+                    "reviewer",
+                    "--public-url",
+                    "https://monitor.example.nl/",
+                ],
+                "",
+            )
+        };
+        let invited = invite("nieuw@nad.example");
+        assert!(invited.success, "{}", invited.output);
+        assert!(
+            invited
+                .output
+                .contains("https://monitor.example.nl/wachtwoord-kiezen?sleutel="),
+            "{}",
+            invited.output
+        );
+        assert_eq!(count(url, "outbox").await, 1);
+        // Taken, malformed: refused with the reason, nothing queued.
+        let taken = invite("NIEUW@nad.example");
+        assert!(
+            !taken.success && taken.output.contains("al een gebruiker"),
+            "{}",
+            taken.output
+        );
+        let malformed = invite("geen-adres");
+        assert!(!malformed.success && malformed.output.contains("geldig e-mailadres"));
+        assert_eq!(count(url, "outbox").await, 1);
+        // A malformed public address stops the command before anything happens.
+        let bad_url = nad_monitor(
+            url,
+            &[
+                "user",
+                "invite",
+                "--email",
+                "x@nad.example",
+                "--name",
+                "X",
+                "--role",
+                "reviewer",
+                "--public-url",
+                "monitor",
+            ],
+            "",
+        );
+        assert!(
+            !bad_url.success && bad_url.output.contains("NAD_PUBLIC_URL"),
+            "{}",
+            bad_url.output
+        );
+        assert_eq!(count(url, "users").await, accounts + 1);
+    }
+}
+
+#[tokio::test]
 async fn a_malformed_regions_file_names_the_line_and_imports_nothing() {
     for database in databases().await {
         let url = &database.url;

@@ -308,12 +308,15 @@ async fn disabling_a_user_or_changing_their_password_ends_their_sessions() {
             .unwrap();
 
         let coordinator = login(&state, "r01@test.nl").await;
-        let body = form(&[
-            ("user_id", &user.id),
-            ("password", "een heel nieuw wachtwoord"),
-        ]);
-        let response = send(&state, call("/api/users/password", &body, Some(&admin))).await;
-        assert_eq!(response.status(), StatusCode::OK);
+        // An operator sets a password on the command line.
+        app::services::users::set_password(
+            &state.pool,
+            &app::services::audit::Actor::CommandLine,
+            &user.id,
+            "een heel nieuw wachtwoord".to_string(),
+        )
+        .await
+        .unwrap();
         let response = send(&state, call("/api/region", "code=R01", Some(&coordinator))).await;
         assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
 
@@ -526,16 +529,13 @@ async fn pages_answer_with_the_right_status() {
             (&concept_review, Some(&reviewer), 404),
             (&concept_national, Some(&reviewer), 404),
             (&concept_national, Some(&admin), 200),
-            (
-                "/beheer/gebruikers/bestaat-niet/wachtwoord",
-                Some(&admin),
-                404,
-            ),
-            (
-                "/beheer/gebruikers/bestaat-niet/wachtwoord",
-                Some(&reviewer),
-                403,
-            ),
+            ("/beheer/gebruikers/bestaat-niet", Some(&admin), 404),
+            ("/beheer/gebruikers/bestaat-niet", Some(&reviewer), 403),
+            ("/beheer/uitgaande-mail", Some(&admin), 200),
+            ("/beheer/uitgaande-mail", Some(&reviewer), 403),
+            ("/mijn-account", Some(&r01), 200),
+            ("/wachtwoord-vergeten", None, 200),
+            ("/wachtwoord-kiezen?sleutel=vervalst", None, 200),
             ("/beheer/vragenlijsten", Some(&admin), 200),
             ("/beheer/vragenlijsten", Some(&reviewer), 403),
             (
@@ -635,7 +635,11 @@ const PAGE_PATTERNS: &[&str] = &[
     "/beheer/audit",
     "/beheer/metingen",
     "/beheer/metingen/{id}",
-    "/beheer/gebruikers/{id}/wachtwoord",
+    "/beheer/gebruikers/{id}",
+    "/beheer/uitgaande-mail",
+    "/wachtwoord-vergeten",
+    "/wachtwoord-kiezen",
+    "/mijn-account",
     "/beheer/vragenlijsten",
     "/beheer/vragenlijsten/poging/{id}",
     "/beheer/vragenlijsten/{identifier}/{version}",
@@ -689,9 +693,34 @@ const TABLE: &[(&str, &str, [u16; 6])] = &[
     ("/api/users", "", [401, 403, 403, 403, 200, 401]),
     (
         "/api/users/create",
-        "email=nieuw-{caller}%40test.nl&display_name=Nieuw&role=reviewer&password=een+lang+genoeg+wachtwoord",
+        "email=nieuw-{caller}%40test.nl&display_name=Nieuw&role=reviewer",
         [401, 403, 403, 403, 200, 401],
     ),
+    ("/api/users/one", "user_id={user}", [401, 403, 403, 403, 200, 401]),
+    (
+        "/api/users/update",
+        "user_id={user}&email=r03%40test.nl&display_name=R03+{caller}&role=coordinator&region_code=R03",
+        [401, 403, 403, 403, 200, 401],
+    ),
+    // R03's coordinator has a password: no invitation needed, which the admin is told.
+    ("/api/users/invite_again", "user_id={user}", [401, 403, 403, 403, 400, 401]),
+    ("/api/outbox", "", [401, 403, 403, 403, 200, 401]),
+    ("/api/outbox/retry", "id=bestaat-niet", [401, 403, 403, 403, 404, 401]),
+    // One's own account: anyone signed in; the link pages need no login at all.
+    ("/api/account", "", [401, 200, 200, 200, 200, 401]),
+    (
+        "/api/account/password",
+        "current_password=niet+het+wachtwoord&new_password=een+ander+lang+wachtwoord",
+        [401, 422, 422, 422, 422, 401],
+    ),
+    ("/api/account/end_session", "session=bestaat-niet", [401, 400, 400, 400, 400, 401]),
+    ("/api/account/link", "token=vervalst", [400, 400, 400, 400, 400, 400]),
+    (
+        "/api/account/choose_password",
+        "token=vervalst&password=een+lang+genoeg+wachtwoord",
+        [400, 400, 400, 400, 400, 400],
+    ),
+    ("/api/account/forgot_password", "email=niemand%40test.nl", [200, 200, 200, 200, 200, 200]),
     ("/api/users/active", "user_id={user}&active=true", [401, 403, 403, 403, 200, 401]),
     ("/api/questionnaires", "", [401, 403, 403, 403, 200, 401]),
     (
@@ -700,11 +729,6 @@ const TABLE: &[(&str, &str, [u16; 6])] = &[
         [401, 403, 403, 403, 200, 401],
     ),
     ("/api/questionnaires/attempt", "id=bestaat-niet", [401, 403, 403, 403, 404, 401]),
-    (
-        "/api/users/password",
-        "user_id={user}&password=een+ander+lang+wachtwoord",
-        [401, 403, 403, 403, 200, 401],
-    ),
     (
         "/api/login_again",
         "email=niemand-{caller}%40test.nl&password=een+lang+genoeg+wachtwoord",

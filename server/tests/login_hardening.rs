@@ -26,6 +26,10 @@ fn from(mut request: Request<Body>, peer: &str, forwarded_for: Option<&str>) -> 
     request
 }
 
+/// The flood test fills this process's hashing slots on purpose, which refuses every other
+/// password check meanwhile: it runs alone, the others side by side.
+static HASHING_SLOTS: tokio::sync::RwLock<()> = tokio::sync::RwLock::const_new(());
+
 fn login_form(email: &str, password: &str) -> String {
     form(&[("email", email), ("password", password)])
 }
@@ -38,6 +42,7 @@ async fn state_with(database: &TestDatabase, config: Config) -> AppState {
 
 #[tokio::test]
 async fn the_login_again_form_counts_against_the_address_like_every_login() {
+    let _side_by_side = HASHING_SLOTS.read().await;
     on_every_database(|state| async move {
         seed(&state).await;
         load_nad(&state).await;
@@ -106,6 +111,7 @@ async fn the_login_again_form_counts_against_the_address_like_every_login() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_attempts_on_one_account_are_counted_one_by_one() {
+    let _side_by_side = HASHING_SLOTS.read().await;
     on_every_database(|state| async move {
         seed(&state).await;
         // Far more attempts at once than the account has free: before a check and its count
@@ -152,6 +158,7 @@ async fn concurrent_attempts_on_one_account_are_counted_one_by_one() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_flood_of_password_checks_is_refused_with_503_not_queued() {
+    let _alone = HASHING_SLOTS.write().await;
     on_every_database(|state| async move {
         seed(&state).await;
         // Unknown accounts, no address: nothing throttles these, only the hashing slots.
@@ -196,6 +203,7 @@ async fn a_flood_of_password_checks_is_refused_with_503_not_queued() {
 
 #[tokio::test]
 async fn failures_of_unknown_accounts_do_not_grow_the_audit_log() {
+    let _side_by_side = HASHING_SLOTS.read().await;
     on_every_database(|state| async move {
         seed(&state).await;
         let before = app::services::audit::recent_kinds(&state.pool, 1000)
@@ -239,6 +247,7 @@ async fn failures_of_unknown_accounts_do_not_grow_the_audit_log() {
 
 #[tokio::test]
 async fn behind_a_trusted_proxy_each_client_is_throttled_on_its_own_address() {
+    let _side_by_side = HASHING_SLOTS.read().await;
     for database in databases().await {
         let trusted = Config {
             trusted_proxies: app::services::client_address::parse_trusted_proxies("127.0.0.1")
@@ -313,6 +322,7 @@ async fn behind_a_trusted_proxy_each_client_is_throttled_on_its_own_address() {
 
 #[tokio::test]
 async fn a_wrong_approval_password_backs_off_like_a_login() {
+    let _side_by_side = HASHING_SLOTS.read().await;
     on_every_database(|state| async move {
         seed(&state).await;
         load_nad(&state).await;
@@ -368,6 +378,7 @@ async fn a_wrong_approval_password_backs_off_like_a_login() {
 
 #[tokio::test]
 async fn the_login_again_page_carries_a_section_but_never_megabytes() {
+    let _side_by_side = HASHING_SLOTS.read().await;
     on_every_database(|state| async move {
         seed(&state).await;
         load_nad(&state).await;
@@ -398,6 +409,7 @@ async fn the_login_again_page_carries_a_section_but_never_megabytes() {
 
 #[tokio::test]
 async fn early_refusals_carry_the_security_headers() {
+    let _side_by_side = HASHING_SLOTS.read().await;
     on_every_database(|state| async move {
         let cross_origin = Request::post("/api/login")
             .header("sec-fetch-site", "cross-site")
@@ -433,6 +445,7 @@ async fn early_refusals_carry_the_security_headers() {
 
 #[tokio::test]
 async fn behind_https_the_session_cookie_has_the_host_prefix() {
+    let _side_by_side = HASHING_SLOTS.read().await;
     for database in databases().await {
         let state = state_with(
             &database,

@@ -12,7 +12,7 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
     use crate::domain::access::is_local_path;
     use crate::services::{auth, request, sessions};
     let state = request::state()?;
-    let outcome = auth::login(&state.pool, &email, &password, request::client_address()).await?;
+    let outcome = auth::login(&state.pool, &email, &password, &request::origin()).await?;
     // A fresh session id at every login: an id planted before login is worthless.
     if let Some(old) = request::session_token() {
         sessions::end(&state.pool, &old).await?;
@@ -31,7 +31,7 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
 pub async fn login_again(email: String, password: String) -> Result<SignedInUser, AppError> {
     use crate::services::{auth, request, sessions};
     let state = request::state()?;
-    let outcome = auth::login(&state.pool, &email, &password, request::client_address()).await?;
+    let outcome = auth::login(&state.pool, &email, &password, &request::origin()).await?;
     if let Some(old) = request::session_token() {
         sessions::end(&state.pool, &old).await?;
     }

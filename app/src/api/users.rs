@@ -1,4 +1,5 @@
-//! User management, for admins only.
+//! User management, for admins only. Admins invite people and edit accounts; they never
+//! know or set anyone's password (owners choose their own through the invitation link).
 
 use crate::domain::account::UserSummary;
 use crate::error::AppError;
@@ -12,27 +13,81 @@ pub async fn list_users() -> Result<Vec<UserSummary>, AppError> {
     users::list(&state.pool).await
 }
 
-/// Creates an account; afterwards the user list shows a confirmation.
+#[server(endpoint = "users/one")]
+pub async fn get_user(user_id: String) -> Result<UserSummary, AppError> {
+    use crate::services::{request, users};
+    let state = request::state()?;
+    request::require_admin(&state).await?;
+    users::find(&state.pool, &user_id).await
+}
+
+/// Creates an account without a password and mails its owner an invitation link.
 #[server(endpoint = "users/create")]
 pub async fn create_user(
     email: String,
     display_name: String,
     role: String,
     region_code: Option<String>,
-    password: String,
 ) -> Result<(), AppError> {
     use crate::services::{request, users};
     let state = request::state()?;
     let admin = request::require_admin(&state).await?;
-    let input = users::NewUser {
+    let input = users::NewAccount {
         email,
         display_name,
         role,
         region_code,
-        password,
     };
-    users::create(&state.pool, &request::actor(&admin), input).await?;
-    leptos_axum::redirect("/beheer/gebruikers?melding=aangemaakt");
+    users::invite(
+        &state.pool,
+        &request::actor(&admin),
+        &state.config.mail,
+        input,
+    )
+    .await?;
+    leptos_axum::redirect("/beheer/gebruikers?melding=uitgenodigd");
+    Ok(())
+}
+
+/// Changes an account's name, e-mail address, role and region.
+#[server(endpoint = "users/update")]
+pub async fn update_user(
+    user_id: String,
+    email: String,
+    display_name: String,
+    role: String,
+    region_code: Option<String>,
+) -> Result<(), AppError> {
+    use crate::services::{request, users};
+    let state = request::state()?;
+    let admin = request::require_admin(&state).await?;
+    let input = users::NewAccount {
+        email,
+        display_name,
+        role,
+        region_code,
+    };
+    users::update(&state.pool, &request::actor(&admin), &user_id, input).await?;
+    // Kept snapshots show who saved each answer by name.
+    state.snapshots.clear();
+    leptos_axum::redirect("/beheer/gebruikers?melding=gewijzigd");
+    Ok(())
+}
+
+/// Sends a new invitation to an account whose owner has not chosen a password yet.
+#[server(endpoint = "users/invite_again")]
+pub async fn resend_invitation(user_id: String) -> Result<(), AppError> {
+    use crate::services::{request, users};
+    let state = request::state()?;
+    let admin = request::require_admin(&state).await?;
+    users::resend_invitation(
+        &state.pool,
+        &request::actor(&admin),
+        &state.config.mail,
+        &user_id,
+    )
+    .await?;
+    leptos_axum::redirect("/beheer/gebruikers?melding=opnieuw-uitgenodigd");
     Ok(())
 }
 
@@ -45,16 +100,5 @@ pub async fn set_user_active(user_id: String, active: bool) -> Result<(), AppErr
     users::set_active(&state.pool, &request::actor(&admin), &user_id, active).await?;
     let notice = if active { "geactiveerd" } else { "geblokkeerd" };
     leptos_axum::redirect(&format!("/beheer/gebruikers?melding={notice}"));
-    Ok(())
-}
-
-/// Gives an account a new password chosen by the admin; the user's sessions end.
-#[server(endpoint = "users/password")]
-pub async fn reset_password(user_id: String, password: String) -> Result<(), AppError> {
-    use crate::services::{request, users};
-    let state = request::state()?;
-    let admin = request::require_admin(&state).await?;
-    users::set_password(&state.pool, &request::actor(&admin), &user_id, password).await?;
-    leptos_axum::redirect("/beheer/gebruikers?melding=wachtwoord");
     Ok(())
 }

@@ -213,6 +213,9 @@ pub fn TextField(
     #[prop(optional)] hint: &'static str,
     #[prop(optional)] required: bool,
     #[prop(optional)] maxlength: Option<usize>,
+    /// The value the field starts with (an edit form).
+    #[prop(optional, into)]
+    value: Option<String>,
 ) -> impl IntoView {
     let id = field_id(name);
     let messages = messages_for(error, name);
@@ -227,6 +230,7 @@ pub fn TextField(
                 autocomplete=(!autocomplete.is_empty()).then_some(autocomplete)
                 required=required
                 maxlength=maxlength
+                value=value
                 aria-describedby=described_by
                 aria-invalid=move || (!messages.get().is_empty()).then_some("true")
             />
@@ -242,6 +246,9 @@ pub fn SelectField(
     #[prop(into)] error: Signal<Option<AppError>>,
     #[prop(into)] options: Signal<Vec<(String, String)>>,
     #[prop(optional)] hint: &'static str,
+    /// The option chosen at first (an edit form); otherwise the first.
+    #[prop(optional, into)]
+    selected: Option<String>,
 ) -> impl IntoView {
     let id = field_id(name);
     let messages = messages_for(error, name);
@@ -259,7 +266,10 @@ pub fn SelectField(
                     options
                         .get()
                         .into_iter()
-                        .map(|(value, label)| view! { <option value=value>{label}</option> })
+                        .map(|(value, label)| {
+                            let chosen = selected.as_deref() == Some(value.as_str());
+                            view! { <option value=value selected=chosen>{label}</option> }
+                        })
                         .collect_view()
                 }}
             </select>

@@ -81,6 +81,7 @@ fn UserBar(user: SignedInUser) -> impl IntoView {
                 <span class="site-header__name">{user.display_name}</span>
                 <span class="site-header__role">{role}</span>
             </p>
+            <a class="site-header__account" href="/mijn-account">"Mijn account"</a>
             <form method="post" action="/logout">
                 <button type="submit" class="button button--secondary">"Uitloggen"</button>
             </form>

@@ -83,10 +83,74 @@ pub struct UserSummary {
     pub active: bool,
     /// UTC milliseconds since 1970.
     pub created_at: i64,
+    /// False for an invited account whose owner has not chosen a password yet.
+    pub has_password: bool,
+    /// The last successful login, UTC milliseconds.
+    pub last_login_at: Option<i64>,
+}
+
+/// One of a user's active sessions, as "Mijn account" lists it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SessionSummary {
+    /// Names the session in the form that ends it (the stored hash, not the cookie value).
+    pub reference: String,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+    /// Browser and system, in words ("Firefox op Windows").
+    pub device: String,
+    pub client_address: String,
+    /// The session of this very request.
+    pub current: bool,
+}
+
+/// A person-readable name for a browser's user agent: enough to recognise one's own device.
+pub fn describe_user_agent(user_agent: &str) -> String {
+    if user_agent.trim().is_empty() {
+        return "Onbekend apparaat".to_string();
+    }
+    let browser = [
+        ("Edg/", "Edge"),
+        ("OPR/", "Opera"),
+        ("Firefox/", "Firefox"),
+        ("Chromium/", "Chromium"),
+        ("Chrome/", "Chrome"),
+        ("Safari/", "Safari"),
+    ]
+    .iter()
+    .find(|(marker, _)| user_agent.contains(marker))
+    .map_or("een onbekende browser", |(_, name)| name);
+    let system = [
+        ("iPhone", "iPhone"),
+        ("iPad", "iPad"),
+        ("Android", "Android"),
+        ("Windows", "Windows"),
+        ("Mac OS X", "macOS"),
+        ("CrOS", "ChromeOS"),
+        ("Linux", "Linux"),
+    ]
+    .iter()
+    .find(|(marker, _)| user_agent.contains(marker))
+    .map_or("een onbekend systeem", |(_, name)| name);
+    format!("{browser} op {system}")
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn user_agents_in_words() {
+        assert_eq!(
+            super::describe_user_agent(
+                "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0"
+            ),
+            "Firefox op Windows"
+        );
+        assert_eq!(
+            super::describe_user_agent("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36"),
+            "Chrome op Linux"
+        );
+        assert_eq!(super::describe_user_agent(""), "Onbekend apparaat");
+    }
+
     use super::*;
 
     fn never_common(_: &str) -> bool {

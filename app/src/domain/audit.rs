@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 pub const ANSWER_CHANGED: &str = "answer_changed";
 
 /// Every kind of event, with what the admin reads.
-pub const KINDS: [(&str, &str); 24] = [
+pub const KINDS: [(&str, &str); 30] = [
     ("login", "Ingelogd"),
     ("login_failed", "Inloggen mislukt"),
     ("logout", "Uitgelogd"),
@@ -16,6 +16,15 @@ pub const KINDS: [(&str, &str); 24] = [
     ("user_disabled", "Gebruiker geblokkeerd"),
     ("user_enabled", "Gebruiker weer toegelaten"),
     ("password_set", "Wachtwoord ingesteld"),
+    ("user_changed", "Gebruikersgegevens gewijzigd"),
+    ("invitation_sent", "Uitnodiging opnieuw verstuurd"),
+    (
+        "invitation_accepted",
+        "Uitnodiging aanvaard: wachtwoord gekozen",
+    ),
+    ("password_reset_requested", "Nieuw wachtwoord aangevraagd"),
+    ("password_reset", "Wachtwoord hersteld via link"),
+    ("password_changed", "Wachtwoord gewijzigd"),
     ("regions_imported", "Regio's geladen"),
     ("questionnaire_imported", "Vragenlijstversie geladen"),
     ("round_created", "Meting aangemaakt"),

@@ -38,6 +38,10 @@ pub fn AdminPage() -> impl IntoView {
                                     )}</p>
                                 </li>
                                 <li class="card">
+                                    <h2 class="card__title"><a href="/beheer/uitgaande-mail">"Uitgaande e-mail"</a></h2>
+                                    <p>"Uitnodigingen en berichten die de monitor verstuurt, met hun status."</p>
+                                </li>
+                                <li class="card">
                                     <h2 class="card__title"><a href="/beheer/vragenlijsten">"Vragenlijsten"</a></h2>
                                     <p>{format!("{questionnaire_count} versies geladen. Bekijk een versie of laad een nieuwe.")}</p>
                                 </li>

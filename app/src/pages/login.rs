@@ -16,6 +16,7 @@ pub fn LoginPage() -> impl IntoView {
     let next = move || query.read().get("terug").unwrap_or_default();
     let logged_out = move || query.read().get("uitgelogd").is_some();
     let expired = move || query.read().get("terug").is_some();
+    let password_chosen = move || query.read().get("wachtwoord").is_some();
     let error = Signal::derive(move || login.value().get().and_then(Result::err));
     view! {
         <Title text="Inloggen"/>
@@ -23,6 +24,11 @@ pub fn LoginPage() -> impl IntoView {
             <h1>"Inloggen"</h1>
             <Show when=logged_out>
                 <p class="notice" role="status">"U bent uitgelogd."</p>
+            </Show>
+            <Show when=password_chosen>
+                <p class="notice" role="status">
+                    "Uw wachtwoord is ingesteld. Log in met uw e-mailadres en het nieuwe wachtwoord."
+                </p>
             </Show>
             <Show when=move || expired() && error.get().is_none()>
                 <p class="notice" role="status">
@@ -54,8 +60,9 @@ pub fn LoginPage() -> impl IntoView {
                     "Inloggen"
                 </button>
             </ActionForm>
+            <p><a href="/wachtwoord-vergeten">"Wachtwoord vergeten?"</a></p>
             <p class="form-hint">
-                "Wachtwoord vergeten of geen account? Neem contact op met de beheerder van de monitor."
+                "Geen account? Vraag de beheerder van de monitor om een uitnodiging."
             </p>
         </div>
     }

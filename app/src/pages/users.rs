@@ -1,31 +1,34 @@
-//! `/beheer/gebruikers`: the admin's list of accounts, with forms to add an account, block or
-//! unblock one, and (on its own page) set a new password. Every form works without
-//! JavaScript.
+//! `/beheer/gebruikers`: the admin's list of accounts, with forms to invite someone and to
+//! block or unblock an account, and (on its own page) to edit one. Admins never set a
+//! password: people choose their own. Every form works without JavaScript.
 
 use crate::api::regions::list_regions;
-use crate::api::users::{list_users, CreateUser, ResetPassword, SetUserActive};
+use crate::api::users::{
+    get_user, list_users, CreateUser, ResendInvitation, SetUserActive, UpdateUser,
+};
 use crate::components::form::{ErrorSummary, SelectField, TextField};
 use crate::components::notice::ChangeNotice;
 use crate::components::status::ErrorPage;
-use crate::domain::account::{UserSummary, EMAIL_MAX_CHARS, NAME_MAX_CHARS, PASSWORD_MAX_CHARS};
+use crate::domain::account::{UserSummary, EMAIL_MAX_CHARS, NAME_MAX_CHARS};
 use crate::domain::role::Role;
-use crate::error::AppError;
+use crate::domain::time::format_date_time;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-const PASSWORD_HINT: &str = "Minstens 12 tekens. Een zin van een paar woorden is sterk en goed te onthouden. Veelgebruikte wachtwoorden worden geweigerd.";
-
 /// The confirmation after a change, from the `melding` query parameter.
 fn notice_text(code: &str) -> Option<&'static str> {
     match code {
-        "aangemaakt" => Some("De gebruiker is aangemaakt en kan nu inloggen."),
+        "uitgenodigd" => Some(
+            "De gebruiker is aangemaakt en krijgt een e-mail met een link om een wachtwoord te kiezen.",
+        ),
+        "opnieuw-uitgenodigd" => {
+            Some("Er is een nieuwe uitnodiging verstuurd; de vorige link werkt niet meer.")
+        }
+        "gewijzigd" => Some("De gegevens van de gebruiker zijn gewijzigd."),
         "geblokkeerd" => Some("De gebruiker is geblokkeerd en overal uitgelogd."),
         "geactiveerd" => Some("De gebruiker is weer actief."),
-        "wachtwoord" => {
-            Some("Het nieuwe wachtwoord is ingesteld. De gebruiker is overal uitgelogd.")
-        }
         _ => None,
     }
 }
@@ -49,19 +52,7 @@ pub fn UsersPage() -> impl IntoView {
                     Ok(users) => users,
                     Err(error) => return view! { <ErrorPage error/> }.into_any(),
                 };
-                let region_options: Vec<(String, String)> = std::iter::once((
-                    String::new(),
-                    "Geen regio (beheerder of reviewer)".to_string(),
-                ))
-                .chain(regions.await.unwrap_or_default().into_iter().map(|region| {
-                    (region.code.clone(), format!("{} ({})", region.name, region.code))
-                }))
-                .collect();
-                let role_options: Vec<(String, String)> =
-                    [Role::Coordinator, Role::Reviewer, Role::Admin]
-                        .into_iter()
-                        .map(|role| (role.code().to_string(), role.label().to_string()))
-                        .collect();
+                let region_options = region_options(regions.await.unwrap_or_default());
                 view! {
                     <Title text="Gebruikers"/>
                     <h1>"Gebruikers"</h1>
@@ -71,19 +62,19 @@ pub fn UsersPage() -> impl IntoView {
                     <ErrorSummary error=toggle_error id="fout-status"/>
                     <ErrorSummary error=create_error id="fout-toevoegen"/>
                     <UserTable users toggle/>
-                    <h2 id="toevoegen">"Gebruiker toevoegen"</h2>
+                    <h2 id="toevoegen">"Gebruiker uitnodigen"</h2>
                     <ActionForm action=create attr:class="form">
                         <TextField label="E-mailadres" name="email" input_type="email"
                             autocomplete="off" required=true maxlength=EMAIL_MAX_CHARS error=create_error/>
                         <TextField label="Naam" name="display_name" autocomplete="off"
                             required=true maxlength=NAME_MAX_CHARS error=create_error/>
-                        <SelectField label="Rol" name="role" options=role_options error=create_error/>
+                        <SelectField label="Rol" name="role" options=role_options() error=create_error/>
                         <SelectField label="Regio" name="region_code" options=region_options
                             hint="Alleen voor regiocoördinatoren." error=create_error/>
-                        <TextField label="Wachtwoord" name="password" input_type="password"
-                            autocomplete="new-password" required=true maxlength=PASSWORD_MAX_CHARS
-                            hint=PASSWORD_HINT error=create_error/>
-                        <button type="submit" class="button">"Gebruiker toevoegen"</button>
+                        <p class="form-hint">
+                            "De gebruiker krijgt een e-mail met een link (7 dagen geldig) om zelf een wachtwoord te kiezen."
+                        </p>
+                        <button type="submit" class="button">"Gebruiker uitnodigen"</button>
                     </ActionForm>
                 }
                 .into_any()
@@ -104,6 +95,7 @@ fn UserTable(users: Vec<UserSummary>, toggle: ServerAction<SetUserActive>) -> im
                     <th scope="col">"Rol"</th>
                     <th scope="col">"Regio"</th>
                     <th scope="col">"Status"</th>
+                    <th scope="col">"Laatst ingelogd"</th>
                     <th scope="col">"Acties"</th>
                 </tr>
             </thead>
@@ -111,27 +103,19 @@ fn UserTable(users: Vec<UserSummary>, toggle: ServerAction<SetUserActive>) -> im
                 {users
                     .into_iter()
                     .map(|user| {
-                        let password_href = format!("/beheer/gebruikers/{}/wachtwoord", user.id);
-                        let action_label = if user.active { "Blokkeren" } else { "Activeren" };
-                        let described = format!("{action_label}: {}", user.display_name);
+                        let edit_href = format!("/beheer/gebruikers/{}", user.id);
                         view! {
                             <tr>
                                 <td>{user.display_name.clone()}</td>
                                 <td>{user.email.clone()}</td>
                                 <td>{user.role.label()}</td>
                                 <td>{user.region_name.clone().unwrap_or_else(|| "–".to_string())}</td>
-                                <td>{if user.active { "Actief" } else { "Geblokkeerd" }}</td>
+                                <td>{status_label(&user)}</td>
+                                <td>{user.last_login_at.map(format_date_time).unwrap_or_else(|| "–".to_string())}</td>
                                 <td class="table__actions">
-                                    <ActionForm action=toggle attr:class="inline-form">
-                                        <input type="hidden" name="user_id" value=user.id.clone()/>
-                                        <input type="hidden" name="active" value=if user.active { "false" } else { "true" }/>
-                                        <button type="submit" class="button button--small button--secondary"
-                                            aria-label=described>
-                                            {action_label}
-                                        </button>
-                                    </ActionForm>
-                                    <a href=password_href aria-label=format!("Nieuw wachtwoord voor {}", user.display_name)>
-                                        "Nieuw wachtwoord"
+                                    <ActivityForm user=user.clone() toggle/>
+                                    <a href=edit_href aria-label=format!("Bewerken: {}", user.display_name)>
+                                        "Bewerken"
                                     </a>
                                 </td>
                             </tr>
@@ -143,43 +127,129 @@ fn UserTable(users: Vec<UserSummary>, toggle: ServerAction<SetUserActive>) -> im
     }
 }
 
-/// `/beheer/gebruikers/:id/wachtwoord`: set a new password for one account.
+/// `/beheer/gebruikers/:id`: change an account's details, send a new invitation, block or
+/// unblock it.
 #[component]
-pub fn PasswordPage() -> impl IntoView {
+pub fn UserPage() -> impl IntoView {
     let params = use_params_map();
     let user_id = move || params.read().get("id").unwrap_or_default();
-    let reset = ServerAction::<ResetPassword>::new();
-    let user = Resource::new(user_id, |id| async move {
-        list_users()
-            .await?
-            .into_iter()
-            .find(|user| user.id == id)
-            .ok_or(AppError::NotFound)
-    });
-    let error = Signal::derive(move || reset.value().get().and_then(Result::err));
+    let update = ServerAction::<UpdateUser>::new();
+    let invite = ServerAction::<ResendInvitation>::new();
+    let toggle = ServerAction::<SetUserActive>::new();
+    let user = Resource::new(user_id, get_user);
+    let regions = Resource::new(|| (), |_| list_regions());
+    let update_error = Signal::derive(move || update.value().get().and_then(Result::err));
+    let invite_error = Signal::derive(move || invite.value().get().and_then(Result::err));
+    let toggle_error = Signal::derive(move || toggle.value().get().and_then(Result::err));
     view! {
         <Suspense fallback=|| view! { <p>"Laden…"</p> }>
             {move || Suspend::new(async move {
-                match user.await {
-                    Ok(user) => view! {
-                        <Title text="Nieuw wachtwoord instellen"/>
-                        <div class="narrow">
-                            <h1>"Nieuw wachtwoord voor " {user.display_name.clone()}</h1>
-                            <p>{format!("{} ({}). De gebruiker wordt overal uitgelogd.", user.email, user.role.label())}</p>
-                            <ErrorSummary error/>
-                            <ActionForm action=reset>
-                                <input type="hidden" name="user_id" value=user.id.clone()/>
-                                <TextField label="Nieuw wachtwoord" name="password" input_type="password"
-                                    autocomplete="new-password" required=true maxlength=PASSWORD_MAX_CHARS
-                                    hint=PASSWORD_HINT error/>
-                                <button type="submit" class="button">"Wachtwoord instellen"</button>
+                let user = match user.await {
+                    Ok(user) => user,
+                    Err(error) => return view! { <ErrorPage error/> }.into_any(),
+                };
+                let region_options = region_options(regions.await.unwrap_or_default());
+                let access_text = if user.active {
+                    "Blokkeren logt de gebruiker overal uit; inloggen kan dan niet meer."
+                } else {
+                    "Deze gebruiker is geblokkeerd. Activeren geeft weer toegang."
+                };
+                let activity = view! { <ActivityForm user=user.clone() toggle/> };
+                view! {
+                    <Title text=format!("Gebruiker {}", user.display_name)/>
+                    <div class="narrow">
+                        <h1>{user.display_name.clone()}</h1>
+                        <ErrorSummary error=update_error id="fout-wijzigen"/>
+                        <ErrorSummary error=invite_error id="fout-uitnodigen"/>
+                        <ErrorSummary error=toggle_error id="fout-status"/>
+                        <dl class="summary-list">
+                            <div><dt>"Status"</dt><dd>{status_label(&user)}</dd></div>
+                            <div><dt>"Aangemaakt"</dt><dd>{format_date_time(user.created_at)}</dd></div>
+                            <div>
+                                <dt>"Laatst ingelogd"</dt>
+                                <dd>{user.last_login_at.map(format_date_time).unwrap_or_else(|| "Nog nooit".to_string())}</dd>
+                            </div>
+                        </dl>
+                        {(!user.has_password && user.active).then(|| {
+                            let user_id = user.id.clone();
+                            view! {
+                            <p>"Deze gebruiker heeft nog geen wachtwoord gekozen. Een nieuwe uitnodiging maakt de vorige link ongeldig."</p>
+                            <ActionForm action=invite attr:class="inline-form">
+                                <input type="hidden" name="user_id" value=user_id/>
+                                <button type="submit" class="button button--secondary">"Uitnodiging opnieuw sturen"</button>
                             </ActionForm>
-                            <p><a href="/beheer/gebruikers">"Terug naar gebruikers"</a></p>
-                        </div>
-                    }.into_any(),
-                    Err(error) => view! { <ErrorPage error/> }.into_any(),
+                            }
+                        })}
+                        <h2>"Gegevens wijzigen"</h2>
+                        <ActionForm action=update attr:class="form">
+                            <input type="hidden" name="user_id" value=user.id.clone()/>
+                            <TextField label="E-mailadres" name="email" input_type="email" autocomplete="off"
+                                required=true maxlength=EMAIL_MAX_CHARS value=user.email.clone() error=update_error/>
+                            <TextField label="Naam" name="display_name" autocomplete="off" required=true
+                                maxlength=NAME_MAX_CHARS value=user.display_name.clone() error=update_error/>
+                            <SelectField label="Rol" name="role" options=role_options()
+                                selected=user.role.code().to_string() error=update_error/>
+                            <SelectField label="Regio" name="region_code" options=region_options
+                                selected=user.region_code.clone().unwrap_or_default()
+                                hint="Alleen voor regiocoördinatoren." error=update_error/>
+                            <button type="submit" class="button">"Wijzigingen opslaan"</button>
+                        </ActionForm>
+                        <h2>"Toegang"</h2>
+                        <p>{access_text}</p>
+                        {activity}
+                        <p><a href="/beheer/gebruikers">"Terug naar gebruikers"</a></p>
+                    </div>
                 }
+                .into_any()
             })}
         </Suspense>
     }
+}
+
+#[component]
+fn ActivityForm(user: UserSummary, toggle: ServerAction<SetUserActive>) -> impl IntoView {
+    let action_label = if user.active {
+        "Blokkeren"
+    } else {
+        "Activeren"
+    };
+    let described = format!("{action_label}: {}", user.display_name);
+    view! {
+        <ActionForm action=toggle attr:class="inline-form">
+            <input type="hidden" name="user_id" value=user.id.clone()/>
+            <input type="hidden" name="active" value=if user.active { "false" } else { "true" }/>
+            <button type="submit" class="button button--small button--secondary" aria-label=described>
+                {action_label}
+            </button>
+        </ActionForm>
+    }
+}
+
+fn status_label(user: &UserSummary) -> &'static str {
+    match (user.active, user.has_password) {
+        (false, _) => "Geblokkeerd",
+        (true, false) => "Uitgenodigd",
+        (true, true) => "Actief",
+    }
+}
+
+fn role_options() -> Vec<(String, String)> {
+    [Role::Coordinator, Role::Reviewer, Role::Admin]
+        .into_iter()
+        .map(|role| (role.code().to_string(), role.label().to_string()))
+        .collect()
+}
+
+fn region_options(regions: Vec<crate::domain::region::Region>) -> Vec<(String, String)> {
+    std::iter::once((
+        String::new(),
+        "Geen regio (beheerder of reviewer)".to_string(),
+    ))
+    .chain(regions.into_iter().map(|region| {
+        (
+            region.code.clone(),
+            format!("{} ({})", region.name, region.code),
+        )
+    }))
+    .collect()
 }

@@ -140,23 +140,29 @@ async fn count_unknown_account(
     pool: &AnyPool,
     client: Option<IpAddr>,
 ) -> Result<Option<i64>, AppError> {
-    let now = now_ms();
     let key = format!(
         "unknown:{}",
         client.map_or_else(|| "-".to_string(), |address| address.to_string())
     );
-    let count: i64 = sqlx::query_scalar(
+    let count = count_in_window(pool, &key).await?;
+    Ok(is_power_of_ten(count).then_some(count))
+}
+
+/// Counts one event against a key (failures, reset requests) and returns how many the key
+/// has in the current back-off window, this one included.
+pub(crate) async fn count_in_window(pool: &AnyPool, key: &str) -> Result<i64, AppError> {
+    let now = now_ms();
+    Ok(sqlx::query_scalar(
         "INSERT INTO login_throttles (throttle_key, failures, last_failure_at) VALUES ($1, 1, $2) \
          ON CONFLICT (throttle_key) DO UPDATE SET failures = CASE \
          WHEN login_throttles.last_failure_at < $3 THEN 1 ELSE login_throttles.failures + 1 END, \
          last_failure_at = $2 RETURNING failures",
     )
-    .bind(&key)
+    .bind(key)
     .bind(now)
     .bind(now - FAILURE_WINDOW_SECS * 1000)
     .fetch_one(pool)
-    .await?;
-    Ok(is_power_of_ten(count).then_some(count))
+    .await?)
 }
 
 fn is_power_of_ten(mut n: i64) -> bool {
@@ -240,8 +246,9 @@ pub async fn login(
     pool: &AnyPool,
     email: &str,
     password: &str,
-    client: Option<IpAddr>,
+    origin: &sessions::Origin,
 ) -> Result<LoginOutcome, AppError> {
+    let client = origin.address;
     check_input(email, password)?;
     let normalized = normalize_email(email);
     let keys = throttle_keys(&normalized, client);
@@ -283,7 +290,12 @@ pub async fn login(
             .execute(&mut *tx)
             .await?;
     }
-    let token = sessions::create(&mut *tx, &user_id).await?;
+    sqlx::query("UPDATE users SET last_login_at = $1 WHERE id = $2")
+        .bind(now_ms())
+        .bind(&user_id)
+        .execute(&mut *tx)
+        .await?;
+    let token = sessions::create(&mut *tx, &user_id, origin).await?;
     audit::record(
         &mut *tx,
         &Actor::User {

@@ -147,6 +147,9 @@ pub async fn hash(password: String) -> Result<String, AppError> {
 /// so an unknown account costs the same time and the same slot as a known one. `Busy` when
 /// no slot is to be had.
 pub async fn verify(password: String, stored_hash: Option<String>) -> Result<bool, AppError> {
+    // An invited account without a password yet ('') is checked like an unknown one: the
+    // same work, never a match.
+    let stored_hash = stored_hash.filter(|hash| !hash.is_empty());
     hashing(move || {
         let known = stored_hash.is_some();
         let phc = stored_hash.unwrap_or_else(|| DUMMY_HASH.clone());

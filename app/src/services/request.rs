@@ -55,6 +55,18 @@ pub fn client_address() -> Option<IpAddr> {
         .map(|client| client.0)
 }
 
+/// Where this request comes from: the client's address and its browser's description.
+pub fn origin() -> sessions::Origin {
+    let user_agent = parts().and_then(|parts| {
+        parts
+            .headers
+            .get(http::header::USER_AGENT)
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_string)
+    });
+    sessions::Origin::new(client_address(), user_agent.as_deref())
+}
+
 /// Adds a `Set-Cookie` header to the response.
 pub fn set_cookie(value: &str) {
     if let Ok(value) = http::HeaderValue::from_str(value) {

@@ -8,6 +8,7 @@
 use super::now_ms;
 use super::state::Config;
 use crate::domain::access::SignedInUser;
+use crate::domain::account::{describe_user_agent, SessionSummary};
 use crate::domain::role::Role;
 use crate::error::AppError;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -16,6 +17,7 @@ use cookie::{Cookie, SameSite};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use sqlx::{Any, AnyPool, Executor, Row};
+use std::net::IpAddr;
 
 pub const COOKIE_NAME: &str = "nad_sessie";
 /// The name behind HTTPS: the `__Host-` prefix makes the browser accept the cookie only when
@@ -39,8 +41,32 @@ fn hash_token(token: &str) -> String {
     digest.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
+/// Where a login came from, kept with its session for the list on "Mijn account".
+#[derive(Debug, Clone, Default)]
+pub struct Origin {
+    pub address: Option<IpAddr>,
+    pub user_agent: String,
+}
+
+/// Longer browser descriptions are cut: they only help a person recognise the device.
+const USER_AGENT_MAX_CHARS: usize = 300;
+
+impl Origin {
+    pub fn new(address: Option<IpAddr>, user_agent: Option<&str>) -> Self {
+        Origin {
+            address,
+            user_agent: user_agent
+                .unwrap_or_default()
+                .chars()
+                .filter(|c| !c.is_control())
+                .take(USER_AGENT_MAX_CHARS)
+                .collect(),
+        }
+    }
+}
+
 /// Starts a new session for a user and returns the cookie value.
-pub async fn create<'e, E>(executor: E, user_id: &str) -> Result<String, AppError>
+pub async fn create<'e, E>(executor: E, user_id: &str, origin: &Origin) -> Result<String, AppError>
 where
     E: Executor<'e, Database = Any>,
 {
@@ -49,15 +75,86 @@ where
     let token = URL_SAFE_NO_PAD.encode(bytes);
     let now = now_ms();
     sqlx::query(
-        "INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at) VALUES ($1, $2, $3, $4)",
+        "INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, user_agent, \
+         client_address) VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(hash_token(&token))
     .bind(user_id)
     .bind(now)
     .bind(now)
+    .bind(&origin.user_agent)
+    .bind(origin.address.map(|a| a.to_string()).unwrap_or_default())
     .execute(executor)
     .await?;
     Ok(token)
+}
+
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    id_hash: String,
+    created_at: i64,
+    last_seen_at: i64,
+    user_agent: String,
+    client_address: String,
+}
+
+/// A user's sessions that are still alive, the most recently used first.
+pub async fn list_for_user(
+    pool: &AnyPool,
+    config: &Config,
+    user_id: &str,
+    current_token: Option<&str>,
+) -> Result<Vec<SessionSummary>, AppError> {
+    let now = now_ms();
+    let rows: Vec<SessionRow> = sqlx::query_as(
+        "SELECT id_hash, created_at, last_seen_at, user_agent, client_address FROM sessions \
+         WHERE user_id = $1 AND last_seen_at >= $2 AND created_at >= $3 \
+         ORDER BY last_seen_at DESC, id_hash",
+    )
+    .bind(user_id)
+    .bind(now - config.session_idle_secs * 1000)
+    .bind(now - config.session_absolute_secs * 1000)
+    .fetch_all(pool)
+    .await?;
+    let current = current_token.map(hash_token);
+    Ok(rows
+        .into_iter()
+        .map(|row| SessionSummary {
+            current: current.as_deref() == Some(row.id_hash.as_str()),
+            reference: row.id_hash,
+            created_at: row.created_at,
+            last_seen_at: row.last_seen_at,
+            device: describe_user_agent(&row.user_agent),
+            client_address: row.client_address,
+        })
+        .collect())
+}
+
+/// Ends one of the user's own sessions, named by its reference; false when there is none.
+pub async fn end_own(pool: &AnyPool, user_id: &str, reference: &str) -> Result<bool, AppError> {
+    let ended = sqlx::query("DELETE FROM sessions WHERE id_hash = $1 AND user_id = $2")
+        .bind(reference)
+        .bind(user_id)
+        .execute(pool)
+        .await?;
+    Ok(ended.rows_affected() == 1)
+}
+
+/// Ends every session of the user except the one of this cookie.
+pub async fn end_others<'e, E>(
+    executor: E,
+    user_id: &str,
+    keep_token: &str,
+) -> Result<u64, AppError>
+where
+    E: Executor<'e, Database = Any>,
+{
+    let ended = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2")
+        .bind(user_id)
+        .bind(hash_token(keep_token))
+        .execute(executor)
+        .await?;
+    Ok(ended.rows_affected())
 }
 
 /// The signed-in user of a plain axum request, from its session cookie; `None` without a

@@ -58,6 +58,14 @@ impl Cache {
             .map(|(_, snapshot)| Arc::clone(snapshot))
     }
 
+    /// Forgets every snapshot: they hold people's names ("saved by"), and a name changed.
+    pub fn clear(&self) {
+        self.entries
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
+    }
+
     fn keep(&self, response_id: &str, stamp: Stamp, snapshot: Arc<Snapshot>) {
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         entries.put(response_id.to_string(), (stamp, snapshot));

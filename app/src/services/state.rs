@@ -16,6 +16,8 @@ pub struct Config {
     pub session_absolute_secs: i64,
     /// Reverse proxies whose `X-Forwarded-For` is believed (see `client_address`).
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Where mail goes, who sends it, and the address in its links.
+    pub mail: super::mail::MailSettings,
 }
 
 /// OWASP ASVS level 2 (3.3.1, 3.3.2): 30 minutes idle, 12 hours absolute.
@@ -29,6 +31,7 @@ impl Default for Config {
             session_idle_secs: DEFAULT_SESSION_IDLE_SECS,
             session_absolute_secs: DEFAULT_SESSION_ABSOLUTE_SECS,
             trusted_proxies: Vec::new(),
+            mail: super::mail::MailSettings::default(),
         }
     }
 }

@@ -1,19 +1,22 @@
 //! Managing accounts: create, list, disable and enable, set a password. Used by the admin
 //! pages and by the command line; both pass through the same checks.
 
+use super::account_links::{self, Purpose};
 use super::audit::{self, Actor, Event};
+use super::mail::{self, MailSettings, Recipient};
 use super::{new_id, now_ms, passwords, sessions};
 use crate::domain::access::SignedInUser;
 use crate::domain::account::{normalize_email, UserSummary};
+use crate::domain::notice::Notice;
 use crate::domain::role::Role;
 use crate::error::{AppError, FieldErrors};
 use serde_json::json;
 use sqlx::{any::AnyRow, AnyPool, Row};
 use validator::Validate;
 
-/// What it takes to create an account. Field names match the admin form.
+/// Who a new account is for. Field names match the admin form.
 #[derive(Debug, Clone, Validate)]
-pub struct NewUser {
+pub struct NewAccount {
     #[validate(
         email(message = "Vul een geldig e-mailadres in, zoals naam@gemeente.nl."),
         length(max = 254, message = "Een e-mailadres is hoogstens 254 tekens lang.")
@@ -27,7 +30,27 @@ pub struct NewUser {
     pub display_name: String,
     pub role: String,
     pub region_code: Option<String>,
+}
+
+/// An account with a password chosen by an operator (the command line, the demo).
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub email: String,
+    pub display_name: String,
+    pub role: String,
+    pub region_code: Option<String>,
     pub password: String,
+}
+
+impl NewUser {
+    fn account(&self) -> NewAccount {
+        NewAccount {
+            email: self.email.clone(),
+            display_name: self.display_name.clone(),
+            role: self.role.clone(),
+            region_code: self.region_code.clone(),
+        }
+    }
 }
 
 /// Turns validator's errors into field messages, in the order of the form.
@@ -63,12 +86,15 @@ fn push(errors: &mut FieldErrors, field: &str, message: String) {
 const FORM_ORDER: [&str; 5] = ["email", "display_name", "role", "region_code", "password"];
 
 /// Checks every field, reporting all problems at once, and returns the parsed role and the
-/// region (only for coordinators).
-async fn check_new_user(
+/// region (only for coordinators). `password` is checked against the rules when given;
+/// `existing` is the account being edited, whose own address is not "in use".
+async fn check_account(
     pool: &AnyPool,
-    input: &NewUser,
+    input: &NewAccount,
+    password: Option<&str>,
+    existing: Option<&str>,
 ) -> Result<(Role, Option<String>), AppError> {
-    let trimmed = NewUser {
+    let trimmed = NewAccount {
         email: input.email.trim().to_string(),
         display_name: input.display_name.trim().to_string(),
         ..input.clone()
@@ -121,15 +147,15 @@ async fn check_new_user(
         }
         _ => {}
     }
-    if email_in_use(pool, &trimmed.email).await? {
+    if email_in_use(pool, &trimmed.email, existing).await? {
         push(
             &mut errors,
             "email",
             "Er is al een gebruiker met dit e-mailadres.".to_string(),
         );
     }
-    if let Err(AppError::Validation(problems)) =
-        passwords::check_policy(&input.password, &trimmed.email, "password")
+    if let Some(Err(AppError::Validation(problems))) =
+        password.map(|password| passwords::check_policy(password, &trimmed.email, "password"))
     {
         for (field, messages) in problems {
             for message in messages {
@@ -144,23 +170,166 @@ async fn check_new_user(
     }
 }
 
-async fn email_in_use(pool: &AnyPool, email: &str) -> Result<bool, AppError> {
+/// A failed write of an account: two admins giving the same address at once lose to the
+/// unique index, and are told so; anything else is the database's error.
+async fn write_error(
+    pool: &AnyPool,
+    email: &str,
+    existing: Option<&str>,
+    error: sqlx::Error,
+) -> AppError {
+    if email_in_use(pool, email, existing).await.unwrap_or(false) {
+        AppError::field("email", "Er is al een gebruiker met dit e-mailadres.")
+    } else {
+        error.into()
+    }
+}
+
+async fn email_in_use(
+    pool: &AnyPool,
+    email: &str,
+    existing: Option<&str>,
+) -> Result<bool, AppError> {
     let found: Option<String> =
         sqlx::query_scalar("SELECT id FROM users WHERE email_normalized = $1")
             .bind(normalize_email(email))
             .fetch_optional(pool)
             .await?;
-    Ok(found.is_some())
+    Ok(found.is_some_and(|id| Some(id.as_str()) != existing))
 }
 
-/// Creates an account after checking every field; returns its id.
+/// Creates an account with a password after checking every field; returns its id.
 pub async fn create(pool: &AnyPool, actor: &Actor, input: NewUser) -> Result<String, AppError> {
-    let (role, region) = check_new_user(pool, &input).await?;
+    let (role, region) = check_account(pool, &input.account(), Some(&input.password), None).await?;
+    let password_hash = passwords::hash(input.password.clone()).await?;
+    let mut tx = pool.begin().await?;
+    let id = insert(
+        &mut tx,
+        pool,
+        actor,
+        &input.account(),
+        role,
+        region,
+        &password_hash,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// An account made by invitation, and the link its owner chooses a password with.
+pub struct Invited {
+    pub user_id: String,
+    pub link: String,
+}
+
+/// Creates an account without a password and mails its owner an invitation link (single
+/// use, 7 days) to choose one; both in one transaction.
+pub async fn invite(
+    pool: &AnyPool,
+    actor: &Actor,
+    settings: &MailSettings,
+    input: NewAccount,
+) -> Result<Invited, AppError> {
+    let (role, region) = check_account(pool, &input, None, None).await?;
+    let mut tx = pool.begin().await?;
+    // An empty hash: nobody can log in until a password is chosen through the link.
+    let user_id = insert(&mut tx, pool, actor, &input, role, region, "").await?;
+    let link = send_invitation(
+        &mut tx,
+        settings,
+        &user_id,
+        &input.email,
+        &input.display_name,
+        role,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Invited { user_id, link })
+}
+
+/// Issues a new invitation link (older ones stop working) and queues its mail.
+async fn send_invitation(
+    conn: &mut sqlx::AnyConnection,
+    settings: &MailSettings,
+    user_id: &str,
+    email: &str,
+    display_name: &str,
+    role: Role,
+) -> Result<String, AppError> {
+    let token = account_links::issue(conn, user_id, Purpose::Invitation).await?;
+    let link = account_links::link(settings, &token);
+    mail::enqueue(
+        &mut *conn,
+        Recipient {
+            user_id: Some(user_id),
+            address: email.trim(),
+        },
+        &Notice::Invitation {
+            name: display_name.trim().to_string(),
+            role_label: role.label().to_string(),
+            link: link.clone(),
+        },
+    )
+    .await?;
+    Ok(link)
+}
+
+/// Sends an account that has no password yet a new invitation; the old link stops working.
+pub async fn resend_invitation(
+    pool: &AnyPool,
+    actor: &Actor,
+    settings: &MailSettings,
+    user_id: &str,
+) -> Result<String, AppError> {
+    let user = find(pool, user_id).await?;
+    if user.has_password {
+        return Err(AppError::BadRequest(
+            "Deze gebruiker heeft al een wachtwoord gekozen; een uitnodiging is niet meer nodig. Wie het wachtwoord vergeten is, vraagt op de inlogpagina een nieuw aan.".to_string(),
+        ));
+    }
+    if !user.active {
+        return Err(AppError::BadRequest(
+            "Deze gebruiker is geblokkeerd. Activeer het account eerst.".to_string(),
+        ));
+    }
+    let mut tx = pool.begin().await?;
+    let link = send_invitation(
+        &mut tx,
+        settings,
+        user_id,
+        &user.email,
+        &user.display_name,
+        user.role,
+    )
+    .await?;
+    audit::record(
+        &mut *tx,
+        actor,
+        Event {
+            kind: "invitation_sent",
+            region_code: user.region_code.as_deref(),
+            subject: Some(user_id),
+            details: json!({ "email": user.email }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(link)
+}
+
+async fn insert(
+    tx: &mut sqlx::AnyConnection,
+    pool: &AnyPool,
+    actor: &Actor,
+    input: &NewAccount,
+    role: Role,
+    region: Option<String>,
+    password_hash: &str,
+) -> Result<String, AppError> {
     let email = input.email.trim().to_string();
-    let password_hash = passwords::hash(input.password).await?;
     let id = new_id();
     let now = now_ms();
-    let mut tx = pool.begin().await?;
     let inserted = sqlx::query(
         "INSERT INTO users (id, email, email_normalized, display_name, role, region_code, \
          password_hash, active, created_at, updated_at) \
@@ -177,14 +346,7 @@ pub async fn create(pool: &AnyPool, actor: &Actor, input: NewUser) -> Result<Str
     .execute(&mut *tx)
     .await;
     if let Err(error) = inserted {
-        // Two admins adding the same address at once: the unique index decides.
-        if email_in_use(pool, &email).await.unwrap_or(false) {
-            return Err(AppError::field(
-                "email",
-                "Er is al een gebruiker met dit e-mailadres.",
-            ));
-        }
-        return Err(error.into());
+        return Err(write_error(pool, &email, None, error).await);
     }
     audit::record(
         &mut *tx,
@@ -193,11 +355,14 @@ pub async fn create(pool: &AnyPool, actor: &Actor, input: NewUser) -> Result<Str
             kind: "user_created",
             region_code: region.as_deref(),
             subject: Some(&id),
-            details: json!({ "email": email, "role": role.code() }),
+            details: json!({
+                "email": email,
+                "role": role.code(),
+                "invited": password_hash.is_empty(),
+            }),
         },
     )
     .await?;
-    tx.commit().await?;
     tracing::info!(%email, role = role.code(), "user created");
     Ok(id)
 }
@@ -215,11 +380,14 @@ fn summary_from_row(row: &AnyRow) -> Result<UserSummary, AppError> {
         region_name: row.try_get("region_name")?,
         active: row.try_get::<i64, _>("active")? == 1,
         created_at: row.try_get("created_at")?,
+        has_password: row.try_get::<i64, _>("has_password")? == 1,
+        last_login_at: row.try_get("last_login_at")?,
     })
 }
 
 const SUMMARY_SELECT: &str = "SELECT u.id, u.email, u.display_name, u.role, u.region_code, \
-     r.name AS region_name, u.active, u.created_at \
+     r.name AS region_name, u.active, u.created_at, u.last_login_at, \
+     CAST(CASE WHEN u.password_hash = '' THEN 0 ELSE 1 END AS BIGINT) AS has_password \
      FROM users u LEFT JOIN regions r ON r.code = u.region_code";
 
 /// Every account, ordered by role and name.
@@ -321,6 +489,139 @@ pub async fn set_active(
     Ok(())
 }
 
+/// Changes an account's name, address, role and region after the same checks as a new one;
+/// records what changed. Admins can't change their own role (nobody locks themselves out).
+pub async fn update(
+    pool: &AnyPool,
+    actor: &Actor,
+    user_id: &str,
+    input: NewAccount,
+) -> Result<(), AppError> {
+    let before = find(pool, user_id).await?;
+    let (role, region) = check_account(pool, &input, None, Some(user_id)).await?;
+    if let Actor::User { id, .. } = actor {
+        if id == user_id && role != before.role {
+            return Err(AppError::field(
+                "role",
+                "U kunt uw eigen rol niet wijzigen; vraag een andere beheerder.",
+            ));
+        }
+    }
+    let email = input.email.trim().to_string();
+    let display_name = input.display_name.trim().to_string();
+    let mut changes = serde_json::Map::new();
+    let mut note = |field: &str, old: Option<&str>, new: Option<&str>| {
+        if old != new {
+            changes.insert(field.to_string(), json!({ "was": old, "wordt": new }));
+        }
+    };
+    note("email", Some(&before.email), Some(&email));
+    note("naam", Some(&before.display_name), Some(&display_name));
+    note("rol", Some(before.role.code()), Some(role.code()));
+    note("regio", before.region_code.as_deref(), region.as_deref());
+    if changes.is_empty() {
+        return Ok(());
+    }
+    let mut tx = pool.begin().await?;
+    let updated = sqlx::query(
+        "UPDATE users SET email = $1, email_normalized = $2, display_name = $3, role = $4,          region_code = $5, updated_at = $6 WHERE id = $7",
+    )
+    .bind(&email)
+    .bind(normalize_email(&email))
+    .bind(&display_name)
+    .bind(role.code())
+    .bind(&region)
+    .bind(now_ms())
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await;
+    if let Err(error) = updated {
+        return Err(write_error(pool, &email, Some(user_id), error).await);
+    }
+    audit::record(
+        &mut *tx,
+        actor,
+        Event {
+            kind: "user_changed",
+            region_code: region.as_deref().or(before.region_code.as_deref()),
+            subject: Some(user_id),
+            details: serde_json::Value::Object(changes),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(user = %user_id, "user changed");
+    Ok(())
+}
+
+/// A user changes their own password: the current one must be right (a wrong one counts
+/// toward the login back-off), the new one must meet the rules; every other session ends and
+/// the user is told by mail.
+pub async fn change_own_password(
+    pool: &AnyPool,
+    settings: &MailSettings,
+    user: &SignedInUser,
+    keep_token: &str,
+    current_password: &str,
+    new_password: String,
+    client: Option<std::net::IpAddr>,
+) -> Result<(), AppError> {
+    if current_password.is_empty()
+        || !super::auth::confirm_password(pool, user, current_password, client).await?
+    {
+        return Err(AppError::field(
+            "current_password",
+            "Uw huidige wachtwoord klopt niet.",
+        ));
+    }
+    passwords::check_policy(&new_password, &user.email, "new_password")?;
+    if new_password == current_password {
+        return Err(AppError::field(
+            "new_password",
+            "Kies een ander wachtwoord dan uw huidige.",
+        ));
+    }
+    let password_hash = passwords::hash(new_password).await?;
+    let now = now_ms();
+    let mut tx = pool.begin().await?;
+    sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
+        .bind(password_hash)
+        .bind(now)
+        .bind(&user.id)
+        .execute(&mut *tx)
+        .await?;
+    sessions::end_others(&mut *tx, &user.id, keep_token).await?;
+    audit::record(
+        &mut *tx,
+        &Actor::User {
+            id: user.id.clone(),
+            email: user.email.clone(),
+        },
+        Event {
+            kind: "password_changed",
+            region_code: user.region_code.as_deref(),
+            subject: Some(&user.id),
+            details: json!({ "email": user.email }),
+        },
+    )
+    .await?;
+    mail::enqueue(
+        &mut *tx,
+        Recipient {
+            user_id: Some(&user.id),
+            address: &user.email,
+        },
+        &Notice::PasswordChanged {
+            name: user.display_name.clone(),
+            changed_at_ms: now,
+            account_link: settings.link("/mijn-account"),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Sets a new password (checked against the rules) and ends every session of the account.
 pub async fn set_password(
     pool: &AnyPool,
@@ -361,12 +662,11 @@ mod tests {
 
     #[test]
     fn validator_messages_are_dutch_and_ordered() {
-        let input = NewUser {
+        let input = NewAccount {
             email: "geen-adres".into(),
             display_name: String::new(),
             role: "coordinator".into(),
             region_code: None,
-            password: String::new(),
         };
         let errors = field_errors(&input.validate().unwrap_err(), &FORM_ORDER);
         assert_eq!(errors[0].0, "email");

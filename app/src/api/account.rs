@@ -1,0 +1,138 @@
+//! Accounts people manage themselves: choosing a password through an invitation or reset
+//! link, asking for a reset link, and "Mijn account" (details, password, sessions).
+
+use crate::domain::account::SessionSummary;
+use crate::domain::role::Role;
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// What the page behind a link shows before the password is chosen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkView {
+    /// An invitation (first password) rather than a reset.
+    pub invitation: bool,
+    pub email: String,
+    pub display_name: String,
+}
+
+/// The account behind an invitation or reset link, or why the link can't be used. Needs no
+/// login: the link is the proof.
+#[server(endpoint = "account/link")]
+pub async fn inspect_link(token: String) -> Result<LinkView, AppError> {
+    use crate::services::{account_links, request};
+    let state = request::state()?;
+    let holder = account_links::inspect(&state.pool, &token).await?;
+    Ok(LinkView {
+        invitation: holder.purpose() == account_links::Purpose::Invitation,
+        email: holder.email,
+        display_name: holder.display_name,
+    })
+}
+
+/// Sets the password chosen through a link; every session of the account ends, and the
+/// person logs in with the new password.
+#[server(endpoint = "account/choose_password")]
+pub async fn choose_password(token: String, password: String) -> Result<(), AppError> {
+    use crate::services::{account_links, request};
+    let state = request::state()?;
+    account_links::choose_password(&state.pool, &state.config.mail, &token, password).await?;
+    leptos_axum::redirect("/login?wachtwoord=gekozen");
+    Ok(())
+}
+
+/// "Wachtwoord vergeten?": always the same answer, whether the address has an account or not.
+#[server(endpoint = "account/forgot_password")]
+pub async fn forgot_password(email: String) -> Result<(), AppError> {
+    use crate::services::{account_links, request};
+    let state = request::state()?;
+    account_links::request_reset(
+        &state.pool,
+        &state.config.mail,
+        &email,
+        request::client_address(),
+    )
+    .await?;
+    leptos_axum::redirect("/wachtwoord-vergeten?verstuurd=1");
+    Ok(())
+}
+
+/// "Mijn account": who the user is and where they are logged in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountView {
+    pub display_name: String,
+    pub email: String,
+    pub role: Role,
+    pub region_name: Option<String>,
+    pub last_login_at: Option<i64>,
+    pub sessions: Vec<SessionSummary>,
+}
+
+#[server(endpoint = "account")]
+pub async fn my_account() -> Result<AccountView, AppError> {
+    use crate::services::{request, sessions, users};
+    let state = request::state()?;
+    let user = request::require_user(&state).await?;
+    let summary = users::find(&state.pool, &user.id).await?;
+    let sessions = sessions::list_for_user(
+        &state.pool,
+        &state.config,
+        &user.id,
+        request::session_token().as_deref(),
+    )
+    .await?;
+    Ok(AccountView {
+        display_name: summary.display_name,
+        email: summary.email,
+        role: summary.role,
+        region_name: summary.region_name,
+        last_login_at: summary.last_login_at,
+        sessions,
+    })
+}
+
+/// Changes one's own password: the current one is required (with the login back-off); every
+/// other session ends and a mail says it happened.
+#[server(endpoint = "account/password")]
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+) -> Result<(), AppError> {
+    use crate::services::{request, users};
+    let state = request::state()?;
+    let user = request::require_user(&state).await?;
+    let keep = request::session_token().ok_or(AppError::Unauthorized)?;
+    users::change_own_password(
+        &state.pool,
+        &state.config.mail,
+        &user,
+        &keep,
+        &current_password,
+        new_password,
+        request::client_address(),
+    )
+    .await?;
+    leptos_axum::redirect("/mijn-account?melding=wachtwoord");
+    Ok(())
+}
+
+/// Ends one of the user's own sessions (`session` is a reference from the list), or with
+/// `session = "anderen"` every session but this one.
+#[server(endpoint = "account/end_session")]
+pub async fn end_session(session: String) -> Result<(), AppError> {
+    use crate::services::{request, sessions};
+    let state = request::state()?;
+    let user = request::require_user(&state).await?;
+    let current = request::session_token().ok_or(AppError::Unauthorized)?;
+    if session == "anderen" {
+        sessions::end_others(&state.pool, &user.id, &current).await?;
+        leptos_axum::redirect("/mijn-account?melding=anderen");
+    } else if sessions::end_own(&state.pool, &user.id, &session).await? {
+        leptos_axum::redirect("/mijn-account?melding=sessie");
+    } else {
+        return Err(AppError::BadRequest(
+            "Deze sessie bestaat niet (meer). Misschien was ze al beëindigd.".to_string(),
+        ));
+    }
+    Ok(())
+}
