@@ -14,6 +14,7 @@ pub mod exports;
 pub mod gemeenten;
 pub mod mail;
 pub mod national;
+pub mod notices;
 pub mod passwords;
 pub mod questionnaires;
 pub mod regions;

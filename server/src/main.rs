@@ -4,7 +4,7 @@ use app::error::AppError;
 use app::services::client_address::parse_trusted_proxies;
 use app::services::mail::{self, MailSettings, Mailer};
 use app::services::state::Config;
-use app::services::{auth, db, demo, passwords, sessions};
+use app::services::{auth, db, demo, notices, passwords, sessions};
 use clap::{Args, Parser, Subcommand};
 use server::{build_state, leptos_options, router};
 use std::net::SocketAddr;
@@ -120,6 +120,10 @@ struct ServeArgs {
     /// comma-separated (default: none, the TCP peer is the client).
     #[arg(long, env = "NAD_TRUSTED_PROXIES", default_value = "")]
     trusted_proxies: String,
+    /// Days before a deadline on which coordinators whose response is not submitted get a
+    /// reminder, comma-separated.
+    #[arg(long, env = "NAD_REMINDER_DAYS", default_value = "14,3")]
+    reminder_days: String,
     /// Load the demo data when the database is empty, and print the demo accounts.
     #[arg(long, env = "NAD_DEMO", default_value_t = false, action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true")]
     demo: bool,
@@ -252,6 +256,7 @@ fn print_demo_accounts() {
 
 async fn serve(database_url: &str, args: ServeArgs, mail: MailSettings) -> Result<(), String> {
     let mailer = Mailer::from_settings(&mail)?;
+    let reminder_days = parse_reminder_days(&args.reminder_days)?;
     let config = Config {
         secure_cookies: args.secure_cookies,
         session_idle_secs: args.session_idle_minutes.max(1) * 60,
@@ -270,6 +275,7 @@ async fn serve(database_url: &str, args: ServeArgs, mail: MailSettings) -> Resul
     }
     passwords::warm_up();
     spawn_session_cleanup(state.clone());
+    spawn_deadline_reminders(state.clone(), reminder_days);
     match mailer {
         Some(mailer) => spawn_mail_delivery(state.clone(), mailer),
         None => tracing::info!("no NAD_SMTP_URL: mail stays in the outbox"),
@@ -335,6 +341,39 @@ fn spawn_mail_delivery(state: app::services::state::AppState, mailer: Mailer) {
                 }
                 Ok(_) => {}
                 Err(error) => tracing::warn!(?error, "delivering mail failed"),
+            }
+        }
+    });
+}
+
+/// `NAD_REMINDER_DAYS`: whole days, each between 1 and 90.
+fn parse_reminder_days(text: &str) -> Result<Vec<i64>, String> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|part| !part.is_empty())
+        .map(|part| match part.parse::<i64>() {
+            Ok(days) if (1..=90).contains(&days) => Ok(days),
+            _ => Err(format!(
+                "NAD_REMINDER_DAYS: '{part}' is geen aantal dagen van 1 tot en met 90."
+            )),
+        })
+        .collect()
+}
+
+/// Queues the deadline reminders that are due, at start and every 15 minutes. Each instance
+/// does it; each reminder is claimed in the database, so it goes out once.
+fn spawn_deadline_reminders(state: app::services::state::AppState, days: Vec<i64>) {
+    tokio::spawn(async move {
+        let mut interval = tokio::time::interval(std::time::Duration::from_secs(15 * 60));
+        loop {
+            interval.tick().await;
+            let now = app::services::now_ms();
+            match notices::send_deadline_reminders(&state.pool, &state.config.mail, now, &days)
+                .await
+            {
+                Ok(0) => {}
+                Ok(queued) => tracing::info!(queued, "deadline reminders queued"),
+                Err(error) => tracing::warn!(?error, "queueing deadline reminders failed"),
             }
         }
     });

@@ -181,7 +181,7 @@ pub async fn save_section(
             .get(header::USER_AGENT)
             .and_then(|value| value.to_str().ok());
         let origin = sessions::Origin::new(client, user_agent);
-        match auth::login(&state.pool, &email, &password, &origin).await {
+        match auth::login(&state.pool, &state.config.mail, &email, &password, &origin).await {
             Ok(outcome) => {
                 new_cookie = Some(sessions::cookie(&outcome.token, &state.config));
                 user = Some(outcome.user);

@@ -18,6 +18,7 @@ mod exports;
 mod http;
 mod kept_counts;
 mod national;
+mod notices;
 mod processes;
 mod responses;
 mod review;

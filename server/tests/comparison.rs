@@ -27,6 +27,7 @@ async fn earlier_round(state: &AppState, r01: &str) -> String {
     }
     app::services::rounds::change_state(
         &state.pool,
+        &state.config.mail,
         &Actor::CommandLine,
         &round,
         RoundState::Closed,

@@ -714,6 +714,7 @@ const TABLE: &[(&str, &str, [u16; 6])] = &[
         [401, 422, 422, 422, 422, 401],
     ),
     ("/api/account/end_session", "session=bestaat-niet", [401, 400, 400, 400, 400, 401]),
+    ("/api/account/notices", "wanted%5B%5D=comment_added", [401, 200, 200, 200, 200, 401]),
     ("/api/account/link", "token=vervalst", [400, 400, 400, 400, 400, 400]),
     (
         "/api/account/choose_password",

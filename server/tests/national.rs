@@ -103,6 +103,7 @@ async fn the_national_picture_counts_submitted_regions_beside_the_compared_round
         mark_submitted(&state, &r02).await;
         app::services::rounds::change_state(
             &state.pool,
+            &state.config.mail,
             &Actor::CommandLine,
             &earlier,
             RoundState::Closed,

@@ -66,14 +66,25 @@ pub struct AccountView {
     pub region_name: Option<String>,
     pub last_login_at: Option<i64>,
     pub sessions: Vec<SessionSummary>,
+    /// The optional notices of this role: (kind, what it is, wanted).
+    pub notices: Vec<(String, String, bool)>,
 }
 
 #[server(endpoint = "account")]
 pub async fn my_account() -> Result<AccountView, AppError> {
-    use crate::services::{request, sessions, users};
+    use crate::domain::notice::optional_kinds_for;
+    use crate::services::{notices, request, sessions, users};
     let state = request::state()?;
     let user = request::require_user(&state).await?;
     let summary = users::find(&state.pool, &user.id).await?;
+    let opted_out = notices::opted_out(&state.pool, &user.id).await?;
+    let notices = optional_kinds_for(user.role)
+        .into_iter()
+        .map(|(kind, label)| {
+            let wanted = !opted_out.iter().any(|out| out == kind);
+            (kind.to_string(), label.to_string(), wanted)
+        })
+        .collect();
     let sessions = sessions::list_for_user(
         &state.pool,
         &state.config,
@@ -88,7 +99,19 @@ pub async fn my_account() -> Result<AccountView, AppError> {
         region_name: summary.region_name,
         last_login_at: summary.last_login_at,
         sessions,
+        notices,
     })
+}
+
+/// Which optional notices the user wants (the checked boxes; none checked: none).
+#[server(endpoint = "account/notices")]
+pub async fn set_notices(wanted: Option<Vec<String>>) -> Result<(), AppError> {
+    use crate::services::{notices, request};
+    let state = request::state()?;
+    let user = request::require_user(&state).await?;
+    notices::set_wanted(&state.pool, &user.id, &wanted.unwrap_or_default()).await?;
+    leptos_axum::redirect("/mijn-account?melding=berichten");
+    Ok(())
 }
 
 /// Changes one's own password: the current one is required (with the login back-off); every

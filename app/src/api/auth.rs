@@ -10,17 +10,10 @@ use leptos::prelude::*;
 #[server(endpoint = "login")]
 pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
     use crate::domain::access::is_local_path;
-    use crate::services::{auth, request, sessions};
-    let state = request::state()?;
-    let outcome = auth::login(&state.pool, &email, &password, &request::origin()).await?;
-    // A fresh session id at every login: an id planted before login is worthless.
-    if let Some(old) = request::session_token() {
-        sessions::end(&state.pool, &old).await?;
-    }
-    request::set_cookie(&sessions::cookie(&outcome.token, &state.config));
+    let user = request_session(&email, &password).await?;
     let target = next
         .filter(|target| is_local_path(target))
-        .unwrap_or_else(|| outcome.user.start_page());
+        .unwrap_or_else(|| user.start_page());
     leptos_axum::redirect(&target);
     Ok(())
 }
@@ -29,9 +22,17 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
 /// a new session, no redirect, so the page can send what it kept.
 #[server(endpoint = "login_again")]
 pub async fn login_again(email: String, password: String) -> Result<SignedInUser, AppError> {
+    request_session(&email, &password).await
+}
+
+/// Checks the credentials and starts a new session, replacing the request's old one (an id
+/// planted before login is worthless).
+#[cfg(feature = "ssr")]
+async fn request_session(email: &str, password: &str) -> Result<SignedInUser, AppError> {
     use crate::services::{auth, request, sessions};
     let state = request::state()?;
-    let outcome = auth::login(&state.pool, &email, &password, &request::origin()).await?;
+    let origin = request::origin();
+    let outcome = auth::login(&state.pool, &state.config.mail, email, password, &origin).await?;
     if let Some(old) = request::session_token() {
         sessions::end(&state.pool, &old).await?;
     }

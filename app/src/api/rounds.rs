@@ -78,7 +78,14 @@ pub async fn change_round_state(round_id: String, state: String) -> Result<(), A
     let app = request::state()?;
     let admin = request::require_admin(&app).await?;
     let target: RoundState = state.parse().map_err(AppError::BadRequest)?;
-    rounds::change_state(&app.pool, &request::actor(&admin), &round_id, target).await?;
+    rounds::change_state(
+        &app.pool,
+        &app.config.mail,
+        &request::actor(&admin),
+        &round_id,
+        target,
+    )
+    .await?;
     leptos_axum::redirect(&format!(
         "/beheer/metingen/{round_id}?melding={}",
         target.code()

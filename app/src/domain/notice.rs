@@ -57,6 +57,96 @@ pub enum Notice {
         changed_at_ms: i64,
         account_link: String,
     },
+    /// Someone logged in to the account from a device it was not used on before.
+    NewDevice {
+        name: String,
+        device: String,
+        address: String,
+        at_ms: i64,
+        account_link: String,
+    },
+    /// A round opened for the coordinator's region.
+    RoundOpened {
+        name: String,
+        round: String,
+        region: String,
+        deadline_ms: i64,
+        link: String,
+    },
+    /// The deadline of the region's response is near and it is not submitted yet.
+    DeadlineReminder {
+        name: String,
+        round: String,
+        region: String,
+        deadline_ms: i64,
+        days_left: i64,
+        link: String,
+    },
+    /// A region submitted its response (again, after it was sent back): for reviewers.
+    ResponseSubmitted {
+        name: String,
+        round: String,
+        region: String,
+        again: bool,
+        link: String,
+    },
+    /// A reviewer sent the region's response back, with a reason and the open comments.
+    ResponseReturned {
+        name: String,
+        round: String,
+        region: String,
+        reason: String,
+        /// "question: comment", one per open comment thread.
+        comments: Vec<String>,
+        link: String,
+    },
+    /// A reviewer approved the region's response.
+    ResponseApproved {
+        name: String,
+        round: String,
+        region: String,
+        link: String,
+    },
+    /// Someone commented on an item of the region's response.
+    CommentAdded {
+        name: String,
+        round: String,
+        region: String,
+        question: String,
+        author: String,
+        body: String,
+        link: String,
+    },
+}
+
+/// The kinds of notice a user may switch off on "Mijn account", with what they read there.
+/// The others (sign-in, password, invitation, a response sent back or approved) always go out.
+pub const OPTIONAL_KINDS: [(&str, &str); 4] = [
+    ("round_opened", "Een meting gaat open voor mijn regio"),
+    ("deadline_reminder", "Herinneringen als de deadline nadert"),
+    ("comment_added", "Nieuwe opmerkingen bij onze vragenlijst"),
+    (
+        "response_submitted",
+        "Een regio heeft een vragenlijst ingediend (reviewers)",
+    ),
+];
+
+/// The optional kinds that concern a role: the ones "Mijn account" offers.
+pub fn optional_kinds_for(role: super::role::Role) -> Vec<(&'static str, &'static str)> {
+    use super::role::Role;
+    OPTIONAL_KINDS
+        .into_iter()
+        .filter(|(kind, _)| match role {
+            Role::Coordinator => *kind != "response_submitted",
+            Role::Reviewer => *kind == "response_submitted",
+            Role::Admin => false,
+        })
+        .collect()
+}
+
+/// Whether a user may switch a kind of notice off.
+pub fn is_optional(kind: &str) -> bool {
+    OPTIONAL_KINDS.iter().any(|(code, _)| *code == kind)
 }
 
 impl Notice {
@@ -66,6 +156,13 @@ impl Notice {
             Notice::Invitation { .. } => "invitation",
             Notice::PasswordReset { .. } => "password_reset",
             Notice::PasswordChanged { .. } => "password_changed",
+            Notice::NewDevice { .. } => "new_device",
+            Notice::RoundOpened { .. } => "round_opened",
+            Notice::DeadlineReminder { .. } => "deadline_reminder",
+            Notice::ResponseSubmitted { .. } => "response_submitted",
+            Notice::ResponseReturned { .. } => "response_returned",
+            Notice::ResponseApproved { .. } => "response_approved",
+            Notice::CommentAdded { .. } => "comment_added",
         }
     }
 
@@ -75,6 +172,13 @@ impl Notice {
             "invitation" => "Uitnodiging",
             "password_reset" => "Wachtwoord herstellen",
             "password_changed" => "Wachtwoord gewijzigd",
+            "new_device" => "Inloggen op een nieuw apparaat",
+            "round_opened" => "Meting geopend",
+            "deadline_reminder" => "Herinnering deadline",
+            "response_submitted" => "Vragenlijst ingediend",
+            "response_returned" => "Vragenlijst teruggestuurd",
+            "response_approved" => "Vragenlijst goedgekeurd",
+            "comment_added" => "Nieuwe opmerking",
             _ => "Bericht",
         }
     }
@@ -138,6 +242,154 @@ impl Notice {
                     Block::Link(account_link.clone()),
                 ],
             ),
+            Notice::NewDevice {
+                name,
+                device,
+                address,
+                at_ms,
+                account_link,
+            } => compose(
+                "Ingelogd op een nieuw apparaat",
+                name,
+                &[
+                    Block::Text(format!(
+                        "Op {} is op uw account ingelogd met {device}{}. Dat apparaat is niet eerder gebruikt voor uw account.",
+                        format_date_time(*at_ms),
+                        if address.is_empty() { String::new() } else { format!(" (adres {address})") }
+                    )),
+                    Block::Text(
+                        "Was u dat zelf? Dan hoeft u niets te doen. Zo niet: wijzig meteen uw wachtwoord en beëindig de sessie op Mijn account:"
+                            .to_string(),
+                    ),
+                    Block::Link(account_link.clone()),
+                ],
+            ),
+            Notice::RoundOpened {
+                name,
+                round,
+                region,
+                deadline_ms,
+                link,
+            } => compose(
+                &format!("{round} is geopend"),
+                name,
+                &[
+                    Block::Text(format!(
+                        "De {round} is geopend voor regio {region}. U kunt de vragenlijst nu invullen, ook samen met collega's; antwoorden worden bewaard terwijl u typt."
+                    )),
+                    Block::Text(format!(
+                        "De deadline is {}.",
+                        format_date_time(*deadline_ms)
+                    )),
+                    Block::Link(link.clone()),
+                ],
+            ),
+            Notice::DeadlineReminder {
+                name,
+                round,
+                region,
+                deadline_ms,
+                days_left,
+                link,
+            } => compose(
+                &format!(
+                    "Nog {days_left} {} tot de deadline van de {round}",
+                    if *days_left == 1 { "dag" } else { "dagen" }
+                ),
+                name,
+                &[
+                    Block::Text(format!(
+                        "De vragenlijst van regio {region} voor de {round} is nog niet ingediend. De deadline is {}.",
+                        format_date_time(*deadline_ms)
+                    )),
+                    Block::Text(
+                        "Op de takenlijst ziet u welke onderdelen nog open staan:".to_string(),
+                    ),
+                    Block::Link(link.clone()),
+                ],
+            ),
+            Notice::ResponseSubmitted {
+                name,
+                round,
+                region,
+                again,
+                link,
+            } => compose(
+                &format!(
+                    "Regio {region} heeft de vragenlijst {}ingediend",
+                    if *again { "opnieuw " } else { "" }
+                ),
+                name,
+                &[
+                    Block::Text(format!(
+                        "Regio {region} heeft de vragenlijst voor de {round} {}ingediend. U kunt hem nu beoordelen:",
+                        if *again { "na terugsturen opnieuw " } else { "" }
+                    )),
+                    Block::Link(link.clone()),
+                ],
+            ),
+            Notice::ResponseReturned {
+                name,
+                round,
+                region,
+                reason,
+                comments,
+                link,
+            } => {
+                let mut blocks = vec![
+                    Block::Text(format!(
+                        "De vragenlijst van regio {region} voor de {round} is teruggestuurd. U kunt hem weer aanpassen en opnieuw indienen."
+                    )),
+                    Block::Text(format!("Reden: {reason}")),
+                ];
+                if !comments.is_empty() {
+                    blocks.push(Block::Text(format!(
+                        "Openstaande opmerkingen van de reviewer:\n{}",
+                        comments
+                            .iter()
+                            .map(|comment| format!("- {comment}"))
+                            .collect::<Vec<_>>()
+                            .join("\n")
+                    )));
+                }
+                blocks.push(Block::Link(link.clone()));
+                compose("Vragenlijst teruggestuurd", name, &blocks)
+            }
+            Notice::ResponseApproved {
+                name,
+                round,
+                region,
+                link,
+            } => compose(
+                "Vragenlijst goedgekeurd",
+                name,
+                &[
+                    Block::Text(format!(
+                        "De vragenlijst van regio {region} voor de {round} is goedgekeurd. Dank voor het invullen."
+                    )),
+                    Block::Link(link.clone()),
+                ],
+            ),
+            Notice::CommentAdded {
+                name,
+                round,
+                region,
+                question,
+                author,
+                body,
+                link,
+            } => compose(
+                "Nieuwe opmerking bij uw vragenlijst",
+                name,
+                &[
+                    Block::Text(format!(
+                        "{author} plaatste een opmerking bij de vraag “{question}” in de vragenlijst van regio {region} ({round}):"
+                    )),
+                    Block::Text(body.clone()),
+                    Block::Text("Antwoorden of bekijken kan hier:".to_string()),
+                    Block::Link(link.clone()),
+                ],
+            ),
         }
     }
 }
@@ -166,7 +418,10 @@ fn compose(subject: &str, name: &str, blocks: &[Block]) -> Mail {
         match block {
             Block::Text(paragraph) => {
                 text.push_str(paragraph);
-                html.push_str(&format!("<p>{}</p>", escape(paragraph)));
+                html.push_str(&format!(
+                    "<p>{}</p>",
+                    escape(paragraph).replace('\n', "<br>")
+                ));
             }
             Block::Link(url) => {
                 text.push_str(url);
@@ -247,8 +502,36 @@ mod tests {
                 changed_at_ms: 0,
                 account_link: String::new(),
             },
+            returned(),
         ] {
             assert_ne!(Notice::kind_label(notice.kind()), "Bericht");
         }
+        for (kind, _) in OPTIONAL_KINDS {
+            assert_ne!(Notice::kind_label(kind), "Bericht");
+        }
+        assert!(!is_optional("response_returned") && !is_optional("new_device"));
+    }
+
+    fn returned() -> Notice {
+        Notice::ResponseReturned {
+            name: "Gerda".into(),
+            round: "meting juni 2026".into(),
+            region: "Groningen".into(),
+            reason: "Licht B3 toe".into(),
+            comments: vec!["Vraag B3: klopt 12?".into(), "Vraag C1: <bron>".into()],
+            link: "https://monitor.example/vragenlijst/x".into(),
+        }
+    }
+
+    #[test]
+    fn a_returned_response_lists_the_reason_and_the_open_comments() {
+        let mail = returned().compose();
+        assert!(mail.text.contains("Reden: Licht B3 toe"));
+        assert!(mail
+            .text
+            .contains("- Vraag B3: klopt 12?\n- Vraag C1: <bron>"));
+        assert!(mail
+            .html
+            .contains("- Vraag B3: klopt 12?<br>- Vraag C1: &lt;bron&gt;"));
     }
 }

@@ -5,6 +5,7 @@
 
 use crate::api::account::{
     inspect_link, my_account, ChangePassword, ChoosePassword, EndSession, ForgotPassword,
+    SetNotices,
 };
 use crate::components::form::{ErrorSummary, TextField};
 use crate::components::notice::ChangeNotice;
@@ -25,6 +26,7 @@ fn account_notice(code: &str) -> Option<String> {
         }
         "sessie" => Some("De sessie is beëindigd."),
         "anderen" => Some("U bent op alle andere apparaten uitgelogd."),
+        "berichten" => Some("Uw keuze voor e-mailberichten is bewaard."),
         _ => None,
     }
     .map(String::from)
@@ -35,8 +37,15 @@ fn account_notice(code: &str) -> Option<String> {
 pub fn AccountPage() -> impl IntoView {
     let change = ServerAction::<ChangePassword>::new();
     let end = ServerAction::<EndSession>::new();
+    let choose_notices = ServerAction::<SetNotices>::new();
     let account = Resource::new(
-        move || (change.version().get(), end.version().get()),
+        move || {
+            (
+                change.version().get(),
+                end.version().get(),
+                choose_notices.version().get(),
+            )
+        },
         |_| my_account(),
     );
     let change_error = Signal::derive(move || change.value().get().and_then(Result::err));
@@ -56,13 +65,13 @@ pub fn AccountPage() -> impl IntoView {
                     <ErrorSummary error=end_error id="fout-sessies"/>
                     <ErrorSummary error=change_error id="fout-wachtwoord"/>
                     <dl class="summary-list">
-                        <div><dt>"Naam"</dt><dd>{account.display_name.clone()}</dd></div>
-                        <div><dt>"E-mailadres"</dt><dd>{account.email.clone()}</dd></div>
-                        <div><dt>"Rol"</dt><dd>{account.role.label()}</dd></div>
+                        <div class="summary-list__row"><dt>"Naam"</dt><dd>{account.display_name.clone()}</dd></div>
+                        <div class="summary-list__row"><dt>"E-mailadres"</dt><dd>{account.email.clone()}</dd></div>
+                        <div class="summary-list__row"><dt>"Rol"</dt><dd>{account.role.label()}</dd></div>
                         {account.region_name.clone().map(|region| view! {
-                            <div><dt>"Regio"</dt><dd>{region}</dd></div>
+                            <div class="summary-list__row"><dt>"Regio"</dt><dd>{region}</dd></div>
                         })}
-                        <div>
+                        <div class="summary-list__row">
                             <dt>"Vorige keer ingelogd"</dt>
                             <dd>{account.last_login_at.map(format_date_time).unwrap_or_else(|| "–".to_string())}</dd>
                         </div>
@@ -95,10 +104,46 @@ pub fn AccountPage() -> impl IntoView {
                             </button>
                         </ActionForm>
                     })}
+
+                    <h2 id="berichten">"E-mailberichten"</h2>
+                    <p>
+                        "U krijgt altijd bericht over uw account (inloggen op een nieuw apparaat, een gewijzigd wachtwoord) en als een vragenlijst van uw regio is teruggestuurd of goedgekeurd. Alles wat in een bericht staat, ziet u ook in de monitor."
+                    </p>
+                    {(!account.notices.is_empty()).then(|| view! {
+                        <NoticeChoices notices=account.notices.clone() action=choose_notices/>
+                    })}
                 }
                 .into_any()
             })}
         </Suspense>
+    }
+}
+
+#[component]
+fn NoticeChoices(
+    notices: Vec<(String, String, bool)>,
+    action: ServerAction<SetNotices>,
+) -> impl IntoView {
+    view! {
+        <ActionForm action attr:class="form">
+            <fieldset class="choices">
+                <legend>"Deze berichten wil ik ook krijgen"</legend>
+                {notices
+                    .into_iter()
+                    .map(|(kind, label, wanted)| {
+                        let id = format!("bericht-{kind}");
+                        view! {
+                            <div class="choice">
+                                <input type="checkbox" class="choice__input" id=id.clone()
+                                    name="wanted[]" value=kind checked=wanted/>
+                                <label class="choice__label" for=id>{label}</label>
+                            </div>
+                        }
+                    })
+                    .collect_view()}
+            </fieldset>
+            <button type="submit" class="button button--secondary">"Keuze bewaren"</button>
+        </ActionForm>
     }
 }
 

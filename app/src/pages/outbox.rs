@@ -70,12 +70,12 @@ pub fn OutboxPage() -> impl IntoView {
                                         <li class="mail-list__item">
                                             <h2 class="mail-list__subject">{mail.subject.clone()}</h2>
                                             <dl class="summary-list">
-                                                <div><dt>"Aan"</dt><dd>{mail.recipient.clone()}</dd></div>
-                                                <div><dt>"Soort"</dt><dd>{Notice::kind_label(&mail.kind)}</dd></div>
-                                                <div><dt>"Geschreven"</dt><dd>{format_date_time(mail.created_at)}</dd></div>
-                                                <div><dt>"Status"</dt><dd>{status}</dd></div>
+                                                <div class="summary-list__row"><dt>"Aan"</dt><dd>{mail.recipient.clone()}</dd></div>
+                                                <div class="summary-list__row"><dt>"Soort"</dt><dd>{Notice::kind_label(&mail.kind)}</dd></div>
+                                                <div class="summary-list__row"><dt>"Geschreven"</dt><dd>{format_date_time(mail.created_at)}</dd></div>
+                                                <div class="summary-list__row"><dt>"Status"</dt><dd>{status}</dd></div>
                                                 {mail.last_error.clone().map(|error| view! {
-                                                    <div><dt>"Laatste fout"</dt><dd>{error}</dd></div>
+                                                    <div class="summary-list__row"><dt>"Laatste fout"</dt><dd>{error}</dd></div>
                                                 })}
                                             </dl>
                                             <details>

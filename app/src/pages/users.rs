@@ -163,9 +163,9 @@ pub fn UserPage() -> impl IntoView {
                         <ErrorSummary error=invite_error id="fout-uitnodigen"/>
                         <ErrorSummary error=toggle_error id="fout-status"/>
                         <dl class="summary-list">
-                            <div><dt>"Status"</dt><dd>{status_label(&user)}</dd></div>
-                            <div><dt>"Aangemaakt"</dt><dd>{format_date_time(user.created_at)}</dd></div>
-                            <div>
+                            <div class="summary-list__row"><dt>"Status"</dt><dd>{status_label(&user)}</dd></div>
+                            <div class="summary-list__row"><dt>"Aangemaakt"</dt><dd>{format_date_time(user.created_at)}</dd></div>
+                            <div class="summary-list__row">
                                 <dt>"Laatst ingelogd"</dt>
                                 <dd>{user.last_login_at.map(format_date_time).unwrap_or_else(|| "Nog nooit".to_string())}</dd>
                             </div>

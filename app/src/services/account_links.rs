@@ -257,12 +257,11 @@ pub async fn request_reset(
         ));
     }
     count_request(pool, client).await?;
-    let mut tx = pool.begin().await?;
     let account: Option<(String, String, String)> = sqlx::query_as(
         "SELECT id, email, display_name FROM users WHERE email_normalized = $1 AND active = 1",
     )
     .bind(normalize_email(email))
-    .fetch_optional(&mut *tx)
+    .fetch_optional(pool)
     .await?;
     let Some((user_id, address, name)) = account else {
         return Ok(());
@@ -272,11 +271,14 @@ pub async fn request_reset(
     )
     .bind(&user_id)
     .bind(Purpose::PasswordReset.code())
-    .fetch_one(&mut *tx)
+    .fetch_one(pool)
     .await?;
     if recent.is_some_and(|at| now_ms() - at < RESET_MAIL_INTERVAL_MS) {
         return Ok(());
     }
+    // Writes only from here: on SQLite a transaction that reads first can't wait for
+    // another writer.
+    let mut tx = pool.begin().await?;
     let token = issue(&mut tx, &user_id, Purpose::PasswordReset).await?;
     mail::enqueue(
         &mut *tx,

@@ -244,6 +244,7 @@ fn check_input(email: &str, password: &str) -> Result<(), AppError> {
 
 pub async fn login(
     pool: &AnyPool,
+    mail: &super::mail::MailSettings,
     email: &str,
     password: &str,
     origin: &sessions::Origin,
@@ -296,6 +297,7 @@ pub async fn login(
         .execute(&mut *tx)
         .await?;
     let token = sessions::create(&mut *tx, &user_id, origin).await?;
+    super::notices::login_from(&mut tx, mail, &user_id, origin).await?;
     audit::record(
         &mut *tx,
         &Actor::User {

@@ -3,6 +3,8 @@
 //! history. The rules live in `domain::review`; this module checks who asks and stores.
 
 use super::audit::{self, Event};
+use super::notices;
+use super::questionnaires::LoadedVersion;
 use super::request::actor;
 use super::responses::{self, Compared, Response};
 use super::state::AppState;
@@ -23,6 +25,14 @@ use std::collections::HashMap;
 
 mod comments;
 mod decisions;
+
+/// A question as a notice names it: its label, or its key when the version lacks it.
+fn question_label(version: &LoadedVersion, key: &str) -> String {
+    version
+        .questionnaire
+        .item(key)
+        .map_or_else(|| key.to_string(), |item| item.label.clone())
+}
 
 pub use comments::{add_comment, set_resolved, threads};
 pub use decisions::{approve, send_back};

@@ -241,6 +241,7 @@ pub async fn create(pool: &AnyPool, actor: &Actor, round: NewRound) -> Result<St
 /// Moves a round to another state, if its life allows it.
 pub async fn change_state(
     pool: &AnyPool,
+    mail: &super::mail::MailSettings,
     actor: &Actor,
     round_id: &str,
     target: RoundState,
@@ -280,6 +281,9 @@ pub async fn change_state(
         },
     )
     .await?;
+    if target == RoundState::Open {
+        super::notices::round_opened(&mut tx, mail, round_id).await?;
+    }
     tx.commit().await?;
     Ok(())
 }

@@ -71,6 +71,9 @@ pub async fn submit(
         },
     )
     .await?;
+    let again = response.status == crate::domain::response::ResponseStatus::Returned;
+    crate::services::notices::response_submitted(&mut tx, &state.config.mail, &response, again)
+        .await?;
     tx.commit().await?;
     Ok(())
 }

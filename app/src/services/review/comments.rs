@@ -152,6 +152,15 @@ pub async fn add_comment(
         },
     )
     .await?;
+    notices::comment_added(
+        &mut tx,
+        &state.config.mail,
+        &response,
+        &question_label(&version, item_key),
+        (&user.id, &user.display_name),
+        &body,
+    )
+    .await?;
     tx.commit().await?;
     Ok(thread)
 }

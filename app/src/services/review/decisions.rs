@@ -31,7 +31,7 @@ pub async fn approve(
     password: &str,
     client: Option<std::net::IpAddr>,
 ) -> Result<(), AppError> {
-    let response = reviewable(state, user, response_id).await?;
+    let (response, _) = reviewable(state, user, response_id).await?;
     if password.is_empty() {
         return Err(AppError::field(
             "password",
@@ -62,17 +62,17 @@ pub async fn approve(
     act(state, user, response_id, ReviewAction::Approve, None).await
 }
 
-/// A response a reviewer or admin may act on. Coordinators are refused before anything else.
+/// A response a reviewer or admin may act on, with its questionnaire version. Coordinators
+/// are refused before anything else.
 pub(super) async fn reviewable(
     state: &AppState,
     user: &SignedInUser,
     response_id: &str,
-) -> Result<Response, AppError> {
+) -> Result<(Response, std::sync::Arc<LoadedVersion>), AppError> {
     if !matches!(user.role, Role::Reviewer | Role::Admin) {
         return Err(AppError::Forbidden);
     }
-    let (response, _) = responses::readable(state, user, response_id).await?;
-    Ok(response)
+    responses::readable(state, user, response_id).await
 }
 
 pub(super) async fn act(
@@ -82,7 +82,7 @@ pub(super) async fn act(
     action: ReviewAction,
     reason: Option<&str>,
 ) -> Result<(), AppError> {
-    let response = reviewable(state, user, response_id).await?;
+    let (response, version) = reviewable(state, user, response_id).await?;
     let target = check_action(user.role, response.status, response.round.state, action)
         .map_err(AppError::Conflict)?;
     let now = now_ms();
@@ -132,6 +132,21 @@ pub(super) async fn act(
         },
     )
     .await?;
+    let mail = &state.config.mail;
+    match action {
+        ReviewAction::Return | ReviewAction::Reopen => {
+            let question = |key: &str| question_label(&version, key);
+            notices::response_returned(
+                &mut tx,
+                mail,
+                &response,
+                reason.unwrap_or_default(),
+                question,
+            )
+            .await?
+        }
+        ReviewAction::Approve => notices::response_approved(&mut tx, mail, &response).await?,
+    }
     tx.commit().await?;
     Ok(())
 }
