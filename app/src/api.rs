@@ -11,4 +11,5 @@ pub mod regions;
 pub mod responses;
 pub mod review;
 pub mod rounds;
+pub mod two_factor;
 pub mod users;

@@ -5,7 +5,7 @@ use crate::components::layout::{SiteFooter, SiteHeader, SkipLink};
 use crate::components::status::NotFoundPage;
 use crate::pages::{
     account, admin, audit, fill, home, login, national, outbox, questionnaires, regions, review,
-    rounds, users,
+    rounds, two_factor, users,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
@@ -62,6 +62,9 @@ fn Frame() -> impl IntoView {
             <Routes fallback=NotFoundPage>
                 <Route path=path!("/") view=home::HomePage ssr=SsrMode::Async/>
                 <Route path=path!("/login") view=login::LoginPage ssr=SsrMode::Async/>
+                <Route path=path!("/login/code") view=two_factor::CodePage ssr=SsrMode::Async/>
+                <Route path=path!("/tweestapsverificatie") view=two_factor::SetupPage ssr=SsrMode::Async/>
+                <Route path=path!("/tweestapsverificatie/herstelcodes") view=two_factor::RecoveryCodesPage ssr=SsrMode::Async/>
                 <Route path=path!("/wachtwoord-vergeten") view=account::ForgotPasswordPage ssr=SsrMode::Async/>
                 <Route path=path!("/wachtwoord-kiezen") view=account::ChoosePasswordPage ssr=SsrMode::Async/>
                 <Route path=path!("/mijn-account") view=account::AccountPage ssr=SsrMode::Async/>

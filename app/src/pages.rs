@@ -12,6 +12,7 @@ pub mod questionnaires;
 pub mod regions;
 pub mod review;
 pub mod rounds;
+pub mod two_factor;
 pub mod users;
 
 /// Sets `<html data-hydrated>`: the page's interactive parts are live (the browser tests wait

@@ -26,6 +26,7 @@ pub mod sessions;
 pub mod snapshots;
 pub mod state;
 pub mod table_file;
+pub mod two_factor;
 pub mod users;
 
 /// Now, in UTC milliseconds since 1970: the unit of every `*_at` column.

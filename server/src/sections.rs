@@ -182,6 +182,11 @@ pub async fn save_section(
             .and_then(|value| value.to_str().ok());
         let origin = sessions::Origin::new(client, user_agent);
         match auth::login(&state.pool, &state.config.mail, &email, &password, &origin).await {
+            Ok(outcome) if outcome.stage != sessions::Stage::Full => {
+                // The code of the second factor is asked on the login page only.
+                let _ = sessions::end(&state.pool, &outcome.token).await;
+                return login_again(&action, &fields, Some(sessions::USE_LOGIN_PAGE));
+            }
             Ok(outcome) => {
                 new_cookie = Some(sessions::cookie(&outcome.token, &state.config));
                 user = Some(outcome.user);

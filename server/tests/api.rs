@@ -24,3 +24,4 @@ mod responses;
 mod review;
 mod rounds;
 mod submit_race;
+mod two_factor;

@@ -536,6 +536,10 @@ async fn pages_answer_with_the_right_status() {
             ("/mijn-account", Some(&r01), 200),
             ("/wachtwoord-vergeten", None, 200),
             ("/wachtwoord-kiezen?sleutel=vervalst", None, 200),
+            ("/login/code", None, 200),
+            ("/tweestapsverificatie", None, 302),
+            ("/tweestapsverificatie", Some(&r01), 200),
+            ("/tweestapsverificatie/herstelcodes", Some(&r01), 200),
             ("/beheer/vragenlijsten", Some(&admin), 200),
             ("/beheer/vragenlijsten", Some(&reviewer), 403),
             (
@@ -640,6 +644,9 @@ const PAGE_PATTERNS: &[&str] = &[
     "/wachtwoord-vergeten",
     "/wachtwoord-kiezen",
     "/mijn-account",
+    "/login/code",
+    "/tweestapsverificatie",
+    "/tweestapsverificatie/herstelcodes",
     "/beheer/vragenlijsten",
     "/beheer/vragenlijsten/poging/{id}",
     "/beheer/vragenlijsten/{identifier}/{version}",
@@ -722,6 +729,15 @@ const TABLE: &[(&str, &str, [u16; 6])] = &[
         [400, 400, 400, 400, 400, 400],
     ),
     ("/api/account/forgot_password", "email=niemand%40test.nl", [200, 200, 200, 200, 200, 200]),
+    // Two-factor sign-in. The code step needs a session that waits for it; these are whole.
+    ("/api/two_factor/code", "code=123456", [401, 401, 401, 401, 401, 401]),
+    ("/api/two_factor/setup", "", [401, 200, 200, 200, 200, 401]),
+    // Fresh sessions have no secret being set up: told so.
+    ("/api/two_factor/confirm", "code=123456", [401, 400, 400, 400, 400, 401]),
+    ("/api/two_factor/recovery_codes", "", [401, 200, 200, 200, 200, 401]),
+    // Nothing is on; for reviewers and admins it may not be switched off at all.
+    ("/api/two_factor/remove", "code=123456", [401, 422, 422, 400, 400, 401]),
+    ("/api/two_factor/reset", "user_id={user}", [401, 403, 403, 403, 400, 401]),
     ("/api/users/active", "user_id={user}&active=true", [401, 403, 403, 403, 200, 401]),
     ("/api/questionnaires", "", [401, 403, 403, 403, 200, 401]),
     (

@@ -68,16 +68,32 @@ pub struct AccountView {
     pub sessions: Vec<SessionSummary>,
     /// The optional notices of this role: (kind, what it is, wanted).
     pub notices: Vec<(String, String, bool)>,
+    pub two_factor: TwoFactorStatus,
+}
+
+/// Two-factor sign-in as "Mijn account" shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TwoFactorStatus {
+    /// Since when it is on, if it is.
+    pub enabled_at: Option<i64>,
+    /// Required for this role (admins and reviewers): it can be replaced, not switched off.
+    pub required: bool,
+    pub recovery_codes_left: i64,
 }
 
 #[server(endpoint = "account")]
 pub async fn my_account() -> Result<AccountView, AppError> {
     use crate::domain::notice::optional_kinds_for;
-    use crate::services::{notices, request, sessions, users};
+    use crate::services::{notices, request, sessions, two_factor, users};
     let state = request::state()?;
     let user = request::require_user(&state).await?;
     let summary = users::find(&state.pool, &user.id).await?;
     let opted_out = notices::opted_out(&state.pool, &user.id).await?;
+    let two_factor = TwoFactorStatus {
+        enabled_at: two_factor::enabled_at(&state.pool, &user.id).await?,
+        required: crate::services::auth::two_factor_required(user.role),
+        recovery_codes_left: two_factor::recovery_codes_left(&state.pool, &user.id).await?,
+    };
     let notices = optional_kinds_for(user.role)
         .into_iter()
         .map(|(kind, label)| {
@@ -100,6 +116,7 @@ pub async fn my_account() -> Result<AccountView, AppError> {
         last_login_at: summary.last_login_at,
         sessions,
         notices,
+        two_factor,
     })
 }
 

@@ -10,10 +10,18 @@ use leptos::prelude::*;
 #[server(endpoint = "login")]
 pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
     use crate::domain::access::is_local_path;
-    let user = request_session(&email, &password).await?;
-    let target = next
-        .filter(|target| is_local_path(target))
-        .unwrap_or_else(|| user.start_page());
+    use crate::domain::link::query_value;
+    use crate::services::sessions::Stage;
+    let (user, stage) = request_session(&email, &password).await?;
+    let next = next.filter(|target| is_local_path(target));
+    let target = match stage {
+        Stage::Full => next.unwrap_or_else(|| user.start_page()),
+        Stage::Code => match next {
+            Some(next) => format!("/login/code?terug={}", query_value(&next)),
+            None => "/login/code".to_string(),
+        },
+        Stage::Setup => "/tweestapsverificatie".to_string(),
+    };
     leptos_axum::redirect(&target);
     Ok(())
 }
@@ -22,13 +30,25 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
 /// a new session, no redirect, so the page can send what it kept.
 #[server(endpoint = "login_again")]
 pub async fn login_again(email: String, password: String) -> Result<SignedInUser, AppError> {
-    request_session(&email, &password).await
+    use crate::services::{request, sessions};
+    let (user, stage) = request_session(&email, &password).await?;
+    if stage != sessions::Stage::Full {
+        // The code can't be asked here: the half-way session goes, the page keeps the answers.
+        if let (Some(token), Ok(state)) = (request::session_token(), request::state()) {
+            sessions::end(&state.pool, &token).await?;
+        }
+        return Err(AppError::field("password", sessions::USE_LOGIN_PAGE));
+    }
+    Ok(user)
 }
 
 /// Checks the credentials and starts a new session, replacing the request's old one (an id
 /// planted before login is worthless).
 #[cfg(feature = "ssr")]
-async fn request_session(email: &str, password: &str) -> Result<SignedInUser, AppError> {
+async fn request_session(
+    email: &str,
+    password: &str,
+) -> Result<(SignedInUser, crate::services::sessions::Stage), AppError> {
     use crate::services::{auth, request, sessions};
     let state = request::state()?;
     let origin = request::origin();
@@ -37,7 +57,7 @@ async fn request_session(email: &str, password: &str) -> Result<SignedInUser, Ap
         sessions::end(&state.pool, &old).await?;
     }
     request::set_cookie(&sessions::cookie(&outcome.token, &state.config));
-    Ok(outcome.user)
+    Ok((outcome.user, outcome.stage))
 }
 
 /// The signed-in user, or `None`.

@@ -77,6 +77,8 @@ pub struct ReviewPage {
     pub may_resolve: bool,
     /// Comments are closed once the round is published.
     pub may_comment: bool,
+    /// The user signs an approval with a code of their second factor (else their password).
+    pub signs_with_code: bool,
 }
 
 #[cfg(feature = "ssr")]
@@ -126,7 +128,9 @@ pub async fn get_review(response_id: String) -> Result<ReviewPage, AppError> {
     let user = request::require_user(&state).await?;
     let data = review::review_data(&state, &user, &response_id).await?;
     let actions = review::allowed_actions(&user, &data.response);
-    Ok(views::review_page(&user, data, actions))
+    let mut page = views::review_page(&user, data, actions);
+    page.signs_with_code = crate::services::two_factor::is_enabled(&state.pool, &user.id).await?;
+    Ok(page)
 }
 
 #[cfg(feature = "ssr")]
@@ -164,7 +168,8 @@ pub async fn void_approval(response_id: String, reason: String) -> Result<(), Ap
     send_back(&response_id, ReviewAction::Reopen, &reason, "heropend").await
 }
 
-/// Approves a submitted response, signed with the reviewer's password.
+/// Approves a submitted response, signed with a code of the reviewer's second factor (or,
+/// without one, their password) in `password`.
 #[server(endpoint = "review/approve")]
 pub async fn approve_response(response_id: String, password: String) -> Result<(), AppError> {
     use crate::services::{request, review};

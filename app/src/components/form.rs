@@ -216,6 +216,9 @@ pub fn TextField(
     /// The value the field starts with (an edit form).
     #[prop(optional, into)]
     value: Option<String>,
+    /// The keyboard a phone shows (`numeric` for codes).
+    #[prop(optional)]
+    inputmode: &'static str,
 ) -> impl IntoView {
     let id = field_id(name);
     let messages = messages_for(error, name);
@@ -231,6 +234,7 @@ pub fn TextField(
                 required=required
                 maxlength=maxlength
                 value=value
+                inputmode=(!inputmode.is_empty()).then_some(inputmode)
                 aria-describedby=described_by
                 aria-invalid=move || (!messages.get().is_empty()).then_some("true")
             />

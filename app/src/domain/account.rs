@@ -87,6 +87,8 @@ pub struct UserSummary {
     pub has_password: bool,
     /// The last successful login, UTC milliseconds.
     pub last_login_at: Option<i64>,
+    /// Signs in with a second factor.
+    pub two_factor: bool,
 }
 
 /// One of a user's active sessions, as "Mijn account" lists it.

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 pub const ANSWER_CHANGED: &str = "answer_changed";
 
 /// Every kind of event, with what the admin reads.
-pub const KINDS: [(&str, &str); 30] = [
+pub const KINDS: [(&str, &str); 34] = [
     ("login", "Ingelogd"),
     ("login_failed", "Inloggen mislukt"),
     ("logout", "Uitgelogd"),
@@ -25,6 +25,13 @@ pub const KINDS: [(&str, &str); 30] = [
     ("password_reset_requested", "Nieuw wachtwoord aangevraagd"),
     ("password_reset", "Wachtwoord hersteld via link"),
     ("password_changed", "Wachtwoord gewijzigd"),
+    ("two_factor_enabled", "Tweestapsverificatie ingesteld"),
+    ("two_factor_removed", "Tweestapsverificatie uitgezet"),
+    (
+        "two_factor_reset",
+        "Tweestapsverificatie gewist door beheerder",
+    ),
+    ("recovery_code_used", "Herstelcode gebruikt"),
     ("regions_imported", "Regio's geladen"),
     ("questionnaire_imported", "Vragenlijstversie geladen"),
     ("round_created", "Meting aangemaakt"),

@@ -57,6 +57,13 @@ pub enum Notice {
         changed_at_ms: i64,
         account_link: String,
     },
+    /// Two-factor sign-in was set up, switched off, or reset by an admin (`what`).
+    SecondFactorChanged {
+        name: String,
+        what: String,
+        at_ms: i64,
+        account_link: String,
+    },
     /// Someone logged in to the account from a device it was not used on before.
     NewDevice {
         name: String,
@@ -157,6 +164,7 @@ impl Notice {
             Notice::PasswordReset { .. } => "password_reset",
             Notice::PasswordChanged { .. } => "password_changed",
             Notice::NewDevice { .. } => "new_device",
+            Notice::SecondFactorChanged { .. } => "second_factor_changed",
             Notice::RoundOpened { .. } => "round_opened",
             Notice::DeadlineReminder { .. } => "deadline_reminder",
             Notice::ResponseSubmitted { .. } => "response_submitted",
@@ -173,6 +181,7 @@ impl Notice {
             "password_reset" => "Wachtwoord herstellen",
             "password_changed" => "Wachtwoord gewijzigd",
             "new_device" => "Inloggen op een nieuw apparaat",
+            "second_factor_changed" => "Tweestapsverificatie gewijzigd",
             "round_opened" => "Meting geopend",
             "deadline_reminder" => "Herinnering deadline",
             "response_submitted" => "Vragenlijst ingediend",
@@ -237,6 +246,26 @@ impl Notice {
                     )),
                     Block::Text(
                         "Was u dat niet? Neem dan meteen contact op met de beheerder van de monitor. Uw sessies ziet u op Mijn account:"
+                            .to_string(),
+                    ),
+                    Block::Link(account_link.clone()),
+                ],
+            ),
+            Notice::SecondFactorChanged {
+                name,
+                what,
+                at_ms,
+                account_link,
+            } => compose(
+                "Tweestapsverificatie gewijzigd",
+                name,
+                &[
+                    Block::Text(format!(
+                        "De tweestapsverificatie van uw account is {what} op {}.",
+                        format_date_time(*at_ms)
+                    )),
+                    Block::Text(
+                        "Was u dat niet, of wist u er niet van? Neem dan meteen contact op met de beheerder van de monitor. Uw account ziet u hier:"
                             .to_string(),
                     ),
                     Block::Link(account_link.clone()),

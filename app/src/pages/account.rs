@@ -5,8 +5,9 @@
 
 use crate::api::account::{
     inspect_link, my_account, ChangePassword, ChoosePassword, EndSession, ForgotPassword,
-    SetNotices,
+    SetNotices, TwoFactorStatus,
 };
+use crate::api::two_factor::RemoveTwoFactor;
 use crate::components::form::{ErrorSummary, TextField};
 use crate::components::notice::ChangeNotice;
 use crate::components::status::ErrorPage;
@@ -27,6 +28,9 @@ fn account_notice(code: &str) -> Option<String> {
         "sessie" => Some("De sessie is beëindigd."),
         "anderen" => Some("U bent op alle andere apparaten uitgelogd."),
         "berichten" => Some("Uw keuze voor e-mailberichten is bewaard."),
+        "tweestap-uit" => {
+            Some("Tweestapsverificatie staat uit. U logt voortaan in met alleen uw wachtwoord.")
+        }
         _ => None,
     }
     .map(String::from)
@@ -38,18 +42,22 @@ pub fn AccountPage() -> impl IntoView {
     let change = ServerAction::<ChangePassword>::new();
     let end = ServerAction::<EndSession>::new();
     let choose_notices = ServerAction::<SetNotices>::new();
+    let remove_two_factor = ServerAction::<RemoveTwoFactor>::new();
     let account = Resource::new(
         move || {
             (
                 change.version().get(),
                 end.version().get(),
                 choose_notices.version().get(),
+                remove_two_factor.version().get(),
             )
         },
         |_| my_account(),
     );
     let change_error = Signal::derive(move || change.value().get().and_then(Result::err));
     let end_error = Signal::derive(move || end.value().get().and_then(Result::err));
+    let remove_error =
+        Signal::derive(move || remove_two_factor.value().get().and_then(Result::err));
     view! {
         <Title text="Mijn account"/>
         <Suspense fallback=|| view! { <p>"Laden…"</p> }>
@@ -64,6 +72,7 @@ pub fn AccountPage() -> impl IntoView {
                     <ChangeNotice text_of=account_notice/>
                     <ErrorSummary error=end_error id="fout-sessies"/>
                     <ErrorSummary error=change_error id="fout-wachtwoord"/>
+                    <ErrorSummary error=remove_error id="fout-tweestap"/>
                     <dl class="summary-list">
                         <div class="summary-list__row"><dt>"Naam"</dt><dd>{account.display_name.clone()}</dd></div>
                         <div class="summary-list__row"><dt>"E-mailadres"</dt><dd>{account.email.clone()}</dd></div>
@@ -94,6 +103,9 @@ pub fn AccountPage() -> impl IntoView {
                         <button type="submit" class="button">"Wachtwoord wijzigen"</button>
                     </ActionForm>
 
+                    <h2 id="tweestap">"Tweestapsverificatie"</h2>
+                    <TwoFactorSection status=account.two_factor.clone() remove=remove_two_factor error=remove_error/>
+
                     <h2 id="sessies">"Waar u bent ingelogd"</h2>
                     <SessionTable sessions=account.sessions.clone() end/>
                     {(others > 0).then(|| view! {
@@ -117,6 +129,42 @@ pub fn AccountPage() -> impl IntoView {
             })}
         </Suspense>
     }
+}
+
+#[component]
+fn TwoFactorSection(
+    status: TwoFactorStatus,
+    remove: ServerAction<RemoveTwoFactor>,
+    error: Signal<Option<crate::error::AppError>>,
+) -> impl IntoView {
+    let Some(since) = status.enabled_at else {
+        return view! {
+            <p>"Tweestapsverificatie staat uit. Met tweestapsverificatie vraagt de monitor na uw wachtwoord ook om een code uit een app op uw telefoon: wie uw wachtwoord kent, komt er dan nog niet in."</p>
+            <p><a class="button button--secondary" href="/tweestapsverificatie">"Tweestapsverificatie instellen"</a></p>
+        }
+        .into_any();
+    };
+    view! {
+        <p>{format!(
+            "Tweestapsverificatie staat aan sinds {}. U heeft nog {} ongebruikte herstelcodes.",
+            format_date_time(since),
+            status.recovery_codes_left
+        )}</p>
+        <p><a href="/tweestapsverificatie">"Opnieuw instellen (bijvoorbeeld op een nieuwe telefoon)"</a></p>
+        {if status.required {
+            view! { <p class="form-hint">"Voor uw rol is tweestapsverificatie verplicht; uitzetten kan niet."</p> }.into_any()
+        } else {
+            view! {
+                <ActionForm action=remove attr:class="form narrow">
+                    <TextField label="Code uit uw app" name="code" autocomplete="one-time-code"
+                        inputmode="numeric" required=true maxlength=20
+                        hint="Om tweestapsverificatie uit te zetten, bevestigt u met een code." error/>
+                    <button type="submit" class="button button--secondary">"Tweestapsverificatie uitzetten"</button>
+                </ActionForm>
+            }.into_any()
+        }}
+    }
+    .into_any()
 }
 
 #[component]

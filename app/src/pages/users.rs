@@ -3,6 +3,7 @@
 //! password: people choose their own. Every form works without JavaScript.
 
 use crate::api::regions::list_regions;
+use crate::api::two_factor::ResetTwoFactor;
 use crate::api::users::{
     get_user, list_users, CreateUser, ResendInvitation, SetUserActive, UpdateUser,
 };
@@ -27,6 +28,9 @@ fn notice_text(code: &str) -> Option<&'static str> {
             Some("Er is een nieuwe uitnodiging verstuurd; de vorige link werkt niet meer.")
         }
         "gewijzigd" => Some("De gegevens van de gebruiker zijn gewijzigd."),
+        "tweestap-gewist" => Some(
+            "De tweestapsverificatie van de gebruiker is gewist; de gebruiker is overal uitgelogd.",
+        ),
         "geblokkeerd" => Some("De gebruiker is geblokkeerd en overal uitgelogd."),
         "geactiveerd" => Some("De gebruiker is weer actief."),
         _ => None,
@@ -136,11 +140,13 @@ pub fn UserPage() -> impl IntoView {
     let update = ServerAction::<UpdateUser>::new();
     let invite = ServerAction::<ResendInvitation>::new();
     let toggle = ServerAction::<SetUserActive>::new();
+    let reset = ServerAction::<ResetTwoFactor>::new();
     let user = Resource::new(user_id, get_user);
     let regions = Resource::new(|| (), |_| list_regions());
     let update_error = Signal::derive(move || update.value().get().and_then(Result::err));
     let invite_error = Signal::derive(move || invite.value().get().and_then(Result::err));
     let toggle_error = Signal::derive(move || toggle.value().get().and_then(Result::err));
+    let reset_error = Signal::derive(move || reset.value().get().and_then(Result::err));
     view! {
         <Suspense fallback=|| view! { <p>"Laden…"</p> }>
             {move || Suspend::new(async move {
@@ -155,6 +161,17 @@ pub fn UserPage() -> impl IntoView {
                     "Deze gebruiker is geblokkeerd. Activeren geeft weer toegang."
                 };
                 let activity = view! { <ActivityForm user=user.clone() toggle/> };
+                let wipe = user.two_factor.then(|| {
+                            let user_id = user.id.clone();
+                            view! {
+                                <h2>"Tweestapsverificatie wissen"</h2>
+                                <p>"Telefoon kwijt en geen herstelcodes meer? Wissen logt de gebruiker overal uit; bij de volgende keer inloggen stelt hij of zij een nieuwe app in (beheerders en reviewers moeten dat)."</p>
+                                <ActionForm action=reset attr:class="inline-form">
+                                    <input type="hidden" name="user_id" value=user_id/>
+                                    <button type="submit" class="button button--secondary">"Tweestapsverificatie wissen"</button>
+                                </ActionForm>
+                            }
+                        });
                 view! {
                     <Title text=format!("Gebruiker {}", user.display_name)/>
                     <div class="narrow">
@@ -162,8 +179,13 @@ pub fn UserPage() -> impl IntoView {
                         <ErrorSummary error=update_error id="fout-wijzigen"/>
                         <ErrorSummary error=invite_error id="fout-uitnodigen"/>
                         <ErrorSummary error=toggle_error id="fout-status"/>
+                        <ErrorSummary error=reset_error id="fout-tweestap"/>
                         <dl class="summary-list">
                             <div class="summary-list__row"><dt>"Status"</dt><dd>{status_label(&user)}</dd></div>
+                            <div class="summary-list__row">
+                                <dt>"Tweestapsverificatie"</dt>
+                                <dd>{if user.two_factor { "Aan" } else { "Uit" }}</dd>
+                            </div>
                             <div class="summary-list__row"><dt>"Aangemaakt"</dt><dd>{format_date_time(user.created_at)}</dd></div>
                             <div class="summary-list__row">
                                 <dt>"Laatst ingelogd"</dt>
@@ -194,6 +216,7 @@ pub fn UserPage() -> impl IntoView {
                                 hint="Alleen voor regiocoördinatoren." error=update_error/>
                             <button type="submit" class="button">"Wijzigingen opslaan"</button>
                         </ActionForm>
+                        {wipe}
                         <h2>"Toegang"</h2>
                         <p>{access_text}</p>
                         {activity}

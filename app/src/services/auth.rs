@@ -5,6 +5,7 @@
 //! logging in again on a section page, and the reviewer's password that signs an approval.
 
 use super::audit::{self, Actor, Event};
+use super::sessions::Stage;
 use super::{now_ms, passwords, sessions};
 use crate::domain::access::SignedInUser;
 use crate::domain::account::{
@@ -24,6 +25,8 @@ pub struct LoginOutcome {
     pub user: SignedInUser,
     /// The new session's cookie value.
     pub token: String,
+    /// Whether the session is signed in, or waits for the second factor.
+    pub stage: Stage,
 }
 
 /// The account's key holds a hash of the address, so addresses typed for accounts that
@@ -39,7 +42,7 @@ fn address_key(address: IpAddr) -> String {
 }
 
 /// The keys a password attempt counts against, each with the attempts it gets free.
-fn throttle_keys(normalized_email: &str, client: Option<IpAddr>) -> Vec<(String, u32)> {
+pub(crate) fn throttle_keys(normalized_email: &str, client: Option<IpAddr>) -> Vec<(String, u32)> {
     let mut keys = vec![(account_key(normalized_email), FREE_ATTEMPTS_PER_ACCOUNT)];
     if let Some(address) = client {
         keys.push((address_key(address), FREE_ATTEMPTS_PER_ADDRESS));
@@ -57,7 +60,7 @@ fn throttle_keys(normalized_email: &str, client: Option<IpAddr>) -> Vec<(String,
 /// The attempt counts from the start, also when the password is not checked because every
 /// hashing slot is taken: a client that keeps retrying into a full server slows itself down.
 /// A successful login takes its own attempt back (`forgive`).
-async fn claim_attempt(pool: &AnyPool, keys: &[(String, u32)]) -> Result<(), AppError> {
+pub(crate) async fn claim_attempt(pool: &AnyPool, keys: &[(String, u32)]) -> Result<(), AppError> {
     let now = now_ms();
     let window_start = now - FAILURE_WINDOW_SECS * 1000;
     let mut keys = keys.to_vec();
@@ -113,7 +116,10 @@ async fn claim_attempt(pool: &AnyPool, keys: &[(String, u32)]) -> Result<(), App
 
 /// Takes back the attempt of a successful login: the account starts again from zero; the
 /// address only loses this attempt (its other failures may be someone else's).
-async fn forgive(conn: &mut sqlx::AnyConnection, keys: &[(String, u32)]) -> Result<(), AppError> {
+pub(crate) async fn forgive(
+    conn: &mut sqlx::AnyConnection,
+    keys: &[(String, u32)],
+) -> Result<(), AppError> {
     for (key, _) in keys {
         if key.starts_with("account:") {
             sqlx::query("DELETE FROM login_throttles WHERE throttle_key = $1")
@@ -255,11 +261,13 @@ pub async fn login(
     let keys = throttle_keys(&normalized, client);
     claim_attempt(pool, &keys).await?;
 
-    let row =
-        sqlx::query("SELECT id, password_hash, active FROM users WHERE email_normalized = $1")
-            .bind(&normalized)
-            .fetch_optional(pool)
-            .await?;
+    let row = sqlx::query(
+        "SELECT id, password_hash, active, role, totp_secret, two_factor_exempt FROM users \
+         WHERE email_normalized = $1",
+    )
+    .bind(&normalized)
+    .fetch_optional(pool)
+    .await?;
     let (user_id, stored_hash, active) = match &row {
         Some(row) => (
             Some(row.try_get::<String, _>("id")?),
@@ -267,6 +275,20 @@ pub async fn login(
             row.try_get::<i64, _>("active")? == 1,
         ),
         None => (None, None, false),
+    };
+    // What comes after the password: the code of the second factor, setting one up (admins
+    // and reviewers must have one), or nothing.
+    let stage = match &row {
+        Some(row) if row.try_get::<Option<String>, _>("totp_secret")?.is_some() => Stage::Code,
+        Some(row) => {
+            let role: String = row.try_get("role")?;
+            let exempt = row.try_get::<i64, _>("two_factor_exempt")? == 1;
+            match role.parse::<crate::domain::role::Role>() {
+                Ok(role) if two_factor_required(role) && !exempt => Stage::Setup,
+                _ => Stage::Full,
+            }
+        }
+        None => Stage::Full,
     };
     let password_ok = passwords::verify(password.to_string(), stored_hash.clone()).await?;
 
@@ -283,7 +305,6 @@ pub async fn login(
         _ => None,
     };
     let mut tx = pool.begin().await?;
-    forgive(&mut tx, &keys).await?;
     if let Some(renewed) = renewed_hash {
         sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
             .bind(renewed)
@@ -291,32 +312,57 @@ pub async fn login(
             .execute(&mut *tx)
             .await?;
     }
+    let token = sessions::create(&mut *tx, &user_id, origin, stage).await?;
+    if stage == Stage::Full {
+        signed_in(&mut tx, mail, &user_id, origin).await?;
+    }
+    tx.commit().await?;
+    let user = super::users::signed_in_user_by_id(pool, &user_id).await?;
+    Ok(LoginOutcome { user, token, stage })
+}
+
+/// Admins and reviewers can't sign in without a second factor; coordinators may add one.
+pub fn two_factor_required(role: crate::domain::role::Role) -> bool {
+    !matches!(role, crate::domain::role::Role::Coordinator)
+}
+
+/// The last step of every login, once the user is signed in all the way (after the password,
+/// or after the code of the second factor): the account's back-off starts again from zero
+/// (not before the code: the password alone must not buy new guesses at the code), the
+/// last login and the device are recorded, and the login is audited.
+pub(crate) async fn signed_in(
+    tx: &mut sqlx::AnyConnection,
+    mail: &super::mail::MailSettings,
+    user_id: &str,
+    origin: &sessions::Origin,
+) -> Result<(), AppError> {
+    let email: String = sqlx::query_scalar("SELECT email_normalized FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    forgive(&mut *tx, &throttle_keys(&email, origin.address)).await?;
     sqlx::query("UPDATE users SET last_login_at = $1 WHERE id = $2")
         .bind(now_ms())
-        .bind(&user_id)
+        .bind(user_id)
         .execute(&mut *tx)
         .await?;
-    let token = sessions::create(&mut *tx, &user_id, origin).await?;
-    super::notices::login_from(&mut tx, mail, &user_id, origin).await?;
+    super::notices::login_from(&mut *tx, mail, user_id, origin).await?;
     audit::record(
         &mut *tx,
         &Actor::User {
-            id: user_id.clone(),
-            email: normalized.clone(),
+            id: user_id.to_string(),
+            email,
         },
         Event {
             kind: "login",
             region_code: None,
-            subject: Some(&user_id),
-            details: json!({ "address": client.map(|a| a.to_string()) }),
+            subject: Some(user_id),
+            details: json!({ "address": origin.address.map(|a| a.to_string()) }),
         },
     )
     .await?;
-    tx.commit().await?;
     tracing::info!(user = %user_id, "login");
-
-    let user = super::users::signed_in_user_by_id(pool, &user_id).await?;
-    Ok(LoginOutcome { user, token })
+    Ok(())
 }
 
 /// Records a failed login: in the audit log for an existing account; for an address that

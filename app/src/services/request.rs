@@ -31,6 +31,16 @@ pub async fn signed_in_user(state: &AppState) -> Result<Option<SignedInUser>, Ap
     sessions::resolve(&state.pool, &state.config, &token).await
 }
 
+/// The request's session at any stage of logging in, with its cookie value; `Unauthorized`
+/// without one.
+pub async fn session_with_token(state: &AppState) -> Result<(String, sessions::Session), AppError> {
+    let token = session_token().ok_or(AppError::Unauthorized)?;
+    let session = sessions::lookup(&state.pool, &state.config, &token)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    Ok((token, session))
+}
+
 /// The signed-in user; anonymous requests get `Unauthorized`.
 pub async fn require_user(state: &AppState) -> Result<SignedInUser, AppError> {
     signed_in_user(state).await?.ok_or(AppError::Unauthorized)

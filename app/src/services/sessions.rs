@@ -65,8 +65,54 @@ impl Origin {
     }
 }
 
+/// Logging in again on a section page can't ask for the second factor's code.
+pub const USE_LOGIN_PAGE: &str = "U logt in met tweestapsverificatie. Log in via de inlogpagina in een nieuw tabblad en kom dan terug: wat u hier typte blijft bewaard en wordt daarna verstuurd.";
+
+/// How far a session is. Only a `Full` session is signed in; the others reach only the
+/// next step of logging in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    Full,
+    /// The password was right; the code of the second factor is asked.
+    Code,
+    /// The password was right; two-factor sign-in must be set up before anything else.
+    Setup,
+}
+
+impl Stage {
+    pub fn code(self) -> &'static str {
+        match self {
+            Stage::Full => "full",
+            Stage::Code => "code",
+            Stage::Setup => "setup",
+        }
+    }
+
+    fn parse(text: &str) -> Option<Stage> {
+        [Stage::Full, Stage::Code, Stage::Setup]
+            .into_iter()
+            .find(|stage| stage.code() == text)
+    }
+}
+
+/// A session at any stage, with what the login steps keep in it.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub user: SignedInUser,
+    pub stage: Stage,
+    /// The secret being set up, until it is confirmed.
+    pub pending_secret: Option<String>,
+    /// New recovery codes, until they have been shown.
+    pub pending_recovery: Option<String>,
+}
+
 /// Starts a new session for a user and returns the cookie value.
-pub async fn create<'e, E>(executor: E, user_id: &str, origin: &Origin) -> Result<String, AppError>
+pub async fn create<'e, E>(
+    executor: E,
+    user_id: &str,
+    origin: &Origin,
+    stage: Stage,
+) -> Result<String, AppError>
 where
     E: Executor<'e, Database = Any>,
 {
@@ -76,7 +122,7 @@ where
     let now = now_ms();
     sqlx::query(
         "INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, user_agent, \
-         client_address) VALUES ($1, $2, $3, $4, $5, $6)",
+         client_address, stage) VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(hash_token(&token))
     .bind(user_id)
@@ -84,6 +130,7 @@ where
     .bind(now)
     .bind(&origin.user_agent)
     .bind(origin.address.map(|a| a.to_string()).unwrap_or_default())
+    .bind(stage.code())
     .execute(executor)
     .await?;
     Ok(token)
@@ -108,7 +155,7 @@ pub async fn list_for_user(
     let now = now_ms();
     let rows: Vec<SessionRow> = sqlx::query_as(
         "SELECT id_hash, created_at, last_seen_at, user_agent, client_address FROM sessions \
-         WHERE user_id = $1 AND last_seen_at >= $2 AND created_at >= $3 \
+         WHERE user_id = $1 AND last_seen_at >= $2 AND created_at >= $3 AND stage = 'full' \
          ORDER BY last_seen_at DESC, id_hash",
     )
     .bind(user_id)
@@ -168,19 +215,32 @@ pub async fn user_of_request(
     resolve(pool, config, &token).await.ok().flatten()
 }
 
-/// The user behind a cookie value, if the session is alive and the user active.
+/// The user behind a cookie value, if the session is alive, signed in all the way and the
+/// user active.
 pub async fn resolve(
     pool: &AnyPool,
     config: &Config,
     token: &str,
 ) -> Result<Option<SignedInUser>, AppError> {
+    Ok(lookup(pool, config, token)
+        .await?
+        .filter(|session| session.stage == Stage::Full)
+        .map(|session| session.user))
+}
+
+/// The session behind a cookie value at any stage, if it is alive and the user active.
+pub async fn lookup(
+    pool: &AnyPool,
+    config: &Config,
+    token: &str,
+) -> Result<Option<Session>, AppError> {
     if token.is_empty() || token.len() > 100 {
         return Ok(None);
     }
     let id_hash = hash_token(token);
     let row = sqlx::query(
-        "SELECT s.created_at, s.last_seen_at, u.id, u.email, u.display_name, u.role, \
-                u.region_code, r.name AS region_name \
+        "SELECT s.created_at, s.last_seen_at, s.stage, s.pending_secret, s.pending_recovery, \
+                u.id, u.email, u.display_name, u.role, u.region_code, r.name AS region_name \
          FROM sessions s JOIN users u ON u.id = s.user_id \
          LEFT JOIN regions r ON r.code = u.region_code \
          WHERE s.id_hash = $1 AND u.active = 1",
@@ -211,7 +271,8 @@ pub async fn resolve(
             .await?;
     }
     let role: String = row.try_get("role")?;
-    Ok(Some(SignedInUser {
+    let stage: String = row.try_get("stage")?;
+    let user = SignedInUser {
         id: row.try_get("id")?,
         email: row.try_get("email")?,
         display_name: row.try_get("display_name")?,
@@ -220,8 +281,42 @@ pub async fn resolve(
             .map_err(|_| AppError::internal("a user's stored role is unknown", &role))?,
         region_code: row.try_get("region_code")?,
         region_name: row.try_get("region_name")?,
-    })
-    .filter(|user| user.role != Role::Coordinator || user.region_code.is_some()))
+    };
+    if user.role == Role::Coordinator && user.region_code.is_none() {
+        return Ok(None);
+    }
+    Ok(Some(Session {
+        user,
+        stage: Stage::parse(&stage)
+            .ok_or_else(|| AppError::internal("a session's stored stage is unknown", &stage))?,
+        pending_secret: row.try_get("pending_secret")?,
+        pending_recovery: row.try_get("pending_recovery")?,
+    }))
+}
+
+/// Changes what a session keeps for the login steps: its stage and the secret and recovery
+/// codes being set up.
+pub async fn set_progress<'e, E>(
+    executor: E,
+    token: &str,
+    stage: Stage,
+    pending_secret: Option<&str>,
+    pending_recovery: Option<&str>,
+) -> Result<(), AppError>
+where
+    E: Executor<'e, Database = Any>,
+{
+    sqlx::query(
+        "UPDATE sessions SET stage = $1, pending_secret = $2, pending_recovery = $3 \
+         WHERE id_hash = $4",
+    )
+    .bind(stage.code())
+    .bind(pending_secret)
+    .bind(pending_recovery)
+    .bind(hash_token(token))
+    .execute(executor)
+    .await?;
+    Ok(())
 }
 
 /// Ends one session (logout).

@@ -382,12 +382,14 @@ fn summary_from_row(row: &AnyRow) -> Result<UserSummary, AppError> {
         created_at: row.try_get("created_at")?,
         has_password: row.try_get::<i64, _>("has_password")? == 1,
         last_login_at: row.try_get("last_login_at")?,
+        two_factor: row.try_get::<i64, _>("two_factor")? == 1,
     })
 }
 
 const SUMMARY_SELECT: &str = "SELECT u.id, u.email, u.display_name, u.role, u.region_code, \
      r.name AS region_name, u.active, u.created_at, u.last_login_at, \
-     CAST(CASE WHEN u.password_hash = '' THEN 0 ELSE 1 END AS BIGINT) AS has_password \
+     CAST(CASE WHEN u.password_hash = '' THEN 0 ELSE 1 END AS BIGINT) AS has_password, \
+     CAST(CASE WHEN u.totp_secret IS NULL THEN 0 ELSE 1 END AS BIGINT) AS two_factor \
      FROM users u LEFT JOIN regions r ON r.code = u.region_code";
 
 /// Every account, ordered by role and name.
@@ -442,6 +444,16 @@ pub async fn signed_in_user_by_id(pool: &AnyPool, user_id: &str) -> Result<Signe
         region_code: user.region_code,
         region_name: user.region_name,
     })
+}
+
+/// Lets an account sign in without a second factor even if its role requires one: only for
+/// the demo's public accounts and test accounts, never from the UI.
+pub async fn exempt_from_two_factor(pool: &AnyPool, user_id: &str) -> Result<(), AppError> {
+    sqlx::query("UPDATE users SET two_factor_exempt = 1 WHERE id = $1")
+        .bind(user_id)
+        .execute(pool)
+        .await?;
+    Ok(())
 }
 
 /// Disables or enables an account. Disabling ends every session of the account at once.

@@ -116,7 +116,7 @@ pub async fn seed(state: &AppState) {
         ("r03@test.nl", "coordinator", Some("R03")),
         ("geblokkeerd@test.nl", "coordinator", Some("R01")),
     ] {
-        users::create(
+        let id = users::create(
             &state.pool,
             &Actor::CommandLine,
             users::NewUser {
@@ -129,6 +129,10 @@ pub async fn seed(state: &AppState) {
         )
         .await
         .unwrap();
+        // Test accounts sign in with a password alone; the second factor has tests of its own.
+        users::exempt_from_two_factor(&state.pool, &id)
+            .await
+            .unwrap();
     }
 }
 

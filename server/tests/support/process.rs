@@ -542,6 +542,28 @@ pub fn region_codes() -> Vec<String> {
         .collect()
 }
 
+/// Lets a test account sign in with its password alone (there is no command for it: only the
+/// demo's accounts are exempt in real use). Runs on a thread outside the async runtime.
+fn exempt_from_two_factor(database_url: &str, email: &str) -> Result<(), String> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|error| error.to_string())?;
+    runtime.block_on(async {
+        sqlx::any::install_default_drivers();
+        let pool = sqlx::AnyPool::connect(database_url)
+            .await
+            .map_err(|error| error.to_string())?;
+        sqlx::query("UPDATE users SET two_factor_exempt = 1 WHERE email_normalized = $1")
+            .bind(email.to_lowercase())
+            .execute(&pool)
+            .await
+            .map_err(|error| error.to_string())?;
+        pool.close().await;
+        Ok(())
+    })
+}
+
 /// Sets up a database through the command line: with `demo`, the demo data (45 regions, their
 /// gemeenten, both NAD versions, earlier rounds with answers); without, the 45 regions and both
 /// NAD versions alone. Then the admin `ADMIN` and `coordinators` accounts per region (`prefix` +
@@ -589,6 +611,7 @@ pub fn set_up(
         ],
         Some(PASSWORD),
     )?;
+    exempt_from_two_factor(database_url, ADMIN)?;
     let accounts: Vec<Account> = regions
         .iter()
         .map(|region| Account {

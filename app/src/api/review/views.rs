@@ -88,6 +88,7 @@ pub fn review_page(
         actions,
         may_resolve: may_resolve(user.role),
         may_comment: response.round.state != RoundState::Published,
+        signs_with_code: false,
         round_id: response.round.id.clone(),
         compared_round: compared.round_name,
         overall: evaluation.overall,

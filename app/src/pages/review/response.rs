@@ -107,6 +107,7 @@ fn Review(page: ReviewPage, actions: ReviewForms) -> impl IntoView {
             <div class="summary-list__row"><dt>"Vergeleken met"</dt><dd>{page.compared_round.clone().unwrap_or_else(|| "geen eerdere meting".to_string())}</dd></div>
         </dl>
         <ActionPanel actions=page.actions.clone() response_id=response_id.clone() forms=actions
+            signs_with_code=page.signs_with_code
             errors=ActionErrors { return_error, approve_error, void_error }/>
         <nav aria-label="Secties van de vragenlijst">
             <ol class="section-index">
@@ -144,6 +145,8 @@ struct ActionErrors {
 fn ActionPanel(
     actions: Vec<ReviewAction>,
     response_id: String,
+    /// Sign an approval with a code of the second factor instead of the password.
+    signs_with_code: bool,
     forms: ReviewForms,
     errors: ActionErrors,
 ) -> impl IntoView {
@@ -158,18 +161,26 @@ fn ActionPanel(
     let form = move |action: ReviewAction| {
         let response_id = response_id.clone();
         match action {
-            ReviewAction::Approve => view! {
-                <section class="review-action" aria-labelledby="goedkeuren">
-                    <h3 id="goedkeuren">"Goedkeuren"</h3>
-                    <p>"Goedkeuren vergrendelt de vragenlijst. U ondertekent met uw wachtwoord."</p>
-                    <ActionForm action=forms.approve attr:class="form">
-                        <input type="hidden" name="response_id" value=response_id/>
-                        <TextField label="Uw wachtwoord" name="password" input_type="password"
-                            autocomplete="current-password" required=true error=approve_error/>
-                        <button type="submit" class="button">"Goedkeuren en vergrendelen"</button>
-                    </ActionForm>
-                </section>
-            }.into_any(),
+            ReviewAction::Approve => {
+                // The signature: a code of the second factor, or without one the password.
+                let (how, label, input_type, autocomplete, inputmode) = if signs_with_code {
+                    ("een code uit uw authenticator-app", "Code uit uw app", "text", "one-time-code", "numeric")
+                } else {
+                    ("uw wachtwoord", "Uw wachtwoord", "password", "current-password", "")
+                };
+                view! {
+                    <section class="review-action" aria-labelledby="goedkeuren">
+                        <h3 id="goedkeuren">"Goedkeuren"</h3>
+                        <p>{format!("Goedkeuren vergrendelt de vragenlijst. U ondertekent met {how}.")}</p>
+                        <ActionForm action=forms.approve attr:class="form">
+                            <input type="hidden" name="response_id" value=response_id/>
+                            <TextField label name="password" input_type autocomplete inputmode
+                                required=true error=approve_error/>
+                            <button type="submit" class="button">"Goedkeuren en vergrendelen"</button>
+                        </ActionForm>
+                    </section>
+                }.into_any()
+            }
             ReviewAction::Return => view! {
                 <section class="review-action" aria-labelledby="terugsturen">
                     <h3 id="terugsturen">"Terugsturen"</h3>

@@ -22,8 +22,9 @@ pub async fn send_back(
     act(state, user, response_id, action, Some(&reason)).await
 }
 
-/// Approves a submitted response. The reviewer signs with their password, as on paper: a
-/// wrong password approves nothing and is recorded.
+/// Approves a submitted response. The reviewer signs, as on paper: with a current code of
+/// their second factor, or without one with their password. A wrong one approves nothing and
+/// is recorded.
 pub async fn approve(
     state: &AppState,
     user: &SignedInUser,
@@ -32,17 +33,33 @@ pub async fn approve(
     client: Option<std::net::IpAddr>,
 ) -> Result<(), AppError> {
     let (response, _) = reviewable(state, user, response_id).await?;
+    let with_code = crate::services::two_factor::is_enabled(&state.pool, &user.id).await?;
+    let what = if with_code {
+        "de code"
+    } else {
+        "uw wachtwoord"
+    };
     if password.is_empty() {
         return Err(AppError::field(
             "password",
-            "Vul uw wachtwoord in om de goedkeuring te ondertekenen.",
+            format!("Vul {what} in om de goedkeuring te ondertekenen."),
         ));
     }
+    let wrong = if with_code {
+        "De code klopt niet. De vragenlijst is niet goedgekeurd."
+    } else {
+        "Het wachtwoord klopt niet. De vragenlijst is niet goedgekeurd."
+    };
     if password.len() > 1024 {
-        return Err(AppError::field("password", "Het wachtwoord klopt niet."));
+        return Err(AppError::field("password", wrong));
     }
     // The same back-off as logging in: signing is no way around it.
-    if !crate::services::auth::confirm_password(&state.pool, user, password, client).await? {
+    let signed = if with_code {
+        crate::services::two_factor::check_code(&state.pool, user, password, client).await?
+    } else {
+        crate::services::auth::confirm_password(&state.pool, user, password, client).await?
+    };
+    if !signed {
         audit::record(
             &state.pool,
             &actor(user),
@@ -50,14 +67,14 @@ pub async fn approve(
                 kind: "approval_failed",
                 region_code: Some(&response.region_code),
                 subject: Some(&response.id),
-                details: json!({ "round": response.round.name, "why": "wrong password" }),
+                details: json!({
+                    "round": response.round.name,
+                    "why": if with_code { "wrong code" } else { "wrong password" },
+                }),
             },
         )
         .await?;
-        return Err(AppError::field(
-            "password",
-            "Het wachtwoord klopt niet. De vragenlijst is niet goedgekeurd.",
-        ));
+        return Err(AppError::field("password", wrong));
     }
     act(state, user, response_id, ReviewAction::Approve, None).await
 }
