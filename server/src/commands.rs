@@ -23,7 +23,7 @@ pub(crate) async fn run(state: &AppState, command: Command) -> Result<(), String
             Ok(())
         }
         Command::Demo => {
-            demo::load(pool, &state.questionnaires)
+            demo::load(pool, &state.questionnaires, &state.config.mail)
                 .await
                 .map_err(describe)?;
             print_demo_accounts();

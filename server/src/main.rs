@@ -241,6 +241,10 @@ async fn run(cli: Cli) -> Result<(), String> {
 }
 
 fn print_demo_accounts() {
+    println!(
+        "Zonder mailserver (NAD_SMTP_URL) staan e-mails in /beheer/uitgaande-mail, zoals de uitnodiging van {}.",
+        demo::INVITED_EMAIL
+    );
     println!("Demo-accounts (alleen voor de demo; log in op /login):");
     for account in &demo::ACCOUNTS {
         let region = account
@@ -267,7 +271,7 @@ async fn serve(database_url: &str, args: ServeArgs, mail: MailSettings) -> Resul
     let state = build_state(database_url, config, leptos_options(args.addr)).await?;
     if args.demo {
         if demo::is_empty(&state.pool).await.map_err(describe)? {
-            demo::load(&state.pool, &state.questionnaires)
+            demo::load(&state.pool, &state.questionnaires, &state.config.mail)
                 .await
                 .map_err(describe)?;
         }

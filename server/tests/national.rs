@@ -314,7 +314,9 @@ fn yes_percent(figures: &Value) -> u64 {
 #[tokio::test]
 async fn the_demo_history_tells_the_story_of_the_action_plan() {
     on_every_database(|state| async move {
-        app::services::demo::load(&state.pool, &state.questionnaires).await.unwrap();
+        app::services::demo::load(&state.pool, &state.questionnaires, &state.config.mail)
+            .await
+            .unwrap();
         let rounds = app::services::rounds::list(&state.pool).await.unwrap();
         let names: Vec<&str> = rounds.iter().map(|r| r.name.as_str()).collect();
         assert_eq!(names, ["6e meting – december 2026", "5e meting – juni 2026", "4e meting – december 2025"]);

@@ -91,7 +91,14 @@ pub async fn is_empty(pool: &AnyPool) -> Result<bool, AppError> {
 }
 
 /// Loads the demo data into an empty database.
-pub async fn load(pool: &AnyPool, cache: &questionnaires::Cache) -> Result<(), AppError> {
+/// The demo's invited colleague, whose invitation waits in the outbox.
+pub const INVITED_EMAIL: &str = "uitgenodigd@nad.example";
+
+pub async fn load(
+    pool: &AnyPool,
+    cache: &questionnaires::Cache,
+    mail: &super::mail::MailSettings,
+) -> Result<(), AppError> {
     if !is_empty(pool).await? {
         return Err(AppError::BadRequest(
             "De database bevat al gebruikers of regio's; demodata laden kan alleen in een lege database."
@@ -144,6 +151,20 @@ pub async fn load(pool: &AnyPool, cache: &questionnaires::Cache) -> Result<(), A
             coordinators.insert(region.to_string(), id);
         }
     }
+    // One colleague invited and not yet arrived: the outbox page shows the invitation, whose
+    // link works (the demo has no mail server).
+    users::invite(
+        pool,
+        &Actor::CommandLine,
+        mail,
+        users::NewAccount {
+            email: INVITED_EMAIL.to_string(),
+            display_name: "Ilse Uitgenodigd".to_string(),
+            role: "coordinator".to_string(),
+            region_code: Some("R16".to_string()),
+        },
+    )
+    .await?;
     let previous = cache.get(pool, "nad", "2025-12").await?;
     let current = cache.get(pool, "nad", "2026-06").await?;
     load_history(pool, &region_list, &mut coordinators, &previous, &current).await?;
