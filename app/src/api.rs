@@ -4,6 +4,7 @@
 
 pub mod account;
 pub mod auth;
+pub mod info;
 pub mod national;
 pub mod outbox;
 pub mod questionnaires;

@@ -4,8 +4,8 @@ use crate::api::auth::current_user;
 use crate::components::layout::{SiteFooter, SiteHeader, SkipLink};
 use crate::components::status::NotFoundPage;
 use crate::pages::{
-    account, admin, audit, fill, home, login, national, outbox, questionnaires, regions, review,
-    rounds, two_factor, users,
+    account, admin, audit, fill, home, info, login, national, outbox, questionnaires, regions,
+    review, rounds, two_factor, users,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
@@ -62,6 +62,10 @@ fn Frame() -> impl IntoView {
             <Routes fallback=NotFoundPage>
                 <Route path=path!("/") view=home::HomePage ssr=SsrMode::Async/>
                 <Route path=path!("/login") view=login::LoginPage ssr=SsrMode::Async/>
+                <Route path=path!("/toegankelijkheid") view=info::AccessibilityPage ssr=SsrMode::Async/>
+                <Route path=path!("/privacy") view=info::PrivacyPage ssr=SsrMode::Async/>
+                <Route path=path!("/help") view=info::HelpPage ssr=SsrMode::Async/>
+                <Route path=path!("/contact") view=info::ContactPage ssr=SsrMode::Async/>
                 <Route path=path!("/login/code") view=two_factor::CodePage ssr=SsrMode::Async/>
                 <Route path=path!("/tweestapsverificatie") view=two_factor::SetupPage ssr=SsrMode::Async/>
                 <Route path=path!("/tweestapsverificatie/herstelcodes") view=two_factor::RecoveryCodesPage ssr=SsrMode::Async/>

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod audit;
 pub mod fill;
 pub mod home;
+pub mod info;
 pub mod login;
 pub mod national;
 pub mod outbox;

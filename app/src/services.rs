@@ -6,6 +6,7 @@ pub mod account_links;
 pub mod audit;
 pub mod auth;
 pub mod client_address;
+pub mod content;
 pub mod counts;
 pub mod db;
 pub mod demo;

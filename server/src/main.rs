@@ -120,6 +120,10 @@ struct ServeArgs {
     /// comma-separated (default: none, the TCP peer is the client).
     #[arg(long, env = "NAD_TRUSTED_PROXIES", default_value = "")]
     trusted_proxies: String,
+    /// A directory with the operator's own texts of the information pages (toegankelijkheid.md,
+    /// privacy.md, help.md, contact.md); a file that is not there is shown as shipped.
+    #[arg(long, env = "NAD_CONTENT_DIR")]
+    content_dir: Option<PathBuf>,
     /// Days before a deadline on which coordinators whose response is not submitted get a
     /// reminder, comma-separated.
     #[arg(long, env = "NAD_REMINDER_DAYS", default_value = "14,3")]
@@ -267,6 +271,7 @@ async fn serve(database_url: &str, args: ServeArgs, mail: MailSettings) -> Resul
         session_absolute_secs: args.session_absolute_hours.max(1) * 3600,
         trusted_proxies: parse_trusted_proxies(&args.trusted_proxies)?,
         mail,
+        content_dir: args.content_dir.clone(),
     };
     let state = build_state(database_url, config, leptos_options(args.addr)).await?;
     if args.demo {

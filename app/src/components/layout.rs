@@ -97,6 +97,14 @@ pub fn SiteFooter() -> impl IntoView {
                 "Monitor van het Nationaal Actieplan Dakloosheid “Eerst een Thuis”. "
                 "Vul in vrije tekstvelden nooit gegevens over cliënten in."
             </p>
+            <nav aria-label="Over deze website">
+                <ul class="site-footer__links">
+                    <li><a href="/help">"Hulp bij het invullen"</a></li>
+                    <li><a href="/contact">"Contact"</a></li>
+                    <li><a href="/privacy">"Privacy"</a></li>
+                    <li><a href="/toegankelijkheid">"Toegankelijkheid"</a></li>
+                </ul>
+            </nav>
         </footer>
     }
 }

@@ -18,6 +18,8 @@ pub struct Config {
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// Where mail goes, who sends it, and the address in its links.
     pub mail: super::mail::MailSettings,
+    /// The operator's own texts of the information pages (`NAD_CONTENT_DIR`), if any.
+    pub content_dir: Option<std::path::PathBuf>,
 }
 
 /// OWASP ASVS level 2 (3.3.1, 3.3.2): 30 minutes idle, 12 hours absolute.
@@ -32,6 +34,7 @@ impl Default for Config {
             session_absolute_secs: DEFAULT_SESSION_ABSOLUTE_SECS,
             trusted_proxies: Vec::new(),
             mail: super::mail::MailSettings::default(),
+            content_dir: None,
         }
     }
 }
