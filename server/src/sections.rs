@@ -10,7 +10,7 @@ use app::domain::response::{read_section_form, MAX_ANSWERS_PER_SAVE, MAX_RAW_CHA
 use app::error::AppError;
 use app::services::client_address::ClientAddress;
 use app::services::state::AppState;
-use app::services::{auth, responses, sessions};
+use app::services::{responses, sessions, two_factor};
 use axum::extract::{Extension, Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -18,6 +18,7 @@ use axum::Form;
 
 const LOGIN_EMAIL: &str = "inloggen.email";
 const LOGIN_PASSWORD: &str = "inloggen.wachtwoord";
+const LOGIN_CODE: &str = "inloggen.code";
 
 fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
@@ -132,6 +133,10 @@ fn login_again(action: &str, fields: &[(String, String)], problem: Option<&str>)
              <input id=\"e\" name=\"{LOGIN_EMAIL}\" type=\"email\" autocomplete=\"username\" required></p>\
              <p><label for=\"w\">Wachtwoord</label><br>\
              <input id=\"w\" name=\"{LOGIN_PASSWORD}\" type=\"password\" autocomplete=\"current-password\" required></p>\
+             <p><label for=\"c\">Code uit uw authenticator-app</label><br>\
+             <span id=\"c-hint\">Alleen als u tweestapsverificatie gebruikt.</span><br>\
+             <input id=\"c\" name=\"{LOGIN_CODE}\" type=\"text\" inputmode=\"numeric\" \
+             autocomplete=\"one-time-code\" maxlength=\"20\" aria-describedby=\"c-hint\"></p>\
              <p><button type=\"submit\">Inloggen en opslaan</button></p></form>",
             escape(action)
         ),
@@ -181,12 +186,16 @@ pub async fn save_section(
             .get(header::USER_AGENT)
             .and_then(|value| value.to_str().ok());
         let origin = sessions::Origin::new(client, user_agent);
-        match auth::login(&state.pool, &state.config.mail, &email, &password, &origin).await {
-            Ok(outcome) if outcome.stage != sessions::Stage::Full => {
-                // The code of the second factor is asked on the login page only.
-                let _ = sessions::end(&state.pool, &outcome.token).await;
-                return login_again(&action, &fields, Some(sessions::USE_LOGIN_PAGE));
-            }
+        let code = find(LOGIN_CODE);
+        let login = two_factor::login_in_one_step(
+            &state.pool,
+            &state.config.mail,
+            &email,
+            &password,
+            code.as_deref(),
+            &origin,
+        );
+        match login.await {
             Ok(outcome) => {
                 new_cookie = Some(sessions::cookie(&outcome.token, &state.config));
                 user = Some(outcome.user);

@@ -27,19 +27,30 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
 }
 
 /// Logs in again without leaving the page (the session ended while someone was filling in):
-/// a new session, no redirect, so the page can send what it kept.
+/// a new session, no redirect, so the page can send what it kept. With a second factor its
+/// code comes along in `code`.
 #[server(endpoint = "login_again")]
-pub async fn login_again(email: String, password: String) -> Result<SignedInUser, AppError> {
-    use crate::services::{request, sessions};
-    let (user, stage) = request_session(&email, &password).await?;
-    if stage != sessions::Stage::Full {
-        // The code can't be asked here: the half-way session goes, the page keeps the answers.
-        if let (Some(token), Ok(state)) = (request::session_token(), request::state()) {
-            sessions::end(&state.pool, &token).await?;
-        }
-        return Err(AppError::field("password", sessions::USE_LOGIN_PAGE));
+pub async fn login_again(
+    email: String,
+    password: String,
+    code: Option<String>,
+) -> Result<SignedInUser, AppError> {
+    use crate::services::{request, sessions, two_factor};
+    let state = request::state()?;
+    let outcome = two_factor::login_in_one_step(
+        &state.pool,
+        &state.config.mail,
+        &email,
+        &password,
+        code.as_deref(),
+        &request::origin(),
+    )
+    .await?;
+    if let Some(old) = request::session_token() {
+        sessions::end(&state.pool, &old).await?;
     }
-    Ok(user)
+    request::set_cookie(&sessions::cookie(&outcome.token, &state.config));
+    Ok(outcome.user)
 }
 
 /// Checks the credentials and starts a new session, replacing the request's old one (an id

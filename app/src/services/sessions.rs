@@ -65,8 +65,8 @@ impl Origin {
     }
 }
 
-/// Logging in again on a section page can't ask for the second factor's code.
-pub const USE_LOGIN_PAGE: &str = "U logt in met tweestapsverificatie. Log in via de inlogpagina in een nieuw tabblad en kom dan terug: wat u hier typte blijft bewaard en wordt daarna verstuurd.";
+/// Logging in again on a section page can't set up a second factor.
+pub const USE_LOGIN_PAGE: &str = "Stel eerst tweestapsverificatie in: log in via de inlogpagina in een nieuw tabblad en kom dan terug. Wat u hier typte blijft bewaard en wordt daarna verstuurd.";
 
 /// How far a session is. Only a `Full` session is signed in; the others reach only the
 /// next step of logging in.

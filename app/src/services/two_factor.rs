@@ -295,6 +295,49 @@ pub async fn verify_login_code(
     Ok(())
 }
 
+/// Logging in again on a page that keeps what was typed (a section page whose session ended):
+/// the password and, for an account with a second factor, its code in one step. Signed in
+/// all the way or not at all: a half-way session is ended again.
+pub async fn login_in_one_step(
+    pool: &AnyPool,
+    settings: &MailSettings,
+    email: &str,
+    password: &str,
+    code: Option<&str>,
+    origin: &sessions::Origin,
+) -> Result<super::auth::LoginOutcome, AppError> {
+    let outcome = super::auth::login(pool, settings, email, password, origin).await?;
+    let result = match outcome.stage {
+        Stage::Full => return Ok(outcome),
+        Stage::Code => match code.map(str::trim).filter(|code| !code.is_empty()) {
+            Some(code) => {
+                let session = sessions::Session {
+                    user: outcome.user.clone(),
+                    stage: Stage::Code,
+                    pending_secret: None,
+                    pending_recovery: None,
+                };
+                verify_login_code(pool, settings, &session, &outcome.token, code, origin).await
+            }
+            None => Err(AppError::field(
+                "code",
+                "Vul ook de code uit uw authenticator-app in.",
+            )),
+        },
+        Stage::Setup => Err(AppError::field("password", sessions::USE_LOGIN_PAGE)),
+    };
+    match result {
+        Ok(()) => Ok(super::auth::LoginOutcome {
+            stage: Stage::Full,
+            ..outcome
+        }),
+        Err(error) => {
+            sessions::end(pool, &outcome.token).await?;
+            Err(error)
+        }
+    }
+}
+
 /// Checks a code of the user's second factor (or one of their recovery codes, which is then
 /// used up), counted against the login back-off. A code works once.
 pub async fn check_code(

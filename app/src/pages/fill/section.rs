@@ -283,6 +283,12 @@ fn LoginAgainPanel() -> impl IntoView {
                     <label class="form-label" for="opnieuw-wachtwoord">"Wachtwoord"</label>
                     <input class="form-input" id="opnieuw-wachtwoord" name="password" type="password" autocomplete="current-password"/>
                 </div>
+                <div class="form-field">
+                    <label class="form-label" for="opnieuw-code">"Code uit uw authenticator-app"</label>
+                    <p class="form-hint" id="opnieuw-code-hint">"Alleen als u tweestapsverificatie gebruikt."</p>
+                    <input class="form-input" id="opnieuw-code" name="code" type="text" inputmode="numeric"
+                        autocomplete="one-time-code" maxlength="20" aria-describedby="opnieuw-code-hint"/>
+                </div>
                 <button type="submit" class="button">"Inloggen en opslaan"</button>
             </form>
         </section>

@@ -277,9 +277,10 @@ impl Page {
                 .unwrap_or_default()
         };
         let (email, password) = (value("opnieuw-email"), value("opnieuw-wachtwoord"));
+        let code = Some(value("opnieuw-code")).filter(|code| !code.trim().is_empty());
         let page = self.clone();
         spawn_local(async move {
-            match crate::api::auth::login_again(email, password).await {
+            match crate::api::auth::login_again(email, password, code).await {
                 Ok(_) => {
                     page.session_touched();
                     page.show_logged_out(false);
