@@ -6,6 +6,7 @@ pub mod account;
 pub mod audit;
 pub mod comparison;
 pub mod export;
+pub mod html;
 pub mod link;
 pub mod national;
 pub mod notice;

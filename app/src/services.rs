@@ -35,6 +35,25 @@ pub fn now_ms() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp_nanos() as i64 / 1_000_000
 }
 
+/// The SHA-256 of a text in lower-case hex: what is stored of secrets (session cookies,
+/// link tokens, recovery codes) and what names things by their content.
+pub fn sha256_hex(text: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+/// 256 random bits from the operating system, URL-safe: session cookies and link tokens.
+pub fn random_token() -> String {
+    use base64::Engine;
+    use rand::RngCore;
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
 /// A new random identifier for a row.
 pub fn new_id() -> String {
     uuid::Uuid::new_v4().to_string()

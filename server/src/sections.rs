@@ -6,6 +6,7 @@
 //! When the session ended while the coordinator was typing, nothing is lost: the answer is a
 //! login form that carries every posted field along, and posting it logs in and saves.
 
+use app::domain::html::escape;
 use app::domain::response::{read_section_form, MAX_ANSWERS_PER_SAVE, MAX_RAW_CHARS};
 use app::error::AppError;
 use app::services::client_address::ClientAddress;
@@ -19,14 +20,6 @@ use axum::Form;
 const LOGIN_EMAIL: &str = "inloggen.email";
 const LOGIN_PASSWORD: &str = "inloggen.wachtwoord";
 const LOGIN_CODE: &str = "inloggen.code";
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
-}
 
 /// A small page of its own, for the rare answers that are not the section page itself.
 fn page(status: StatusCode, title: &str, body: &str) -> Response {

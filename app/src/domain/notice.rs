@@ -5,6 +5,7 @@
 //! Every mail says the same as a page in the platform does (a notice is never the only place
 //! where something is): the link in it leads there.
 
+use super::html::escape;
 use super::time::format_date_time;
 
 /// The platform's name, at the top of every mail and in its sender name.
@@ -470,22 +471,6 @@ fn compose(subject: &str, name: &str, blocks: &[Block]) -> Mail {
         text,
         html,
     }
-}
-
-/// Escapes text for HTML content and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -11,11 +11,7 @@ use super::{now_ms, passwords, sessions};
 use crate::domain::account::{normalize_email, EMAIL_MAX_CHARS};
 use crate::domain::notice::{Notice, INVITATION_VALID_DAYS, RESET_VALID_MINUTES};
 use crate::error::AppError;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
-use rand::RngCore;
 use serde_json::json;
-use sha2::{Digest, Sha256};
 use sqlx::{AnyConnection, AnyPool, FromRow};
 use std::net::IpAddr;
 
@@ -47,10 +43,7 @@ impl Purpose {
 }
 
 fn hash_token(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
+    super::sha256_hex(token)
 }
 
 /// The absolute link for a token.
@@ -75,9 +68,7 @@ pub async fn issue(
     .bind(purpose.code())
     .execute(&mut *conn)
     .await?;
-    let mut bytes = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    let token = URL_SAFE_NO_PAD.encode(bytes);
+    let token = super::random_token();
     sqlx::query(
         "INSERT INTO account_links (token_hash, user_id, purpose, created_at, expires_at) \
          VALUES ($1, $2, $3, $4, $5)",

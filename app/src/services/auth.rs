@@ -14,7 +14,6 @@ use crate::domain::account::{
 };
 use crate::error::AppError;
 use serde_json::json;
-use sha2::{Digest, Sha256};
 use sqlx::{AnyPool, Row};
 use std::net::IpAddr;
 
@@ -32,9 +31,7 @@ pub struct LoginOutcome {
 /// The account's key holds a hash of the address, so addresses typed for accounts that
 /// don't exist are not kept.
 fn account_key(normalized_email: &str) -> String {
-    let digest = Sha256::digest(normalized_email.as_bytes());
-    let hex: String = digest.iter().map(|byte| format!("{byte:02x}")).collect();
-    format!("account:{hex}")
+    format!("account:{}", super::sha256_hex(normalized_email))
 }
 
 fn address_key(address: IpAddr) -> String {

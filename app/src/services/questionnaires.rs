@@ -90,10 +90,7 @@ struct Header {
 }
 
 fn sha256(text: &str) -> String {
-    Sha256::digest(text.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    super::sha256_hex(text)
 }
 
 async fn stored_source(

@@ -11,11 +11,7 @@ use crate::domain::access::SignedInUser;
 use crate::domain::account::{describe_user_agent, SessionSummary};
 use crate::domain::role::Role;
 use crate::error::AppError;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
 use cookie::{Cookie, SameSite};
-use rand::RngCore;
-use sha2::{Digest, Sha256};
 use sqlx::{Any, AnyPool, Executor, Row};
 use std::net::IpAddr;
 
@@ -37,8 +33,7 @@ pub fn cookie_name(config: &Config) -> &'static str {
 const TOUCH_INTERVAL_MS: i64 = 60_000;
 
 fn hash_token(token: &str) -> String {
-    let digest = Sha256::digest(token.as_bytes());
-    digest.iter().map(|byte| format!("{byte:02x}")).collect()
+    super::sha256_hex(token)
 }
 
 /// Where a login came from, kept with its session for the list on "Mijn account".
@@ -116,9 +111,7 @@ pub async fn create<'e, E>(
 where
     E: Executor<'e, Database = Any>,
 {
-    let mut bytes = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    let token = URL_SAFE_NO_PAD.encode(bytes);
+    let token = super::random_token();
     let now = now_ms();
     sqlx::query(
         "INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, user_agent, \

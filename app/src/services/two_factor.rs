@@ -18,7 +18,6 @@ use crate::domain::notice::{Notice, PLATFORM_NAME};
 use crate::error::AppError;
 use rand::RngCore;
 use serde_json::json;
-use sha2::{Digest, Sha256};
 use sqlx::AnyPool;
 use std::net::IpAddr;
 use totp_rs::{Algorithm, Secret, TOTP};
@@ -117,10 +116,7 @@ pub fn grouped(secret: &str) -> String {
 }
 
 fn hash(text: &str) -> String {
-    Sha256::digest(text.as_bytes())
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
+    super::sha256_hex(text)
 }
 
 /// A recovery code as people type it: letters and digits only, lower case.
