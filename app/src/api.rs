@@ -7,6 +7,7 @@ pub mod auth;
 pub mod info;
 pub mod national;
 pub mod outbox;
+pub mod publications;
 pub mod questionnaires;
 pub mod regions;
 pub mod responses;

@@ -4,8 +4,8 @@ use crate::api::auth::current_user;
 use crate::components::layout::{SiteFooter, SiteHeader, SkipLink};
 use crate::components::status::NotFoundPage;
 use crate::pages::{
-    account, admin, audit, fill, home, info, login, national, outbox, questionnaires, regions,
-    review, rounds, two_factor, users,
+    account, admin, audit, dashboard, fill, home, info, login, national, open_data, outbox,
+    publish, questionnaires, regions, review, rounds, two_factor, users,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
@@ -26,6 +26,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <HashedStylesheet options=options.clone() id="leptos"/>
+                // The operator's colours, after the stylesheet so they win.
+                <link rel="stylesheet" href=crate::domain::branding::STYLE_PATH/>
                 <HydrationScripts options islands=true/>
                 <MetaTags/>
             </head>
@@ -39,8 +41,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    let platform = crate::components::branding::branding().platform_name;
     view! {
-        <Title formatter=|title: String| format!("{title} – NAD-monitor")/>
+        <Title formatter=move |title: String| format!("{title} – {platform}")/>
         <Router>
             <Frame/>
         </Router>
@@ -66,6 +69,11 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/privacy") view=info::PrivacyPage ssr=SsrMode::Async/>
                 <Route path=path!("/help") view=info::HelpPage ssr=SsrMode::Async/>
                 <Route path=path!("/contact") view=info::ContactPage ssr=SsrMode::Async/>
+                <Route path=path!("/dashboard") view=dashboard::DashboardPage ssr=SsrMode::Async/>
+                <Route path=path!("/dashboard/regio/:code") view=dashboard::RegionDashboardPage ssr=SsrMode::Async/>
+                <Route path=path!("/dashboard/:round") view=dashboard::DashboardPage ssr=SsrMode::Async/>
+                <Route path=path!("/dashboard/:round/regio/:code") view=dashboard::RegionDashboardPage ssr=SsrMode::Async/>
+                <Route path=path!("/open-data") view=open_data::OpenDataPage ssr=SsrMode::Async/>
                 <Route path=path!("/login/code") view=two_factor::CodePage ssr=SsrMode::Async/>
                 <Route path=path!("/tweestapsverificatie") view=two_factor::SetupPage ssr=SsrMode::Async/>
                 <Route path=path!("/tweestapsverificatie/herstelcodes") view=two_factor::RecoveryCodesPage ssr=SsrMode::Async/>
@@ -90,6 +98,7 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/beheer/audit") view=audit::AuditPage ssr=SsrMode::Async/>
                 <Route path=path!("/beheer/metingen") view=rounds::RoundsPage ssr=SsrMode::Async/>
                 <Route path=path!("/beheer/metingen/:id") view=rounds::RoundPage ssr=SsrMode::Async/>
+                <Route path=path!("/beheer/metingen/:id/publiceren") view=publish::PublishPage ssr=SsrMode::Async/>
                 <Route path=path!("/beheer/gebruikers/:id") view=users::UserPage ssr=SsrMode::Async/>
                 <Route path=path!("/beheer/uitgaande-mail") view=outbox::OutboxPage ssr=SsrMode::Async/>
                 <Route path=path!("/beheer/vragenlijsten") view=questionnaires::QuestionnairesPage ssr=SsrMode::Async/>

@@ -1,5 +1,7 @@
 //! Pieces shared by the pages: the page frame and accessible form parts.
 
+pub mod branding;
+pub mod charts;
 pub mod exports;
 pub mod form;
 pub mod layout;

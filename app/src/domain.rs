@@ -4,12 +4,14 @@
 pub mod access;
 pub mod account;
 pub mod audit;
+pub mod branding;
 pub mod comparison;
 pub mod export;
 pub mod html;
 pub mod link;
 pub mod national;
 pub mod notice;
+pub mod publication;
 pub mod questionnaire;
 pub mod region;
 pub mod response;

@@ -3,12 +3,15 @@
 pub mod account;
 pub mod admin;
 pub mod audit;
+pub mod dashboard;
 pub mod fill;
 pub mod home;
 pub mod info;
 pub mod login;
 pub mod national;
+pub mod open_data;
 pub mod outbox;
+pub mod publish;
 pub mod questionnaires;
 pub mod regions;
 pub mod review;

@@ -16,7 +16,9 @@ pub mod gemeenten;
 pub mod mail;
 pub mod national;
 pub mod notices;
+pub mod open_data;
 pub mod passwords;
+pub mod publications;
 pub mod questionnaires;
 pub mod regions;
 pub mod request;
@@ -38,8 +40,13 @@ pub fn now_ms() -> i64 {
 /// The SHA-256 of a text in lower-case hex: what is stored of secrets (session cookies,
 /// link tokens, recovery codes) and what names things by their content.
 pub fn sha256_hex(text: &str) -> String {
+    sha256_hex_bytes(text.as_bytes())
+}
+
+/// The SHA-256 of bytes in lower-case hex: the checksum of a file.
+pub fn sha256_hex_bytes(bytes: &[u8]) -> String {
     use sha2::{Digest, Sha256};
-    Sha256::digest(text.as_bytes())
+    Sha256::digest(bytes)
         .iter()
         .map(|byte| format!("{byte:02x}"))
         .collect()

@@ -91,7 +91,7 @@ test.describe('metingen', () => {
     await page.getByRole('button', { name: 'Sluiten' }).click();
     await expect(page).toHaveURL(/melding=closed$/);
     await expect(facts).toContainText('Gesloten');
-    await expect(page.getByRole('button', { name: 'Publiceren' })).toBeVisible();
+    await expect(page.getByRole('link', { name: 'Publiceren…' })).toBeVisible();
   });
 
   test('reviewers and coordinators have no access to round management', async ({ page }) => {

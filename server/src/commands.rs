@@ -4,7 +4,7 @@
 
 use crate::{
     describe, print_demo_accounts, Command, GemeentenCommand, QuestionnaireCommand, RegionsCommand,
-    UserCommand,
+    RoundCommand, UserCommand,
 };
 use app::services::audit::Actor;
 use app::services::state::AppState;
@@ -23,9 +23,7 @@ pub(crate) async fn run(state: &AppState, command: Command) -> Result<(), String
             Ok(())
         }
         Command::Demo => {
-            demo::load(pool, &state.questionnaires, &state.config.mail)
-                .await
-                .map_err(describe)?;
+            demo::load(state).await.map_err(describe)?;
             print_demo_accounts();
             Ok(())
         }
@@ -38,7 +36,99 @@ pub(crate) async fn run(state: &AppState, command: Command) -> Result<(), String
             import_gemeenten(pool, &file).await
         }
         Command::User(command) => user(state, command).await,
+        Command::Round(command) => round(state, command).await,
     }
+}
+
+async fn round(state: &AppState, command: RoundCommand) -> Result<(), String> {
+    use app::services::{publications, rounds};
+    match command {
+        RoundCommand::List => {
+            let list = rounds::list(&state.pool).await.map_err(describe)?;
+            let published = publications::all(state).await.map_err(describe)?;
+            if list.is_empty() {
+                println!("Er zijn nog geen metingen.");
+            }
+            for round in list {
+                let publication = published
+                    .rounds
+                    .iter()
+                    .find(|p| p.round_id == round.id)
+                    .map(|p| {
+                        format!(
+                            ", /dashboard/{} editie {}",
+                            p.slug,
+                            p.latest().edition.edition
+                        )
+                    })
+                    .unwrap_or_default();
+                println!(
+                    "{}  {}  [{}]  deadline {}  {} van {} ingediend{publication}",
+                    round.id,
+                    round.name,
+                    round.state.label(),
+                    app::domain::time::format_date(round.deadline),
+                    round.submitted_count,
+                    round.region_count
+                );
+            }
+            Ok(())
+        }
+        RoundCommand::Publish { round, conclusions } => {
+            let conclusions = match conclusions {
+                Some(file) => read_text(&file)?,
+                None => String::new(),
+            };
+            let edition = publications::publish(state, &Actor::CommandLine, &round, &conclusions)
+                .await
+                .map_err(|error| match error {
+                    app::error::AppError::NotFound => {
+                        format!("Er is geen meting met id '{round}' (zie `round list`).")
+                    }
+                    other => describe(other),
+                })?;
+            println!(
+                "Gepubliceerd: /dashboard/{} (editie {}), open data op /open-data.",
+                edition.slug, edition.edition
+            );
+            Ok(())
+        }
+        RoundCommand::Correct {
+            round,
+            note,
+            conclusions,
+        } => {
+            let conclusions = match conclusions {
+                Some(file) => read_text(&file)?,
+                None => {
+                    publications::preview(state, &round)
+                        .await
+                        .map_err(describe)?
+                        .conclusions
+                }
+            };
+            let edition =
+                publications::correct(state, &Actor::CommandLine, &round, &note, &conclusions)
+                    .await
+                    .map_err(|error| match error {
+                        app::error::AppError::NotFound => {
+                            format!("Er is geen meting met id '{round}' (zie `round list`).")
+                        }
+                        other => describe(other),
+                    })?;
+            println!(
+                "Correctie gepubliceerd: /dashboard/{} editie {}.",
+                edition.slug, edition.edition
+            );
+            Ok(())
+        }
+    }
+}
+
+/// A UTF-8 text file, read whole.
+fn read_text(file: &Path) -> Result<String, String> {
+    let (name, bytes) = read_file(file)?;
+    String::from_utf8(bytes).map_err(|_| format!("{name}: het bestand is geen UTF-8-tekst"))
 }
 
 /// A file's name as the messages give it, and its bytes.

@@ -6,6 +6,7 @@ mod audit_export;
 mod exports;
 mod form_resource;
 pub mod layers;
+mod open_data;
 mod page_tasks;
 mod sections;
 mod upload;
@@ -73,6 +74,8 @@ pub async fn build_state(
         counts: Arc::default(),
         snapshots: Arc::default(),
         tallies: Arc::default(),
+        publications: Arc::default(),
+        open_data: Arc::default(),
         sqlite_writes: db::is_sqlite(database_url).then(Arc::default),
     })
 }
@@ -126,6 +129,26 @@ fn plain_route_handlers() -> Vec<(Method, &'static str, MethodRouter<AppState>)>
             Method::GET,
             app::services::questionnaires::FORM_RESOURCE_ROUTE,
             get(form_resource::serve),
+        ),
+        (
+            Method::GET,
+            app::domain::publication::catalogue::INDEX_PATH,
+            get(open_data::index),
+        ),
+        (
+            Method::GET,
+            "/open-data/{round}/{edition}/{file}",
+            get(open_data::file),
+        ),
+        (
+            Method::GET,
+            app::domain::branding::STYLE_PATH,
+            get(open_data::style),
+        ),
+        (
+            Method::GET,
+            app::domain::branding::LOGO_PATH,
+            get(open_data::logo),
         ),
     ]
 }

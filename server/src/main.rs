@@ -100,6 +100,9 @@ enum Command {
     /// Manage questionnaire versions.
     #[command(subcommand)]
     Questionnaire(QuestionnaireCommand),
+    /// Measurement rounds: list them, publish them.
+    #[command(subcommand)]
+    Round(RoundCommand),
 }
 
 #[derive(Args)]
@@ -128,6 +131,45 @@ struct ServeArgs {
     /// reminder, comma-separated.
     #[arg(long, env = "NAD_REMINDER_DAYS", default_value = "14,3")]
     reminder_days: String,
+    /// The platform's name, in the header and the page titles.
+    #[arg(
+        long,
+        env = "NAD_PLATFORM_NAME",
+        default_value = "Monitor Eerst een Thuis"
+    )]
+    platform_name: String,
+    /// The programme the public dashboard reports on.
+    #[arg(
+        long,
+        env = "NAD_PROGRAMME_NAME",
+        default_value = "Nationaal Actieplan Dakloosheid “Eerst een Thuis”"
+    )]
+    programme_name: String,
+    /// The short mark in the header when there is no logo.
+    #[arg(long, env = "NAD_BRAND_MARK", default_value = "NAD")]
+    brand_mark: String,
+    /// The main colour, `#rrggbb`; white text on it must reach a contrast of 4.5:1.
+    #[arg(long, env = "NAD_BRAND_COLOUR", default_value = "#154273")]
+    brand_colour: String,
+    /// A logo for the header (SVG or PNG, at most 512 KB), instead of the mark.
+    #[arg(long, env = "NAD_LOGO_FILE")]
+    logo_file: Option<PathBuf>,
+    /// Who publishes the open data, as the download index names it.
+    #[arg(
+        long,
+        env = "NAD_PUBLISHER",
+        default_value = "Programma Eerst een Thuis"
+    )]
+    publisher: String,
+    /// The licence of the open data: its name and the address of its text.
+    #[arg(long, env = "NAD_OPEN_DATA_LICENCE", default_value = "CC BY 4.0")]
+    open_data_licence: String,
+    #[arg(
+        long,
+        env = "NAD_OPEN_DATA_LICENCE_URL",
+        default_value = "https://creativecommons.org/licenses/by/4.0/deed.nl"
+    )]
+    open_data_licence_url: String,
     /// Load the demo data when the database is empty, and print the demo accounts.
     #[arg(long, env = "NAD_DEMO", default_value_t = false, action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true")]
     demo: bool,
@@ -192,6 +234,31 @@ enum QuestionnaireCommand {
 }
 
 #[derive(Subcommand)]
+enum RoundCommand {
+    /// List the rounds with their state, deadline and publication.
+    List,
+    /// Publish a closed round: freeze its approved answers to the public items for the
+    /// dashboard and the open data.
+    Publish {
+        /// The round's id (see `round list`).
+        round: String,
+        /// A Markdown file with the conclusions that open the national page.
+        #[arg(long)]
+        conclusions: Option<PathBuf>,
+    },
+    /// Publish a correction of a published round: a new edition with a dated note.
+    Correct {
+        round: String,
+        /// What the correction changes; shown publicly with its date.
+        #[arg(long)]
+        note: String,
+        /// A Markdown file with the conclusions (default: the previous edition's).
+        #[arg(long)]
+        conclusions: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
 enum RegionsCommand {
     /// Import regions from a CSV file with columns code, region, lead_gemeente.
     Import { file: PathBuf },
@@ -244,6 +311,46 @@ async fn run(cli: Cli) -> Result<(), String> {
     }
 }
 
+/// The branding settings, checked: a readable colour, names that are not empty, a logo
+/// that exists and is an SVG or PNG of at most 512 KB.
+fn branding(args: &ServeArgs) -> Result<app::domain::branding::Branding, String> {
+    use app::domain::branding::{check_colour, Branding};
+    let colour =
+        check_colour(args.brand_colour.trim()).map_err(|e| format!("NAD_BRAND_COLOUR: {e}"))?;
+    let named = |setting: &str, value: &str| -> Result<String, String> {
+        let value = value.trim();
+        if value.is_empty() || value.chars().count() > 120 {
+            return Err(format!("{setting}: geef een naam van 1 tot 120 tekens"));
+        }
+        Ok(value.to_string())
+    };
+    if let Some(path) = &args.logo_file {
+        let size = std::fs::metadata(path)
+            .map_err(|e| format!("NAD_LOGO_FILE {}: {e}", path.display()))?
+            .len();
+        let extension = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or_default();
+        if !matches!(extension.to_ascii_lowercase().as_str(), "svg" | "png") || size > 512 * 1024 {
+            return Err(format!(
+                "NAD_LOGO_FILE {}: een logo is een .svg- of .png-bestand van ten hoogste 512 KB",
+                path.display()
+            ));
+        }
+    }
+    Ok(Branding {
+        platform_name: named("NAD_PLATFORM_NAME", &args.platform_name)?,
+        programme_name: named("NAD_PROGRAMME_NAME", &args.programme_name)?,
+        mark: named("NAD_BRAND_MARK", &args.brand_mark)?,
+        colour,
+        has_logo: args.logo_file.is_some(),
+        licence_name: named("NAD_OPEN_DATA_LICENCE", &args.open_data_licence)?,
+        licence_url: named("NAD_OPEN_DATA_LICENCE_URL", &args.open_data_licence_url)?,
+        publisher: named("NAD_PUBLISHER", &args.publisher)?,
+    })
+}
+
 fn print_demo_accounts() {
     println!(
         "Zonder mailserver (NAD_SMTP_URL) staan e-mails in /beheer/uitgaande-mail, zoals de uitnodiging van {}.",
@@ -272,13 +379,13 @@ async fn serve(database_url: &str, args: ServeArgs, mail: MailSettings) -> Resul
         trusted_proxies: parse_trusted_proxies(&args.trusted_proxies)?,
         mail,
         content_dir: args.content_dir.clone(),
+        branding: branding(&args)?,
+        logo_file: args.logo_file.clone(),
     };
     let state = build_state(database_url, config, leptos_options(args.addr)).await?;
     if args.demo {
         if demo::is_empty(&state.pool).await.map_err(describe)? {
-            demo::load(&state.pool, &state.questionnaires, &state.config.mail)
-                .await
-                .map_err(describe)?;
+            demo::load(&state).await.map_err(describe)?;
         }
         print_demo_accounts();
     }

@@ -20,6 +20,7 @@ mod kept_counts;
 mod national;
 mod notices;
 mod processes;
+mod publications;
 mod responses;
 mod review;
 mod rounds;

@@ -469,6 +469,7 @@ async fn pages_answer_with_the_right_status() {
         );
         let concept_review = format!("/beoordelen/{concept}");
         let concept_national = format!("/landelijk/{concept}");
+        let publish = format!("/beheer/metingen/{round}/publiceren");
         let cases: Vec<(&str, Option<&str>, u16)> = vec![
             ("/", None, 302),
             ("/", Some(&r01), 302),
@@ -553,6 +554,23 @@ async fn pages_answer_with_the_right_status() {
             ),
             ("/beheer/vragenlijsten/nad/2026-06", Some(&admin), 200),
             ("/beheer/vragenlijsten/nad/2026-06", Some(&r01), 403),
+            // Public, for everyone; nothing is published yet here.
+            ("/dashboard", None, 404),
+            ("/dashboard", Some(&r01), 404),
+            ("/dashboard/2026-06", None, 404),
+            ("/dashboard/regio/R01", None, 404),
+            ("/dashboard/2026-06/regio/R01", None, 404),
+            ("/open-data", None, 200),
+            ("/open-data", Some(&reviewer), 200),
+            (&publish, Some(&admin), 200),
+            (&publish, Some(&reviewer), 403),
+            (&publish, Some(&r01), 403),
+            (&publish, None, 302),
+            (
+                "/beheer/metingen/bestaat-niet/publiceren",
+                Some(&admin),
+                404,
+            ),
         ];
         for pattern in PAGE_PATTERNS {
             assert!(
@@ -658,6 +676,12 @@ const PAGE_PATTERNS: &[&str] = &[
     "/beheer/vragenlijsten",
     "/beheer/vragenlijsten/poging/{id}",
     "/beheer/vragenlijsten/{identifier}/{version}",
+    "/dashboard",
+    "/dashboard/{round}",
+    "/dashboard/regio/{code}",
+    "/dashboard/{round}/regio/{code}",
+    "/open-data",
+    "/beheer/metingen/{id}/publiceren",
 ];
 
 /// Whether a path is one of a route pattern's (`{name}` matches any one segment).
@@ -832,6 +856,19 @@ const TABLE: &[(&str, &str, [u16; 6])] = &[
         [401, 200, 403, 200, 200, 401],
     ),
     ("/api/review/resolve", "thread_id=bestaat-niet&resolved=ja", [401, 403, 403, 404, 404, 401]),
+    // The public dashboard and open data: for everyone, also without an account (nothing
+    // is published here, so the dashboard is not found).
+    ("/api/dashboard", "round=", [404, 404, 404, 404, 404, 404]),
+    ("/api/dashboard/region", "round=&code=R01", [404, 404, 404, 404, 404, 404]),
+    ("/api/open-data", "", [200, 200, 200, 200, 200, 200]),
+    // Publishing: admins only; the round is open, so even the admin is refused.
+    ("/api/publications/preview", "round_id={round}", [401, 403, 403, 403, 200, 401]),
+    ("/api/publications/publish", "round_id={round}&conclusions=", [401, 403, 403, 403, 409, 401]),
+    (
+        "/api/publications/correct",
+        "round_id={round}&note=Fout&conclusions=",
+        [401, 403, 403, 403, 409, 401],
+    ),
     // The audit trail: admins only.
     ("/api/audit", "", [401, 403, 403, 403, 200, 401]),
     ("/api/audit", "kind=login&from=2026-01-01&until=2026-12-31", [401, 403, 403, 403, 200, 401]),
@@ -946,6 +983,31 @@ const ROUTE_TABLE: &[(&str, &str, &str, [u16; 6])] = &[
         "/vragenlijst-data/{identifier}/{version}/{file}",
         "{questionnaire_file}",
         [401, 200, 200, 200, 200, 401],
+    ),
+    // Public: open data and the operator's branding, for everyone alike.
+    (
+        "GET",
+        "/open-data/index.json",
+        "/open-data/index.json",
+        [200, 200, 200, 200, 200, 200],
+    ),
+    (
+        "GET",
+        "/open-data/{round}/{edition}/{file}",
+        "/open-data/2099-01/1/lang.csv",
+        [404, 404, 404, 404, 404, 404],
+    ),
+    (
+        "GET",
+        "/huisstijl.css",
+        "/huisstijl.css",
+        [200, 200, 200, 200, 200, 200],
+    ),
+    (
+        "GET",
+        "/huisstijl/logo",
+        "/huisstijl/logo",
+        [404, 404, 404, 404, 404, 404],
     ),
 ];
 

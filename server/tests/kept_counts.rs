@@ -163,6 +163,8 @@ async fn check(steps: Vec<Step>) {
                 counts: Arc::default(),
                 snapshots: Arc::default(),
                 tallies: Arc::default(),
+                publications: Arc::default(),
+                open_data: Arc::default(),
                 ..state.clone()
             };
             let fresh = app::services::review::overview(&fresh_state, &reviewer, &round)

@@ -314,13 +314,26 @@ fn yes_percent(figures: &Value) -> u64 {
 #[tokio::test]
 async fn the_demo_history_tells_the_story_of_the_action_plan() {
     on_every_database(|state| async move {
-        app::services::demo::load(&state.pool, &state.questionnaires, &state.config.mail)
+        app::services::demo::load(&state)
             .await
             .unwrap();
         let rounds = app::services::rounds::list(&state.pool).await.unwrap();
         let names: Vec<&str> = rounds.iter().map(|r| r.name.as_str()).collect();
-        assert_eq!(names, ["6e meting – december 2026", "5e meting – juni 2026", "4e meting – december 2025"]);
-        let (current, june, december) = (&rounds[0], &rounds[1], &rounds[2]);
+        assert_eq!(
+            names,
+            ["6e meting – december 2026", "5e meting – juni 2026", "4e meting – december 2025", "3e meting – juni 2025"]
+        );
+        let (current, june, december, june_before) = (&rounds[0], &rounds[1], &rounds[2], &rounds[3]);
+        assert_eq!(june_before.submitted_count, 45);
+        // The earlier rounds are published, the latest with its conclusions.
+        let published: Vec<(String, String)> =
+            sqlx::query_as("SELECT slug, conclusions FROM publications ORDER BY slug")
+                .fetch_all(&state.pool)
+                .await
+                .unwrap();
+        let slugs: Vec<&str> = published.iter().map(|(slug, _)| slug.as_str()).collect();
+        assert_eq!(slugs, ["2025-06", "2025-12", "2026-06"]);
+        assert!(published[2].1.contains("Wonen Eerst"), "{}", published[2].1);
         assert_eq!(december.submitted_count, 45);
         assert_eq!(june.submitted_count, 45 - app::services::demo::BLANK_REGIONS.len() as i64);
         assert_eq!(june.compared_round.as_deref(), Some("4e meting – december 2025"));
@@ -341,10 +354,11 @@ async fn the_demo_history_tells_the_story_of_the_action_plan() {
         );
         for code in app::services::demo::BLANK_REGIONS {
             let responses: i64 = sqlx::query_scalar(
-                "SELECT COUNT(*) FROM responses WHERE region_code = $1 AND round_id <> $2",
+                "SELECT COUNT(*) FROM responses WHERE region_code = $1 AND round_id NOT IN ($2, $3)",
             )
             .bind(code)
             .bind(&december.id)
+            .bind(&june_before.id)
             .fetch_one(&state.pool)
             .await
             .unwrap();
@@ -366,7 +380,7 @@ async fn the_demo_history_tells_the_story_of_the_action_plan() {
         // chosen; a round that is not earlier can not.
         let choices = app::services::rounds::comparison_choices(&state.pool, &current.id).await.unwrap();
         let offered: Vec<&str> = choices.iter().map(|c| c.name.as_str()).collect();
-        assert_eq!(offered, ["5e meting – juni 2026", "4e meting – december 2025"]);
+        assert_eq!(offered, ["5e meting – juni 2026", "4e meting – december 2025", "3e meting – juni 2025"]);
         assert_eq!(choices[0].note.as_deref().map(|n| n.contains("vorige meting")), Some(true));
         let beside_december = app::services::national::picture_compared_with(
             &state, &reviewer, &current.id, Some("B"), Some(&december.id),

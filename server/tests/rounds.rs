@@ -185,7 +185,7 @@ async fn rounds_move_through_their_states_by_admins_only() {
         assert_eq!(round_state(&state, &id).await, "concept");
         let (status, body) = change("published", admin.clone()).await;
         assert_eq!(status, StatusCode::CONFLICT, "concept can't be published");
-        assert!(body.contains("kan niet naar gepubliceerd"), "{body}");
+        assert!(body.contains("Alleen een gesloten meting kan worden gepubliceerd"), "{body}");
         assert_eq!(change("verwijderd", admin.clone()).await.0, StatusCode::BAD_REQUEST);
         for target in ["open", "closed", "open", "closed", "published"] {
             let (status, body) = change(target, admin.clone()).await;

@@ -78,14 +78,21 @@ pub async fn change_round_state(round_id: String, state: String) -> Result<(), A
     let app = request::state()?;
     let admin = request::require_admin(&app).await?;
     let target: RoundState = state.parse().map_err(AppError::BadRequest)?;
-    rounds::change_state(
-        &app.pool,
-        &app.config.mail,
-        &request::actor(&admin),
-        &round_id,
-        target,
-    )
-    .await?;
+    if target == RoundState::Published {
+        // Publishing freezes what becomes public; without conclusions when asked this way
+        // (the publish page, with its preview, is the usual way).
+        crate::services::publications::publish(&app, &request::actor(&admin), &round_id, "")
+            .await?;
+    } else {
+        rounds::change_state(
+            &app.pool,
+            &app.config.mail,
+            &request::actor(&admin),
+            &round_id,
+            target,
+        )
+        .await?;
+    }
     leptos_axum::redirect(&format!(
         "/beheer/metingen/{round_id}?melding={}",
         target.code()

@@ -25,6 +25,8 @@ fn field_label(name: &str) -> &str {
         "compared_round_id" => "Vergelijken met",
         "regions" => "Deelnemende regio's",
         "reason" | "reopen_reason" => "Reden",
+        "conclusions" => "Conclusies",
+        "note" => "Toelichting bij de correctie",
         other => other,
     }
 }
@@ -199,6 +201,41 @@ pub fn CheckboxGroup(
                 </div>
             </fieldset>
         </div>
+    }
+}
+
+/// A labelled text area with optional hint and its error messages.
+#[component]
+pub fn TextAreaField(
+    label: &'static str,
+    name: &'static str,
+    #[prop(into)] error: Signal<Option<AppError>>,
+    #[prop(optional)] hint: &'static str,
+    #[prop(optional)] required: bool,
+    #[prop(optional)] maxlength: Option<usize>,
+    #[prop(default = 8)] rows: usize,
+    /// The text the field starts with.
+    #[prop(optional, into)]
+    value: String,
+) -> impl IntoView {
+    let id = field_id(name);
+    let messages = messages_for(error, name);
+    let described_by = described_by(&id, hint, messages);
+    view! {
+        <FieldFrame id=id.clone() label hint messages>
+            <textarea
+                class="form-textarea"
+                id=id
+                name=name
+                rows=rows
+                required=required
+                maxlength=maxlength
+                aria-describedby=described_by
+                aria-invalid=move || (!messages.get().is_empty()).then_some("true")
+            >
+                {value}
+            </textarea>
+        </FieldFrame>
     }
 }
 

@@ -38,12 +38,19 @@ fn navigation(user: &SignedInUser) -> Vec<(String, &'static str)> {
 
 #[component]
 pub fn SiteHeader(user: UserResource) -> impl IntoView {
+    let branding = super::branding::branding();
+    let mark = if branding.has_logo {
+        view! { <img class="site-header__image" src=crate::domain::branding::LOGO_PATH alt="" height="32"/> }.into_any()
+    } else {
+        view! { <span class="site-header__logo" aria-hidden="true">{branding.mark.clone()}</span> }
+            .into_any()
+    };
     view! {
         <header class="site-header">
             <div class="site-header__inner">
                 <a class="site-header__brand" href="/">
-                    <span class="site-header__logo" aria-hidden="true">"NAD"</span>
-                    <span>"Monitor Eerst een Thuis"</span>
+                    {mark}
+                    <span>{branding.platform_name.clone()}</span>
                 </a>
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
@@ -91,14 +98,17 @@ fn UserBar(user: SignedInUser) -> impl IntoView {
 
 #[component]
 pub fn SiteFooter() -> impl IntoView {
+    let branding = super::branding::branding();
     view! {
         <footer class="site-footer">
             <p>
-                "Monitor van het Nationaal Actieplan Dakloosheid “Eerst een Thuis”. "
+                {format!("Monitor van het {}. ", branding.programme_name)}
                 "Vul in vrije tekstvelden nooit gegevens over cliënten in."
             </p>
             <nav aria-label="Over deze website">
                 <ul class="site-footer__links">
+                    <li><a href="/dashboard">"Dashboard"</a></li>
+                    <li><a href="/open-data">"Open data"</a></li>
                     <li><a href="/help">"Hulp bij het invullen"</a></li>
                     <li><a href="/contact">"Contact"</a></li>
                     <li><a href="/privacy">"Privacy"</a></li>

@@ -331,6 +331,8 @@ mod tests {
             allow_unknown: true,
             allow_not_applicable: false,
             indicator: None,
+            indicator_counts: Vec::new(),
+            public: true,
             visible_if: None,
             rules: vec![],
             lineage: Lineage::Original,

@@ -13,7 +13,7 @@ use crate::components::notice::ChangeNotice;
 use crate::components::status::ErrorPage;
 use crate::domain::response::ResponseStatus;
 use crate::domain::round::{
-    RoundDetail, RoundRegion, RoundSummary, MAX_NAME_CHARS, MAX_REASON_CHARS,
+    RoundDetail, RoundRegion, RoundState, RoundSummary, MAX_NAME_CHARS, MAX_REASON_CHARS,
 };
 use crate::domain::time::format_date;
 use leptos::form::ActionForm;
@@ -27,7 +27,8 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "aangemaakt" => Some("De meting is aangemaakt als concept. Open haar wanneer ze klaar is."),
         "open" => Some("De meting is open: coördinatoren kunnen antwoorden invullen."),
         "closed" => Some("De meting is gesloten: er kunnen geen antwoorden meer bij."),
-        "published" => Some("De meting is gepubliceerd."),
+        "published" | "gepubliceerd" => Some("De meting is gepubliceerd: de goedgekeurde antwoorden op de openbare vragen staan op het dashboard en in de open data."),
+        "gecorrigeerd" => Some("De correctie is gepubliceerd als nieuwe editie; de eerdere editie blijft beschikbaar."),
         "deadline" => Some("De deadline van de regio is verlengd."),
         "heropend" => Some("De vragenlijst van de regio is heropend voor de coördinatoren."),
         _ => None,
@@ -184,15 +185,28 @@ pub fn RoundPage() -> impl IntoView {
                     .iter()
                     .map(|target| {
                         let round_id = round_id.clone();
+                        if *target == RoundState::Published {
+                            // Publishing shows first what becomes public.
+                            return view! {
+                                <a class="button" href=format!("/beheer/metingen/{round_id}/publiceren")>"Publiceren…"</a>
+                            }.into_any();
+                        }
                         view! {
                             <ActionForm action=change attr:class="inline-form">
                                 <input type="hidden" name="round_id" value=round_id/>
                                 <input type="hidden" name="state" value=target.code()/>
                                 <button type="submit" class="button">{target.action()}</button>
                             </ActionForm>
-                        }
+                        }.into_any()
                     })
                     .collect_view();
+                let published = (summary.state == RoundState::Published).then(|| {
+                    let round_id = round_id.clone();
+                    view! {
+                        <a class="button button--secondary" href=format!("/beheer/metingen/{round_id}/publiceren")>"Correctie publiceren…"</a>
+                        <a class="button button--secondary" href="/dashboard">"Naar het dashboard"</a>
+                    }
+                });
                 let (extend_round, reopen_round) = (round_id.clone(), round_id);
                 view! {
                     <Title text=summary.name.clone()/>
@@ -212,7 +226,7 @@ pub fn RoundPage() -> impl IntoView {
                         <dt>"Ingediend"</dt>
                         <dd>{format!("{} van {} regio's", summary.submitted_count, summary.region_count)}</dd>
                     </dl>
-                    <div class="button-row">{state_buttons}</div>
+                    <div class="button-row">{state_buttons}{published}</div>
                     <h2>"Regio's"</h2>
                     <RegionTable regions/>
                     <h2 id="deadline-verlengen">"Deadline verlengen voor één regio"</h2>

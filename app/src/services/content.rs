@@ -70,6 +70,27 @@ fn safe_link(destination: &str) -> bool {
 
 /// Markdown to HTML, with raw HTML as text, no images and only safe links.
 pub fn render(markdown: &str) -> Page {
+    render_at(markdown, false)
+}
+
+/// Like `render`, for text inside a page that has its own title: every heading one level
+/// lower ("# Conclusies" becomes an `h2`).
+pub fn render_within(markdown: &str) -> String {
+    render_at(markdown, true).html
+}
+
+fn lower(level: pulldown_cmark::HeadingLevel) -> pulldown_cmark::HeadingLevel {
+    use pulldown_cmark::HeadingLevel::*;
+    match level {
+        H1 => H2,
+        H2 => H3,
+        H3 => H4,
+        H4 => H5,
+        _ => H6,
+    }
+}
+
+fn render_at(markdown: &str, within: bool) -> Page {
     let mut title = String::new();
     let mut in_title = false;
     let mut kept_links = Vec::new();
@@ -82,6 +103,20 @@ pub fn render(markdown: &str) -> Page {
             keep.then_some(event)
         }
         Event::End(TagEnd::Link) => kept_links.pop().unwrap_or(false).then_some(event),
+        Event::Start(Tag::Heading {
+            level,
+            id,
+            classes,
+            attrs,
+        }) if within => Some(Event::Start(Tag::Heading {
+            level: lower(level),
+            id,
+            classes,
+            attrs,
+        })),
+        Event::End(TagEnd::Heading(level)) if within => {
+            Some(Event::End(TagEnd::Heading(lower(level))))
+        }
         Event::Start(Tag::Heading { level, .. })
             if level == pulldown_cmark::HeadingLevel::H1 && title.is_empty() =>
         {
@@ -123,6 +158,13 @@ mod tests {
         assert!(page.html.contains("<a href=\"/help\">veilig</a>"));
         assert!(page.html.contains("<a href=\"mailto:a@b.nl\">mail</a>"));
         assert!(!page.html.contains("javascript:") && page.html.contains("gevaarlijk"));
+    }
+
+    #[test]
+    fn text_within_a_page_has_its_headings_one_level_lower() {
+        let html = render_within("# Conclusies\n\n## Wonen\n\n- punt\n\n<script>x</script>");
+        assert!(html.contains("<h2>Conclusies</h2>") && html.contains("<h3>Wonen</h3>"));
+        assert!(!html.contains("<h1") && !html.contains("<script>"));
     }
 
     #[test]

@@ -94,11 +94,8 @@ pub async fn is_empty(pool: &AnyPool) -> Result<bool, AppError> {
 /// The demo's invited colleague, whose invitation waits in the outbox.
 pub const INVITED_EMAIL: &str = "uitgenodigd@nad.example";
 
-pub async fn load(
-    pool: &AnyPool,
-    cache: &questionnaires::Cache,
-    mail: &super::mail::MailSettings,
-) -> Result<(), AppError> {
+pub async fn load(state: &super::state::AppState) -> Result<(), AppError> {
+    let (pool, cache, mail) = (&state.pool, &*state.questionnaires, &state.config.mail);
     if !is_empty(pool).await? {
         return Err(AppError::BadRequest(
             "De database bevat al gebruikers of regio's; demodata laden kan alleen in een lege database."
@@ -168,7 +165,46 @@ pub async fn load(
     let previous = cache.get(pool, "nad", "2025-12").await?;
     let current = cache.get(pool, "nad", "2026-06").await?;
     load_history(pool, &region_list, &mut coordinators, &previous, &current).await?;
-    load_reviews(pool).await
+    load_reviews(pool).await?;
+    publish_history(state).await
+}
+
+/// The conclusions of the demo's latest publication, as the programme would write them.
+const CONCLUSIONS: &str = "# Conclusies juni 2026
+
+Alle regio's werken aan een regionale aanpak van dakloosheid. De belangrijkste ontwikkelingen sinds december 2025:
+
+- **Wonen Eerst** staat in 95% van de regionale plannen, tegen 82% een half jaar eerder.
+- **Opvang in de gemeente van herkomst**: 92% van de regio's regelt dit, tegen 79% in december 2025.
+- Vier regio's hadden bij publicatie nog geen goedgekeurde antwoorden; zij staan als *geen gegevens* in het dashboard en tellen niet mee.
+
+## Aandachtspunten
+
+- Bezwaren van omwonenden vertragen in meerdere regio's de bouw van nieuwe opvang- en woonvoorzieningen.
+- Het aantal Wonen Eerst-plekken groeit, maar de uitstroom uit de opvang blijft achter bij de doelen.
+";
+
+/// Publishes the earlier rounds in order, a few weeks after each deadline, the latest with
+/// its conclusions: the public dashboard has a history from the start.
+async fn publish_history(state: &super::state::AppState) -> Result<(), AppError> {
+    let closed: Vec<(String, i64)> =
+        sqlx::query_as("SELECT id, deadline FROM rounds WHERE state = 'closed' ORDER BY deadline")
+            .fetch_all(&state.pool)
+            .await?;
+    let last = closed.len().saturating_sub(1);
+    for (n, (round_id, deadline)) in closed.iter().enumerate() {
+        let conclusions = if n == last { CONCLUSIONS } else { "" };
+        let three_weeks_later = deadline + 21 * 24 * 60 * 60 * 1000;
+        super::publications::publish_as_of(
+            state,
+            &Actor::CommandLine,
+            round_id,
+            conclusions,
+            three_weeks_later,
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// The open round's regions the reviewer has already dealt with: one sent back with a
@@ -319,9 +355,16 @@ async fn load_history(
     let now = now_ms();
     let rounds = [
         (
+            "3e meting – juni 2025",
+            previous,
+            RoundState::Closed,
+            start_of_local_day(2025, 5, 19),
+            end_of_local_day(2025, 6, 27),
+        ),
+        (
             "4e meting – december 2025",
             previous,
-            RoundState::Published,
+            RoundState::Closed,
             start_of_local_day(2025, 11, 17),
             end_of_local_day(2025, 12, 19),
         ),
@@ -363,9 +406,9 @@ async fn load_history(
         let mut answered: HashMap<String, HashMap<String, Answer>> = HashMap::new();
         for (position, region) in region_list.iter().enumerate() {
             let (submitted, sections) = match round {
-                0 => (true, usize::MAX),
-                1 if BLANK_REGIONS.contains(&region.code.as_str()) => continue,
-                1 => (true, usize::MAX),
+                0 | 1 => (true, usize::MAX),
+                2 if BLANK_REGIONS.contains(&region.code.as_str()) => continue,
+                2 => (true, usize::MAX),
                 _ => match progress(&region.code, position) {
                     Progress::NotStarted => continue,
                     Progress::Busy => (false, 3),
@@ -382,7 +425,7 @@ async fn load_history(
                 &reference_date,
                 sections,
             );
-            let at = if round == 2 {
+            let at = if round == 3 {
                 now - day
             } else {
                 deadline - 3 * day
@@ -399,7 +442,9 @@ async fn load_history(
             )
             .await?;
             let answers = parsed(version, &raw);
-            let in_current_keys = if round == 0 {
+            // December 2025 is the last round on the previous version: the next round reads
+            // its answers in the current version's keys.
+            let in_current_keys = if round == 1 {
                 mapping.answers(&answers)
             } else {
                 answers

@@ -1,6 +1,6 @@
-//! The demo's history: two earlier rounds with plausible answers for the regions (December
-//! 2025 on the previous questionnaire version, June 2026 on the current one) and, in the open
-//! round, regions that have submitted, regions that are busy and regions that have not
+//! The demo's history: three earlier rounds with plausible answers for the regions (June and
+//! December 2025 on the previous questionnaire version, June 2026 on the current one), all
+//! published, and, in the open round, regions that have submitted, regions that are busy and regions that have not
 //! started. The key indicators move as the NAD describes: Wonen Eerst in the regional plan
 //! for about 82% of the regions in December 2025 and about 95% half a year later, shelter in
 //! the gemeente of origin about 79% → 92%.
@@ -19,10 +19,10 @@ use sqlx::AnyPool;
 use std::collections::{BTreeMap, HashMap};
 
 /// The key indicators and the share of regions answering "ja" in each generated round
-/// (December 2025, June 2026, the current round).
-const TRENDS: [(&str, [u64; 3]); 2] = [
-    ("b_wonen_eerst", [82, 95, 97]),
-    ("b_opvang_herkomstgemeente", [79, 92, 94]),
+/// (June 2025, December 2025, June 2026, the current round).
+const TRENDS: [(&str, [u64; 4]); 2] = [
+    ("b_wonen_eerst", [71, 82, 95, 97]),
+    ("b_opvang_herkomstgemeente", [66, 79, 92, 94]),
 ];
 
 /// A deterministic pseudo-random number for (region, item, salt): the same region gives the
@@ -58,7 +58,7 @@ fn number_range(key: &str) -> (i64, i64) {
     }
 }
 
-/// One region's raw input for one item in round `round` (0, 1, 2).
+/// One region's raw input for one item in round `round` (0 to 3, the open round last).
 fn raw_answer(item: &Item, region: usize, round: usize, reference_date: &str) -> RawAnswer {
     let key = item.key.as_str();
     let r = noise(region, key, 0);

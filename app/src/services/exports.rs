@@ -16,9 +16,10 @@ use super::state::AppState;
 use crate::domain::access::SignedInUser;
 use crate::domain::comparison::VersionMapping;
 use crate::domain::export::{
-    codebook_entry, columns, csv_row, export_item, json_answer, response_status, sheet_name,
-    Format, Status, Stored, STATUSES,
+    codebook_entry, columns, csv_row, export_item, item_status, json_answer, response_status,
+    sheet_name, Format, Status, Stored, STATUSES,
 };
+use crate::domain::publication::{self, PublishedAnswer, PublishedRegion, Snapshot};
 use crate::domain::questionnaire::answer::Answer;
 use crate::domain::questionnaire::completeness::{evaluate, ItemStatus, ResponseAnswers};
 use crate::domain::questionnaire::model::Item;
@@ -36,6 +37,7 @@ mod json_file;
 mod xlsx_file;
 
 use csv_files::{codebook_csv, long_csv, wide_csv};
+pub(crate) use csv_files::{yes_no, CODEBOOK_HEADER};
 use json_file::json;
 use xlsx_file::xlsx;
 
@@ -87,6 +89,21 @@ pub async fn prepare(
         return Err(AppError::Forbidden);
     }
     let format = Format::from_url_name(file).ok_or(AppError::NotFound)?;
+    let (export, round_state) = load(state, round_id, format).await?;
+    // A concept round is invisible to everyone but admins, as if it did not exist.
+    if round_state == RoundState::Concept && !user.is_admin() {
+        return Err(AppError::NotFound);
+    }
+    Ok(export)
+}
+
+/// The round, its version and its regions, as an export of `format` reads them, with the
+/// round's state; nobody's access is checked here.
+async fn load(
+    state: &AppState,
+    round_id: &str,
+    format: Format,
+) -> Result<(Export, RoundState), AppError> {
     if round_id.len() > 64 {
         return Err(AppError::NotFound);
     }
@@ -99,10 +116,6 @@ pub async fn prepare(
     .await?
     .ok_or(AppError::NotFound)?;
     let round_state = super::rounds::stored_state(&row, "state")?;
-    // A concept round is invisible to everyone but admins, as if it did not exist.
-    if round_state == RoundState::Concept && !user.is_admin() {
-        return Err(AppError::NotFound);
-    }
     let round = RoundFacts {
         name: row.try_get("name")?,
         questionnaire_id: row.try_get("questionnaire_id")?,
@@ -170,14 +183,102 @@ pub async fn prepare(
         &round.questionnaire_id,
         &round.questionnaire_version,
     );
-    Ok(Export {
+    let export = Export {
         format,
         file_name,
         round,
         version,
         participants,
         previous,
-    })
+    };
+    Ok((export, round_state))
+}
+
+/// What publishing `round_id` would freeze: every participating region with its gemeenten
+/// and, when its response is approved, its answers to the public items, read and evaluated
+/// as the exports do. Also the round's state and the responses' stamp (see
+/// `responses_stamp`) at the moment of reading.
+pub async fn public_snapshot(
+    state: &AppState,
+    round_id: &str,
+) -> Result<(Snapshot, RoundState, String), AppError> {
+    let stamp = responses_stamp(&state.pool, round_id).await?;
+    let (export, round_state) = load(state, round_id, Format::Json).await?;
+    let deadline: i64 = sqlx::query_scalar("SELECT deadline FROM rounds WHERE id = $1")
+        .bind(round_id)
+        .fetch_one(&state.pool)
+        .await?;
+    let gemeenten: Vec<(String, String)> = sqlx::query_as(
+        "SELECT region_code, gemeente_name FROM round_gemeenten WHERE round_id = $1 \
+         ORDER BY region_code, gemeente_name",
+    )
+    .bind(round_id)
+    .fetch_all(&state.pool)
+    .await?;
+    let public: Vec<&Item> = publication::public_items(&export.version.questionnaire).collect();
+    let mut regions = Vec::with_capacity(export.participants.len());
+    for participant in &export.participants {
+        let answers = if participant.status.as_deref() == Some("approved") {
+            let read = read_region(state, &export, participant)
+                .await
+                .map_err(|failure| match failure {
+                    Failure::App(error) => error,
+                    Failure::Gone => AppError::internal("reading a region failed", "gone"),
+                })?;
+            Some(
+                public
+                    .iter()
+                    .map(|item| {
+                        let stored = read.stored(&item.key);
+                        let status = item_status(read.status(&item.key), stored);
+                        (
+                            item.key.clone(),
+                            PublishedAnswer::from_status(status, stored.and_then(|s| s.value)),
+                        )
+                    })
+                    .collect(),
+            )
+        } else {
+            None
+        };
+        regions.push(PublishedRegion {
+            code: participant.region_code.clone(),
+            name: participant.region_name.clone(),
+            gemeenten: gemeenten
+                .iter()
+                .filter(|(region, _)| region == &participant.region_code)
+                .map(|(_, name)| name.clone())
+                .collect(),
+            answers,
+        });
+    }
+    let snapshot = Snapshot {
+        round_name: export.round.name.clone(),
+        questionnaire_id: export.round.questionnaire_id.clone(),
+        questionnaire_version: export.round.questionnaire_version.clone(),
+        deadline,
+        regions,
+    };
+    Ok((snapshot, round_state, stamp))
+}
+
+/// Every response of a round with its status and revision, as one text: it changes whenever
+/// an answer, a status or an approval does.
+pub async fn responses_stamp<'e, E>(executor: E, round_id: &str) -> Result<String, AppError>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let rows: Vec<(String, String, i64)> = sqlx::query_as(
+        "SELECT id, status, revision FROM responses WHERE round_id = $1 ORDER BY id",
+    )
+    .bind(round_id)
+    .fetch_all(executor)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|(id, status, revision)| format!("{id}:{status}:{revision}"))
+        .collect::<Vec<_>>()
+        .join(","))
 }
 
 type Chunk = Result<Vec<u8>, std::io::Error>;

@@ -20,6 +20,10 @@ pub struct Config {
     pub mail: super::mail::MailSettings,
     /// The operator's own texts of the information pages (`NAD_CONTENT_DIR`), if any.
     pub content_dir: Option<std::path::PathBuf>,
+    /// The platform's name, colours and logo, and the open data's licence.
+    pub branding: crate::domain::branding::Branding,
+    /// The logo file served at `branding::LOGO_PATH` (SVG or PNG), if any.
+    pub logo_file: Option<std::path::PathBuf>,
 }
 
 /// OWASP ASVS level 2 (3.3.1, 3.3.2): 30 minutes idle, 12 hours absolute.
@@ -35,6 +39,8 @@ impl Default for Config {
             trusted_proxies: Vec::new(),
             mail: super::mail::MailSettings::default(),
             content_dir: None,
+            branding: crate::domain::branding::Branding::default(),
+            logo_file: None,
         }
     }
 }
@@ -52,6 +58,10 @@ pub struct AppState {
     pub snapshots: Arc<super::snapshots::Cache>,
     /// Each round's national tally, kept while its responses do not change.
     pub tallies: Arc<super::national::TallyCache>,
+    /// Every publication, read once and dropped when an edition is added.
+    pub publications: Arc<super::publications::Cache>,
+    /// The open data files made so far (editions never change).
+    pub open_data: Arc<super::open_data::Cache>,
     /// On SQLite, answer saves wait their turn here rather than in SQLite's busy handler,
     /// which sleeps in growing steps (1, 2, 5, 10 ms…) and so makes the slowest saves slow.
     /// `None` on PostgreSQL, where saves lock only their own response's row.

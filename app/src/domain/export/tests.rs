@@ -14,6 +14,8 @@ fn item(key: &str, kind: ItemKind) -> Item {
         allow_unknown: true,
         allow_not_applicable: true,
         indicator: None,
+        indicator_counts: Vec::new(),
+        public: true,
         visible_if: None,
         rules: vec![],
         lineage: Lineage::Unchanged,

@@ -63,6 +63,8 @@ struct RawSection {
     key: Spanned<String>,
     title: String,
     intro: Option<String>,
+    /// Whether the section's items are public (each item may say otherwise).
+    public: Option<bool>,
     #[serde(default)]
     item: Vec<Spanned<RawItem>>,
 }
@@ -108,6 +110,8 @@ struct RawItem {
     #[serde(default)]
     not_applicable: bool,
     indicator: Option<Spanned<String>>,
+    counts: Option<Spanned<Vec<String>>>,
+    public: Option<Spanned<bool>>,
     visible_if: Option<Spanned<String>>,
     options: Option<Vec<RawChoice>>,
     rows: Option<Vec<RawChoice>>,
@@ -341,7 +345,7 @@ fn read_sections(
         let items = section
             .item
             .into_iter()
-            .map(|item| read_item(checker, item, deferred))
+            .map(|item| read_item(checker, item, section.public, deferred))
             .collect();
         sections.push(Section {
             key,
@@ -353,8 +357,14 @@ fn read_sections(
     sections
 }
 
-/// One item: its key (well-formed, not used before), type and indicator.
-fn read_item(checker: &mut Checker, item: Spanned<RawItem>, deferred: &mut Deferred) -> Item {
+/// One item: its key (well-formed, not used before), type, indicator and publication.
+/// `section_public` is the section's own `public`, if it has one.
+fn read_item(
+    checker: &mut Checker,
+    item: Spanned<RawItem>,
+    section_public: Option<bool>,
+    deferred: &mut Deferred,
+) -> Item {
     let span = item.span();
     let item = item.into_inner();
     let key = item.key.get_ref().clone();
@@ -390,6 +400,16 @@ fn read_item(checker: &mut Checker, item: Spanned<RawItem>, deferred: &mut Defer
         }
         name
     });
+    let kind = kind.unwrap_or(ItemKind::YesNo);
+    let (public, indicator_counts) = read_publication(
+        checker,
+        &key,
+        &kind,
+        indicator.is_some(),
+        item.public,
+        section_public,
+        item.counts,
+    );
     if let Some(condition) = item.visible_if {
         deferred.conditions.push((key.clone(), condition));
     }
@@ -401,7 +421,7 @@ fn read_item(checker: &mut Checker, item: Spanned<RawItem>, deferred: &mut Defer
         .push((key.clone(), item.key.span(), item.lineage));
     Item {
         key,
-        kind: kind.unwrap_or(ItemKind::YesNo),
+        kind,
         label: item.label,
         help: item.help,
         unit: item.unit,
@@ -409,10 +429,83 @@ fn read_item(checker: &mut Checker, item: Spanned<RawItem>, deferred: &mut Defer
         allow_unknown: item.unknown,
         allow_not_applicable: item.not_applicable,
         indicator,
+        indicator_counts,
+        public,
         visible_if: None,
         rules: Vec::new(),
         lineage: Lineage::Original,
     }
+}
+
+/// Whether an item is public (its own `public`, else its section's, else its type's default)
+/// and which answers count for its indicator (`counts`; "ja" for yes/no types). A key
+/// indicator is always public: the national page shows it.
+fn read_publication(
+    checker: &mut Checker,
+    key: &str,
+    kind: &ItemKind,
+    is_indicator: bool,
+    own_public: Option<Spanned<bool>>,
+    section_public: Option<bool>,
+    counts: Option<Spanned<Vec<String>>>,
+) -> (bool, Vec<String>) {
+    let public = own_public
+        .as_ref()
+        .map(|p| *p.get_ref())
+        .or(section_public)
+        .unwrap_or_else(|| kind.public_by_default());
+    if is_indicator && !public {
+        let span = own_public.as_ref().map_or(0..0, |p| p.span());
+        checker.error(
+            span,
+            Some(key),
+            "een kernindicator staat op het openbare dashboard en kan niet 'public = false' zijn",
+        );
+    }
+    let Some(counts) = counts else {
+        let default = match kind {
+            ItemKind::YesNo | ItemKind::YesPartlyNo if is_indicator => vec!["ja".to_string()],
+            _ => Vec::new(),
+        };
+        return (public, default);
+    };
+    let span = counts.span();
+    let counts = counts.into_inner();
+    if !is_indicator {
+        checker.error(
+            span,
+            Some(key),
+            "'counts' hoort bij een kernindicator: geef ook 'indicator'",
+        );
+        return (public, Vec::new());
+    }
+    let Some(codes) = kind.codes() else {
+        checker.error(
+            span,
+            Some(key),
+            format!(
+                "'counts' kan alleen bij een vraag met antwoordcodes, niet bij {}",
+                kind.type_name()
+            ),
+        );
+        return (public, Vec::new());
+    };
+    if counts.is_empty() {
+        checker.error(span.clone(), Some(key), "'counts' noemt geen enkele code");
+    }
+    for code in &counts {
+        if !codes.contains(code) {
+            checker.error(
+                span.clone(),
+                Some(key),
+                format!(
+                    "'counts' noemt de code '{code}', die de vraag niet heeft (wel: {})",
+                    codes.join(", ")
+                ),
+            );
+        }
+    }
+    (public, counts)
 }
 
 /// Parses the conditions and rules, now that every item is known, and refuses conditions

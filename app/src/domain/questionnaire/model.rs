@@ -138,6 +138,12 @@ impl ItemKind {
         }
     }
 
+    /// Whether answers of this type are public by default: closed answers are, free text is
+    /// not (it may hold names).
+    pub fn public_by_default(&self) -> bool {
+        !matches!(self, ItemKind::ShortText { .. } | ItemKind::LongText { .. })
+    }
+
     pub fn is_numeric(&self) -> bool {
         matches!(
             self,
@@ -196,6 +202,15 @@ pub struct Item {
     /// in regionaal plan"): summarised on the progress page and the national picture.
     #[serde(default)]
     pub indicator: Option<String>,
+    /// The answer codes that count for a key indicator's share ("ja" for "Wonen Eerst
+    /// opgenomen in het plan"). Empty for numbers, and for choices that are shown whole.
+    #[serde(default)]
+    pub indicator_counts: Vec<String>,
+    /// Whether the item's answers appear on the public dashboard and in the open data once
+    /// its round is published. Free text is not public unless the definition says so: it may
+    /// hold names.
+    #[serde(default)]
+    pub public: bool,
     pub visible_if: Option<Condition>,
     pub rules: Vec<Rule>,
     pub lineage: Lineage,

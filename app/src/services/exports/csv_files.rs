@@ -120,7 +120,7 @@ pub(super) async fn wide_csv(
     sink.finish().await
 }
 
-pub(super) fn yes_no(flag: bool) -> &'static str {
+pub(crate) fn yes_no(flag: bool) -> &'static str {
     if flag {
         "ja"
     } else {
@@ -129,7 +129,7 @@ pub(super) fn yes_no(flag: bool) -> &'static str {
 }
 
 /// The codebook's columns, shared by the CSV and the XLSX sheet.
-pub(super) const CODEBOOK_HEADER: [&str; 18] = [
+pub(crate) const CODEBOOK_HEADER: [&str; 18] = [
     "soort",
     "meting",
     "vragenlijst",

@@ -12,6 +12,8 @@ fn item(kind: ItemKind) -> Item {
         allow_unknown: true,
         allow_not_applicable: false,
         indicator: None,
+        indicator_counts: Vec::new(),
+        public: true,
         visible_if: None,
         rules: vec![],
         lineage: Lineage::Original,

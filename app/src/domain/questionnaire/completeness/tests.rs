@@ -21,6 +21,8 @@ fn item(key: &str, kind: ItemKind, required: bool, visible_if: Option<&str>) -> 
         allow_unknown: true,
         allow_not_applicable: true,
         indicator: None,
+        indicator_counts: Vec::new(),
+        public: true,
         visible_if: visible_if.map(condition),
         rules: vec![],
         lineage: Lineage::Original,

@@ -264,3 +264,94 @@ fn definitions_survive_a_trip_through_json_for_the_browser() {
     let back: Questionnaire = serde_json::from_str(&json).unwrap();
     assert_eq!(back, q);
 }
+
+#[test]
+fn closed_items_are_public_free_text_is_not_unless_the_definition_says_so() {
+    let source = r#"
+identifier = "test"
+version = "1"
+title = "Test"
+
+[[section]]
+key = "A"
+title = "Sectie A"
+
+[[section.item]]
+key = "a_plan"
+type = "yes_partly_no"
+label = "Is er een plan?"
+indicator = "Regionaal plan"
+
+[[section.item]]
+key = "a_toelichting"
+type = "long_text"
+label = "Toelichting"
+
+[[section.item]]
+key = "a_openbare_tekst"
+type = "short_text"
+label = "Naam van het plan"
+public = true
+
+[[section.item]]
+key = "a_status"
+type = "single_choice"
+label = "Status"
+indicator = "Status van het plan"
+counts = ["vastgesteld"]
+options = [{ code = "concept", label = "Concept" }, { code = "vastgesteld", label = "Vastgesteld" }]
+
+[[section]]
+key = "B"
+title = "Intern"
+public = false
+
+[[section.item]]
+key = "b_aantal"
+type = "integer"
+label = "Aantal"
+
+[[section.item]]
+key = "b_toch_openbaar"
+type = "integer"
+label = "Aantal"
+public = true
+"#;
+    let questionnaire = load(source, None).unwrap_or_else(|e| panic!("{e:#?}"));
+    let item = |key: &str| questionnaire.item(key).unwrap();
+    assert!(item("a_plan").public);
+    assert_eq!(item("a_plan").indicator_counts, vec!["ja"]);
+    assert!(!item("a_toelichting").public);
+    assert!(item("a_openbare_tekst").public);
+    assert_eq!(item("a_status").indicator_counts, vec!["vastgesteld"]);
+    assert!(!item("b_aantal").public, "the section says not public");
+    assert!(
+        item("b_toch_openbaar").public,
+        "the item overrides its section"
+    );
+    assert!(item("b_aantal").indicator_counts.is_empty());
+}
+
+#[test]
+fn the_nad_indicators_are_public_and_say_which_answers_count() {
+    let previous = load(&read(&folder("nad-2025-12.toml")), None).unwrap();
+    let current = load(&read(&folder("nad-2026-06.toml")), Some(&previous)).unwrap();
+    for version in [&previous, &current] {
+        let indicators: Vec<&Item> = version.items().filter(|i| i.indicator.is_some()).collect();
+        assert!(indicators.len() >= 4, "{}", version.version);
+        for item in indicators {
+            assert!(item.public, "{}", item.key);
+            if item.kind.codes().is_some() {
+                assert!(!item.indicator_counts.is_empty(), "{}", item.key);
+            }
+        }
+        assert!(
+            version.items().any(|i| !i.public),
+            "free text stays off the dashboard"
+        );
+    }
+    assert_eq!(
+        current.item("b_plan_status").unwrap().indicator_counts,
+        vec!["vastgesteld"]
+    );
+}

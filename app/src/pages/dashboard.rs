@@ -1,0 +1,401 @@
+//! The public dashboard, readable without an account and without JavaScript:
+//! `/dashboard` (the latest publication), `/dashboard/:round` (any publication),
+//! `/dashboard/regio/:code` and `/dashboard/:round/regio/:code` (one region). Everything
+//! shown comes from frozen publications: public items of approved responses only.
+
+use crate::api::publications::{get_dashboard, get_region_dashboard};
+use crate::components::branding::branding;
+use crate::components::charts::{ShareBars, TrendChart, TrendTable};
+use crate::components::status::ErrorPage;
+use crate::domain::national::{format_number, Distribution, ItemFigures};
+use crate::domain::publication::dashboard::{
+    DashboardSection, IndicatorView, ItemView, PublicDashboard, PublicRegion, PublicationFacts,
+    PublicationLink,
+};
+use crate::domain::time::format_date;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn DashboardPage() -> impl IntoView {
+    let params = use_params_map();
+    let page = Resource::new(
+        move || params.read().get("round").unwrap_or_default(),
+        get_dashboard,
+    );
+    view! {
+        <Suspense fallback=|| view! { <p>"Laden…"</p> }>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Ok(page) => view! { <National page/> }.into_any(),
+                    Err(crate::error::AppError::NotFound) => view! { <NothingPublished/> }.into_any(),
+                    Err(error) => view! { <ErrorPage error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// 404 with a way on: no publication by this name (or none at all yet).
+#[component]
+fn NothingPublished() -> impl IntoView {
+    crate::components::status::set_status(404);
+    view! {
+        <Title text="Publicatie niet gevonden"/>
+        <h1>"Publicatie niet gevonden"</h1>
+        <p>"Deze publicatie of regio bestaat niet, of er is nog niets gepubliceerd. "
+            "Begin bij "<a href="/dashboard">"het dashboard"</a>" of bij "<a href="/open-data">"de open data"</a>"."</p>
+    }
+}
+
+/// "Gepubliceerd op 3 juli 2026; gecorrigeerd op 12 januari 2027."
+fn published_text(facts: &PublicationFacts) -> String {
+    let mut text = facts
+        .editions
+        .first()
+        .map(|e| format!("Gepubliceerd op {}", format_date(e.published_at)))
+        .unwrap_or_default();
+    if let Some(last) = facts.editions.iter().skip(1).last() {
+        text.push_str(&format!(
+            "; gecorrigeerd op {}",
+            format_date(last.published_at)
+        ));
+    }
+    text.push('.');
+    text
+}
+
+/// The corrections of a publication, each with its date and note.
+#[component]
+fn Corrections(facts: PublicationFacts) -> impl IntoView {
+    let corrections: Vec<_> = facts.editions.iter().skip(1).cloned().collect();
+    (!corrections.is_empty()).then(|| {
+        view! {
+            <section class="corrections" aria-labelledby="correcties">
+                <h2 id="correcties">"Correcties"</h2>
+                <ul>
+                    {corrections.into_iter().map(|edition| view! {
+                        <li>
+                            <strong>{format!("Correctie {} (editie {}): ", format_date(edition.published_at), edition.edition)}</strong>
+                            {edition.note.clone()}
+                        </li>
+                    }).collect_view()}
+                </ul>
+                <p>"Eerdere edities blijven beschikbaar als bestanden bij "<a href="/open-data">"open data"</a>"."</p>
+            </section>
+        }
+    })
+}
+
+/// Every publication, newest first, the one shown marked.
+#[component]
+fn PublicationNav(
+    publications: Vec<PublicationLink>,
+    current: String,
+    region: Option<String>,
+) -> impl IntoView {
+    view! {
+        <nav class="publication-nav" aria-label="Publicaties">
+            <h2 class="publication-nav__title">"Publicaties"</h2>
+            <ul>
+                {publications.into_iter().map(|link| {
+                    let href = match &region {
+                        Some(code) => format!("/dashboard/{}/regio/{code}", link.slug),
+                        None => format!("/dashboard/{}", link.slug),
+                    };
+                    let here = link.slug == current;
+                    view! {
+                        <li>
+                            <a href=href aria-current=here.then_some("page")>{link.period.clone()}</a>
+                            {(link.editions > 1).then(|| format!(" ({} edities)", link.editions))}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </nav>
+    }
+}
+
+#[component]
+fn National(page: PublicDashboard) -> impl IntoView {
+    let PublicDashboard {
+        dashboard,
+        conclusions_html,
+        is_latest,
+        publications,
+    } = page;
+    let facts = dashboard.publication.clone();
+    let programme = branding().programme_name;
+    let title = format!("Dashboard {}", facts.period);
+    let previous = dashboard.previous_period.clone();
+    view! {
+        <Title text=title.clone()/>
+        <h1>{title}</h1>
+        <p class="lead">{format!(
+            "Voortgang van de regio's in het {programme}, {}. {} van de {} regio's hebben goedgekeurde antwoorden.",
+            facts.round_name, dashboard.regions_with_data, dashboard.regions_taking_part
+        )}</p>
+        <p>{published_text(&facts)}</p>
+        {(!is_latest).then(|| view! {
+            <div class="notice" role="note"><p>"U bekijkt een eerdere publicatie. "<a href="/dashboard">"Naar de nieuwste publicatie"</a>"."</p></div>
+        })}
+        <Corrections facts=facts.clone()/>
+        {(!conclusions_html.is_empty()).then(|| view! {
+            <section class="conclusions" aria-labelledby="conclusies">
+                <h2 id="conclusies">"Conclusies"</h2>
+                <div class="conclusions__text" inner_html=conclusions_html></div>
+            </section>
+        })}
+        {(!dashboard.without_data.is_empty()).then(|| view! {
+            <section aria-labelledby="geen-gegevens">
+                <h2 id="geen-gegevens">"Regio's zonder gegevens"</h2>
+                <p>"Van deze regio's waren de antwoorden bij publicatie niet goedgekeurd. Ze tellen nergens mee, ook niet als nul."</p>
+                <ul class="region-list">
+                    {dashboard.without_data.iter().map(|r| view! {
+                        <li><a href=format!("/dashboard/{}/regio/{}", facts.slug, r.code)>{r.name.clone()}</a></li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        })}
+        {dashboard.sections.into_iter().map(|section| view! { <Theme section previous=previous.clone()/> }).collect_view()}
+        <section aria-labelledby="per-regio">
+            <h2 id="per-regio">"Per regio"</h2>
+            <ul class="region-list region-list--columns">
+                {dashboard.regions.iter().map(|r| view! {
+                    <li><a href=format!("/dashboard/{}/regio/{}", facts.slug, r.code)>{r.name.clone()}</a></li>
+                }).collect_view()}
+            </ul>
+        </section>
+        <p>"Alle cijfers van deze publicatie zijn te downloaden bij "<a href="/open-data">"open data"</a>"."</p>
+        <PublicationNav publications current=facts.slug.clone() region=None/>
+    }
+}
+
+#[component]
+pub(crate) fn Theme(section: DashboardSection, previous: Option<String>) -> impl IntoView {
+    let heading = format!("thema-{}", section.key.to_lowercase());
+    let labelled_by = heading.clone();
+    view! {
+        <section class="theme" aria-labelledby=labelled_by>
+            <h2 id=heading>{section.title.clone()}</h2>
+            {section.indicators.into_iter().map(|indicator| view! { <Indicator indicator/> }).collect_view()}
+            {section.items.into_iter().map(|item| view! { <Item item previous=previous.clone()/> }).collect_view()}
+        </section>
+    }
+}
+
+#[component]
+fn Indicator(indicator: IndicatorView) -> impl IntoView {
+    let heading = format!("indicator-{}", indicator.key);
+    let labelled_by = heading.clone();
+    view! {
+        <article class="indicator" aria-labelledby=labelled_by>
+            <h3 id=heading>{indicator.name.clone()}</h3>
+            <p class="indicator__question">{indicator.label.clone()}</p>
+            <p class="indicator__figure">{indicator.headline.clone()}</p>
+            {indicator.change.clone().map(|change| view! { <p class="indicator__change">{change}</p> })}
+            {(indicator.trend.len() > 1).then(|| view! {
+                <TrendChart name=indicator.name.clone() points=indicator.trend.clone() is_share=indicator.is_share/>
+            })}
+            <TrendTable caption=format!("{}: per publicatie", indicator.name) points=indicator.trend.clone()/>
+            {indicator.trend_note.clone().map(|note| view! { <p class="indicator__note">{note}</p> })}
+        </article>
+    }
+}
+
+/// "43 met een antwoord, 2 onbekend."
+fn counts_text(figures: &ItemFigures) -> String {
+    let mut parts = vec![format!("{} regio's met een antwoord", figures.given)];
+    for (count, what) in [
+        (figures.unknown, "onbekend"),
+        (figures.not_applicable, "n.v.t."),
+        (figures.not_asked, "niet gevraagd"),
+        (figures.not_answered, "niet beantwoord"),
+    ] {
+        if count > 0 {
+            parts.push(format!("{count} {what}"));
+        }
+    }
+    format!("{}.", parts.join(", "))
+}
+
+#[component]
+fn Item(item: ItemView, previous: Option<String>) -> impl IntoView {
+    let heading = format!("vraag-{}", item.key);
+    let body = match &item.current.distribution {
+        Distribution::Choices(shares) => {
+            let rows = shares
+                .iter()
+                .enumerate()
+                .map(|(n, share)| {
+                    let before = item.previous.as_ref().map(|p| match &p.distribution {
+                        Distribution::Choices(before) => {
+                            p.share_text(before.get(n).map_or(0, |s| s.regions))
+                        }
+                        _ => "–".to_string(),
+                    });
+                    view! {
+                        <tr>
+                            <th scope="row">{share.label.clone()}</th>
+                            <td>{item.current.share_text(share.regions)}</td>
+                            {before.map(|text| view! { <td>{text}</td> })}
+                        </tr>
+                    }
+                })
+                .collect_view();
+            view! {
+                <ShareBars id=item.key.clone() label=item.label.clone() current=item.current.clone()
+                    previous=item.previous.clone() previous_period=previous.clone()/>
+                <div class="table-scroll">
+                    <table class="table">
+                        <caption class="visually-hidden">{format!("Antwoorden op: {}", item.label)}</caption>
+                        <thead><tr>
+                            <th scope="col">"Antwoord"</th>
+                            <th scope="col">"Deze publicatie"</th>
+                            {item.previous.as_ref().and(previous.clone()).map(|p| view! { <th scope="col">{p}</th> })}
+                        </tr></thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                </div>
+            }
+            .into_any()
+        }
+        Distribution::Numbers {
+            median,
+            lowest,
+            highest,
+            total,
+        } => {
+            let unit = item
+                .unit
+                .clone()
+                .map(|u| format!(" {u}"))
+                .unwrap_or_default();
+            view! {
+                <dl class="facts">
+                    <dt>"Mediaan"</dt><dd>{format!("{}{unit}", format_number(*median))}</dd>
+                    <dt>"Laagste – hoogste"</dt><dd>{format!("{}{unit} – {}{unit}", format_number(*lowest), format_number(*highest))}</dd>
+                    {total.map(|total| view! { <dt>"Samen"</dt><dd>{format!("{}{unit}", format_number(total))}</dd> })}
+                </dl>
+            }
+            .into_any()
+        }
+        Distribution::Counted => view! {
+            <p>"Deze antwoorden staan per regio in de open data."</p>
+        }
+        .into_any(),
+    };
+    view! {
+        <div class="public-item">
+            <h3 id=heading>{item.label.clone()}</h3>
+            {body}
+            <p class="public-item__counts">{counts_text(&item.current)}</p>
+            {item.not_compared.clone().filter(|_| previous.is_some()).map(|why| view! { <p class="indicator__note">{why}</p> })}
+        </div>
+    }
+}
+
+#[component]
+pub fn RegionDashboardPage() -> impl IntoView {
+    let params = use_params_map();
+    let page = Resource::new(
+        move || {
+            (
+                params.read().get("round").unwrap_or_default(),
+                params.read().get("code").unwrap_or_default(),
+            )
+        },
+        |(round, code)| get_region_dashboard(round, code),
+    );
+    view! {
+        <Suspense fallback=|| view! { <p>"Laden…"</p> }>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Ok(page) => view! { <Region page/> }.into_any(),
+                    Err(crate::error::AppError::NotFound) => view! { <NothingPublished/> }.into_any(),
+                    Err(error) => view! { <ErrorPage error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Region(page: PublicRegion) -> impl IntoView {
+    let PublicRegion {
+        dashboard,
+        is_latest,
+        publications,
+    } = page;
+    let facts = dashboard.publication.clone();
+    let title = format!("{} – dashboard {}", dashboard.region.name, facts.period);
+    let periods = dashboard.periods.clone();
+    view! {
+        <Title text=title.clone()/>
+        <p class="back-link"><a href=format!("/dashboard/{}", facts.slug)>{format!("Landelijk beeld {}", facts.period)}</a></p>
+        <h1>{title}</h1>
+        <p>{published_text(&facts)}</p>
+        {(!is_latest).then(|| view! {
+            <div class="notice" role="note"><p>"U bekijkt een eerdere publicatie. "
+                <a href=format!("/dashboard/regio/{}", dashboard.region.code)>"Naar de nieuwste publicatie"</a>"."</p></div>
+        })}
+        <h2>"Gemeenten"</h2>
+        <p class="region-gemeenten">{if dashboard.gemeenten.is_empty() {
+            "Geen gemeenten vastgelegd voor deze meting.".to_string()
+        } else {
+            dashboard.gemeenten.join(", ")
+        }}</p>
+        {(!dashboard.has_data).then(|| view! {
+            <div class="notice" role="note"><p>"Geen gegevens: de antwoorden van deze regio waren bij publicatie niet goedgekeurd. Ze tellen nergens mee, ook niet als nul."</p></div>
+        })}
+        <Corrections facts=facts.clone()/>
+        {(!dashboard.history.is_empty()).then(|| view! {
+            <h2>"Kernindicatoren door de tijd"</h2>
+            <div class="table-scroll">
+                <table class="table">
+                    <caption class="visually-hidden">"De antwoorden van de regio op de kernindicatoren per publicatie"</caption>
+                    <thead><tr>
+                        <th scope="col">"Kernindicator"</th>
+                        {periods.iter().map(|(slug, period)| view! {
+                            <th scope="col"><a href=format!("/dashboard/{slug}/regio/{}", dashboard.region.code)>{period.clone()}</a></th>
+                        }).collect_view()}
+                    </tr></thead>
+                    <tbody>
+                        {dashboard.history.iter().map(|row| view! {
+                            <tr>
+                                <th scope="row">{row.name.clone()}</th>
+                                {row.answers.iter().map(|a| view! { <td>{a.clone()}</td> }).collect_view()}
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        })}
+        {dashboard.sections.into_iter().map(|section| view! {
+            <section class="theme" aria-labelledby=format!("thema-{}", section.key.to_lowercase())>
+                <h2 id=format!("thema-{}", section.key.to_lowercase())>{section.title.clone()}</h2>
+                <div class="table-scroll">
+                    <table class="table region-answers">
+                        <caption class="visually-hidden">{format!("Antwoorden van de regio: {}", section.title)}</caption>
+                        <thead><tr>
+                            <th scope="col">"Vraag"</th>
+                            <th scope="col">"Antwoord van de regio"</th>
+                            <th scope="col">"Landelijk"</th>
+                        </tr></thead>
+                        <tbody>
+                            {section.items.into_iter().map(|item| view! {
+                                <tr>
+                                    <th scope="row">{item.indicator.clone().map(|name| view! { <strong class="region-answers__indicator">{name}</strong><br/> })}{item.label.clone()}</th>
+                                    <td>{item.answer.clone()}</td>
+                                    <td>{item.national.clone()}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            </section>
+        }).collect_view()}
+        <PublicationNav publications current=facts.slug.clone() region=Some(dashboard.region.code.clone())/>
+    }
+}
