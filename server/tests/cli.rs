@@ -71,19 +71,86 @@ async fn demo_loads_once_and_prints_the_accounts() {
         );
         assert_eq!(
             count(url, "rounds").await,
-            3,
-            "two earlier rounds and the open one"
+            4,
+            "three earlier rounds, published, and the open one"
         );
+        assert_eq!(count(url, "publications").await, 3);
         assert_eq!(count(url, "gemeenten").await, 342);
         assert_eq!(
             count(url, "round_gemeenten").await,
-            3 * 342,
+            4 * 342,
             "every round keeps the division it was made with"
         );
         let second = nad_monitor(url, &["demo"], "");
         assert!(!second.success);
         assert!(second.output.contains("lege database"), "{}", second.output);
         assert_eq!(count(url, "users").await, 48);
+
+        // Rounds from the command line: listed with their publication, published, corrected.
+        let list = nad_monitor(url, &["round", "list"], "");
+        assert!(list.success, "{}", list.output);
+        assert!(
+            list.output.contains("[Gepubliceerd]")
+                && list.output.contains("/dashboard/2026-06 editie 1"),
+            "{}",
+            list.output
+        );
+        let open_round = list
+            .output
+            .lines()
+            .find(|line| line.contains("[Open]"))
+            .and_then(|line| line.split_whitespace().next())
+            .unwrap()
+            .to_string();
+        let refused = nad_monitor(url, &["round", "publish", &open_round], "");
+        assert!(!refused.success);
+        assert!(
+            refused.output.contains("Alleen een gesloten meting"),
+            "{}",
+            refused.output
+        );
+        let unknown = nad_monitor(url, &["round", "publish", "bestaat-niet"], "");
+        assert!(!unknown.success);
+        assert!(
+            unknown
+                .output
+                .contains("Er is geen meting met id 'bestaat-niet'"),
+            "{}",
+            unknown.output
+        );
+        let june = list
+            .output
+            .lines()
+            .find(|line| line.contains("/dashboard/2026-06 "))
+            .and_then(|line| line.split_whitespace().next())
+            .unwrap()
+            .to_string();
+        let conclusions =
+            std::env::temp_dir().join(format!("conclusies-{}.md", uuid::Uuid::new_v4()));
+        std::fs::write(&conclusions, "# Conclusies\n\nBijgewerkt.\n").unwrap();
+        let no_note = nad_monitor(url, &["round", "correct", &june, "--note", " "], "");
+        assert!(!no_note.success, "{}", no_note.output);
+        let corrected = nad_monitor(
+            url,
+            &[
+                "round",
+                "correct",
+                &june,
+                "--note",
+                "Conclusies bijgewerkt",
+                "--conclusions",
+                conclusions.to_str().unwrap(),
+            ],
+            "",
+        );
+        assert!(corrected.success, "{}", corrected.output);
+        assert!(
+            corrected.output.contains("/dashboard/2026-06 editie 2"),
+            "{}",
+            corrected.output
+        );
+        assert_eq!(count(url, "publications").await, 4);
+        std::fs::remove_file(conclusions).ok();
     }
 }
 

@@ -433,7 +433,7 @@ async fn pages_carry_security_headers_and_a_csp_whose_nonce_the_scripts_use() {
             html.contains(&format!("nonce=\"{nonce}\"")),
             "scripts carry the nonce"
         );
-        assert!(html.contains("<title>Inloggen – NAD-monitor</title>"));
+        assert!(html.contains("<title>Inloggen – Monitor Eerst een Thuis</title>"));
         assert!(html.contains("autocomplete=\"current-password\""));
         assert!(html.contains("Naar de inhoud"), "skip link");
 
