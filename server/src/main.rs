@@ -83,7 +83,7 @@ struct ServeFromEnvironment {
 #[derive(Subcommand)]
 enum Command {
     /// Serve the platform over HTTP.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Bring the database schema up to date and stop.
     Migrate,
     /// Manage user accounts.
@@ -293,9 +293,9 @@ async fn run(cli: Cli) -> Result<(), String> {
     let mail = MailSettings::new(cli.smtp_url, cli.mail_from, cli.public_url)?;
     let command = cli
         .command
-        .unwrap_or_else(|| Command::Serve(ServeFromEnvironment::parse_from(["nad-monitor"]).args));
+        .unwrap_or_else(|| Command::Serve(Box::new(ServeFromEnvironment::parse_from(["nad-monitor"]).args)));
     match command {
-        Command::Serve(args) => serve(&database_url, args, mail).await,
+        Command::Serve(args) => serve(&database_url, *args, mail).await,
         command => {
             let state = build_state(
                 &database_url,
