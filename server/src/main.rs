@@ -291,9 +291,11 @@ fn describe(error: AppError) -> String {
 async fn run(cli: Cli) -> Result<(), String> {
     let database_url = cli.database_url.clone();
     let mail = MailSettings::new(cli.smtp_url, cli.mail_from, cli.public_url)?;
-    let command = cli
-        .command
-        .unwrap_or_else(|| Command::Serve(Box::new(ServeFromEnvironment::parse_from(["nad-monitor"]).args)));
+    let command = cli.command.unwrap_or_else(|| {
+        Command::Serve(Box::new(
+            ServeFromEnvironment::parse_from(["nad-monitor"]).args,
+        ))
+    });
     match command {
         Command::Serve(args) => serve(&database_url, *args, mail).await,
         command => {
