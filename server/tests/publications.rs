@@ -177,7 +177,7 @@ async fn publishing_freezes_approved_public_answers_and_nothing_else_leaks() {
         // The public pages, without an account.
         let (status, page) = public_get(&state, "/dashboard").await;
         assert_eq!(status, StatusCode::OK, "{page}");
-        assert!(page.contains("<h2>Conclusies</h2>") && page.contains("<strong>alle</strong>"), "{page}");
+        assert!(page.contains("<h3>Conclusies</h3>") && page.contains("<strong>alle</strong>"), "{page}");
         assert!(page.contains("1 van de 3 regio's hebben goedgekeurde antwoorden"), "{page}");
         assert!(page.contains("Regio's zonder gegevens"), "{page}");
         let (status, same) = public_get(&state, &format!("/dashboard/{slug}")).await;
@@ -251,7 +251,19 @@ async fn publishing_freezes_approved_public_answers_and_nothing_else_leaks() {
         // A correction: R02 approved after all. A new edition with a note; edition 1 stays.
         let (status, body) = post(&state, "/api/publications/correct", &[("round_id", &round), ("note", " "), ("conclusions", conclusions)], &admin).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "a correction needs a note: {body}");
-        set_status(&state, &r02, "approved", Some(&reviewer)).await;
+        // The reviewer approves R02 late, in the published round; nothing public changes yet.
+        let reviewer_cookie = login(&state, "reviewer@test.nl").await;
+        let (status, body) = post(&state, "/api/review/return", &[("response_id", &r02), ("reason", "Onvolledig")], &reviewer_cookie).await;
+        assert_eq!(status, StatusCode::CONFLICT, "no returns once published: {body}");
+        let (status, body) = post(&state, "/api/review/approve", &[("response_id", &r02), ("password", PASSWORD)], &reviewer_cookie).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        state.publications.clear();
+        let (_, still) = public_get(&state, &format!("/open-data/{slug}/1/lang.csv")).await;
+        assert_eq!(&still, long, "a late approval changes nothing until a correction");
+        let (status, preview) = post(&state, "/api/publications/preview", &[("round_id", &round)], &admin).await;
+        assert_eq!(status, StatusCode::OK, "{preview}");
+        assert!(preview.contains("(R02): nu goedgekeurd; de antwoorden komen erbij."), "{preview}");
+        assert!(preview.contains("(R01): 1 antwoord gewijzigd."), "{preview}");
         let note = "Correctie: de antwoorden van regio Friesland zijn na goedkeuring toegevoegd.";
         let (status, body) = post(&state, "/api/publications/correct", &[("round_id", &round), ("note", note), ("conclusions", conclusions)], &admin).await;
         assert_eq!(status, StatusCode::OK, "{body}");

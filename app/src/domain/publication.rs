@@ -120,6 +120,51 @@ impl Snapshot {
     }
 }
 
+/// What a new edition of a round would change against the latest one, per region in Dutch
+/// ("Friesland (R02): nu goedgekeurd; de antwoorden komen erbij."), for the admin who writes
+/// the correction's note. Empty when the data are the same.
+pub fn changes(latest: &Snapshot, next: &Snapshot) -> Vec<String> {
+    let mut lines = Vec::new();
+    for region in &next.regions {
+        let label = format!("{} ({})", region.name, region.code);
+        let before = latest.region(&region.code);
+        match (before.and_then(|r| r.answers.as_ref()), &region.answers) {
+            (None, Some(_)) => lines.push(format!(
+                "{label}: nu goedgekeurd; de antwoorden komen erbij."
+            )),
+            (Some(_), None) => lines.push(format!(
+                "{label}: niet meer goedgekeurd; wordt ‘geen gegevens’."
+            )),
+            (Some(old), Some(new)) => {
+                let keys: std::collections::BTreeSet<&String> =
+                    old.keys().chain(new.keys()).collect();
+                let changed = keys
+                    .into_iter()
+                    .filter(|key| old.get(*key) != new.get(*key))
+                    .count();
+                match changed {
+                    0 => {}
+                    1 => lines.push(format!("{label}: 1 antwoord gewijzigd.")),
+                    n => lines.push(format!("{label}: {n} antwoorden gewijzigd.")),
+                }
+            }
+            (None, None) if before.is_none() => lines.push(format!(
+                "{label}: doet nu mee, zonder goedgekeurde antwoorden."
+            )),
+            (None, None) => {}
+        }
+    }
+    for region in &latest.regions {
+        if next.region(&region.code).is_none() {
+            lines.push(format!(
+                "{} ({}): doet niet meer mee.",
+                region.name, region.code
+            ));
+        }
+    }
+    lines
+}
+
 /// One edition of a publication, as the public pages list it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Edition {

@@ -106,10 +106,15 @@ pub fn check_action(
         RoundState::Concept => {
             return Err("Deze meting is nog niet geopend; er is niets te beoordelen.".to_string())
         }
+        // The published editions stay as they are; a late approval only reaches the public
+        // side through a correction, which the admin publishes with a note.
         RoundState::Published => {
-            return Err(
-                "Deze meting is gepubliceerd; de beoordeling kan niet meer veranderen.".to_string(),
-            )
+            return match (action, status) {
+                (ReviewAction::Approve, ResponseStatus::Submitted) => Ok(ResponseStatus::Approved),
+                _ => Err("Deze meting is gepubliceerd: een ingediende vragenlijst kan nog worden \
+                     goedgekeurd (voor een correctie), maar niet meer worden teruggestuurd of heropend."
+                    .to_string()),
+            }
         }
         RoundState::Open | RoundState::Closed => {}
     }
@@ -411,13 +416,13 @@ mod tests {
             );
             assert!(check_action(Role::Reviewer, ResponseStatus::Open, open, action).is_err());
             assert!(check_action(Role::Reviewer, ResponseStatus::Returned, open, action).is_err());
-            assert!(check_action(
-                Role::Reviewer,
-                ResponseStatus::Submitted,
-                RoundState::Published,
-                action
-            )
-            .is_err());
+            // Only a late approval is possible once a round is published.
+            let published = RoundState::Published;
+            assert!(
+                check_action(Role::Reviewer, ResponseStatus::Approved, published, action).is_err()
+            );
+            let late = check_action(Role::Reviewer, ResponseStatus::Submitted, published, action);
+            assert_eq!(late.is_ok(), action == Approve, "{action:?}: {late:?}");
         }
         assert_eq!(
             check_action(Role::Reviewer, ResponseStatus::Approved, open, Approve),

@@ -113,6 +113,16 @@ fn PreviewView(preview: Preview, form: AnyView) -> impl IntoView {
                 </ul>
             }.into_any()
         }}
+        {(!preview.first).then(|| view! {
+            <h2>"Wat deze correctie verandert"</h2>
+            {if preview.changes.is_empty() {
+                view! { <p>"De gegevens zijn dezelfde als in de laatste editie; alleen de conclusies kunnen nog veranderen."</p> }.into_any()
+            } else {
+                view! {
+                    <ul>{preview.changes.iter().map(|line| view! { <li>{line.clone()}</li> }).collect_view()}</ul>
+                }.into_any()
+            }}
+        })}
         {form}
         <section class="publish-preview" aria-labelledby="voorbeeld">
             <h2 id="voorbeeld">"Voorbeeld van de landelijke pagina"</h2>

@@ -716,6 +716,8 @@ pub struct Preview {
     pub conclusions: String,
     /// Regions whose answers are not approved: "geen gegevens" on the dashboard.
     pub not_approved: Vec<RegionLink>,
+    /// For a correction: what it changes against the latest edition, per region.
+    pub changes: Vec<String>,
     pub dashboard: NationalDashboard,
     /// Why publishing is not possible now, if it is not.
     pub refused: Option<String>,

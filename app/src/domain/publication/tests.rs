@@ -341,3 +341,52 @@ fn numbers_are_grouped_by_thousands_with_a_decimal_comma() {
     assert_eq!(dashboard::grouped(-1234567.0), "-1.234.567");
     assert_eq!(dashboard::grouped(2.5), "2,5");
 }
+
+#[test]
+fn a_correction_lists_what_changes_per_region() {
+    let latest = snapshot(
+        "1",
+        6,
+        2026,
+        vec![
+            region(
+                "R01",
+                Some(vec![("b_plan", code("ja")), ("b_plekken", number(4))]),
+            ),
+            region("R02", None),
+            region("R03", Some(vec![("b_plan", code("ja"))])),
+            region("R04", Some(vec![("b_plan", code("nee"))])),
+            region("R05", None),
+        ],
+    );
+    assert!(changes(&latest, &latest).is_empty());
+    let next = snapshot(
+        "1",
+        6,
+        2026,
+        vec![
+            region(
+                "R01",
+                Some(vec![("b_plan", code("ja")), ("b_plekken", number(5))]),
+            ),
+            region("R02", Some(vec![("b_plan", code("ja"))])),
+            region("R03", None),
+            region(
+                "R04",
+                Some(vec![("b_plan", code("ja")), ("b_plekken", number(1))]),
+            ),
+            region("R06", None),
+        ],
+    );
+    assert_eq!(
+        changes(&latest, &next),
+        [
+            "Regio R01 (R01): 1 antwoord gewijzigd.",
+            "Regio R02 (R02): nu goedgekeurd; de antwoorden komen erbij.",
+            "Regio R03 (R03): niet meer goedgekeurd; wordt ‘geen gegevens’.",
+            "Regio R04 (R04): 2 antwoorden gewijzigd.",
+            "Regio R06 (R06): doet nu mee, zonder goedgekeurde antwoorden.",
+            "Regio R05 (R05): doet niet meer mee.",
+        ]
+    );
+}

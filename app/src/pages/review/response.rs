@@ -108,6 +108,7 @@ fn Review(page: ReviewPage, actions: ReviewForms) -> impl IntoView {
         </dl>
         <ActionPanel actions=page.actions.clone() response_id=response_id.clone() forms=actions
             signs_with_code=page.signs_with_code
+            published=!page.may_comment
             errors=ActionErrors { return_error, approve_error, void_error }/>
         <nav aria-label="Secties van de vragenlijst">
             <ol class="section-index">
@@ -147,6 +148,8 @@ fn ActionPanel(
     response_id: String,
     /// Sign an approval with a code of the second factor instead of the password.
     signs_with_code: bool,
+    /// The round is published: an approval only reaches the public side in a correction.
+    published: bool,
     forms: ReviewForms,
     errors: ActionErrors,
 ) -> impl IntoView {
@@ -172,6 +175,9 @@ fn ActionPanel(
                     <section class="review-action" aria-labelledby="goedkeuren">
                         <h3 id="goedkeuren">"Goedkeuren"</h3>
                         <p>{format!("Goedkeuren vergrendelt de vragenlijst. U ondertekent met {how}.")}</p>
+                        {published.then(|| view! {
+                            <p class="form-hint">"Deze meting is al gepubliceerd. De goedkeuring verandert de gepubliceerde cijfers niet: de antwoorden worden pas openbaar als een beheerder een correctie publiceert."</p>
+                        })}
                         <ActionForm action=forms.approve attr:class="form">
                             <input type="hidden" name="response_id" value=response_id/>
                             <TextField label name="password" input_type autocomplete inputmode
