@@ -3,6 +3,7 @@ import {
   errorSummary,
   expect,
   expectAccessible,
+  expectFailedRequest,
   heading,
   javaScriptEnabled,
   login,
@@ -40,9 +41,10 @@ test.describe('openbaar dashboard', () => {
     );
     await expect(indicator.locator('.indicator__change')).toContainText('procentpunt');
     await expect(indicator.getByRole('img')).toHaveAttribute('aria-label', /juni 2025 \d+%, december 2025 \d+%, juni 2026 \d+%/);
+    // The publishing test's rounds of 2024 may come first in the trend: the last three count.
     const trend = indicator.getByRole('table');
-    await expect(trend.getByRole('row')).toHaveCount(4);
-    await expect(trend.getByRole('rowheader')).toHaveText(['juni 2025', 'december 2025', 'juni 2026']);
+    const periods = await trend.getByRole('rowheader').allTextContents();
+    expect(periods.slice(-3)).toEqual(['juni 2025', 'december 2025', 'juni 2026']);
 
     // Regions without approved answers are named, never counted as zero.
     const missing = main.getByRole('region', { name: "Regio's zonder gegevens" });
@@ -63,7 +65,9 @@ test.describe('openbaar dashboard', () => {
     await open(page, '/dashboard/regio/R02');
     await expect(heading(page)).toHaveText(`Friesland – dashboard ${LATEST}`);
     const history = page.getByRole('main').getByRole('table').first();
-    await expect(history.getByRole('columnheader')).toHaveText(['Kernindicator', 'juni 2025', 'december 2025', 'juni 2026']);
+    await expect(history.getByRole('columnheader').first()).toHaveText('Kernindicator');
+    const columns = await history.getByRole('columnheader').allTextContents();
+    expect(columns.slice(-3)).toEqual(['juni 2025', 'december 2025', 'juni 2026']);
     await expect(page.getByRole('main')).toContainText('Leeuwarden');
     await expectAccessible(page, 'region page');
     await expectReflow(page, 'region page');
@@ -76,6 +80,7 @@ test.describe('openbaar dashboard', () => {
 
   test('unknown publications and regions are not found, in Dutch', async ({ page }) => {
     for (const path of ['/dashboard/2099-01', '/dashboard/regio/R99', '/dashboard/2026-06/regio/onzin']) {
+      expectFailedRequest(page, 404, new RegExp(`${path}$`));
       const response = await open(page, path);
       expect(response?.status(), path).toBe(404);
       await expect(heading(page)).toHaveText('Publicatie niet gevonden');
@@ -149,6 +154,7 @@ test.describe('publiceren', () => {
     await publish.click();
     await expect(errorSummary(page)).toContainText('Gebruik geen HTML');
     await expectAccessible(page, 'publish page with an error');
+    expectFailedRequest(page, 404, new RegExp(`/dashboard/2024-${month}$`));
     await open(page, `/dashboard/2024-${month}`);
     await expect(heading(page)).toHaveText('Publicatie niet gevonden');
 

@@ -70,27 +70,28 @@ fn safe_link(destination: &str) -> bool {
 
 /// Markdown to HTML, with raw HTML as text, no images and only safe links.
 pub fn render(markdown: &str) -> Page {
-    render_at(markdown, false)
+    render_at(markdown, 0)
 }
 
-/// Like `render`, for text inside a page that has its own title: every heading one level
-/// lower ("# Conclusies" becomes an `h2`).
-pub fn render_within(markdown: &str) -> String {
-    render_at(markdown, true).html
+/// Like `render`, for text inside a page: every heading `levels` lower, so that the text's
+/// "# …" sits below the page's own headings (with 2, "# Wonen" becomes an `h3` under the
+/// page's `h2`).
+pub fn render_within(markdown: &str, levels: u8) -> String {
+    render_at(markdown, levels).html
 }
 
-fn lower(level: pulldown_cmark::HeadingLevel) -> pulldown_cmark::HeadingLevel {
+fn lower(level: pulldown_cmark::HeadingLevel, levels: u8) -> pulldown_cmark::HeadingLevel {
     use pulldown_cmark::HeadingLevel::*;
-    match level {
+    (0..levels).fold(level, |level, _| match level {
         H1 => H2,
         H2 => H3,
         H3 => H4,
         H4 => H5,
         _ => H6,
-    }
+    })
 }
 
-fn render_at(markdown: &str, within: bool) -> Page {
+fn render_at(markdown: &str, levels: u8) -> Page {
     let mut title = String::new();
     let mut in_title = false;
     let mut kept_links = Vec::new();
@@ -108,14 +109,14 @@ fn render_at(markdown: &str, within: bool) -> Page {
             id,
             classes,
             attrs,
-        }) if within => Some(Event::Start(Tag::Heading {
-            level: lower(level),
+        }) if levels > 0 => Some(Event::Start(Tag::Heading {
+            level: lower(level, levels),
             id,
             classes,
             attrs,
         })),
-        Event::End(TagEnd::Heading(level)) if within => {
-            Some(Event::End(TagEnd::Heading(lower(level))))
+        Event::End(TagEnd::Heading(level)) if levels > 0 => {
+            Some(Event::End(TagEnd::Heading(lower(level, levels))))
         }
         Event::Start(Tag::Heading { level, .. })
             if level == pulldown_cmark::HeadingLevel::H1 && title.is_empty() =>
@@ -162,8 +163,13 @@ mod tests {
 
     #[test]
     fn text_within_a_page_has_its_headings_one_level_lower() {
-        let html = render_within("# Conclusies\n\n## Wonen\n\n- punt\n\n<script>x</script>");
+        let html = render_within(
+            "# Conclusies\n\n## Wonen\n\n- punt\n\n<script>x</script>",
+            1,
+        );
         assert!(html.contains("<h2>Conclusies</h2>") && html.contains("<h3>Wonen</h3>"));
+        let html = render_within("# Wonen\n\n###### Klein", 2);
+        assert!(html.contains("<h3>Wonen</h3>") && html.contains("<h6>Klein</h6>"));
         assert!(!html.contains("<h1") && !html.contains("<script>"));
     }
 

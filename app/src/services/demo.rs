@@ -170,15 +170,13 @@ pub async fn load(state: &super::state::AppState) -> Result<(), AppError> {
 }
 
 /// The conclusions of the demo's latest publication, as the programme would write them.
-const CONCLUSIONS: &str = "# Conclusies juni 2026
-
-Alle regio's werken aan een regionale aanpak van dakloosheid. De belangrijkste ontwikkelingen sinds december 2025:
+const CONCLUSIONS: &str = "Alle regio's werken aan een regionale aanpak van dakloosheid. De belangrijkste ontwikkelingen sinds december 2025:
 
 - **Wonen Eerst** staat in 95% van de regionale plannen, tegen 82% een half jaar eerder.
 - **Opvang in de gemeente van herkomst**: 92% van de regio's regelt dit, tegen 79% in december 2025.
 - Vier regio's hadden bij publicatie nog geen goedgekeurde antwoorden; zij staan als *geen gegevens* in het dashboard en tellen niet mee.
 
-## Aandachtspunten
+# Aandachtspunten
 
 - Bezwaren van omwonenden vertragen in meerdere regio's de bouw van nieuwe opvang- en woonvoorzieningen.
 - Het aantal Wonen Eerst-plekken groeit, maar de uitstroom uit de opvang blijft achter bij de doelen.

@@ -13,7 +13,7 @@ use crate::domain::publication::dashboard::{
     Published,
 };
 use crate::domain::publication::{
-    check_conclusions, check_note, is_slug, period, round_slug, Edition, Snapshot,
+    self, check_conclusions, check_note, is_slug, period, round_slug, Edition, Snapshot,
 };
 use crate::domain::round::RoundState;
 use crate::error::AppError;
@@ -83,12 +83,25 @@ impl Publications {
     }
 }
 
-/// The publications, loaded on first use and dropped when an edition is added.
+/// How long the kept publications are served before the database is asked whether another
+/// instance added an edition (a count of a small table).
+const RECHECK: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// The publications, loaded on first use and dropped when an edition is added here; another
+/// instance's editions show within `RECHECK`.
 #[derive(Default)]
 pub struct Cache {
-    loaded: RwLock<Option<Arc<Publications>>>,
+    loaded: RwLock<Option<Kept>>,
     /// One load at a time: a burst of first requests reads the database once.
     loading: tokio::sync::Mutex<()>,
+}
+
+#[derive(Clone)]
+struct Kept {
+    publications: Arc<Publications>,
+    /// How many editions there were when they were read: editions are only ever added.
+    editions: i64,
+    checked: std::time::Instant,
 }
 
 impl Cache {
@@ -96,30 +109,42 @@ impl Cache {
         *self.loaded.write().unwrap_or_else(|e| e.into_inner()) = None;
     }
 
-    fn current(&self) -> Option<Arc<Publications>> {
+    fn current(&self) -> Option<Kept> {
         self.loaded
             .read()
             .unwrap_or_else(|e| e.into_inner())
             .clone()
     }
+
+    fn keep(&self, kept: Kept) {
+        *self.loaded.write().unwrap_or_else(|e| e.into_inner()) = Some(kept);
+    }
 }
 
 /// Every publication, from the cache or read once.
 pub async fn all(state: &AppState) -> Result<Arc<Publications>, AppError> {
-    if let Some(loaded) = state.publications.current() {
-        return Ok(loaded);
+    let fresh = |kept: &Kept| kept.checked.elapsed() < RECHECK;
+    if let Some(kept) = state.publications.current().filter(fresh) {
+        return Ok(kept.publications);
     }
     let _turn = state.publications.loading.lock().await;
-    if let Some(loaded) = state.publications.current() {
-        return Ok(loaded);
+    let kept = state.publications.current();
+    if let Some(kept) = kept.clone().filter(fresh) {
+        return Ok(kept.publications);
     }
-    let loaded = Arc::new(read_all(state).await?);
-    *state
-        .publications
-        .loaded
-        .write()
-        .unwrap_or_else(|e| e.into_inner()) = Some(loaded.clone());
-    Ok(loaded)
+    let editions: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM publications")
+        .fetch_one(&state.pool)
+        .await?;
+    let publications = match kept {
+        Some(kept) if kept.editions == editions => kept.publications,
+        _ => Arc::new(read_all(state).await?),
+    };
+    state.publications.keep(Kept {
+        publications: publications.clone(),
+        editions,
+        checked: std::time::Instant::now(),
+    });
+    Ok(publications)
 }
 
 #[derive(sqlx::FromRow)]
@@ -291,7 +316,8 @@ pub async fn national(state: &AppState, slug: Option<&str>) -> Result<PublicDash
     };
     Ok(PublicDashboard {
         dashboard: (*dashboard).clone(),
-        conclusions_html: super::content::render_within(&round.latest().conclusions),
+        // Below the page's title and its "Conclusies" heading: "# …" becomes an h3.
+        conclusions_html: super::content::render_within(&round.latest().conclusions, 2),
         is_latest: position + 1 == publications.rounds.len(),
         publications: links(&publications),
     })
@@ -416,6 +442,12 @@ pub async fn preview(state: &AppState, round_id: &str) -> Result<Preview, AppErr
             mapping,
         });
     }
+    let changes = publications
+        .rounds
+        .iter()
+        .find(|round| round.round_id == round_id)
+        .map(|round| publication::changes(&round.snapshot, &snapshot))
+        .unwrap_or_default();
     let dashboard = dashboard::national(
         Published {
             edition: &edition,
@@ -437,6 +469,7 @@ pub async fn preview(state: &AppState, round_id: &str) -> Result<Preview, AppErr
             .unwrap_or_default(),
         editions: editions.into_iter().map(|e| e.edition).collect(),
         not_approved: dashboard.without_data.clone(),
+        changes,
         dashboard,
     })
 }
