@@ -392,6 +392,7 @@ async fn serve(database_url: &str, args: ServeArgs, mail: MailSettings) -> Resul
         print_demo_accounts();
     }
     passwords::warm_up();
+    app::services::open_data::warm_up(&state);
     spawn_session_cleanup(state.clone());
     spawn_deadline_reminders(state.clone(), reminder_days);
     match mailer {

@@ -35,25 +35,29 @@ fn error_response(error: AppError) -> Response {
         .into_response()
 }
 
-/// The bytes with their type, ETag and caching, or 304 when the client has them already.
-fn cached(
-    request: &HeaderMap,
-    bytes: Vec<u8>,
-    content_type: &str,
-    etag: String,
-    cache_control: &'static str,
-    download_name: Option<&str>,
-) -> Response {
-    let etag = format!("\"{etag}\"");
-    let matches = request
+/// Whether the request's `If-None-Match` names `etag` (quoted) or any version.
+fn has_etag(request: &HeaderMap, etag: &str) -> bool {
+    request
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|wanted| {
             wanted
                 .split(',')
                 .any(|tag| tag.trim() == etag || tag.trim() == "*")
-        });
-    let mut response = if matches {
+        })
+}
+
+/// The bytes with their type, ETag and caching, or 304 when the client has them already.
+fn cached(
+    request: &HeaderMap,
+    bytes: axum::body::Bytes,
+    content_type: &str,
+    etag: String,
+    cache_control: &'static str,
+    download_name: Option<&str>,
+) -> Response {
+    let etag = format!("\"{etag}\"");
+    let mut response = if has_etag(request, &etag) {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
         bytes.into_response()
@@ -89,6 +93,19 @@ pub async fn file(
     let (Some(kind), Ok(edition)) = (OpenFile::from_name(&name), edition.parse::<i64>()) else {
         return error_response(AppError::NotFound);
     };
+    // A client that has the file already gets 304 without the file being made again.
+    if let Some(sha256) = open_data::known_sha256(&state, &slug, edition, kind) {
+        if has_etag(&headers, &format!("\"{sha256}\"")) {
+            let mut response = StatusCode::NOT_MODIFIED.into_response();
+            if let Ok(value) = HeaderValue::from_str(&format!("\"{sha256}\"")) {
+                response.headers_mut().insert(header::ETAG, value);
+            }
+            response
+                .headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static(FOREVER));
+            return response;
+        }
+    }
     match open_data::file(&state, &slug, edition, kind).await {
         Ok(made) => {
             let content_type = format!("{}; charset=utf-8", kind.media_type());
@@ -120,7 +137,7 @@ pub async fn index(State(state): State<AppState>, headers: HeaderMap) -> Respons
     let etag = app::services::sha256_hex_bytes(&bytes);
     cached(
         &headers,
-        bytes,
+        bytes.into(),
         "application/json; charset=utf-8",
         etag,
         A_WHILE,
@@ -133,7 +150,7 @@ pub async fn style(State(state): State<AppState>, headers: HeaderMap) -> Respons
     let etag = app::services::sha256_hex(&css);
     cached(
         &headers,
-        css.into_bytes(),
+        css.into_bytes().into(),
         "text/css; charset=utf-8",
         etag,
         A_WHILE,
@@ -156,7 +173,7 @@ pub async fn logo(State(state): State<AppState>, headers: HeaderMap) -> Response
     match tokio::fs::read(path).await {
         Ok(bytes) => {
             let etag = app::services::sha256_hex_bytes(&bytes);
-            cached(&headers, bytes, content_type, etag, A_WHILE, None)
+            cached(&headers, bytes.into(), content_type, etag, A_WHILE, None)
         }
         Err(error) => error_response(AppError::internal("the logo file can't be read", error)),
     }

@@ -1,6 +1,7 @@
 //! The open data files of every edition, made from its frozen snapshot: long and wide CSV,
-//! JSON and the codebook. An edition never changes, so each file is made once and kept (a
-//! bounded number of them), with its SHA-256 as checksum and ETag.
+//! JSON and the codebook. An edition never changes, so each file is made once and kept
+//! (within a budget of bytes), with its SHA-256 as checksum and ETag; size and checksum are
+//! kept for every file made.
 
 use super::exports::{yes_no, CODEBOOK_HEADER};
 use super::publications::{self, EditionRecord};
@@ -21,18 +22,75 @@ use std::sync::{Arc, Mutex};
 
 /// A made file.
 pub struct MadeFile {
-    pub bytes: Vec<u8>,
+    pub bytes: axum::body::Bytes,
     pub sha256: String,
     /// The name a download is saved under: `nad-2026-06-editie-1-lang.csv`.
     pub download_name: String,
 }
 
-/// How many made files are kept; beyond that the cache starts over.
-const KEPT_FILES: usize = 256;
+/// What the catalogue says of a file: kept for every file ever made, a few bytes each.
+#[derive(Clone)]
+struct Facts {
+    bytes: usize,
+    sha256: String,
+}
+
+/// How many bytes of made files are kept; beyond that the kept files start over. A file
+/// larger than `LARGEST_KEPT` is made again when asked (mirrors ask once, then send its ETag).
+const KEPT_BYTES: usize = 64 << 20;
+const LARGEST_KEPT: usize = 8 << 20;
+
+type Key = (String, i64, OpenFile);
 
 #[derive(Default)]
 pub struct Cache {
-    files: Mutex<HashMap<(String, i64, OpenFile), Arc<MadeFile>>>,
+    files: Mutex<KeptFiles>,
+    facts: Mutex<HashMap<Key, Facts>>,
+}
+
+#[derive(Default)]
+struct KeptFiles {
+    files: HashMap<Key, Arc<MadeFile>>,
+    bytes: usize,
+}
+
+impl Cache {
+    fn kept(&self, key: &Key) -> Option<Arc<MadeFile>> {
+        let kept = self.files.lock().unwrap_or_else(|e| e.into_inner());
+        kept.files.get(key).cloned()
+    }
+
+    fn facts(&self, key: &Key) -> Option<Facts> {
+        let facts = self.facts.lock().unwrap_or_else(|e| e.into_inner());
+        facts.get(key).cloned()
+    }
+
+    fn keep(&self, key: Key, made: &Arc<MadeFile>) {
+        self.facts.lock().unwrap_or_else(|e| e.into_inner()).insert(
+            key.clone(),
+            Facts {
+                bytes: made.bytes.len(),
+                sha256: made.sha256.clone(),
+            },
+        );
+        let size = made.bytes.len();
+        if size > LARGEST_KEPT {
+            return;
+        }
+        let mut kept = self.files.lock().unwrap_or_else(|e| e.into_inner());
+        if kept.bytes + size > KEPT_BYTES {
+            *kept = KeptFiles::default();
+        }
+        kept.bytes += size;
+        kept.files.insert(key, made.clone());
+    }
+}
+
+/// The checksum of a file when it is known without making it: for a request that has the
+/// file already (`If-None-Match`).
+pub fn known_sha256(state: &AppState, slug: &str, edition: i64, file: OpenFile) -> Option<String> {
+    let key = (slug.to_string(), edition, file);
+    state.open_data.facts(&key).map(|facts| facts.sha256)
 }
 
 /// One file of one edition, made on first request.
@@ -43,15 +101,23 @@ pub async fn file(
     file: OpenFile,
 ) -> Result<Arc<MadeFile>, AppError> {
     let key = (slug.to_string(), edition, file);
-    if let Some(made) = state
-        .open_data
-        .files
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .get(&key)
-    {
-        return Ok(made.clone());
+    if let Some(made) = state.open_data.kept(&key) {
+        return Ok(made);
     }
+    let made = make_files(state, slug, edition, &[file]).await?;
+    made.into_iter()
+        .next()
+        .ok_or_else(|| AppError::internal("no file was made", slug))
+}
+
+/// Makes `files` of one edition from its snapshot (read once), off the async workers, and
+/// keeps what fits.
+async fn make_files(
+    state: &AppState,
+    slug: &str,
+    edition: i64,
+    files: &[OpenFile],
+) -> Result<Vec<Arc<MadeFile>>, AppError> {
     let (record, snapshot) = publications::stored_snapshot(state, slug, edition).await?;
     let version = state
         .questionnaires
@@ -61,17 +127,32 @@ pub async fn file(
             &snapshot.questionnaire_version,
         )
         .await?;
-    let made = Arc::new(make(state, &record, &snapshot, &version, file)?);
-    let mut files = state
-        .open_data
-        .files
-        .lock()
-        .unwrap_or_else(|e| e.into_inner());
-    if files.len() >= KEPT_FILES {
-        files.clear();
+    let (for_json, wanted) = (state.clone(), files.to_vec());
+    let made = tokio::task::spawn_blocking(move || {
+        wanted
+            .into_iter()
+            .map(|file| make(&for_json, &record, &snapshot, &version, file).map(Arc::new))
+            .collect::<Result<Vec<_>, AppError>>()
+    })
+    .await
+    .map_err(|error| AppError::internal("making open data files stopped", error))??;
+    for (file, made) in files.iter().zip(&made) {
+        state
+            .open_data
+            .keep((slug.to_string(), edition, *file), made);
     }
-    files.insert(key, made.clone());
     Ok(made)
+}
+
+/// Makes the catalogue in the background, so that its first visitor does not wait for every
+/// file's checksum: at start and after each new edition.
+pub fn warm_up(state: &AppState) {
+    let state = state.clone();
+    tokio::spawn(async move {
+        if let Err(error) = catalogue(&state).await {
+            tracing::warn!(%error, "the open data catalogue could not be made ahead");
+        }
+    });
 }
 
 /// Every publication with every edition's files, newest publication first.
@@ -81,14 +162,26 @@ pub async fn catalogue(state: &AppState) -> Result<Catalogue, AppError> {
     for round in all.rounds.iter().rev() {
         let mut editions = Vec::with_capacity(round.editions.len());
         for record in &round.editions {
+            let (slug, edition) = (&record.edition.slug, record.edition.edition);
+            let key = |file: OpenFile| (slug.clone(), edition, file);
+            let missing: Vec<OpenFile> = OpenFile::ALL
+                .into_iter()
+                .filter(|file| state.open_data.facts(&key(*file)).is_none())
+                .collect();
+            if !missing.is_empty() {
+                make_files(state, slug, edition, &missing).await?;
+            }
             let mut files = Vec::with_capacity(OpenFile::ALL.len());
             for kind in OpenFile::ALL {
-                let made = file(state, &record.edition.slug, record.edition.edition, kind).await?;
+                let facts = state
+                    .open_data
+                    .facts(&key(kind))
+                    .ok_or_else(|| AppError::internal("a made file has no facts", slug))?;
                 files.push(Distribution {
                     file: kind,
-                    path: file_path(&record.edition.slug, record.edition.edition, kind),
-                    bytes: made.bytes.len(),
-                    sha256: made.sha256.clone(),
+                    path: file_path(slug, edition, kind),
+                    bytes: facts.bytes,
+                    sha256: facts.sha256,
                 });
             }
             editions.push(CatalogueEdition {
@@ -142,7 +235,7 @@ fn make(
             record.edition.edition,
             file.name()
         ),
-        bytes,
+        bytes: bytes.into(),
     })
 }
 

@@ -8,6 +8,8 @@ use super::audit::{self, Actor, Event};
 use super::questionnaires::{self, LoadedVersion};
 use super::state::AppState;
 use super::{new_id, now_ms, sha256_hex};
+use crate::domain::comparison::VersionMapping;
+use crate::domain::national::RoundTally;
 use crate::domain::publication::dashboard::{
     self, Earlier, NationalDashboard, Preview, PublicDashboard, PublicRegion, PublicationLink,
     Published,
@@ -41,6 +43,11 @@ pub struct PublishedRound {
     pub version: Arc<LoadedVersion>,
     /// The national page of the latest edition, made on first request.
     national: OnceLock<Arc<NationalDashboard>>,
+    /// The national figures of the latest edition, made on first request (region pages).
+    tally: OnceLock<RoundTally>,
+    /// For each earlier publication: the mapping of this version onto its version (`None`:
+    /// another questionnaire), made on first request.
+    mappings: OnceLock<Vec<Option<VersionMapping>>>,
 }
 
 impl PublishedRound {
@@ -212,6 +219,8 @@ async fn read_all(state: &AppState) -> Result<Publications, AppError> {
             snapshot,
             version,
             national: OnceLock::new(),
+            tally: OnceLock::new(),
+            mappings: OnceLock::new(),
         });
     }
     Ok(Publications { rounds: published })
@@ -257,28 +266,46 @@ async fn earlier<'a>(
     position: usize,
 ) -> Result<Vec<Earlier<'a>>, AppError> {
     let current = &publications.rounds[position];
-    let mut earlier = Vec::with_capacity(position);
-    for round in &publications.rounds[..position] {
-        let mapping = if round.snapshot.questionnaire_id == current.snapshot.questionnaire_id {
-            Some(
-                questionnaires::mapping(
-                    &state.pool,
-                    &state.questionnaires,
-                    &current.version,
-                    &round.snapshot.questionnaire_id,
-                    &round.snapshot.questionnaire_version,
-                )
-                .await?,
-            )
-        } else {
-            None
-        };
-        earlier.push(Earlier {
+    let before = &publications.rounds[..position];
+    let mappings = match current.mappings.get() {
+        Some(mappings) => mappings,
+        None => {
+            let mut made = Vec::with_capacity(position);
+            for round in before {
+                made.push(mapping_onto(state, &current.version, &round.snapshot).await?);
+            }
+            current.mappings.get_or_init(|| made)
+        }
+    };
+    Ok(before
+        .iter()
+        .zip(mappings)
+        .map(|(round, mapping)| Earlier {
             published: round.published(),
-            mapping,
-        });
+            mapping: mapping.as_ref(),
+        })
+        .collect())
+}
+
+/// The mapping of `version` onto the version of an earlier snapshot; `None` when that is of
+/// another questionnaire.
+async fn mapping_onto(
+    state: &AppState,
+    version: &LoadedVersion,
+    earlier: &Snapshot,
+) -> Result<Option<VersionMapping>, AppError> {
+    if earlier.questionnaire_id != version.questionnaire.identifier {
+        return Ok(None);
     }
-    Ok(earlier)
+    let mapping = questionnaires::mapping(
+        &state.pool,
+        &state.questionnaires,
+        version,
+        &earlier.questionnaire_id,
+        &earlier.questionnaire_version,
+    )
+    .await?;
+    Ok(Some(mapping))
 }
 
 fn links(publications: &Publications) -> Vec<PublicationLink> {
@@ -337,12 +364,16 @@ pub async fn region(
     let position = publications.chosen(slug)?;
     let round = &publications.rounds[position];
     let earlier = earlier(state, &publications, position).await?;
+    let now = round
+        .tally
+        .get_or_init(|| dashboard::tally(&round.snapshot));
     let dashboard = dashboard::region(
         round.published(),
         round.public_editions(),
         &round.version.questionnaire,
         &earlier,
         code,
+        now,
     )
     .ok_or(AppError::NotFound)?;
     let taking_part = links(&publications)
@@ -421,27 +452,18 @@ pub async fn preview(state: &AppState, round_id: &str) -> Result<Preview, AppErr
         published_at: now_ms(),
         note: String::new(),
     };
-    let mut earlier = Vec::with_capacity(before);
+    let mut mappings = Vec::with_capacity(before);
     for round in &publications.rounds[..before] {
-        let mapping = if round.snapshot.questionnaire_id == snapshot.questionnaire_id {
-            Some(
-                questionnaires::mapping(
-                    &state.pool,
-                    &state.questionnaires,
-                    &version,
-                    &round.snapshot.questionnaire_id,
-                    &round.snapshot.questionnaire_version,
-                )
-                .await?,
-            )
-        } else {
-            None
-        };
-        earlier.push(Earlier {
-            published: round.published(),
-            mapping,
-        });
+        mappings.push(mapping_onto(state, &version, &round.snapshot).await?);
     }
+    let earlier: Vec<Earlier<'_>> = publications.rounds[..before]
+        .iter()
+        .zip(&mappings)
+        .map(|(round, mapping)| Earlier {
+            published: round.published(),
+            mapping: mapping.as_ref(),
+        })
+        .collect();
     let changes = publications
         .rounds
         .iter()
@@ -642,5 +664,6 @@ async fn add_edition(
     .await?;
     tx.commit().await?;
     state.publications.clear();
+    super::open_data::warm_up(state);
     Ok(edition)
 }

@@ -24,7 +24,7 @@ pub struct Published<'a> {
 /// (`None`: another questionnaire, never compared).
 pub struct Earlier<'a> {
     pub published: Published<'a>,
-    pub mapping: Option<VersionMapping>,
+    pub mapping: Option<&'a VersionMapping>,
 }
 
 /// What every public page says about the publication it shows.
@@ -284,11 +284,7 @@ pub fn national(
     let now = tally(current.snapshot);
     let before: Vec<Option<RoundTally>> = earlier
         .iter()
-        .map(|e| {
-            e.mapping
-                .as_ref()
-                .map(|m| tally(e.published.snapshot).mapped(m))
-        })
+        .map(|e| e.mapping.map(|m| tally(e.published.snapshot).mapped(m)))
         .collect();
     let previous = earlier.last();
     let previous_period = previous.map(|p| period(p.published.snapshot.deadline));
@@ -554,9 +550,10 @@ pub fn region(
     questionnaire: &Questionnaire,
     earlier: &[Earlier<'_>],
     code: &str,
+    // The national figures of `current` (`tally(current.snapshot)`), kept by the caller.
+    now: &RoundTally,
 ) -> Option<RegionDashboard> {
     let region = current.snapshot.region(code)?;
-    let now = tally(current.snapshot);
     let sections = questionnaire
         .sections
         .iter()
@@ -576,7 +573,7 @@ pub fn region(
                         } else {
                             "Geen gegevens".to_string()
                         },
-                        national: national_words(item, &now, answer),
+                        national: national_words(item, now, answer),
                     }
                 })
                 .collect();

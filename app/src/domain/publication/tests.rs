@@ -243,12 +243,13 @@ fn the_national_page_shows_shares_with_their_n_change_and_trend() {
         ],
     );
     let (old_edition, new_edition) = (edition("2025-12"), edition("2026-06"));
+    let mapping = VersionMapping::new(&[&first, &second]);
     let earlier = [Earlier {
         published: Published {
             edition: &old_edition,
             snapshot: &before,
         },
-        mapping: Some(VersionMapping::new(&[&first, &second])),
+        mapping: Some(&mapping),
     }];
     let current = Published {
         edition: &new_edition,
@@ -300,8 +301,16 @@ fn the_national_page_shows_shares_with_their_n_change_and_trend() {
     assert_eq!(goal.current.not_asked, 1);
     assert_eq!(goal.previous.as_ref().unwrap().given, 2);
 
-    let r04 =
-        dashboard::region(current, vec![new_edition.clone()], &second, &earlier, "R04").unwrap();
+    let now_tally = dashboard::tally(&now);
+    let r04 = dashboard::region(
+        current,
+        vec![new_edition.clone()],
+        &second,
+        &earlier,
+        "R04",
+        &now_tally,
+    )
+    .unwrap();
     assert!(r04.has_data);
     assert_eq!(r04.gemeenten, vec!["Gemeente R04"]);
     let history = r04
@@ -310,8 +319,15 @@ fn the_national_page_shows_shares_with_their_n_change_and_trend() {
         .find(|h| h.name == "Wonen Eerst in het plan")
         .unwrap();
     assert_eq!(history.answers, vec!["Deed niet mee", "Ja"]);
-    let r03 =
-        dashboard::region(current, vec![new_edition.clone()], &second, &earlier, "R03").unwrap();
+    let r03 = dashboard::region(
+        current,
+        vec![new_edition.clone()],
+        &second,
+        &earlier,
+        "R03",
+        &now_tally,
+    )
+    .unwrap();
     let history = r03
         .history
         .iter()
@@ -324,14 +340,21 @@ fn the_national_page_shows_shares_with_their_n_change_and_trend() {
         .find(|i| i.key == "b_plekken")
         .unwrap();
     assert_eq!(places.answer, "Onbekend");
-    let r05 =
-        dashboard::region(current, vec![new_edition.clone()], &second, &earlier, "R05").unwrap();
+    let r05 = dashboard::region(
+        current,
+        vec![new_edition.clone()],
+        &second,
+        &earlier,
+        "R05",
+        &now_tally,
+    )
+    .unwrap();
     assert!(!r05.has_data);
     assert!(r05.sections[0]
         .items
         .iter()
         .all(|i| i.answer == "Geen gegevens"));
-    assert!(dashboard::region(current, vec![], &second, &earlier, "R99").is_none());
+    assert!(dashboard::region(current, vec![], &second, &earlier, "R99", &now_tally).is_none());
 }
 
 #[test]
