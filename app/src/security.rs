@@ -30,7 +30,8 @@ impl PageNonce {
         self.0.lock().ok()?.clone()
     }
 
-    fn set(&self, nonce: &str) {
+    /// Sets the nonce of a page served without rendering it (a kept public page).
+    pub fn set(&self, nonce: &str) {
         if let Ok(mut slot) = self.0.lock() {
             *slot = Some(nonce.to_string());
         }

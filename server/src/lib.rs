@@ -8,6 +8,7 @@ mod form_resource;
 pub mod layers;
 mod open_data;
 mod page_tasks;
+mod public_pages;
 mod sections;
 mod upload;
 mod well_known;
@@ -203,6 +204,10 @@ pub fn router(state: AppState) -> Router {
         ))
         // Inner to outer. The security headers wrap the layers that refuse early (403, 413),
         // so those answers carry them too; refusals are logged with the client's address.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            public_pages::kept,
+        ))
         .layer(axum::middleware::from_fn(page_tasks::abort_with_response))
         .layer(axum::middleware::from_fn(layers::error_status))
         .layer(axum::middleware::from_fn(layers::refuse_cross_origin))

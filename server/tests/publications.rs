@@ -102,6 +102,15 @@ async fn public_get(state: &AppState, path: &str) -> (StatusCode, String) {
     (status, body_text(reply).await)
 }
 
+/// The script nonce of a rendered page.
+fn nonce_in(page: &str) -> String {
+    page.split("nonce=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_string()
+}
+
 async fn editions(state: &AppState) -> Vec<(String, i64, String)> {
     sqlx::query_as("SELECT slug, edition, snapshot_sha256 FROM publications ORDER BY edition")
         .fetch_all(&state.pool)
@@ -180,6 +189,21 @@ async fn publishing_freezes_approved_public_answers_and_nothing_else_leaks() {
         assert!(page.contains("<h3>Conclusies</h3>") && page.contains("<strong>alle</strong>"), "{page}");
         assert!(page.contains("1 van de 3 regio's hebben goedgekeurde antwoorden"), "{page}");
         assert!(page.contains("Regio's zonder gegevens"), "{page}");
+        // Later visitors without a session get the kept page, each with a nonce of its own
+        // in the page and in its policy; a signed-in admin gets a page rendered for them.
+        let mut nonces = Vec::new();
+        for _ in 0..2 {
+            let reply = send(&state, get("/dashboard", None)).await;
+            let policy = reply.headers()[header::CONTENT_SECURITY_POLICY].to_str().unwrap().to_string();
+            let nonce = policy.split("'nonce-").nth(1).and_then(|rest| rest.split('\'').next()).unwrap().to_string();
+            let kept = body_text(reply).await;
+            assert!(kept.contains(&format!("nonce=\"{nonce}\"")) && !kept.contains("@@NONCE@@"), "{kept}");
+            assert_eq!(kept.replace(&nonce, ""), page.replace(&nonce_in(&page), ""));
+            nonces.push(nonce);
+        }
+        assert_ne!(nonces[0], nonces[1]);
+        let signed_in = body_text(send(&state, get("/dashboard", Some(&admin))).await).await;
+        assert!(signed_in.contains("Uitloggen"), "{signed_in}");
         let (status, same) = public_get(&state, &format!("/dashboard/{slug}")).await;
         assert_eq!(status, StatusCode::OK);
         assert!(same.contains("Wonen Eerst opgenomen in regionaal plan"), "{same}");

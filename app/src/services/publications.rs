@@ -72,6 +72,36 @@ impl PublishedRound {
 /// Every publication, oldest round (by deadline) first.
 pub struct Publications {
     pub rounds: Vec<PublishedRound>,
+    /// Rendered public pages, as anonymous visitors get them: dropped with the publications.
+    pub pages: KeptPages,
+}
+
+/// How many bytes of rendered public pages are kept; beyond that they start over.
+const KEPT_PAGE_BYTES: usize = 32 << 20;
+
+/// Rendered public pages by path, with their script nonce replaced by `NONCE_MARK`.
+#[derive(Default)]
+pub struct KeptPages(
+    std::sync::Mutex<(std::collections::HashMap<String, axum::body::Bytes>, usize)>,
+);
+
+/// What stands for a kept page's nonce; each response gets a fresh one in its place.
+pub const NONCE_MARK: &str = "@@NONCE@@";
+
+impl KeptPages {
+    pub fn get(&self, path: &str) -> Option<axum::body::Bytes> {
+        let kept = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        kept.0.get(path).cloned()
+    }
+
+    pub fn keep(&self, path: &str, page: axum::body::Bytes) {
+        let mut kept = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if kept.1 + page.len() > KEPT_PAGE_BYTES {
+            *kept = Default::default();
+        }
+        kept.1 += page.len();
+        kept.0.insert(path.to_string(), page);
+    }
 }
 
 impl Publications {
@@ -223,7 +253,10 @@ async fn read_all(state: &AppState) -> Result<Publications, AppError> {
             mappings: OnceLock::new(),
         });
     }
-    Ok(Publications { rounds: published })
+    Ok(Publications {
+        rounds: published,
+        pages: KeptPages::default(),
+    })
 }
 
 async fn read_snapshot(pool: &AnyPool, publication_id: &str) -> Result<Snapshot, AppError> {
