@@ -247,6 +247,12 @@ pub async fn change_state(
     target: RoundState,
 ) -> Result<(), AppError> {
     let mut tx = pool.begin().await?;
+    // Writing first: on SQLite a transaction that read first fails at once, instead of
+    // waiting, when another writer (the mail delivery, say) holds the lock at its first write.
+    sqlx::query("UPDATE rounds SET state = state WHERE id = $1")
+        .bind(round_id)
+        .execute(&mut *tx)
+        .await?;
     let current: String = sqlx::query_scalar("SELECT state FROM rounds WHERE id = $1")
         .bind(round_id)
         .fetch_optional(&mut *tx)
@@ -299,6 +305,11 @@ pub async fn extend_deadline(
 ) -> Result<(), AppError> {
     let reason = check_reason(reason).map_err(|message| AppError::field("reason", message))?;
     let mut tx = pool.begin().await?;
+    // Writing first (see `change_state`).
+    sqlx::query("UPDATE rounds SET state = state WHERE id = $1")
+        .bind(round_id)
+        .execute(&mut *tx)
+        .await?;
     let row = sqlx::query(
         "SELECT ro.deadline AS round_deadline, ro.state, rr.deadline AS region_deadline \
          FROM round_regions rr JOIN rounds ro ON ro.id = rr.round_id \
@@ -359,6 +370,11 @@ pub async fn reopen_response(
 ) -> Result<(), AppError> {
     let reason = check_reason(reason).map_err(|message| AppError::field("reason", message))?;
     let mut tx = pool.begin().await?;
+    // Writing first (see `change_state`).
+    sqlx::query("UPDATE rounds SET state = state WHERE id = $1")
+        .bind(round_id)
+        .execute(&mut *tx)
+        .await?;
     let row = sqlx::query(
         "SELECT re.id, re.status, ro.state FROM responses re JOIN rounds ro ON ro.id = re.round_id \
          WHERE re.round_id = $1 AND re.region_code = $2",
