@@ -265,17 +265,7 @@ async fn synthetic(binary: &std::path::Path, settings: &Settings, organisations:
     let database = Database::sqlite();
     let state = common::open_state(&database.url).await;
     common::import_organisations(&state, organisations).await;
-    for version in [1, 2] {
-        app::services::questionnaires::import(
-            &state.pool,
-            &state.questionnaires,
-            &Actor::CommandLine,
-            &format!("groot-{version}.toml"),
-            &common::questionnaire(version),
-        )
-        .await
-        .unwrap_or_else(|problems| panic!("version {version}: {problems:?}"));
-    }
+    common::import_versions(&state, common::questionnaire).await;
     let user = |email: String, role: &str, region: Option<String>| app::services::users::NewUser {
         email,
         display_name: "Bench".into(),

@@ -28,17 +28,7 @@ async fn main() {
         .unwrap_or_else(|_| format!("sqlite://{}/landelijk.db", folder.display()));
     let state = open_state(&url).await;
     import_organisations(&state, organisations).await;
-    for version in [1, 2] {
-        app::services::questionnaires::import(
-            &state.pool,
-            &state.questionnaires,
-            &Actor::CommandLine,
-            &format!("groot-{version}.toml"),
-            &questionnaire(version),
-        )
-        .await
-        .unwrap_or_else(|problems| panic!("version {version}: {problems:?}"));
-    }
+    import_versions(&state, questionnaire).await;
     let author = app::services::users::create(
         &state.pool,
         &Actor::CommandLine,

@@ -73,17 +73,7 @@ async fn programme(organisations: usize, publications: usize) -> Programme {
     let database = Database::sqlite();
     let state = common::open_state(&database.url).await;
     common::import_organisations(&state, organisations).await;
-    for version in [1, 2] {
-        app::services::questionnaires::import(
-            &state.pool,
-            &state.questionnaires,
-            &Actor::CommandLine,
-            &format!("groot-{version}.toml"),
-            &questionnaire(version),
-        )
-        .await
-        .unwrap_or_else(|problems| panic!("version {version}: {problems:?}"));
-    }
+    common::import_versions(&state, questionnaire).await;
     let account = |email: &str, role: &str, region: Option<&str>| app::services::users::NewUser {
         email: email.into(),
         display_name: "Bench".into(),

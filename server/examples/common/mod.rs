@@ -42,6 +42,21 @@ pub async fn import_organisations(state: &app::services::state::AppState, organi
     .unwrap();
 }
 
+/// Stores both versions of the synthetic questionnaire, as `toml` writes them.
+pub async fn import_versions(state: &app::services::state::AppState, toml: fn(u32) -> String) {
+    for version in [1, 2] {
+        app::services::questionnaires::import(
+            &state.pool,
+            &state.questionnaires,
+            &app::services::audit::Actor::CommandLine,
+            &format!("groot-{version}.toml"),
+            &toml(version),
+        )
+        .await
+        .unwrap_or_else(|problems| panic!("version {version}: {problems:?}"));
+    }
+}
+
 /// The kind of item `n`: a mix like the NAD questionnaire's.
 #[derive(Clone, Copy)]
 pub enum Kind {
