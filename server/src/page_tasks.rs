@@ -98,12 +98,7 @@ pub async fn abort_with_response(mut request: Request, next: Next) -> Response<B
     request.extensions_mut().insert(tasks.clone());
     let mut guard = AbortOnDrop(Some(tasks));
     let response = next.run(request).await;
-    let is_page = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok())
-        .is_some_and(|value| value.starts_with("text/html"));
-    if !is_page {
+    if !is_html(&response) {
         // Not a page: whatever it spawned is not a page's work; leave it be.
         guard.0 = None;
         return response;
@@ -139,4 +134,13 @@ impl Stream for AbortingBody {
     fn poll_next(self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         Pin::new(&mut self.get_mut().body).poll_next(context)
     }
+}
+
+/// Whether a response is a rendered page (HTML).
+pub(crate) fn is_html<B>(response: &Response<B>) -> bool {
+    response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("text/html"))
 }

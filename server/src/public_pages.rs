@@ -43,15 +43,10 @@ pub async fn kept(State(state): State<AppState>, request: Request, next: Next) -
         return ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response();
     }
     let response = next.run(request).await;
-    let is_html = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok())
-        .is_some_and(|value| value.starts_with("text/html"));
     let Some(nonce) = nonce_slot.get().filter(|nonce| nonce.len() >= 16) else {
         return response;
     };
-    if response.status() != StatusCode::OK || !is_html {
+    if response.status() != StatusCode::OK || !crate::page_tasks::is_html(&response) {
         return response;
     }
     let (mut parts, body) = response.into_parts();
