@@ -171,14 +171,9 @@ fn published_answers_keep_only_what_counts() {
     );
 }
 
-/// December 2025 on version 1, June 2026 on version 2 (the number of places changed
-/// meaning): the share follows lineage, the number stops with a reason, regions without
-/// approved answers are "geen gegevens" and never count as zeros.
-#[test]
-fn the_national_page_shows_shares_with_their_n_change_and_trend() {
-    let first = load(FIRST, None).unwrap();
-    let second = load(SECOND, Some(&first)).unwrap();
-    let before = snapshot(
+/// December 2025 on version 1: two regions with answers, one without approved answers.
+fn december_2025() -> Snapshot {
+    snapshot(
         "1",
         12,
         2025,
@@ -201,8 +196,13 @@ fn the_national_page_shows_shares_with_their_n_change_and_trend() {
             ),
             region("R03", None),
         ],
-    );
-    let now = snapshot(
+    )
+}
+
+/// June 2026 on version 2: four regions with answers (among them onbekend, not asked and
+/// not answered), one without approved answers.
+fn june_2026() -> Snapshot {
+    snapshot(
         "2",
         6,
         2026,
@@ -241,7 +241,17 @@ fn the_national_page_shows_shares_with_their_n_change_and_trend() {
             ),
             region("R05", None),
         ],
-    );
+    )
+}
+
+/// December 2025 on version 1, June 2026 on version 2 (the number of places changed
+/// meaning): the share follows lineage, the number stops with a reason, regions without
+/// approved answers are "geen gegevens" and never count as zeros.
+#[test]
+fn the_national_page_shows_shares_with_their_n_change_and_trend() {
+    let first = load(FIRST, None).unwrap();
+    let second = load(SECOND, Some(&first)).unwrap();
+    let (before, now) = (december_2025(), june_2026());
     let (old_edition, new_edition) = (edition("2025-12"), edition("2026-06"));
     let mapping = VersionMapping::new(&[&first, &second]);
     let earlier = [Earlier {
@@ -256,17 +266,47 @@ fn the_national_page_shows_shares_with_their_n_change_and_trend() {
         snapshot: &now,
     };
     let page = dashboard::national(current, vec![new_edition.clone()], &second, &earlier);
+    regions_without_data_are_counted_apart(&page);
+    the_share_follows_lineage(&page);
+    the_number_stops_where_its_meaning_changed(&page);
+    other_public_items_show_their_distribution(&page);
+    let now_tally = dashboard::tally(&now);
+    let region_page = |code: &str| {
+        dashboard::region(
+            current,
+            vec![new_edition.clone()],
+            &second,
+            &earlier,
+            code,
+            &now_tally,
+        )
+    };
+    region_pages_show_each_indicators_history(&region_page);
+    a_region_without_approved_answers_has_no_data(&region_page);
+    assert!(dashboard::region(current, vec![], &second, &earlier, "R99", &now_tally).is_none());
+}
+
+fn regions_without_data_are_counted_apart(page: &dashboard::NationalDashboard) {
     assert_eq!(page.regions_taking_part, 5);
     assert_eq!(page.regions_with_data, 4);
     assert_eq!(page.without_data.len(), 1);
     assert_eq!(page.without_data[0].code, "R05");
     assert_eq!(page.previous_period.as_deref(), Some("december 2025"));
-    let section = &page.sections[0];
-    let plan = section
+}
+
+fn indicator<'a>(
+    page: &'a dashboard::NationalDashboard,
+    key: &str,
+) -> &'a dashboard::IndicatorView {
+    page.sections[0]
         .indicators
         .iter()
-        .find(|i| i.key == "b_plan")
-        .unwrap();
+        .find(|i| i.key == key)
+        .unwrap()
+}
+
+fn the_share_follows_lineage(page: &dashboard::NationalDashboard) {
+    let plan = indicator(page, "b_plan");
     assert_eq!(
         plan.headline,
         "75% (3 van 4 regio's) – was 50% in december 2025"
@@ -278,11 +318,10 @@ fn the_national_page_shows_shares_with_their_n_change_and_trend() {
     assert_eq!(plan.trend.len(), 2);
     assert_eq!(plan.trend[0].value, Some(50.0));
     assert_eq!(plan.trend[0].detail, "1 van 2 regio's");
-    let places = section
-        .indicators
-        .iter()
-        .find(|i| i.key == "b_plekken")
-        .unwrap();
+}
+
+fn the_number_stops_where_its_meaning_changed(page: &dashboard::NationalDashboard) {
+    let places = indicator(page, "b_plekken");
     assert_eq!(places.headline, "3.500 (samen, 2 regio's)");
     assert_eq!(places.change, None);
     assert_eq!(places.trend[0].value, None);
@@ -292,6 +331,10 @@ fn the_national_page_shows_shares_with_their_n_change_and_trend() {
         .as_deref()
         .unwrap()
         .contains("24-uursplekken"));
+}
+
+fn other_public_items_show_their_distribution(page: &dashboard::NationalDashboard) {
+    let section = &page.sections[0];
     assert!(
         section.items.iter().all(|i| i.key != "b_toelichting"),
         "free text is not public"
@@ -300,61 +343,50 @@ fn the_national_page_shows_shares_with_their_n_change_and_trend() {
     assert_eq!(goal.current.given, 4 - 1);
     assert_eq!(goal.current.not_asked, 1);
     assert_eq!(goal.previous.as_ref().unwrap().given, 2);
+}
 
-    let now_tally = dashboard::tally(&now);
-    let r04 = dashboard::region(
-        current,
-        vec![new_edition.clone()],
-        &second,
-        &earlier,
-        "R04",
-        &now_tally,
-    )
-    .unwrap();
+fn history_of<'a>(page: &'a dashboard::RegionDashboard, name: &str) -> &'a [String] {
+    &page
+        .history
+        .iter()
+        .find(|h| h.name == name)
+        .unwrap()
+        .answers
+}
+
+/// R04 did not take part in December; R03 took part without approved answers.
+fn region_pages_show_each_indicators_history(
+    region_page: &dyn Fn(&str) -> Option<dashboard::RegionDashboard>,
+) {
+    let r04 = region_page("R04").unwrap();
     assert!(r04.has_data);
     assert_eq!(r04.gemeenten, vec!["Gemeente R04"]);
-    let history = r04
-        .history
-        .iter()
-        .find(|h| h.name == "Wonen Eerst in het plan")
-        .unwrap();
-    assert_eq!(history.answers, vec!["Deed niet mee", "Ja"]);
-    let r03 = dashboard::region(
-        current,
-        vec![new_edition.clone()],
-        &second,
-        &earlier,
-        "R03",
-        &now_tally,
-    )
-    .unwrap();
-    let history = r03
-        .history
-        .iter()
-        .find(|h| h.name == "Wonen Eerst in het plan")
-        .unwrap();
-    assert_eq!(history.answers, vec!["Geen gegevens", "Deels"]);
+    assert_eq!(
+        history_of(&r04, "Wonen Eerst in het plan"),
+        vec!["Deed niet mee", "Ja"]
+    );
+    let r03 = region_page("R03").unwrap();
+    assert_eq!(
+        history_of(&r03, "Wonen Eerst in het plan"),
+        vec!["Geen gegevens", "Deels"]
+    );
     let places = r03.sections[0]
         .items
         .iter()
         .find(|i| i.key == "b_plekken")
         .unwrap();
     assert_eq!(places.answer, "Onbekend");
-    let r05 = dashboard::region(
-        current,
-        vec![new_edition.clone()],
-        &second,
-        &earlier,
-        "R05",
-        &now_tally,
-    )
-    .unwrap();
+}
+
+fn a_region_without_approved_answers_has_no_data(
+    region_page: &dyn Fn(&str) -> Option<dashboard::RegionDashboard>,
+) {
+    let r05 = region_page("R05").unwrap();
     assert!(!r05.has_data);
     assert!(r05.sections[0]
         .items
         .iter()
         .all(|i| i.answer == "Geen gegevens"));
-    assert!(dashboard::region(current, vec![], &second, &earlier, "R99", &now_tally).is_none());
 }
 
 #[test]

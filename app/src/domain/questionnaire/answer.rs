@@ -93,139 +93,179 @@ pub fn parse_answer(item: &Item, raw: &RawAnswer) -> Result<Option<Answer>, Vec<
         .map(str::trim)
         .filter(|s| !s.is_empty())
     {
-        return match special {
-            "onbekend" if item.allow_unknown => Ok(Some(Answer::Unknown)),
-            "nvt" if item.allow_not_applicable => Ok(Some(Answer::NotApplicable)),
-            "onbekend" => Err(vec!["Bij deze vraag kunt u niet 'onbekend' kiezen.".into()]),
-            "nvt" => Err(vec![
-                "Bij deze vraag kunt u niet 'niet van toepassing' kiezen.".into(),
-            ]),
-            other => Err(vec![format!("'{other}' is geen geldige keuze.")]),
-        };
+        return special_answer(item, special).map(Some);
     }
-    let single = || -> Result<&str, Vec<String>> {
-        match raw.values.as_slice() {
-            [one] => Ok(one.trim()),
-            [] => Ok(""),
-            _ => Err(vec!["Geef één antwoord.".into()]),
-        }
-    };
+    Ok(parse_value(item, raw)?.map(Answer::Given))
+}
+
+/// The box "onbekend" or "n.v.t.", when the item offers it.
+fn special_answer(item: &Item, special: &str) -> Result<Answer, Vec<String>> {
+    match special {
+        "onbekend" if item.allow_unknown => Ok(Answer::Unknown),
+        "nvt" if item.allow_not_applicable => Ok(Answer::NotApplicable),
+        "onbekend" => Err(vec!["Bij deze vraag kunt u niet 'onbekend' kiezen.".into()]),
+        "nvt" => Err(vec![
+            "Bij deze vraag kunt u niet 'niet van toepassing' kiezen.".into(),
+        ]),
+        other => Err(vec![format!("'{other}' is geen geldige keuze.")]),
+    }
+}
+
+/// The value of the item's type; `Ok(None)` for a matrix without a filled cell.
+fn parse_value(item: &Item, raw: &RawAnswer) -> Result<Option<AnswerValue>, Vec<String>> {
     let value = match &item.kind {
-        ItemKind::YesNo => AnswerValue::Code(code_in(single()?, &fixed(&YES_NO))?),
-        ItemKind::YesPartlyNo => AnswerValue::Code(code_in(single()?, &fixed(&YES_PARTLY_NO))?),
-        ItemKind::SingleChoice { options } => AnswerValue::Code(code_in(single()?, options)?),
+        ItemKind::YesNo => AnswerValue::Code(code_in(single(raw)?, &fixed(&YES_NO))?),
+        ItemKind::YesPartlyNo => AnswerValue::Code(code_in(single(raw)?, &fixed(&YES_PARTLY_NO))?),
+        ItemKind::SingleChoice { options } => AnswerValue::Code(code_in(single(raw)?, options)?),
         ItemKind::MultipleChoice {
             options,
             min_selected,
             max_selected,
-        } => {
-            let mut codes = Vec::new();
-            for value in raw.filled_values() {
-                let code = code_in(value, options)?;
-                if !codes.contains(&code) {
-                    codes.push(code);
-                }
-            }
-            let chosen = codes.len();
-            if let Some(min) = min_selected.filter(|min| chosen < *min) {
-                return Err(vec![format!("Kies er minstens {min}.")]);
-            }
-            if let Some(max) = max_selected.filter(|max| chosen > *max) {
-                return Err(vec![format!("Kies er hoogstens {max}.")]);
-            }
-            // Stored in the order of the options, so equal choices compare equal.
-            codes.sort_by_key(|code| options.iter().position(|o| &o.code == code));
-            AnswerValue::Codes(codes)
-        }
-        ItemKind::Ranking { options, rank } => {
-            let mut codes: Vec<String> = Vec::new();
-            for value in raw.filled_values() {
-                let code = code_in(value, options)?;
-                if codes.contains(&code) {
-                    let label = label_of(options, &code);
-                    return Err(vec![format!("'{label}' staat twee keer in uw rangorde.")]);
-                }
-                codes.push(code);
-            }
-            if codes.len() > *rank {
-                return Err(vec![format!("Kies hoogstens {rank}, in volgorde.")]);
-            }
-            let wanted = (*rank).min(options.len());
-            if codes.len() < wanted {
-                return Err(vec![format!("Kies er {wanted}, in volgorde van belang.")]);
-            }
-            AnswerValue::Codes(codes)
-        }
+        } => parse_multiple(raw, options, *min_selected, *max_selected)?,
+        ItemKind::Ranking { options, rank } => parse_ranking(raw, options, *rank)?,
         ItemKind::Integer { min, max } => {
-            AnswerValue::Integer(parse_integer(single()?, *min, *max)?)
+            AnswerValue::Integer(parse_integer(single(raw)?, *min, *max)?)
         }
         ItemKind::Decimal { min, max, decimals } => {
-            AnswerValue::Number(parse_decimal(single()?, *min, *max, *decimals)?)
+            AnswerValue::Number(parse_decimal(single(raw)?, *min, *max, *decimals)?)
         }
-        ItemKind::Percentage { decimals } => {
-            AnswerValue::Number(parse_decimal(single()?, Some(0.0), Some(100.0), *decimals)?)
-        }
+        ItemKind::Percentage { decimals } => AnswerValue::Number(parse_decimal(
+            single(raw)?,
+            Some(0.0),
+            Some(100.0),
+            *decimals,
+        )?),
         ItemKind::Scale { .. } => {
-            AnswerValue::Number(parse_integer(single()?, Some(1), Some(5))? as f64)
+            AnswerValue::Number(parse_integer(single(raw)?, Some(1), Some(5))? as f64)
         }
-        ItemKind::ShortText { max_length } | ItemKind::LongText { max_length } => {
-            let text = raw.values.join("\n");
-            let text = text.trim();
-            let length = text.chars().count();
-            if length > *max_length {
-                return Err(vec![format!(
-                    "Uw antwoord is {length} tekens; het mag hoogstens {max_length} tekens zijn."
-                )]);
-            }
-            if matches!(item.kind, ItemKind::ShortText { .. }) && text.contains('\n') {
-                return Err(vec!["Het antwoord moet op één regel passen.".into()]);
-            }
-            AnswerValue::Text(text.to_string())
-        }
-        ItemKind::Date { min, max } => AnswerValue::Date(parse_date(single()?, min, max)?),
-        ItemKind::Matrix { rows, cell } => {
-            let mut cells = BTreeMap::new();
-            let mut problems = Vec::new();
-            for (code, value) in &raw.rows {
-                let Some(row) = rows.iter().find(|row| &row.code == code) else {
-                    problems.push(format!("Onbekende rij '{code}'."));
-                    continue;
-                };
-                let value = value.trim();
-                if value.is_empty() {
-                    continue;
-                }
-                let parsed = match cell {
-                    CellKind::YesNo => code_in(value, &fixed(&YES_NO)).map(AnswerValue::Code),
-                    CellKind::YesPartlyNo => {
-                        code_in(value, &fixed(&YES_PARTLY_NO)).map(AnswerValue::Code)
-                    }
-                    CellKind::SingleChoice { options } => {
-                        code_in(value, options).map(AnswerValue::Code)
-                    }
-                    CellKind::Integer { min, max } => {
-                        parse_integer(value, *min, *max).map(AnswerValue::Integer)
-                    }
-                };
-                match parsed {
-                    Ok(value) => {
-                        cells.insert(code.clone(), value);
-                    }
-                    Err(messages) => {
-                        problems.extend(messages.into_iter().map(|m| format!("{}: {m}", row.label)))
-                    }
-                }
-            }
-            if !problems.is_empty() {
-                return Err(problems);
-            }
-            if cells.is_empty() {
-                return Ok(None);
-            }
-            AnswerValue::Rows(cells)
-        }
+        ItemKind::ShortText { max_length } => parse_text(raw, *max_length, true)?,
+        ItemKind::LongText { max_length } => parse_text(raw, *max_length, false)?,
+        ItemKind::Date { min, max } => AnswerValue::Date(parse_date(single(raw)?, min, max)?),
+        ItemKind::Matrix { rows, cell } => return parse_matrix(raw, rows, cell),
     };
-    Ok(Some(Answer::Given(value)))
+    Ok(Some(value))
+}
+
+/// The one value of a type that takes one.
+fn single(raw: &RawAnswer) -> Result<&str, Vec<String>> {
+    match raw.values.as_slice() {
+        [one] => Ok(one.trim()),
+        [] => Ok(""),
+        _ => Err(vec!["Geef één antwoord.".into()]),
+    }
+}
+
+fn parse_multiple(
+    raw: &RawAnswer,
+    options: &[Choice],
+    min_selected: Option<usize>,
+    max_selected: Option<usize>,
+) -> Result<AnswerValue, Vec<String>> {
+    let mut codes = Vec::new();
+    for value in raw.filled_values() {
+        let code = code_in(value, options)?;
+        if !codes.contains(&code) {
+            codes.push(code);
+        }
+    }
+    let chosen = codes.len();
+    if let Some(min) = min_selected.filter(|min| chosen < *min) {
+        return Err(vec![format!("Kies er minstens {min}.")]);
+    }
+    if let Some(max) = max_selected.filter(|max| chosen > *max) {
+        return Err(vec![format!("Kies er hoogstens {max}.")]);
+    }
+    // Stored in the order of the options, so equal choices compare equal.
+    codes.sort_by_key(|code| options.iter().position(|o| &o.code == code));
+    Ok(AnswerValue::Codes(codes))
+}
+
+fn parse_ranking(
+    raw: &RawAnswer,
+    options: &[Choice],
+    rank: usize,
+) -> Result<AnswerValue, Vec<String>> {
+    let mut codes: Vec<String> = Vec::new();
+    for value in raw.filled_values() {
+        let code = code_in(value, options)?;
+        if codes.contains(&code) {
+            let label = label_of(options, &code);
+            return Err(vec![format!("'{label}' staat twee keer in uw rangorde.")]);
+        }
+        codes.push(code);
+    }
+    if codes.len() > rank {
+        return Err(vec![format!("Kies hoogstens {rank}, in volgorde.")]);
+    }
+    let wanted = rank.min(options.len());
+    if codes.len() < wanted {
+        return Err(vec![format!("Kies er {wanted}, in volgorde van belang.")]);
+    }
+    Ok(AnswerValue::Codes(codes))
+}
+
+/// Short (`one_line`) or long text, at most `max_length` characters.
+fn parse_text(
+    raw: &RawAnswer,
+    max_length: usize,
+    one_line: bool,
+) -> Result<AnswerValue, Vec<String>> {
+    let text = raw.values.join("\n");
+    let text = text.trim();
+    let length = text.chars().count();
+    if length > max_length {
+        return Err(vec![format!(
+            "Uw antwoord is {length} tekens; het mag hoogstens {max_length} tekens zijn."
+        )]);
+    }
+    if one_line && text.contains('\n') {
+        return Err(vec!["Het antwoord moet op één regel passen.".into()]);
+    }
+    Ok(AnswerValue::Text(text.to_string()))
+}
+
+/// A matrix's filled cells, with every problem named by its row; `Ok(None)` when no cell is
+/// filled.
+fn parse_matrix(
+    raw: &RawAnswer,
+    rows: &[Choice],
+    cell: &CellKind,
+) -> Result<Option<AnswerValue>, Vec<String>> {
+    let mut cells = BTreeMap::new();
+    let mut problems = Vec::new();
+    for (code, value) in &raw.rows {
+        let Some(row) = rows.iter().find(|row| &row.code == code) else {
+            problems.push(format!("Onbekende rij '{code}'."));
+            continue;
+        };
+        let value = value.trim();
+        if value.is_empty() {
+            continue;
+        }
+        match parse_cell(cell, value) {
+            Ok(value) => {
+                cells.insert(code.clone(), value);
+            }
+            Err(messages) => {
+                problems.extend(messages.into_iter().map(|m| format!("{}: {m}", row.label)))
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok((!cells.is_empty()).then_some(AnswerValue::Rows(cells)))
+}
+
+fn parse_cell(cell: &CellKind, value: &str) -> Result<AnswerValue, Vec<String>> {
+    match cell {
+        CellKind::YesNo => code_in(value, &fixed(&YES_NO)).map(AnswerValue::Code),
+        CellKind::YesPartlyNo => code_in(value, &fixed(&YES_PARTLY_NO)).map(AnswerValue::Code),
+        CellKind::SingleChoice { options } => code_in(value, options).map(AnswerValue::Code),
+        CellKind::Integer { min, max } => {
+            parse_integer(value, *min, *max).map(AnswerValue::Integer)
+        }
+    }
 }
 
 fn label_of(options: &[Choice], code: &str) -> String {

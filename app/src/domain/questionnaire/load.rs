@@ -1,5 +1,7 @@
 //! Reading a definition file: TOML in, a checked `Questionnaire` out, or every problem in the
 //! file with its line and item key. Nothing is stored before the whole file is checked.
+//! The passes: `items` (sections and items, with `kinds` for each type), `rules` (conditions
+//! and rules, with `types`), `lineage` (against the previous version).
 
 use super::model::*;
 use serde::Deserialize;
@@ -263,6 +265,15 @@ struct Deferred {
     lineages: Vec<(String, Range<usize>, Option<Spanned<toml::Value>>)>,
 }
 
+/// What lineage is checked with: the previous version (when one is named), each item's
+/// lineage as written, and the items listed as removed.
+struct LineageInput<'p> {
+    previous: Option<&'p Questionnaire>,
+    names_previous: bool,
+    lineages: Vec<(String, Range<usize>, Option<Spanned<toml::Value>>)>,
+    removed: Vec<Spanned<RawRemoved>>,
+}
+
 /// The identifier and version are names for files and URLs; the previous version named must
 /// be the one given.
 fn check_names(checker: &mut Checker, raw: &RawFile, previous: Option<&Questionnaire>) {
@@ -305,367 +316,6 @@ fn check_names(checker: &mut Checker, raw: &RawFile, previous: Option<&Questionn
             ),
         ),
         _ => {}
-    }
-}
-
-/// The sections and their items, with what can be checked of each on its own; conditions,
-/// rules and lineage go to `deferred`.
-fn read_sections(
-    checker: &mut Checker,
-    raw_sections: Vec<Spanned<RawSection>>,
-    deferred: &mut Deferred,
-) -> Vec<Section> {
-    if raw_sections.is_empty() {
-        checker.error(
-            0..0,
-            None,
-            "de vragenlijst heeft geen secties ([[section]])",
-        );
-    }
-    let mut section_keys = HashSet::new();
-    let mut sections = Vec::new();
-    for section in raw_sections {
-        let section_span = section.span();
-        let section = section.into_inner();
-        let key = section.key.get_ref().clone();
-        if !section_keys.insert(key.clone()) {
-            checker.error(
-                section.key.span(),
-                None,
-                format!("de sectiesleutel '{key}' komt twee keer voor"),
-            );
-        }
-        if section.item.is_empty() {
-            checker.error(
-                section_span.clone(),
-                None,
-                format!("sectie '{key}' heeft geen vragen ([[section.item]])"),
-            );
-        }
-        let items = section
-            .item
-            .into_iter()
-            .map(|item| read_item(checker, item, section.public, deferred))
-            .collect();
-        sections.push(Section {
-            key,
-            title: section.title,
-            intro: section.intro,
-            items,
-        });
-    }
-    sections
-}
-
-/// One item: its key (well-formed, not used before), type, indicator and publication.
-/// `section_public` is the section's own `public`, if it has one.
-fn read_item(
-    checker: &mut Checker,
-    item: Spanned<RawItem>,
-    section_public: Option<bool>,
-    deferred: &mut Deferred,
-) -> Item {
-    let span = item.span();
-    let item = item.into_inner();
-    let key = item.key.get_ref().clone();
-    if !is_key(&key) {
-        checker.error(
-            item.key.span(),
-            Some(&key),
-            "een sleutel bestaat uit kleine letters, cijfers en '_', en begint met een letter",
-        );
-    }
-    if let Some(first) = deferred.item_lines.get(&key) {
-        let first_line = checker.lines.of(first.clone());
-        checker.error(
-            item.key.span(),
-            Some(&key),
-            format!("de sleutel komt ook voor op regel {first_line}"),
-        );
-    } else {
-        deferred.item_lines.insert(key.clone(), span);
-    }
-    let kind = item_kind(checker, &key, &item);
-    let indicator = item.indicator.map(|name| {
-        let span = name.span();
-        let name = name.into_inner().trim().to_string();
-        if name.is_empty() || name.chars().count() > MAX_INDICATOR_CHARS {
-            checker.error(
-                span,
-                Some(&key),
-                format!(
-                    "de naam van de kernindicator moet 1 tot {MAX_INDICATOR_CHARS} tekens hebben"
-                ),
-            );
-        }
-        name
-    });
-    let kind = kind.unwrap_or(ItemKind::YesNo);
-    let (public, indicator_counts) = read_publication(
-        checker,
-        &key,
-        &kind,
-        indicator.is_some(),
-        item.public,
-        section_public,
-        item.counts,
-    );
-    if let Some(condition) = item.visible_if {
-        deferred.conditions.push((key.clone(), condition));
-    }
-    for rule in item.rule {
-        deferred.rules.push((key.clone(), rule));
-    }
-    deferred
-        .lineages
-        .push((key.clone(), item.key.span(), item.lineage));
-    Item {
-        key,
-        kind,
-        label: item.label,
-        help: item.help,
-        unit: item.unit,
-        required: item.required,
-        allow_unknown: item.unknown,
-        allow_not_applicable: item.not_applicable,
-        indicator,
-        indicator_counts,
-        public,
-        visible_if: None,
-        rules: Vec::new(),
-        lineage: Lineage::Original,
-    }
-}
-
-/// Whether an item is public (its own `public`, else its section's, else its type's default)
-/// and which answers count for its indicator (`counts`; "ja" for yes/no types). A key
-/// indicator is always public: the national page shows it.
-fn read_publication(
-    checker: &mut Checker,
-    key: &str,
-    kind: &ItemKind,
-    is_indicator: bool,
-    own_public: Option<Spanned<bool>>,
-    section_public: Option<bool>,
-    counts: Option<Spanned<Vec<String>>>,
-) -> (bool, Vec<String>) {
-    let public = own_public
-        .as_ref()
-        .map(|p| *p.get_ref())
-        .or(section_public)
-        .unwrap_or_else(|| kind.public_by_default());
-    if is_indicator && !public {
-        let span = own_public.as_ref().map_or(0..0, |p| p.span());
-        checker.error(
-            span,
-            Some(key),
-            "een kernindicator staat op het openbare dashboard en kan niet 'public = false' zijn",
-        );
-    }
-    let Some(counts) = counts else {
-        let default = match kind {
-            ItemKind::YesNo | ItemKind::YesPartlyNo if is_indicator => vec!["ja".to_string()],
-            _ => Vec::new(),
-        };
-        return (public, default);
-    };
-    let span = counts.span();
-    let counts = counts.into_inner();
-    if !is_indicator {
-        checker.error(
-            span,
-            Some(key),
-            "'counts' hoort bij een kernindicator: geef ook 'indicator'",
-        );
-        return (public, Vec::new());
-    }
-    let Some(codes) = kind.codes() else {
-        checker.error(
-            span,
-            Some(key),
-            format!(
-                "'counts' kan alleen bij een vraag met antwoordcodes, niet bij {}",
-                kind.type_name()
-            ),
-        );
-        return (public, Vec::new());
-    };
-    if counts.is_empty() {
-        checker.error(span.clone(), Some(key), "'counts' noemt geen enkele code");
-    }
-    for code in &counts {
-        if !codes.contains(code) {
-            checker.error(
-                span.clone(),
-                Some(key),
-                format!(
-                    "'counts' noemt de code '{code}', die de vraag niet heeft (wel: {})",
-                    codes.join(", ")
-                ),
-            );
-        }
-    }
-    (public, counts)
-}
-
-/// Parses the conditions and rules, now that every item is known, and refuses conditions
-/// that form a cycle.
-fn attach_conditions_and_rules(
-    checker: &mut Checker,
-    questionnaire: &mut Questionnaire,
-    kinds: &HashMap<String, ItemKind>,
-    deferred: &mut Deferred,
-) {
-    let mut parsed_conditions = HashMap::new();
-    for (key, source) in std::mem::take(&mut deferred.conditions) {
-        if let Some(condition) = parse_checked(checker, &key, &source, kinds, "visible_if") {
-            parsed_conditions.insert(key, condition);
-        }
-    }
-    let mut parsed_rules: HashMap<String, Vec<Rule>> = HashMap::new();
-    for (key, rule) in std::mem::take(&mut deferred.rules) {
-        if let Some(rule) = parse_rule(checker, &key, rule, kinds) {
-            parsed_rules.entry(key).or_default().push(rule);
-        }
-    }
-    for item in questionnaire
-        .sections
-        .iter_mut()
-        .flat_map(|s| s.items.iter_mut())
-    {
-        item.visible_if = parsed_conditions.remove(&item.key);
-        item.rules = parsed_rules.remove(&item.key).unwrap_or_default();
-    }
-    if let Err(cycle) = questionnaire.index() {
-        let first = &cycle[0];
-        let span = deferred.item_lines.get(first).cloned().unwrap_or(0..0);
-        checker.error(
-            span,
-            Some(first),
-            format!("de voorwaarden vormen een kring: {}", cycle.join(" → ")),
-        );
-    }
-}
-
-/// One rule of item `key`: its severity, message and check.
-fn parse_rule(
-    checker: &mut Checker,
-    key: &str,
-    rule: Spanned<RawRule>,
-    kinds: &HashMap<String, ItemKind>,
-) -> Option<Rule> {
-    let rule_span = rule.span();
-    let rule = rule.into_inner();
-    let severity = match rule.severity.get_ref().as_str() {
-        "blocking" => Some(Severity::Blocking),
-        "warning" => Some(Severity::Warning),
-        other => {
-            checker.error(
-                rule.severity.span(),
-                Some(key),
-                format!("onbekende severity '{other}': kies blocking of warning"),
-            );
-            None
-        }
-    };
-    if rule.message.trim().is_empty() {
-        checker.error(rule_span, Some(key), "een regel heeft een message nodig");
-    }
-    let check = parse_checked(checker, key, &rule.check, kinds, "check")?;
-    Some(Rule {
-        severity: severity?,
-        check,
-        message: rule.message,
-    })
-}
-
-/// What lineage is checked with: the previous version (when one is named), each item's
-/// lineage as written, and the items listed as removed.
-struct LineageInput<'p> {
-    previous: Option<&'p Questionnaire>,
-    names_previous: bool,
-    lineages: Vec<(String, Range<usize>, Option<Spanned<toml::Value>>)>,
-    removed: Vec<Spanned<RawRemoved>>,
-}
-
-/// Every item of the previous version must be accounted for: kept (with lineage) or removed.
-fn attach_lineage(
-    checker: &mut Checker,
-    questionnaire: &mut Questionnaire,
-    kinds: &HashMap<String, ItemKind>,
-    input: LineageInput<'_>,
-) {
-    let previous = input.previous;
-    let mut accounted: HashSet<String> = HashSet::new();
-    let mut resolved = HashMap::new();
-    for (key, span, lineage) in input.lineages {
-        let item_kind = &kinds[&key];
-        match (previous, lineage) {
-            (None, None) => {}
-            (None, Some(value)) => {
-                if !input.names_previous {
-                    checker.error(value.span(), Some(&key), "lineage zonder previous_version: laat lineage weg of noem de vorige versie");
-                }
-            }
-            (Some(_), None) => checker.error(span, Some(&key), "lineage ontbreekt: zeg hoe deze vraag zich verhoudt tot de vorige versie (bijv. \"unchanged\" of \"new\")"),
-            (Some(previous), Some(value)) => {
-                let value_span = value.span();
-                match lineage_of(&key, item_kind, value.get_ref(), previous) {
-                    Ok((lineage, used)) => {
-                        accounted.extend(used);
-                        resolved.insert(key, lineage);
-                    }
-                    Err(message) => checker.error(value_span, Some(&key), message),
-                }
-            }
-        }
-    }
-    for removed in input.removed {
-        let span = removed.span();
-        let removed = removed.into_inner();
-        let key = removed.key.get_ref().clone();
-        match previous {
-            None => checker.error(span, Some(&key), "[[removed]] zonder previous_version"),
-            Some(previous) if previous.item(&key).is_none() => checker.error(
-                removed.key.span(),
-                Some(&key),
-                format!(
-                    "de vorige versie {} heeft geen vraag '{key}'",
-                    previous.version
-                ),
-            ),
-            Some(_) if kinds.contains_key(&key) => checker.error(
-                removed.key.span(),
-                Some(&key),
-                "staat als verwijderd vermeld, maar komt nog voor",
-            ),
-            Some(_) => {
-                accounted.insert(key.clone());
-            }
-        }
-        questionnaire.removed.push(Removed {
-            key,
-            reason: removed.reason,
-        });
-    }
-    if let Some(previous) = previous {
-        for old in previous.items() {
-            if !accounted.contains(&old.key) {
-                checker.error(0..0, Some(&old.key), format!(
-                    "de vraag '{}' van versie {} is nergens gebleven: geef lineage aan of zet haar onder [[removed]]",
-                    old.key, previous.version
-                ));
-            }
-        }
-    }
-    for item in questionnaire
-        .sections
-        .iter_mut()
-        .flat_map(|s| s.items.iter_mut())
-    {
-        if let Some(lineage) = resolved.remove(&item.key) {
-            item.lineage = lineage;
-        }
     }
 }
 
@@ -717,13 +367,17 @@ fn within_caps(checker: &mut Checker, sections: &[Spanned<RawSection>]) -> bool 
     checker.errors.len() == before
 }
 
+mod items;
 mod kinds;
 mod lineage;
+mod rules;
 #[cfg(test)]
 mod tests;
 mod types;
 
+use items::read_sections;
 use kinds::item_kind;
-use lineage::lineage_of;
+use lineage::attach_lineage;
+use rules::attach_conditions_and_rules;
 use types::parse_checked;
 pub use types::type_problems;

@@ -285,19 +285,8 @@ impl Questionnaire {
                 index.position.insert(item.key.clone(), (s, i));
             }
         }
-        let depends_on = |item: &Item| -> Vec<String> {
-            let mut keys: Vec<String> = item
-                .visible_if
-                .iter()
-                .flat_map(|c| c.expr.references())
-                .map(|r| r.key)
-                .collect();
-            keys.sort();
-            keys.dedup();
-            keys
-        };
         for item in self.items() {
-            let mut read: Vec<String> = depends_on(item);
+            let mut read: Vec<String> = condition_reads(item);
             for rule in &item.rules {
                 read.extend(rule.check.expr.all_references().into_iter().map(|r| r.key));
             }
@@ -311,7 +300,14 @@ impl Questionnaire {
                     .push(item.key.clone());
             }
         }
-        // Depth-first topological order over visibility dependencies.
+        index.evaluation_order = self.evaluation_order()?;
+        Ok(index)
+    }
+
+    /// Item keys in an order where every item comes after the items its condition reads: a
+    /// depth-first topological order over visibility dependencies. Returns the keys on a
+    /// cycle, if there is one.
+    fn evaluation_order(&self) -> Result<Vec<String>, Vec<String>> {
         #[derive(Clone, Copy, PartialEq)]
         enum Mark {
             New,
@@ -324,6 +320,7 @@ impl Questionnaire {
             .enumerate()
             .map(|(n, item)| (item.key.as_str(), n))
             .collect();
+        let mut order = Vec::new();
         let mut marks = vec![Mark::New; items.len()];
         for start in 0..items.len() {
             if marks[start] != Mark::New {
@@ -333,7 +330,7 @@ impl Questionnaire {
             let mut stack = vec![(start, 0usize)];
             marks[start] = Mark::Active;
             while let Some((current, next)) = stack.pop() {
-                let deps: Vec<usize> = depends_on(items[current])
+                let deps: Vec<usize> = condition_reads(items[current])
                     .iter()
                     .filter_map(|key| position.get(key.as_str()).copied())
                     .collect();
@@ -357,10 +354,23 @@ impl Questionnaire {
                     }
                 } else {
                     marks[current] = Mark::Done;
-                    index.evaluation_order.push(items[current].key.clone());
+                    order.push(items[current].key.clone());
                 }
             }
         }
-        Ok(index)
+        Ok(order)
     }
+}
+
+/// The keys an item's condition reads, sorted, each once.
+fn condition_reads(item: &Item) -> Vec<String> {
+    let mut keys: Vec<String> = item
+        .visible_if
+        .iter()
+        .flat_map(|c| c.expr.references())
+        .map(|r| r.key)
+        .collect();
+    keys.sort();
+    keys.dedup();
+    keys
 }

@@ -45,118 +45,115 @@ fn ok(value: AnswerValue) -> Result<Option<Answer>, Vec<String>> {
     Ok(Some(Answer::Given(value)))
 }
 
+fn code(text: &str) -> AnswerValue {
+    AnswerValue::Code(text.into())
+}
+
+fn codes(list: &[&str]) -> AnswerValue {
+    AnswerValue::Codes(list.iter().map(|c| c.to_string()).collect())
+}
+
+fn integer(min: Option<i64>, max: Option<i64>) -> ItemKind {
+    ItemKind::Integer { min, max }
+}
+
+fn decimal(max: Option<f64>, decimals: Option<u32>) -> ItemKind {
+    ItemKind::Decimal {
+        min: None,
+        max,
+        decimals,
+    }
+}
+
+fn multiple(min_selected: Option<usize>, max_selected: Option<usize>) -> ItemKind {
+    ItemKind::MultipleChoice {
+        options: choices(&["a", "b", "c"]),
+        min_selected,
+        max_selected,
+    }
+}
+
+fn single_choice() -> ItemKind {
+    ItemKind::SingleChoice {
+        options: choices(&["a", "b", "c"]),
+    }
+}
+
+fn ranking(rank: usize) -> ItemKind {
+    ItemKind::Ranking {
+        options: choices(&["a", "b", "c"]),
+        rank,
+    }
+}
+
+fn scale() -> ItemKind {
+    ItemKind::Scale {
+        min_label: None,
+        max_label: None,
+    }
+}
+
+fn date(min: Option<&str>) -> ItemKind {
+    ItemKind::Date {
+        min: min.map(str::to_string),
+        max: None,
+    }
+}
+
 #[test]
 fn every_type_parses_valid_input() {
-    let code = |c: &str| AnswerValue::Code(c.into());
-    assert_eq!(given(ItemKind::YesNo, &["ja"]), ok(code("ja")));
-    assert_eq!(given(ItemKind::YesPartlyNo, &["deels"]), ok(code("deels")));
-    let options = choices(&["a", "b", "c"]);
-    assert_eq!(
-        given(
-            ItemKind::SingleChoice {
-                options: options.clone()
-            },
-            &["b"]
+    let table: Vec<(ItemKind, Vec<&str>, AnswerValue)> = vec![
+        (ItemKind::YesNo, vec!["ja"], code("ja")),
+        (ItemKind::YesPartlyNo, vec!["deels"], code("deels")),
+        (single_choice(), vec!["b"], code("b")),
+        (
+            multiple(None, None),
+            vec!["c", "a", "a"],
+            codes(&["a", "c"]),
         ),
-        ok(code("b"))
-    );
-    assert_eq!(
-        given(
-            ItemKind::MultipleChoice {
-                options: options.clone(),
-                min_selected: None,
-                max_selected: None
-            },
-            &["c", "a", "a"]
+        (ranking(2), vec!["c", "a"], codes(&["c", "a"])),
+        (
+            integer(Some(0), None),
+            vec!["1.234"],
+            AnswerValue::Integer(1234),
         ),
-        ok(AnswerValue::Codes(vec!["a".into(), "c".into()]))
-    );
-    assert_eq!(
-        given(
-            ItemKind::Ranking {
-                options: options.clone(),
-                rank: 2
-            },
-            &["c", "a"]
+        (integer(None, None), vec![" 12 "], AnswerValue::Integer(12)),
+        (
+            decimal(None, Some(1)),
+            vec!["12,5"],
+            AnswerValue::Number(12.5),
         ),
-        ok(AnswerValue::Codes(vec!["c".into(), "a".into()]))
-    );
-    assert_eq!(
-        given(
-            ItemKind::Integer {
-                min: Some(0),
-                max: None
-            },
-            &["1.234"]
+        (
+            ItemKind::Percentage { decimals: None },
+            vec!["99.5"],
+            AnswerValue::Number(99.5),
         ),
-        ok(AnswerValue::Integer(1234))
-    );
-    assert_eq!(
-        given(
-            ItemKind::Integer {
-                min: None,
-                max: None
-            },
-            &[" 12 "]
+        (scale(), vec!["4"], AnswerValue::Number(4.0)),
+        (
+            ItemKind::ShortText { max_length: 10 },
+            vec![" kort "],
+            AnswerValue::Text("kort".into()),
         ),
-        ok(AnswerValue::Integer(12))
-    );
-    assert_eq!(
-        given(
-            ItemKind::Decimal {
-                min: None,
-                max: None,
-                decimals: Some(1)
-            },
-            &["12,5"]
-        ),
-        ok(AnswerValue::Number(12.5))
-    );
-    assert_eq!(
-        given(ItemKind::Percentage { decimals: None }, &["99.5"]),
-        ok(AnswerValue::Number(99.5))
-    );
-    assert_eq!(
-        given(
-            ItemKind::Scale {
-                min_label: None,
-                max_label: None
-            },
-            &["4"]
-        ),
-        ok(AnswerValue::Number(4.0))
-    );
-    assert_eq!(
-        given(ItemKind::ShortText { max_length: 10 }, &[" kort "]),
-        ok(AnswerValue::Text("kort".into()))
-    );
-    assert_eq!(
-        given(
+        (
             ItemKind::LongText { max_length: 100 },
-            &["regel 1\nregel 2"]
+            vec!["regel 1\nregel 2"],
+            AnswerValue::Text("regel 1\nregel 2".into()),
         ),
-        ok(AnswerValue::Text("regel 1\nregel 2".into()))
-    );
-    assert_eq!(
-        given(
-            ItemKind::Date {
-                min: None,
-                max: None
-            },
-            &["2024-02-29"]
+        (
+            date(None),
+            vec!["2024-02-29"],
+            AnswerValue::Date("2024-02-29".into()),
         ),
-        ok(AnswerValue::Date("2024-02-29".into()))
-    );
-    assert_eq!(
-        given(
-            ItemKind::Date {
-                min: None,
-                max: None
-            },
-            &["1-7-2026"]
+        (
+            date(None),
+            vec!["1-7-2026"],
+            AnswerValue::Date("2026-07-01".into()),
         ),
-        ok(AnswerValue::Date("2026-07-01".into()))
-    );
+    ];
+    for (kind, values, value) in table {
+        let name = kind.type_name();
+        assert_eq!(given(kind, &values), ok(value), "{name} {values:?}");
+    }
     let matrix = item(ItemKind::Matrix {
         rows: choices(&["mo", "ggz"]),
         cell: CellKind::YesPartlyNo,
@@ -175,148 +172,38 @@ fn every_type_parses_valid_input() {
 
 #[test]
 fn every_type_refuses_invalid_input_in_dutch() {
-    let options = choices(&["a", "b", "c"]);
     let table: Vec<(ItemKind, Vec<&str>, &str)> = vec![
         (ItemKind::YesNo, vec!["deels"], "geen van de keuzes"),
         (ItemKind::YesNo, vec!["ja", "nee"], "één antwoord"),
+        (single_choice(), vec!["z"], "geen van de keuzes"),
+        (multiple(Some(2), None), vec!["a"], "minstens 2"),
+        (multiple(None, Some(1)), vec!["a", "b"], "hoogstens 1"),
+        (ranking(2), vec!["a", "a"], "twee keer"),
+        (ranking(2), vec!["a"], "Kies er 2"),
+        (ranking(2), vec!["a", "b", "c"], "hoogstens 2"),
+        (integer(None, None), vec!["12,5"], "heel getal"),
+        (integer(None, None), vec!["twaalf"], "heel getal"),
         (
-            ItemKind::SingleChoice {
-                options: options.clone(),
-            },
-            vec!["z"],
-            "geen van de keuzes",
-        ),
-        (
-            ItemKind::MultipleChoice {
-                options: options.clone(),
-                min_selected: Some(2),
-                max_selected: None,
-            },
-            vec!["a"],
-            "minstens 2",
-        ),
-        (
-            ItemKind::MultipleChoice {
-                options: options.clone(),
-                min_selected: None,
-                max_selected: Some(1),
-            },
-            vec!["a", "b"],
-            "hoogstens 1",
-        ),
-        (
-            ItemKind::Ranking {
-                options: options.clone(),
-                rank: 2,
-            },
-            vec!["a", "a"],
-            "twee keer",
-        ),
-        (
-            ItemKind::Ranking {
-                options: options.clone(),
-                rank: 2,
-            },
-            vec!["a"],
-            "Kies er 2",
-        ),
-        (
-            ItemKind::Ranking {
-                options: options.clone(),
-                rank: 2,
-            },
-            vec!["a", "b", "c"],
-            "hoogstens 2",
-        ),
-        (
-            ItemKind::Integer {
-                min: None,
-                max: None,
-            },
-            vec!["12,5"],
-            "heel getal",
-        ),
-        (
-            ItemKind::Integer {
-                min: None,
-                max: None,
-            },
-            vec!["twaalf"],
-            "heel getal",
-        ),
-        (
-            ItemKind::Integer {
-                min: None,
-                max: None,
-            },
+            integer(None, None),
             vec!["99999999999999999999"],
             "heel getal",
         ),
         (
-            ItemKind::Integer {
-                min: Some(0),
-                max: Some(10),
-            },
+            integer(Some(0), Some(10)),
             vec!["11"],
             "van 0 tot en met 10",
         ),
-        (
-            ItemKind::Integer {
-                min: Some(0),
-                max: None,
-            },
-            vec!["-1"],
-            "0 of meer",
-        ),
-        (
-            ItemKind::Decimal {
-                min: None,
-                max: Some(5.5),
-                decimals: None,
-            },
-            vec!["6"],
-            "5,5 of minder",
-        ),
-        (
-            ItemKind::Decimal {
-                min: None,
-                max: None,
-                decimals: Some(1),
-            },
-            vec!["1,25"],
-            "hoogstens 1 cijfers",
-        ),
-        (
-            ItemKind::Decimal {
-                min: None,
-                max: None,
-                decimals: None,
-            },
-            vec!["1,2,3"],
-            "Vul een getal in",
-        ),
-        (
-            ItemKind::Decimal {
-                min: None,
-                max: None,
-                decimals: None,
-            },
-            vec!["1e400"],
-            "Vul een getal in",
-        ),
+        (integer(Some(0), None), vec!["-1"], "0 of meer"),
+        (decimal(Some(5.5), None), vec!["6"], "5,5 of minder"),
+        (decimal(None, Some(1)), vec!["1,25"], "hoogstens 1 cijfers"),
+        (decimal(None, None), vec!["1,2,3"], "Vul een getal in"),
+        (decimal(None, None), vec!["1e400"], "Vul een getal in"),
         (
             ItemKind::Percentage { decimals: None },
             vec!["101"],
             "0 tot en met 100",
         ),
-        (
-            ItemKind::Scale {
-                min_label: None,
-                max_label: None,
-            },
-            vec!["6"],
-            "1 tot en met 5",
-        ),
+        (scale(), vec!["6"], "1 tot en met 5"),
         (
             ItemKind::ShortText { max_length: 3 },
             vec!["vier"],
@@ -327,30 +214,9 @@ fn every_type_refuses_invalid_input_in_dutch() {
             vec!["een\ntwee"],
             "één regel",
         ),
-        (
-            ItemKind::Date {
-                min: None,
-                max: None,
-            },
-            vec!["2025-02-29"],
-            "bestaande datum",
-        ),
-        (
-            ItemKind::Date {
-                min: None,
-                max: None,
-            },
-            vec!["gisteren"],
-            "bestaande datum",
-        ),
-        (
-            ItemKind::Date {
-                min: Some("2026-01-01".into()),
-                max: None,
-            },
-            vec!["2025-12-31"],
-            "tussen",
-        ),
+        (date(None), vec!["2025-02-29"], "bestaande datum"),
+        (date(None), vec!["gisteren"], "bestaande datum"),
+        (date(Some("2026-01-01")), vec!["2025-12-31"], "tussen"),
     ];
     for (kind, values, fragment) in table {
         let name = kind.type_name();

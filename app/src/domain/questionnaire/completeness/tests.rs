@@ -29,46 +29,40 @@ fn item(key: &str, kind: ItemKind, required: bool, visible_if: Option<&str>) -> 
     }
 }
 
+fn section(key: &str, items: Vec<Item>) -> Section {
+    Section {
+        key: key.into(),
+        title: key.into(),
+        intro: None,
+        items,
+    }
+}
+
+fn rule(severity: Severity, check: &str, message: &str) -> Rule {
+    Rule {
+        severity,
+        check: condition(check),
+        message: message.into(),
+    }
+}
+
+fn whole_number(key: &str, required: bool) -> Item {
+    item(
+        key,
+        ItemKind::Integer {
+            min: Some(0),
+            max: None,
+        },
+        required,
+        None,
+    )
+}
+
 /// Section A: plan (required), plan date (required, only when there is a plan),
 /// explanation (required when plan is nee or deels). Section B: total and parts (the
 /// parts may not exceed the total; warn on a change over 50%). Section C: only when
 /// the plan is 'ja'.
 fn questionnaire() -> Questionnaire {
-    let mut explanation = item(
-        "a_toelichting",
-        ItemKind::LongText { max_length: 100 },
-        true,
-        Some("a_plan in ['nee', 'deels']"),
-    );
-    explanation.allow_unknown = false;
-    let mut total = item(
-        "b_totaal",
-        ItemKind::Integer {
-            min: Some(0),
-            max: None,
-        },
-        true,
-        None,
-    );
-    total.rules.push(Rule {
-        severity: Severity::Warning,
-        check: condition("change_pct(b_totaal) <= 50"),
-        message: "Grote verandering".into(),
-    });
-    let mut part = item(
-        "b_deel",
-        ItemKind::Integer {
-            min: Some(0),
-            max: None,
-        },
-        false,
-        None,
-    );
-    part.rules.push(Rule {
-        severity: Severity::Blocking,
-        check: condition("b_deel <= b_totaal"),
-        message: "Het deel is groter dan het totaal".into(),
-    });
     Questionnaire {
         identifier: "t".into(),
         version: "1".into(),
@@ -76,44 +70,59 @@ fn questionnaire() -> Questionnaire {
         introduction: String::new(),
         previous_version: None,
         sections: vec![
-            Section {
-                key: "A".into(),
-                title: "A".into(),
-                intro: None,
-                items: vec![
-                    item("a_plan", ItemKind::YesPartlyNo, true, None),
-                    item(
-                        "a_datum",
-                        ItemKind::Date {
-                            min: None,
-                            max: None,
-                        },
-                        true,
-                        Some("a_plan == 'ja'"),
-                    ),
-                    explanation,
-                ],
-            },
-            Section {
-                key: "B".into(),
-                title: "B".into(),
-                intro: None,
-                items: vec![total, part],
-            },
-            Section {
-                key: "C".into(),
-                title: "C".into(),
-                intro: None,
-                items: vec![item(
+            section("A", section_a()),
+            section("B", section_b()),
+            section(
+                "C",
+                vec![item(
                     "c_extra",
                     ItemKind::YesNo,
                     true,
                     Some("a_datum > '2020-01-01'"),
                 )],
-            },
+            ),
         ],
         removed: vec![],
     }
+}
+
+fn section_a() -> Vec<Item> {
+    let mut explanation = item(
+        "a_toelichting",
+        ItemKind::LongText { max_length: 100 },
+        true,
+        Some("a_plan in ['nee', 'deels']"),
+    );
+    explanation.allow_unknown = false;
+    vec![
+        item("a_plan", ItemKind::YesPartlyNo, true, None),
+        item(
+            "a_datum",
+            ItemKind::Date {
+                min: None,
+                max: None,
+            },
+            true,
+            Some("a_plan == 'ja'"),
+        ),
+        explanation,
+    ]
+}
+
+fn section_b() -> Vec<Item> {
+    let mut total = whole_number("b_totaal", true);
+    total.rules.push(rule(
+        Severity::Warning,
+        "change_pct(b_totaal) <= 50",
+        "Grote verandering",
+    ));
+    let mut part = whole_number("b_deel", false);
+    part.rules.push(rule(
+        Severity::Blocking,
+        "b_deel <= b_totaal",
+        "Het deel is groter dan het totaal",
+    ));
+    vec![total, part]
 }
 
 fn given(value: AnswerValue) -> Answer {

@@ -92,37 +92,7 @@ impl Expr {
             Expr::Text(t) => Value::Text(t.clone()),
             Expr::Bool(b) => Value::Bool(*b),
             Expr::Answer(reference) => answers.value(reference),
-            Expr::Call(func, reference) => match func {
-                Func::Answered => Value::Bool(answers.value(reference) != Value::Missing),
-                Func::Unknown => Value::Bool(answers.is_unknown(reference)),
-                Func::NotApplicable => Value::Bool(answers.is_not_applicable(reference)),
-                Func::Count => match answers.value(reference) {
-                    Value::Codes(codes) => Value::Number(codes.len() as f64),
-                    _ => Value::Missing,
-                },
-                Func::Prev => answers.previous(reference),
-                Func::Changed => {
-                    let (now, before) = (answers.value(reference), answers.previous(reference));
-                    match (&now, &before) {
-                        (Value::Missing, _) | (_, Value::Missing) => Value::Bool(false),
-                        _ => match compare(BinOp::Ne, &now, &before) {
-                            Value::Missing => Value::Bool(true),
-                            changed => changed,
-                        },
-                    }
-                }
-                Func::ChangePct => match (answers.value(reference), answers.previous(reference)) {
-                    (Value::Number(now), Value::Number(before)) if before != 0.0 => {
-                        let pct = ((now - before) / before).abs() * 100.0;
-                        if pct.is_finite() {
-                            Value::Number(pct)
-                        } else {
-                            Value::Missing
-                        }
-                    }
-                    _ => Value::Missing,
-                },
-            },
+            Expr::Call(func, reference) => call(*func, reference, answers),
             Expr::Abs(inner) => match inner.evaluate(answers) {
                 Value::Number(n) => Value::Number(n.abs()),
                 _ => Value::Missing,
@@ -135,35 +105,7 @@ impl Expr {
                 Some(b) => Value::Bool(!b),
                 None => Value::Missing,
             },
-            Expr::Binary(BinOp::And, left, right) => {
-                let (a, b) = (
-                    truth(&left.evaluate(answers)),
-                    truth(&right.evaluate(answers)),
-                );
-                match (a, b) {
-                    (Some(false), _) | (_, Some(false)) => Value::Bool(false),
-                    (Some(true), Some(true)) => Value::Bool(true),
-                    _ => Value::Missing,
-                }
-            }
-            Expr::Binary(BinOp::Or, left, right) => {
-                let (a, b) = (
-                    truth(&left.evaluate(answers)),
-                    truth(&right.evaluate(answers)),
-                );
-                match (a, b) {
-                    (Some(true), _) | (_, Some(true)) => Value::Bool(true),
-                    (Some(false), Some(false)) => Value::Bool(false),
-                    _ => Value::Missing,
-                }
-            }
-            Expr::Binary(op, left, right) => {
-                let (a, b) = (left.evaluate(answers), right.evaluate(answers));
-                match op {
-                    BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div => arithmetic(*op, &a, &b),
-                    _ => compare(*op, &a, &b),
-                }
-            }
+            Expr::Binary(op, left, right) => binary(*op, left, right, answers),
             Expr::In {
                 value,
                 list,
@@ -190,5 +132,77 @@ impl Expr {
     /// Evaluates as a condition or check: true, false or undetermined.
     pub fn truth(&self, answers: &dyn Answers) -> Truth {
         truth(&self.evaluate(answers))
+    }
+}
+
+/// A function of an answer: whether it is given, unknown or n.v.t., its count, its previous
+/// value and the change since then.
+fn call(func: Func, reference: &Ref, answers: &dyn Answers) -> Value {
+    match func {
+        Func::Answered => Value::Bool(answers.value(reference) != Value::Missing),
+        Func::Unknown => Value::Bool(answers.is_unknown(reference)),
+        Func::NotApplicable => Value::Bool(answers.is_not_applicable(reference)),
+        Func::Count => match answers.value(reference) {
+            Value::Codes(codes) => Value::Number(codes.len() as f64),
+            _ => Value::Missing,
+        },
+        Func::Prev => answers.previous(reference),
+        Func::Changed => {
+            let (now, before) = (answers.value(reference), answers.previous(reference));
+            match (&now, &before) {
+                (Value::Missing, _) | (_, Value::Missing) => Value::Bool(false),
+                _ => match compare(BinOp::Ne, &now, &before) {
+                    Value::Missing => Value::Bool(true),
+                    changed => changed,
+                },
+            }
+        }
+        Func::ChangePct => match (answers.value(reference), answers.previous(reference)) {
+            (Value::Number(now), Value::Number(before)) if before != 0.0 => {
+                let pct = ((now - before) / before).abs() * 100.0;
+                if pct.is_finite() {
+                    Value::Number(pct)
+                } else {
+                    Value::Missing
+                }
+            }
+            _ => Value::Missing,
+        },
+    }
+}
+
+/// `and` and `or` in three-valued logic (a false side decides `and`, a true side `or`),
+/// arithmetic, and comparisons.
+fn binary(op: BinOp, left: &Expr, right: &Expr, answers: &dyn Answers) -> Value {
+    match op {
+        BinOp::And => {
+            let (a, b) = (
+                truth(&left.evaluate(answers)),
+                truth(&right.evaluate(answers)),
+            );
+            match (a, b) {
+                (Some(false), _) | (_, Some(false)) => Value::Bool(false),
+                (Some(true), Some(true)) => Value::Bool(true),
+                _ => Value::Missing,
+            }
+        }
+        BinOp::Or => {
+            let (a, b) = (
+                truth(&left.evaluate(answers)),
+                truth(&right.evaluate(answers)),
+            );
+            match (a, b) {
+                (Some(true), _) | (_, Some(true)) => Value::Bool(true),
+                (Some(false), Some(false)) => Value::Bool(false),
+                _ => Value::Missing,
+            }
+        }
+        _ => {
+            let (a, b) = (left.evaluate(answers), right.evaluate(answers));
+            match op {
+                BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div => arithmetic(op, &a, &b),
+                _ => compare(op, &a, &b),
+            }
+        }
     }
 }

@@ -98,18 +98,6 @@ pub(super) fn check_types(
     kinds: &HashMap<String, ItemKind>,
     problems: &mut Vec<String>,
 ) {
-    let code_check = |answer: &Expr, literal: &Expr, problems: &mut Vec<String>| {
-        if let (Expr::Answer(r) | Expr::Call(Func::Prev, r), Expr::Text(code)) = (answer, literal) {
-            if let Some(codes) = codes_of(r, kinds) {
-                if !codes.contains(code) {
-                    problems.push(format!(
-                        "'{r}' heeft geen code '{code}' (wel: {})",
-                        codes.join(", ")
-                    ));
-                }
-            }
-        }
-    };
     match expr {
         Expr::Call(func @ Func::ChangePct, r)
             if is_numeric(&Expr::Answer(r.clone()), kinds) == Some(false) =>
@@ -130,30 +118,17 @@ pub(super) fn check_types(
             ));
         }
         Expr::Binary(op @ (BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div), left, right) => {
-            for side in [left, right] {
-                if is_numeric(side, kinds) == Some(false) {
-                    problems.push(format!(
-                        "'{side}' is geen getal en kan niet in een berekening met '{}'",
-                        match op {
-                            BinOp::Add => "+",
-                            BinOp::Sub => "-",
-                            BinOp::Mul => "*",
-                            _ => "/",
-                        }
-                    ));
-                }
-                check_types(side, kinds, problems);
-            }
+            check_arithmetic(*op, [left, right], kinds, problems)
         }
         Expr::Binary(_, left, right) => {
-            code_check(left, right, problems);
-            code_check(right, left, problems);
+            check_code(left, right, kinds, problems);
+            check_code(right, left, kinds, problems);
             check_types(left, kinds, problems);
             check_types(right, kinds, problems);
         }
         Expr::In { value, list, .. } => {
             for item in list {
-                code_check(value, item, problems);
+                check_code(value, item, kinds, problems);
             }
             check_types(value, kinds, problems);
         }
@@ -168,11 +143,53 @@ pub(super) fn check_types(
                     "contains werkt alleen op meerkeuze- of rangordevragen, niet op '{r}'"
                 ));
             }
-            _ => code_check(left, right, problems),
+            _ => check_code(left, right, kinds, problems),
         },
         Expr::Abs(inner) | Expr::Not(inner) | Expr::Neg(inner) => {
             check_types(inner, kinds, problems)
         }
         _ => {}
+    }
+}
+
+/// Both sides of a calculation must be numbers.
+fn check_arithmetic(
+    op: BinOp,
+    sides: [&Expr; 2],
+    kinds: &HashMap<String, ItemKind>,
+    problems: &mut Vec<String>,
+) {
+    for side in sides {
+        if is_numeric(side, kinds) == Some(false) {
+            problems.push(format!(
+                "'{side}' is geen getal en kan niet in een berekening met '{}'",
+                match op {
+                    BinOp::Add => "+",
+                    BinOp::Sub => "-",
+                    BinOp::Mul => "*",
+                    _ => "/",
+                }
+            ));
+        }
+        check_types(side, kinds, problems);
+    }
+}
+
+/// A code compared with an answer must be one of the answer's codes.
+fn check_code(
+    answer: &Expr,
+    literal: &Expr,
+    kinds: &HashMap<String, ItemKind>,
+    problems: &mut Vec<String>,
+) {
+    if let (Expr::Answer(r) | Expr::Call(Func::Prev, r), Expr::Text(code)) = (answer, literal) {
+        if let Some(codes) = codes_of(r, kinds) {
+            if !codes.contains(code) {
+                problems.push(format!(
+                    "'{r}' heeft geen code '{code}' (wel: {})",
+                    codes.join(", ")
+                ));
+            }
+        }
     }
 }
