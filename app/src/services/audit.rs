@@ -6,7 +6,8 @@ use crate::domain::audit::{
 };
 use crate::domain::export::csv_row;
 use crate::error::AppError;
-use sqlx::{Any, AnyPool, Executor};
+use sqlx::any::AnyArguments;
+use sqlx::{Any, AnyPool, Arguments, Executor};
 
 /// Who did it: a signed-in user, the command line, or someone unknown (a failed login).
 #[derive(Debug, Clone)]
@@ -158,17 +159,17 @@ enum Bound {
     Int(i64),
 }
 
-fn bind_all<'q>(
-    mut query: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>>,
-    values: &'q [Bound],
-) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>> {
+/// The filter's values as a query's arguments, from `$1`.
+fn arguments(values: &[Bound]) -> Result<AnyArguments<'_>, AppError> {
+    let mut arguments = AnyArguments::default();
     for value in values {
-        query = match value {
-            Bound::Text(text) => query.bind(text.as_str()),
-            Bound::Int(number) => query.bind(*number),
-        };
+        match value {
+            Bound::Text(text) => arguments.add(text.as_str()),
+            Bound::Int(number) => arguments.add(*number),
+        }
+        .map_err(|error| AppError::internal("an audit filter value does not bind", error))?;
     }
-    query
+    Ok(arguments)
 }
 
 /// One page of the trail, newest first (1-based page numbers). The page shows 100 entries
@@ -180,19 +181,19 @@ pub async fn browse(
     page: i64,
 ) -> Result<AuditPage, AppError> {
     let (clause, values) = conditions(filter, None);
-    let total: i64 = {
-        let sql = format!("SELECT COUNT(*) FROM ({TRAIL}) t{clause}");
-        let row = bind_all(sqlx::query(&sql), &values).fetch_one(pool).await?;
-        sqlx::Row::try_get(&row, 0)?
-    };
+    let count = format!("SELECT COUNT(*) FROM ({TRAIL}) t{clause}");
+    let total: i64 = sqlx::query_scalar_with(&count, arguments(&values)?)
+        .fetch_one(pool)
+        .await?;
     let page = page.clamp(1, ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1));
     let (sql, n) = select(&clause, values.len());
-    let rows = bind_all(sqlx::query(&format!("{sql} OFFSET ${}", n + 1)), &values)
-        .bind(PAGE_SIZE)
-        .bind((page - 1) * PAGE_SIZE)
-        .fetch_all(pool)
-        .await?;
-    let entries = rows.iter().map(entry_from).collect::<Result<_, _>>()?;
+    let rows: Vec<EntryRow> =
+        sqlx::query_as_with(&format!("{sql} OFFSET ${}", n + 1), arguments(&values)?)
+            .bind(PAGE_SIZE)
+            .bind((page - 1) * PAGE_SIZE)
+            .fetch_all(pool)
+            .await?;
+    let entries = rows.into_iter().map(AuditEntry::from).collect();
     Ok(AuditPage {
         entries,
         total,
@@ -212,11 +213,11 @@ pub async fn entries_after(
 ) -> Result<Vec<AuditEntry>, AppError> {
     let (clause, values) = conditions(filter, after);
     let (sql, _) = select(&clause, values.len());
-    let rows = bind_all(sqlx::query(&sql), &values)
+    let rows: Vec<EntryRow> = sqlx::query_as_with(&sql, arguments(&values)?)
         .bind(limit)
         .fetch_all(pool)
         .await?;
-    rows.iter().map(entry_from).collect()
+    Ok(rows.into_iter().map(AuditEntry::from).collect())
 }
 
 /// The query for entries, newest first, with `LIMIT` as the placeholder after the filter's
@@ -231,32 +232,45 @@ fn select(clause: &str, n: usize) -> (String, usize) {
     (sql, n + 1)
 }
 
-fn entry_from(row: &sqlx::any::AnyRow) -> Result<AuditEntry, AppError> {
-    use sqlx::Row;
-    let kind: String = row.try_get("kind")?;
-    let details = if kind == ANSWER_CHANGED {
-        let item: Option<String> = row.try_get("item_key")?;
-        let old: Option<String> = row.try_get("old_raw")?;
-        let new: Option<String> = row.try_get("new_raw")?;
-        format!(
-            "{}: {} → {}",
-            item.unwrap_or_default(),
-            old.as_deref().map_or("(leeg)".to_string(), raw_text),
-            new.as_deref().map_or(String::new(), raw_text)
-        )
-    } else {
-        let text: String = row.try_get("details")?;
-        details_text(&text)
-    };
-    Ok(AuditEntry {
-        id: row.try_get("id")?,
-        occurred_at: row.try_get("occurred_at")?,
-        actor: row.try_get("actor_label")?,
-        kind,
-        region_code: row.try_get("region_code")?,
-        round_name: row.try_get("round_name")?,
-        details,
-    })
+/// An entry of the trail as `select` reads it.
+#[derive(sqlx::FromRow)]
+struct EntryRow {
+    id: String,
+    occurred_at: i64,
+    actor_label: String,
+    kind: String,
+    region_code: Option<String>,
+    details: String,
+    item_key: Option<String>,
+    old_raw: Option<String>,
+    new_raw: Option<String>,
+    round_name: Option<String>,
+}
+
+impl From<EntryRow> for AuditEntry {
+    fn from(row: EntryRow) -> Self {
+        let details = if row.kind == ANSWER_CHANGED {
+            format!(
+                "{}: {} → {}",
+                row.item_key.unwrap_or_default(),
+                row.old_raw
+                    .as_deref()
+                    .map_or("(leeg)".to_string(), raw_text),
+                row.new_raw.as_deref().map_or(String::new(), raw_text)
+            )
+        } else {
+            details_text(&row.details)
+        };
+        AuditEntry {
+            id: row.id,
+            occurred_at: row.occurred_at,
+            actor: row.actor_label,
+            kind: row.kind,
+            region_code: row.region_code,
+            round_name: row.round_name,
+            details,
+        }
+    }
 }
 
 /// A stored raw answer (JSON) as a short text: its values, or its special answer.

@@ -14,7 +14,7 @@ use crate::domain::account::{
 };
 use crate::error::AppError;
 use serde_json::json;
-use sqlx::{AnyPool, Row};
+use sqlx::AnyPool;
 use std::net::IpAddr;
 
 /// The one message for every failed login: it reveals nothing about which part was wrong.
@@ -47,6 +47,13 @@ pub(crate) fn throttle_keys(normalized_email: &str, client: Option<IpAddr>) -> V
     keys
 }
 
+/// A throttle key's count of failures, and when the last one was.
+#[derive(sqlx::FromRow)]
+struct Throttle {
+    failures: i64,
+    last_failure_at: i64,
+}
+
 /// Counts one password attempt against each key, or refuses it when a key must still wait.
 ///
 /// Checking and counting are one step under a lock on each key's row (the upsert locks the
@@ -65,7 +72,10 @@ pub(crate) async fn claim_attempt(pool: &AnyPool, keys: &[(String, u32)]) -> Res
     let mut tx = pool.begin().await?;
     let mut wait_ms = 0;
     for (key, free_attempts) in &keys {
-        let row = sqlx::query(
+        let Throttle {
+            failures,
+            last_failure_at,
+        } = sqlx::query_as(
             "INSERT INTO login_throttles (throttle_key, failures, last_failure_at) \
              VALUES ($1, 0, 0) ON CONFLICT (throttle_key) \
              DO UPDATE SET failures = login_throttles.failures \
@@ -74,8 +84,6 @@ pub(crate) async fn claim_attempt(pool: &AnyPool, keys: &[(String, u32)]) -> Res
         .bind(key)
         .fetch_one(&mut *tx)
         .await?;
-        let failures: i64 = row.try_get("failures")?;
-        let last_failure_at: i64 = row.try_get("last_failure_at")?;
         let failures = if last_failure_at < window_start {
             0
         } else {
@@ -245,6 +253,31 @@ fn check_input(email: &str, password: &str) -> Result<(), AppError> {
     }
 }
 
+/// The account a login names, as far as the password step needs it.
+#[derive(sqlx::FromRow)]
+struct Credentials {
+    id: String,
+    password_hash: String,
+    active: i64,
+    role: String,
+    totp_secret: Option<String>,
+    two_factor_exempt: i64,
+}
+
+impl Credentials {
+    /// What comes after the password: the code of the second factor, setting one up (admins
+    /// and reviewers must have one), or nothing.
+    fn next_stage(&self) -> Stage {
+        if self.totp_secret.is_some() {
+            return Stage::Code;
+        }
+        match self.role.parse::<crate::domain::role::Role>() {
+            Ok(role) if two_factor_required(role) && self.two_factor_exempt != 1 => Stage::Setup,
+            _ => Stage::Full,
+        }
+    }
+}
+
 pub async fn login(
     pool: &AnyPool,
     mail: &super::mail::MailSettings,
@@ -258,34 +291,23 @@ pub async fn login(
     let keys = throttle_keys(&normalized, client);
     claim_attempt(pool, &keys).await?;
 
-    let row = sqlx::query(
+    let account: Option<Credentials> = sqlx::query_as(
         "SELECT id, password_hash, active, role, totp_secret, two_factor_exempt FROM users \
          WHERE email_normalized = $1",
     )
     .bind(&normalized)
     .fetch_optional(pool)
     .await?;
-    let (user_id, stored_hash, active) = match &row {
-        Some(row) => (
-            Some(row.try_get::<String, _>("id")?),
-            Some(row.try_get::<String, _>("password_hash")?),
-            row.try_get::<i64, _>("active")? == 1,
+    let stage = account
+        .as_ref()
+        .map_or(Stage::Full, Credentials::next_stage);
+    let (user_id, stored_hash, active) = match account {
+        Some(account) => (
+            Some(account.id),
+            Some(account.password_hash),
+            account.active == 1,
         ),
         None => (None, None, false),
-    };
-    // What comes after the password: the code of the second factor, setting one up (admins
-    // and reviewers must have one), or nothing.
-    let stage = match &row {
-        Some(row) if row.try_get::<Option<String>, _>("totp_secret")?.is_some() => Stage::Code,
-        Some(row) => {
-            let role: String = row.try_get("role")?;
-            let exempt = row.try_get::<i64, _>("two_factor_exempt")? == 1;
-            match role.parse::<crate::domain::role::Role>() {
-                Ok(role) if two_factor_required(role) && !exempt => Stage::Setup,
-                _ => Stage::Full,
-            }
-        }
-        None => Stage::Full,
     };
     let password_ok = passwords::verify(password.to_string(), stored_hash.clone()).await?;
 

@@ -35,20 +35,18 @@ impl Stamp {
         version: &LoadedVersion,
         response: &Response,
     ) -> Result<Stamp, AppError> {
-        use sqlx::Row;
         let compared_round = response.round.compared_round_id.clone();
-        let compared_response = match &compared_round {
-            Some(round_id) => sqlx::query(
-                "SELECT id, revision FROM responses WHERE round_id = $1 AND region_code = $2",
-            )
-            .bind(round_id)
-            .bind(&response.region_code)
-            .fetch_optional(&state.pool)
-            .await?
-            .map(|row| Ok::<_, sqlx::Error>((row.try_get("id")?, row.try_get("revision")?)))
-            .transpose()?,
-            None => None,
-        };
+        let compared_response =
+            match &compared_round {
+                Some(round_id) => sqlx::query_as::<_, (String, i64)>(
+                    "SELECT id, revision FROM responses WHERE round_id = $1 AND region_code = $2",
+                )
+                .bind(round_id)
+                .bind(&response.region_code)
+                .fetch_optional(&state.pool)
+                .await?,
+                None => None,
+            };
         Ok(Stamp {
             questionnaire: (
                 version.questionnaire.identifier.clone(),

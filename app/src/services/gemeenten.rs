@@ -8,7 +8,7 @@ use super::now_ms;
 use crate::domain::region::{gemeente_from_fields, Gemeente, RegionFileError};
 use crate::error::AppError;
 use serde_json::json;
-use sqlx::{AnyPool, Row};
+use sqlx::AnyPool;
 use std::collections::{BTreeMap, HashSet};
 
 const REQUIRED_COLUMNS: [&str; 3] = ["gemeente_code", "gemeente", "region_code"];
@@ -62,12 +62,12 @@ pub async fn import(
 ) -> Result<Changes, AppError> {
     let now = now_ms();
     let mut tx = pool.begin().await?;
-    let before: BTreeMap<String, String> = sqlx::query("SELECT code, region_code FROM gemeenten")
-        .fetch_all(&mut *tx)
-        .await?
-        .iter()
-        .map(|row| Ok((row.try_get("code")?, row.try_get("region_code")?)))
-        .collect::<Result<_, AppError>>()?;
+    let before: BTreeMap<String, String> =
+        sqlx::query_as::<_, (String, String)>("SELECT code, region_code FROM gemeenten")
+            .fetch_all(&mut *tx)
+            .await?
+            .into_iter()
+            .collect();
     let mut changes = Changes::default();
     let new_codes: HashSet<&str> = gemeenten.iter().map(|g| g.code.as_str()).collect();
     changes.removed = before
@@ -124,13 +124,13 @@ pub async fn import(
 
 /// The gemeenten of a region now, by name.
 pub async fn of_region(pool: &AnyPool, region_code: &str) -> Result<Vec<Gemeente>, AppError> {
-    let rows = sqlx::query(
+    let rows: Vec<GemeenteRow> = sqlx::query_as(
         "SELECT code, name, region_code FROM gemeenten WHERE region_code = $1 ORDER BY name",
     )
     .bind(region_code)
     .fetch_all(pool)
     .await?;
-    rows.iter().map(gemeente_from_row).collect()
+    Ok(rows.into_iter().map(Gemeente::from).collect())
 }
 
 /// The gemeenten of a region as they were for a round, by name.
@@ -139,7 +139,7 @@ pub async fn of_round_region(
     round_id: &str,
     region_code: &str,
 ) -> Result<Vec<Gemeente>, AppError> {
-    let rows = sqlx::query(
+    let rows: Vec<GemeenteRow> = sqlx::query_as(
         "SELECT gemeente_code AS code, gemeente_name AS name, region_code FROM round_gemeenten \
          WHERE round_id = $1 AND region_code = $2 ORDER BY gemeente_name",
     )
@@ -147,15 +147,24 @@ pub async fn of_round_region(
     .bind(region_code)
     .fetch_all(pool)
     .await?;
-    rows.iter().map(gemeente_from_row).collect()
+    Ok(rows.into_iter().map(Gemeente::from).collect())
 }
 
-fn gemeente_from_row(row: &sqlx::any::AnyRow) -> Result<Gemeente, AppError> {
-    Ok(Gemeente {
-        code: row.try_get("code")?,
-        name: row.try_get("name")?,
-        region_code: row.try_get("region_code")?,
-    })
+#[derive(sqlx::FromRow)]
+struct GemeenteRow {
+    code: String,
+    name: String,
+    region_code: String,
+}
+
+impl From<GemeenteRow> for Gemeente {
+    fn from(row: GemeenteRow) -> Self {
+        Gemeente {
+            code: row.code,
+            name: row.name,
+            region_code: row.region_code,
+        }
+    }
 }
 
 /// Copies the current gemeenten of a round's participating regions into the round.

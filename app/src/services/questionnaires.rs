@@ -10,7 +10,7 @@ use crate::error::AppError;
 use serde::Deserialize;
 use serde_json::json;
 use sha2::{Digest, Sha256};
-use sqlx::{AnyPool, Row};
+use sqlx::AnyPool;
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
@@ -98,15 +98,11 @@ async fn stored_source(
     identifier: &str,
     version: &str,
 ) -> Result<Option<(String, String)>, AppError> {
-    let row = sqlx::query("SELECT source, source_sha256 FROM questionnaire_versions WHERE identifier = $1 AND version = $2")
+    Ok(sqlx::query_as("SELECT source, source_sha256 FROM questionnaire_versions WHERE identifier = $1 AND version = $2")
         .bind(identifier)
         .bind(version)
         .fetch_optional(pool)
-        .await?;
-    Ok(match row {
-        Some(row) => Some((row.try_get("source")?, row.try_get("source_sha256")?)),
-        None => None,
-    })
+        .await?)
 }
 
 impl Cache {
@@ -173,30 +169,15 @@ pub async fn import(
     source: &str,
 ) -> Result<ImportOutcome, Vec<String>> {
     let located = |message: String| format!("{file_name}: {message}");
-    let internal = |_: AppError| {
-        vec![located(
-            "de database gaf een fout; probeer het opnieuw".to_string(),
-        )]
-    };
     if source.len() > MAX_DEFINITION_BYTES {
         return Err(vec![located(format!(
             "het bestand is groter dan {} MB",
             MAX_DEFINITION_BYTES / 1024 / 1024
         ))]);
     }
-    let header = toml::from_str::<Header>(source).ok();
-    let identifier = header
-        .as_ref()
-        .and_then(|h| h.identifier.clone())
-        .unwrap_or_default();
-    let previous = match header.as_ref().and_then(|h| h.previous_version.clone()) {
-        Some(previous) => match cache.get(pool, &identifier, &previous).await {
-            Ok(found) => Some(found),
-            Err(AppError::NotFound) => None,
-            Err(error) => return Err(internal(error)),
-        },
-        None => None,
-    };
+    let previous = previous_of(pool, cache, source)
+        .await
+        .map_err(|_| database_failed(file_name))?;
     let questionnaire =
         load(source, previous.as_deref().map(|p| &p.questionnaire)).map_err(|errors| {
             errors
@@ -209,7 +190,7 @@ pub async fn import(
     if let Some((_, stored_hash)) =
         stored_source(pool, &questionnaire.identifier, &questionnaire.version)
             .await
-            .map_err(internal)?
+            .map_err(|_| database_failed(file_name))?
     {
         return if stored_hash == hash {
             Ok(ImportOutcome::AlreadyStored {
@@ -224,49 +205,96 @@ pub async fn import(
         };
     }
     let items = questionnaire.items().count();
-    let store = async {
-        let mut tx = pool.begin().await?;
-        sqlx::query(
-            "INSERT INTO questionnaire_versions (id, identifier, version, title, previous_version, file_name, \
-             source, source_sha256, item_count, imported_at, imported_by) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        )
-        .bind(new_id())
-        .bind(&questionnaire.identifier)
-        .bind(&questionnaire.version)
-        .bind(&questionnaire.title)
-        .bind(&questionnaire.previous_version)
-        .bind(file_name)
-        .bind(source)
-        .bind(&hash)
-        .bind(items as i64)
-        .bind(now_ms())
-        .bind(actor_label(actor))
-        .execute(&mut *tx)
-        .await?;
-        audit::record(
-            &mut *tx,
-            actor,
-            Event {
-                kind: "questionnaire_imported",
-                region_code: None,
-                subject: Some(&format!(
-                    "{}/{}",
-                    questionnaire.identifier, questionnaire.version
-                )),
-                details: json!({ "file": file_name, "items": items, "sha256": hash }),
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        Ok::<_, AppError>(())
-    };
-    store.await.map_err(internal)?;
+    store(
+        pool,
+        actor,
+        (file_name, source),
+        &questionnaire,
+        &hash,
+        items,
+    )
+    .await
+    .map_err(|_| database_failed(file_name))?;
     Ok(ImportOutcome::Stored {
         identifier: questionnaire.identifier,
         version: questionnaire.version,
         items,
     })
+}
+
+/// The one problem reported when the database fails during an import.
+fn database_failed(file_name: &str) -> Vec<String> {
+    vec![format!(
+        "{file_name}: de database gaf een fout; probeer het opnieuw"
+    )]
+}
+
+/// The stored version a file names as its previous one; `None` when it names none, or one
+/// that is not stored (loading the file then says so).
+async fn previous_of(
+    pool: &AnyPool,
+    cache: &Cache,
+    source: &str,
+) -> Result<Option<Arc<LoadedVersion>>, AppError> {
+    let header = toml::from_str::<Header>(source).ok();
+    let identifier = header
+        .as_ref()
+        .and_then(|h| h.identifier.clone())
+        .unwrap_or_default();
+    match header.and_then(|h| h.previous_version) {
+        Some(previous) => match cache.get(pool, &identifier, &previous).await {
+            Ok(found) => Ok(Some(found)),
+            Err(AppError::NotFound) => Ok(None),
+            Err(error) => Err(error),
+        },
+        None => Ok(None),
+    }
+}
+
+/// Stores a checked version and its audit event in one transaction.
+async fn store(
+    pool: &AnyPool,
+    actor: &Actor,
+    (file_name, source): (&str, &str),
+    questionnaire: &Questionnaire,
+    hash: &str,
+    items: usize,
+) -> Result<(), AppError> {
+    let mut tx = pool.begin().await?;
+    sqlx::query(
+        "INSERT INTO questionnaire_versions (id, identifier, version, title, previous_version, file_name, \
+         source, source_sha256, item_count, imported_at, imported_by) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(new_id())
+    .bind(&questionnaire.identifier)
+    .bind(&questionnaire.version)
+    .bind(&questionnaire.title)
+    .bind(&questionnaire.previous_version)
+    .bind(file_name)
+    .bind(source)
+    .bind(hash)
+    .bind(items as i64)
+    .bind(now_ms())
+    .bind(actor_label(actor))
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut *tx,
+        actor,
+        Event {
+            kind: "questionnaire_imported",
+            region_code: None,
+            subject: Some(&format!(
+                "{}/{}",
+                questionnaire.identifier, questionnaire.version
+            )),
+            details: json!({ "file": file_name, "items": items, "sha256": hash }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 fn actor_label(actor: &Actor) -> String {
@@ -301,40 +329,55 @@ pub async fn record_attempt(
 
 /// A refused load: file name and problems.
 pub async fn attempt(pool: &AnyPool, id: &str) -> Result<(String, Vec<String>), AppError> {
-    let row =
-        sqlx::query("SELECT file_name, problems FROM questionnaire_import_attempts WHERE id = $1")
-            .bind(id)
-            .fetch_optional(pool)
-            .await?
-            .ok_or(AppError::NotFound)?;
-    let problems: String = row.try_get("problems")?;
+    let (file_name, problems): (String, String) = sqlx::query_as(
+        "SELECT file_name, problems FROM questionnaire_import_attempts WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await?
+    .ok_or(AppError::NotFound)?;
     Ok((
-        row.try_get("file_name")?,
+        file_name,
         serde_json::from_str(&problems).unwrap_or_default(),
     ))
 }
 
+/// A stored version as the list of versions shows it.
+#[derive(sqlx::FromRow)]
+struct VersionRow {
+    identifier: String,
+    version: String,
+    title: String,
+    previous_version: Option<String>,
+    file_name: String,
+    item_count: i64,
+    imported_at: i64,
+    imported_by: String,
+}
+
+impl From<VersionRow> for VersionSummary {
+    fn from(row: VersionRow) -> Self {
+        VersionSummary {
+            identifier: row.identifier,
+            version: row.version,
+            title: row.title,
+            previous_version: row.previous_version,
+            file_name: row.file_name,
+            item_count: row.item_count,
+            imported_at: row.imported_at,
+            imported_by: row.imported_by,
+        }
+    }
+}
+
 pub async fn list(pool: &AnyPool) -> Result<Vec<VersionSummary>, AppError> {
-    let rows = sqlx::query(
+    let rows: Vec<VersionRow> = sqlx::query_as(
         "SELECT identifier, version, title, previous_version, file_name, item_count, imported_at, imported_by \
          FROM questionnaire_versions ORDER BY identifier, imported_at DESC",
     )
     .fetch_all(pool)
     .await?;
-    rows.iter()
-        .map(|row| {
-            Ok(VersionSummary {
-                identifier: row.try_get("identifier")?,
-                version: row.try_get("version")?,
-                title: row.try_get("title")?,
-                previous_version: row.try_get("previous_version")?,
-                file_name: row.try_get("file_name")?,
-                item_count: row.try_get("item_count")?,
-                imported_at: row.try_get("imported_at")?,
-                imported_by: row.try_get("imported_by")?,
-            })
-        })
-        .collect()
+    Ok(rows.into_iter().map(VersionSummary::from).collect())
 }
 
 /// How many versions back lineage is followed.

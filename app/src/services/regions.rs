@@ -6,7 +6,7 @@ use super::now_ms;
 use crate::domain::region::{region_from_fields, Region, RegionFileError};
 use crate::error::AppError;
 use serde_json::json;
-use sqlx::{AnyPool, Row};
+use sqlx::AnyPool;
 
 const REQUIRED_COLUMNS: [&str; 3] = ["code", "region", "lead_gemeente"];
 const OPTIONAL_COLUMNS: [&str; 1] = ["source_status"];
@@ -75,28 +75,39 @@ pub async fn import(
     Ok((added, updated))
 }
 
-fn region_from_row(row: &sqlx::any::AnyRow) -> Result<Region, AppError> {
-    Ok(Region {
-        code: row.try_get("code")?,
-        name: row.try_get("name")?,
-        lead_gemeente: row.try_get("lead_gemeente")?,
-    })
+#[derive(sqlx::FromRow)]
+struct RegionRow {
+    code: String,
+    name: String,
+    lead_gemeente: String,
+}
+
+impl From<RegionRow> for Region {
+    fn from(row: RegionRow) -> Self {
+        Region {
+            code: row.code,
+            name: row.name,
+            lead_gemeente: row.lead_gemeente,
+        }
+    }
 }
 
 pub async fn list(pool: &AnyPool) -> Result<Vec<Region>, AppError> {
-    let rows = sqlx::query("SELECT code, name, lead_gemeente FROM regions ORDER BY code")
-        .fetch_all(pool)
-        .await?;
-    rows.iter().map(region_from_row).collect()
+    let rows: Vec<RegionRow> =
+        sqlx::query_as("SELECT code, name, lead_gemeente FROM regions ORDER BY code")
+            .fetch_all(pool)
+            .await?;
+    Ok(rows.into_iter().map(Region::from).collect())
 }
 
 pub async fn find(pool: &AnyPool, code: &str) -> Result<Region, AppError> {
-    let row = sqlx::query("SELECT code, name, lead_gemeente FROM regions WHERE code = $1")
-        .bind(code)
-        .fetch_optional(pool)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    region_from_row(&row)
+    let row: RegionRow =
+        sqlx::query_as("SELECT code, name, lead_gemeente FROM regions WHERE code = $1")
+            .bind(code)
+            .fetch_optional(pool)
+            .await?
+            .ok_or(AppError::NotFound)?;
+    Ok(row.into())
 }
 
 #[cfg(test)]

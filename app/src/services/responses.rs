@@ -7,13 +7,11 @@ use super::questionnaires::LoadedVersion;
 use super::state::AppState;
 use crate::domain::access::SignedInUser;
 use crate::domain::questionnaire::answer::{Answer, RawAnswer};
-use crate::domain::questionnaire::completeness::ResponseAnswers;
-use crate::domain::response::{ConflictInfo, ResponseStatus};
+use crate::domain::response::ResponseStatus;
 use crate::domain::role::Role;
 use crate::domain::round::RoundState;
 use crate::error::AppError;
-use sqlx::{Any, AnyPool, Executor, Row};
-use std::collections::HashMap;
+use sqlx::{Any, AnyPool, Executor};
 use std::sync::Arc;
 
 /// A round as a response needs it.
@@ -105,46 +103,93 @@ pub(super) fn unwritable(error: serde_json::Error) -> AppError {
     AppError::internal("an answer does not serialise", error)
 }
 
-pub(super) fn response_from_row(row: &sqlx::any::AnyRow) -> Result<Response, AppError> {
-    let status: String = row.try_get("status")?;
-    Ok(Response {
-        id: row.try_get("id")?,
-        region_code: row.try_get("region_code")?,
-        region_name: row.try_get("region_name")?,
-        status: ResponseStatus::parse(&status)
-            .ok_or_else(|| AppError::internal("a response's stored status is unknown", &status))?,
-        deadline: row.try_get("region_deadline")?,
-        updated_at: row.try_get("updated_at")?,
-        updated_by: row.try_get("updated_by_name")?,
-        submitted_at: row.try_get("submitted_at")?,
-        submitted_by: row.try_get("submitted_by_name")?,
-        returned: match (
-            row.try_get::<Option<String>, _>("returned_by_name")?,
-            row.try_get::<Option<i64>, _>("returned_at")?,
-            row.try_get::<Option<String>, _>("return_reason")?,
-        ) {
-            (Some(by), Some(at), Some(reason)) => Some((by, at, reason)),
-            _ => None,
-        },
-        approved: row
-            .try_get::<Option<String>, _>("approved_by_name")?
-            .zip(row.try_get::<Option<i64>, _>("approved_at")?),
-        round: round_from_row(row)?,
-        revision: row.try_get("revision")?,
-    })
+/// A round's columns as `RESPONSE_COLUMNS` names them.
+#[derive(sqlx::FromRow)]
+struct RoundRow {
+    round_id: String,
+    round_name: String,
+    questionnaire_id: String,
+    questionnaire_version: String,
+    round_state: String,
+    round_opens_at: i64,
+    round_deadline: i64,
+    compared_round_id: Option<String>,
 }
 
-pub(super) fn round_from_row(row: &sqlx::any::AnyRow) -> Result<Round, AppError> {
-    Ok(Round {
-        id: row.try_get("round_id")?,
-        name: row.try_get("round_name")?,
-        questionnaire_id: row.try_get("questionnaire_id")?,
-        questionnaire_version: row.try_get("questionnaire_version")?,
-        state: super::rounds::stored_state(row, "round_state")?,
-        opens_at: row.try_get("round_opens_at")?,
-        deadline: row.try_get("round_deadline")?,
-        compared_round_id: row.try_get("compared_round_id")?,
-    })
+impl TryFrom<RoundRow> for Round {
+    type Error = AppError;
+
+    fn try_from(row: RoundRow) -> Result<Self, AppError> {
+        Ok(Round {
+            state: super::rounds::parse_state(&row.round_state)?,
+            id: row.round_id,
+            name: row.round_name,
+            questionnaire_id: row.questionnaire_id,
+            questionnaire_version: row.questionnaire_version,
+            opens_at: row.round_opens_at,
+            deadline: row.round_deadline,
+            compared_round_id: row.compared_round_id,
+        })
+    }
+}
+
+/// A stored response as `RESPONSE_COLUMNS` reads it.
+#[derive(sqlx::FromRow)]
+struct ResponseRow {
+    id: String,
+    region_code: String,
+    region_name: String,
+    status: String,
+    region_deadline: i64,
+    updated_at: Option<i64>,
+    updated_by_name: Option<String>,
+    submitted_at: Option<i64>,
+    submitted_by_name: Option<String>,
+    returned_by_name: Option<String>,
+    returned_at: Option<i64>,
+    return_reason: Option<String>,
+    approved_by_name: Option<String>,
+    approved_at: Option<i64>,
+    revision: i64,
+    #[sqlx(flatten)]
+    round: RoundRow,
+}
+
+impl TryFrom<ResponseRow> for Response {
+    type Error = AppError;
+
+    fn try_from(row: ResponseRow) -> Result<Self, AppError> {
+        Ok(Response {
+            status: ResponseStatus::parse(&row.status).ok_or_else(|| {
+                AppError::internal("a response's stored status is unknown", &row.status)
+            })?,
+            id: row.id,
+            region_code: row.region_code,
+            region_name: row.region_name,
+            deadline: row.region_deadline,
+            updated_at: row.updated_at,
+            updated_by: row.updated_by_name,
+            submitted_at: row.submitted_at,
+            submitted_by: row.submitted_by_name,
+            returned: match (row.returned_by_name, row.returned_at, row.return_reason) {
+                (Some(by), Some(at), Some(reason)) => Some((by, at, reason)),
+                _ => None,
+            },
+            approved: row.approved_by_name.zip(row.approved_at),
+            round: row.round.try_into()?,
+            revision: row.revision,
+        })
+    }
+}
+
+/// A region taking part in a round, before its response is made.
+#[derive(sqlx::FromRow)]
+struct UnmadeRow {
+    region_code: String,
+    region_name: String,
+    region_deadline: i64,
+    #[sqlx(flatten)]
+    round: RoundRow,
 }
 
 /// The id of a region's response to a round: the round's id and the region's code. Pages
@@ -175,7 +220,7 @@ pub async fn find(pool: &AnyPool, id: &str) -> Result<Response, AppError> {
     if let Some(stored) = stored {
         return find_stored(pool, &stored).await?.ok_or(AppError::NotFound);
     }
-    let row = sqlx::query(
+    let row: UnmadeRow = sqlx::query_as(
         "SELECT rr.region_code, rr.region_name, COALESCE(rr.deadline, ro.deadline) AS region_deadline, \
          ro.id AS round_id, ro.name AS round_name, ro.questionnaire_id, ro.questionnaire_version, \
          ro.state AS round_state, ro.deadline AS round_deadline, ro.opens_at AS round_opens_at, \
@@ -189,32 +234,30 @@ pub async fn find(pool: &AnyPool, id: &str) -> Result<Response, AppError> {
     .ok_or(AppError::NotFound)?;
     Ok(Response {
         id: id.to_string(),
-        region_code: row.try_get("region_code")?,
-        region_name: row.try_get("region_name")?,
+        region_code: row.region_code,
+        region_name: row.region_name,
         status: ResponseStatus::Open,
-        deadline: row.try_get("region_deadline")?,
+        deadline: row.region_deadline,
         updated_at: None,
         updated_by: None,
         submitted_at: None,
         submitted_by: None,
         returned: None,
         approved: None,
-        round: round_from_row(&row)?,
+        round: row.round.try_into()?,
         revision: 0,
     })
 }
 
 /// Every stored response of a round (a region that has not started has none).
 pub async fn of_round(pool: &AnyPool, round_id: &str) -> Result<Vec<Response>, AppError> {
-    sqlx::query(&format!(
+    let rows: Vec<ResponseRow> = sqlx::query_as(&format!(
         "SELECT {RESPONSE_COLUMNS} {RESPONSE_JOINS} WHERE r.round_id = $1"
     ))
     .bind(round_id)
     .fetch_all(pool)
-    .await?
-    .iter()
-    .map(response_from_row)
-    .collect()
+    .await?;
+    rows.into_iter().map(Response::try_from).collect()
 }
 
 /// A stored response by id.
@@ -222,15 +265,13 @@ pub(super) async fn find_stored<'e, E>(executor: E, id: &str) -> Result<Option<R
 where
     E: Executor<'e, Database = Any>,
 {
-    sqlx::query(&format!(
+    let row: Option<ResponseRow> = sqlx::query_as(&format!(
         "SELECT {RESPONSE_COLUMNS} {RESPONSE_JOINS} WHERE r.id = $1"
     ))
     .bind(id)
     .fetch_optional(executor)
-    .await?
-    .as_ref()
-    .map(response_from_row)
-    .transpose()
+    .await?;
+    row.map(Response::try_from).transpose()
 }
 
 /// Makes the row of a response that so far existed only as its key, inside the transaction of
@@ -305,7 +346,7 @@ pub async fn responses_of_region(
     pool: &AnyPool,
     region_code: &str,
 ) -> Result<Vec<Response>, AppError> {
-    let rounds = sqlx::query(
+    let rounds: Vec<(String, Option<String>)> = sqlx::query_as(
         "SELECT ro.id, re.id AS response_id FROM rounds ro \
          JOIN round_regions rr ON rr.round_id = ro.id \
          LEFT JOIN responses re ON re.round_id = ro.id AND re.region_code = rr.region_code \
@@ -315,11 +356,8 @@ pub async fn responses_of_region(
     .fetch_all(pool)
     .await?;
     let mut responses = Vec::new();
-    for row in rounds {
-        let round_id: String = row.try_get("id")?;
-        let id = row
-            .try_get::<Option<String>, _>("response_id")?
-            .unwrap_or_else(|| response_key(&round_id, region_code));
+    for (round_id, response_id) in rounds {
+        let id = response_id.unwrap_or_else(|| response_key(&round_id, region_code));
         responses.push(find(pool, &id).await?);
     }
     Ok(responses)
@@ -350,103 +388,15 @@ pub async fn ensure_response(
         .map_err(AppError::from)
 }
 
-/// Every stored answer of a response.
-pub async fn answers<'e, E>(
-    executor: E,
-    response_id: &str,
-) -> Result<HashMap<String, StoredAnswer>, AppError>
-where
-    E: Executor<'e, Database = Any>,
-{
-    let rows = sqlx::query(
-        "SELECT a.item_key, a.raw, a.value, a.version, a.prefilled, a.updated_at, \
-         u.display_name FROM answers a JOIN users u ON u.id = a.updated_by \
-         WHERE a.response_id = $1",
-    )
-    .bind(response_id)
-    .fetch_all(executor)
-    .await?;
-    let mut answers = HashMap::with_capacity(rows.len());
-    for row in rows {
-        let raw: String = row.try_get("raw")?;
-        let value: Option<String> = row.try_get("value")?;
-        let prefilled: i64 = row.try_get("prefilled")?;
-        answers.insert(
-            row.try_get("item_key")?,
-            StoredAnswer {
-                raw: serde_json::from_str(&raw).map_err(unreadable)?,
-                value: value
-                    .map(|value| serde_json::from_str(&value))
-                    .transpose()
-                    .map_err(unreadable)?,
-                version: row.try_get("version")?,
-                prefilled: prefilled == 1,
-                updated_by: row.try_get("display_name")?,
-                updated_at: row.try_get("updated_at")?,
-            },
-        );
-    }
-    Ok(answers)
-}
-
-/// The engine's view of stored answers: valid values, and the items whose input is invalid.
-pub fn engine_answers(stored: &HashMap<String, StoredAnswer>) -> ResponseAnswers {
-    let mut answers = ResponseAnswers::default();
-    for (key, answer) in stored {
-        if answer.prefilled {
-            answers.unconfirmed.insert(key.clone());
-        }
-        match &answer.value {
-            Some(value) => {
-                answers.current.insert(key.clone(), value.clone());
-            }
-            None if !answer.raw.is_blank() => {
-                answers.invalid.insert(key.clone());
-            }
-            None => {}
-        }
-    }
-    answers
-}
-
-/// This user's saves that were refused because a colleague saved first.
-pub async fn conflicts_of(
-    pool: &AnyPool,
-    response_id: &str,
-    user_id: &str,
-    stored: &HashMap<String, StoredAnswer>,
-) -> Result<Vec<ConflictInfo>, AppError> {
-    let rows = sqlx::query(
-        "SELECT item_key, raw FROM answer_conflicts WHERE response_id = $1 AND user_id = $2 \
-         ORDER BY created_at",
-    )
-    .bind(response_id)
-    .bind(user_id)
-    .fetch_all(pool)
-    .await?;
-    let mut conflicts = Vec::new();
-    for row in rows {
-        let key: String = row.try_get("item_key")?;
-        let raw: String = row.try_get("raw")?;
-        let Some(theirs) = stored.get(&key) else {
-            continue;
-        };
-        conflicts.push(ConflictInfo {
-            key,
-            mine: serde_json::from_str(&raw).map_err(unreadable)?,
-            theirs: theirs.raw.clone(),
-            their_version: theirs.version,
-            changed_by: theirs.updated_by.clone(),
-            changed_at: theirs.updated_at,
-        });
-    }
-    Ok(conflicts)
-}
-
+mod checks;
 mod compare;
 mod save;
+mod stored;
 mod submit;
+
+use checks::{check_request, check_visibility, item_of};
 
 pub use compare::*;
 pub use save::*;
+pub use stored::*;
 pub use submit::*;

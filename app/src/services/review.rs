@@ -11,16 +11,16 @@ use super::state::AppState;
 use super::{new_id, now_ms};
 use crate::domain::access::SignedInUser;
 use crate::domain::questionnaire::answer::RawAnswer;
-use crate::domain::questionnaire::completeness::{evaluate, ResponseAnswers};
+use crate::domain::questionnaire::completeness::{evaluate, Counts, Evaluation, ResponseAnswers};
 use crate::domain::review::{
     check_action, check_comment, may_resolve, CommentMessage, CommentThread, OverviewRow,
     ReviewAction, ReviewStatus,
 };
 use crate::domain::role::Role;
-use crate::domain::round::{check_reason, RoundState, RoundSummary};
+use crate::domain::round::{check_reason, RoundRegion, RoundState, RoundSummary};
 use crate::error::AppError;
 use serde_json::json;
-use sqlx::{AnyPool, Row};
+use sqlx::AnyPool;
 use std::collections::HashMap;
 
 mod comments;
@@ -77,62 +77,82 @@ pub async fn overview(
         &version.index,
         &ResponseAnswers::default(),
     );
-    let mut rows = Vec::with_capacity(round.regions.len());
-    for region in &round.regions {
-        let found = region
-            .response_id
-            .as_ref()
-            .and_then(|id| Some((*stored.get(id.as_str())?, figures.get(id)?)));
-        let Some((response, counts)) = found else {
-            rows.push(OverviewRow {
-                region_code: region.code.clone(),
-                region_name: region.name.clone(),
-                response_id: region.response_id.clone(),
-                status: ReviewStatus::NotStarted,
-                required: blank.overall.required,
-                complete: blank.overall.complete,
-                blocking: 0,
-                warnings: 0,
-                open_comments: 0,
-                last_activity: None,
-            });
-            continue;
-        };
-        let response_id = &response.id;
-        let last_activity = [
-            response.updated_by.clone().zip(response.updated_at),
-            response.submitted_by.clone().zip(response.submitted_at),
-            response
-                .returned
+    let rows = round
+        .regions
+        .iter()
+        .map(|region| {
+            let found = region
+                .response_id
                 .as_ref()
-                .map(|(by, at, _)| (by.clone(), *at)),
-            response.approved.clone(),
-            last_comments.get(response_id).cloned(),
-        ]
-        .into_iter()
-        .flatten()
-        .max_by_key(|(_, at)| *at);
-        rows.push(OverviewRow {
-            region_code: region.code.clone(),
-            region_name: region.name.clone(),
-            response_id: Some(response_id.clone()),
-            status: ReviewStatus::of(Some(response.status), counts.answered),
-            required: counts.required,
-            complete: counts.complete,
-            blocking: counts.blocking + counts.invalid,
-            warnings: counts.warnings,
-            open_comments: open_comments.get(response_id).copied().unwrap_or(0),
-            last_activity,
-        });
-    }
+                .and_then(|id| Some((*stored.get(id.as_str())?, figures.get(id)?)));
+            match found {
+                Some((response, counts)) => {
+                    started_row(region, response, counts, &open_comments, &last_comments)
+                }
+                None => not_started_row(region, &blank),
+            }
+        })
+        .collect();
     Ok((round.summary, rows))
+}
+
+/// The row of a region that has not written anything yet.
+fn not_started_row(region: &RoundRegion, blank: &Evaluation) -> OverviewRow {
+    OverviewRow {
+        region_code: region.code.clone(),
+        region_name: region.name.clone(),
+        response_id: region.response_id.clone(),
+        status: ReviewStatus::NotStarted,
+        required: blank.overall.required,
+        complete: blank.overall.complete,
+        blocking: 0,
+        warnings: 0,
+        open_comments: 0,
+        last_activity: None,
+    }
+}
+
+/// The row of a region's stored response, with its figures and its latest activity.
+fn started_row(
+    region: &RoundRegion,
+    response: &Response,
+    counts: &Counts,
+    open_comments: &HashMap<String, usize>,
+    last_comments: &HashMap<String, (String, i64)>,
+) -> OverviewRow {
+    let response_id = &response.id;
+    let last_activity = [
+        response.updated_by.clone().zip(response.updated_at),
+        response.submitted_by.clone().zip(response.submitted_at),
+        response
+            .returned
+            .as_ref()
+            .map(|(by, at, _)| (by.clone(), *at)),
+        response.approved.clone(),
+        last_comments.get(response_id).cloned(),
+    ]
+    .into_iter()
+    .flatten()
+    .max_by_key(|(_, at)| *at);
+    OverviewRow {
+        region_code: region.code.clone(),
+        region_name: region.name.clone(),
+        response_id: Some(response_id.clone()),
+        status: ReviewStatus::of(Some(response.status), counts.answered),
+        required: counts.required,
+        complete: counts.complete,
+        blocking: counts.blocking + counts.invalid,
+        warnings: counts.warnings,
+        open_comments: open_comments.get(response_id).copied().unwrap_or(0),
+        last_activity,
+    }
 }
 
 async fn open_comment_counts(
     pool: &AnyPool,
     round_id: &str,
 ) -> Result<HashMap<String, usize>, AppError> {
-    let rows = sqlx::query(
+    let rows: Vec<(String, i64)> = sqlx::query_as(
         "SELECT t.response_id, COUNT(*) AS open_count FROM comment_threads t \
          JOIN responses r ON r.id = t.response_id \
          WHERE r.round_id = $1 AND t.resolved = 0 GROUP BY t.response_id",
@@ -140,12 +160,10 @@ async fn open_comment_counts(
     .bind(round_id)
     .fetch_all(pool)
     .await?;
-    rows.iter()
-        .map(|row| {
-            let count: i64 = row.try_get("open_count")?;
-            Ok((row.try_get("response_id")?, count as usize))
-        })
-        .collect()
+    Ok(rows
+        .into_iter()
+        .map(|(response_id, count)| (response_id, count as usize))
+        .collect())
 }
 
 /// The latest comment on each response of a round, by whom.
@@ -153,7 +171,7 @@ async fn last_comments(
     pool: &AnyPool,
     round_id: &str,
 ) -> Result<HashMap<String, (String, i64)>, AppError> {
-    let rows = sqlx::query(
+    let rows: Vec<(String, i64, String)> = sqlx::query_as(
         "SELECT t.response_id, c.created_at, u.display_name FROM comments c \
          JOIN comment_threads t ON t.id = c.thread_id \
          JOIN responses r ON r.id = t.response_id \
@@ -163,14 +181,11 @@ async fn last_comments(
     .bind(round_id)
     .fetch_all(pool)
     .await?;
-    let mut latest = HashMap::new();
-    for row in rows {
-        latest.insert(
-            row.try_get("response_id")?,
-            (row.try_get("display_name")?, row.try_get("created_at")?),
-        );
-    }
-    Ok(latest)
+    // In time order: the latest comment of a response is the one kept.
+    Ok(rows
+        .into_iter()
+        .map(|(response_id, at, by)| (response_id, (by, at)))
+        .collect())
 }
 
 /// The number of open threads on one response.
@@ -194,12 +209,23 @@ pub struct HistoryEntry {
     pub changed_at: i64,
 }
 
+/// One change in an answer's history as `history` reads it, the inputs as JSON.
+#[derive(sqlx::FromRow)]
+struct HistoryRow {
+    item_key: String,
+    old_raw: Option<String>,
+    new_raw: String,
+    version: i64,
+    changed_at: i64,
+    display_name: String,
+}
+
 /// The history of every answer of a response, per item, oldest change first.
 pub async fn history(
     pool: &AnyPool,
     response_id: &str,
 ) -> Result<HashMap<String, Vec<HistoryEntry>>, AppError> {
-    let rows = sqlx::query(
+    let rows: Vec<HistoryRow> = sqlx::query_as(
         "SELECT h.item_key, h.old_raw, h.new_raw, h.version, h.changed_at, u.display_name \
          FROM answer_history h JOIN users u ON u.id = h.changed_by \
          WHERE h.response_id = $1 ORDER BY h.item_key, h.version, h.changed_at",
@@ -213,18 +239,13 @@ pub async fn history(
     };
     let mut history: HashMap<String, Vec<HistoryEntry>> = HashMap::new();
     for row in rows {
-        let old_raw: Option<String> = row.try_get("old_raw")?;
-        let new_raw: String = row.try_get("new_raw")?;
-        history
-            .entry(row.try_get("item_key")?)
-            .or_default()
-            .push(HistoryEntry {
-                old_raw: old_raw.as_deref().map(parse).transpose()?,
-                new_raw: parse(&new_raw)?,
-                version: row.try_get("version")?,
-                changed_by: row.try_get("display_name")?,
-                changed_at: row.try_get("changed_at")?,
-            });
+        history.entry(row.item_key).or_default().push(HistoryEntry {
+            old_raw: row.old_raw.as_deref().map(parse).transpose()?,
+            new_raw: parse(&row.new_raw)?,
+            version: row.version,
+            changed_by: row.display_name,
+            changed_at: row.changed_at,
+        });
     }
     Ok(history)
 }

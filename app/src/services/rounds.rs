@@ -4,16 +4,13 @@
 //! and reopen one region's submitted response; every change goes into the audit history.
 
 use super::audit::{self, Actor, Event};
-use super::{new_id, now_ms};
 use crate::domain::round::{
-    check_name, check_period, check_reason, ComparisonChoice, RoundDetail, RoundRegion, RoundState,
-    RoundSummary,
+    check_reason, ComparisonChoice, RoundDetail, RoundRegion, RoundState, RoundSummary,
 };
 use crate::domain::time::format_date;
 use crate::error::AppError;
 use serde_json::json;
-use sqlx::{AnyPool, Row};
-use std::collections::BTreeSet;
+use sqlx::AnyPool;
 
 pub struct NewRound {
     pub name: String,
@@ -32,6 +29,10 @@ pub struct NewRound {
 /// How many regions a round may name; far more than the 45 there are.
 const MAX_ROUND_REGIONS: usize = 1000;
 
+mod creation;
+
+pub use creation::create;
+
 const SUMMARY_SELECT: &str =
     "SELECT ro.id, ro.name, ro.questionnaire_id, ro.questionnaire_version, \
      ro.state, ro.opens_at, ro.deadline, ro.compared_round_id, cr.name AS compared_name, \
@@ -42,47 +43,93 @@ const SUMMARY_SELECT: &str =
 
 /// A round's state as stored in column `column` of `row`.
 pub fn stored_state(row: &sqlx::any::AnyRow, column: &str) -> Result<RoundState, AppError> {
-    let text: String = row.try_get(column)?;
-    text.parse()
-        .map_err(|_| AppError::internal("a round's stored state is unknown", &text))
+    parse_state(&sqlx::Row::try_get::<String, _>(row, column)?)
 }
 
-fn summary_from(row: &sqlx::any::AnyRow) -> Result<RoundSummary, AppError> {
-    let identifier: String = row.try_get("questionnaire_id")?;
-    let version: String = row.try_get("questionnaire_version")?;
-    Ok(RoundSummary {
-        id: row.try_get("id")?,
-        name: row.try_get("name")?,
-        questionnaire: format!("{identifier}/{version}"),
-        state: stored_state(row, "state")?,
-        opens_at: row.try_get("opens_at")?,
-        deadline: row.try_get("deadline")?,
-        compared_round: row.try_get("compared_name")?,
-        region_count: row.try_get("region_count")?,
-        submitted_count: row.try_get("submitted_count")?,
-    })
+/// A round's state from its stored code.
+pub(super) fn parse_state(text: &str) -> Result<RoundState, AppError> {
+    text.parse()
+        .map_err(|_| AppError::internal("a round's stored state is unknown", text))
+}
+
+/// A round as `SUMMARY_SELECT` reads it.
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    id: String,
+    name: String,
+    questionnaire_id: String,
+    questionnaire_version: String,
+    state: String,
+    opens_at: i64,
+    deadline: i64,
+    compared_round_id: Option<String>,
+    compared_name: Option<String>,
+    region_count: i64,
+    submitted_count: i64,
+}
+
+impl TryFrom<SummaryRow> for RoundSummary {
+    type Error = AppError;
+
+    fn try_from(row: SummaryRow) -> Result<Self, AppError> {
+        Ok(RoundSummary {
+            state: parse_state(&row.state)?,
+            id: row.id,
+            name: row.name,
+            questionnaire: format!("{}/{}", row.questionnaire_id, row.questionnaire_version),
+            opens_at: row.opens_at,
+            deadline: row.deadline,
+            compared_round: row.compared_name,
+            region_count: row.region_count,
+            submitted_count: row.submitted_count,
+        })
+    }
+}
+
+/// A participating region of a round with its response, if it has one.
+#[derive(sqlx::FromRow)]
+struct RegionRow {
+    region_code: String,
+    region_name: String,
+    lead_gemeente: String,
+    deadline: Option<i64>,
+    response_id: Option<String>,
+    status: Option<String>,
+}
+
+impl From<RegionRow> for RoundRegion {
+    fn from(row: RegionRow) -> Self {
+        RoundRegion {
+            code: row.region_code,
+            name: row.region_name,
+            lead_gemeente: row.lead_gemeente,
+            deadline: row.deadline,
+            response_id: row.response_id,
+            status: row.status,
+        }
+    }
 }
 
 /// Every round, newest first.
 pub async fn list(pool: &AnyPool) -> Result<Vec<RoundSummary>, AppError> {
-    let rows = sqlx::query(&format!(
+    let rows: Vec<SummaryRow> = sqlx::query_as(&format!(
         "{SUMMARY_SELECT} ORDER BY ro.opens_at DESC, ro.created_at DESC"
     ))
     .fetch_all(pool)
     .await?;
-    rows.iter().map(summary_from).collect()
+    rows.into_iter().map(RoundSummary::try_from).collect()
 }
 
 /// One round with its regions and their responses.
 pub async fn find(pool: &AnyPool, id: &str) -> Result<RoundDetail, AppError> {
-    let row = sqlx::query(&format!("{SUMMARY_SELECT} WHERE ro.id = $1"))
+    let row: SummaryRow = sqlx::query_as(&format!("{SUMMARY_SELECT} WHERE ro.id = $1"))
         .bind(id)
         .fetch_optional(pool)
         .await?
         .ok_or(AppError::NotFound)?;
-    let summary = summary_from(&row)?;
-    let compared_round_id = row.try_get("compared_round_id")?;
-    let regions = sqlx::query(
+    let compared_round_id = row.compared_round_id.clone();
+    let summary = RoundSummary::try_from(row)?;
+    let regions: Vec<RegionRow> = sqlx::query_as(
         "SELECT rr.region_code, rr.region_name, rr.lead_gemeente, rr.deadline, re.id AS response_id, \
          re.status FROM round_regions rr \
          LEFT JOIN responses re ON re.round_id = rr.round_id AND re.region_code = rr.region_code \
@@ -90,152 +137,12 @@ pub async fn find(pool: &AnyPool, id: &str) -> Result<RoundDetail, AppError> {
     )
     .bind(id)
     .fetch_all(pool)
-    .await?
-    .iter()
-    .map(|row| {
-        Ok(RoundRegion {
-            code: row.try_get("region_code")?,
-            name: row.try_get("region_name")?,
-            lead_gemeente: row.try_get("lead_gemeente")?,
-            deadline: row.try_get("deadline")?,
-            response_id: row.try_get("response_id")?,
-            status: row.try_get("status")?,
-        })
-    })
-    .collect::<Result<_, AppError>>()?;
+    .await?;
     Ok(RoundDetail {
         summary,
         compared_round_id,
-        regions,
+        regions: regions.into_iter().map(RoundRegion::from).collect(),
     })
-}
-
-/// Makes a round in which every current region takes part; returns its id. The name, the
-/// period, the questionnaire version and the compared round are checked first: nothing is
-/// stored when one is wrong.
-pub async fn create(pool: &AnyPool, actor: &Actor, round: NewRound) -> Result<String, AppError> {
-    let name = check_name(&round.name).map_err(|message| AppError::field("name", message))?;
-    check_period(round.opens_at, round.deadline)
-        .map_err(|message| AppError::field("deadline", message))?;
-    let version_exists: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM questionnaire_versions WHERE identifier = $1 AND version = $2",
-    )
-    .bind(&round.questionnaire_id)
-    .bind(&round.questionnaire_version)
-    .fetch_one(pool)
-    .await?;
-    if version_exists == 0 {
-        return Err(AppError::field(
-            "questionnaire",
-            "Deze vragenlijstversie bestaat niet. Kies een geladen versie.",
-        ));
-    }
-    let compared_round_id = match round.compared_round_id.filter(|id| !id.is_empty()) {
-        Some(id) => {
-            let exists: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM rounds WHERE id = $1")
-                .bind(&id)
-                .fetch_one(pool)
-                .await?;
-            if exists == 0 {
-                return Err(AppError::field(
-                    "compared_round_id",
-                    "Deze meting bestaat niet. Kies een bestaande meting om mee te vergelijken.",
-                ));
-            }
-            Some(id)
-        }
-        None => {
-            sqlx::query_scalar(
-                "SELECT id FROM rounds WHERE opens_at < $1 ORDER BY opens_at DESC LIMIT 1",
-            )
-            .bind(round.opens_at)
-            .fetch_optional(pool)
-            .await?
-        }
-    };
-    let known: BTreeSet<String> = sqlx::query_scalar("SELECT code FROM regions")
-        .fetch_all(pool)
-        .await?
-        .into_iter()
-        .collect();
-    let participating: BTreeSet<String> = match round.region_codes {
-        None => known,
-        Some(codes) => {
-            if codes.len() > MAX_ROUND_REGIONS {
-                return Err(AppError::field(
-                    "regions",
-                    format!("Kies ten hoogste {MAX_ROUND_REGIONS} regio's."),
-                ));
-            }
-            let chosen: BTreeSet<String> =
-                codes.into_iter().map(|c| c.trim().to_string()).collect();
-            if let Some(unknown) = chosen.iter().find(|code| !known.contains(*code)) {
-                let shown: String = unknown.chars().take(20).collect();
-                return Err(AppError::field(
-                    "regions",
-                    format!("De regio '{shown}' bestaat niet."),
-                ));
-            }
-            chosen
-        }
-    };
-    if participating.is_empty() {
-        return Err(AppError::field(
-            "regions",
-            "Kies ten minste één regio die aan de meting meedoet.",
-        ));
-    }
-    let id = new_id();
-    let mut tx = pool.begin().await?;
-    sqlx::query(
-        "INSERT INTO rounds (id, name, questionnaire_id, questionnaire_version, state, opens_at, \
-         deadline, compared_round_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-    )
-    .bind(&id)
-    .bind(&name)
-    .bind(&round.questionnaire_id)
-    .bind(&round.questionnaire_version)
-    .bind(round.state.code())
-    .bind(round.opens_at)
-    .bind(round.deadline)
-    .bind(&compared_round_id)
-    .bind(now_ms())
-    .execute(&mut *tx)
-    .await?;
-    // A snapshot: the regions' names and centrumgemeenten as they are now.
-    for code in &participating {
-        sqlx::query(
-            "INSERT INTO round_regions (round_id, region_code, region_name, lead_gemeente) \
-             SELECT $1, code, name, lead_gemeente FROM regions WHERE code = $2",
-        )
-        .bind(&id)
-        .bind(code)
-        .execute(&mut *tx)
-        .await?;
-    }
-    // ... and their gemeenten.
-    super::gemeenten::snapshot(&mut tx, &id).await?;
-    audit::record(
-        &mut *tx,
-        actor,
-        Event {
-            kind: "round_created",
-            region_code: None,
-            subject: Some(&id),
-            details: json!({
-                "name": name,
-                "questionnaire": format!("{}/{}", round.questionnaire_id, round.questionnaire_version),
-                "state": round.state.code(),
-                "opens_at": round.opens_at,
-                "deadline": round.deadline,
-                "compared_round_id": compared_round_id,
-                "regions": participating.len(),
-            }),
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(id)
 }
 
 /// Moves a round to another state, if its life allows it.
@@ -258,9 +165,7 @@ pub async fn change_state(
         .fetch_optional(&mut *tx)
         .await?
         .ok_or(AppError::NotFound)?;
-    let current: RoundState = current
-        .parse()
-        .map_err(|_| AppError::internal("a round's stored state is unknown", &current))?;
+    let current = parse_state(&current)?;
     current.change_to(target).map_err(AppError::Conflict)?;
     // The state in the WHERE makes two admins clicking at once change it only once.
     let changed = sqlx::query("UPDATE rounds SET state = $1 WHERE id = $2 AND state = $3")
@@ -294,6 +199,14 @@ pub async fn change_state(
     Ok(())
 }
 
+/// A region's deadline in a round, beside the round's own.
+#[derive(sqlx::FromRow)]
+struct DeadlineRow {
+    round_deadline: i64,
+    state: String,
+    region_deadline: Option<i64>,
+}
+
 /// Gives one region of a round a later deadline, with a reason.
 pub async fn extend_deadline(
     pool: &AnyPool,
@@ -310,7 +223,7 @@ pub async fn extend_deadline(
         .bind(round_id)
         .execute(&mut *tx)
         .await?;
-    let row = sqlx::query(
+    let row: DeadlineRow = sqlx::query_as(
         "SELECT ro.deadline AS round_deadline, ro.state, rr.deadline AS region_deadline \
          FROM round_regions rr JOIN rounds ro ON ro.id = rr.round_id \
          WHERE rr.round_id = $1 AND rr.region_code = $2",
@@ -320,15 +233,16 @@ pub async fn extend_deadline(
     .fetch_optional(&mut *tx)
     .await?
     .ok_or_else(|| AppError::field("region_code", "Deze regio doet niet mee aan deze meting."))?;
-    if stored_state(&row, "state")? == RoundState::Published {
+    if parse_state(&row.state)? == RoundState::Published {
         return Err(AppError::field(
             "deadline",
             "Deze meting is gepubliceerd; de deadline kan niet meer veranderen.",
         ));
     }
-    let round_deadline: i64 = row.try_get("round_deadline")?;
-    let previous: Option<i64> = row.try_get("region_deadline")?;
-    let current = previous.unwrap_or(round_deadline).max(round_deadline);
+    let current = row
+        .region_deadline
+        .unwrap_or(row.round_deadline)
+        .max(row.round_deadline);
     if deadline <= current {
         return Err(AppError::field(
             "deadline",
@@ -359,6 +273,14 @@ pub async fn extend_deadline(
     Ok(())
 }
 
+/// A region's response to a round, with the round's state.
+#[derive(sqlx::FromRow)]
+struct SubmittedRow {
+    id: String,
+    status: String,
+    state: String,
+}
+
 /// Opens a submitted (or approved) response again for its coordinators, with a reason. An
 /// approval is voided by this.
 pub async fn reopen_response(
@@ -375,7 +297,7 @@ pub async fn reopen_response(
         .bind(round_id)
         .execute(&mut *tx)
         .await?;
-    let row = sqlx::query(
+    let row: SubmittedRow = sqlx::query_as(
         "SELECT re.id, re.status, ro.state FROM responses re JOIN rounds ro ON ro.id = re.round_id \
          WHERE re.round_id = $1 AND re.region_code = $2",
     )
@@ -389,9 +311,12 @@ pub async fn reopen_response(
             "Deze regio heeft voor deze meting nog niets ingediend.",
         )
     })?;
-    let response_id: String = row.try_get("id")?;
-    let status: String = row.try_get("status")?;
-    if stored_state(&row, "state")? == RoundState::Published {
+    let SubmittedRow {
+        id: response_id,
+        status,
+        state,
+    } = row;
+    if parse_state(&state)? == RoundState::Published {
         return Err(AppError::field(
             "region_code",
             "Deze meting is gepubliceerd; ingediende antwoorden kunnen niet meer worden heropend.",

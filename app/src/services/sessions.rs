@@ -12,7 +12,7 @@ use crate::domain::account::{describe_user_agent, SessionSummary};
 use crate::domain::role::Role;
 use crate::error::AppError;
 use cookie::{Cookie, SameSite};
-use sqlx::{Any, AnyPool, Executor, Row};
+use sqlx::{Any, AnyPool, Executor};
 use std::net::IpAddr;
 
 pub const COOKIE_NAME: &str = "nad_sessie";
@@ -221,6 +221,50 @@ pub async fn resolve(
         .map(|session| session.user))
 }
 
+/// A session joined with its user, as `lookup` reads it.
+#[derive(sqlx::FromRow)]
+struct LookupRow {
+    created_at: i64,
+    last_seen_at: i64,
+    stage: String,
+    pending_secret: Option<String>,
+    pending_recovery: Option<String>,
+    id: String,
+    email: String,
+    display_name: String,
+    role: String,
+    region_code: Option<String>,
+    region_name: Option<String>,
+}
+
+impl LookupRow {
+    /// The session, or `None` for a coordinator without a region (who can't be signed in).
+    fn into_session(self) -> Result<Option<Session>, AppError> {
+        let user = SignedInUser {
+            id: self.id,
+            email: self.email,
+            display_name: self.display_name,
+            role: self
+                .role
+                .parse()
+                .map_err(|_| AppError::internal("a user's stored role is unknown", &self.role))?,
+            region_code: self.region_code,
+            region_name: self.region_name,
+        };
+        if user.role == Role::Coordinator && user.region_code.is_none() {
+            return Ok(None);
+        }
+        Ok(Some(Session {
+            user,
+            stage: Stage::parse(&self.stage).ok_or_else(|| {
+                AppError::internal("a session's stored stage is unknown", &self.stage)
+            })?,
+            pending_secret: self.pending_secret,
+            pending_recovery: self.pending_recovery,
+        }))
+    }
+}
+
 /// The session behind a cookie value at any stage, if it is alive and the user active.
 pub async fn lookup(
     pool: &AnyPool,
@@ -231,7 +275,7 @@ pub async fn lookup(
         return Ok(None);
     }
     let id_hash = hash_token(token);
-    let row = sqlx::query(
+    let row: Option<LookupRow> = sqlx::query_as(
         "SELECT s.created_at, s.last_seen_at, s.stage, s.pending_secret, s.pending_recovery, \
                 u.id, u.email, u.display_name, u.role, u.region_code, r.name AS region_name \
          FROM sessions s JOIN users u ON u.id = s.user_id \
@@ -245,10 +289,8 @@ pub async fn lookup(
         return Ok(None);
     };
     let now = now_ms();
-    let created_at: i64 = row.try_get("created_at")?;
-    let last_seen_at: i64 = row.try_get("last_seen_at")?;
-    if now - last_seen_at > config.session_idle_secs * 1000
-        || now - created_at > config.session_absolute_secs * 1000
+    if now - row.last_seen_at > config.session_idle_secs * 1000
+        || now - row.created_at > config.session_absolute_secs * 1000
     {
         sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
             .bind(&id_hash)
@@ -256,35 +298,14 @@ pub async fn lookup(
             .await?;
         return Ok(None);
     }
-    if now - last_seen_at > TOUCH_INTERVAL_MS {
+    if now - row.last_seen_at > TOUCH_INTERVAL_MS {
         sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
             .bind(now)
             .bind(&id_hash)
             .execute(pool)
             .await?;
     }
-    let role: String = row.try_get("role")?;
-    let stage: String = row.try_get("stage")?;
-    let user = SignedInUser {
-        id: row.try_get("id")?,
-        email: row.try_get("email")?,
-        display_name: row.try_get("display_name")?,
-        role: role
-            .parse()
-            .map_err(|_| AppError::internal("a user's stored role is unknown", &role))?,
-        region_code: row.try_get("region_code")?,
-        region_name: row.try_get("region_name")?,
-    };
-    if user.role == Role::Coordinator && user.region_code.is_none() {
-        return Ok(None);
-    }
-    Ok(Some(Session {
-        user,
-        stage: Stage::parse(&stage)
-            .ok_or_else(|| AppError::internal("a session's stored stage is unknown", &stage))?,
-        pending_secret: row.try_get("pending_secret")?,
-        pending_recovery: row.try_get("pending_recovery")?,
-    }))
+    row.into_session()
 }
 
 /// Changes what a session keeps for the login steps: its stage and the secret and recovery

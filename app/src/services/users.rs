@@ -12,7 +12,7 @@ use crate::domain::notice::Notice;
 use crate::domain::role::Role;
 use crate::error::{AppError, FieldErrors};
 use serde_json::json;
-use sqlx::{any::AnyRow, AnyPool, Row};
+use sqlx::AnyPool;
 use validator::Validate;
 
 /// Who a new account is for. Field names match the admin form.
@@ -63,23 +63,43 @@ use checks::{check_account, write_error};
 pub use creation::{create, invite, resend_invitation, Invited};
 pub use password_changes::{change_own_password, set_password};
 
-fn summary_from_row(row: &AnyRow) -> Result<UserSummary, AppError> {
-    let role: String = row.try_get("role")?;
-    Ok(UserSummary {
-        id: row.try_get("id")?,
-        email: row.try_get("email")?,
-        display_name: row.try_get("display_name")?,
-        role: role
-            .parse()
-            .map_err(|_| AppError::internal("a user's stored role is unknown", &role))?,
-        region_code: row.try_get("region_code")?,
-        region_name: row.try_get("region_name")?,
-        active: row.try_get::<i64, _>("active")? == 1,
-        created_at: row.try_get("created_at")?,
-        has_password: row.try_get::<i64, _>("has_password")? == 1,
-        last_login_at: row.try_get("last_login_at")?,
-        two_factor: row.try_get::<i64, _>("two_factor")? == 1,
-    })
+/// An account as `SUMMARY_SELECT` reads it; the flags are stored as 0 and 1.
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    id: String,
+    email: String,
+    display_name: String,
+    role: String,
+    region_code: Option<String>,
+    region_name: Option<String>,
+    active: i64,
+    created_at: i64,
+    has_password: i64,
+    last_login_at: Option<i64>,
+    two_factor: i64,
+}
+
+impl TryFrom<SummaryRow> for UserSummary {
+    type Error = AppError;
+
+    fn try_from(row: SummaryRow) -> Result<Self, AppError> {
+        Ok(UserSummary {
+            id: row.id,
+            email: row.email,
+            display_name: row.display_name,
+            role: row
+                .role
+                .parse()
+                .map_err(|_| AppError::internal("a user's stored role is unknown", &row.role))?,
+            region_code: row.region_code,
+            region_name: row.region_name,
+            active: row.active == 1,
+            created_at: row.created_at,
+            has_password: row.has_password == 1,
+            last_login_at: row.last_login_at,
+            two_factor: row.two_factor == 1,
+        })
+    }
 }
 
 const SUMMARY_SELECT: &str = "SELECT u.id, u.email, u.display_name, u.role, u.region_code, \
@@ -90,12 +110,12 @@ const SUMMARY_SELECT: &str = "SELECT u.id, u.email, u.display_name, u.role, u.re
 
 /// Every account, ordered by role and name.
 pub async fn list(pool: &AnyPool) -> Result<Vec<UserSummary>, AppError> {
-    let rows = sqlx::query(&format!(
+    let rows: Vec<SummaryRow> = sqlx::query_as(&format!(
         "{SUMMARY_SELECT} ORDER BY u.role, u.display_name, u.email"
     ))
     .fetch_all(pool)
     .await?;
-    rows.iter().map(summary_from_row).collect()
+    rows.into_iter().map(UserSummary::try_from).collect()
 }
 
 /// The active coordinators of one region.
@@ -103,31 +123,32 @@ pub async fn coordinators_of(
     pool: &AnyPool,
     region_code: &str,
 ) -> Result<Vec<UserSummary>, AppError> {
-    let rows = sqlx::query(&format!(
+    let rows: Vec<SummaryRow> = sqlx::query_as(&format!(
         "{SUMMARY_SELECT} WHERE u.region_code = $1 AND u.active = 1 ORDER BY u.display_name"
     ))
     .bind(region_code)
     .fetch_all(pool)
     .await?;
-    rows.iter().map(summary_from_row).collect()
+    rows.into_iter().map(UserSummary::try_from).collect()
 }
 
 pub async fn find(pool: &AnyPool, user_id: &str) -> Result<UserSummary, AppError> {
-    let row = sqlx::query(&format!("{SUMMARY_SELECT} WHERE u.id = $1"))
+    let row: SummaryRow = sqlx::query_as(&format!("{SUMMARY_SELECT} WHERE u.id = $1"))
         .bind(user_id)
         .fetch_optional(pool)
         .await?
         .ok_or(AppError::NotFound)?;
-    summary_from_row(&row)
+    row.try_into()
 }
 
 pub async fn find_by_email(pool: &AnyPool, email: &str) -> Result<UserSummary, AppError> {
-    let row = sqlx::query(&format!("{SUMMARY_SELECT} WHERE u.email_normalized = $1"))
-        .bind(normalize_email(email))
-        .fetch_optional(pool)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    summary_from_row(&row)
+    let row: SummaryRow =
+        sqlx::query_as(&format!("{SUMMARY_SELECT} WHERE u.email_normalized = $1"))
+            .bind(normalize_email(email))
+            .fetch_optional(pool)
+            .await?
+            .ok_or(AppError::NotFound)?;
+    row.try_into()
 }
 
 pub async fn signed_in_user_by_id(pool: &AnyPool, user_id: &str) -> Result<SignedInUser, AppError> {

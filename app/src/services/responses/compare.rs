@@ -5,6 +5,7 @@ use crate::domain::access::SignedInUser;
 use crate::domain::comparison::same_answer;
 use crate::domain::comparison::VersionMapping;
 use crate::domain::questionnaire::answer::{Answer, RawAnswer};
+use crate::domain::questionnaire::model::{Item, Section};
 use crate::error::AppError;
 use crate::services::audit::{self, Event};
 use crate::services::now_ms;
@@ -68,6 +69,15 @@ pub async fn compared(
     .await
 }
 
+/// A compared round, with the same region's response to it if there is one.
+#[derive(sqlx::FromRow)]
+struct ComparedRow {
+    name: String,
+    questionnaire_id: String,
+    questionnaire_version: String,
+    response_id: Option<String>,
+}
+
 /// Finds the same region's answers in another round (`None`: no comparison).
 pub async fn compared_with(
     state: &AppState,
@@ -78,7 +88,12 @@ pub async fn compared_with(
     let Some(compared_round) = compared_round else {
         return Ok(Compared::default());
     };
-    let row = sqlx::query(
+    let ComparedRow {
+        name: round_name,
+        questionnaire_id,
+        questionnaire_version,
+        response_id,
+    } = sqlx::query_as(
         "SELECT ro.name, ro.questionnaire_id, ro.questionnaire_version, re.id AS response_id          FROM rounds ro LEFT JOIN responses re            ON re.round_id = ro.id AND re.region_code = $2          WHERE ro.id = $1",
     )
     .bind(compared_round)
@@ -86,19 +101,15 @@ pub async fn compared_with(
     .fetch_optional(&state.pool)
     .await?
     .ok_or_else(|| AppError::internal("the compared round is gone", compared_round))?;
-    let round_name: String = row.try_get("name")?;
-    let identifier: String = row.try_get("questionnaire_id")?;
-    let old_version: String = row.try_get("questionnaire_version")?;
-    let old_response: Option<String> = row.try_get("response_id")?;
     let mapping = questionnaires::mapping(
         &state.pool,
         &state.questionnaires,
         version,
-        &identifier,
-        &old_version,
+        &questionnaire_id,
+        &questionnaire_version,
     )
     .await?;
-    let Some(old_response) = old_response else {
+    let Some(old_response) = response_id else {
         return Ok(Compared {
             round_name: Some(round_name),
             mapping,
@@ -136,15 +147,7 @@ pub async fn prefill(
     section: Option<&str>,
 ) -> Result<usize, AppError> {
     let (response, version) = writable(state, user, response_id).await?;
-    let sections: Vec<&crate::domain::questionnaire::model::Section> = match section {
-        Some(key) => vec![version
-            .questionnaire
-            .sections
-            .iter()
-            .find(|s| s.key == key)
-            .ok_or_else(|| AppError::BadRequest(format!("Onbekend onderdeel '{key}'.")))?],
-        None => version.questionnaire.sections.iter().collect(),
-    };
+    let sections = sections_of(&version, section)?;
     let compared = compared(state, &response, &version).await?;
     let (_turn, mut tx) = begin_writing(state, &response).await?;
     let now = now_ms();
@@ -153,40 +156,9 @@ pub async fn prefill(
         let Some(raw) = compared.raw.get(&item.key) else {
             continue;
         };
-        // Read inside the transaction: a colleague's answer saved a moment ago stays.
-        let current = sqlx::query(
-            "SELECT raw, version FROM answers WHERE response_id = $1 AND item_key = $2",
-        )
-        .bind(&response.id)
-        .bind(&item.key)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let (old_raw, old_version) = match current {
-            Some(row) => {
-                let text: String = row.try_get("raw")?;
-                let stored: RawAnswer = serde_json::from_str(&text).map_err(unreadable)?;
-                if !stored.is_blank() {
-                    continue;
-                }
-                (Some(text), row.try_get::<i64, _>("version")?)
-            }
-            None => (None, 0),
-        };
-        write_answer(
-            &mut tx,
-            AnswerWrite {
-                response_id: &response.id,
-                item,
-                old_raw,
-                raw,
-                version: old_version + 1,
-                prefilled: true,
-                user_id: &user.id,
-                at: now,
-            },
-        )
-        .await?;
-        taken.push(item.key.clone());
+        if take_over(&mut tx, &response.id, item, raw, &user.id, now).await? {
+            taken.push(item.key.clone());
+        }
     }
     if !taken.is_empty() {
         sqlx::query("UPDATE responses SET updated_at = $1, updated_by = $2 WHERE id = $3")
@@ -213,6 +185,66 @@ pub async fn prefill(
     }
     tx.commit().await?;
     Ok(taken.len())
+}
+
+/// The sections to take answers over for: the one named, or all of them.
+fn sections_of<'v>(
+    version: &'v LoadedVersion,
+    section: Option<&str>,
+) -> Result<Vec<&'v Section>, AppError> {
+    Ok(match section {
+        Some(key) => vec![version
+            .questionnaire
+            .sections
+            .iter()
+            .find(|s| s.key == key)
+            .ok_or_else(|| AppError::BadRequest(format!("Onbekend onderdeel '{key}'.")))?],
+        None => version.questionnaire.sections.iter().collect(),
+    })
+}
+
+/// Stores `raw`, taken over, as the answer to `item` when it has none yet; returns whether
+/// it did.
+async fn take_over(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    response_id: &str,
+    item: &Item,
+    raw: &RawAnswer,
+    user_id: &str,
+    now: i64,
+) -> Result<bool, AppError> {
+    // Read inside the transaction: a colleague's answer saved a moment ago stays.
+    let current: Option<(String, i64)> =
+        sqlx::query_as("SELECT raw, version FROM answers WHERE response_id = $1 AND item_key = $2")
+            .bind(response_id)
+            .bind(&item.key)
+            .fetch_optional(&mut **tx)
+            .await?;
+    let (old_raw, old_version) = match current {
+        Some((text, version)) => {
+            let stored: RawAnswer = serde_json::from_str(&text).map_err(unreadable)?;
+            if !stored.is_blank() {
+                return Ok(false);
+            }
+            (Some(text), version)
+        }
+        None => (None, 0),
+    };
+    write_answer(
+        tx,
+        AnswerWrite {
+            response_id,
+            item,
+            old_raw,
+            raw,
+            version: old_version + 1,
+            prefilled: true,
+            user_id,
+            at: now,
+        },
+    )
+    .await?;
+    Ok(true)
 }
 
 /// Confirms the taken-over answers of one section: from now on they count as answered.

@@ -3,129 +3,12 @@
 use super::*;
 use crate::domain::access::SignedInUser;
 use crate::domain::questionnaire::answer::{parse_answer, RawAnswer};
-use crate::domain::questionnaire::completeness::evaluate;
 use crate::domain::questionnaire::model::Item;
-use crate::domain::response::{
-    decide, AnswerInput, ConflictInfo, Decision, SaveOutcome, Stored, MAX_ANSWERS_PER_SAVE,
-    MAX_RAW_CHARS,
-};
+use crate::domain::response::{decide, AnswerInput, ConflictInfo, Decision, SaveOutcome, Stored};
 use crate::error::AppError;
 use crate::services::questionnaires::LoadedVersion;
 use crate::services::state::AppState;
 use crate::services::{new_id, now_ms};
-use std::collections::{BTreeSet, HashMap};
-
-/// Checks a save before anything is written: known items, within limits, no duplicates.
-pub(super) fn check_request(
-    version: &LoadedVersion,
-    inputs: &[AnswerInput],
-) -> Result<(), AppError> {
-    if inputs.is_empty() {
-        return Err(AppError::BadRequest("Er is niets om op te slaan.".into()));
-    }
-    if inputs.len() > MAX_ANSWERS_PER_SAVE {
-        return Err(AppError::BadRequest(format!(
-            "Hoogstens {MAX_ANSWERS_PER_SAVE} antwoorden per keer."
-        )));
-    }
-    let mut problems = Vec::new();
-    let mut seen = BTreeSet::new();
-    for input in inputs {
-        if !version.index.position.contains_key(&input.key) {
-            problems.push((
-                input.key.chars().take(60).collect(),
-                vec!["Deze vragenlijst heeft geen vraag met deze sleutel.".to_string()],
-            ));
-            continue;
-        }
-        if !seen.insert(input.key.as_str()) {
-            problems.push((
-                input.key.clone(),
-                vec!["Deze vraag staat twee keer in één opslag.".to_string()],
-            ));
-        }
-        let size: usize = input
-            .raw
-            .values
-            .iter()
-            .chain(input.raw.rows.values())
-            .chain(input.raw.rows.keys())
-            .chain(input.raw.special.iter())
-            .map(|text| text.chars().count())
-            .sum();
-        if size > MAX_RAW_CHARS || input.raw.values.len() > 200 || input.raw.rows.len() > 200 {
-            problems.push((
-                input.key.clone(),
-                vec![format!(
-                    "Dit antwoord is te groot (hoogstens {MAX_RAW_CHARS} tekens)."
-                )],
-            ));
-        }
-        if input.base_version < 0 {
-            problems.push((input.key.clone(), vec!["Ongeldige versie.".to_string()]));
-        }
-    }
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(AppError::Validation(problems))
-    }
-}
-
-/// Refuses a changed answer to a question that the answers, after this save, hide.
-pub(super) fn check_visibility(
-    version: &LoadedVersion,
-    stored: &HashMap<String, StoredAnswer>,
-    compared: &Compared,
-    inputs: &[AnswerInput],
-) -> Result<(), AppError> {
-    let mut problems = Vec::new();
-    let mut after = engine_answers(stored);
-    // Conditions may ask whether an answer changed since the compared round.
-    after.previous = compared.answers.clone();
-    for input in inputs {
-        after.current.remove(&input.key);
-        after.invalid.remove(&input.key);
-        let item = item_of(version, &input.key);
-        match parse_answer(item, &input.raw) {
-            Ok(Some(answer)) => {
-                after.current.insert(input.key.clone(), answer);
-            }
-            Ok(None) => {}
-            Err(_) => {
-                after.invalid.insert(input.key.clone());
-            }
-        }
-    }
-    let evaluation = evaluate(&version.questionnaire, &version.index, &after);
-    for input in inputs {
-        let hidden = evaluation.items.get(&input.key).is_some_and(|state| {
-            state.status == crate::domain::questionnaire::completeness::ItemStatus::Hidden
-        });
-        let unchanged = stored.get(&input.key).map_or(input.raw.is_blank(), |s| {
-            crate::domain::response::same_input(&s.raw, &input.raw)
-        });
-        if hidden && !unchanged && !input.raw.is_blank() {
-            problems.push((
-                input.key.clone(),
-                vec![
-                    "Deze vraag is door uw andere antwoorden niet van toepassing; laat haar leeg."
-                        .to_string(),
-                ],
-            ));
-        }
-    }
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(AppError::Validation(problems))
-    }
-}
-
-pub(super) fn item_of<'a>(version: &'a LoadedVersion, key: &str) -> &'a Item {
-    let (s, i) = version.index.position[key];
-    &version.questionnaire.sections[s].items[i]
-}
 
 /// Saves answers of a response: each is decided against the stored version (see
 /// `domain::response::decide`). Invalid input is stored, flagged, with its problems; a save
@@ -151,10 +34,16 @@ pub async fn save(
     let (_turn, mut tx) = begin_writing(state, &response).await?;
     // The time of the write, taken once it holds the lock: history is in commit order.
     let now = now_ms();
+    let saving = Saving {
+        version: &version,
+        response_id: &response.id,
+        user_id: &user.id,
+        now,
+    };
     let mut outcomes = Vec::with_capacity(inputs.len());
     let mut wrote_any = false;
     for input in inputs {
-        let outcome = save_one(&mut tx, &version, &response.id, &user.id, input, now).await?;
+        let outcome = save_one(&mut tx, &saving, input).await?;
         wrote_any |= matches!(outcome, SaveOutcome::Saved { .. });
         outcomes.push(outcome);
     }
@@ -170,42 +59,36 @@ pub async fn save(
     Ok(outcomes)
 }
 
+/// What every answer of one save shares.
+struct Saving<'a> {
+    version: &'a LoadedVersion,
+    response_id: &'a str,
+    user_id: &'a str,
+    /// The time of the write.
+    now: i64,
+}
+
+/// The stored answer a save is decided against, with who saved it.
+#[derive(sqlx::FromRow)]
+struct CurrentRow {
+    raw: String,
+    version: i64,
+    updated_at: i64,
+    display_name: String,
+}
+
 /// Decides and stores one answer of a save, inside its transaction (see `decide`).
 async fn save_one(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    version: &LoadedVersion,
-    response_id: &str,
-    user_id: &str,
+    saving: &Saving<'_>,
     input: AnswerInput,
-    now: i64,
 ) -> Result<SaveOutcome, AppError> {
     let raw = input.raw.normalized();
-    let current = sqlx::query(
-        "SELECT a.raw, a.version, a.updated_at, u.display_name FROM answers a \
-         JOIN users u ON u.id = a.updated_by WHERE a.response_id = $1 AND a.item_key = $2",
-    )
-    .bind(response_id)
-    .bind(&input.key)
-    .fetch_optional(&mut **tx)
-    .await?;
-    let current = match current {
-        Some(row) => {
-            let text: String = row.try_get("raw")?;
-            let stored_raw: RawAnswer = serde_json::from_str(&text).map_err(unreadable)?;
-            Some((
-                text,
-                stored_raw,
-                row.try_get::<i64, _>("version")?,
-                row.try_get::<i64, _>("updated_at")?,
-                row.try_get::<String, _>("display_name")?,
-            ))
-        }
-        None => None,
-    };
+    let current = current_answer(tx, saving.response_id, &input.key).await?;
     let mut decision = decide(
-        current.as_ref().map(|(_, raw, version, _, _)| Stored {
-            raw,
-            version: *version,
+        current.as_ref().map(|(row, stored)| Stored {
+            raw: stored,
+            version: row.version,
         }),
         input.base_version,
         &raw,
@@ -213,73 +96,116 @@ async fn save_one(
     // A whole section posted at once carries every answer, also the ones this person did
     // not touch: an answer still as it was at its base version is no change of theirs.
     if decision == Decision::Conflict
-        && unchanged_since(tx, response_id, &input.key, input.base_version, &raw).await?
+        && unchanged_since(tx, saving.response_id, &input.key, input.base_version, &raw).await?
     {
         decision = Decision::Unchanged;
     }
-    let raw_json = serde_json::to_string(&raw).map_err(unwritable)?;
     match decision {
         // A conflict stays until its author decides: a save that changes nothing (for
         // instance from another tab of the same person) does not decide it.
         Decision::Unchanged => Ok(SaveOutcome::Unchanged {
-            version: current.as_ref().map_or(0, |c| c.2),
-            saved_at: current.as_ref().map_or(0, |c| c.3),
+            version: current.as_ref().map_or(0, |(row, _)| row.version),
+            saved_at: current.as_ref().map_or(0, |(row, _)| row.updated_at),
         }),
-        Decision::Write {
-            version: new_version,
-        } => {
-            let problems = write_answer(
-                tx,
-                AnswerWrite {
-                    response_id,
-                    item: item_of(version, &input.key),
-                    old_raw: current.as_ref().map(|c| c.0.clone()),
-                    raw: &raw,
-                    version: new_version,
-                    prefilled: false,
-                    user_id,
-                    at: now,
-                },
-            )
-            .await?;
-            clear_conflict(tx, response_id, &input.key, user_id).await?;
-            Ok(SaveOutcome::Saved {
-                version: new_version,
-                saved_at: now,
-                problems,
-            })
+        Decision::Write { version } => {
+            let old_raw = current.map(|(row, _)| row.raw);
+            write_saved(tx, saving, &input.key, old_raw, &raw, version).await
         }
-        Decision::Conflict => {
-            let Some((_, theirs, their_version, changed_at, changed_by)) = current else {
-                return Err(AppError::Validation(vec![(
-                    input.key.clone(),
-                    vec!["Ongeldige versie.".to_string()],
-                )]));
-            };
-            // One kept conflict per person and item: the newest input replaces an older one.
-            clear_conflict(tx, response_id, &input.key, user_id).await?;
-            sqlx::query(
-                "INSERT INTO answer_conflicts (response_id, item_key, user_id, raw, base_version, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .bind(response_id)
-            .bind(&input.key)
-            .bind(user_id)
-            .bind(&raw_json)
-            .bind(input.base_version)
-            .bind(now)
-            .execute(&mut **tx)
-            .await?;
-            Ok(SaveOutcome::Conflict(ConflictInfo {
-                key: input.key,
-                mine: raw,
-                theirs,
-                their_version,
-                changed_by,
-                changed_at,
-            }))
-        }
+        Decision::Conflict => keep_conflict(tx, saving, input, raw, current).await,
     }
+}
+
+/// The stored answer to an item, read inside the saving transaction, with its input read
+/// back; `None` when the item has no answer yet.
+async fn current_answer(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    response_id: &str,
+    key: &str,
+) -> Result<Option<(CurrentRow, RawAnswer)>, AppError> {
+    let row: Option<CurrentRow> = sqlx::query_as(
+        "SELECT a.raw, a.version, a.updated_at, u.display_name FROM answers a \
+         JOIN users u ON u.id = a.updated_by WHERE a.response_id = $1 AND a.item_key = $2",
+    )
+    .bind(response_id)
+    .bind(key)
+    .fetch_optional(&mut **tx)
+    .await?;
+    row.map(|row| {
+        let stored: RawAnswer = serde_json::from_str(&row.raw).map_err(unreadable)?;
+        Ok((row, stored))
+    })
+    .transpose()
+}
+
+/// Stores an answer that won, and drops this person's kept conflict on it.
+async fn write_saved(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    saving: &Saving<'_>,
+    key: &str,
+    old_raw: Option<String>,
+    raw: &RawAnswer,
+    version: i64,
+) -> Result<SaveOutcome, AppError> {
+    let problems = write_answer(
+        tx,
+        AnswerWrite {
+            response_id: saving.response_id,
+            item: item_of(saving.version, key),
+            old_raw,
+            raw,
+            version,
+            prefilled: false,
+            user_id: saving.user_id,
+            at: saving.now,
+        },
+    )
+    .await?;
+    clear_conflict(tx, saving.response_id, key, saving.user_id).await?;
+    Ok(SaveOutcome::Saved {
+        version,
+        saved_at: saving.now,
+        problems,
+    })
+}
+
+/// Keeps an input that lost to a colleague's save aside for its author, and reports both.
+async fn keep_conflict(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    saving: &Saving<'_>,
+    input: AnswerInput,
+    raw: RawAnswer,
+    current: Option<(CurrentRow, RawAnswer)>,
+) -> Result<SaveOutcome, AppError> {
+    let raw_json = serde_json::to_string(&raw).map_err(unwritable)?;
+    let Some((row, theirs)) = current else {
+        return Err(AppError::Validation(vec![(
+            input.key,
+            vec!["Ongeldige versie.".to_string()],
+        )]));
+    };
+    let (response_id, user_id) = (saving.response_id, saving.user_id);
+    // One kept conflict per person and item: the newest input replaces an older one.
+    clear_conflict(tx, response_id, &input.key, user_id).await?;
+    sqlx::query(
+        "INSERT INTO answer_conflicts (response_id, item_key, user_id, raw, base_version, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(response_id)
+    .bind(&input.key)
+    .bind(user_id)
+    .bind(&raw_json)
+    .bind(input.base_version)
+    .bind(saving.now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(SaveOutcome::Conflict(ConflictInfo {
+        key: input.key,
+        mine: raw,
+        theirs,
+        their_version: row.version,
+        changed_by: row.display_name,
+        changed_at: row.updated_at,
+    }))
 }
 
 /// Whether `raw` is what the answer held at `version` (0: no answer yet).

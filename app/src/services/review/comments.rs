@@ -4,7 +4,7 @@ use super::*;
 
 /// Every thread on a response, oldest first, for anyone who may read the response.
 pub async fn threads(pool: &AnyPool, response_id: &str) -> Result<Vec<CommentThread>, AppError> {
-    let rows = sqlx::query(
+    let rows: Vec<CommentRow> = sqlx::query_as(
         "SELECT t.id, t.item_key, t.resolved, t.resolved_at, ru.display_name AS resolved_by, \
          c.body, c.created_at, u.display_name AS author, u.role AS author_role \
          FROM comment_threads t \
@@ -18,33 +18,45 @@ pub async fn threads(pool: &AnyPool, response_id: &str) -> Result<Vec<CommentThr
     .await?;
     let mut threads: Vec<CommentThread> = Vec::new();
     for row in rows {
-        let id: String = row.try_get("id")?;
-        if threads.last().is_none_or(|thread| thread.id != id) {
-            let resolved: i64 = row.try_get("resolved")?;
-            let resolved_by: Option<String> = row.try_get("resolved_by")?;
-            let resolved_at: Option<i64> = row.try_get("resolved_at")?;
+        if threads.last().is_none_or(|thread| thread.id != row.id) {
             threads.push(CommentThread {
-                id,
-                item_key: row.try_get("item_key")?,
-                resolved: (resolved == 1)
-                    .then(|| resolved_by.zip(resolved_at))
+                id: row.id,
+                item_key: row.item_key,
+                resolved: (row.resolved == 1)
+                    .then(|| row.resolved_by.zip(row.resolved_at))
                     .flatten(),
                 messages: Vec::new(),
             });
         }
-        let role: String = row.try_get("author_role")?;
         if let Some(thread) = threads.last_mut() {
             thread.messages.push(CommentMessage {
-                author: row.try_get("author")?,
-                author_role: role.parse().map_err(|_| {
-                    AppError::internal("a comment author's stored role is unknown", &role)
+                author: row.author,
+                author_role: row.author_role.parse().map_err(|_| {
+                    AppError::internal(
+                        "a comment author's stored role is unknown",
+                        &row.author_role,
+                    )
                 })?,
-                body: row.try_get("body")?,
-                at: row.try_get("created_at")?,
+                body: row.body,
+                at: row.created_at,
             });
         }
     }
     Ok(threads)
+}
+
+/// One comment with its thread, as `threads` reads them; `resolved` is 0 or 1.
+#[derive(sqlx::FromRow)]
+struct CommentRow {
+    id: String,
+    item_key: String,
+    resolved: i64,
+    resolved_at: Option<i64>,
+    resolved_by: Option<String>,
+    body: String,
+    created_at: i64,
+    author: String,
+    author_role: String,
 }
 
 /// Adds a comment on an item: a new thread, or a reply in `thread_id` (which opens a resolved
@@ -59,17 +71,7 @@ pub async fn add_comment(
     body: &str,
 ) -> Result<String, AppError> {
     let (response, version) = responses::readable(state, user, response_id).await?;
-    if response.round.state == RoundState::Published {
-        return Err(AppError::Conflict(
-            "Deze meting is gepubliceerd; er kunnen geen opmerkingen meer bij.".to_string(),
-        ));
-    }
-    if !version.index.position.contains_key(item_key) {
-        return Err(AppError::BadRequest(format!(
-            "Onbekende vraag '{}' in deze vragenlijst.",
-            item_key.chars().take(80).collect::<String>()
-        )));
-    }
+    check_commentable(&response, &version, item_key)?;
     let body = check_comment(body).map_err(|message| AppError::field("body", message))?;
     let now = now_ms();
     let mut tx = state.pool.begin().await?;
@@ -83,45 +85,13 @@ pub async fn add_comment(
     responses::materialize(&mut tx, &response).await?;
     let (thread, reopened) = match thread_id.filter(|id| !id.is_empty()) {
         Some(thread_id) => {
-            let row = sqlx::query(
-                "SELECT resolved FROM comment_threads \
-                 WHERE id = $1 AND response_id = $2 AND item_key = $3",
-            )
-            .bind(thread_id)
-            .bind(&response.id)
-            .bind(item_key)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or_else(|| {
-                AppError::BadRequest("Deze opmerking hoort niet bij deze vraag.".to_string())
-            })?;
-            let resolved: i64 = row.try_get("resolved")?;
-            if resolved == 1 {
-                sqlx::query(
-                    "UPDATE comment_threads SET resolved = 0, resolved_by = NULL, \
-                     resolved_at = NULL WHERE id = $1",
-                )
-                .bind(thread_id)
-                .execute(&mut *tx)
-                .await?;
-            }
-            (thread_id.to_string(), resolved == 1)
+            let reopened = reopen_for_reply(&mut tx, &response.id, item_key, thread_id).await?;
+            (thread_id.to_string(), reopened)
         }
-        None => {
-            let id = new_id();
-            sqlx::query(
-                "INSERT INTO comment_threads (id, response_id, item_key, resolved, created_by, \
-                 created_at) VALUES ($1, $2, $3, 0, $4, $5)",
-            )
-            .bind(&id)
-            .bind(&response.id)
-            .bind(item_key)
-            .bind(&user.id)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-            (id, false)
-        }
+        None => (
+            new_thread(&mut tx, &response.id, item_key, &user.id, now).await?,
+            false,
+        ),
     };
     sqlx::query(
         "INSERT INTO comments (id, thread_id, author_id, body, created_at) \
@@ -165,6 +135,79 @@ pub async fn add_comment(
     Ok(thread)
 }
 
+/// Refuses a comment on a published round, or on an item the questionnaire does not have.
+fn check_commentable(
+    response: &Response,
+    version: &LoadedVersion,
+    item_key: &str,
+) -> Result<(), AppError> {
+    if response.round.state == RoundState::Published {
+        return Err(AppError::Conflict(
+            "Deze meting is gepubliceerd; er kunnen geen opmerkingen meer bij.".to_string(),
+        ));
+    }
+    if !version.index.position.contains_key(item_key) {
+        return Err(AppError::BadRequest(format!(
+            "Onbekende vraag '{}' in deze vragenlijst.",
+            item_key.chars().take(80).collect::<String>()
+        )));
+    }
+    Ok(())
+}
+
+/// Checks that a reply's thread is on this item of this response, and opens it again when
+/// it was resolved; returns whether it was.
+async fn reopen_for_reply(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    response_id: &str,
+    item_key: &str,
+    thread_id: &str,
+) -> Result<bool, AppError> {
+    let resolved: i64 = sqlx::query_scalar(
+        "SELECT resolved FROM comment_threads \
+         WHERE id = $1 AND response_id = $2 AND item_key = $3",
+    )
+    .bind(thread_id)
+    .bind(response_id)
+    .bind(item_key)
+    .fetch_optional(&mut **tx)
+    .await?
+    .ok_or_else(|| AppError::BadRequest("Deze opmerking hoort niet bij deze vraag.".to_string()))?;
+    if resolved == 1 {
+        sqlx::query(
+            "UPDATE comment_threads SET resolved = 0, resolved_by = NULL, \
+             resolved_at = NULL WHERE id = $1",
+        )
+        .bind(thread_id)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(resolved == 1)
+}
+
+/// Starts a thread on an item; returns its id.
+async fn new_thread(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    response_id: &str,
+    item_key: &str,
+    user_id: &str,
+    now: i64,
+) -> Result<String, AppError> {
+    let id = new_id();
+    sqlx::query(
+        "INSERT INTO comment_threads (id, response_id, item_key, resolved, created_by, \
+         created_at) VALUES ($1, $2, $3, 0, $4, $5)",
+    )
+    .bind(&id)
+    .bind(response_id)
+    .bind(item_key)
+    .bind(user_id)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(id)
+}
+
 /// Decides inside the writing transaction that the round is not published, locking the
 /// round's row (PostgreSQL) or holding the write lock (SQLite) until the transaction ends: a
 /// publication that lands first wins, and nothing is written after it.
@@ -198,13 +241,12 @@ pub async fn set_resolved(
     if !may_resolve(user.role) {
         return Err(AppError::Forbidden);
     }
-    let row = sqlx::query("SELECT response_id, item_key FROM comment_threads WHERE id = $1")
-        .bind(thread_id)
-        .fetch_optional(&state.pool)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let response_id: String = row.try_get("response_id")?;
-    let item_key: String = row.try_get("item_key")?;
+    let (response_id, item_key): (String, String) =
+        sqlx::query_as("SELECT response_id, item_key FROM comment_threads WHERE id = $1")
+            .bind(thread_id)
+            .fetch_optional(&state.pool)
+            .await?
+            .ok_or(AppError::NotFound)?;
     let (response, _) = responses::readable(state, user, &response_id).await?;
     if response.round.state == RoundState::Published {
         return Err(AppError::Conflict(

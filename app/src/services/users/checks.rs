@@ -70,14 +70,39 @@ pub(super) async fn check_account(
         .map(str::trim)
         .filter(|code| !code.is_empty())
         .map(str::to_string);
-    match (role, &region) {
-        (Some(role), None) if role.needs_region() => push(
+    check_region(pool, role, region.as_deref(), &mut errors).await?;
+    if email_in_use(pool, &trimmed.email, existing).await? {
+        push(
             &mut errors,
+            "email",
+            "Er is al een gebruiker met dit e-mailadres.".to_string(),
+        );
+    }
+    if let Some(password) = password {
+        check_password(password, &trimmed.email, &mut errors);
+    }
+    errors.sort_by_key(|(field, _)| FORM_ORDER.iter().position(|f| f == field));
+    match role {
+        Some(role) if errors.is_empty() => Ok((role, region)),
+        _ => Err(AppError::Validation(errors)),
+    }
+}
+
+/// Whether the region fits the role (only coordinators have one) and exists.
+async fn check_region(
+    pool: &AnyPool,
+    role: Option<Role>,
+    region: Option<&str>,
+    errors: &mut FieldErrors,
+) -> Result<(), AppError> {
+    match (role, region) {
+        (Some(role), None) if role.needs_region() => push(
+            errors,
             "region_code",
             "Kies de regio van deze regiocoördinator.".to_string(),
         ),
         (Some(role), Some(_)) if !role.needs_region() => push(
-            &mut errors,
+            errors,
             "region_code",
             "Alleen regiocoördinatoren horen bij een regio. Laat de regio leeg.".to_string(),
         ),
@@ -89,7 +114,7 @@ pub(super) async fn check_account(
                     .await?;
             if known.is_none() {
                 push(
-                    &mut errors,
+                    errors,
                     "region_code",
                     format!("De regio '{code}' bestaat niet."),
                 );
@@ -97,26 +122,19 @@ pub(super) async fn check_account(
         }
         _ => {}
     }
-    if email_in_use(pool, &trimmed.email, existing).await? {
-        push(
-            &mut errors,
-            "email",
-            "Er is al een gebruiker met dit e-mailadres.".to_string(),
-        );
-    }
-    if let Some(Err(AppError::Validation(problems))) =
-        password.map(|password| passwords::check_policy(password, &trimmed.email, "password"))
+    Ok(())
+}
+
+/// The password policy's problems, added to the form's.
+fn check_password(password: &str, email: &str, errors: &mut FieldErrors) {
+    if let Err(AppError::Validation(problems)) =
+        passwords::check_policy(password, email, "password")
     {
         for (field, messages) in problems {
             for message in messages {
-                push(&mut errors, &field, message);
+                push(errors, &field, message);
             }
         }
-    }
-    errors.sort_by_key(|(field, _)| FORM_ORDER.iter().position(|f| f == field));
-    match role {
-        Some(role) if errors.is_empty() => Ok((role, region)),
-        _ => Err(AppError::Validation(errors)),
     }
 }
 

@@ -1,0 +1,180 @@
+//! Making a round: its name, period, questionnaire version, compared round and regions are
+//! checked before anything is stored; then the round, a snapshot of its regions and their
+//! gemeenten, and the audit event are written in one transaction.
+
+use super::{NewRound, MAX_ROUND_REGIONS};
+use crate::domain::round::{check_name, check_period};
+use crate::error::AppError;
+use crate::services::audit::{self, Actor, Event};
+use crate::services::{new_id, now_ms};
+use serde_json::json;
+use sqlx::AnyPool;
+use std::collections::BTreeSet;
+
+/// Makes a round in which every current region takes part; returns its id. The name, the
+/// period, the questionnaire version and the compared round are checked first: nothing is
+/// stored when one is wrong.
+pub async fn create(
+    pool: &AnyPool,
+    actor: &Actor,
+    mut round: NewRound,
+) -> Result<String, AppError> {
+    let name = check_name(&round.name).map_err(|message| AppError::field("name", message))?;
+    check_period(round.opens_at, round.deadline)
+        .map_err(|message| AppError::field("deadline", message))?;
+    check_version_exists(pool, &round).await?;
+    let compared_round_id =
+        compared_round(pool, round.compared_round_id.take(), round.opens_at).await?;
+    let participating = participating_regions(pool, round.region_codes.take()).await?;
+    let id = new_id();
+    let mut tx = pool.begin().await?;
+    insert_round(&mut tx, &id, &name, &round, compared_round_id.as_deref()).await?;
+    // A snapshot: the regions' names and centrumgemeenten as they are now.
+    for code in &participating {
+        sqlx::query(
+            "INSERT INTO round_regions (round_id, region_code, region_name, lead_gemeente) \
+             SELECT $1, code, name, lead_gemeente FROM regions WHERE code = $2",
+        )
+        .bind(&id)
+        .bind(code)
+        .execute(&mut *tx)
+        .await?;
+    }
+    // ... and their gemeenten.
+    crate::services::gemeenten::snapshot(&mut tx, &id).await?;
+    audit::record(
+        &mut *tx,
+        actor,
+        Event {
+            kind: "round_created",
+            region_code: None,
+            subject: Some(&id),
+            details: json!({
+                "name": name,
+                "questionnaire": format!("{}/{}", round.questionnaire_id, round.questionnaire_version),
+                "state": round.state.code(),
+                "opens_at": round.opens_at,
+                "deadline": round.deadline,
+                "compared_round_id": compared_round_id,
+                "regions": participating.len(),
+            }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Refuses a round whose questionnaire version is not loaded.
+async fn check_version_exists(pool: &AnyPool, round: &NewRound) -> Result<(), AppError> {
+    let version_exists: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM questionnaire_versions WHERE identifier = $1 AND version = $2",
+    )
+    .bind(&round.questionnaire_id)
+    .bind(&round.questionnaire_version)
+    .fetch_one(pool)
+    .await?;
+    if version_exists == 0 {
+        return Err(AppError::field(
+            "questionnaire",
+            "Deze vragenlijstversie bestaat niet. Kies een geladen versie.",
+        ));
+    }
+    Ok(())
+}
+
+/// The round a new round is compared with: the chosen one, which must exist, or else the
+/// latest round opened before `opens_at`, if there is one.
+async fn compared_round(
+    pool: &AnyPool,
+    chosen: Option<String>,
+    opens_at: i64,
+) -> Result<Option<String>, AppError> {
+    match chosen.filter(|id| !id.is_empty()) {
+        Some(id) => {
+            let exists: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM rounds WHERE id = $1")
+                .bind(&id)
+                .fetch_one(pool)
+                .await?;
+            if exists == 0 {
+                return Err(AppError::field(
+                    "compared_round_id",
+                    "Deze meting bestaat niet. Kies een bestaande meting om mee te vergelijken.",
+                ));
+            }
+            Ok(Some(id))
+        }
+        None => Ok(sqlx::query_scalar(
+            "SELECT id FROM rounds WHERE opens_at < $1 ORDER BY opens_at DESC LIMIT 1",
+        )
+        .bind(opens_at)
+        .fetch_optional(pool)
+        .await?),
+    }
+}
+
+/// The regions taking part: the chosen ones, which must exist, or every region (`None`).
+async fn participating_regions(
+    pool: &AnyPool,
+    chosen: Option<Vec<String>>,
+) -> Result<BTreeSet<String>, AppError> {
+    let known: BTreeSet<String> = sqlx::query_scalar("SELECT code FROM regions")
+        .fetch_all(pool)
+        .await?
+        .into_iter()
+        .collect();
+    let participating = match chosen {
+        None => known,
+        Some(codes) => {
+            if codes.len() > MAX_ROUND_REGIONS {
+                return Err(AppError::field(
+                    "regions",
+                    format!("Kies ten hoogste {MAX_ROUND_REGIONS} regio's."),
+                ));
+            }
+            let chosen: BTreeSet<String> =
+                codes.into_iter().map(|c| c.trim().to_string()).collect();
+            if let Some(unknown) = chosen.iter().find(|code| !known.contains(*code)) {
+                let shown: String = unknown.chars().take(20).collect();
+                return Err(AppError::field(
+                    "regions",
+                    format!("De regio '{shown}' bestaat niet."),
+                ));
+            }
+            chosen
+        }
+    };
+    if participating.is_empty() {
+        return Err(AppError::field(
+            "regions",
+            "Kies ten minste één regio die aan de meting meedoet.",
+        ));
+    }
+    Ok(participating)
+}
+
+/// The round's own row.
+async fn insert_round(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    id: &str,
+    name: &str,
+    round: &NewRound,
+    compared_round_id: Option<&str>,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO rounds (id, name, questionnaire_id, questionnaire_version, state, opens_at, \
+         deadline, compared_round_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(id)
+    .bind(name)
+    .bind(&round.questionnaire_id)
+    .bind(&round.questionnaire_version)
+    .bind(round.state.code())
+    .bind(round.opens_at)
+    .bind(round.deadline)
+    .bind(compared_round_id)
+    .bind(now_ms())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
