@@ -5,6 +5,7 @@ pub mod charts;
 pub mod exports;
 pub mod form;
 pub mod layout;
+pub mod loaded;
 pub mod notice;
 pub mod question;
 pub mod region_rounds;

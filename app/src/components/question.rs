@@ -11,25 +11,61 @@ use crate::domain::questionnaire::model::{
 };
 use leptos::prelude::*;
 
-/// Ids for an item's parts, unique on the page.
-fn ids(key: &str) -> (String, String) {
-    (format!("vraag-{key}"), format!("vraag-{key}-uitleg"))
+/// A question's ids and input names, unique on the page. The section form's script finds
+/// the question by them, so they are written only here.
+pub fn question_id(key: &str) -> String {
+    format!("vraag-{key}")
+}
+
+/// The block around a question that is not a group (a group's fieldset has `question_id`).
+pub fn block_id(key: &str) -> String {
+    format!("{}-blok", question_id(key))
+}
+
+pub fn help_id(key: &str) -> String {
+    format!("{}-uitleg", question_id(key))
+}
+
+/// The question's error messages (`FieldErrors` names them `{id}-fout`).
+pub fn error_id(key: &str) -> String {
+    format!("{}-fout", question_id(key))
+}
+
+/// A long text's character counter.
+pub fn counter_id(key: &str) -> String {
+    format!("{}-teller", question_id(key))
+}
+
+/// The prefixes of the fields of an answer (`a.KEY`, a matrix's `a.KEY.ROW`) and of its
+/// onbekend / n.v.t. choice (`s.KEY`).
+pub const ANSWER_PREFIX: &str = "a.";
+pub const SPECIAL_PREFIX: &str = "s.";
+
+pub fn answer_name(key: &str) -> String {
+    format!("{ANSWER_PREFIX}{key}")
+}
+
+pub fn cell_name(key: &str, row: &str) -> String {
+    format!("{}.{row}", answer_name(key))
+}
+
+pub fn special_name(key: &str) -> String {
+    format!("{SPECIAL_PREFIX}{key}")
 }
 
 /// What `aria-describedby` of the element with id `vraag-KEY` (a group's fieldset, or the
 /// one input) names: the help text and, when there are any, the errors; for a long text also
 /// its character counter. The section form's script recomputes it as errors come and go.
 pub fn described_by(item: &Item, has_problems: bool) -> Option<String> {
-    let (id, help_id) = ids(&item.key);
     let mut parts = Vec::new();
     if item.help.is_some() {
-        parts.push(help_id);
+        parts.push(help_id(&item.key));
     }
     if has_problems {
-        parts.push(format!("{id}-fout"));
+        parts.push(error_id(&item.key));
     }
     if matches!(item.kind, ItemKind::LongText { .. }) {
-        parts.push(format!("{id}-teller"));
+        parts.push(counter_id(&item.key));
     }
     (!parts.is_empty()).then(|| parts.join(" "))
 }
@@ -78,35 +114,26 @@ fn Choices(
     }
 }
 
-/// The question's own input(s). `labelled` is false for types that sit in a fieldset.
+/// The question's own input(s); `described` is for the one input of a type that does not
+/// sit in a fieldset.
 fn input_for(
     item: &Item,
     value: &RawAnswer,
     described: Signal<Option<String>>,
     disabled: bool,
 ) -> AnyView {
-    let (id, _) = ids(&item.key);
-    let name = format!("a.{}", item.key);
-    let unit = item.unit.clone();
+    let id = question_id(&item.key);
+    let name = answer_name(&item.key);
     let selected = value.values.clone();
     let text = value.values.join("\n");
-    let text_input = |inputmode: &'static str| {
-        view! {
-            <div class="input-with-unit">
-                <input type="text" class="form-input form-input--number" id=id.clone() name=name.clone()
-                    value=text.clone() inputmode=inputmode aria-describedby=move || described.get() disabled=disabled/>
-                {unit.clone().map(|unit| view! { <span class="input-unit">{unit}</span> })}
-            </div>
-        }
-        .into_any()
-    };
+    let number = |inputmode| number_input(item, text.clone(), inputmode, described, disabled);
     match &item.kind {
         ItemKind::YesNo => view! { <Choices name choices=fixed(&YES_NO) disabled selected inline=true/> }.into_any(),
         ItemKind::YesPartlyNo => view! { <Choices name choices=fixed(&YES_PARTLY_NO) disabled selected inline=true/> }.into_any(),
         ItemKind::SingleChoice { options } => view! { <Choices name choices=options.clone() disabled selected/> }.into_any(),
         ItemKind::MultipleChoice { options, .. } => view! { <Choices name choices=options.clone() disabled selected several=true/> }.into_any(),
-        ItemKind::Integer { .. } => text_input("numeric"),
-        ItemKind::Decimal { .. } => text_input("decimal"),
+        ItemKind::Integer { .. } => number("numeric"),
+        ItemKind::Decimal { .. } => number("decimal"),
         ItemKind::Percentage { .. } => view! {
             <div class="input-with-unit">
                 <input type="text" class="form-input form-input--number" id=id name=name inputmode="decimal"
@@ -123,9 +150,9 @@ fn input_for(
         ItemKind::LongText { max_length } => {
             let counter = character_count(text.chars().count(), *max_length);
             view! {
-                <textarea class="form-textarea" id=id.clone() name=name rows="5"
+                <textarea class="form-textarea" id=id name=name rows="5"
                     aria-describedby=move || described.get() disabled=disabled>{text}</textarea>
-                <p class="form-hint character-count" id=format!("{id}-teller") aria-live="polite">{counter}</p>
+                <p class="form-hint character-count" id=counter_id(&item.key) aria-live="polite">{counter}</p>
             }
             .into_any()
         }
@@ -135,85 +162,144 @@ fn input_for(
         }
         .into_any(),
         ItemKind::Scale { min_label, max_label } => {
-            let choices = (1..=5)
-                .map(|n| Choice {
-                    code: n.to_string(),
-                    label: match (n, min_label, max_label) {
-                        (1, Some(label), _) => format!("1 – {label}"),
-                        (5, _, Some(label)) => format!("5 – {label}"),
-                        _ => n.to_string(),
-                    },
-                })
-                .collect();
+            let choices = scale_choices(min_label.as_deref(), max_label.as_deref());
             view! { <Choices name choices disabled selected inline=true/> }.into_any()
         }
-        ItemKind::Matrix { rows, cell } => {
-            let columns: Option<Vec<Choice>> = match cell {
-                CellKind::YesNo => Some(fixed(&YES_NO)),
-                CellKind::YesPartlyNo => Some(fixed(&YES_PARTLY_NO)),
-                CellKind::SingleChoice { options } => Some(options.clone()),
-                CellKind::Integer { .. } => None,
-            };
-            let header = match &columns {
-                Some(columns) => columns.iter().map(|c| view! { <th scope="col">{c.label.clone()}</th> }).collect_view().into_any(),
-                None => view! { <th scope="col">{unit.clone().unwrap_or_else(|| "Aantal".to_string())}</th> }.into_any(),
-            };
-            let body = rows
-                .iter()
-                .map(|row| {
-                    let cell_name = format!("{name}.{}", row.code);
-                    let row_label = row.label.clone();
-                    let cell_value = value.rows.get(&row.code).cloned().unwrap_or_default();
-                    let cells = match &columns {
-                        Some(columns) => columns
-                            .iter()
-                            .map(|c| {
-                                let label = format!("{row_label}: {}", c.label);
-                                view! {
-                                    <td><input type="radio" class="choice__input" name=cell_name.clone() value=c.code.clone()
-                                        checked=cell_value == c.code aria-label=label disabled=disabled/></td>
-                                }
-                            })
-                            .collect_view()
-                            .into_any(),
-                        None => view! {
-                            <td><input type="text" class="form-input form-input--number" name=cell_name.clone() inputmode="numeric"
-                                value=cell_value aria-label=row_label.clone() disabled=disabled/></td>
-                        }
-                        .into_any(),
-                    };
-                    view! { <tr><th scope="row">{row.label.clone()}</th>{cells}</tr> }
-                })
-                .collect_view();
-            view! {
-                <table class="matrix">
-                    <thead><tr><td></td>{header}</tr></thead>
-                    <tbody>{body}</tbody>
-                </table>
-            }
-            .into_any()
-        }
-        ItemKind::Ranking { options, rank } => (1..=*rank)
-            .map(|place| {
-                let select_id = format!("{id}-{place}");
-                let options = options.clone();
-                let chosen = selected.get(place - 1).cloned().unwrap_or_default();
+        ItemKind::Matrix { rows, cell } => matrix_table(item, rows, cell, value, disabled),
+        ItemKind::Ranking { options, rank } => ranking_selects(item, options, *rank, &selected, disabled),
+    }
+}
+
+/// A number's text input, with the item's unit after it.
+fn number_input(
+    item: &Item,
+    text: String,
+    inputmode: &'static str,
+    described: Signal<Option<String>>,
+    disabled: bool,
+) -> AnyView {
+    view! {
+        <div class="input-with-unit">
+            <input type="text" class="form-input form-input--number" id=question_id(&item.key) name=answer_name(&item.key)
+                value=text inputmode=inputmode aria-describedby=move || described.get() disabled=disabled/>
+            {item.unit.clone().map(|unit| view! { <span class="input-unit">{unit}</span> })}
+        </div>
+    }
+    .into_any()
+}
+
+/// A scale's five choices, the ends labelled where the item names them.
+fn scale_choices(min_label: Option<&str>, max_label: Option<&str>) -> Vec<Choice> {
+    (1..=5)
+        .map(|n| Choice {
+            code: n.to_string(),
+            label: match (n, min_label, max_label) {
+                (1, Some(label), _) => format!("1 – {label}"),
+                (5, _, Some(label)) => format!("5 – {label}"),
+                _ => n.to_string(),
+            },
+        })
+        .collect()
+}
+
+/// A matrix: a row per row of the item, a radio button per column, or one number per row.
+fn matrix_table(
+    item: &Item,
+    rows: &[Choice],
+    cell: &CellKind,
+    value: &RawAnswer,
+    disabled: bool,
+) -> AnyView {
+    let columns: Option<Vec<Choice>> = match cell {
+        CellKind::YesNo => Some(fixed(&YES_NO)),
+        CellKind::YesPartlyNo => Some(fixed(&YES_PARTLY_NO)),
+        CellKind::SingleChoice { options } => Some(options.clone()),
+        CellKind::Integer { .. } => None,
+    };
+    let header = match &columns {
+        Some(columns) => columns.iter().map(|c| view! { <th scope="col">{c.label.clone()}</th> }).collect_view().into_any(),
+        None => view! { <th scope="col">{item.unit.clone().unwrap_or_else(|| "Aantal".to_string())}</th> }.into_any(),
+    };
+    let body = rows
+        .iter()
+        .map(|row| {
+            let cell_value = value.rows.get(&row.code).cloned().unwrap_or_default();
+            let cells = matrix_cells(
+                cell_name(&item.key, &row.code),
+                &row.label,
+                cell_value,
+                columns.as_deref(),
+                disabled,
+            );
+            view! { <tr><th scope="row">{row.label.clone()}</th>{cells}</tr> }
+        })
+        .collect_view();
+    view! {
+        <table class="matrix">
+            <thead><tr><td></td>{header}</tr></thead>
+            <tbody>{body}</tbody>
+        </table>
+    }
+    .into_any()
+}
+
+/// One matrix row's cells: a labelled radio button per column, or one number.
+fn matrix_cells(
+    cell_name: String,
+    row_label: &str,
+    cell_value: String,
+    columns: Option<&[Choice]>,
+    disabled: bool,
+) -> AnyView {
+    match columns {
+        Some(columns) => columns
+            .iter()
+            .map(|c| {
+                let label = format!("{row_label}: {}", c.label);
                 view! {
-                    <div class="form-field form-field--compact">
-                        <label class="form-label" for=select_id.clone()>{format!("{place}e plaats")}</label>
-                        <select class="form-select" id=select_id name=name.clone() disabled=disabled>
-                            <option value="">"— kies —"</option>
-                            {options.into_iter().map(|o| {
-                                let is_chosen = o.code == chosen;
-                                view! { <option value=o.code selected=is_chosen>{o.label}</option> }
-                            }).collect_view()}
-                        </select>
-                    </div>
+                    <td><input type="radio" class="choice__input" name=cell_name.clone() value=c.code.clone()
+                        checked=cell_value == c.code aria-label=label disabled=disabled/></td>
                 }
             })
             .collect_view()
             .into_any(),
+        None => view! {
+            <td><input type="text" class="form-input form-input--number" name=cell_name inputmode="numeric"
+                value=cell_value aria-label=row_label.to_string() disabled=disabled/></td>
+        }
+        .into_any(),
     }
+}
+
+/// A ranking: a select per place, each offering every option.
+fn ranking_selects(
+    item: &Item,
+    options: &[Choice],
+    rank: usize,
+    selected: &[String],
+    disabled: bool,
+) -> AnyView {
+    let name = answer_name(&item.key);
+    (1..=rank)
+        .map(|place| {
+            let select_id = format!("{}-{place}", question_id(&item.key));
+            let options = options.to_vec();
+            let chosen = selected.get(place - 1).cloned().unwrap_or_default();
+            view! {
+                <div class="form-field form-field--compact">
+                    <label class="form-label" for=select_id.clone()>{format!("{place}e plaats")}</label>
+                    <select class="form-select" id=select_id name=name.clone() disabled=disabled>
+                        <option value="">"— kies —"</option>
+                        {options.into_iter().map(|o| {
+                            let is_chosen = o.code == chosen;
+                            view! { <option value=o.code selected=is_chosen>{o.label}</option> }
+                        }).collect_view()}
+                    </select>
+                </div>
+            }
+        })
+        .collect_view()
+        .into_any()
 }
 
 /// Types whose inputs form a group and so sit in a fieldset with a legend.
@@ -246,7 +332,7 @@ fn special_choices(item: &Item, value: &RawAnswer, disabled: bool) -> Option<Any
         });
     }
     (!choices.is_empty()).then(|| {
-        let name = format!("s.{}", item.key);
+        let name = special_name(&item.key);
         let selected: Vec<String> = value.special.iter().cloned().collect();
         view! {
             <div class="special-answers">
@@ -270,7 +356,7 @@ pub fn Question(
     #[prop(optional, into)] hidden: Signal<bool>,
     #[prop(optional)] children: Option<Children>,
 ) -> impl IntoView {
-    let (id, help_id) = ids(&item.key);
+    let id = question_id(&item.key);
     let required = item
         .required
         .then_some(view! { <span class="required">" (verplicht)"</span> });
@@ -279,7 +365,7 @@ pub fn Question(
     let help = item
         .help
         .clone()
-        .map(|help| view! { <p class="form-hint" id=help_id.clone()>{help}</p> });
+        .map(|help| view! { <p class="form-hint" id=help_id(&item.key)>{help}</p> });
     let has_problems = move || !problems.get().is_empty();
     let errors = view! { <FieldErrors id=id.clone() messages=problems/> };
     // The group or input is described by its help text and, when there are any, its errors.
@@ -310,9 +396,8 @@ pub fn Question(
         }
         .into_any()
     } else {
-        let block_id = format!("{id}-blok");
         view! {
-            <div class="question" class:question--error=has_problems id=block_id hidden=move || hidden.get()>
+            <div class="question" class:question--error=has_problems id=block_id(&item.key) hidden=move || hidden.get()>
                 <label class="question__legend" for=id>{item.label.clone()}{required}{optional}</label>
                 {help}
                 {errors}

@@ -4,15 +4,16 @@
 //! managers fill in (WCAG 2.2, 3.3.8).
 
 use crate::api::account::{
-    inspect_link, my_account, ChangePassword, ChoosePassword, EndSession, ForgotPassword,
-    SetNotices, TwoFactorStatus,
+    inspect_link, my_account, AccountView, ChangePassword, ChoosePassword, EndSession,
+    ForgotPassword, SetNotices, TwoFactorStatus,
 };
 use crate::api::two_factor::RemoveTwoFactor;
 use crate::components::form::{ErrorSummary, TextField};
+use crate::components::loaded::Loaded;
 use crate::components::notice::ChangeNotice;
-use crate::components::status::ErrorPage;
 use crate::domain::account::{SessionSummary, EMAIL_MAX_CHARS, PASSWORD_MAX_CHARS};
 use crate::domain::time::format_date_time;
+use crate::error::AppError;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -60,74 +61,92 @@ pub fn AccountPage() -> impl IntoView {
         Signal::derive(move || remove_two_factor.value().get().and_then(Result::err));
     view! {
         <Title text="Mijn account"/>
-        <Suspense fallback=|| view! { <p>"Laden…"</p> }>
-            {move || Suspend::new(async move {
-                let account = match account.await {
-                    Ok(account) => account,
-                    Err(error) => return view! { <ErrorPage error/> }.into_any(),
-                };
-                let others = account.sessions.iter().filter(|s| !s.current).count();
-                view! {
-                    <h1>"Mijn account"</h1>
-                    <ChangeNotice text_of=account_notice/>
-                    <ErrorSummary error=end_error id="fout-sessies"/>
-                    <ErrorSummary error=change_error id="fout-wachtwoord"/>
-                    <ErrorSummary error=remove_error id="fout-tweestap"/>
-                    <dl class="summary-list">
-                        <div class="summary-list__row"><dt>"Naam"</dt><dd>{account.display_name.clone()}</dd></div>
-                        <div class="summary-list__row"><dt>"E-mailadres"</dt><dd>{account.email.clone()}</dd></div>
-                        <div class="summary-list__row"><dt>"Rol"</dt><dd>{account.role.label()}</dd></div>
-                        {account.region_name.clone().map(|region| view! {
-                            <div class="summary-list__row"><dt>"Regio"</dt><dd>{region}</dd></div>
-                        })}
-                        <div class="summary-list__row">
-                            <dt>"Vorige keer ingelogd"</dt>
-                            <dd>{account.last_login_at.map(format_date_time).unwrap_or_else(|| "–".to_string())}</dd>
-                        </div>
-                    </dl>
-                    <p class="form-hint">
-                        "Klopt uw naam, e-mailadres of regio niet? Vraag de beheerder van de monitor om het aan te passen."
-                    </p>
+        <Loaded data=account let:account>
+            <h1>"Mijn account"</h1>
+            <ChangeNotice text_of=account_notice/>
+            <ErrorSummary error=end_error id="fout-sessies"/>
+            <ErrorSummary error=change_error id="fout-wachtwoord"/>
+            <ErrorSummary error=remove_error id="fout-tweestap"/>
+            <AccountFacts account=account.clone()/>
 
-                    <h2 id="wachtwoord">"Wachtwoord wijzigen"</h2>
-                    <ActionForm action=change attr:class="form narrow">
-                        // Lets password managers tie the new password to this account.
-                        <input type="email" name="username" value=account.email.clone()
-                            autocomplete="username" hidden=true readonly=true tabindex="-1" aria-hidden="true"/>
-                        <TextField label="Huidig wachtwoord" name="current_password" input_type="password"
-                            autocomplete="current-password" required=true maxlength=PASSWORD_MAX_CHARS
-                            error=change_error/>
-                        <TextField label="Nieuw wachtwoord" name="new_password" input_type="password"
-                            autocomplete="new-password" required=true maxlength=PASSWORD_MAX_CHARS
-                            hint=PASSWORD_HINT error=change_error/>
-                        <button type="submit" class="button">"Wachtwoord wijzigen"</button>
-                    </ActionForm>
+            <h2 id="wachtwoord">"Wachtwoord wijzigen"</h2>
+            <PasswordChange email=account.email.clone() change error=change_error/>
 
-                    <h2 id="tweestap">"Tweestapsverificatie"</h2>
-                    <TwoFactorSection status=account.two_factor.clone() remove=remove_two_factor error=remove_error/>
+            <h2 id="tweestap">"Tweestapsverificatie"</h2>
+            <TwoFactorSection status=account.two_factor.clone() remove=remove_two_factor error=remove_error/>
 
-                    <h2 id="sessies">"Waar u bent ingelogd"</h2>
-                    <SessionTable sessions=account.sessions.clone() end/>
-                    {(others > 0).then(|| view! {
-                        <ActionForm action=end attr:class="inline-form">
-                            <input type="hidden" name="session" value="anderen"/>
-                            <button type="submit" class="button button--secondary">
-                                "Overal anders uitloggen"
-                            </button>
-                        </ActionForm>
-                    })}
+            <h2 id="sessies">"Waar u bent ingelogd"</h2>
+            <Sessions sessions=account.sessions.clone() end/>
 
-                    <h2 id="berichten">"E-mailberichten"</h2>
-                    <p>
-                        "U krijgt altijd bericht over uw account (inloggen op een nieuw apparaat, een gewijzigd wachtwoord) en als een vragenlijst van uw regio is teruggestuurd of goedgekeurd. Alles wat in een bericht staat, ziet u ook in de monitor."
-                    </p>
-                    {(!account.notices.is_empty()).then(|| view! {
-                        <NoticeChoices notices=account.notices.clone() action=choose_notices/>
-                    })}
-                }
-                .into_any()
+            <h2 id="berichten">"E-mailberichten"</h2>
+            <p>
+                "U krijgt altijd bericht over uw account (inloggen op een nieuw apparaat, een gewijzigd wachtwoord) en als een vragenlijst van uw regio is teruggestuurd of goedgekeurd. Alles wat in een bericht staat, ziet u ook in de monitor."
+            </p>
+            {(!account.notices.is_empty()).then(|| view! {
+                <NoticeChoices notices=account.notices.clone() action=choose_notices/>
             })}
-        </Suspense>
+        </Loaded>
+    }
+}
+
+/// Who the account is, as the administrator set it up, and when it last logged in.
+#[component]
+fn AccountFacts(account: AccountView) -> impl IntoView {
+    view! {
+        <dl class="summary-list">
+            <div class="summary-list__row"><dt>"Naam"</dt><dd>{account.display_name.clone()}</dd></div>
+            <div class="summary-list__row"><dt>"E-mailadres"</dt><dd>{account.email.clone()}</dd></div>
+            <div class="summary-list__row"><dt>"Rol"</dt><dd>{account.role.label()}</dd></div>
+            {account.region_name.clone().map(|region| view! {
+                <div class="summary-list__row"><dt>"Regio"</dt><dd>{region}</dd></div>
+            })}
+            <div class="summary-list__row">
+                <dt>"Vorige keer ingelogd"</dt>
+                <dd>{account.last_login_at.map(format_date_time).unwrap_or_else(|| "–".to_string())}</dd>
+            </div>
+        </dl>
+        <p class="form-hint">
+            "Klopt uw naam, e-mailadres of regio niet? Vraag de beheerder van de monitor om het aan te passen."
+        </p>
+    }
+}
+
+#[component]
+fn PasswordChange(
+    email: String,
+    change: ServerAction<ChangePassword>,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    view! {
+        <ActionForm action=change attr:class="form narrow">
+            // Lets password managers tie the new password to this account.
+            <input type="email" name="username" value=email
+                autocomplete="username" hidden=true readonly=true tabindex="-1" aria-hidden="true"/>
+            <TextField label="Huidig wachtwoord" name="current_password" input_type="password"
+                autocomplete="current-password" required=true maxlength=PASSWORD_MAX_CHARS
+                error/>
+            <TextField label="Nieuw wachtwoord" name="new_password" input_type="password"
+                autocomplete="new-password" required=true maxlength=PASSWORD_MAX_CHARS
+                hint=PASSWORD_HINT error/>
+            <button type="submit" class="button">"Wachtwoord wijzigen"</button>
+        </ActionForm>
+    }
+}
+
+/// Every session with a button to end it, and one to end all others.
+#[component]
+fn Sessions(sessions: Vec<SessionSummary>, end: ServerAction<EndSession>) -> impl IntoView {
+    let others = sessions.iter().filter(|s| !s.current).count();
+    view! {
+        <SessionTable sessions end/>
+        {(others > 0).then(|| view! {
+            <ActionForm action=end attr:class="inline-form">
+                <input type="hidden" name="session" value="anderen"/>
+                <button type="submit" class="button button--secondary">
+                    "Overal anders uitloggen"
+                </button>
+            </ActionForm>
+        })}
     }
 }
 
@@ -135,7 +154,7 @@ pub fn AccountPage() -> impl IntoView {
 fn TwoFactorSection(
     status: TwoFactorStatus,
     remove: ServerAction<RemoveTwoFactor>,
-    error: Signal<Option<crate::error::AppError>>,
+    error: Signal<Option<AppError>>,
 ) -> impl IntoView {
     let Some(since) = status.enabled_at else {
         return view! {

@@ -3,7 +3,8 @@
 use crate::api::questionnaires::list_questionnaires;
 use crate::api::regions::list_regions;
 use crate::api::users::list_users;
-use crate::components::status::ErrorPage;
+use crate::components::loaded::Loaded;
+use crate::domain::account::UserSummary;
 use crate::domain::role::Role;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -20,47 +21,46 @@ pub fn AdminPage() -> impl IntoView {
         },
     );
     view! {
-        <Suspense fallback=|| view! { <p>"Laden…"</p> }>
-            {move || Suspend::new(async move {
-                match numbers.await {
-                    Ok((users, region_count, questionnaire_count)) => {
-                        let count = |role: Role| users.iter().filter(|u| u.role == role && u.active).count();
-                        let blocked = users.iter().filter(|u| !u.active).count();
-                        view! {
-                            <Title text="Beheer"/>
-                            <h1>"Beheer"</h1>
-                            <ul class="cards">
-                                <li class="card">
-                                    <h2 class="card__title"><a href="/beheer/gebruikers">"Gebruikers"</a></h2>
-                                    <p>{format!(
-                                        "{} beheerders, {} reviewers en {} regiocoördinatoren actief; {} geblokkeerd.",
-                                        count(Role::Admin), count(Role::Reviewer), count(Role::Coordinator), blocked
-                                    )}</p>
-                                </li>
-                                <li class="card">
-                                    <h2 class="card__title"><a href="/beheer/uitgaande-mail">"Uitgaande e-mail"</a></h2>
-                                    <p>"Uitnodigingen en berichten die de monitor verstuurt, met hun status."</p>
-                                </li>
-                                <li class="card">
-                                    <h2 class="card__title"><a href="/beheer/vragenlijsten">"Vragenlijsten"</a></h2>
-                                    <p>{format!("{questionnaire_count} versies geladen. Bekijk een versie of laad een nieuwe.")}</p>
-                                </li>
-                                <li class="card">
-                                    <h2 class="card__title"><a href="/beheer/metingen">"Metingen"</a></h2>
-                                    <p>"Zet een meting op, open en sluit haar, verleng de deadline van een regio of heropen een ingediende vragenlijst."</p>
-                                </li>
-                                <li class="card">
-                                    <h2 class="card__title"><a href="/regios">"Regio's"</a></h2>
-                                    <p>{format!("{region_count} regio's geladen. Nieuwe regio's laadt u met "
-                                    )}<code>"nad-monitor regions import"</code>"."</p>
-                                </li>
-                            </ul>
-                        }
-                        .into_any()
-                    }
-                    Err(error) => view! { <ErrorPage error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded data=numbers let:numbers>
+            <AdminCards numbers/>
+        </Loaded>
+    }
+}
+
+/// A card per part of administration, with its numbers.
+#[component]
+fn AdminCards(numbers: (Vec<UserSummary>, usize, usize)) -> impl IntoView {
+    let (users, region_count, questionnaire_count) = numbers;
+    let count = |role: Role| users.iter().filter(|u| u.role == role && u.active).count();
+    let blocked = users.iter().filter(|u| !u.active).count();
+    view! {
+        <Title text="Beheer"/>
+        <h1>"Beheer"</h1>
+        <ul class="cards">
+            <li class="card">
+                <h2 class="card__title"><a href="/beheer/gebruikers">"Gebruikers"</a></h2>
+                <p>{format!(
+                    "{} beheerders, {} reviewers en {} regiocoördinatoren actief; {} geblokkeerd.",
+                    count(Role::Admin), count(Role::Reviewer), count(Role::Coordinator), blocked
+                )}</p>
+            </li>
+            <li class="card">
+                <h2 class="card__title"><a href="/beheer/uitgaande-mail">"Uitgaande e-mail"</a></h2>
+                <p>"Uitnodigingen en berichten die de monitor verstuurt, met hun status."</p>
+            </li>
+            <li class="card">
+                <h2 class="card__title"><a href="/beheer/vragenlijsten">"Vragenlijsten"</a></h2>
+                <p>{format!("{questionnaire_count} versies geladen. Bekijk een versie of laad een nieuwe.")}</p>
+            </li>
+            <li class="card">
+                <h2 class="card__title"><a href="/beheer/metingen">"Metingen"</a></h2>
+                <p>"Zet een meting op, open en sluit haar, verleng de deadline van een regio of heropen een ingediende vragenlijst."</p>
+            </li>
+            <li class="card">
+                <h2 class="card__title"><a href="/regios">"Regio's"</a></h2>
+                <p>{format!("{region_count} regio's geladen. Nieuwe regio's laadt u met "
+                )}<code>"nad-monitor regions import"</code>"."</p>
+            </li>
+        </ul>
     }
 }

@@ -4,9 +4,12 @@
 use crate::api::regions::list_regions;
 use crate::api::review::get_audit_trail;
 use crate::api::rounds::list_rounds;
-use crate::components::status::ErrorPage;
+use crate::components::loaded::Loaded;
 use crate::domain::audit::{kind_label, AuditPage as Trail, KINDS};
+use crate::domain::region::Region;
+use crate::domain::round::RoundSummary;
 use crate::domain::time::format_date_time;
+use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -32,103 +35,114 @@ pub fn AuditPage() -> impl IntoView {
     );
     let regions = Resource::new(|| (), |_| list_regions());
     let rounds = Resource::new(|| (), |_| list_rounds());
+    // A filter the server refuses is shown above the form; other errors are the error page.
+    let data = move || async move {
+        let trail = match trail.await {
+            Err(error) if !matches!(error, AppError::Validation(_)) => return Err(error),
+            other => other,
+        };
+        Ok((trail, regions.await?, rounds.await?))
+    };
     view! {
-        <Suspense fallback=|| view! { <p>"Laden…"</p> }>
-            {move || Suspend::new(async move {
-                let trail = match trail.await {
-                    Err(error) if !matches!(error, crate::error::AppError::Validation(_)) => {
-                        return view! { <ErrorPage error/> }.into_any();
-                    }
-                    other => other,
-                };
-                let regions = match regions.await {
-                    Ok(regions) => regions,
-                    Err(error) => return view! { <ErrorPage error/> }.into_any(),
-                };
-                let rounds = match rounds.await {
-                    Ok(rounds) => rounds,
-                    Err(error) => return view! { <ErrorPage error/> }.into_any(),
-                };
-                let q = query.read_untracked();
-                let value = |name: &str| q.get(name).unwrap_or_default();
-                let filter_query: String = FILTER_FIELDS
-                    .iter()
-                    .filter_map(|name| q.get(name).filter(|v| !v.is_empty()).map(|v| format!("{name}={}", crate::domain::link::query_value(&v))))
-                    .collect::<Vec<_>>()
-                    .join("&");
-                let (region, round, kind) = (value("regio"), value("meting"), value("soort"));
-                let form = view! {
-                    <form method="get" class="filter-form" aria-label="Audittrail filteren">
-                        <div class="form-field">
-                            <label class="form-label" for="filter-gebruiker">"Gebruiker (e-mailadres)"</label>
-                            <input class="form-input" id="filter-gebruiker" name="gebruiker" type="search" maxlength="254" value=value("gebruiker")/>
-                        </div>
-                        <div class="form-field">
-                            <label class="form-label" for="filter-regio">"Regio"</label>
-                            <select class="form-select" id="filter-regio" name="regio">
-                                <option value="">"Alle"</option>
-                                {regions.into_iter().map(|r| {
-                                    let selected = r.code == region;
-                                    view! { <option value=r.code.clone() selected=selected>{format!("{} ({})", r.name, r.code)}</option> }
-                                }).collect_view()}
-                            </select>
-                        </div>
-                        <div class="form-field">
-                            <label class="form-label" for="filter-meting">"Meting"</label>
-                            <select class="form-select" id="filter-meting" name="meting">
-                                <option value="">"Alle"</option>
-                                {rounds.into_iter().map(|r| {
-                                    let selected = r.id == round;
-                                    view! { <option value=r.id.clone() selected=selected>{r.name.clone()}</option> }
-                                }).collect_view()}
-                            </select>
-                        </div>
-                        <div class="form-field">
-                            <label class="form-label" for="filter-soort">"Soort"</label>
-                            <select class="form-select" id="filter-soort" name="soort">
-                                <option value="">"Alle"</option>
-                                {KINDS.iter().map(|(code, label)| view! {
-                                    <option value=*code selected=*code == kind>{*label}</option>
-                                }).collect_view()}
-                            </select>
-                        </div>
-                        <div class="form-field">
-                            <label class="form-label" for="filter-van">"Van"</label>
-                            <input class="form-input form-input--date" id="filter-van" name="van" type="date" value=value("van")/>
-                        </div>
-                        <div class="form-field">
-                            <label class="form-label" for="filter-tot">"Tot en met"</label>
-                            <input class="form-input form-input--date" id="filter-tot" name="tot" type="date" value=value("tot")/>
-                        </div>
-                        <button type="submit" class="button button--secondary">"Filteren"</button>
-                    </form>
-                };
-                let export = if filter_query.is_empty() {
-                    "/beheer/audit/export.csv".to_string()
-                } else {
-                    format!("/beheer/audit/export.csv?{filter_query}")
-                };
-                let body = match trail {
-                    Ok(trail) => view! { <TrailTable trail filter_query=filter_query.clone()/> }.into_any(),
-                    Err(error) => view! {
-                        <div class="error-summary" role="alert"><p>{error.to_string()}</p>
-                        {match &error {
-                            crate::error::AppError::Validation(fields) => fields.iter().flat_map(|(_, m)| m.clone()).map(|m| view! { <p>{m}</p> }).collect_view().into_any(),
-                            _ => ().into_any(),
-                        }}</div>
-                    }.into_any(),
-                };
-                view! {
-                    <Title text="Audittrail"/>
-                    <h1>"Audittrail"</h1>
-                    <p class="lead">"Alles wat er op het platform is gebeurd, nieuwste eerst: inloggen, elke wijziging van een antwoord, indienen, terugsturen, goedkeuren, metingen, vragenlijsten en gebruikersbeheer. Niemand kan iets uit deze lijst wijzigen of verwijderen."</p>
-                    {form}
-                    <p><a href=export rel="external" download>"Exporteren als CSV (met dit filter)"</a></p>
-                    {body}
-                }
-                .into_any()
-            })}
-        </Suspense>
+        <Loaded data let((trail, regions, rounds))>
+            <Title text="Audittrail"/>
+            <h1>"Audittrail"</h1>
+            <p class="lead">"Alles wat er op het platform is gebeurd, nieuwste eerst: inloggen, elke wijziging van een antwoord, indienen, terugsturen, goedkeuren, metingen, vragenlijsten en gebruikersbeheer. Niemand kan iets uit deze lijst wijzigen of verwijderen."</p>
+            <AuditFilter regions rounds/>
+            <AuditResults trail/>
+        </Loaded>
+    }
+}
+
+/// The filter as a GET form, filled in with the current query.
+#[component]
+fn AuditFilter(regions: Vec<Region>, rounds: Vec<RoundSummary>) -> impl IntoView {
+    let query = use_query_map();
+    let q = query.read_untracked();
+    let value = |name: &str| q.get(name).unwrap_or_default();
+    let (region, round, kind) = (value("regio"), value("meting"), value("soort"));
+    view! {
+        <form method="get" class="filter-form" aria-label="Audittrail filteren">
+            <div class="form-field">
+                <label class="form-label" for="filter-gebruiker">"Gebruiker (e-mailadres)"</label>
+                <input class="form-input" id="filter-gebruiker" name="gebruiker" type="search" maxlength="254" value=value("gebruiker")/>
+            </div>
+            <div class="form-field">
+                <label class="form-label" for="filter-regio">"Regio"</label>
+                <select class="form-select" id="filter-regio" name="regio">
+                    <option value="">"Alle"</option>
+                    {regions.into_iter().map(|r| {
+                        let selected = r.code == region;
+                        view! { <option value=r.code.clone() selected=selected>{format!("{} ({})", r.name, r.code)}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="form-field">
+                <label class="form-label" for="filter-meting">"Meting"</label>
+                <select class="form-select" id="filter-meting" name="meting">
+                    <option value="">"Alle"</option>
+                    {rounds.into_iter().map(|r| {
+                        let selected = r.id == round;
+                        view! { <option value=r.id.clone() selected=selected>{r.name.clone()}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="form-field">
+                <label class="form-label" for="filter-soort">"Soort"</label>
+                <select class="form-select" id="filter-soort" name="soort">
+                    <option value="">"Alle"</option>
+                    {KINDS.iter().map(|(code, label)| view! {
+                        <option value=*code selected=*code == kind>{*label}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="form-field">
+                <label class="form-label" for="filter-van">"Van"</label>
+                <input class="form-input form-input--date" id="filter-van" name="van" type="date" value=value("van")/>
+            </div>
+            <div class="form-field">
+                <label class="form-label" for="filter-tot">"Tot en met"</label>
+                <input class="form-input form-input--date" id="filter-tot" name="tot" type="date" value=value("tot")/>
+            </div>
+            <button type="submit" class="button button--secondary">"Filteren"</button>
+        </form>
+    }
+}
+
+/// The export link with the same filter, then the events, or why the filter was refused.
+#[component]
+fn AuditResults(trail: Result<Trail, AppError>) -> impl IntoView {
+    let query = use_query_map();
+    let filter_query: String = {
+        let q = query.read_untracked();
+        FILTER_FIELDS
+            .iter()
+            .filter_map(|name| {
+                q.get(name)
+                    .filter(|v| !v.is_empty())
+                    .map(|v| format!("{name}={}", crate::domain::link::query_value(&v)))
+            })
+            .collect::<Vec<_>>()
+            .join("&")
+    };
+    let export = if filter_query.is_empty() {
+        "/beheer/audit/export.csv".to_string()
+    } else {
+        format!("/beheer/audit/export.csv?{filter_query}")
+    };
+    let body = match trail {
+        Ok(trail) => view! { <TrailTable trail filter_query=filter_query.clone()/> }.into_any(),
+        Err(error) => view! {
+            <div class="error-summary" role="alert"><p>{error.to_string()}</p>
+            {match &error {
+                AppError::Validation(fields) => fields.iter().flat_map(|(_, m)| m.clone()).map(|m| view! { <p>{m}</p> }).collect_view().into_any(),
+                _ => ().into_any(),
+            }}</div>
+        }.into_any(),
+    };
+    view! {
+        <p><a href=export rel="external" download>"Exporteren als CSV (met dit filter)"</a></p>
+        {body}
     }
 }
 

@@ -6,13 +6,14 @@
 use crate::api::publications::{get_dashboard, get_region_dashboard};
 use crate::components::branding::branding;
 use crate::components::charts::{ShareBars, TrendChart, TrendTable};
-use crate::components::status::ErrorPage;
+use crate::components::loaded::Loaded;
 use crate::domain::national::{format_number, Distribution, ItemFigures};
 use crate::domain::publication::dashboard::{
     DashboardSection, IndicatorView, ItemView, PublicDashboard, PublicRegion, PublicationFacts,
     PublicationLink,
 };
 use crate::domain::time::format_date;
+use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -25,15 +26,25 @@ pub fn DashboardPage() -> impl IntoView {
         get_dashboard,
     );
     view! {
-        <Suspense fallback=|| view! { <p>"Laden…"</p> }>
-            {move || Suspend::new(async move {
-                match page.await {
-                    Ok(page) => view! { <National page/> }.into_any(),
-                    Err(crate::error::AppError::NotFound) => view! { <NothingPublished/> }.into_any(),
-                    Err(error) => view! { <ErrorPage error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded data=move || unless_missing(page) let:page>
+            {match page {
+                Some(page) => view! { <National page/> }.into_any(),
+                None => view! { <NothingPublished/> }.into_any(),
+            }}
+        </Loaded>
+    }
+}
+
+/// The publication, or `None` when there is none by this name: that is a page of its own
+/// (`NothingPublished`), not an error.
+async fn unless_missing<T>(page: Resource<Result<T, AppError>>) -> Result<Option<T>, AppError>
+where
+    T: Clone + Send + Sync + 'static,
+{
+    match page.await {
+        Ok(page) => Ok(Some(page)),
+        Err(AppError::NotFound) => Ok(None),
+        Err(error) => Err(error),
     }
 }
 
@@ -309,15 +320,12 @@ pub fn RegionDashboardPage() -> impl IntoView {
         |(round, code)| get_region_dashboard(round, code),
     );
     view! {
-        <Suspense fallback=|| view! { <p>"Laden…"</p> }>
-            {move || Suspend::new(async move {
-                match page.await {
-                    Ok(page) => view! { <Region page/> }.into_any(),
-                    Err(crate::error::AppError::NotFound) => view! { <NothingPublished/> }.into_any(),
-                    Err(error) => view! { <ErrorPage error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded data=move || unless_missing(page) let:page>
+            {match page {
+                Some(page) => view! { <Region page/> }.into_any(),
+                None => view! { <NothingPublished/> }.into_any(),
+            }}
+        </Loaded>
     }
 }
 

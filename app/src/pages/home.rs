@@ -1,7 +1,7 @@
 //! `/`: sends each user to the start page of their role, and anonymous visitors to login.
 
 use crate::api::auth::current_user;
-use crate::components::status::ErrorPage;
+use crate::components::loaded::Loaded;
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 
@@ -9,14 +9,8 @@ use leptos_router::components::Redirect;
 pub fn HomePage() -> impl IntoView {
     let user = Resource::new(|| (), |_| current_user());
     view! {
-        <Suspense fallback=|| view! { <p>"Laden…"</p> }>
-            {move || Suspend::new(async move {
-                match user.await {
-                    Ok(Some(user)) => view! { <Redirect path=user.start_page()/> }.into_any(),
-                    Ok(None) => view! { <Redirect path="/login"/> }.into_any(),
-                    Err(error) => view! { <ErrorPage error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded data=user let:user>
+            <Redirect path=user.map_or_else(|| "/login".to_string(), |user| user.start_page())/>
+        </Loaded>
     }
 }

@@ -3,7 +3,7 @@
 //! are files operators edit (see `services::content`).
 
 use crate::api::info::get_info_page;
-use crate::components::status::ErrorPage;
+use crate::components::loaded::Loaded;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -11,18 +11,10 @@ use leptos_meta::Title;
 fn InfoPage(name: &'static str) -> impl IntoView {
     let page = Resource::new(move || name, |name| get_info_page(name.to_string()));
     view! {
-        <Suspense fallback=|| view! { <p>"Laden…"</p> }>
-            {move || Suspend::new(async move {
-                match page.await {
-                    Ok(page) => view! {
-                        <Title text=page.title.clone()/>
-                        <div class="narrow info-page" inner_html=page.html></div>
-                    }
-                    .into_any(),
-                    Err(error) => view! { <ErrorPage error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded data=page let:page>
+            <Title text=page.title.clone()/>
+            <div class="narrow info-page" inner_html=page.html></div>
+        </Loaded>
     }
 }
 

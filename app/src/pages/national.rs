@@ -6,12 +6,12 @@
 use crate::api::national::get_national_picture;
 use crate::api::rounds::list_rounds;
 use crate::components::exports::ExportLinks;
-use crate::components::status::ErrorPage;
+use crate::components::loaded::Loaded;
 use crate::domain::national::{
     format_number, percent, ComparedRound, Distribution, ItemFigures, NationalItem,
     NationalPicture, Share,
 };
-use crate::domain::round::RoundState;
+use crate::domain::round::{RoundState, RoundSummary};
 use crate::domain::time::format_date;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -32,51 +32,59 @@ pub fn NationalRoundsPage() -> impl IntoView {
 pub fn OpenedRounds(title: &'static str, lead: &'static str, link: &'static str) -> impl IntoView {
     let rounds = Resource::new(|| (), |_| list_rounds());
     view! {
-        <Suspense fallback=|| view! { <p>"Laden…"</p> }>
-            {move || Suspend::new(async move {
-                let rounds = match rounds.await {
-                    Ok(rounds) => rounds,
-                    Err(error) => return view! { <ErrorPage error/> }.into_any(),
-                };
-                let rounds: Vec<_> = rounds.into_iter().filter(|r| r.state != RoundState::Concept).collect();
-                let intro = view! {
-                    <Title text=title/>
-                    <h1>{title}</h1>
-                    <p class="lead">{lead}</p>
-                };
-                if rounds.is_empty() {
-                    return view! { {intro} <p>"Er is nog geen meting geopend."</p> }.into_any();
-                }
-                view! {
-                    {intro}
-                    <table class="table">
-                        <caption>"Metingen"</caption>
-                        <thead>
-                            <tr>
-                                <th scope="col">"Meting"</th>
-                                <th scope="col">"Status"</th>
-                                <th scope="col">"Deadline"</th>
-                                <th scope="col">"Ingediend"</th>
-                                <th scope="col">"Vergeleken met"</th>
-                            </tr>
-                        </thead>
-                        <tbody>
-                            {rounds.into_iter().map(|round| view! {
-                                <tr>
-                                    <th scope="row"><a href=format!("{link}/{}", round.id)>{round.name.clone()}</a></th>
-                                    <td>{round.state.label()}</td>
-                                    <td>{format_date(round.deadline)}</td>
-                                    <td>{format!("{} van {}", round.submitted_count, round.region_count)}</td>
-                                    <td>{round.compared_round.clone().unwrap_or_else(|| "–".to_string())}</td>
-                                </tr>
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                }
-                .into_any()
-            })}
-        </Suspense>
+        <Loaded data=rounds let:rounds>
+            <OpenedRoundTable rounds title lead link/>
+        </Loaded>
     }
+}
+
+/// The rounds that have been opened, under the page's title and lead.
+#[component]
+fn OpenedRoundTable(
+    rounds: Vec<RoundSummary>,
+    title: &'static str,
+    lead: &'static str,
+    link: &'static str,
+) -> impl IntoView {
+    let rounds: Vec<_> = rounds
+        .into_iter()
+        .filter(|r| r.state != RoundState::Concept)
+        .collect();
+    let intro = view! {
+        <Title text=title/>
+        <h1>{title}</h1>
+        <p class="lead">{lead}</p>
+    };
+    if rounds.is_empty() {
+        return view! { {intro} <p>"Er is nog geen meting geopend."</p> }.into_any();
+    }
+    view! {
+        {intro}
+        <table class="table">
+            <caption>"Metingen"</caption>
+            <thead>
+                <tr>
+                    <th scope="col">"Meting"</th>
+                    <th scope="col">"Status"</th>
+                    <th scope="col">"Deadline"</th>
+                    <th scope="col">"Ingediend"</th>
+                    <th scope="col">"Vergeleken met"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {rounds.into_iter().map(|round| view! {
+                    <tr>
+                        <th scope="row"><a href=format!("{link}/{}", round.id)>{round.name.clone()}</a></th>
+                        <td>{round.state.label()}</td>
+                        <td>{format_date(round.deadline)}</td>
+                        <td>{format!("{} van {}", round.submitted_count, round.region_count)}</td>
+                        <td>{round.compared_round.clone().unwrap_or_else(|| "–".to_string())}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+    .into_any()
 }
 
 #[component]
@@ -94,14 +102,9 @@ pub fn NationalPicturePage() -> impl IntoView {
         |(id, section, compared_with)| get_national_picture(id, section, compared_with),
     );
     view! {
-        <Suspense fallback=|| view! { <p>"Laden…"</p> }>
-            {move || Suspend::new(async move {
-                match picture.await {
-                    Ok(picture) => view! { <Picture picture/> }.into_any(),
-                    Err(error) => view! { <ErrorPage error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded data=picture let:picture>
+            <Picture picture/>
+        </Loaded>
     }
 }
 
@@ -195,6 +198,8 @@ fn counts_text(figures: &ItemFigures) -> String {
     format!("{}.", parts.join(", "))
 }
 
+/// One item's national figures: bars and a table of shares for choices, median, range and
+/// total for numbers, only counts for the rest.
 #[component]
 fn ItemPicture(item: NationalItem, compared: Option<ComparedRound>) -> impl IntoView {
     let heading_id = format!("vraag-{}", item.key);
@@ -214,27 +219,7 @@ fn ItemPicture(item: NationalItem, compared: Option<ComparedRound>) -> impl Into
     };
     let body = match &item.current.distribution {
         Distribution::Choices(shares) => {
-            let before: Option<Vec<Share>> = match item.compared.as_ref().map(|c| &c.distribution) {
-                Some(Distribution::Choices(shares)) => Some(shares.clone()),
-                _ => None,
-            };
-            let rows = shares
-                .iter()
-                .enumerate()
-                .map(|(position, share)| {
-                    let before_cell = item.compared.as_ref().map(|figures| {
-                        let regions = before.as_ref().and_then(|b| b.get(position)).map_or(0, |s| s.regions);
-                        view! { <td>{figures.share_text(regions)}</td> }
-                    });
-                    view! {
-                        <tr>
-                            <th scope="row">{share.label.clone()}</th>
-                            <td>{item.current.share_text(share.regions)}</td>
-                            {before_cell}
-                        </tr>
-                    }
-                })
-                .collect_view();
+            let rows = share_rows(&item, shares);
             view! {
                 <Bars label=item.label.clone() current=item.current.clone() compared=item.compared.clone() compared_name=compared_name.clone()/>
                 <FiguresTable caption=format!("Antwoorden op: {}", item.label) first_column="Antwoord" compared_column>
@@ -244,34 +229,7 @@ fn ItemPicture(item: NationalItem, compared: Option<ComparedRound>) -> impl Into
             .into_any()
         }
         Distribution::Numbers { .. } => {
-            let unit = item.unit.clone();
-            let number_rows = |figures: &ItemFigures| -> [String; 3] {
-                let with_unit = |value: f64| match &unit {
-                    Some(unit) => format!("{} {unit}", format_number(value)),
-                    None => format_number(value),
-                };
-                match &figures.distribution {
-                    Distribution::Numbers { median, lowest, highest, total } => [
-                        with_unit(*median),
-                        format!("{} – {}", with_unit(*lowest), with_unit(*highest)),
-                        total.map_or("–".to_string(), with_unit),
-                    ],
-                    _ => ["–".to_string(), "–".to_string(), "–".to_string()],
-                }
-            };
-            let now = number_rows(&item.current);
-            let before = item.compared.as_ref().map(number_rows);
-            let rows = ["Mediaan", "Laagste – hoogste", "Totaal van de regio's"]
-                .into_iter()
-                .enumerate()
-                .map(|(row, label)| view! {
-                    <tr>
-                        <th scope="row">{label}</th>
-                        <td>{now[row].clone()}</td>
-                        {before.as_ref().map(|before| view! { <td>{before[row].clone()}</td> })}
-                    </tr>
-                })
-                .collect_view();
+            let rows = number_rows(&item);
             view! {
                 <FiguresTable caption=format!("Cijfers bij: {}", item.label) first_column="Maat" compared_column>
                     {rows}{counts}
@@ -294,6 +252,73 @@ fn ItemPicture(item: NationalItem, compared: Option<ComparedRound>) -> impl Into
             {body}
         </div>
     }
+}
+
+/// A row per choice: its share of the regions now and in the compared round.
+fn share_rows(item: &NationalItem, shares: &[Share]) -> impl IntoView {
+    let before: Option<Vec<Share>> = match item.compared.as_ref().map(|c| &c.distribution) {
+        Some(Distribution::Choices(shares)) => Some(shares.clone()),
+        _ => None,
+    };
+    shares
+        .iter()
+        .enumerate()
+        .map(|(position, share)| {
+            let before_cell = item.compared.as_ref().map(|figures| {
+                let regions = before
+                    .as_ref()
+                    .and_then(|b| b.get(position))
+                    .map_or(0, |s| s.regions);
+                view! { <td>{figures.share_text(regions)}</td> }
+            });
+            view! {
+                <tr>
+                    <th scope="row">{share.label.clone()}</th>
+                    <td>{item.current.share_text(share.regions)}</td>
+                    {before_cell}
+                </tr>
+            }
+        })
+        .collect_view()
+}
+
+/// Median, range and total of a number now and in the compared round, in the item's unit.
+fn number_rows(item: &NationalItem) -> impl IntoView {
+    let unit = item.unit.clone();
+    let number_rows = |figures: &ItemFigures| -> [String; 3] {
+        let with_unit = |value: f64| match &unit {
+            Some(unit) => format!("{} {unit}", format_number(value)),
+            None => format_number(value),
+        };
+        match &figures.distribution {
+            Distribution::Numbers {
+                median,
+                lowest,
+                highest,
+                total,
+            } => [
+                with_unit(*median),
+                format!("{} – {}", with_unit(*lowest), with_unit(*highest)),
+                total.map_or("–".to_string(), with_unit),
+            ],
+            _ => ["–".to_string(), "–".to_string(), "–".to_string()],
+        }
+    };
+    let now = number_rows(&item.current);
+    let before = item.compared.as_ref().map(number_rows);
+    ["Mediaan", "Laagste – hoogste", "Totaal van de regio's"]
+        .into_iter()
+        .enumerate()
+        .map(|(row, label)| {
+            view! {
+                <tr>
+                    <th scope="row">{label}</th>
+                    <td>{now[row].clone()}</td>
+                    {before.as_ref().map(|before| view! { <td>{before[row].clone()}</td> })}
+                </tr>
+            }
+        })
+        .collect_view()
 }
 
 /// One item's figures as a table: a row per answer or measure, then how the regions add up.

@@ -2,7 +2,7 @@
 //! checksum, and the machine-readable index. Public, like the dashboard.
 
 use crate::api::publications::get_open_data;
-use crate::components::status::ErrorPage;
+use crate::components::loaded::Loaded;
 use crate::domain::publication::catalogue::{Catalogue, CataloguePublication, INDEX_PATH};
 use crate::domain::time::format_date;
 use leptos::prelude::*;
@@ -12,14 +12,9 @@ use leptos_meta::Title;
 pub fn OpenDataPage() -> impl IntoView {
     let catalogue = Resource::new(|| (), |_| get_open_data());
     view! {
-        <Suspense fallback=|| view! { <p>"Laden…"</p> }>
-            {move || Suspend::new(async move {
-                match catalogue.await {
-                    Ok(catalogue) => view! { <OpenData catalogue/> }.into_any(),
-                    Err(error) => view! { <ErrorPage error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded data=catalogue let:catalogue>
+            <OpenData catalogue/>
+        </Loaded>
     }
 }
 

@@ -5,10 +5,11 @@
 
 use crate::api::publications::{get_publication_preview, CorrectPublication, PublishRound};
 use crate::components::form::{ErrorSummary, TextAreaField};
-use crate::components::status::ErrorPage;
+use crate::components::loaded::Loaded;
 use crate::domain::publication::dashboard::Preview;
 use crate::domain::publication::{MAX_CONCLUSIONS_CHARS, MAX_NOTE_CHARS};
 use crate::domain::time::format_date;
+use crate::error::AppError;
 use crate::pages::dashboard::Theme;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -29,45 +30,50 @@ pub fn PublishPage() -> impl IntoView {
     let publish_error = Signal::derive(move || publish.value().get().and_then(Result::err));
     let correct_error = Signal::derive(move || correct.value().get().and_then(Result::err));
     view! {
-        <Suspense fallback=|| view! { <p>"Laden…"</p> }>
-            {move || Suspend::new(async move {
-                let preview = match preview.await {
-                    Ok(preview) => preview,
-                    Err(error) => return view! { <ErrorPage error/> }.into_any(),
-                };
-                let (round_id, conclusions) = (preview.round_id.clone(), preview.conclusions.clone());
-                let form = if let Some(why) = preview.refused.clone() {
-                    view! { <div class="notice notice--warning" role="note"><p>{why}</p></div> }.into_any()
-                } else if preview.first {
-                    view! {
-                        <ErrorSummary error=publish_error id="fout-publiceren"/>
-                        <ActionForm action=publish attr:class="form">
-                            <input type="hidden" name="round_id" value=round_id/>
-                            <TextAreaField label="Conclusies" name="conclusions" rows=10
-                                maxlength=MAX_CONCLUSIONS_CHARS hint=CONCLUSIONS_HINT
-                                value=conclusions error=publish_error/>
-                            <button type="submit" class="button">"Publiceren"</button>
-                        </ActionForm>
-                    }.into_any()
-                } else {
-                    view! {
-                        <ErrorSummary error=correct_error id="fout-correctie"/>
-                        <ActionForm action=correct attr:class="form">
-                            <input type="hidden" name="round_id" value=round_id/>
-                            <TextAreaField label="Toelichting bij de correctie" name="note" rows=3 required=true
-                                maxlength=MAX_NOTE_CHARS
-                                hint="Wordt openbaar, met de datum: wat is er veranderd en waarom (bijvoorbeeld: de antwoorden van regio X over de opvang zijn gecorrigeerd)."
-                                error=correct_error/>
-                            <TextAreaField label="Conclusies" name="conclusions" rows=10
-                                maxlength=MAX_CONCLUSIONS_CHARS hint=CONCLUSIONS_HINT
-                                value=conclusions error=correct_error/>
-                            <button type="submit" class="button">"Correctie publiceren"</button>
-                        </ActionForm>
-                    }.into_any()
-                };
-                view! { <PreviewView preview form/> }.into_any()
-            })}
-        </Suspense>
+        <Loaded data=preview let:preview>
+            <PreviewView form=publish_form(&preview, publish, publish_error, correct, correct_error) preview/>
+        </Loaded>
+    }
+}
+
+/// The form under the preview: publishing, a correction, or why neither can be done now.
+fn publish_form(
+    preview: &Preview,
+    publish: ServerAction<PublishRound>,
+    publish_error: Signal<Option<AppError>>,
+    correct: ServerAction<CorrectPublication>,
+    correct_error: Signal<Option<AppError>>,
+) -> AnyView {
+    let (round_id, conclusions) = (preview.round_id.clone(), preview.conclusions.clone());
+    if let Some(why) = preview.refused.clone() {
+        view! { <div class="notice notice--warning" role="note"><p>{why}</p></div> }.into_any()
+    } else if preview.first {
+        view! {
+            <ErrorSummary error=publish_error id="fout-publiceren"/>
+            <ActionForm action=publish attr:class="form">
+                <input type="hidden" name="round_id" value=round_id/>
+                <TextAreaField label="Conclusies" name="conclusions" rows=10
+                    maxlength=MAX_CONCLUSIONS_CHARS hint=CONCLUSIONS_HINT
+                    value=conclusions error=publish_error/>
+                <button type="submit" class="button">"Publiceren"</button>
+            </ActionForm>
+        }
+        .into_any()
+    } else {
+        view! {
+            <ErrorSummary error=correct_error id="fout-correctie"/>
+            <ActionForm action=correct attr:class="form">
+                <input type="hidden" name="round_id" value=round_id/>
+                <TextAreaField label="Toelichting bij de correctie" name="note" rows=3 required=true
+                    maxlength=MAX_NOTE_CHARS
+                    hint="Wordt openbaar, met de datum: wat is er veranderd en waarom (bijvoorbeeld: de antwoorden van regio X over de opvang zijn gecorrigeerd)."
+                    error=correct_error/>
+                <TextAreaField label="Conclusies" name="conclusions" rows=10
+                    maxlength=MAX_CONCLUSIONS_CHARS hint=CONCLUSIONS_HINT
+                    value=conclusions error=correct_error/>
+                <button type="submit" class="button">"Correctie publiceren"</button>
+            </ActionForm>
+        }.into_any()
     }
 }
 

@@ -3,10 +3,12 @@
 //! `/beheer/vragenlijsten/:identifier/:version`: a read-only preview of a version, as a
 //! coordinator would see it, with conditions, rules and lineage spelled out.
 
-use crate::api::questionnaires::{get_questionnaire, import_attempt, list_questionnaires};
+use crate::api::questionnaires::{
+    get_questionnaire, import_attempt, list_questionnaires, VersionSummary,
+};
+use crate::components::loaded::Loaded;
 use crate::components::notice::ChangeNotice;
 use crate::components::question::Question;
-use crate::components::status::ErrorPage;
 use crate::domain::questionnaire::model::{Item, Lineage, Questionnaire, Severity};
 use crate::domain::time::format_date_time;
 use leptos::prelude::*;
@@ -31,44 +33,9 @@ pub fn QuestionnairesPage() -> impl IntoView {
         <Title text="Vragenlijsten"/>
         <h1>"Vragenlijsten"</h1>
         <ChangeNotice text_of=|code| notice_text(code).map(String::from)/>
-        <Suspense fallback=|| view! { <p>"Laden…"</p> }>
-            {move || Suspend::new(async move {
-                match versions.await {
-                    Ok(versions) if versions.is_empty() => view! { <p>"Er is nog geen vragenlijst geladen."</p> }.into_any(),
-                    Ok(versions) => view! {
-                        <table class="table">
-                            <caption class="visually-hidden">"Geladen versies van vragenlijsten"</caption>
-                            <thead>
-                                <tr>
-                                    <th scope="col">"Vragenlijst"</th>
-                                    <th scope="col">"Versie"</th>
-                                    <th scope="col">"Titel"</th>
-                                    <th scope="col">"Vragen"</th>
-                                    <th scope="col">"Vorige versie"</th>
-                                    <th scope="col">"Geladen"</th>
-                                </tr>
-                            </thead>
-                            <tbody>
-                                {versions.into_iter().map(|v| {
-                                    let href = format!("/beheer/vragenlijsten/{}/{}", v.identifier, v.version);
-                                    view! {
-                                        <tr>
-                                            <td>{v.identifier}</td>
-                                            <td><a href=href>{v.version}</a></td>
-                                            <td>{v.title}</td>
-                                            <td>{v.item_count}</td>
-                                            <td>{v.previous_version.unwrap_or_else(|| "–".to_string())}</td>
-                                            <td>{format!("{} door {} ({})", format_date_time(v.imported_at), v.imported_by, v.file_name)}</td>
-                                        </tr>
-                                    }
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    }.into_any(),
-                    Err(error) => view! { <ErrorPage error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded data=versions let:versions>
+            <VersionTable versions/>
+        </Loaded>
         <h2>"Nieuwe versie laden"</h2>
         <p>
             "Een versie is één TOML-bestand (zie "<code>"docs/questionnaire-format.md"</code>"). Het hele bestand wordt eerst "
@@ -85,6 +52,45 @@ pub fn QuestionnairesPage() -> impl IntoView {
     }
 }
 
+/// Every stored version with a link to its preview.
+#[component]
+fn VersionTable(versions: Vec<VersionSummary>) -> impl IntoView {
+    if versions.is_empty() {
+        return view! { <p>"Er is nog geen vragenlijst geladen."</p> }.into_any();
+    }
+    view! {
+        <table class="table">
+            <caption class="visually-hidden">"Geladen versies van vragenlijsten"</caption>
+            <thead>
+                <tr>
+                    <th scope="col">"Vragenlijst"</th>
+                    <th scope="col">"Versie"</th>
+                    <th scope="col">"Titel"</th>
+                    <th scope="col">"Vragen"</th>
+                    <th scope="col">"Vorige versie"</th>
+                    <th scope="col">"Geladen"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {versions.into_iter().map(|v| {
+                    let href = format!("/beheer/vragenlijsten/{}/{}", v.identifier, v.version);
+                    view! {
+                        <tr>
+                            <td>{v.identifier}</td>
+                            <td><a href=href>{v.version}</a></td>
+                            <td>{v.title}</td>
+                            <td>{v.item_count}</td>
+                            <td>{v.previous_version.unwrap_or_else(|| "–".to_string())}</td>
+                            <td>{format!("{} door {} ({})", format_date_time(v.imported_at), v.imported_by, v.file_name)}</td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+    .into_any()
+}
+
 #[component]
 pub fn ImportAttemptPage() -> impl IntoView {
     let params = use_params_map();
@@ -93,27 +99,28 @@ pub fn ImportAttemptPage() -> impl IntoView {
         import_attempt,
     );
     view! {
-        <Suspense fallback=|| view! { <p>"Laden…"</p> }>
-            {move || Suspend::new(async move {
-                match attempt.await {
-                    Ok((file_name, problems)) => view! {
-                        <Title text="Vragenlijst niet geladen"/>
-                        <h1>"Vragenlijst niet geladen"</h1>
-                        <div class="error-summary" role="alert" aria-labelledby="fouten-titel" tabindex="-1">
-                            <h2 id="fouten-titel" class="error-summary__title">
-                                {format!("{} bevat {} {}", file_name, problems.len(), if problems.len() == 1 { "fout" } else { "fouten" })}
-                            </h2>
-                            <ul class="error-summary__list error-summary__list--plain">
-                                {problems.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}
-                            </ul>
-                        </div>
-                        <p>"Er is niets opgeslagen. Verbeter het bestand en laad het opnieuw."</p>
-                        <p><a href="/beheer/vragenlijsten">"Terug naar vragenlijsten"</a></p>
-                    }.into_any(),
-                    Err(error) => view! { <ErrorPage error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded data=attempt let:attempt>
+            <ImportProblems file_name=attempt.0 problems=attempt.1/>
+        </Loaded>
+    }
+}
+
+/// Why a definition file was refused: every problem in it.
+#[component]
+fn ImportProblems(file_name: String, problems: Vec<String>) -> impl IntoView {
+    view! {
+        <Title text="Vragenlijst niet geladen"/>
+        <h1>"Vragenlijst niet geladen"</h1>
+        <div class="error-summary" role="alert" aria-labelledby="fouten-titel" tabindex="-1">
+            <h2 id="fouten-titel" class="error-summary__title">
+                {format!("{} bevat {} {}", file_name, problems.len(), if problems.len() == 1 { "fout" } else { "fouten" })}
+            </h2>
+            <ul class="error-summary__list error-summary__list--plain">
+                {problems.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}
+            </ul>
+        </div>
+        <p>"Er is niets opgeslagen. Verbeter het bestand en laad het opnieuw."</p>
+        <p><a href="/beheer/vragenlijsten">"Terug naar vragenlijsten"</a></p>
     }
 }
 
@@ -226,13 +233,8 @@ pub fn QuestionnairePreviewPage() -> impl IntoView {
         get_questionnaire(identifier, version)
     });
     view! {
-        <Suspense fallback=|| view! { <p>"Laden…"</p> }>
-            {move || Suspend::new(async move {
-                match questionnaire.await {
-                    Ok(questionnaire) => view! { <Preview questionnaire/> }.into_any(),
-                    Err(error) => view! { <ErrorPage error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded data=questionnaire let:questionnaire>
+            <Preview questionnaire/>
+        </Loaded>
     }
 }

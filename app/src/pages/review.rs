@@ -8,9 +8,9 @@ use crate::api::review::{
     ReviewItem, ReviewOverview, ReviewPage, VoidApproval,
 };
 use crate::components::form::{ErrorSummary, TextField};
+use crate::components::loaded::Loaded;
 use crate::components::notice::ChangeNotice;
 use crate::components::response::ResponseBanner;
-use crate::components::status::ErrorPage;
 use crate::domain::questionnaire::completeness::ItemStatus;
 use crate::domain::review::{
     CommentThread, OverviewRow, ReviewAction, ReviewStatus, SortKey, MAX_COMMENT_CHARS,
@@ -65,14 +65,9 @@ pub fn ReviewOverviewPage() -> impl IntoView {
         |(id, sort, order, status)| get_review_overview(id, sort, order, status),
     );
     view! {
-        <Suspense fallback=|| view! { <p>"Laden…"</p> }>
-            {move || Suspend::new(async move {
-                match overview.await {
-                    Ok(overview) => view! { <Overview overview/> }.into_any(),
-                    Err(error) => view! { <ErrorPage error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded data=overview let:overview>
+            <Overview overview/>
+        </Loaded>
     }
 }
 

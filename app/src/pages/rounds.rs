@@ -2,20 +2,22 @@
 //! `/beheer/metingen/:id`: one round, its state, its regions, a later deadline for one region
 //! and reopening one region's submitted response. Every form works without JavaScript.
 
-use crate::api::questionnaires::list_questionnaires;
+use crate::api::questionnaires::{list_questionnaires, VersionSummary};
 use crate::api::regions::list_regions;
 use crate::api::rounds::{
     get_round, list_rounds, ChangeRoundState, CreateRound, ExtendRegionDeadline,
     ReopenRegionResponse,
 };
 use crate::components::form::{CheckboxGroup, ErrorSummary, SelectField, TextField};
+use crate::components::loaded::Loaded;
 use crate::components::notice::ChangeNotice;
-use crate::components::status::ErrorPage;
+use crate::domain::region::Region;
 use crate::domain::response::ResponseStatus;
 use crate::domain::round::{
     RoundDetail, RoundRegion, RoundState, RoundSummary, MAX_NAME_CHARS, MAX_REASON_CHARS,
 };
 use crate::domain::time::format_date;
+use crate::error::AppError;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -49,57 +51,65 @@ pub fn RoundsPage() -> impl IntoView {
     let versions = Resource::new(|| (), |_| list_questionnaires());
     let regions = Resource::new(|| (), |_| list_regions());
     let create_error = Signal::derive(move || create.value().get().and_then(Result::err));
+    let data = move || async move {
+        let rounds = rounds.await?;
+        // Only admins may read the versions: this page is theirs.
+        let versions = versions.await?;
+        let regions = regions.await?;
+        Ok((rounds, versions, regions))
+    };
     view! {
-        <Suspense fallback=|| view! { <p>"Laden…"</p> }>
-            {move || Suspend::new(async move {
-                let rounds = match rounds.await {
-                    Ok(rounds) => rounds,
-                    Err(error) => return view! { <ErrorPage error/> }.into_any(),
-                };
-                // Only admins may read the versions: this page is theirs.
-                let versions = match versions.await {
-                    Ok(versions) => versions,
-                    Err(error) => return view! { <ErrorPage error/> }.into_any(),
-                };
-                let regions = match regions.await {
-                    Ok(regions) => regions,
-                    Err(error) => return view! { <ErrorPage error/> }.into_any(),
-                };
-                let region_options: Vec<(String, String)> = regions
-                    .into_iter()
-                    .map(|r| (r.code.clone(), format!("{} {}", r.code, r.name)))
-                    .collect();
-                let version_options: Vec<(String, String)> = versions
-                    .into_iter()
-                    .map(|v| (format!("{}/{}", v.identifier, v.version), format!("{} ({}/{})", v.title, v.identifier, v.version)))
-                    .collect();
-                let compared_options: Vec<(String, String)> =
-                    std::iter::once((String::new(), "De vorige meting (automatisch)".to_string()))
-                        .chain(rounds.iter().map(|r| (r.id.clone(), r.name.clone())))
-                        .collect();
-                view! {
-                    <Title text="Metingen"/>
-                    <h1>"Metingen"</h1>
-                    <ErrorSummary error=create_error id="fout-meting"/>
-                    <RoundTable rounds/>
-                    <h2 id="nieuwe-meting">"Nieuwe meting"</h2>
-                    <p>"Een nieuwe meting begint als concept: coördinatoren zien haar pas als u haar opent."</p>
-                    <ActionForm action=create attr:class="form">
-                        <TextField label="Naam" name="name" required=true maxlength=MAX_NAME_CHARS
-                            hint="Bijvoorbeeld ‘7e meting – juni 2027’." error=create_error/>
-                        <SelectField label="Vragenlijstversie" name="questionnaire" options=version_options error=create_error/>
-                        <TextField label="Openingsdatum" name="opens_at" input_type="date" required=true error=create_error/>
-                        <TextField label="Deadline" name="deadline" input_type="date" required=true
-                            hint="Antwoorden kunnen tot en met deze dag worden ingevuld." error=create_error/>
-                        <SelectField label="Vergelijken met" name="compared_round_id" options=compared_options error=create_error/>
-                        <CheckboxGroup legend="Deelnemende regio's" name="regions" options=region_options error=create_error
-                            hint="Alle regio's doen mee, tenzij u er een uitvinkt. De meting legt hun naam en centrumgemeente vast zoals ze nu zijn."/>
-                        <button type="submit" class="button">"Meting aanmaken"</button>
-                    </ActionForm>
-                }
-                .into_any()
-            })}
-        </Suspense>
+        <Loaded data let((rounds, versions, regions))>
+            <Title text="Metingen"/>
+            <h1>"Metingen"</h1>
+            <ErrorSummary error=create_error id="fout-meting"/>
+            <RoundTable rounds=rounds.clone()/>
+            <h2 id="nieuwe-meting">"Nieuwe meting"</h2>
+            <p>"Een nieuwe meting begint als concept: coördinatoren zien haar pas als u haar opent."</p>
+            <NewRoundForm rounds versions regions create error=create_error/>
+        </Loaded>
+    }
+}
+
+/// Setting up a round: name, version, dates, the round compared with and the regions.
+#[component]
+fn NewRoundForm(
+    rounds: Vec<RoundSummary>,
+    versions: Vec<VersionSummary>,
+    regions: Vec<Region>,
+    create: ServerAction<CreateRound>,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let region_options: Vec<(String, String)> = regions
+        .into_iter()
+        .map(|r| (r.code.clone(), format!("{} {}", r.code, r.name)))
+        .collect();
+    let version_options: Vec<(String, String)> = versions
+        .into_iter()
+        .map(|v| {
+            (
+                format!("{}/{}", v.identifier, v.version),
+                format!("{} ({}/{})", v.title, v.identifier, v.version),
+            )
+        })
+        .collect();
+    let compared_options: Vec<(String, String)> =
+        std::iter::once((String::new(), "De vorige meting (automatisch)".to_string()))
+            .chain(rounds.iter().map(|r| (r.id.clone(), r.name.clone())))
+            .collect();
+    view! {
+        <ActionForm action=create attr:class="form">
+            <TextField label="Naam" name="name" required=true maxlength=MAX_NAME_CHARS
+                hint="Bijvoorbeeld ‘7e meting – juni 2027’." error/>
+            <SelectField label="Vragenlijstversie" name="questionnaire" options=version_options error/>
+            <TextField label="Openingsdatum" name="opens_at" input_type="date" required=true error/>
+            <TextField label="Deadline" name="deadline" input_type="date" required=true
+                hint="Antwoorden kunnen tot en met deze dag worden ingevuld." error/>
+            <SelectField label="Vergelijken met" name="compared_round_id" options=compared_options error/>
+            <CheckboxGroup legend="Deelnemende regio's" name="regions" options=region_options error
+                hint="Alle regio's doen mee, tenzij u er een uitvinkt. De meting legt hun naam en centrumgemeente vast zoals ze nu zijn."/>
+            <button type="submit" class="button">"Meting aanmaken"</button>
+        </ActionForm>
     }
 }
 
@@ -163,100 +173,137 @@ pub fn RoundPage() -> impl IntoView {
     let extend_error = Signal::derive(move || extend.value().get().and_then(Result::err));
     let reopen_error = Signal::derive(move || reopen.value().get().and_then(Result::err));
     view! {
-        <Suspense fallback=|| view! { <p>"Laden…"</p> }>
-            {move || Suspend::new(async move {
-                let RoundDetail { summary, compared_round_id: _, regions } = match round.await {
-                    Ok(round) => round,
-                    Err(error) => return view! { <ErrorPage error/> }.into_any(),
-                };
-                let region_options: Vec<(String, String)> = regions
-                    .iter()
-                    .map(|r| (r.code.clone(), format!("{} ({})", r.name, r.code)))
-                    .collect();
-                let submitted_options: Vec<(String, String)> = regions
-                    .iter()
-                    .filter(|r| matches!(r.status.as_deref(), Some("submitted" | "approved")))
-                    .map(|r| (r.code.clone(), format!("{} ({}) – {}", r.name, r.code, response_label(r.status.as_deref()))))
-                    .collect();
-                let round_id = summary.id.clone();
-                let state_buttons = summary
-                    .state
-                    .next()
-                    .iter()
-                    .map(|target| {
-                        let round_id = round_id.clone();
-                        if *target == RoundState::Published {
-                            // Publishing shows first what becomes public.
-                            return view! {
-                                <a class="button" href=format!("/beheer/metingen/{round_id}/publiceren")>"Publiceren…"</a>
-                            }.into_any();
-                        }
-                        view! {
-                            <ActionForm action=change attr:class="inline-form">
-                                <input type="hidden" name="round_id" value=round_id/>
-                                <input type="hidden" name="state" value=target.code()/>
-                                <button type="submit" class="button">{target.action()}</button>
-                            </ActionForm>
-                        }.into_any()
-                    })
-                    .collect_view();
-                let published = (summary.state == RoundState::Published).then(|| {
-                    let round_id = round_id.clone();
-                    view! {
-                        <a class="button button--secondary" href=format!("/beheer/metingen/{round_id}/publiceren")>"Correctie publiceren…"</a>
-                        <a class="button button--secondary" href="/dashboard">"Naar het dashboard"</a>
-                    }
-                });
-                let (extend_round, reopen_round) = (round_id.clone(), round_id);
-                view! {
-                    <Title text=summary.name.clone()/>
-                    <p class="breadcrumb"><a href="/beheer/metingen">"Metingen"</a></p>
-                    <h1>{summary.name.clone()}</h1>
-                    <ChangeNotice text_of=|code| notice_text(code).map(String::from)/>
-                    <ErrorSummary error=change_error id="fout-status"/>
-                    <ErrorSummary error=extend_error id="fout-deadline"/>
-                    <ErrorSummary error=reopen_error id="fout-heropenen"/>
-                    <dl class="facts">
-                        <dt>"Status"</dt><dd>{summary.state.label()}</dd>
-                        <dt>"Vragenlijst"</dt><dd>{summary.questionnaire.clone()}</dd>
-                        <dt>"Opent"</dt><dd>{format_date(summary.opens_at)}</dd>
-                        <dt>"Deadline"</dt><dd>{format_date(summary.deadline)}</dd>
-                        <dt>"Vergeleken met"</dt>
-                        <dd>{summary.compared_round.clone().unwrap_or_else(|| "geen eerdere meting".to_string())}</dd>
-                        <dt>"Ingediend"</dt>
-                        <dd>{format!("{} van {} regio's", summary.submitted_count, summary.region_count)}</dd>
-                    </dl>
-                    <div class="button-row">{state_buttons}{published}</div>
-                    <h2>"Regio's"</h2>
-                    <RegionTable regions/>
-                    <h2 id="deadline-verlengen">"Deadline verlengen voor één regio"</h2>
-                    <ActionForm action=extend attr:class="form">
-                        <input type="hidden" name="round_id" value=extend_round/>
-                        <SelectField label="Regio" name="region_code" options=region_options error=extend_error/>
-                        <TextField label="Nieuwe deadline" name="deadline" input_type="date" required=true error=extend_error/>
-                        <TextField label="Reden" name="reason" required=true maxlength=MAX_REASON_CHARS
-                            hint="Komt in de auditgeschiedenis." error=extend_error/>
-                        <button type="submit" class="button">"Deadline verlengen"</button>
-                    </ActionForm>
-                    <h2 id="heropenen">"Ingediende vragenlijst heropenen"</h2>
-                    {if submitted_options.is_empty() {
-                        view! { <p>"Nog geen regio heeft deze meting ingediend."</p> }.into_any()
-                    } else {
-                        view! {
-                            <ActionForm action=reopen attr:class="form">
-                                <input type="hidden" name="round_id" value=reopen_round/>
-                                <SelectField label="Regio" name="reopen_region" options=submitted_options error=reopen_error/>
-                                <TextField label="Reden" name="reopen_reason" required=true maxlength=MAX_REASON_CHARS
-                                    hint="De coördinatoren kunnen hun antwoorden weer wijzigen en opnieuw indienen. Een goedkeuring vervalt." error=reopen_error/>
-                                <button type="submit" class="button button--secondary">"Heropenen"</button>
-                            </ActionForm>
-                        }.into_any()
-                    }}
-                }
-                .into_any()
-            })}
-        </Suspense>
+        <Loaded data=round let(RoundDetail { summary, compared_round_id: _, regions })>
+            <Title text=summary.name.clone()/>
+            <p class="breadcrumb"><a href="/beheer/metingen">"Metingen"</a></p>
+            <h1>{summary.name.clone()}</h1>
+            <ChangeNotice text_of=|code| notice_text(code).map(String::from)/>
+            <ErrorSummary error=change_error id="fout-status"/>
+            <ErrorSummary error=extend_error id="fout-deadline"/>
+            <ErrorSummary error=reopen_error id="fout-heropenen"/>
+            <RoundFacts summary=summary.clone()/>
+            <div class="button-row"><StateButtons summary=summary.clone() change/></div>
+            <h2>"Regio's"</h2>
+            <RegionTable regions=regions.clone()/>
+            <h2 id="deadline-verlengen">"Deadline verlengen voor één regio"</h2>
+            <ExtendDeadlineForm round_id=summary.id.clone() regions=regions.clone() extend error=extend_error/>
+            <h2 id="heropenen">"Ingediende vragenlijst heropenen"</h2>
+            <ReopenForm round_id=summary.id.clone() regions reopen error=reopen_error/>
+        </Loaded>
     }
+}
+
+/// The round's state, version, dates, comparison and how many regions submitted.
+#[component]
+fn RoundFacts(summary: RoundSummary) -> impl IntoView {
+    view! {
+        <dl class="facts">
+            <dt>"Status"</dt><dd>{summary.state.label()}</dd>
+            <dt>"Vragenlijst"</dt><dd>{summary.questionnaire.clone()}</dd>
+            <dt>"Opent"</dt><dd>{format_date(summary.opens_at)}</dd>
+            <dt>"Deadline"</dt><dd>{format_date(summary.deadline)}</dd>
+            <dt>"Vergeleken met"</dt>
+            <dd>{summary.compared_round.clone().unwrap_or_else(|| "geen eerdere meting".to_string())}</dd>
+            <dt>"Ingediend"</dt>
+            <dd>{format!("{} van {} regio's", summary.submitted_count, summary.region_count)}</dd>
+        </dl>
+    }
+}
+
+/// A button per state the round can move to; publishing (and correcting) opens its own page.
+#[component]
+fn StateButtons(summary: RoundSummary, change: ServerAction<ChangeRoundState>) -> impl IntoView {
+    let round_id = summary.id.clone();
+    let state_buttons = summary
+        .state
+        .next()
+        .iter()
+        .map(|target| {
+            let round_id = round_id.clone();
+            if *target == RoundState::Published {
+                // Publishing shows first what becomes public.
+                return view! {
+                    <a class="button" href=format!("/beheer/metingen/{round_id}/publiceren")>"Publiceren…"</a>
+                }.into_any();
+            }
+            view! {
+                <ActionForm action=change attr:class="inline-form">
+                    <input type="hidden" name="round_id" value=round_id/>
+                    <input type="hidden" name="state" value=target.code()/>
+                    <button type="submit" class="button">{target.action()}</button>
+                </ActionForm>
+            }.into_any()
+        })
+        .collect_view();
+    let published = (summary.state == RoundState::Published).then(|| {
+        view! {
+            <a class="button button--secondary" href=format!("/beheer/metingen/{round_id}/publiceren")>"Correctie publiceren…"</a>
+            <a class="button button--secondary" href="/dashboard">"Naar het dashboard"</a>
+        }
+    });
+    view! { {state_buttons}{published} }
+}
+
+/// A later deadline for one region of the round.
+#[component]
+fn ExtendDeadlineForm(
+    round_id: String,
+    regions: Vec<RoundRegion>,
+    extend: ServerAction<ExtendRegionDeadline>,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let region_options: Vec<(String, String)> = regions
+        .iter()
+        .map(|r| (r.code.clone(), format!("{} ({})", r.name, r.code)))
+        .collect();
+    view! {
+        <ActionForm action=extend attr:class="form">
+            <input type="hidden" name="round_id" value=round_id/>
+            <SelectField label="Regio" name="region_code" options=region_options error/>
+            <TextField label="Nieuwe deadline" name="deadline" input_type="date" required=true error/>
+            <TextField label="Reden" name="reason" required=true maxlength=MAX_REASON_CHARS
+                hint="Komt in de auditgeschiedenis." error/>
+            <button type="submit" class="button">"Deadline verlengen"</button>
+        </ActionForm>
+    }
+}
+
+/// Reopening a region's submitted (or approved) response, once there is one.
+#[component]
+fn ReopenForm(
+    round_id: String,
+    regions: Vec<RoundRegion>,
+    reopen: ServerAction<ReopenRegionResponse>,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let submitted_options: Vec<(String, String)> = regions
+        .iter()
+        .filter(|r| matches!(r.status.as_deref(), Some("submitted" | "approved")))
+        .map(|r| {
+            (
+                r.code.clone(),
+                format!(
+                    "{} ({}) – {}",
+                    r.name,
+                    r.code,
+                    response_label(r.status.as_deref())
+                ),
+            )
+        })
+        .collect();
+    if submitted_options.is_empty() {
+        return view! { <p>"Nog geen regio heeft deze meting ingediend."</p> }.into_any();
+    }
+    view! {
+        <ActionForm action=reopen attr:class="form">
+            <input type="hidden" name="round_id" value=round_id/>
+            <SelectField label="Regio" name="reopen_region" options=submitted_options error/>
+            <TextField label="Reden" name="reopen_reason" required=true maxlength=MAX_REASON_CHARS
+                hint="De coördinatoren kunnen hun antwoorden weer wijzigen en opnieuw indienen. Een goedkeuring vervalt." error/>
+            <button type="submit" class="button button--secondary">"Heropenen"</button>
+        </ActionForm>
+    }
+    .into_any()
 }
 
 #[component]

@@ -4,9 +4,10 @@
 //! without JavaScript; code fields carry `autocomplete="one-time-code"` so password managers
 //! and phones fill them in (WCAG 2.2, 3.3.8).
 
-use crate::api::two_factor::{get_setup, recovery_codes, ConfirmTwoFactor, LoginCode};
+use crate::api::two_factor::{get_setup, recovery_codes, ConfirmTwoFactor, LoginCode, SetupView};
 use crate::components::form::{ErrorSummary, TextField};
-use crate::components::status::ErrorPage;
+use crate::components::loaded::Loaded;
+use crate::error::AppError;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -45,43 +46,46 @@ pub fn SetupPage() -> impl IntoView {
     let error = Signal::derive(move || confirm.value().get().and_then(Result::err));
     view! {
         <Title text="Tweestapsverificatie instellen"/>
-        <Suspense fallback=|| view! { <p>"Laden…"</p> }>
-            {move || Suspend::new(async move {
-                let setup = match setup.await {
-                    Ok(setup) => setup,
-                    Err(error) => return view! { <ErrorPage error/> }.into_any(),
-                };
-                view! {
-                    <div class="narrow">
-                        <h1>"Tweestapsverificatie instellen"</h1>
-                        {setup.required.then(|| view! {
-                            <p class="notice" role="status">
-                                "Voor uw rol is tweestapsverificatie verplicht. Stel het nu in; daarna kunt u verder."
-                            </p>
-                        })}
-                        {setup.replacing.then(|| view! {
-                            <p>"U stelt een nieuwe app in, bijvoorbeeld op een nieuwe telefoon. De vorige werkt niet meer zodra u deze bevestigt; u krijgt ook nieuwe herstelcodes."</p>
-                        })}
-                        <p>"Bij het inloggen vraagt de monitor na uw wachtwoord om een code uit een authenticator-app op uw telefoon, zoals Google Authenticator, Microsoft Authenticator of FreeOTP."</p>
-                        <h2>"1. Voeg uw account toe in de app"</h2>
-                        <p>"Scan deze QR-code met de app."</p>
-                        <div class="qr-code" role="img" aria-label="QR-code voor uw authenticator-app; de sleutel staat hieronder als tekst." inner_html=setup.qr_svg.clone()></div>
-                        <p>"Kunt u niet scannen? Kies in de app voor handmatig invoeren en typ deze sleutel (tijdgebaseerd):"</p>
-                        <p><code class="secret" id="sleutel">{setup.secret.clone()}</code></p>
-                        <p class="form-hint">{format!("Account: {}", setup.email)}</p>
-                        <h2>"2. Bevestig met een code"</h2>
-                        <ErrorSummary error/>
-                        <ActionForm action=confirm>
-                            <TextField label="Code uit uw app" name="code" autocomplete="one-time-code"
+        <Loaded data=setup let:setup>
+            <SetupSteps setup confirm error/>
+        </Loaded>
+    }
+}
+
+/// The two steps: add the account in the app (QR code or secret), then confirm with a code.
+#[component]
+fn SetupSteps(
+    setup: SetupView,
+    confirm: ServerAction<ConfirmTwoFactor>,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    view! {
+        <div class="narrow">
+            <h1>"Tweestapsverificatie instellen"</h1>
+            {setup.required.then(|| view! {
+                <p class="notice" role="status">
+                    "Voor uw rol is tweestapsverificatie verplicht. Stel het nu in; daarna kunt u verder."
+                </p>
+            })}
+            {setup.replacing.then(|| view! {
+                <p>"U stelt een nieuwe app in, bijvoorbeeld op een nieuwe telefoon. De vorige werkt niet meer zodra u deze bevestigt; u krijgt ook nieuwe herstelcodes."</p>
+            })}
+            <p>"Bij het inloggen vraagt de monitor na uw wachtwoord om een code uit een authenticator-app op uw telefoon, zoals Google Authenticator, Microsoft Authenticator of FreeOTP."</p>
+            <h2>"1. Voeg uw account toe in de app"</h2>
+            <p>"Scan deze QR-code met de app."</p>
+            <div class="qr-code" role="img" aria-label="QR-code voor uw authenticator-app; de sleutel staat hieronder als tekst." inner_html=setup.qr_svg.clone()></div>
+            <p>"Kunt u niet scannen? Kies in de app voor handmatig invoeren en typ deze sleutel (tijdgebaseerd):"</p>
+            <p><code class="secret" id="sleutel">{setup.secret.clone()}</code></p>
+            <p class="form-hint">{format!("Account: {}", setup.email)}</p>
+            <h2>"2. Bevestig met een code"</h2>
+            <ErrorSummary error/>
+            <ActionForm action=confirm>
+                <TextField label="Code uit uw app" name="code" autocomplete="one-time-code"
                     inputmode="numeric" required=true maxlength=20
                     hint="De zes cijfers die de app nu voor dit account laat zien." error/>
-                            <button type="submit" class="button">"Bevestigen"</button>
-                        </ActionForm>
-                    </div>
-                }
-                .into_any()
-            })}
-        </Suspense>
+                <button type="submit" class="button">"Bevestigen"</button>
+            </ActionForm>
+        </div>
     }
 }
 
@@ -91,36 +95,36 @@ pub fn RecoveryCodesPage() -> impl IntoView {
     let codes = Resource::new(|| (), |_| recovery_codes());
     view! {
         <Title text="Herstelcodes"/>
-        <Suspense fallback=|| view! { <p>"Laden…"</p> }>
-            {move || Suspend::new(async move {
-                let codes = match codes.await {
-                    Ok(codes) => codes,
-                    Err(error) => return view! { <ErrorPage error/> }.into_any(),
-                };
-                if codes.is_empty() {
-                    return view! {
-                        <div class="narrow">
-                            <h1>"Herstelcodes"</h1>
-                            <p>"Uw herstelcodes zijn al getoond; ze worden maar één keer getoond. Kwijt? Stel tweestapsverificatie opnieuw in via Mijn account: dan krijgt u nieuwe."</p>
-                            <p><a href="/mijn-account">"Naar Mijn account"</a></p>
-                        </div>
-                    }
-                    .into_any();
-                }
-                view! {
-                    <div class="narrow">
-                        <h1>"Tweestapsverificatie staat aan"</h1>
-                        <p class="notice" role="status">"Vanaf nu vraagt de monitor bij het inloggen om een code uit uw app."</p>
-                        <h2>"Uw herstelcodes"</h2>
-                        <p>"Raakt u uw telefoon kwijt, dan logt u in met een van deze codes. Elke code werkt één keer. Bewaar ze op een veilige plek, bijvoorbeeld in uw wachtwoordmanager of op papier. Ze worden maar één keer getoond."</p>
-                        <ul class="recovery-codes">
-                            {codes.into_iter().map(|code| view! { <li><code>{code}</code></li> }).collect_view()}
-                        </ul>
-                        <p><a class="button" href="/">"Ik heb de codes bewaard"</a></p>
-                    </div>
-                }
-                .into_any()
-            })}
-        </Suspense>
+        <Loaded data=codes let:codes>
+            <RecoveryCodes codes/>
+        </Loaded>
     }
+}
+
+/// The recovery codes, or that they were shown before.
+#[component]
+fn RecoveryCodes(codes: Vec<String>) -> impl IntoView {
+    if codes.is_empty() {
+        return view! {
+            <div class="narrow">
+                <h1>"Herstelcodes"</h1>
+                <p>"Uw herstelcodes zijn al getoond; ze worden maar één keer getoond. Kwijt? Stel tweestapsverificatie opnieuw in via Mijn account: dan krijgt u nieuwe."</p>
+                <p><a href="/mijn-account">"Naar Mijn account"</a></p>
+            </div>
+        }
+        .into_any();
+    }
+    view! {
+        <div class="narrow">
+            <h1>"Tweestapsverificatie staat aan"</h1>
+            <p class="notice" role="status">"Vanaf nu vraagt de monitor bij het inloggen om een code uit uw app."</p>
+            <h2>"Uw herstelcodes"</h2>
+            <p>"Raakt u uw telefoon kwijt, dan logt u in met een van deze codes. Elke code werkt één keer. Bewaar ze op een veilige plek, bijvoorbeeld in uw wachtwoordmanager of op papier. Ze worden maar één keer getoond."</p>
+            <ul class="recovery-codes">
+                {codes.into_iter().map(|code| view! { <li><code>{code}</code></li> }).collect_view()}
+            </ul>
+            <p><a class="button" href="/">"Ik heb de codes bewaard"</a></p>
+        </div>
+    }
+    .into_any()
 }

@@ -8,11 +8,13 @@ use crate::api::users::{
     get_user, list_users, CreateUser, ResendInvitation, SetUserActive, UpdateUser,
 };
 use crate::components::form::{ErrorSummary, SelectField, TextField};
+use crate::components::loaded::Loaded;
 use crate::components::notice::ChangeNotice;
-use crate::components::status::ErrorPage;
 use crate::domain::account::{UserSummary, EMAIL_MAX_CHARS, NAME_MAX_CHARS};
+use crate::domain::region::Region;
 use crate::domain::role::Role;
 use crate::domain::time::format_date_time;
+use crate::error::AppError;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -50,40 +52,30 @@ pub fn UsersPage() -> impl IntoView {
     let toggle_error = Signal::derive(move || toggle.value().get().and_then(Result::err));
 
     view! {
-        <Suspense fallback=|| view! { <p>"Laden…"</p> }>
-            {move || Suspend::new(async move {
-                let users = match users.await {
-                    Ok(users) => users,
-                    Err(error) => return view! { <ErrorPage error/> }.into_any(),
-                };
-                let region_options = region_options(regions.await.unwrap_or_default());
-                view! {
-                    <Title text="Gebruikers"/>
-                    <h1>"Gebruikers"</h1>
-                    <ChangeNotice text_of=|code| notice_text(code).map(String::from)/>
-                    // Both summaries at the top: after a post without JavaScript the page
-                    // opens there, and each entry links to its field further down.
-                    <ErrorSummary error=toggle_error id="fout-status"/>
-                    <ErrorSummary error=create_error id="fout-toevoegen"/>
-                    <UserTable users toggle/>
-                    <h2 id="toevoegen">"Gebruiker uitnodigen"</h2>
-                    <ActionForm action=create attr:class="form">
-                        <TextField label="E-mailadres" name="email" input_type="email"
-                            autocomplete="off" required=true maxlength=EMAIL_MAX_CHARS error=create_error/>
-                        <TextField label="Naam" name="display_name" autocomplete="off"
-                            required=true maxlength=NAME_MAX_CHARS error=create_error/>
-                        <SelectField label="Rol" name="role" options=role_options() error=create_error/>
-                        <SelectField label="Regio" name="region_code" options=region_options
-                            hint="Alleen voor regiocoördinatoren." error=create_error/>
-                        <p class="form-hint">
-                            "De gebruiker krijgt een e-mail met een link (7 dagen geldig) om zelf een wachtwoord te kiezen."
-                        </p>
-                        <button type="submit" class="button">"Gebruiker uitnodigen"</button>
-                    </ActionForm>
-                }
-                .into_any()
-            })}
-        </Suspense>
+        <Loaded data=move || with_region_options(users, regions) let((users, region_options))>
+            <Title text="Gebruikers"/>
+            <h1>"Gebruikers"</h1>
+            <ChangeNotice text_of=|code| notice_text(code).map(String::from)/>
+            // Both summaries at the top: after a post without JavaScript the page
+            // opens there, and each entry links to its field further down.
+            <ErrorSummary error=toggle_error id="fout-status"/>
+            <ErrorSummary error=create_error id="fout-toevoegen"/>
+            <UserTable users toggle/>
+            <h2 id="toevoegen">"Gebruiker uitnodigen"</h2>
+            <ActionForm action=create attr:class="form">
+                <TextField label="E-mailadres" name="email" input_type="email"
+                    autocomplete="off" required=true maxlength=EMAIL_MAX_CHARS error=create_error/>
+                <TextField label="Naam" name="display_name" autocomplete="off"
+                    required=true maxlength=NAME_MAX_CHARS error=create_error/>
+                <SelectField label="Rol" name="role" options=role_options() error=create_error/>
+                <SelectField label="Regio" name="region_code" options=region_options
+                    hint="Alleen voor regiocoördinatoren." error=create_error/>
+                <p class="form-hint">
+                    "De gebruiker krijgt een e-mail met een link (7 dagen geldig) om zelf een wachtwoord te kiezen."
+                </p>
+                <button type="submit" class="button">"Gebruiker uitnodigen"</button>
+            </ActionForm>
+        </Loaded>
     }
 }
 
@@ -148,84 +140,104 @@ pub fn UserPage() -> impl IntoView {
     let toggle_error = Signal::derive(move || toggle.value().get().and_then(Result::err));
     let reset_error = Signal::derive(move || reset.value().get().and_then(Result::err));
     view! {
-        <Suspense fallback=|| view! { <p>"Laden…"</p> }>
-            {move || Suspend::new(async move {
-                let user = match user.await {
-                    Ok(user) => user,
-                    Err(error) => return view! { <ErrorPage error/> }.into_any(),
-                };
-                let region_options = region_options(regions.await.unwrap_or_default());
-                let access_text = if user.active {
-                    "Blokkeren logt de gebruiker overal uit; inloggen kan dan niet meer."
-                } else {
-                    "Deze gebruiker is geblokkeerd. Activeren geeft weer toegang."
-                };
-                let activity = view! { <ActivityForm user=user.clone() toggle/> };
-                let wipe = user.two_factor.then(|| {
-                            let user_id = user.id.clone();
-                            view! {
-                                <h2>"Tweestapsverificatie wissen"</h2>
-                                <p>"Telefoon kwijt en geen herstelcodes meer? Wissen logt de gebruiker overal uit; bij de volgende keer inloggen stelt hij of zij een nieuwe app in (beheerders en reviewers moeten dat)."</p>
-                                <ActionForm action=reset attr:class="inline-form">
-                                    <input type="hidden" name="user_id" value=user_id/>
-                                    <button type="submit" class="button button--secondary">"Tweestapsverificatie wissen"</button>
-                                </ActionForm>
-                            }
-                        });
-                view! {
-                    <Title text=format!("Gebruiker {}", user.display_name)/>
-                    <div class="narrow">
-                        <h1>{user.display_name.clone()}</h1>
-                        <ErrorSummary error=update_error id="fout-wijzigen"/>
-                        <ErrorSummary error=invite_error id="fout-uitnodigen"/>
-                        <ErrorSummary error=toggle_error id="fout-status"/>
-                        <ErrorSummary error=reset_error id="fout-tweestap"/>
-                        <dl class="summary-list">
-                            <div class="summary-list__row"><dt>"Status"</dt><dd>{status_label(&user)}</dd></div>
-                            <div class="summary-list__row">
-                                <dt>"Tweestapsverificatie"</dt>
-                                <dd>{if user.two_factor { "Aan" } else { "Uit" }}</dd>
-                            </div>
-                            <div class="summary-list__row"><dt>"Aangemaakt"</dt><dd>{format_date_time(user.created_at)}</dd></div>
-                            <div class="summary-list__row">
-                                <dt>"Laatst ingelogd"</dt>
-                                <dd>{user.last_login_at.map(format_date_time).unwrap_or_else(|| "Nog nooit".to_string())}</dd>
-                            </div>
-                        </dl>
-                        {(!user.has_password && user.active).then(|| {
-                            let user_id = user.id.clone();
-                            view! {
-                            <p>"Deze gebruiker heeft nog geen wachtwoord gekozen. Een nieuwe uitnodiging maakt de vorige link ongeldig."</p>
-                            <ActionForm action=invite attr:class="inline-form">
-                                <input type="hidden" name="user_id" value=user_id/>
-                                <button type="submit" class="button button--secondary">"Uitnodiging opnieuw sturen"</button>
-                            </ActionForm>
-                            }
-                        })}
-                        <h2>"Gegevens wijzigen"</h2>
-                        <ActionForm action=update attr:class="form">
-                            <input type="hidden" name="user_id" value=user.id.clone()/>
-                            <TextField label="E-mailadres" name="email" input_type="email" autocomplete="off"
-                                required=true maxlength=EMAIL_MAX_CHARS value=user.email.clone() error=update_error/>
-                            <TextField label="Naam" name="display_name" autocomplete="off" required=true
-                                maxlength=NAME_MAX_CHARS value=user.display_name.clone() error=update_error/>
-                            <SelectField label="Rol" name="role" options=role_options()
-                                selected=user.role.code().to_string() error=update_error/>
-                            <SelectField label="Regio" name="region_code" options=region_options
-                                selected=user.region_code.clone().unwrap_or_default()
-                                hint="Alleen voor regiocoördinatoren." error=update_error/>
-                            <button type="submit" class="button">"Wijzigingen opslaan"</button>
-                        </ActionForm>
-                        {wipe}
-                        <h2>"Toegang"</h2>
-                        <p>{access_text}</p>
-                        {activity}
-                        <p><a href="/beheer/gebruikers">"Terug naar gebruikers"</a></p>
-                    </div>
-                }
-                .into_any()
-            })}
-        </Suspense>
+        <Loaded data=move || with_region_options(user, regions) let((user, region_options))>
+            <Title text=format!("Gebruiker {}", user.display_name)/>
+            <div class="narrow">
+                <h1>{user.display_name.clone()}</h1>
+                <ErrorSummary error=update_error id="fout-wijzigen"/>
+                <ErrorSummary error=invite_error id="fout-uitnodigen"/>
+                <ErrorSummary error=toggle_error id="fout-status"/>
+                <ErrorSummary error=reset_error id="fout-tweestap"/>
+                <UserFacts user=user.clone()/>
+                {(!user.has_password && user.active).then(|| view! {
+                    <InvitationAgain user_id=user.id.clone() invite/>
+                })}
+                <h2>"Gegevens wijzigen"</h2>
+                <UserDetailsForm user=user.clone() region_options update error=update_error/>
+                {user.two_factor.then(|| view! { <TwoFactorReset user_id=user.id.clone() reset/> })}
+                <h2>"Toegang"</h2>
+                <p>{access_text(&user)}</p>
+                <ActivityForm user=user.clone() toggle/>
+                <p><a href="/beheer/gebruikers">"Terug naar gebruikers"</a></p>
+            </div>
+        </Loaded>
+    }
+}
+
+/// The account's status, two-factor sign-in, creation and last login.
+#[component]
+fn UserFacts(user: UserSummary) -> impl IntoView {
+    view! {
+        <dl class="summary-list">
+            <div class="summary-list__row"><dt>"Status"</dt><dd>{status_label(&user)}</dd></div>
+            <div class="summary-list__row">
+                <dt>"Tweestapsverificatie"</dt>
+                <dd>{if user.two_factor { "Aan" } else { "Uit" }}</dd>
+            </div>
+            <div class="summary-list__row"><dt>"Aangemaakt"</dt><dd>{format_date_time(user.created_at)}</dd></div>
+            <div class="summary-list__row">
+                <dt>"Laatst ingelogd"</dt>
+                <dd>{user.last_login_at.map(format_date_time).unwrap_or_else(|| "Nog nooit".to_string())}</dd>
+            </div>
+        </dl>
+    }
+}
+
+/// A new invitation, for someone who has not chosen a password yet.
+#[component]
+fn InvitationAgain(user_id: String, invite: ServerAction<ResendInvitation>) -> impl IntoView {
+    view! {
+        <p>"Deze gebruiker heeft nog geen wachtwoord gekozen. Een nieuwe uitnodiging maakt de vorige link ongeldig."</p>
+        <ActionForm action=invite attr:class="inline-form">
+            <input type="hidden" name="user_id" value=user_id/>
+            <button type="submit" class="button button--secondary">"Uitnodiging opnieuw sturen"</button>
+        </ActionForm>
+    }
+}
+
+/// Address, name, role and region of the account.
+#[component]
+fn UserDetailsForm(
+    user: UserSummary,
+    region_options: Vec<(String, String)>,
+    update: ServerAction<UpdateUser>,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    view! {
+        <ActionForm action=update attr:class="form">
+            <input type="hidden" name="user_id" value=user.id.clone()/>
+            <TextField label="E-mailadres" name="email" input_type="email" autocomplete="off"
+                required=true maxlength=EMAIL_MAX_CHARS value=user.email.clone() error/>
+            <TextField label="Naam" name="display_name" autocomplete="off" required=true
+                maxlength=NAME_MAX_CHARS value=user.display_name.clone() error/>
+            <SelectField label="Rol" name="role" options=role_options()
+                selected=user.role.code().to_string() error/>
+            <SelectField label="Regio" name="region_code" options=region_options
+                selected=user.region_code.clone().unwrap_or_default()
+                hint="Alleen voor regiocoördinatoren." error/>
+            <button type="submit" class="button">"Wijzigingen opslaan"</button>
+        </ActionForm>
+    }
+}
+
+/// Wiping the second factor of someone who lost it.
+#[component]
+fn TwoFactorReset(user_id: String, reset: ServerAction<ResetTwoFactor>) -> impl IntoView {
+    view! {
+        <h2>"Tweestapsverificatie wissen"</h2>
+        <p>"Telefoon kwijt en geen herstelcodes meer? Wissen logt de gebruiker overal uit; bij de volgende keer inloggen stelt hij of zij een nieuwe app in (beheerders en reviewers moeten dat)."</p>
+        <ActionForm action=reset attr:class="inline-form">
+            <input type="hidden" name="user_id" value=user_id/>
+            <button type="submit" class="button button--secondary">"Tweestapsverificatie wissen"</button>
+        </ActionForm>
+    }
+}
+
+fn access_text(user: &UserSummary) -> &'static str {
+    if user.active {
+        "Blokkeren logt de gebruiker overal uit; inloggen kan dan niet meer."
+    } else {
+        "Deze gebruiker is geblokkeerd. Activeren geeft weer toegang."
     }
 }
 
@@ -263,7 +275,19 @@ fn role_options() -> Vec<(String, String)> {
         .collect()
 }
 
-fn region_options(regions: Vec<crate::domain::region::Region>) -> Vec<(String, String)> {
+/// The page's data, then the regions as the options of its select (none when they do not load).
+async fn with_region_options<T>(
+    data: Resource<Result<T, AppError>>,
+    regions: Resource<Result<Vec<Region>, AppError>>,
+) -> Result<(T, Vec<(String, String)>), AppError>
+where
+    T: Clone + Send + Sync + 'static,
+{
+    let data = data.await?;
+    Ok((data, region_options(regions.await.unwrap_or_default())))
+}
+
+fn region_options(regions: Vec<Region>) -> Vec<(String, String)> {
     std::iter::once((
         String::new(),
         "Geen regio (beheerder of reviewer)".to_string(),

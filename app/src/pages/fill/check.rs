@@ -2,8 +2,8 @@
 
 use super::{param, status_tag};
 use crate::api::responses::{get_summary, SubmitResponse, Summary};
+use crate::components::loaded::Loaded;
 use crate::components::response::ResponseBanner;
-use crate::components::status::ErrorPage;
 use crate::error::AppError;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -21,14 +21,9 @@ pub fn CheckAnswersPage() -> impl IntoView {
     );
     let submit_error = Signal::derive(move || submit.value().get().and_then(Result::err));
     view! {
-        <Suspense fallback=|| view! { <p>"Laden…"</p> }>
-            {move || Suspend::new(async move {
-                match summary.await {
-                    Ok(summary) => view! { <CheckAnswers summary submit submit_error/> }.into_any(),
-                    Err(error) => view! { <ErrorPage error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded data=summary let:summary>
+            <CheckAnswers summary submit submit_error/>
+        </Loaded>
     }
 }
 

@@ -12,9 +12,14 @@
 
 use super::definition::{self, Conditions};
 use super::pending;
-use super::section::{last_saved_text, ConflictTexts, CONFLICT_STATUS, PAGE_CONFLICT_STATUS};
+use super::section::names::*;
+use super::section::panels::ConflictTexts;
+use super::section::{last_saved_text, CONFLICT_STATUS, PAGE_CONFLICT_STATUS};
 use crate::api::responses::{resolve_conflict, save_answers, SectionFormData};
-use crate::components::question::{character_count, described_by, is_group};
+use crate::components::question::{
+    answer_name, block_id, cell_name, character_count, counter_id, described_by, error_id, help_id,
+    is_group, question_id, special_name, ANSWER_PREFIX, SPECIAL_PREFIX,
+};
 use crate::domain::questionnaire::answer::{parse_answer, RawAnswer};
 use crate::domain::questionnaire::completeness::{evaluate, ItemStatus, ResponseAnswers};
 use crate::domain::questionnaire::model::{Item, ItemKind};
@@ -58,7 +63,7 @@ impl SaveState {
 }
 
 fn clock(at: i64) -> String {
-    super::section::session_end_text(at)
+    super::section::panels::session_end_text(at)
 }
 
 /// One question on the page.
@@ -107,7 +112,7 @@ pub fn start(data: &str) {
         return;
     };
     let Some(form) = document()
-        .query_selector("form.section-form")
+        .query_selector(&format!("form.{FORM_CLASS}"))
         .ok()
         .flatten()
         .and_then(|form| form.dyn_into::<HtmlFormElement>().ok())
@@ -172,7 +177,7 @@ pub fn start(data: &str) {
 
 /// The page's data did not read: say so above the form, which still posts without the script.
 fn show_unreadable() {
-    if let Ok(Some(summary)) = document().query_selector("[data-foutoverzicht]") {
+    if let Ok(Some(summary)) = document().query_selector(&format!("[{SUMMARY_BOX_ATTRIBUTE}]")) {
         let message = element("p", "error-text");
         message.set_text_content(Some(
             "De gegevens van deze sectie zijn niet te lezen. Laad de pagina opnieuw.",
@@ -195,7 +200,7 @@ impl Page {
                 .dyn_ref::<web_sys::SubmitEvent>()
                 .and_then(|ev| ev.submitter())
                 .and_then(|button| button.get_attribute("value"))
-                .is_some_and(|value| value == "volgende");
+                .is_some_and(|value| value == ACTION_NEXT);
             let keys = page.keys();
             page.send(keys, next.then(|| page.next_page.clone()));
         });
@@ -205,7 +210,11 @@ impl Page {
             let Some(button) = ev
                 .target()
                 .and_then(|t| t.dyn_into::<Element>().ok())
-                .and_then(|t| t.closest("button[name=conflict]").ok().flatten())
+                .and_then(|t| {
+                    t.closest(&format!("button[name={CONFLICT_FIELD}]"))
+                        .ok()
+                        .flatten()
+                })
             else {
                 return;
             };
@@ -215,7 +224,7 @@ impl Page {
                 page.resolve(key.to_string(), keep.to_string());
             }
         });
-        if let Ok(Some(status)) = document().query_selector(".page-save-status") {
+        if let Ok(Some(status)) = document().query_selector(&format!(".{PAGE_STATUS_CLASS}")) {
             let page = self.clone();
             on(&status, "click", move |ev| {
                 let retry = ev
@@ -228,8 +237,8 @@ impl Page {
                 }
             });
         }
-        if let Some(login) = by_id("opnieuw-inloggen-blok")
-            .and_then(|panel| panel.query_selector("form").ok().flatten())
+        if let Some(login) =
+            by_id(LOGIN_AGAIN_ID).and_then(|panel| panel.query_selector("form").ok().flatten())
         {
             let page = self.clone();
             on(&login, "submit", move |ev| {
@@ -298,7 +307,7 @@ impl Page {
         let Some(item) = self.item(&key) else { return };
         let raw = read_raw(&self.form, &item);
         if let ItemKind::LongText { max_length } = item.kind {
-            if let Some(counter) = by_id(&format!("vraag-{key}-teller")) {
+            if let Some(counter) = by_id(&counter_id(&key)) {
                 let used = raw.values.first().map_or(0, |text| text.chars().count());
                 counter.set_text_content(Some(&character_count(used, max_length)));
             }

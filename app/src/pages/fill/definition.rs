@@ -2,6 +2,7 @@
 //! file per version (`LoadedVersion::form_resource_path`), named by a hash of its content, so
 //! the browser keeps it and fetches it once per version rather than with every page.
 
+use super::section::names::SUMMARY_BOX_ATTRIBUTE;
 use crate::domain::questionnaire::model::{Index, Questionnaire};
 use leptos::prelude::{document, window};
 use wasm_bindgen::JsCast;
@@ -58,7 +59,7 @@ async fn pause(milliseconds: i32) {
 /// The file did not arrive: answers still save, but questions that depend on other answers
 /// appear or disappear only when the page is loaded again. Said above the form.
 pub fn show_not_loaded() {
-    if let Ok(Some(summary)) = document().query_selector("[data-foutoverzicht]") {
+    if let Ok(Some(summary)) = document().query_selector(&format!("[{SUMMARY_BOX_ATTRIBUTE}]")) {
         if let Ok(message) = document().create_element("p") {
             let _ = message.set_attribute("class", "warning-text");
             message.set_text_content(Some(

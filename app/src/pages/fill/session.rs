@@ -4,6 +4,10 @@
 //! alive (one request); at the end the login-again panel shows, so the next save logs in
 //! again in place and nothing typed is lost (the form's changes are kept in the browser).
 
+use super::section::names::{
+    LOGIN_AGAIN_ID, SESSION_END_ID, SESSION_EXTEND_ID, SESSION_SECONDS_ATTRIBUTE,
+    SESSION_WARNING_ID, SESSION_WARNING_TEXT_ID,
+};
 use leptos::prelude::{document, set_timeout_with_handle, TimeoutHandle};
 use leptos::task::spawn_local;
 use std::cell::RefCell;
@@ -40,15 +44,15 @@ impl SessionClock {
     /// Starts the clock with the idle limit the page names; `None` on a page without the
     /// notice (a response that is read-only).
     pub fn start() -> Option<Rc<Self>> {
-        let idle_secs: i64 = by_id("sessie-einde")?
-            .get_attribute("data-sessie-seconden")?
+        let idle_secs: i64 = by_id(SESSION_END_ID)?
+            .get_attribute(SESSION_SECONDS_ATTRIBUTE)?
             .parse()
             .ok()?;
         let clock = Rc::new(SessionClock {
             idle_ms: idle_secs * 1000,
             timers: RefCell::new(Vec::new()),
         });
-        if let Some(button) = by_id("sessie-verlengen") {
+        if let Some(button) = by_id(SESSION_EXTEND_ID) {
             let keep = clock.clone();
             let handler = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| keep.extend());
             let _ =
@@ -66,18 +70,18 @@ impl SessionClock {
         }
         let lasts_ms = (self.idle_ms - TOUCH_SLACK_MS).max(self.idle_ms / 2);
         let ends_at = js_sys_now() + lasts_ms;
-        let time = super::section::session_end_text(ends_at);
-        if let Some(notice) = by_id("sessie-einde") {
+        let time = super::section::panels::session_end_text(ends_at);
+        if let Some(notice) = by_id(SESSION_END_ID) {
             notice.set_text_content(Some(&format!(
                 "Zonder activiteit wordt u om {time} uitgelogd. Opslaan houdt u ingelogd."
             )));
         }
-        if let Some(text) = by_id("sessie-waarschuwing-tekst") {
+        if let Some(text) = by_id(SESSION_WARNING_TEXT_ID) {
             text.set_text_content(Some(&format!(
                 "Zonder activiteit wordt u om {time} uitgelogd. Wat u hebt ingevuld, blijft bewaard."
             )));
         }
-        set_hidden("sessie-waarschuwing", true);
+        set_hidden(SESSION_WARNING_ID, true);
         let warn_in = (lasts_ms - WARN_BEFORE_MS).max(lasts_ms / 2);
         let mut timers = self.timers.borrow_mut();
         if let Ok(timer) = set_timeout_with_handle(warn, Duration::from_millis(warn_in as u64)) {
@@ -101,9 +105,9 @@ impl SessionClock {
 }
 
 fn warn() {
-    set_hidden("sessie-waarschuwing", false);
+    set_hidden(SESSION_WARNING_ID, false);
     if let Some(button) =
-        by_id("sessie-verlengen").and_then(|button| button.dyn_into::<web_sys::HtmlElement>().ok())
+        by_id(SESSION_EXTEND_ID).and_then(|button| button.dyn_into::<web_sys::HtmlElement>().ok())
     {
         let _ = button.focus();
     }
@@ -111,8 +115,8 @@ fn warn() {
 
 /// The session has ended (or is about to, counted safely): the next save asks to log in.
 fn ended() {
-    set_hidden("sessie-waarschuwing", true);
-    set_hidden("opnieuw-inloggen-blok", false);
+    set_hidden(SESSION_WARNING_ID, true);
+    set_hidden(LOGIN_AGAIN_ID, false);
 }
 
 fn js_sys_now() -> i64 {

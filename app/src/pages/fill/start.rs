@@ -1,7 +1,7 @@
 //! `/invullen`: the coordinator's way in.
 
-use crate::api::responses::region_responses;
-use crate::components::status::ErrorPage;
+use crate::api::responses::{region_responses, ResponseLink};
+use crate::components::loaded::Loaded;
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -11,30 +11,35 @@ use leptos_router::components::Redirect;
 #[component]
 pub fn FillStartPage() -> impl IntoView {
     let user = Resource::new(|| (), |_| crate::api::auth::current_user());
+    // Signed in with a region: its rounds; signed in without one: nothing to load.
+    let start = move || async move {
+        let user = user.await?.ok_or(AppError::Unauthorized)?;
+        let responses = match user.region_code.clone() {
+            Some(code) => Some(region_responses(code).await?),
+            None => None,
+        };
+        Ok((user, responses))
+    };
     view! {
-        <Suspense fallback=|| view! { <p>"Laden…"</p> }>
-            {move || Suspend::new(async move {
-                let user = match user.await {
-                    Ok(Some(user)) => user,
-                    Ok(None) => return view! { <ErrorPage error=AppError::Unauthorized/> }.into_any(),
-                    Err(error) => return view! { <ErrorPage error/> }.into_any(),
-                };
-                let Some(code) = user.region_code.clone() else {
-                    return view! { <Redirect path=user.start_page()/> }.into_any();
-                };
-                match region_responses(code.clone()).await {
-                    Ok(responses) => match responses.into_iter().find(|r| r.open) {
-                        Some(open) => view! { <Redirect path=format!("/vragenlijst/{}", open.id)/> }.into_any(),
-                        None => view! {
-                            <Title text="Geen open meting"/>
-                            <h1>"Geen open meting"</h1>
-                            <p>"Er is op dit moment geen meting open voor uw regio. Eerdere metingen leest u terug op "
-                                <a href=format!("/regio/{code}")>"de pagina van uw regio"</a>"."</p>
-                        }.into_any(),
-                    },
-                    Err(error) => view! { <ErrorPage error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded data=start let((user, responses))>
+            {match (user.region_code.clone(), responses) {
+                (Some(code), Some(responses)) => view! { <OpenRoundOrNone code responses/> }.into_any(),
+                _ => view! { <Redirect path=user.start_page()/> }.into_any(),
+            }}
+        </Loaded>
+    }
+}
+
+/// The open round's response, or that there is none.
+#[component]
+fn OpenRoundOrNone(code: String, responses: Vec<ResponseLink>) -> impl IntoView {
+    match responses.into_iter().find(|r| r.open) {
+        Some(open) => view! { <Redirect path=format!("/vragenlijst/{}", open.id)/> }.into_any(),
+        None => view! {
+            <Title text="Geen open meting"/>
+            <h1>"Geen open meting"</h1>
+            <p>"Er is op dit moment geen meting open voor uw regio. Eerdere metingen leest u terug op "
+                <a href=format!("/regio/{code}")>"de pagina van uw regio"</a>"."</p>
+        }.into_any(),
     }
 }

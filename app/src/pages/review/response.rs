@@ -34,14 +34,9 @@ pub fn ReviewResponsePage() -> impl IntoView {
         resolve,
     };
     view! {
-        <Suspense fallback=|| view! { <p>"Laden…"</p> }>
-            {move || Suspend::new(async move {
-                match page.await {
-                    Ok(page) => view! { <Review page actions/> }.into_any(),
-                    Err(error) => view! { <ErrorPage error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded data=page let:page>
+            <Review page actions/>
+        </Loaded>
     }
 }
 

@@ -33,17 +33,17 @@ pub(super) fn by_id(id: &str) -> Option<Element> {
 /// label and input.
 pub(super) fn question_element(item: &Item) -> Option<Element> {
     if is_group(&item.kind) {
-        by_id(&format!("vraag-{}", item.key))
+        by_id(&question_id(&item.key))
     } else {
-        by_id(&format!("vraag-{}-blok", item.key))
+        by_id(&block_id(&item.key))
     }
 }
 
 /// The item key a form control belongs to: `a.KEY`, `a.KEY.ROW` or `s.KEY`.
 pub(super) fn key_of(name: &str) -> Option<&str> {
     let rest = name
-        .strip_prefix("a.")
-        .or_else(|| name.strip_prefix("s."))?;
+        .strip_prefix(ANSWER_PREFIX)
+        .or_else(|| name.strip_prefix(SPECIAL_PREFIX))?;
     Some(rest.split('.').next().unwrap_or(rest))
 }
 
@@ -74,14 +74,14 @@ pub(super) fn read_raw(form: &HtmlFormElement, item: &Item) -> RawAnswer {
     };
     if let ItemKind::Matrix { rows, .. } = &item.kind {
         for row in rows {
-            if let Some(value) = strings(&format!("a.{}.{}", item.key, row.code)).pop() {
+            if let Some(value) = strings(&cell_name(&item.key, &row.code)).pop() {
                 raw.rows.insert(row.code.clone(), value);
             }
         }
     } else {
-        raw.values = strings(&format!("a.{}", item.key));
+        raw.values = strings(&answer_name(&item.key));
     }
-    raw.special = strings(&format!("s.{}", item.key)).pop();
+    raw.special = strings(&special_name(&item.key)).pop();
     raw
 }
 
@@ -108,11 +108,11 @@ pub(super) fn write_raw(form: &HtmlFormElement, item: &Item, raw: &RawAnswer) {
     if let ItemKind::Matrix { rows, .. } = &item.kind {
         for row in rows {
             let value: Vec<String> = raw.rows.get(&row.code).cloned().into_iter().collect();
-            set(&format!("a.{}.{}", item.key, row.code), &value);
+            set(&cell_name(&item.key, &row.code), &value);
         }
     } else {
-        set(&format!("a.{}", item.key), &raw.values);
+        set(&answer_name(&item.key), &raw.values);
     }
     let special: Vec<String> = raw.special.iter().cloned().collect();
-    set(&format!("s.{}", item.key), &special);
+    set(&special_name(&item.key), &special);
 }

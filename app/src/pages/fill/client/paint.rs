@@ -13,7 +13,7 @@ impl Page {
             return;
         };
         let find = |selector: &str| question.query_selector(selector).ok().flatten();
-        if let Some(version) = find(&format!("input[name=\"v.{key}\"]"))
+        if let Some(version) = find(&format!("input[name=\"{}\"]", version_name(key)))
             .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
         {
             version.set_value(&field.version.to_string());
@@ -25,11 +25,11 @@ impl Page {
         }
         paint_problems(&question, &field.item, &field.problems);
         if field.edits > 0 {
-            if let Some(tag) = find(".tag--prefilled") {
+            if let Some(tag) = find(&format!(".{PREFILLED_CLASS}")) {
                 tag.remove();
             }
         }
-        if let Some(status) = find(".field-status") {
+        if let Some(status) = find(&format!(".{FIELD_STATUS_CLASS}")) {
             let text = match &field.save {
                 SaveState::Idle => last_saved_text(&field.saved),
                 SaveState::Changed => "Niet opgeslagen wijziging".to_string(),
@@ -41,7 +41,7 @@ impl Page {
             if status.text_content().as_deref() != Some(text.as_str()) {
                 status.set_text_content(Some(&text));
             }
-            let panel = find("[data-conflict]");
+            let panel = find(&format!("[{CONFLICT_ATTRIBUTE}]"));
             match (&field.conflict, panel) {
                 (Some(conflict), None) => {
                     let _ = status.after_with_node_1(&conflict_panel(&field.item, conflict));
@@ -58,7 +58,7 @@ impl Page {
     /// Shows the page's save status and the error summary.
     pub(super) fn paint_page(&self) {
         let fields = self.fields.borrow();
-        if let Ok(Some(status)) = document().query_selector(".page-save-status") {
+        if let Ok(Some(status)) = document().query_selector(&format!(".{PAGE_STATUS_CLASS}")) {
             let failed = fields
                 .iter()
                 .any(|f| matches!(f.save, SaveState::Failed(_)));
@@ -105,7 +105,8 @@ impl Page {
                 }
             }
         }
-        if let Ok(Some(summary)) = document().query_selector("[data-foutoverzicht]") {
+        if let Ok(Some(summary)) = document().query_selector(&format!("[{SUMMARY_BOX_ATTRIBUTE}]"))
+        {
             let problems: Vec<(String, String)> = fields
                 .iter()
                 .filter(|f| !f.hidden && !f.problems.is_empty())
@@ -135,7 +136,7 @@ impl Page {
 }
 /// A question's error messages, its error style and what describes it.
 pub(super) fn paint_problems(question: &Element, item: &Item, problems: &[String]) {
-    let error_id = format!("vraag-{}-fout", item.key);
+    let error_id = error_id(&item.key);
     let old = by_id(&error_id);
     if problems.is_empty() {
         if let Some(old) = old {
@@ -156,7 +157,7 @@ pub(super) fn paint_problems(question: &Element, item: &Item, problems: &[String
             }
             None => {
                 // After the label and help text, before the inputs.
-                let help = by_id(&format!("vraag-{}-uitleg", item.key));
+                let help = by_id(&help_id(&item.key));
                 let anchor = help.or_else(|| question.first_element_child());
                 if let Some(anchor) = anchor {
                     let _ = anchor.after_with_node_1(&errors);
@@ -167,7 +168,7 @@ pub(super) fn paint_problems(question: &Element, item: &Item, problems: &[String
     let _ = question
         .class_list()
         .toggle_with_force("question--error", !problems.is_empty());
-    if let Some(described) = by_id(&format!("vraag-{}", item.key)) {
+    if let Some(described) = by_id(&question_id(&item.key)) {
         match described_by(item, !problems.is_empty()) {
             Some(ids) => {
                 let _ = described.set_attribute("aria-describedby", &ids);
@@ -183,15 +184,15 @@ pub(super) fn paint_problems(question: &Element, item: &Item, problems: &[String
 pub(super) fn error_summary(problems: &[(String, String)]) -> Element {
     let summary = element("div", "error-summary");
     let _ = summary.set_attribute("role", "alert");
-    let _ = summary.set_attribute("aria-labelledby", "fouten-titel");
+    let _ = summary.set_attribute("aria-labelledby", SUMMARY_TITLE_ID);
     let _ = summary.set_attribute("tabindex", "-1");
     let title = text_element("h2", "error-summary__title", "Er is een probleem");
-    title.set_id("fouten-titel");
+    title.set_id(SUMMARY_TITLE_ID);
     let _ = summary.append_child(&title);
     let list = element("ul", "error-summary__list");
     for (key, text) in problems {
         let link = text_element("a", "", text);
-        let _ = link.set_attribute("href", &format!("#vraag-{key}"));
+        let _ = link.set_attribute("href", &format!("#{}", question_id(key)));
         let _ = link.set_attribute("rel", "external");
         let item = element("li", "");
         let _ = item.append_child(&link);
@@ -206,7 +207,7 @@ pub(super) fn conflict_panel(item: &Item, conflict: &ConflictInfo) -> Element {
     let texts = ConflictTexts::new(item, conflict);
     let panel = element("div", "conflict");
     let _ = panel.set_attribute("role", "alert");
-    let _ = panel.set_attribute("data-conflict", &conflict.key);
+    let _ = panel.set_attribute(CONFLICT_ATTRIBUTE, &conflict.key);
     let _ = panel.append_child(&text_element("h3", "conflict__title", ConflictTexts::TITLE));
     let _ = panel.append_child(&text_element("p", "", &texts.intro));
     let list = element("dl", "summary-list");
@@ -231,7 +232,7 @@ pub(super) fn conflict_panel(item: &Item, conflict: &ConflictInfo) -> Element {
     ] {
         let button = text_element("button", class, label);
         let _ = button.set_attribute("type", "submit");
-        let _ = button.set_attribute("name", "conflict");
+        let _ = button.set_attribute("name", CONFLICT_FIELD);
         let _ = button.set_attribute("value", &format!("{}:{keep}", conflict.key));
         let _ = buttons.append_child(&button);
     }

@@ -82,92 +82,81 @@ impl Page {
                 }
             });
         }
-        let mut all_saved = true;
-        match result {
-            Ok(outcomes) => {
-                self.session_touched();
-                self.show_logged_out(false);
-                for ((input, outcome), edit) in inputs.iter().zip(outcomes).zip(edits) {
-                    pending::forget(&self.response_id, &input.key, input);
-                    if let SaveOutcome::Saved { saved_at, .. } = &outcome {
-                        self.saved_at.set(Some(*saved_at));
-                    }
-                    all_saved &= !matches!(outcome, SaveOutcome::Conflict(_));
-                    self.update(&input.key, |field| {
-                        let newer_edit = field.edits != edit;
-                        field.retries = 0;
-                        match outcome {
-                            SaveOutcome::Saved {
-                                version,
-                                saved_at,
-                                problems,
-                            } => {
-                                field.version = version;
-                                field.problems = problems;
-                                if !newer_edit {
-                                    field.save = SaveState::Saved(saved_at);
-                                }
-                            }
-                            SaveOutcome::Unchanged { version, saved_at } => {
-                                field.version = version;
-                                // The server holds what the person typed: say when it was saved.
-                                if !newer_edit {
-                                    field.save = if field.edits > 0 && saved_at > 0 {
-                                        SaveState::Saved(saved_at)
-                                    } else {
-                                        SaveState::Idle
-                                    };
-                                }
-                            }
-                            SaveOutcome::Conflict(info) => {
-                                field.conflict = Some(info);
-                                field.save = SaveState::Conflict;
-                            }
-                        }
-                    });
-                }
-            }
+        let all_saved = match result {
+            Ok(outcomes) => self.show_outcomes(&inputs, outcomes, edits),
             Err(error) => {
-                all_saved = false;
-                let why = match &error {
-                    AppError::Unauthorized => {
-                        self.show_logged_out(true);
-                        "u bent uitgelogd. Log opnieuw in; uw wijziging blijft bewaard.".to_string()
-                    }
-                    AppError::Validation(problems) => {
-                        for (key, messages) in problems {
-                            self.update(key, |field| field.problems = messages.clone());
-                        }
-                        "controleer het antwoord.".to_string()
-                    }
-                    AppError::Conflict(message) | AppError::BadRequest(message) => message.clone(),
-                    _ => "de verbinding lukt niet. We proberen het opnieuw.".to_string(),
-                };
-                let retry = !matches!(
-                    error,
-                    AppError::Unauthorized
-                        | AppError::Validation(_)
-                        | AppError::Conflict(_)
-                        | AppError::BadRequest(_)
-                );
-                for input in &inputs {
-                    let attempt = self.update(&input.key, |field| {
-                        field.save = SaveState::Failed(why.clone());
-                        let attempt = field.retries.min(5);
-                        field.retries = attempt + 1;
-                        attempt
-                    });
-                    if let (true, Some(attempt)) = (retry, attempt) {
-                        self.retry_later(input.key.clone(), attempt);
-                    }
-                }
+                self.show_failure(&inputs, &error);
+                false
             }
-        }
+        };
         if !again.is_empty() {
             self.send(again, None);
         }
         self.paint_page();
         all_saved
+    }
+
+    /// The server answered each save: saved, unchanged or in conflict. `true` when none
+    /// met a conflict.
+    fn show_outcomes(
+        self: &Rc<Self>,
+        inputs: &[AnswerInput],
+        outcomes: Vec<SaveOutcome>,
+        edits: Vec<u64>,
+    ) -> bool {
+        self.session_touched();
+        self.show_logged_out(false);
+        let mut all_saved = true;
+        for ((input, outcome), edit) in inputs.iter().zip(outcomes).zip(edits) {
+            pending::forget(&self.response_id, &input.key, input);
+            if let SaveOutcome::Saved { saved_at, .. } = &outcome {
+                self.saved_at.set(Some(*saved_at));
+            }
+            all_saved &= !matches!(outcome, SaveOutcome::Conflict(_));
+            self.update(&input.key, |field| {
+                let newer_edit = field.edits != edit;
+                field.retries = 0;
+                apply_outcome(field, outcome, newer_edit);
+            });
+        }
+        all_saved
+    }
+
+    /// The request failed as a whole: say why beside each answer, and try again later when
+    /// trying again can help.
+    fn show_failure(self: &Rc<Self>, inputs: &[AnswerInput], error: &AppError) {
+        let why = match error {
+            AppError::Unauthorized => {
+                self.show_logged_out(true);
+                "u bent uitgelogd. Log opnieuw in; uw wijziging blijft bewaard.".to_string()
+            }
+            AppError::Validation(problems) => {
+                for (key, messages) in problems {
+                    self.update(key, |field| field.problems = messages.clone());
+                }
+                "controleer het antwoord.".to_string()
+            }
+            AppError::Conflict(message) | AppError::BadRequest(message) => message.clone(),
+            _ => "de verbinding lukt niet. We proberen het opnieuw.".to_string(),
+        };
+        let retry = !matches!(
+            error,
+            AppError::Unauthorized
+                | AppError::Validation(_)
+                | AppError::Conflict(_)
+                | AppError::BadRequest(_)
+        );
+        for input in inputs {
+            let attempt = self.update(&input.key, |field| {
+                field.save = SaveState::Failed(why.clone());
+                let attempt = field.retries.min(5);
+                field.retries = attempt + 1;
+                attempt
+            });
+            if let (true, Some(attempt)) = (retry, attempt) {
+                self.retry_later(input.key.clone(), attempt);
+            }
+        }
     }
 
     /// Tries a failed save again after a pause that grows with each failure.
@@ -257,7 +246,7 @@ impl Page {
             }
             if let Some(message) = failure {
                 let panel = document()
-                    .query_selector(&format!("[data-conflict=\"{key}\"]"))
+                    .query_selector(&format!("[{CONFLICT_ATTRIBUTE}=\"{key}\"]"))
                     .ok()
                     .flatten();
                 if let Some(panel) = panel {
@@ -276,8 +265,8 @@ impl Page {
                 .map(|input| input.value())
                 .unwrap_or_default()
         };
-        let (email, password) = (value("opnieuw-email"), value("opnieuw-wachtwoord"));
-        let code = Some(value("opnieuw-code")).filter(|code| !code.trim().is_empty());
+        let (email, password) = (value(LOGIN_AGAIN_EMAIL_ID), value(LOGIN_AGAIN_PASSWORD_ID));
+        let code = Some(value(LOGIN_AGAIN_CODE_ID)).filter(|code| !code.trim().is_empty());
         let page = self.clone();
         spawn_local(async move {
             match crate::api::auth::login_again(email, password, code).await {
@@ -287,7 +276,7 @@ impl Page {
                     page.replay();
                 }
                 Err(error) => {
-                    if let Some(form) = by_id("opnieuw-inloggen-blok")
+                    if let Some(form) = by_id(LOGIN_AGAIN_ID)
                         .and_then(|panel| panel.query_selector("form").ok().flatten())
                     {
                         set_message(&form, &error.to_string(), ".form-field");
@@ -305,12 +294,45 @@ impl Page {
     }
 
     pub(super) fn show_logged_out(&self, logged_out: bool) {
-        if let Some(panel) = by_id("opnieuw-inloggen-blok") {
+        if let Some(panel) = by_id(LOGIN_AGAIN_ID) {
             if logged_out {
                 let _ = panel.remove_attribute("hidden");
             } else {
                 let _ = panel.set_attribute("hidden", "");
             }
+        }
+    }
+}
+
+/// A question's state after the server answered its save; `newer_edit` when the person
+/// changed it again meanwhile, so it is not marked saved.
+fn apply_outcome(field: &mut Field, outcome: SaveOutcome, newer_edit: bool) {
+    match outcome {
+        SaveOutcome::Saved {
+            version,
+            saved_at,
+            problems,
+        } => {
+            field.version = version;
+            field.problems = problems;
+            if !newer_edit {
+                field.save = SaveState::Saved(saved_at);
+            }
+        }
+        SaveOutcome::Unchanged { version, saved_at } => {
+            field.version = version;
+            // The server holds what the person typed: say when it was saved.
+            if !newer_edit {
+                field.save = if field.edits > 0 && saved_at > 0 {
+                    SaveState::Saved(saved_at)
+                } else {
+                    SaveState::Idle
+                };
+            }
+        }
+        SaveOutcome::Conflict(info) => {
+            field.conflict = Some(info);
+            field.save = SaveState::Conflict;
         }
     }
 }
