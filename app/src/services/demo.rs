@@ -1,16 +1,22 @@
 //! Demo data: the working list of 45 regions, both NAD questionnaire versions, an admin, a
-//! reviewer and a coordinator for each of three regions, two earlier rounds with answers
+//! reviewer and a coordinator for each of three regions, three earlier rounds with answers
 //! (see `demo_history`) and an open round that is partly filled in. Only for an empty
-//! database; the passwords are public.
+//! database; the passwords are public. The reviewer's work and the publications are
+//! `demo/review.rs`.
+
+mod review;
+
+pub use review::{APPROVED_REGION, RETURNED_REGION};
 
 use super::audit::Actor;
-use super::demo_history::{generate, store};
+use super::demo_history::{generate, store, Filing};
 use super::questionnaires::LoadedVersion;
 use super::rounds::NewRound;
 use super::{new_id, now_ms, passwords, questionnaires, regions, users};
 use crate::domain::account::normalize_email;
 use crate::domain::comparison::VersionMapping;
 use crate::domain::questionnaire::answer::{parse_answer, Answer, RawAnswer};
+use crate::domain::region::Region;
 use crate::domain::round::RoundState;
 use crate::domain::time::{end_of_local_day, start_of_local_day};
 use crate::error::AppError;
@@ -90,10 +96,10 @@ pub async fn is_empty(pool: &AnyPool) -> Result<bool, AppError> {
     Ok(count == 0)
 }
 
-/// Loads the demo data into an empty database.
 /// The demo's invited colleague, whose invitation waits in the outbox.
 pub const INVITED_EMAIL: &str = "uitgenodigd@nad.example";
 
+/// Loads the demo data into an empty database.
 pub async fn load(state: &super::state::AppState) -> Result<(), AppError> {
     let (pool, cache, mail) = (&state.pool, &*state.questionnaires, &state.config.mail);
     if !is_empty(pool).await? {
@@ -165,123 +171,8 @@ pub async fn load(state: &super::state::AppState) -> Result<(), AppError> {
     let previous = cache.get(pool, "nad", "2025-12").await?;
     let current = cache.get(pool, "nad", "2026-06").await?;
     load_history(pool, &region_list, &mut coordinators, &previous, &current).await?;
-    load_reviews(pool).await?;
-    publish_history(state).await
-}
-
-/// The conclusions of the demo's latest publication, as the programme would write them.
-const CONCLUSIONS: &str = "Alle regio's werken aan een regionale aanpak van dakloosheid. De belangrijkste ontwikkelingen sinds december 2025:
-
-- **Wonen Eerst** staat in 95% van de regionale plannen, tegen 82% een half jaar eerder.
-- **Opvang in de gemeente van herkomst**: 92% van de regio's regelt dit, tegen 79% in december 2025.
-- Vier regio's hadden bij publicatie nog geen goedgekeurde antwoorden; zij staan als *geen gegevens* in het dashboard en tellen niet mee.
-
-# Aandachtspunten
-
-- Bezwaren van omwonenden vertragen in meerdere regio's de bouw van nieuwe opvang- en woonvoorzieningen.
-- Het aantal Wonen Eerst-plekken groeit, maar de uitstroom uit de opvang blijft achter bij de doelen.
-";
-
-/// Publishes the earlier rounds in order, a few weeks after each deadline, the latest with
-/// its conclusions: the public dashboard has a history from the start.
-async fn publish_history(state: &super::state::AppState) -> Result<(), AppError> {
-    let closed: Vec<(String, i64)> =
-        sqlx::query_as("SELECT id, deadline FROM rounds WHERE state = 'closed' ORDER BY deadline")
-            .fetch_all(&state.pool)
-            .await?;
-    let last = closed.len().saturating_sub(1);
-    for (n, (round_id, deadline)) in closed.iter().enumerate() {
-        let conclusions = if n == last { CONCLUSIONS } else { "" };
-        let three_weeks_later = deadline + 21 * 24 * 60 * 60 * 1000;
-        super::publications::publish_as_of(
-            state,
-            &Actor::CommandLine,
-            round_id,
-            conclusions,
-            three_weeks_later,
-        )
-        .await?;
-    }
-    Ok(())
-}
-
-/// The open round's regions the reviewer has already dealt with: one sent back with a
-/// comment, one approved. Earlier rounds are approved throughout.
-pub const RETURNED_REGION: &str = "R02";
-pub const APPROVED_REGION: &str = "R06";
-
-/// The reviewer's work: every response of the earlier rounds approved a few days after it came
-/// in; in the open round one response sent back with a comment and one approved.
-async fn load_reviews(pool: &AnyPool) -> Result<(), AppError> {
-    let day = 24 * 60 * 60 * 1000;
-    let reviewer: String =
-        sqlx::query_scalar("SELECT id FROM users WHERE email_normalized = 'reviewer@nad.example'")
-            .fetch_one(pool)
-            .await?;
-    sqlx::query(
-        "UPDATE responses SET status = 'approved', approved_by = $1, approved_at = submitted_at + $2 \
-         WHERE status = 'submitted' AND round_id IN (SELECT id FROM rounds WHERE state <> 'open')",
-    )
-    .bind(&reviewer)
-    .bind(5 * day)
-    .execute(pool)
-    .await?;
-    let open_round: String = sqlx::query_scalar("SELECT id FROM rounds WHERE state = 'open'")
-        .fetch_one(pool)
-        .await?;
-    let response_of = |region: &'static str| {
-        let open_round = open_round.clone();
-        async move {
-            sqlx::query_scalar::<_, String>(
-                "SELECT id FROM responses WHERE round_id = $1 AND region_code = $2",
-            )
-            .bind(open_round)
-            .bind(region)
-            .fetch_one(pool)
-            .await
-        }
-    };
-    let now = now_ms();
-    let approved = response_of(APPROVED_REGION).await?;
-    sqlx::query("UPDATE responses SET status = 'approved', approved_by = $1, approved_at = $2 WHERE id = $3")
-        .bind(&reviewer)
-        .bind(now - day / 2)
-        .bind(&approved)
-        .execute(pool)
-        .await?;
-    let returned = response_of(RETURNED_REGION).await?;
-    sqlx::query(
-        "UPDATE responses SET status = 'returned', returned_by = $1, returned_at = $2, \
-         return_reason = $3, submitted_at = NULL, submitted_by = NULL WHERE id = $4",
-    )
-    .bind(&reviewer)
-    .bind(now - day / 2)
-    .bind("Het aantal plekken voor Wonen Eerst is sterk veranderd; zie de opmerking bij de vraag.")
-    .bind(&returned)
-    .execute(pool)
-    .await?;
-    let thread = new_id();
-    sqlx::query(
-        "INSERT INTO comment_threads (id, response_id, item_key, resolved, created_by, created_at) \
-         VALUES ($1, $2, 'e_wonen_eerst_plekken', 0, $3, $4)",
-    )
-    .bind(&thread)
-    .bind(&returned)
-    .bind(&reviewer)
-    .bind(now - day / 2)
-    .execute(pool)
-    .await?;
-    sqlx::query(
-        "INSERT INTO comments (id, thread_id, author_id, body, created_at) VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(new_id())
-    .bind(&thread)
-    .bind(&reviewer)
-    .bind("Klopt dit aantal? Het wijkt veel af van de vorige meting. Graag een korte toelichting.")
-    .bind(now - day / 2)
-    .execute(pool)
-    .await?;
-    Ok(())
+    review::load_reviews(pool).await?;
+    review::publish_history(state).await
 }
 
 /// Regions without answers in June 2026 that have not started the open round: the demo
@@ -316,15 +207,44 @@ fn parsed(version: &LoadedVersion, raw: &BTreeMap<String, RawAnswer>) -> HashMap
         .collect()
 }
 
+/// The history: three closed rounds and the open one, each filled in by the regions that
+/// take part, every region's answers following on from its answers the round before.
 async fn load_history(
     pool: &AnyPool,
-    region_list: &[crate::domain::region::Region],
+    region_list: &[Region],
     coordinators: &mut HashMap<String, String>,
     previous: &LoadedVersion,
     current: &LoadedVersion,
 ) -> Result<(), AppError> {
-    // Every region has a coordinator who filled in the earlier rounds; those without a demo
-    // account get one that nobody can log in to until an admin sets a password.
+    add_unusable_coordinators(pool, region_list, coordinators).await?;
+    let rounds = history_rounds(previous, current, now_ms());
+    let mapping = VersionMapping::new(&[&previous.questionnaire, &current.questionnaire]);
+    // Each region's answers in the round before, in the current version's keys.
+    let mut before: HashMap<String, HashMap<String, Answer>> = HashMap::new();
+    for (round, planned) in rounds.iter().enumerate() {
+        let round_id = create_round(pool, planned).await?;
+        // December 2025 is the last round on the previous version: the next round reads
+        // its answers in the current version's keys.
+        let to_current = (round == 1).then_some(&mapping);
+        let filled = Filled {
+            round,
+            round_id: &round_id,
+            planned,
+            coordinators,
+            to_current,
+        };
+        before = fill_round(pool, region_list, &filled, &before).await?;
+    }
+    Ok(())
+}
+
+/// Every region has a coordinator who filled in the earlier rounds; those without a demo
+/// account get one that nobody can log in to until an admin sets a password.
+async fn add_unusable_coordinators(
+    pool: &AnyPool,
+    region_list: &[Region],
+    coordinators: &mut HashMap<String, String>,
+) -> Result<(), AppError> {
     let unusable_hash = passwords::hash(new_id()).await?;
     for region in region_list {
         if coordinators.contains_key(&region.code) {
@@ -348,108 +268,150 @@ async fn load_history(
         .await?;
         coordinators.insert(region.code.clone(), id);
     }
+    Ok(())
+}
 
-    let day = 24 * 60 * 60 * 1000;
-    let now = now_ms();
-    let rounds = [
-        (
+const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// A round of the demo's history, and when its responses were filled in.
+struct PlannedRound<'a> {
+    name: &'static str,
+    version: &'a LoadedVersion,
+    state: RoundState,
+    opens_at: i64,
+    deadline: i64,
+    filled_at: i64,
+}
+
+/// Three closed rounds, the last on the current version, and the open round around `now`.
+fn history_rounds<'a>(
+    previous: &'a LoadedVersion,
+    current: &'a LoadedVersion,
+    now: i64,
+) -> [PlannedRound<'a>; 4] {
+    let closed = |name, version, opens_at, deadline| PlannedRound {
+        name,
+        version,
+        state: RoundState::Closed,
+        opens_at,
+        deadline,
+        filled_at: deadline - 3 * DAY_MS,
+    };
+    [
+        closed(
             "3e meting – juni 2025",
             previous,
-            RoundState::Closed,
             start_of_local_day(2025, 5, 19),
             end_of_local_day(2025, 6, 27),
         ),
-        (
+        closed(
             "4e meting – december 2025",
             previous,
-            RoundState::Closed,
             start_of_local_day(2025, 11, 17),
             end_of_local_day(2025, 12, 19),
         ),
-        (
+        closed(
             "5e meting – juni 2026",
             current,
-            RoundState::Closed,
             start_of_local_day(2026, 5, 18),
             end_of_local_day(2026, 6, 26),
         ),
-        (
-            "6e meting – december 2026",
-            current,
-            RoundState::Open,
-            now - 10 * day,
-            now + 60 * day,
-        ),
-    ];
-    let mapping = VersionMapping::new(&[&previous.questionnaire, &current.questionnaire]);
-    // Each region's answers in the round before, in the current version's keys.
-    let mut before: HashMap<String, HashMap<String, Answer>> = HashMap::new();
-    for (round, (name, version, state, opens_at, deadline)) in rounds.into_iter().enumerate() {
-        let round_id = super::rounds::create(
-            pool,
-            &Actor::CommandLine,
-            NewRound {
-                name: name.to_string(),
-                questionnaire_id: version.questionnaire.identifier.clone(),
-                questionnaire_version: version.questionnaire.version.clone(),
-                state,
-                opens_at,
-                deadline,
-                compared_round_id: None,
-                region_codes: None,
-            },
-        )
-        .await?;
-        let reference_date = crate::domain::time::input_date(opens_at + 14 * day);
-        let mut answered: HashMap<String, HashMap<String, Answer>> = HashMap::new();
-        for (position, region) in region_list.iter().enumerate() {
-            let (submitted, sections) = match round {
-                0 | 1 => (true, usize::MAX),
-                2 if BLANK_REGIONS.contains(&region.code.as_str()) => continue,
-                2 => (true, usize::MAX),
-                _ => match progress(&region.code, position) {
-                    Progress::NotStarted => continue,
-                    Progress::Busy => (false, 3),
-                    Progress::Submitted => (true, usize::MAX),
-                },
-            };
-            let empty = HashMap::new();
-            let previous_answers = before.get(&region.code).unwrap_or(&empty);
-            let raw = generate(
-                version,
-                previous_answers,
-                position,
-                round,
-                &reference_date,
-                sections,
-            );
-            let at = if round == 3 {
-                now - day
-            } else {
-                deadline - 3 * day
-            };
-            store(
-                pool,
-                version,
-                &round_id,
-                &region.code,
-                &coordinators[&region.code],
-                at,
-                submitted,
-                &raw,
-            )
-            .await?;
-            let answers = parsed(version, &raw);
-            // December 2025 is the last round on the previous version: the next round reads
-            // its answers in the current version's keys.
-            let in_current_keys = if round == 1 {
-                mapping.answers(&answers)
-            } else {
-                answers
-            };
-            answered.insert(region.code.clone(), in_current_keys);
-        }
-        before = answered;
+        PlannedRound {
+            name: "6e meting – december 2026",
+            version: current,
+            state: RoundState::Open,
+            opens_at: now - 10 * DAY_MS,
+            deadline: now + 60 * DAY_MS,
+            filled_at: now - DAY_MS,
+        },
+    ]
+}
+
+async fn create_round(pool: &AnyPool, planned: &PlannedRound<'_>) -> Result<String, AppError> {
+    let questionnaire = &planned.version.questionnaire;
+    super::rounds::create(
+        pool,
+        &Actor::CommandLine,
+        NewRound {
+            name: planned.name.to_string(),
+            questionnaire_id: questionnaire.identifier.clone(),
+            questionnaire_version: questionnaire.version.clone(),
+            state: planned.state,
+            opens_at: planned.opens_at,
+            deadline: planned.deadline,
+            compared_round_id: None,
+            region_codes: None,
+        },
+    )
+    .await
+}
+
+/// A created round of the history, to be filled in by the regions.
+struct Filled<'a> {
+    /// Its place in the history, 0 to 3.
+    round: usize,
+    round_id: &'a str,
+    planned: &'a PlannedRound<'a>,
+    coordinators: &'a HashMap<String, String>,
+    /// The mapping of its version onto the next round's, when that is another version.
+    to_current: Option<&'a VersionMapping>,
+}
+
+/// Each region's response to the round, generated from its answers `before`; returns the
+/// answers, in the next round's keys.
+async fn fill_round(
+    pool: &AnyPool,
+    region_list: &[Region],
+    filled: &Filled<'_>,
+    before: &HashMap<String, HashMap<String, Answer>>,
+) -> Result<HashMap<String, HashMap<String, Answer>>, AppError> {
+    let (planned, version) = (filled.planned, filled.planned.version);
+    let reference_date = crate::domain::time::input_date(planned.opens_at + 14 * DAY_MS);
+    let mut answered: HashMap<String, HashMap<String, Answer>> = HashMap::new();
+    for (position, region) in region_list.iter().enumerate() {
+        let Some((submitted, sections)) = participation(filled.round, &region.code, position)
+        else {
+            continue;
+        };
+        let empty = HashMap::new();
+        let previous_answers = before.get(&region.code).unwrap_or(&empty);
+        let raw = generate(
+            version,
+            previous_answers,
+            position,
+            filled.round,
+            &reference_date,
+            sections,
+        );
+        let filing = Filing {
+            round_id: filled.round_id,
+            region_code: &region.code,
+            user_id: &filled.coordinators[&region.code],
+            at: planned.filled_at,
+            submitted,
+        };
+        store(pool, version, filing, &raw).await?;
+        let answers = parsed(version, &raw);
+        let in_next_keys = match filled.to_current {
+            Some(mapping) => mapping.answers(&answers),
+            None => answers,
+        };
+        answered.insert(region.code.clone(), in_next_keys);
     }
-    Ok(())
+    Ok(answered)
+}
+
+/// Whether a region takes part in round `round` of the history: if so, whether it submitted
+/// and how many sections it filled in.
+fn participation(round: usize, code: &str, position: usize) -> Option<(bool, usize)> {
+    match round {
+        0 | 1 => Some((true, usize::MAX)),
+        2 if BLANK_REGIONS.contains(&code) => None,
+        2 => Some((true, usize::MAX)),
+        _ => match progress(code, position) {
+            Progress::NotStarted => None,
+            Progress::Busy => Some((false, 3)),
+            Progress::Submitted => Some((true, usize::MAX)),
+        },
+    }
 }

@@ -266,7 +266,42 @@ pub async fn send_deadline_reminders(
     let Some(&furthest) = thresholds.last() else {
         return Ok(0);
     };
-    let due: Vec<RegionDeadline> = sqlx::query_as(
+    let link = settings.link("/invullen");
+    let mut queued = 0;
+    for region in due_regions(pool, now, now + furthest * DAY_MS).await? {
+        let left_ms = region.deadline - now;
+        let Some(&threshold) = thresholds.iter().find(|days| left_ms <= *days * DAY_MS) else {
+            continue;
+        };
+        let due = Due {
+            region: &region,
+            threshold,
+            days_left: (left_ms + DAY_MS - 1) / DAY_MS,
+        };
+        let people = people(
+            &mut *pool.acquire().await?,
+            Audience::Coordinators(&region.region_code),
+            "deadline_reminder",
+            None,
+        )
+        .await?;
+        for person in people {
+            if remind_once(pool, person, &due, now, &link).await? {
+                queued += 1;
+            }
+        }
+    }
+    Ok(queued)
+}
+
+/// The regions of open rounds whose response is not submitted and whose deadline is after
+/// `now` and at most `until`.
+async fn due_regions(
+    pool: &AnyPool,
+    now: i64,
+    until: i64,
+) -> Result<Vec<RegionDeadline>, AppError> {
+    Ok(sqlx::query_as(
         "SELECT r.id AS round_id, r.name AS round_name, rr.region_code, rr.region_name, \
          COALESCE(rr.deadline, r.deadline) AS deadline \
          FROM rounds r JOIN round_regions rr ON rr.round_id = r.id \
@@ -277,63 +312,64 @@ pub async fn send_deadline_reminders(
          ORDER BY r.id, rr.region_code",
     )
     .bind(now)
-    .bind(now + furthest * DAY_MS)
+    .bind(until)
     .fetch_all(pool)
+    .await?)
+}
+
+/// A region's deadline that a reminder is due for: the threshold (in days) it passed, and
+/// the days left.
+struct Due<'a> {
+    region: &'a RegionDeadline,
+    threshold: i64,
+    days_left: i64,
+}
+
+/// Claims the reminder of `due` for `person` and queues it, unless it was claimed before;
+/// whether it was queued now.
+async fn remind_once(
+    pool: &AnyPool,
+    person: Person,
+    due: &Due<'_>,
+    now: i64,
+    link: &str,
+) -> Result<bool, AppError> {
+    let region = due.region;
+    // Each transaction writes first: on SQLite a transaction that read before it
+    // writes can't wait for another writer and would fail instead.
+    let mut tx = pool.begin().await?;
+    let claimed = sqlx::query(
+        "INSERT INTO reminders_sent (user_id, round_id, deadline, days_before, sent_at) \
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+    )
+    .bind(&person.id)
+    .bind(&region.round_id)
+    .bind(region.deadline)
+    .bind(due.threshold)
+    .bind(now)
+    .execute(&mut *tx)
     .await?;
-    let link = settings.link("/invullen");
-    let mut queued = 0;
-    for region in due {
-        let left_ms = region.deadline - now;
-        let Some(&threshold) = thresholds.iter().find(|days| left_ms <= *days * DAY_MS) else {
-            continue;
-        };
-        let days_left = (left_ms + DAY_MS - 1) / DAY_MS;
-        let people = people(
-            &mut *pool.acquire().await?,
-            Audience::Coordinators(&region.region_code),
-            "deadline_reminder",
-            None,
-        )
-        .await?;
-        for person in people {
-            // Each transaction writes first: on SQLite a transaction that read before it
-            // writes can't wait for another writer and would fail instead.
-            let mut tx = pool.begin().await?;
-            let claimed = sqlx::query(
-                "INSERT INTO reminders_sent (user_id, round_id, deadline, days_before, sent_at) \
-                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
-            )
-            .bind(&person.id)
-            .bind(&region.round_id)
-            .bind(region.deadline)
-            .bind(threshold)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-            if claimed.rows_affected() != 1 {
-                continue;
-            }
-            mail::enqueue(
-                &mut *tx,
-                Recipient {
-                    user_id: Some(&person.id),
-                    address: &person.email,
-                },
-                &Notice::DeadlineReminder {
-                    name: person.display_name,
-                    round: region.round_name.clone(),
-                    region: region.region_name.clone(),
-                    deadline_ms: region.deadline,
-                    days_left,
-                    link: link.clone(),
-                },
-            )
-            .await?;
-            tx.commit().await?;
-            queued += 1;
-        }
+    if claimed.rows_affected() != 1 {
+        return Ok(false);
     }
-    Ok(queued)
+    mail::enqueue(
+        &mut *tx,
+        Recipient {
+            user_id: Some(&person.id),
+            address: &person.email,
+        },
+        &Notice::DeadlineReminder {
+            name: person.display_name,
+            round: region.round_name.clone(),
+            region: region.region_name.clone(),
+            deadline_ms: region.deadline,
+            days_left: due.days_left,
+            link: link.to_string(),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
 }
 
 /// Records the device of a login and, when the account was used before but never from this

@@ -1,22 +1,18 @@
 //! The open data files of every edition, made from its frozen snapshot: long and wide CSV,
 //! JSON and the codebook. An edition never changes, so each file is made once and kept
 //! (within a budget of bytes), with its SHA-256 as checksum and ETag; size and checksum are
-//! kept for every file made.
+//! kept for every file made. The files themselves are made in `open_data/files.rs`.
 
-use super::exports::{yes_no, CODEBOOK_HEADER};
+mod files;
+
 use super::publications::{self, EditionRecord};
-use super::questionnaires::LoadedVersion;
 use super::state::AppState;
-use crate::domain::export::{codebook_entry, columns, csv_row, value_text, STATUSES};
 use crate::domain::publication::catalogue::{
     file_path, Catalogue, CatalogueEdition, CataloguePublication, Distribution, OpenFile,
 };
-use crate::domain::publication::{
-    period, PublishedAnswer, PublishedRegion, Snapshot, NO_DATA, NO_DATA_MEANING,
-};
-use crate::domain::questionnaire::answer::AnswerValue;
-use crate::domain::questionnaire::model::Item;
+use crate::domain::publication::period;
 use crate::error::AppError;
+use files::make;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -170,41 +166,7 @@ pub async fn catalogue(state: &AppState) -> Result<Catalogue, AppError> {
     for round in all.rounds.iter().rev() {
         let mut editions = Vec::with_capacity(round.editions.len());
         for record in &round.editions {
-            let (slug, edition) = (&record.edition.slug, record.edition.edition);
-            let key = |file: OpenFile| (slug.clone(), edition, file);
-            let missing: Vec<OpenFile> = OpenFile::ALL
-                .into_iter()
-                .filter(|file| state.open_data.facts(&key(*file)).is_none())
-                .collect();
-            if !missing.is_empty() {
-                let _turn = state.open_data.making.lock().await;
-                let missing: Vec<OpenFile> = missing
-                    .into_iter()
-                    .filter(|file| state.open_data.facts(&key(*file)).is_none())
-                    .collect();
-                if !missing.is_empty() {
-                    make_files(state, slug, edition, &missing).await?;
-                }
-            }
-            let mut files = Vec::with_capacity(OpenFile::ALL.len());
-            for kind in OpenFile::ALL {
-                let facts = state
-                    .open_data
-                    .facts(&key(kind))
-                    .ok_or_else(|| AppError::internal("a made file has no facts", slug))?;
-                files.push(Distribution {
-                    file: kind,
-                    path: file_path(slug, edition, kind),
-                    bytes: facts.bytes,
-                    sha256: facts.sha256,
-                });
-            }
-            editions.push(CatalogueEdition {
-                edition: record.edition.edition,
-                published_at: record.edition.published_at,
-                note: record.edition.note.clone(),
-                files,
-            });
+            editions.push(catalogue_edition(state, record).await?);
         }
         listed.push(CataloguePublication {
             slug: round.slug.clone(),
@@ -227,303 +189,57 @@ pub async fn catalogue(state: &AppState) -> Result<Catalogue, AppError> {
     })
 }
 
-fn make(
+/// One edition in the catalogue, with the size and checksum of each of its files (made
+/// first when they were not yet).
+async fn catalogue_edition(
     state: &AppState,
     record: &EditionRecord,
-    snapshot: &Snapshot,
-    version: &LoadedVersion,
-    file: OpenFile,
-) -> Result<MadeFile, AppError> {
-    let bytes = match file {
-        OpenFile::Long => long_csv(record, snapshot, version),
-        OpenFile::Wide => wide_csv(record, snapshot, version),
-        OpenFile::Json => json(state, record, snapshot, version),
-        OpenFile::Codebook => codebook_csv(snapshot, version),
+) -> Result<CatalogueEdition, AppError> {
+    let (slug, edition) = (&record.edition.slug, record.edition.edition);
+    let key = |file: OpenFile| (slug.clone(), edition, file);
+    make_unknown(state, slug, edition).await?;
+    let mut files = Vec::with_capacity(OpenFile::ALL.len());
+    for kind in OpenFile::ALL {
+        let facts = state
+            .open_data
+            .facts(&key(kind))
+            .ok_or_else(|| AppError::internal("a made file has no facts", slug))?;
+        files.push(Distribution {
+            file: kind,
+            path: file_path(slug, edition, kind),
+            bytes: facts.bytes,
+            sha256: facts.sha256,
+        });
     }
-    .map_err(|error| AppError::internal("making an open data file failed", error))?;
-    Ok(MadeFile {
-        sha256: super::sha256_hex_bytes(&bytes),
-        download_name: format!(
-            "{}-{}-editie-{}-{}",
-            snapshot.questionnaire_id,
-            record.edition.slug,
-            record.edition.edition,
-            file.name()
-        ),
-        bytes: bytes.into(),
+    Ok(CatalogueEdition {
+        edition: record.edition.edition,
+        published_at: record.edition.published_at,
+        note: record.edition.note.clone(),
+        files,
     })
 }
 
-/// One region's cells for one public item: per column (matrix row), the status code and the
-/// value. A region without published answers has `GEEN_GEGEVENS` everywhere.
-fn cells(item: &Item, region: &PublishedRegion) -> Vec<(String, &'static str, String)> {
-    let answer = region.answers.as_ref().map(|a| a.get(&item.key));
-    columns(item)
-        .into_iter()
-        .map(|column| {
-            let (status, value) = match answer {
-                None => (NO_DATA, String::new()),
-                Some(None) => (PublishedAnswer::NotAnswered.status(), String::new()),
-                Some(Some(PublishedAnswer::Given(value))) => match (value, column.row.as_deref()) {
-                    (AnswerValue::Rows(rows), Some(row)) => match rows.get(row) {
-                        Some(cell) => (
-                            PublishedAnswer::Given(cell.clone()).status(),
-                            value_text(cell),
-                        ),
-                        None => (PublishedAnswer::NotAnswered.status(), String::new()),
-                    },
-                    (value, _) => (
-                        PublishedAnswer::Given(value.clone()).status(),
-                        value_text(value),
-                    ),
-                },
-                Some(Some(other)) => (other.status(), String::new()),
-            };
-            (column.name, status, value)
-        })
-        .collect()
-}
-
-fn public_items(version: &LoadedVersion) -> Vec<(&str, &Item)> {
-    version
-        .questionnaire
-        .sections
-        .iter()
-        .flat_map(|section| {
-            section
-                .items
-                .iter()
-                .filter(|item| item.public)
-                .map(move |item| (section.key.as_str(), item))
-        })
-        .collect()
-}
-
-fn finish(writer: csv::Writer<Vec<u8>>) -> Result<Vec<u8>, String> {
-    writer.into_inner().map_err(|e| e.error().to_string())
-}
-
-fn long_csv(
-    record: &EditionRecord,
-    snapshot: &Snapshot,
-    version: &LoadedVersion,
-) -> Result<Vec<u8>, String> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let edition = record.edition.edition.to_string();
-    let write = |writer: &mut csv::Writer<Vec<u8>>, row: &[&str]| {
-        writer
-            .write_record(csv_row(row.iter().copied()))
-            .map_err(|e| e.to_string())
-    };
-    write(
-        &mut writer,
-        &[
-            "publicatie",
-            "editie",
-            "regio_code",
-            "regio_naam",
-            "sectie",
-            "item_key",
-            "kolom",
-            "status",
-            "waarde",
-        ],
-    )?;
-    let items = public_items(version);
-    for region in &snapshot.regions {
-        for (section, item) in &items {
-            for (column, status, value) in cells(item, region) {
-                write(
-                    &mut writer,
-                    &[
-                        &record.edition.slug,
-                        &edition,
-                        &region.code,
-                        &region.name,
-                        section,
-                        &item.key,
-                        &column,
-                        status,
-                        &value,
-                    ],
-                )?;
-            }
-        }
-    }
-    finish(writer)
-}
-
-fn wide_csv(
-    record: &EditionRecord,
-    snapshot: &Snapshot,
-    version: &LoadedVersion,
-) -> Result<Vec<u8>, String> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let items = public_items(version);
-    let mut header: Vec<String> = [
-        "publicatie",
-        "editie",
-        "regio_code",
-        "regio_naam",
-        "gemeenten",
-        "gegevens",
-    ]
-    .map(str::to_string)
-    .to_vec();
-    header.extend(
-        items
-            .iter()
-            .flat_map(|(_, item)| columns(item).into_iter().map(|c| c.name)),
-    );
-    writer
-        .write_record(csv_row(header.iter().map(String::as_str)))
-        .map_err(|e| e.to_string())?;
-    for region in &snapshot.regions {
-        let mut row = vec![
-            record.edition.slug.clone(),
-            record.edition.edition.to_string(),
-            region.code.clone(),
-            region.name.clone(),
-            region.gemeenten.join("; "),
-            if region.answers.is_some() {
-                "JA"
-            } else {
-                NO_DATA
-            }
-            .to_string(),
-        ];
-        for (_, item) in &items {
-            for (_, status, value) in cells(item, region) {
-                row.push(if value.is_empty() && status != "BEANTWOORD" {
-                    status.to_string()
-                } else {
-                    value
-                });
-            }
-        }
-        writer
-            .write_record(csv_row(row.iter().map(String::as_str)))
-            .map_err(|e| e.to_string())?;
-    }
-    finish(writer)
-}
-
-/// The status codes that occur in the files, with their meaning.
-fn codes() -> Vec<(&'static str, &'static str)> {
-    let mut codes: Vec<(&str, &str)> = STATUSES
-        .iter()
-        .filter(|s| PublishedAnswer::status_codes().contains(&s.code()))
-        .map(|s| (s.code(), s.meaning()))
-        .collect();
-    codes.push((NO_DATA, NO_DATA_MEANING));
-    codes
-}
-
-fn json(
-    state: &AppState,
-    record: &EditionRecord,
-    snapshot: &Snapshot,
-    version: &LoadedVersion,
-) -> Result<Vec<u8>, String> {
-    let items = public_items(version);
-    let branding = &state.config.branding;
-    let regions: Vec<serde_json::Value> = snapshot
-        .regions
-        .iter()
-        .map(|region| {
-            let answers: serde_json::Map<String, serde_json::Value> = match &region.answers {
-                None => serde_json::Map::new(),
-                Some(_) => items
-                    .iter()
-                    .map(|(_, item)| {
-                        let answer = region.answers.as_ref().and_then(|a| a.get(&item.key));
-                        let value = match answer {
-                            Some(PublishedAnswer::Given(value)) => {
-                                serde_json::json!({ "status": "BEANTWOORD", "waarde": crate::domain::export::json_value(value) })
-                            }
-                            Some(other) => serde_json::json!({ "status": other.status() }),
-                            None => serde_json::json!({ "status": PublishedAnswer::NotAnswered.status() }),
-                        };
-                        (item.key.clone(), value)
-                    })
-                    .collect(),
-            };
-            serde_json::json!({
-                "code": region.code,
-                "naam": region.name,
-                "gemeenten": region.gemeenten,
-                "gegevens": if region.answers.is_some() { "JA" } else { NO_DATA },
-                "antwoorden": answers,
+/// Makes the files of one edition whose facts are not known yet, looking again once it is
+/// this edition's turn (another request may have made them meanwhile).
+async fn make_unknown(state: &AppState, slug: &str, edition: i64) -> Result<(), AppError> {
+    let unknown = || -> Vec<OpenFile> {
+        OpenFile::ALL
+            .into_iter()
+            .filter(|file| {
+                state
+                    .open_data
+                    .facts(&(slug.to_string(), edition, *file))
+                    .is_none()
             })
-        })
-        .collect();
-    let document = serde_json::json!({
-        "publicatie": {
-            "naam": record.edition.slug,
-            "editie": record.edition.edition,
-            "gepubliceerd": crate::domain::publication::catalogue::iso_date(record.edition.published_at),
-            "correctie": record.edition.note,
-            "meting": snapshot.round_name,
-            "periode": period(snapshot.deadline),
-            "vragenlijst": { "identifier": snapshot.questionnaire_id, "versie": snapshot.questionnaire_version },
-            "licentie": { "naam": branding.licence_name, "url": branding.licence_url },
-            "uitgever": branding.publisher,
-        },
-        "codes": codes().into_iter().map(|(code, meaning)| (code.to_string(), serde_json::Value::from(meaning))).collect::<serde_json::Map<_, _>>(),
-        "regios": regions,
-    });
-    serde_json::to_vec_pretty(&document).map_err(|e| e.to_string())
-}
-
-fn codebook_csv(snapshot: &Snapshot, version: &LoadedVersion) -> Result<Vec<u8>, String> {
-    let questionnaire = &version.questionnaire;
-    let label = format!("{}/{}", questionnaire.identifier, questionnaire.version);
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    writer
-        .write_record(csv_row(CODEBOOK_HEADER))
-        .map_err(|e| e.to_string())?;
-    for section in &questionnaire.sections {
-        for item in section.items.iter().filter(|item| item.public) {
-            let entry = codebook_entry(
-                &section.key,
-                item,
-                questionnaire.previous_version.as_deref(),
-            );
-            let row = [
-                "vraag".to_string(),
-                snapshot.round_name.clone(),
-                label.clone(),
-                entry.section,
-                section.title.clone(),
-                entry.key,
-                entry.columns,
-                entry.label,
-                entry.kind,
-                entry.options,
-                entry.rows,
-                entry.unit,
-                yes_no(entry.required).to_string(),
-                yes_no(entry.allow_unknown).to_string(),
-                yes_no(entry.allow_not_applicable).to_string(),
-                entry.condition,
-                entry.previous_key,
-                entry.lineage,
-            ];
-            writer
-                .write_record(csv_row(row.iter().map(String::as_str)))
-                .map_err(|e| e.to_string())?;
-        }
+            .collect()
+    };
+    if unknown().is_empty() {
+        return Ok(());
     }
-    for (code, meaning) in codes() {
-        let mut row: [String; 18] = Default::default();
-        row[0] = "code".to_string();
-        row[1] = snapshot.round_name.clone();
-        row[2] = label.clone();
-        row[5] = code.to_string();
-        row[7] = meaning.to_string();
-        writer
-            .write_record(csv_row(row.iter().map(String::as_str)))
-            .map_err(|e| e.to_string())?;
+    let _turn = state.open_data.making.lock().await;
+    let missing = unknown();
+    if !missing.is_empty() {
+        make_files(state, slug, edition, &missing).await?;
     }
-    finish(writer)
+    Ok(())
 }

@@ -33,35 +33,62 @@ pub fn read<T>(
     bytes: &[u8],
     columns: (&[&str], &[&str]),
     (what, empty): (&str, &str),
-    mut read: impl FnMut(&Row<'_>) -> Result<T, String>,
+    read: impl FnMut(&Row<'_>) -> Result<T, String>,
     key: impl Fn(&T) -> &str,
 ) -> Result<Vec<T>, Vec<RegionFileError>> {
-    let (required, optional) = columns;
-    let problem = |line: u64, message: String| RegionFileError { line, message };
+    let text = text(bytes)?;
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .flexible(false)
+        .from_reader(text.as_bytes());
+    let columns = header(&mut reader, columns)?;
+    let (rows, mut problems) = rows(&mut reader, &columns, read);
+    problems.extend(duplicates(&rows, key, what));
+    if rows.is_empty() && problems.is_empty() {
+        problems.push(problem(2, empty.to_string()));
+    }
+    if problems.is_empty() {
+        Ok(rows.into_iter().map(|(_, value)| value).collect())
+    } else {
+        problems.sort_by_key(|p| p.line);
+        Err(problems)
+    }
+}
+
+fn problem(line: u64, message: String) -> RegionFileError {
+    RegionFileError { line, message }
+}
+
+/// The file as text, without a byte order mark: refused when too large or not UTF-8.
+fn text(bytes: &[u8]) -> Result<&str, Vec<RegionFileError>> {
     if bytes.len() > MAX_FILE_BYTES {
         return Err(vec![problem(
             0,
             format!("het bestand is groter dan {} KB", MAX_FILE_BYTES / 1024),
         )]);
     }
-    let text = match std::str::from_utf8(bytes) {
-        Ok(text) => text.trim_start_matches('\u{feff}'),
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok(text.trim_start_matches('\u{feff}')),
         Err(error) => {
             let line = bytes[..error.valid_up_to()]
                 .iter()
                 .filter(|b| **b == b'\n')
                 .count()
                 + 1;
-            return Err(vec![problem(
+            Err(vec![problem(
                 line as u64,
                 "het bestand is geen UTF-8-tekst".to_string(),
-            )]);
+            )])
         }
-    };
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .flexible(false)
-        .from_reader(text.as_bytes());
+    }
+}
+
+/// The index of each column by name, when the header names every `required` column, no
+/// column twice, and no other than `optional` ones.
+fn header(
+    reader: &mut csv::Reader<&[u8]>,
+    (required, optional): (&[&str], &[&str]),
+) -> Result<HashMap<String, usize>, Vec<RegionFileError>> {
     let headers = match reader.headers() {
         Ok(headers) => headers.clone(),
         Err(error) => {
@@ -93,10 +120,22 @@ pub fn read<T>(
             problems.push(problem(1, format!("de kolom '{name}' ontbreekt")));
         }
     }
-    if !problems.is_empty() {
-        return Err(problems);
+    if problems.is_empty() {
+        Ok(columns)
+    } else {
+        Err(problems)
     }
+}
+
+/// Every data row read with `read`, with its line, and the problems of the rows that did not
+/// read; stops after `MAX_ROWS`.
+fn rows<T>(
+    reader: &mut csv::Reader<&[u8]>,
+    columns: &HashMap<String, usize>,
+    mut read: impl FnMut(&Row<'_>) -> Result<T, String>,
+) -> (Vec<(u64, T)>, Vec<RegionFileError>) {
     let mut rows = Vec::new();
+    let mut problems = Vec::new();
     for record in reader.records() {
         let record = match record {
             Ok(record) => record,
@@ -114,15 +153,21 @@ pub fn read<T>(
         let row = Row {
             line,
             record: &record,
-            columns: &columns,
+            columns,
         };
         match read(&row) {
             Ok(value) => rows.push((line, value)),
             Err(message) => problems.push(problem(line, message)),
         }
     }
+    (rows, problems)
+}
+
+/// A problem for each row whose key an earlier row has.
+fn duplicates<T>(rows: &[(u64, T)], key: impl Fn(&T) -> &str, what: &str) -> Vec<RegionFileError> {
+    let mut problems = Vec::new();
     let mut first_line_of: HashMap<&str, u64> = HashMap::new();
-    for (line, value) in &rows {
+    for (line, value) in rows {
         let key = key(value);
         match first_line_of.get(key) {
             Some(first) => problems.push(problem(
@@ -134,13 +179,5 @@ pub fn read<T>(
             }
         }
     }
-    if rows.is_empty() && problems.is_empty() {
-        problems.push(problem(2, empty.to_string()));
-    }
-    if problems.is_empty() {
-        Ok(rows.into_iter().map(|(_, value)| value).collect())
-    } else {
-        problems.sort_by_key(|p| p.line);
-        Err(problems)
-    }
+    problems
 }

@@ -6,6 +6,14 @@
 //! Codes are 6 digits for 30-second steps, accepted one step early or late, and each step's
 //! code once (`totp_last_step` only rises). Every code typed counts toward the same back-off
 //! as a password (`auth::claim_attempt`). The secret is never shown again after setup.
+//!
+//! The codes themselves are `two_factor/codes.rs`, setting up `two_factor/setup.rs`.
+
+mod codes;
+mod setup;
+
+pub use codes::{code_at, grouped, matching_step, new_secret, otpauth_url, qr_svg, RECOVERY_CODES};
+pub use setup::{begin_setup, confirm_setup, take_recovery_codes, Setup};
 
 use super::audit::{self, Actor, Event};
 use super::auth::{claim_attempt, forgive, throttle_keys};
@@ -14,258 +22,15 @@ use super::now_ms;
 use super::sessions::{self, Stage};
 use crate::domain::access::SignedInUser;
 use crate::domain::account::normalize_email;
-use crate::domain::notice::{Notice, PLATFORM_NAME};
+use crate::domain::notice::Notice;
 use crate::error::AppError;
-use rand::RngCore;
+use codes::recovery_hash;
 use serde_json::json;
-use sqlx::AnyPool;
+use sqlx::{AnyConnection, AnyPool};
 use std::net::IpAddr;
-use totp_rs::{Algorithm, Secret, TOTP};
-
-const DIGITS: usize = 6;
-const STEP_SECS: u64 = 30;
-/// Recovery codes made at setup.
-pub const RECOVERY_CODES: usize = 10;
-
-/// A new random secret of 160 bits (RFC 4226's recommendation), in base32.
-pub fn new_secret() -> String {
-    let mut bytes = [0u8; 20];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    Secret::Raw(bytes.to_vec()).to_encoded().to_string()
-}
-
-fn totp(secret: &str) -> Result<TOTP, AppError> {
-    let bytes = Secret::Encoded(secret.to_string())
-        .to_bytes()
-        .map_err(|error| {
-            AppError::internal("a stored TOTP secret is not base32", format!("{error:?}"))
-        })?;
-    TOTP::new(Algorithm::SHA1, DIGITS, 1, STEP_SECS, bytes).map_err(|error| {
-        AppError::internal("a stored TOTP secret is unusable", format!("{error:?}"))
-    })
-}
-
-/// The step whose code `code` is, within one step of `now_secs`, if any. Spaces are ignored.
-pub fn matching_step(secret: &str, code: &str, now_secs: u64) -> Result<Option<u64>, AppError> {
-    let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
-    if code.len() != DIGITS || !code.chars().all(|c| c.is_ascii_digit()) {
-        return Ok(None);
-    }
-    let totp = totp(secret)?;
-    let now_step = now_secs / STEP_SECS;
-    Ok((now_step.saturating_sub(1)..=now_step + 1).find(|step| {
-        let expected = totp.generate(step * STEP_SECS);
-        // Compared in constant time: the time taken says nothing about the digits.
-        expected
-            .bytes()
-            .zip(code.bytes())
-            .fold(0u8, |diff, (a, b)| diff | (a ^ b))
-            == 0
-    }))
-}
-
-/// The code of a step, for tests and for people who check their app's clock.
-pub fn code_at(secret: &str, now_secs: u64) -> Result<String, AppError> {
-    Ok(totp(secret)?.generate(now_secs))
-}
-
-/// The `otpauth://` address an authenticator app reads from the QR code.
-pub fn otpauth_url(secret: &str, email: &str) -> String {
-    use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
-    let issuer = utf8_percent_encode(PLATFORM_NAME, NON_ALPHANUMERIC).to_string();
-    let account = utf8_percent_encode(email, NON_ALPHANUMERIC).to_string();
-    format!(
-        "otpauth://totp/{issuer}:{account}?secret={secret}&issuer={issuer}&algorithm=SHA1&digits={DIGITS}&period={STEP_SECS}"
-    )
-}
-
-/// The QR code of `text` as SVG, dark modules as one path, with a quiet zone of 4 modules.
-pub fn qr_svg(text: &str) -> Result<String, AppError> {
-    use qrcodegen::{QrCode, QrCodeEcc};
-    let code = QrCode::encode_text(text, QrCodeEcc::Medium).map_err(|error| {
-        AppError::internal("the QR code could not be made", format!("{error:?}"))
-    })?;
-    let size = code.size();
-    let border = 4;
-    let mut path = String::new();
-    for y in 0..size {
-        for x in 0..size {
-            if code.get_module(x, y) {
-                path.push_str(&format!("M{},{}h1v1h-1z", x + border, y + border));
-            }
-        }
-    }
-    let full = size + 2 * border;
-    Ok(format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {full} {full}\" \
-         shape-rendering=\"crispEdges\" width=\"240\" height=\"240\">\
-         <rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>\
-         <path d=\"{path}\" fill=\"#000\"/></svg>"
-    ))
-}
-
-/// The secret in groups of four, as people type it.
-pub fn grouped(secret: &str) -> String {
-    secret
-        .chars()
-        .collect::<Vec<_>>()
-        .chunks(4)
-        .map(|chunk| chunk.iter().collect::<String>())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-fn hash(text: &str) -> String {
-    super::sha256_hex(text)
-}
-
-/// A recovery code as people type it: letters and digits only, lower case.
-fn normalize_recovery(code: &str) -> String {
-    code.chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .map(|c| c.to_ascii_lowercase())
-        .collect()
-}
-
-/// Ten new recovery codes of 10 characters (50 bits each), shown as `xxxxx-xxxxx`.
-fn new_recovery_codes() -> Vec<String> {
-    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
-    (0..RECOVERY_CODES)
-        .map(|_| {
-            let mut bytes = [0u8; 10];
-            rand::rngs::OsRng.fill_bytes(&mut bytes);
-            let code: String = bytes
-                .iter()
-                .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
-                .collect();
-            format!("{}-{}", &code[..5], &code[5..])
-        })
-        .collect()
-}
-
-/// What the setup page shows.
-pub struct Setup {
-    pub secret: String,
-    pub otpauth_url: String,
-}
-
-/// The secret being set up in this session: made on first use and kept in the session until
-/// it is confirmed, so a reload shows the same QR code.
-pub async fn begin_setup(
-    pool: &AnyPool,
-    session: &sessions::Session,
-    token: &str,
-) -> Result<Setup, AppError> {
-    let secret = match &session.pending_secret {
-        Some(secret) => secret.clone(),
-        None => {
-            let secret = new_secret();
-            sessions::set_progress(
-                pool,
-                token,
-                session.stage,
-                Some(&secret),
-                session.pending_recovery.as_deref(),
-            )
-            .await?;
-            secret
-        }
-    };
-    Ok(Setup {
-        otpauth_url: otpauth_url(&secret, &session.user.email),
-        secret,
-    })
-}
 
 const WRONG_CODE: &str =
     "Deze code klopt niet. Vul de zes cijfers in die uw app nu laat zien; elke code werkt één keer.";
-
-/// Confirms the secret of this session with a code from the app: stores it, makes ten
-/// recovery codes (kept in the session to be shown once), signs the session in all the way
-/// when setting up was the step it waited for, and tells the owner by mail.
-pub async fn confirm_setup(
-    pool: &AnyPool,
-    settings: &MailSettings,
-    session: &sessions::Session,
-    token: &str,
-    code: &str,
-    origin: &sessions::Origin,
-) -> Result<(), AppError> {
-    let user = &session.user;
-    let secret = session.pending_secret.as_deref().ok_or_else(|| {
-        AppError::BadRequest(
-            "Er wordt geen tweestapsverificatie ingesteld. Open de pagina opnieuw.".to_string(),
-        )
-    })?;
-    let keys = throttle_keys(&normalize_email(&user.email), origin.address);
-    claim_attempt(pool, &keys).await?;
-    let Some(step) = matching_step(secret, code, now_ms() as u64 / 1000)? else {
-        return Err(AppError::field("code", WRONG_CODE));
-    };
-    let codes = new_recovery_codes();
-    let now = now_ms();
-    let mut tx = pool.begin().await?;
-    sqlx::query(
-        "UPDATE users SET totp_secret = $1, totp_enabled_at = $2, totp_last_step = $3 \
-         WHERE id = $4",
-    )
-    .bind(secret)
-    .bind(now)
-    .bind(step as i64)
-    .bind(&user.id)
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
-        .bind(&user.id)
-        .execute(&mut *tx)
-        .await?;
-    for code in &codes {
-        sqlx::query("INSERT INTO recovery_codes (user_id, code_hash) VALUES ($1, $2)")
-            .bind(&user.id)
-            .bind(hash(&normalize_recovery(code)))
-            .execute(&mut *tx)
-            .await?;
-    }
-    sessions::set_progress(&mut *tx, token, Stage::Full, None, Some(&codes.join(" "))).await?;
-    // Other sessions of the account started before this secret existed.
-    sessions::end_others(&mut *tx, &user.id, token).await?;
-    if session.stage == Stage::Full {
-        forgive(&mut tx, &keys).await?;
-    } else {
-        super::auth::signed_in(&mut tx, settings, &user.id, origin).await?;
-    }
-    record(
-        &mut tx,
-        settings,
-        user,
-        &actor(user),
-        "two_factor_enabled",
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-/// The recovery codes made at setup, once: they are removed from the session as they are read.
-pub async fn take_recovery_codes(
-    pool: &AnyPool,
-    session: &sessions::Session,
-    token: &str,
-) -> Result<Vec<String>, AppError> {
-    let Some(codes) = &session.pending_recovery else {
-        return Ok(Vec::new());
-    };
-    sessions::set_progress(
-        pool,
-        token,
-        session.stage,
-        session.pending_secret.as_deref(),
-        None,
-    )
-    .await?;
-    Ok(codes.split_whitespace().map(str::to_string).collect())
-}
 
 /// The second step of logging in: a code from the app, or a recovery code. Signs the session
 /// in all the way.
@@ -358,50 +123,64 @@ pub async fn check_code(
     };
     let mut conn = pool.acquire().await?;
     let accepted = match matching_step(&secret, code, now_ms() as u64 / 1000)? {
-        // Only a later step than the last accepted one: a code seen once is worthless.
-        Some(step) => {
-            sqlx::query(
-                "UPDATE users SET totp_last_step = $1 WHERE id = $2 AND totp_last_step < $1",
-            )
-            .bind(step as i64)
-            .bind(&user.id)
-            .execute(&mut *conn)
-            .await?
-            .rows_affected()
-                == 1
-        }
-        None => {
-            let used = sqlx::query(
-                "UPDATE recovery_codes SET used_at = $1 \
-                 WHERE user_id = $2 AND code_hash = $3 AND used_at IS NULL",
-            )
-            .bind(now_ms())
-            .bind(&user.id)
-            .bind(hash(&normalize_recovery(code)))
-            .execute(&mut *conn)
-            .await?
-            .rows_affected()
-                == 1;
-            if used {
-                audit::record(
-                    &mut *conn,
-                    &actor(user),
-                    Event {
-                        kind: "recovery_code_used",
-                        region_code: user.region_code.as_deref(),
-                        subject: Some(&user.id),
-                        details: json!({}),
-                    },
-                )
-                .await?;
-            }
-            used
-        }
+        Some(step) => use_step(&mut conn, user, step).await?,
+        None => use_recovery_code(&mut conn, user, code).await?,
     };
     if accepted {
         forgive(&mut conn, &keys).await?;
     }
     Ok(accepted)
+}
+
+/// Records `step` as the last one used, when it is later than the last accepted one: a code
+/// seen once is worthless. Whether it was.
+async fn use_step(
+    conn: &mut AnyConnection,
+    user: &SignedInUser,
+    step: u64,
+) -> Result<bool, AppError> {
+    Ok(
+        sqlx::query("UPDATE users SET totp_last_step = $1 WHERE id = $2 AND totp_last_step < $1")
+            .bind(step as i64)
+            .bind(&user.id)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected()
+            == 1,
+    )
+}
+
+/// Uses up one of the user's unused recovery codes, audited. Whether `code` was one.
+async fn use_recovery_code(
+    conn: &mut AnyConnection,
+    user: &SignedInUser,
+    code: &str,
+) -> Result<bool, AppError> {
+    let used = sqlx::query(
+        "UPDATE recovery_codes SET used_at = $1 \
+         WHERE user_id = $2 AND code_hash = $3 AND used_at IS NULL",
+    )
+    .bind(now_ms())
+    .bind(&user.id)
+    .bind(recovery_hash(code))
+    .execute(&mut *conn)
+    .await?
+    .rows_affected()
+        == 1;
+    if used {
+        audit::record(
+            &mut *conn,
+            &actor(user),
+            Event {
+                kind: "recovery_code_used",
+                region_code: user.region_code.as_deref(),
+                subject: Some(&user.id),
+                details: json!({}),
+            },
+        )
+        .await?;
+    }
+    Ok(used)
 }
 
 /// Whether the user signs in with a second factor.
@@ -495,7 +274,7 @@ pub async fn reset_by_admin(
     Ok(())
 }
 
-async fn clear(tx: &mut sqlx::AnyConnection, user_id: &str) -> Result<(), AppError> {
+async fn clear(tx: &mut AnyConnection, user_id: &str) -> Result<(), AppError> {
     sqlx::query(
         "UPDATE users SET totp_secret = NULL, totp_enabled_at = NULL, totp_last_step = 0 \
          WHERE id = $1",
@@ -519,7 +298,7 @@ fn actor(user: &SignedInUser) -> Actor {
 
 /// Audits a change of the second factor and tells the owner by mail.
 async fn record(
-    tx: &mut sqlx::AnyConnection,
+    tx: &mut AnyConnection,
     settings: &MailSettings,
     user: &SignedInUser,
     actor: &Actor,
@@ -556,65 +335,4 @@ async fn record(
         },
     )
     .await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    // RFC 6238, appendix B: the SHA-1 key "12345678901234567890".
-    const RFC_SECRET: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
-
-    #[test]
-    fn codes_follow_rfc_6238() {
-        assert_eq!(code_at(RFC_SECRET, 59).unwrap(), "287082");
-        assert_eq!(code_at(RFC_SECRET, 1_111_111_109).unwrap(), "081804");
-        assert_eq!(code_at(RFC_SECRET, 2_000_000_000).unwrap(), "279037");
-    }
-
-    #[test]
-    fn a_code_is_accepted_one_step_early_or_late_and_not_further() {
-        let now = 1_111_111_109;
-        let step = now / 30;
-        for (offset, accepted) in [
-            (-60i64, false),
-            (-30, true),
-            (0, true),
-            (30, true),
-            (60, false),
-        ] {
-            let code = code_at(RFC_SECRET, (now as i64 + offset) as u64).unwrap();
-            let found = matching_step(RFC_SECRET, &code, now).unwrap();
-            assert_eq!(found.is_some(), accepted, "offset {offset}");
-            if accepted {
-                assert_eq!(found, Some((step as i64 + offset / 30) as u64));
-            }
-        }
-        assert_eq!(matching_step(RFC_SECRET, "12345", now).unwrap(), None);
-        assert_eq!(matching_step(RFC_SECRET, "abcdef", now).unwrap(), None);
-        let spaced = code_at(RFC_SECRET, now).unwrap();
-        let spaced = format!("{} {}", &spaced[..3], &spaced[3..]);
-        assert!(matching_step(RFC_SECRET, &spaced, now).unwrap().is_some());
-    }
-
-    #[test]
-    fn setup_material() {
-        let secret = new_secret();
-        assert_eq!(secret.len(), 32);
-        assert_ne!(secret, new_secret());
-        let url = otpauth_url(&secret, "bea@nad.example");
-        assert!(url.starts_with(
-            "otpauth://totp/Monitor%20Eerst%20een%20Thuis:bea%40nad%2Eexample?secret="
-        ));
-        assert!(url.contains(&format!("secret={secret}&")));
-        let svg = qr_svg(&url).unwrap();
-        assert!(svg.starts_with("<svg") && svg.contains("<path d=\"M"));
-        assert_eq!(grouped("ABCDEFGHIJ"), "ABCD EFGH IJ");
-        let codes = new_recovery_codes();
-        assert_eq!(codes.len(), 10);
-        assert!(codes
-            .iter()
-            .all(|code| code.len() == 11 && code.as_bytes()[5] == b'-'));
-        assert_eq!(normalize_recovery(" ABCDE-fghij "), "abcdefghij");
-    }
 }
