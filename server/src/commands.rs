@@ -6,9 +6,10 @@ use crate::{
     describe, print_demo_accounts, Command, GemeentenCommand, QuestionnaireCommand, RegionsCommand,
     RoundCommand, UserCommand,
 };
+use app::error::AppError;
 use app::services::audit::Actor;
 use app::services::state::AppState;
-use app::services::{demo, gemeenten, questionnaires, regions, users};
+use app::services::{demo, gemeenten, publications, questionnaires, regions, rounds, users};
 use sqlx::AnyPool;
 use std::io::Read;
 use std::path::Path;
@@ -41,87 +42,100 @@ pub(crate) async fn run(state: &AppState, command: Command) -> Result<(), String
 }
 
 async fn round(state: &AppState, command: RoundCommand) -> Result<(), String> {
-    use app::services::{publications, rounds};
     match command {
-        RoundCommand::List => {
-            let list = rounds::list(&state.pool).await.map_err(describe)?;
-            let published = publications::all(state).await.map_err(describe)?;
-            if list.is_empty() {
-                println!("Er zijn nog geen metingen.");
-            }
-            for round in list {
-                let publication = published
-                    .rounds
-                    .iter()
-                    .find(|p| p.round_id == round.id)
-                    .map(|p| {
-                        format!(
-                            ", /dashboard/{} editie {}",
-                            p.slug,
-                            p.latest().edition.edition
-                        )
-                    })
-                    .unwrap_or_default();
-                println!(
-                    "{}  {}  [{}]  deadline {}  {} van {} ingediend{publication}",
-                    round.id,
-                    round.name,
-                    round.state.label(),
-                    app::domain::time::format_date(round.deadline),
-                    round.submitted_count,
-                    round.region_count
-                );
-            }
-            Ok(())
-        }
+        RoundCommand::List => list_rounds(state).await,
         RoundCommand::Publish { round, conclusions } => {
-            let conclusions = match conclusions {
-                Some(file) => read_text(&file)?,
-                None => String::new(),
-            };
-            let edition = publications::publish(state, &Actor::CommandLine, &round, &conclusions)
-                .await
-                .map_err(|error| match error {
-                    app::error::AppError::NotFound => {
-                        format!("Er is geen meting met id '{round}' (zie `round list`).")
-                    }
-                    other => describe(other),
-                })?;
-            println!(
-                "Gepubliceerd: /dashboard/{} (editie {}), open data op /open-data.",
-                edition.slug, edition.edition
-            );
-            Ok(())
+            publish_round(state, &round, conclusions.as_deref()).await
         }
         RoundCommand::Correct {
             round,
             note,
             conclusions,
-        } => {
-            let conclusions = match conclusions {
-                Some(file) => read_text(&file)?,
-                None => {
-                    publications::preview(state, &round)
-                        .await
-                        .map_err(describe)?
-                        .conclusions
-                }
-            };
-            let edition =
-                publications::correct(state, &Actor::CommandLine, &round, &note, &conclusions)
-                    .await
-                    .map_err(|error| match error {
-                        app::error::AppError::NotFound => {
-                            format!("Er is geen meting met id '{round}' (zie `round list`).")
-                        }
-                        other => describe(other),
-                    })?;
-            println!(
-                "Correctie gepubliceerd: /dashboard/{} editie {}.",
-                edition.slug, edition.edition
-            );
-            Ok(())
+        } => correct_round(state, &round, &note, conclusions.as_deref()).await,
+    }
+}
+
+async fn list_rounds(state: &AppState) -> Result<(), String> {
+    let list = rounds::list(&state.pool).await.map_err(describe)?;
+    let published = publications::all(state).await.map_err(describe)?;
+    if list.is_empty() {
+        println!("Er zijn nog geen metingen.");
+    }
+    for round in list {
+        let publication = published
+            .rounds
+            .iter()
+            .find(|p| p.round_id == round.id)
+            .map(|p| {
+                format!(
+                    ", /dashboard/{} editie {}",
+                    p.slug,
+                    p.latest().edition.edition
+                )
+            })
+            .unwrap_or_default();
+        println!(
+            "{}  {}  [{}]  deadline {}  {} van {} ingediend{publication}",
+            round.id,
+            round.name,
+            round.state.label(),
+            app::domain::time::format_date(round.deadline),
+            round.submitted_count,
+            round.region_count
+        );
+    }
+    Ok(())
+}
+
+async fn publish_round(
+    state: &AppState,
+    round: &str,
+    conclusions: Option<&Path>,
+) -> Result<(), String> {
+    let conclusions = match conclusions {
+        Some(file) => read_text(file)?,
+        None => String::new(),
+    };
+    let edition = publications::publish(state, &Actor::CommandLine, round, &conclusions)
+        .await
+        .map_err(|error| round_error(round, error))?;
+    println!(
+        "Gepubliceerd: /dashboard/{} (editie {}), open data op /open-data.",
+        edition.slug, edition.edition
+    );
+    Ok(())
+}
+
+async fn correct_round(
+    state: &AppState,
+    round: &str,
+    note: &str,
+    conclusions: Option<&Path>,
+) -> Result<(), String> {
+    let conclusions = match conclusions {
+        Some(file) => read_text(file)?,
+        None => {
+            publications::preview(state, round)
+                .await
+                .map_err(describe)?
+                .conclusions
         }
+    };
+    let edition = publications::correct(state, &Actor::CommandLine, round, note, &conclusions)
+        .await
+        .map_err(|error| round_error(round, error))?;
+    println!(
+        "Correctie gepubliceerd: /dashboard/{} editie {}.",
+        edition.slug, edition.edition
+    );
+    Ok(())
+}
+
+/// An error of publishing `round`, pointing to `round list` when there is no such round.
+fn round_error(round: &str, error: AppError) -> String {
+    match error {
+        AppError::NotFound => format!("Er is geen meting met id '{round}' (zie `round list`)."),
+        other => describe(other),
     }
 }
 

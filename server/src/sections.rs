@@ -6,8 +6,12 @@
 //! When the session ended while the coordinator was typing, nothing is lost: the answer is a
 //! login form that carries every posted field along, and posting it logs in and saves.
 
+use app::domain::access::SignedInUser;
 use app::domain::html::escape;
-use app::domain::response::{read_section_form, MAX_ANSWERS_PER_SAVE, MAX_RAW_CHARS};
+use app::domain::questionnaire::model::Section;
+use app::domain::response::{
+    read_section_form, AnswerInput, SaveOutcome, MAX_ANSWERS_PER_SAVE, MAX_RAW_CHARS,
+};
 use app::error::AppError;
 use app::services::client_address::ClientAddress;
 use app::services::state::AppState;
@@ -162,78 +166,122 @@ pub async fn save_section(
     let client = client.map(|Extension(ClientAddress(address))| address);
     let back = format!("/vragenlijst/{id}/sectie/{section}");
     let action = format!("{back}/opslaan");
-    let mut new_cookie = None;
-    let mut user = sessions::user_of_request(&state.pool, &state.config, &headers).await;
-    if user.is_none() {
-        let find = |name: &str| {
-            fields
-                .iter()
-                .find(|(n, _)| n == name)
-                .map(|(_, v)| v.clone())
-        };
-        let (Some(email), Some(password)) = (find(LOGIN_EMAIL), find(LOGIN_PASSWORD)) else {
-            return login_again(&action, &fields, None);
-        };
-        // The same throttle and back-off as every other way of logging in.
-        let user_agent = headers
-            .get(header::USER_AGENT)
-            .and_then(|value| value.to_str().ok());
-        let origin = sessions::Origin::new(client, user_agent);
-        let code = find(LOGIN_CODE);
-        let login = two_factor::login_in_one_step(
-            &state.pool,
-            &state.config.mail,
-            &email,
-            &password,
-            code.as_deref(),
-            &origin,
-        );
-        match login.await {
-            Ok(outcome) => {
-                new_cookie = Some(sessions::cookie(&outcome.token, &state.config));
-                user = Some(outcome.user);
-            }
-            Err(error) => {
-                // A wrong password is a validation error on a field: say what it says.
-                let message = match error {
-                    AppError::Validation(problems) => problems
-                        .into_iter()
-                        .flat_map(|(_, messages)| messages)
-                        .collect::<Vec<_>>()
-                        .join(" "),
-                    other => other.to_string(),
-                };
-                return login_again(&action, &fields, Some(&message));
-            }
-        }
-    }
-    let Some(user) = user else {
-        return login_again(&action, &fields, None);
-    };
-    let fail = |error: AppError| {
-        let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::BAD_REQUEST);
-        let problems = match error {
-            AppError::Validation(fields) => fields
-                .into_iter()
-                .flat_map(|(key, messages)| {
-                    messages
-                        .into_iter()
-                        .map(move |m| format!("Vraag '{key}': {m}"))
-                })
-                .collect(),
-            other => vec![other.to_string()],
-        };
-        problem_page(status, &back, &problems)
+    let (user, new_cookie) = match signed_in(&state, &headers, client, &fields).await {
+        Ok(signed_in) => signed_in,
+        Err(problem) => return login_again(&action, &fields, problem.as_deref()),
     };
     let version = match responses::readable(&state, &user, &id).await {
         Ok((_, version)) => version,
-        Err(error) => return fail(error),
+        Err(error) => return fail(&back, error),
     };
     let sections = &version.questionnaire.sections;
     let Some(position) = sections.iter().position(|s| s.key == section) else {
-        return fail(AppError::NotFound);
+        return fail(&back, AppError::NotFound);
     };
-    let items: Vec<_> = sections[position].items.iter().collect();
+    let resolving = conflict_choice(&fields);
+    let inputs = match section_inputs(&sections[position], &fields, resolving.as_ref()) {
+        Ok(inputs) => inputs,
+        Err(problems) => return problem_page(StatusCode::BAD_REQUEST, &back, &problems),
+    };
+    match save_and_resolve(&state, &user, &id, inputs, resolving).await {
+        Ok(outcomes) => {
+            let next = sections.get(position + 1).map(|next| next.key.as_str());
+            let location = where_next(&id, &back, next, &outcomes, &fields);
+            see_other(&location, new_cookie)
+        }
+        Err(error) => fail(&back, error),
+    }
+}
+
+/// The user of the request's session, or else the one the carried login fields sign in, with
+/// the new session's cookie. `Err` asks for the login form again, with its problem if any.
+async fn signed_in(
+    state: &AppState,
+    headers: &HeaderMap,
+    client: Option<std::net::IpAddr>,
+    fields: &[(String, String)],
+) -> Result<(SignedInUser, Option<String>), Option<String>> {
+    if let Some(user) = sessions::user_of_request(&state.pool, &state.config, headers).await {
+        return Ok((user, None));
+    }
+    let find = |name: &str| {
+        fields
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+    };
+    let (Some(email), Some(password)) = (find(LOGIN_EMAIL), find(LOGIN_PASSWORD)) else {
+        return Err(None);
+    };
+    // The same throttle and back-off as every other way of logging in.
+    let user_agent = headers
+        .get(header::USER_AGENT)
+        .and_then(|value| value.to_str().ok());
+    let origin = sessions::Origin::new(client, user_agent);
+    let code = find(LOGIN_CODE);
+    let login = two_factor::login_in_one_step(
+        &state.pool,
+        &state.config.mail,
+        &email,
+        &password,
+        code.as_deref(),
+        &origin,
+    );
+    match login.await {
+        Ok(outcome) => {
+            let cookie = sessions::cookie(&outcome.token, &state.config);
+            Ok((outcome.user, Some(cookie)))
+        }
+        Err(error) => Err(Some(login_problem(error))),
+    }
+}
+
+/// What the login form says about a failed login.
+fn login_problem(error: AppError) -> String {
+    match error {
+        // A wrong password is a validation error on a field: say what it says.
+        AppError::Validation(problems) => problems
+            .into_iter()
+            .flat_map(|(_, messages)| messages)
+            .collect::<Vec<_>>()
+            .join(" "),
+        other => other.to_string(),
+    }
+}
+
+/// The page of problems for an error of the service, with its status.
+fn fail(back: &str, error: AppError) -> Response {
+    let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::BAD_REQUEST);
+    let problems = match error {
+        AppError::Validation(fields) => fields
+            .into_iter()
+            .flat_map(|(key, messages)| {
+                messages
+                    .into_iter()
+                    .map(move |m| format!("Vraag '{key}': {m}"))
+            })
+            .collect(),
+        other => vec![other.to_string()],
+    };
+    problem_page(status, back, &problems)
+}
+
+/// The conflict button pressed, if any: the item's key and whether to keep my answer.
+fn conflict_choice(fields: &[(String, String)]) -> Option<(String, bool)> {
+    fields
+        .iter()
+        .find(|(name, _)| name == "conflict")
+        .and_then(|(_, value)| value.split_once(':'))
+        .map(|(key, choice)| (key.to_string(), choice == "mijn"))
+}
+
+/// The section's answers as posted, without the item whose conflict is being resolved.
+fn section_inputs(
+    section: &Section,
+    fields: &[(String, String)],
+    resolving: Option<&(String, bool)>,
+) -> Result<Vec<AnswerInput>, Vec<String>> {
+    let items: Vec<_> = section.items.iter().collect();
     // The form's own fields: login fields carried along, and a conflict button.
     let answer_fields: Vec<(String, String)> = fields
         .iter()
@@ -242,50 +290,53 @@ pub async fn save_section(
         })
         .cloned()
         .collect();
-    let resolving = fields
-        .iter()
-        .find(|(name, _)| name == "conflict")
-        .and_then(|(_, value)| value.split_once(':'))
-        .map(|(key, choice)| (key.to_string(), choice == "mijn"));
-    let mut inputs = match read_section_form(&items, &answer_fields) {
-        Ok(inputs) => inputs,
-        Err(problems) => return problem_page(StatusCode::BAD_REQUEST, &back, &problems),
-    };
-    if let Some((key, _)) = &resolving {
+    let mut inputs = read_section_form(&items, &answer_fields)?;
+    if let Some((key, _)) = resolving {
         inputs.retain(|input| &input.key != key);
     }
-    let saved = if inputs.is_empty() {
-        Ok(Vec::new())
+    Ok(inputs)
+}
+
+/// Saves the answers (if any), then settles the conflict the button chose.
+async fn save_and_resolve(
+    state: &AppState,
+    user: &SignedInUser,
+    id: &str,
+    inputs: Vec<AnswerInput>,
+    resolving: Option<(String, bool)>,
+) -> Result<Vec<SaveOutcome>, AppError> {
+    let outcomes = if inputs.is_empty() {
+        Vec::new()
     } else {
-        responses::save(&state, &user, &id, inputs).await
+        responses::save(state, user, id, inputs).await?
     };
-    let saved = match (saved, resolving) {
-        (Ok(outcomes), Some((key, keep_mine))) => {
-            match responses::resolve_conflict(&state, &user, &id, &key, keep_mine).await {
-                Ok(_) => Ok(outcomes),
-                Err(error) => Err(error),
-            }
+    if let Some((key, keep_mine)) = resolving {
+        responses::resolve_conflict(state, user, id, &key, keep_mine).await?;
+    }
+    Ok(outcomes)
+}
+
+/// Where a saved form goes: back with a notice, or on to the `next` section (or the task
+/// list after the last) when the coordinator asked for it.
+fn where_next(
+    id: &str,
+    back: &str,
+    next: Option<&str>,
+    outcomes: &[SaveOutcome],
+    fields: &[(String, String)],
+) -> String {
+    let conflict = outcomes
+        .iter()
+        .any(|o| matches!(o, SaveOutcome::Conflict(_)));
+    let onward = fields.iter().any(|(n, v)| n == "actie" && v == "volgende");
+    if conflict {
+        format!("{back}?melding=conflict")
+    } else if onward {
+        match next {
+            Some(next) => format!("/vragenlijst/{id}/sectie/{next}"),
+            None => format!("/vragenlijst/{id}"),
         }
-        (other, _) => other,
-    };
-    match saved {
-        Ok(outcomes) => {
-            let conflict = outcomes
-                .iter()
-                .any(|o| matches!(o, app::domain::response::SaveOutcome::Conflict(_)));
-            let onward = fields.iter().any(|(n, v)| n == "actie" && v == "volgende");
-            let location = if conflict {
-                format!("{back}?melding=conflict")
-            } else if onward {
-                match sections.get(position + 1) {
-                    Some(next) => format!("/vragenlijst/{id}/sectie/{}", next.key),
-                    None => format!("/vragenlijst/{id}"),
-                }
-            } else {
-                format!("{back}?melding=opgeslagen")
-            };
-            see_other(&location, new_cookie)
-        }
-        Err(error) => fail(error),
+    } else {
+        format!("{back}?melding=opgeslagen")
     }
 }

@@ -6,6 +6,7 @@ use app::services::audit::Actor;
 use app::services::questionnaires::{self, ImportOutcome};
 use app::services::sessions;
 use app::services::state::AppState;
+use axum::body::Bytes;
 use axum::extract::{Multipart, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -30,62 +31,20 @@ fn refuse(status: StatusCode, message: &'static str) -> Response {
 pub async fn upload_questionnaire(
     State(state): State<AppState>,
     headers: HeaderMap,
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> Response {
-    let user = sessions::user_of_request(&state.pool, &state.config, &headers).await;
-    let Some(user) = user else {
-        return refuse(
-            StatusCode::UNAUTHORIZED,
-            "U bent niet (meer) ingelogd. Log opnieuw in.",
-        );
+    let actor = match admin(&state, &headers).await {
+        Ok(actor) => actor,
+        Err(refused) => return refused,
     };
-    if !user.is_admin() {
-        return refuse(
-            StatusCode::FORBIDDEN,
-            "Alleen beheerders laden vragenlijsten.",
-        );
-    }
-    let actor = Actor::User {
-        id: user.id.clone(),
-        email: user.email.clone(),
+    let file = match posted_file(multipart).await {
+        Ok(file) => file,
+        Err(refused) => return refused,
     };
-
-    let mut file = None;
-    loop {
-        match multipart.next_field().await {
-            Ok(Some(field)) if field.name() == Some("bestand") => {
-                let name = field.file_name().unwrap_or("vragenlijst.toml").to_string();
-                match field.bytes().await {
-                    Ok(bytes) => file = Some((name, bytes)),
-                    Err(_) => {
-                        return refuse(
-                            StatusCode::BAD_REQUEST,
-                            "Het bestand kon niet worden gelezen. Probeer het opnieuw.",
-                        )
-                    }
-                }
-            }
-            Ok(Some(_)) => {}
-            Ok(None) => break,
-            Err(_) => {
-                return refuse(
-                    StatusCode::BAD_REQUEST,
-                    "Het formulier kon niet worden gelezen. Probeer het opnieuw.",
-                )
-            }
-        }
-    }
     let Some((file_name, bytes)) = file.filter(|(_, bytes)| !bytes.is_empty()) else {
         return see_other("/beheer/vragenlijsten?melding=geen-bestand");
     };
-    // Only the base name: a path in the file name says nothing and must not end up in logs.
-    let file_name: String = file_name
-        .rsplit(['/', '\\'])
-        .next()
-        .unwrap_or("vragenlijst.toml")
-        .chars()
-        .take(120)
-        .collect();
+    let file_name = base_name(&file_name);
     let outcome = match std::str::from_utf8(&bytes) {
         Ok(source) => {
             questionnaires::import(
@@ -122,4 +81,65 @@ pub async fn upload_questionnaire(
             }
         }
     }
+}
+
+/// The signed-in admin behind the request, as the audit log names them; others are refused.
+async fn admin(state: &AppState, headers: &HeaderMap) -> Result<Actor, Response> {
+    let user = sessions::user_of_request(&state.pool, &state.config, headers).await;
+    let Some(user) = user else {
+        return Err(refuse(
+            StatusCode::UNAUTHORIZED,
+            "U bent niet (meer) ingelogd. Log opnieuw in.",
+        ));
+    };
+    if !user.is_admin() {
+        return Err(refuse(
+            StatusCode::FORBIDDEN,
+            "Alleen beheerders laden vragenlijsten.",
+        ));
+    }
+    Ok(Actor::User {
+        id: user.id.clone(),
+        email: user.email.clone(),
+    })
+}
+
+/// The form's file field `bestand`, with its name, if it was posted.
+async fn posted_file(mut multipart: Multipart) -> Result<Option<(String, Bytes)>, Response> {
+    let mut file = None;
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) if field.name() == Some("bestand") => {
+                let name = field.file_name().unwrap_or("vragenlijst.toml").to_string();
+                match field.bytes().await {
+                    Ok(bytes) => file = Some((name, bytes)),
+                    Err(_) => {
+                        return Err(refuse(
+                            StatusCode::BAD_REQUEST,
+                            "Het bestand kon niet worden gelezen. Probeer het opnieuw.",
+                        ))
+                    }
+                }
+            }
+            Ok(Some(_)) => {}
+            Ok(None) => return Ok(file),
+            Err(_) => {
+                return Err(refuse(
+                    StatusCode::BAD_REQUEST,
+                    "Het formulier kon niet worden gelezen. Probeer het opnieuw.",
+                ))
+            }
+        }
+    }
+}
+
+/// Only the base name: a path in the file name says nothing and must not end up in logs.
+fn base_name(file_name: &str) -> String {
+    file_name
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or("vragenlijst.toml")
+        .chars()
+        .take(120)
+        .collect()
 }

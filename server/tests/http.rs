@@ -447,131 +447,8 @@ async fn pages_carry_security_headers_and_a_csp_whose_nonce_the_scripts_use() {
 #[tokio::test]
 async fn pages_answer_with_the_right_status() {
     on_every_database(|state| async move {
-        seed(&state).await;
-        let admin = login(&state, "admin@test.nl").await;
-        let reviewer = login(&state, "reviewer@test.nl").await;
-        let r01 = login(&state, "r01@test.nl").await;
-        let r02 = login(&state, "r02@test.nl").await;
-        load_nad(&state).await;
-        let round = open_test_round(&state, "Paginameting").await;
-        // R01 has not written anything: its response exists only as its key.
-        let key = app::services::responses::response_key(&round, "R01");
-        let tasks = format!("/vragenlijst/{key}");
-        let section = format!("{tasks}/sectie/A");
-        let check = format!("{tasks}/controleren");
-        let print = format!("{tasks}/afdrukken");
-        let progress = format!("{tasks}/voortgang");
-        let review = format!("{tasks}/beoordelen");
-        let concept = concept_round(&state).await;
-        let concept_tasks = format!(
-            "/vragenlijst/{}",
-            app::services::responses::response_key(&concept, "R01")
-        );
-        let concept_review = format!("/beoordelen/{concept}");
-        let concept_national = format!("/landelijk/{concept}");
-        let publish = format!("/beheer/metingen/{round}/publiceren");
-        let cases: Vec<(&str, Option<&str>, u16)> = vec![
-            ("/", None, 302),
-            ("/", Some(&r01), 302),
-            ("/login", None, 200),
-            ("/regios", None, 302),
-            ("/regios", Some(&r01), 403),
-            ("/regios", Some(&reviewer), 200),
-            ("/regio/R01", Some(&r01), 200),
-            ("/regio/R02", Some(&r01), 403),
-            ("/regio/R99", Some(&r01), 403),
-            ("/regio/R02", Some(&reviewer), 200),
-            ("/regio/R99", Some(&reviewer), 404),
-            ("/beheer", Some(&r01), 403),
-            ("/beheer", Some(&reviewer), 403),
-            ("/beheer", Some(&admin), 200),
-            ("/beheer/gebruikers", Some(&admin), 200),
-            ("/beheer/gebruikers", Some(&reviewer), 403),
-            ("/beheer/metingen", Some(&admin), 200),
-            ("/beheer/metingen", Some(&reviewer), 403),
-            ("/beheer/metingen", Some(&r01), 403),
-            ("/beheer/metingen/bestaat-niet", Some(&admin), 404),
-            ("/beheer/metingen/bestaat-niet", Some(&r01), 403),
-            ("/landelijk", Some(&reviewer), 200),
-            ("/landelijk", Some(&admin), 200),
-            ("/landelijk", Some(&r01), 403),
-            ("/landelijk", None, 302),
-            ("/landelijk/bestaat-niet", Some(&reviewer), 404),
-            ("/landelijk/bestaat-niet", Some(&r01), 403),
-            ("/beoordelen", Some(&reviewer), 200),
-            ("/beoordelen", Some(&admin), 200),
-            ("/beoordelen", Some(&r01), 403),
-            ("/beoordelen", None, 302),
-            ("/beoordelen/bestaat-niet", Some(&reviewer), 404),
-            ("/beoordelen/bestaat-niet", Some(&r01), 403),
-            ("/vragenlijst/bestaat-niet/beoordelen", Some(&reviewer), 404),
-            ("/beheer/audit", Some(&admin), 200),
-            ("/beheer/audit", Some(&reviewer), 403),
-            ("/beheer/audit", Some(&r01), 403),
-            ("/beheer/audit", None, 302),
-            ("/bestaat-niet", None, 404),
-            ("/bestaat-niet", Some(&admin), 404),
-            ("/invullen", Some(&r01), 302),
-            ("/invullen", Some(&reviewer), 302),
-            (&tasks, Some(&r01), 200),
-            (&tasks, Some(&r02), 403),
-            (&tasks, Some(&reviewer), 200),
-            (&tasks, None, 302),
-            (&section, Some(&r01), 200),
-            (&section, Some(&r02), 403),
-            (&check, Some(&r01), 200),
-            (&print, Some(&r01), 200),
-            (&progress, Some(&r01), 200),
-            (&progress, Some(&r02), 403),
-            (&review, Some(&reviewer), 200),
-            (&review, Some(&r02), 403),
-            (&concept_tasks, Some(&r01), 404),
-            (&concept_tasks, Some(&reviewer), 404),
-            (&concept_review, Some(&reviewer), 404),
-            (&concept_national, Some(&reviewer), 404),
-            (&concept_national, Some(&admin), 200),
-            ("/beheer/gebruikers/bestaat-niet", Some(&admin), 404),
-            ("/beheer/gebruikers/bestaat-niet", Some(&reviewer), 403),
-            ("/beheer/uitgaande-mail", Some(&admin), 200),
-            ("/beheer/uitgaande-mail", Some(&reviewer), 403),
-            ("/mijn-account", Some(&r01), 200),
-            ("/wachtwoord-vergeten", None, 200),
-            ("/wachtwoord-kiezen?sleutel=vervalst", None, 200),
-            ("/login/code", None, 200),
-            ("/toegankelijkheid", None, 200),
-            ("/privacy", None, 200),
-            ("/help", None, 200),
-            ("/contact", Some(&r01), 200),
-            ("/tweestapsverificatie", None, 302),
-            ("/tweestapsverificatie", Some(&r01), 200),
-            ("/tweestapsverificatie/herstelcodes", Some(&r01), 200),
-            ("/beheer/vragenlijsten", Some(&admin), 200),
-            ("/beheer/vragenlijsten", Some(&reviewer), 403),
-            (
-                "/beheer/vragenlijsten/poging/bestaat-niet",
-                Some(&admin),
-                404,
-            ),
-            ("/beheer/vragenlijsten/nad/2026-06", Some(&admin), 200),
-            ("/beheer/vragenlijsten/nad/2026-06", Some(&r01), 403),
-            // Public, for everyone; nothing is published yet here.
-            ("/dashboard", None, 404),
-            ("/dashboard", Some(&r01), 404),
-            ("/dashboard/2026-06", None, 404),
-            ("/dashboard/regio/R01", None, 404),
-            ("/dashboard/2026-06/regio/R01", None, 404),
-            ("/open-data", None, 200),
-            ("/open-data", Some(&reviewer), 200),
-            (&publish, Some(&admin), 200),
-            (&publish, Some(&reviewer), 403),
-            (&publish, Some(&r01), 403),
-            (&publish, None, 302),
-            (
-                "/beheer/metingen/bestaat-niet/publiceren",
-                Some(&admin),
-                404,
-            ),
-        ];
+        let case = PageCase::start(state).await;
+        let cases = page_status_table(&case);
         for pattern in PAGE_PATTERNS {
             assert!(
                 cases
@@ -581,41 +458,232 @@ async fn pages_answer_with_the_right_status() {
             );
         }
         for (path, cookie, expected) in cases {
-            let response = send(&state, get(path, cookie)).await;
+            let response = send(&case.state, get(path, cookie)).await;
             assert_eq!(
                 response.status().as_u16(),
                 expected,
                 "{path} with {cookie:?}"
             );
         }
-        let response = send(&state, get("/regios", None)).await;
-        assert_eq!(
-            response.headers().get(header::LOCATION).unwrap(),
-            "/login?terug=/regios"
-        );
-        let html = body_text(send(&state, get("/regio/R01", Some(&r01))).await).await;
-        assert!(html.contains("Regio Groningen") && html.contains("Test r01@test.nl"));
-        assert!(
-            html.contains(&tasks),
-            "the region page links to the response's key"
-        );
-        // Looking made nothing: every page above was a GET.
-        let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM responses")
-            .fetch_one(&state.pool)
-            .await
-            .unwrap();
-        assert_eq!(rows, 0, "a GET made a response row");
-        // The first save makes it, under the key the pages linked to.
-        let (status, _) =
-            save_on_stored_version(&state, &r01, &key, "a_contactpersoon", "Iemand").await;
-        assert_eq!(status, StatusCode::OK);
-        let made: Vec<String> = sqlx::query_scalar("SELECT id FROM responses")
-            .fetch_all(&state.pool)
-            .await
-            .unwrap();
-        assert_eq!(made, vec![key.clone()]);
+        the_login_page_leads_back_and_the_region_links_the_key(&case).await;
+        looking_makes_nothing_and_the_first_save_makes_the_response(&case).await;
     })
     .await;
+}
+
+/// An open round in which R01 has not written anything (its response exists only as its
+/// key), a round in concept, the pages of both, and everyone's session cookie.
+struct PageCase {
+    state: AppState,
+    admin: String,
+    reviewer: String,
+    r01: String,
+    r02: String,
+    /// R01's response key in the open round.
+    key: String,
+    tasks: String,
+    section: String,
+    check: String,
+    print: String,
+    progress: String,
+    review: String,
+    concept_tasks: String,
+    concept_review: String,
+    concept_national: String,
+    publish: String,
+}
+
+impl PageCase {
+    async fn start(state: AppState) -> Self {
+        seed(&state).await;
+        let admin = login(&state, "admin@test.nl").await;
+        let reviewer = login(&state, "reviewer@test.nl").await;
+        let r01 = login(&state, "r01@test.nl").await;
+        let r02 = login(&state, "r02@test.nl").await;
+        load_nad(&state).await;
+        let round = open_test_round(&state, "Paginameting").await;
+        let key = app::services::responses::response_key(&round, "R01");
+        let tasks = format!("/vragenlijst/{key}");
+        let concept = concept_round(&state).await;
+        PageCase {
+            section: format!("{tasks}/sectie/A"),
+            check: format!("{tasks}/controleren"),
+            print: format!("{tasks}/afdrukken"),
+            progress: format!("{tasks}/voortgang"),
+            review: format!("{tasks}/beoordelen"),
+            concept_tasks: format!(
+                "/vragenlijst/{}",
+                app::services::responses::response_key(&concept, "R01")
+            ),
+            concept_review: format!("/beoordelen/{concept}"),
+            concept_national: format!("/landelijk/{concept}"),
+            publish: format!("/beheer/metingen/{round}/publiceren"),
+            state,
+            admin,
+            reviewer,
+            r01,
+            r02,
+            key,
+            tasks,
+        }
+    }
+}
+
+/// Each page with each kind of visitor, and the status they get.
+fn page_status_table(case: &PageCase) -> Vec<(&str, Option<&str>, u16)> {
+    let PageCase {
+        admin,
+        reviewer,
+        r01,
+        r02,
+        tasks,
+        section,
+        check,
+        print,
+        progress,
+        review,
+        concept_tasks,
+        concept_review,
+        concept_national,
+        publish,
+        ..
+    } = case;
+    // A table, one row per page and visitor: it reads best as one piece.
+    vec![
+        ("/", None, 302),
+        ("/", Some(r01), 302),
+        ("/login", None, 200),
+        ("/regios", None, 302),
+        ("/regios", Some(r01), 403),
+        ("/regios", Some(reviewer), 200),
+        ("/regio/R01", Some(r01), 200),
+        ("/regio/R02", Some(r01), 403),
+        ("/regio/R99", Some(r01), 403),
+        ("/regio/R02", Some(reviewer), 200),
+        ("/regio/R99", Some(reviewer), 404),
+        ("/beheer", Some(r01), 403),
+        ("/beheer", Some(reviewer), 403),
+        ("/beheer", Some(admin), 200),
+        ("/beheer/gebruikers", Some(admin), 200),
+        ("/beheer/gebruikers", Some(reviewer), 403),
+        ("/beheer/metingen", Some(admin), 200),
+        ("/beheer/metingen", Some(reviewer), 403),
+        ("/beheer/metingen", Some(r01), 403),
+        ("/beheer/metingen/bestaat-niet", Some(admin), 404),
+        ("/beheer/metingen/bestaat-niet", Some(r01), 403),
+        ("/landelijk", Some(reviewer), 200),
+        ("/landelijk", Some(admin), 200),
+        ("/landelijk", Some(r01), 403),
+        ("/landelijk", None, 302),
+        ("/landelijk/bestaat-niet", Some(reviewer), 404),
+        ("/landelijk/bestaat-niet", Some(r01), 403),
+        ("/beoordelen", Some(reviewer), 200),
+        ("/beoordelen", Some(admin), 200),
+        ("/beoordelen", Some(r01), 403),
+        ("/beoordelen", None, 302),
+        ("/beoordelen/bestaat-niet", Some(reviewer), 404),
+        ("/beoordelen/bestaat-niet", Some(r01), 403),
+        ("/vragenlijst/bestaat-niet/beoordelen", Some(reviewer), 404),
+        ("/beheer/audit", Some(admin), 200),
+        ("/beheer/audit", Some(reviewer), 403),
+        ("/beheer/audit", Some(r01), 403),
+        ("/beheer/audit", None, 302),
+        ("/bestaat-niet", None, 404),
+        ("/bestaat-niet", Some(admin), 404),
+        ("/invullen", Some(r01), 302),
+        ("/invullen", Some(reviewer), 302),
+        (tasks, Some(r01), 200),
+        (tasks, Some(r02), 403),
+        (tasks, Some(reviewer), 200),
+        (tasks, None, 302),
+        (section, Some(r01), 200),
+        (section, Some(r02), 403),
+        (check, Some(r01), 200),
+        (print, Some(r01), 200),
+        (progress, Some(r01), 200),
+        (progress, Some(r02), 403),
+        (review, Some(reviewer), 200),
+        (review, Some(r02), 403),
+        (concept_tasks, Some(r01), 404),
+        (concept_tasks, Some(reviewer), 404),
+        (concept_review, Some(reviewer), 404),
+        (concept_national, Some(reviewer), 404),
+        (concept_national, Some(admin), 200),
+        ("/beheer/gebruikers/bestaat-niet", Some(admin), 404),
+        ("/beheer/gebruikers/bestaat-niet", Some(reviewer), 403),
+        ("/beheer/uitgaande-mail", Some(admin), 200),
+        ("/beheer/uitgaande-mail", Some(reviewer), 403),
+        ("/mijn-account", Some(r01), 200),
+        ("/wachtwoord-vergeten", None, 200),
+        ("/wachtwoord-kiezen?sleutel=vervalst", None, 200),
+        ("/login/code", None, 200),
+        ("/toegankelijkheid", None, 200),
+        ("/privacy", None, 200),
+        ("/help", None, 200),
+        ("/contact", Some(r01), 200),
+        ("/tweestapsverificatie", None, 302),
+        ("/tweestapsverificatie", Some(r01), 200),
+        ("/tweestapsverificatie/herstelcodes", Some(r01), 200),
+        ("/beheer/vragenlijsten", Some(admin), 200),
+        ("/beheer/vragenlijsten", Some(reviewer), 403),
+        (
+            "/beheer/vragenlijsten/poging/bestaat-niet",
+            Some(admin),
+            404,
+        ),
+        ("/beheer/vragenlijsten/nad/2026-06", Some(admin), 200),
+        ("/beheer/vragenlijsten/nad/2026-06", Some(r01), 403),
+        // Public, for everyone; nothing is published yet here.
+        ("/dashboard", None, 404),
+        ("/dashboard", Some(r01), 404),
+        ("/dashboard/2026-06", None, 404),
+        ("/dashboard/regio/R01", None, 404),
+        ("/dashboard/2026-06/regio/R01", None, 404),
+        ("/open-data", None, 200),
+        ("/open-data", Some(reviewer), 200),
+        (publish, Some(admin), 200),
+        (publish, Some(reviewer), 403),
+        (publish, Some(r01), 403),
+        (publish, None, 302),
+        ("/beheer/metingen/bestaat-niet/publiceren", Some(admin), 404),
+    ]
+}
+
+async fn the_login_page_leads_back_and_the_region_links_the_key(case: &PageCase) {
+    let PageCase {
+        state, r01, tasks, ..
+    } = case;
+    let response = send(state, get("/regios", None)).await;
+    assert_eq!(
+        response.headers().get(header::LOCATION).unwrap(),
+        "/login?terug=/regios"
+    );
+    let html = body_text(send(state, get("/regio/R01", Some(r01))).await).await;
+    assert!(html.contains("Regio Groningen") && html.contains("Test r01@test.nl"));
+    assert!(
+        html.contains(tasks.as_str()),
+        "the region page links to the response's key"
+    );
+}
+
+/// Looking made nothing: every page above was a GET. The first save makes the response,
+/// under the key the pages linked to.
+async fn looking_makes_nothing_and_the_first_save_makes_the_response(case: &PageCase) {
+    let PageCase {
+        state, r01, key, ..
+    } = case;
+    let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM responses")
+        .fetch_one(&state.pool)
+        .await
+        .unwrap();
+    assert_eq!(rows, 0, "a GET made a response row");
+    let (status, _) = save_on_stored_version(state, r01, key, "a_contactpersoon", "Iemand").await;
+    assert_eq!(status, StatusCode::OK);
+    let made: Vec<String> = sqlx::query_scalar("SELECT id FROM responses")
+        .fetch_all(&state.pool)
+        .await
+        .unwrap();
+    assert_eq!(made, vec![key.clone()]);
 }
 
 /// A round of NAD 2026-06 in concept (not opened yet) in which every region takes part.

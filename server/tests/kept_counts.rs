@@ -78,6 +78,31 @@ async fn save(state: &AppState, who: &SignedInUser, response: &str, key: &str, v
 async fn check(steps: Vec<Step>) {
     for database in support::databases().await {
         let state = support::state_for(&database, Config::default()).await;
+        let case = KeptCase::start(state).await;
+        for (n, step) in steps.iter().enumerate() {
+            case.take(step).await;
+            let after = format!("on {}, after step {n} of {steps:?}", database.label);
+            case.the_overview_is_as_fresh(&after).await;
+            case.each_responses_answers_are_as_fresh(&after).await;
+            case.the_national_picture_is_as_fresh(&after).await;
+        }
+        support::close(&case.state).await;
+    }
+}
+
+/// A round compared with an earlier one, both regions' responses in each (this round's
+/// complete), the coordinators and a reviewer.
+struct KeptCase {
+    state: AppState,
+    round: String,
+    reviewer: SignedInUser,
+    coordinators: [SignedInUser; 2],
+    /// Per region: its response in this round and in the compared round.
+    ids: Vec<(String, String)>,
+}
+
+impl KeptCase {
+    async fn start(state: AppState) -> Self {
         support::seed(&state).await;
         support::load_nad(&state).await;
         let earlier = support::earlier_test_round(&state, "Vorige").await;
@@ -119,98 +144,112 @@ async fn check(steps: Vec<Step>) {
             let cookie = support::login(&state, email).await;
             support::fill_in_everything(&state, &cookie, &ids[n].0).await;
         }
-        for (n, step) in steps.iter().enumerate() {
-            match step {
-                Step::Save(r, i, v, in_earlier) => {
-                    let (key, values) = ANSWERS[*i];
-                    let response = if *in_earlier { &ids[*r].1 } else { &ids[*r].0 };
-                    save(&state, &coordinators[*r], response, key, values[*v]).await;
-                }
-                Step::TakeOver(r) => {
-                    let _ = responses::prefill(&state, &coordinators[*r], &ids[*r].0, None).await;
-                }
-                Step::Confirm(r) => {
-                    for section in ["A", "E", "F"] {
-                        let _ = responses::confirm_prefilled(
-                            &state,
-                            &coordinators[*r],
-                            &ids[*r].0,
-                            section,
-                        )
-                        .await;
-                    }
-                }
-                Step::Submit(r) => {
-                    let _ = responses::submit(&state, &coordinators[*r], &ids[*r].0).await;
-                }
-                Step::SendBack(r) => {
-                    let _ = app::services::review::send_back(
-                        &state,
-                        &reviewer,
-                        &ids[*r].0,
-                        ReviewAction::Return,
-                        "Graag de capaciteit nakijken.",
-                    )
-                    .await;
-                }
-            }
-            // The overview after every step, so the kept figures are used and renewed.
-            let kept = app::services::review::overview(&state, &reviewer, &round)
-                .await
-                .unwrap()
-                .1;
-            let fresh_state = AppState {
-                counts: Arc::default(),
-                snapshots: Arc::default(),
-                tallies: Arc::default(),
-                publications: Arc::default(),
-                open_data: Arc::default(),
-                ..state.clone()
-            };
-            let fresh = app::services::review::overview(&fresh_state, &reviewer, &round)
-                .await
-                .unwrap()
-                .1;
-            assert_eq!(
-                kept, fresh,
-                "on {}, after step {n} of {steps:?}",
-                database.label
-            );
-            // Each response's kept answers, as the section page and the task list read them.
-            for (now_id, then_id) in &ids {
-                for id in [now_id, then_id] {
-                    let (response, version) =
-                        responses::readable(&state, &reviewer, id).await.unwrap();
-                    let kept = snapshots::of_response(&state, &version, &response)
-                        .await
-                        .unwrap();
-                    let fresh = snapshots::read(&state, &version, &response).await.unwrap();
-                    assert!(
-                        kept.stored == fresh.stored
-                            && kept.evaluation == fresh.evaluation
-                            && kept.compared.answers == fresh.compared.answers
-                            && kept.compared.raw == fresh.compared.raw,
-                        "the kept answers of {id} differ from fresh ones on {}, after step {n} \
-                         of {steps:?}",
-                        database.label
-                    );
-                }
-            }
-            let kept = app::services::national::picture(&state, &reviewer, &round, None)
-                .await
-                .unwrap();
-            let fresh = app::services::national::picture(&fresh_state, &reviewer, &round, None)
-                .await
-                .unwrap();
-            // Not printed whole on failure: a picture is thousands of lines.
-            assert!(
-                kept == fresh,
-                "the kept national picture differs from a fresh one on {}, after step {n} of \
-                 {steps:?}",
-                database.label
-            );
+        KeptCase {
+            state,
+            round,
+            reviewer,
+            coordinators,
+            ids,
         }
-        support::close(&state).await;
+    }
+
+    /// Takes one step as its coordinator or the reviewer; refusals are part of what the steps
+    /// try.
+    async fn take(&self, step: &Step) {
+        let (state, ids, coordinators) = (&self.state, &self.ids, &self.coordinators);
+        match step {
+            Step::Save(r, i, v, in_earlier) => {
+                let (key, values) = ANSWERS[*i];
+                let response = if *in_earlier { &ids[*r].1 } else { &ids[*r].0 };
+                save(state, &coordinators[*r], response, key, values[*v]).await;
+            }
+            Step::TakeOver(r) => {
+                let _ = responses::prefill(state, &coordinators[*r], &ids[*r].0, None).await;
+            }
+            Step::Confirm(r) => {
+                for section in ["A", "E", "F"] {
+                    let _ =
+                        responses::confirm_prefilled(state, &coordinators[*r], &ids[*r].0, section)
+                            .await;
+                }
+            }
+            Step::Submit(r) => {
+                let _ = responses::submit(state, &coordinators[*r], &ids[*r].0).await;
+            }
+            Step::SendBack(r) => {
+                let _ = app::services::review::send_back(
+                    state,
+                    &self.reviewer,
+                    &ids[*r].0,
+                    ReviewAction::Return,
+                    "Graag de capaciteit nakijken.",
+                )
+                .await;
+            }
+        }
+    }
+
+    /// The same state without anything kept.
+    fn fresh(&self) -> AppState {
+        AppState {
+            counts: Arc::default(),
+            snapshots: Arc::default(),
+            tallies: Arc::default(),
+            publications: Arc::default(),
+            open_data: Arc::default(),
+            ..self.state.clone()
+        }
+    }
+
+    /// The overview after every step, so the kept figures are used and renewed.
+    async fn the_overview_is_as_fresh(&self, after: &str) {
+        let kept = app::services::review::overview(&self.state, &self.reviewer, &self.round)
+            .await
+            .unwrap()
+            .1;
+        let fresh = app::services::review::overview(&self.fresh(), &self.reviewer, &self.round)
+            .await
+            .unwrap()
+            .1;
+        assert_eq!(kept, fresh, "{after}");
+    }
+
+    /// Each response's kept answers, as the section page and the task list read them.
+    async fn each_responses_answers_are_as_fresh(&self, after: &str) {
+        let state = &self.state;
+        for (now_id, then_id) in &self.ids {
+            for id in [now_id, then_id] {
+                let (response, version) = responses::readable(state, &self.reviewer, id)
+                    .await
+                    .unwrap();
+                let kept = snapshots::of_response(state, &version, &response)
+                    .await
+                    .unwrap();
+                let fresh = snapshots::read(state, &version, &response).await.unwrap();
+                assert!(
+                    kept.stored == fresh.stored
+                        && kept.evaluation == fresh.evaluation
+                        && kept.compared.answers == fresh.compared.answers
+                        && kept.compared.raw == fresh.compared.raw,
+                    "the kept answers of {id} differ from fresh ones {after}"
+                );
+            }
+        }
+    }
+
+    async fn the_national_picture_is_as_fresh(&self, after: &str) {
+        let kept = app::services::national::picture(&self.state, &self.reviewer, &self.round, None)
+            .await
+            .unwrap();
+        let fresh =
+            app::services::national::picture(&self.fresh(), &self.reviewer, &self.round, None)
+                .await
+                .unwrap();
+        // Not printed whole on failure: a picture is thousands of lines.
+        assert!(
+            kept == fresh,
+            "the kept national picture differs from a fresh one {after}"
+        );
     }
 }
 

@@ -74,230 +74,258 @@ fn shares(figures: &Value) -> Vec<(String, u64)> {
 #[tokio::test]
 async fn the_national_picture_counts_submitted_regions_beside_the_compared_round() {
     on_every_database(|state| async move {
-        seed(&state).await;
-        load_nad(&state).await;
-        let earlier = earlier_test_round(&state, "5e meting").await;
-        let r01 = answer(
-            &state,
-            &earlier,
-            "R01",
-            &[
-                ("b_wonen_eerst", "nee"),
-                ("b_plan_status", "vastgesteld_raad"),
-            ],
-        )
-        .await;
-        let r02 = answer(
-            &state,
-            &earlier,
-            "R02",
-            &[
-                ("b_wonen_eerst", "ja"),
-                ("b_plan_status", "vastgesteld_college"),
-            ],
-        )
-        .await;
-        // R03 answered but never submitted: not counted.
-        answer(&state, &earlier, "R03", &[("b_wonen_eerst", "ja")]).await;
-        mark_submitted(&state, &r01).await;
-        mark_submitted(&state, &r02).await;
-        app::services::rounds::change_state(
-            &state.pool,
-            &state.config.mail,
-            &Actor::CommandLine,
-            &earlier,
-            RoundState::Closed,
-        )
-        .await
-        .unwrap();
-
-        let round = open_test_round(&state, "6e meting").await;
-        let r01 = answer(
-            &state,
-            &round,
-            "R01",
-            &[
-                ("b_wonen_eerst", "ja"),
-                ("b_plan_status", "vastgesteld"),
-                ("b_plan_datum", "2026-03-01"),
-            ],
-        )
-        .await;
-        // R02 gave a plan date while the plan was a concept, then said there is no plan:
-        // the date is kept, but not asked any more, so not counted.
-        let r02 = answer(
-            &state,
-            &round,
-            "R02",
-            &[
-                ("b_wonen_eerst", "onbekend"),
-                ("b_plan_status", "concept"),
-                ("b_plan_datum", "2026-02-01"),
-                ("b_plan_status", "geen"),
-            ],
-        )
-        .await;
-        answer(&state, &round, "R03", &[("b_wonen_eerst", "nee")]).await;
-        mark_submitted(&state, &r01).await;
-        mark_submitted(&state, &r02).await;
-
-        let reviewer = login(&state, "reviewer@test.nl").await;
-        let reply = send(
-            &state,
-            call(
-                "/api/national",
-                &form(&[("round_id", &round), ("section", "B")]),
-                Some(&reviewer),
-            ),
-        )
-        .await;
-        assert_eq!(reply.status(), StatusCode::OK);
-        let picture: Value = serde_json::from_str(&body_text(reply).await).unwrap();
-        assert_eq!(picture["participating"], 3);
-        assert_eq!(picture["submitted"], 2);
-        assert_eq!(picture["compared_round"]["name"], "5e meting");
-        assert_eq!(picture["compared_round"]["submitted"], 2);
-        assert_eq!(
-            picture["sections"].as_array().unwrap().len(),
-            1,
-            "only section B"
-        );
-
-        let wonen_eerst = item(&picture, "b_wonen_eerst");
-        assert_eq!(wonen_eerst["current"]["given"], 1);
-        assert_eq!(wonen_eerst["current"]["unknown"], 1);
-        assert_eq!(
-            shares(&wonen_eerst["current"]),
-            [("ja".into(), 1), ("deels".into(), 0), ("nee".into(), 0)]
-        );
-        assert_eq!(wonen_eerst["compared"]["given"], 2, "R03 did not submit");
-        assert_eq!(
-            shares(&wonen_eerst["compared"]),
-            [("ja".into(), 1), ("deels".into(), 0), ("nee".into(), 1)]
-        );
-
-        // Recoded: both old 'vastgesteld' codes count as the new one.
-        let plan = item(&picture, "b_plan_status");
-        assert_eq!(
-            shares(&plan["compared"])
-                .iter()
-                .find(|(c, _)| c == "vastgesteld")
-                .unwrap()
-                .1,
-            2
-        );
-        assert_eq!(
-            shares(&plan["current"])
-                .iter()
-                .find(|(c, _)| c == "geen")
-                .unwrap()
-                .1,
-            1
-        );
-
-        let date = item(&picture, "b_plan_datum");
-        assert_eq!(date["current"]["given"], 1, "R02's date is no longer asked");
-        assert_eq!(date["current"]["not_asked"], 1);
-        assert_eq!(date["current"]["not_answered"], 0);
-
-        let explanation = item(&picture, "b_wonen_eerst_toelichting");
-        assert!(
-            explanation["compared"].is_object(),
-            "unchanged explanation is compared"
-        );
-        // Asked when Wonen Eerst changed since the compared round: R01 went from "nee" to
-        // "ja" and was asked (and left it open); R02's "onbekend" is no change.
-        assert_eq!(explanation["current"]["not_answered"], 1, "R01 was asked");
-        assert_eq!(explanation["current"]["not_asked"], 1, "R02 was not");
-        let page = body_text(
-            send(
-                &state,
-                get(&format!("/landelijk/{round}?sectie=B"), Some(&reviewer)),
-            )
-            .await,
-        )
-        .await;
-        assert!(page.contains("100% (1 van 1; 1 onbekend)"), "{page}");
-        assert!(page.contains("50% (1 van 2)"));
-        assert!(page.contains("<svg"), "bars are drawn on the server");
-        assert!(
-            page.contains("Wonen Eerst opgenomen in regionaal plan: ‘Ja’ bij 100% (1 van 1; 1 onbekend); vorige meting 50% (1 van 2)"),
-            "the key indicator in plain Dutch"
-        );
-        assert!(
-            page.contains("2 van 3 regio&#x27;s hebben ingediend")
-                || page.contains("2 van 3 regio's hebben ingediend"),
-            "{page}"
-        );
-
-        // Everything for admins too; coordinators and strangers get nothing.
-        let admin = login(&state, "admin@test.nl").await;
-        let reply = send(
-            &state,
-            call(
-                "/api/national",
-                &form(&[("round_id", &round), ("section", "")]),
-                Some(&admin),
-            ),
-        )
-        .await;
-        assert_eq!(reply.status(), StatusCode::OK);
-        let all: Value = serde_json::from_str(&body_text(reply).await).unwrap();
-        assert!(
-            all["sections"].as_array().unwrap().len() > 5,
-            "every section"
-        );
-        for coordinator in ["r01@test.nl", "r02@test.nl"] {
-            let cookie = login(&state, coordinator).await;
-            let reply = send(
-                &state,
-                call(
-                    "/api/national",
-                    &form(&[("round_id", &round), ("section", "")]),
-                    Some(&cookie),
-                ),
-            )
-            .await;
-            assert_eq!(reply.status(), StatusCode::FORBIDDEN, "{coordinator}");
-            let reply = send(&state, get(&format!("/landelijk/{round}"), Some(&cookie))).await;
-            assert_eq!(reply.status(), StatusCode::FORBIDDEN, "{coordinator}");
-        }
-        let reply = send(
-            &state,
-            call(
-                "/api/national",
-                &form(&[("round_id", &round), ("section", "")]),
-                None,
-            ),
-        )
-        .await;
-        assert_eq!(reply.status(), StatusCode::UNAUTHORIZED);
-        let reply = send(
-            &state,
-            call(
-                "/api/national",
-                &form(&[("round_id", "bestaat-niet"), ("section", "")]),
-                Some(&reviewer),
-            ),
-        )
-        .await;
-        assert_eq!(reply.status(), StatusCode::NOT_FOUND);
-        let reply = send(
-            &state,
-            call(
-                "/api/national",
-                &form(&[("round_id", &round), ("section", "ZZ")]),
-                Some(&reviewer),
-            ),
-        )
-        .await;
-        assert_eq!(
-            reply.status(),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "an unknown section"
-        );
+        let case = NationalCase::start(state).await;
+        let picture = case.picture("B", &case.reviewer).await;
+        only_submitted_regions_count(&picture);
+        each_answer_counts_beside_the_compared_round(&picture);
+        recoded_answers_count_as_the_new_code(&picture);
+        answers_no_longer_asked_are_not_counted(&picture);
+        the_page_says_it_in_plain_dutch(&case).await;
+        only_reviewers_and_admins_see_it(&case).await;
     })
     .await;
+}
+
+/// The open round "6e meting", compared with the closed "5e meting"; in both R01 and R02
+/// submitted and R03 answered without submitting. A reviewer's session cookie.
+struct NationalCase {
+    state: AppState,
+    round: String,
+    reviewer: String,
+}
+
+impl NationalCase {
+    async fn start(state: AppState) -> Self {
+        seed(&state).await;
+        load_nad(&state).await;
+        answer_and_close_the_compared_round(&state).await;
+        let round = open_test_round(&state, "6e meting").await;
+        answer_the_current_round(&state, &round).await;
+        let reviewer = login(&state, "reviewer@test.nl").await;
+        NationalCase {
+            state,
+            round,
+            reviewer,
+        }
+    }
+
+    /// The picture of `section` ("" for all) as `cookie`'s user sees it.
+    async fn picture(&self, section: &str, cookie: &str) -> Value {
+        let reply = self.ask(&self.round, section, Some(cookie)).await;
+        assert_eq!(reply.status(), StatusCode::OK);
+        serde_json::from_str(&body_text(reply).await).unwrap()
+    }
+
+    /// Asks for the national picture of `round` and `section`.
+    async fn ask(
+        &self,
+        round: &str,
+        section: &str,
+        cookie: Option<&str>,
+    ) -> axum::http::Response<axum::body::Body> {
+        send(
+            &self.state,
+            call(
+                "/api/national",
+                &form(&[("round_id", round), ("section", section)]),
+                cookie,
+            ),
+        )
+        .await
+    }
+}
+
+async fn answer_and_close_the_compared_round(state: &AppState) {
+    let earlier = earlier_test_round(state, "5e meting").await;
+    let r01 = answer(
+        state,
+        &earlier,
+        "R01",
+        &[
+            ("b_wonen_eerst", "nee"),
+            ("b_plan_status", "vastgesteld_raad"),
+        ],
+    )
+    .await;
+    let r02 = answer(
+        state,
+        &earlier,
+        "R02",
+        &[
+            ("b_wonen_eerst", "ja"),
+            ("b_plan_status", "vastgesteld_college"),
+        ],
+    )
+    .await;
+    // R03 answered but never submitted: not counted.
+    answer(state, &earlier, "R03", &[("b_wonen_eerst", "ja")]).await;
+    mark_submitted(state, &r01).await;
+    mark_submitted(state, &r02).await;
+    app::services::rounds::change_state(
+        &state.pool,
+        &state.config.mail,
+        &Actor::CommandLine,
+        &earlier,
+        RoundState::Closed,
+    )
+    .await
+    .unwrap();
+}
+
+async fn answer_the_current_round(state: &AppState, round: &str) {
+    let r01 = answer(
+        state,
+        round,
+        "R01",
+        &[
+            ("b_wonen_eerst", "ja"),
+            ("b_plan_status", "vastgesteld"),
+            ("b_plan_datum", "2026-03-01"),
+        ],
+    )
+    .await;
+    // R02 gave a plan date while the plan was a concept, then said there is no plan:
+    // the date is kept, but not asked any more, so not counted.
+    let r02 = answer(
+        state,
+        round,
+        "R02",
+        &[
+            ("b_wonen_eerst", "onbekend"),
+            ("b_plan_status", "concept"),
+            ("b_plan_datum", "2026-02-01"),
+            ("b_plan_status", "geen"),
+        ],
+    )
+    .await;
+    answer(state, round, "R03", &[("b_wonen_eerst", "nee")]).await;
+    mark_submitted(state, &r01).await;
+    mark_submitted(state, &r02).await;
+}
+
+fn only_submitted_regions_count(picture: &Value) {
+    assert_eq!(picture["participating"], 3);
+    assert_eq!(picture["submitted"], 2);
+    assert_eq!(picture["compared_round"]["name"], "5e meting");
+    assert_eq!(picture["compared_round"]["submitted"], 2);
+    assert_eq!(
+        picture["sections"].as_array().unwrap().len(),
+        1,
+        "only section B"
+    );
+}
+
+fn each_answer_counts_beside_the_compared_round(picture: &Value) {
+    let wonen_eerst = item(picture, "b_wonen_eerst");
+    assert_eq!(wonen_eerst["current"]["given"], 1);
+    assert_eq!(wonen_eerst["current"]["unknown"], 1);
+    assert_eq!(
+        shares(&wonen_eerst["current"]),
+        [("ja".into(), 1), ("deels".into(), 0), ("nee".into(), 0)]
+    );
+    assert_eq!(wonen_eerst["compared"]["given"], 2, "R03 did not submit");
+    assert_eq!(
+        shares(&wonen_eerst["compared"]),
+        [("ja".into(), 1), ("deels".into(), 0), ("nee".into(), 1)]
+    );
+}
+
+/// Recoded: both old 'vastgesteld' codes count as the new one.
+fn recoded_answers_count_as_the_new_code(picture: &Value) {
+    let plan = item(picture, "b_plan_status");
+    assert_eq!(
+        shares(&plan["compared"])
+            .iter()
+            .find(|(c, _)| c == "vastgesteld")
+            .unwrap()
+            .1,
+        2
+    );
+    assert_eq!(
+        shares(&plan["current"])
+            .iter()
+            .find(|(c, _)| c == "geen")
+            .unwrap()
+            .1,
+        1
+    );
+}
+
+fn answers_no_longer_asked_are_not_counted(picture: &Value) {
+    let date = item(picture, "b_plan_datum");
+    assert_eq!(date["current"]["given"], 1, "R02's date is no longer asked");
+    assert_eq!(date["current"]["not_asked"], 1);
+    assert_eq!(date["current"]["not_answered"], 0);
+
+    let explanation = item(picture, "b_wonen_eerst_toelichting");
+    assert!(
+        explanation["compared"].is_object(),
+        "unchanged explanation is compared"
+    );
+    // Asked when Wonen Eerst changed since the compared round: R01 went from "nee" to
+    // "ja" and was asked (and left it open); R02's "onbekend" is no change.
+    assert_eq!(explanation["current"]["not_answered"], 1, "R01 was asked");
+    assert_eq!(explanation["current"]["not_asked"], 1, "R02 was not");
+}
+
+async fn the_page_says_it_in_plain_dutch(case: &NationalCase) {
+    let NationalCase {
+        state,
+        round,
+        reviewer,
+    } = case;
+    let page = body_text(
+        send(
+            state,
+            get(&format!("/landelijk/{round}?sectie=B"), Some(reviewer)),
+        )
+        .await,
+    )
+    .await;
+    assert!(page.contains("100% (1 van 1; 1 onbekend)"), "{page}");
+    assert!(page.contains("50% (1 van 2)"));
+    assert!(page.contains("<svg"), "bars are drawn on the server");
+    assert!(
+        page.contains("Wonen Eerst opgenomen in regionaal plan: ‘Ja’ bij 100% (1 van 1; 1 onbekend); vorige meting 50% (1 van 2)"),
+        "the key indicator in plain Dutch"
+    );
+    assert!(
+        page.contains("2 van 3 regio&#x27;s hebben ingediend")
+            || page.contains("2 van 3 regio's hebben ingediend"),
+        "{page}"
+    );
+}
+
+/// Everything for admins too; coordinators and strangers get nothing.
+async fn only_reviewers_and_admins_see_it(case: &NationalCase) {
+    let NationalCase {
+        state,
+        round,
+        reviewer,
+    } = case;
+    let admin = login(state, "admin@test.nl").await;
+    let all = case.picture("", &admin).await;
+    assert!(
+        all["sections"].as_array().unwrap().len() > 5,
+        "every section"
+    );
+    for coordinator in ["r01@test.nl", "r02@test.nl"] {
+        let cookie = login(state, coordinator).await;
+        let reply = case.ask(round, "", Some(&cookie)).await;
+        assert_eq!(reply.status(), StatusCode::FORBIDDEN, "{coordinator}");
+        let reply = send(state, get(&format!("/landelijk/{round}"), Some(&cookie))).await;
+        assert_eq!(reply.status(), StatusCode::FORBIDDEN, "{coordinator}");
+    }
+    let reply = case.ask(round, "", None).await;
+    assert_eq!(reply.status(), StatusCode::UNAUTHORIZED);
+    let reply = case.ask("bestaat-niet", "", Some(reviewer)).await;
+    assert_eq!(reply.status(), StatusCode::NOT_FOUND);
+    let reply = case.ask(round, "ZZ", Some(reviewer)).await;
+    assert_eq!(
+        reply.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "an unknown section"
+    );
 }
 
 /// The share of regions answering "ja" to `key`, as a percentage of those with an answer.

@@ -113,6 +113,28 @@ async fn status_of(state: &AppState, response: &str) -> String {
 #[tokio::test]
 async fn the_overview_counts_as_worked_out_by_hand() {
     on_every_database(|state| async move {
+        let case = OverviewCase::start(state).await;
+        let data = overview(&case.state, &case.reviewer, &case.round, "").await;
+        each_region_counts_as_worked_out_by_hand(&data);
+        the_overview_sorts_and_filters(&case).await;
+        the_page_shows_the_headline_and_a_row_per_region(&case).await;
+    })
+    .await;
+}
+
+/// The small round: R01 answered everything and submitted, R02 is busy with an invalid
+/// answer and an open comment, R03 never started.
+struct OverviewCase {
+    state: AppState,
+    round: String,
+    /// R01's response.
+    first: String,
+    r01: String,
+    reviewer: String,
+}
+
+impl OverviewCase {
+    async fn start(state: AppState) -> Self {
         seed(&state).await;
         let round = small_round(&state).await;
         let (r01, r02) = (
@@ -156,103 +178,121 @@ async fn the_overview_counts_as_worked_out_by_hand() {
         )
         .await;
         assert_eq!(status, StatusCode::OK);
+        OverviewCase {
+            state,
+            round,
+            first,
+            r01,
+            reviewer,
+        }
+    }
+}
 
-        let data = overview(&state, &reviewer, &round, "").await;
-        let rows = data["rows"].as_array().unwrap();
-        let row = |code: &str| {
-            rows.iter()
-                .find(|r| r["region_code"] == code)
-                .unwrap()
-                .clone()
-        };
-        let (one, two, three) = (row("R01"), row("R02"), row("R03"));
-        assert_eq!(
-            (
-                one["status"].as_str(),
-                one["required"].as_u64(),
-                one["complete"].as_u64()
-            ),
-            (Some("Submitted"), Some(3), Some(3))
-        );
-        assert_eq!(
-            (one["warnings"].as_u64(), one["blocking"].as_u64()),
-            (Some(1), Some(0))
-        );
-        assert_eq!(
-            (
-                two["status"].as_str(),
-                two["required"].as_u64(),
-                two["complete"].as_u64()
-            ),
-            (Some("Busy"), Some(2), Some(1)),
-            "q2 is hidden by q1 = nee; q3 is invalid so not complete"
-        );
-        assert_eq!(
-            (two["blocking"].as_u64(), two["open_comments"].as_u64()),
-            (Some(1), Some(1))
-        );
-        assert_eq!(
-            (
-                three["status"].as_str(),
-                three["required"].as_u64(),
-                three["complete"].as_u64()
-            ),
-            (Some("NotStarted"), Some(2), Some(0)),
-            "no answers: q2 is not asked while q1 is empty"
-        );
-        assert!(three["response_id"].is_null());
-        assert_eq!(data["totals"]["submitted"], 1);
-        assert_eq!(data["totals"]["participating"], 3);
-        assert!(one["last_activity"][0]
-            .as_str()
+fn each_region_counts_as_worked_out_by_hand(data: &Value) {
+    let rows = data["rows"].as_array().unwrap();
+    let row = |code: &str| {
+        rows.iter()
+            .find(|r| r["region_code"] == code)
             .unwrap()
-            .contains("r01@test.nl"));
-        assert!(two["last_activity"][0]
-            .as_str()
-            .unwrap()
-            .contains("reviewer@test.nl"));
+            .clone()
+    };
+    let (one, two, three) = (row("R01"), row("R02"), row("R03"));
+    assert_eq!(
+        (
+            one["status"].as_str(),
+            one["required"].as_u64(),
+            one["complete"].as_u64()
+        ),
+        (Some("Submitted"), Some(3), Some(3))
+    );
+    assert_eq!(
+        (one["warnings"].as_u64(), one["blocking"].as_u64()),
+        (Some(1), Some(0))
+    );
+    assert_eq!(
+        (
+            two["status"].as_str(),
+            two["required"].as_u64(),
+            two["complete"].as_u64()
+        ),
+        (Some("Busy"), Some(2), Some(1)),
+        "q2 is hidden by q1 = nee; q3 is invalid so not complete"
+    );
+    assert_eq!(
+        (two["blocking"].as_u64(), two["open_comments"].as_u64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(
+        (
+            three["status"].as_str(),
+            three["required"].as_u64(),
+            three["complete"].as_u64()
+        ),
+        (Some("NotStarted"), Some(2), Some(0)),
+        "no answers: q2 is not asked while q1 is empty"
+    );
+    assert!(three["response_id"].is_null());
+    assert_eq!(data["totals"]["submitted"], 1);
+    assert_eq!(data["totals"]["participating"], 3);
+    assert!(one["last_activity"][0]
+        .as_str()
+        .unwrap()
+        .contains("r01@test.nl"));
+    assert!(two["last_activity"][0]
+        .as_str()
+        .unwrap()
+        .contains("reviewer@test.nl"));
+}
 
-        // Sorted by completeness, highest first; filtered to one status.
-        let sorted = overview(&state, &reviewer, &round, "&sort=compleet&order=af").await;
-        let codes: Vec<&str> = sorted["rows"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| r["region_code"].as_str().unwrap())
-            .collect();
-        assert_eq!(codes, ["R01", "R02", "R03"]);
-        let busy = overview(&state, &reviewer, &round, "&status=bezig").await;
-        assert_eq!(busy["rows"].as_array().unwrap().len(), 1);
-        assert_eq!(
-            busy["totals"]["participating"], 3,
-            "totals ignore the filter"
-        );
-        let reply = send(
-            &state,
-            call(
-                "/api/review/overview",
-                &format!("round_id={round}&status=kwijt"),
-                Some(&reviewer),
-            ),
-        )
-        .await;
-        assert_eq!(reply.status(), StatusCode::BAD_REQUEST);
-
-        // The page shows the headline and a row per region; coordinators get 403.
-        let html = body_text(
-            send(
-                &state,
-                get(&format!("/beoordelen/{round}"), Some(&reviewer)),
-            )
-            .await,
-        )
-        .await;
-        assert!(html.contains("1 van 3 ingediend"), "{html}");
-        assert!(html.contains(&format!("/vragenlijst/{first}/beoordelen")));
-        let reply = send(&state, get(&format!("/beoordelen/{round}"), Some(&r01))).await;
-        assert_eq!(reply.status(), StatusCode::FORBIDDEN);
-    })
+/// Sorted by completeness, highest first; filtered to one status.
+async fn the_overview_sorts_and_filters(case: &OverviewCase) {
+    let OverviewCase {
+        state,
+        round,
+        reviewer,
+        ..
+    } = case;
+    let sorted = overview(state, reviewer, round, "&sort=compleet&order=af").await;
+    let codes: Vec<&str> = sorted["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["region_code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["R01", "R02", "R03"]);
+    let busy = overview(state, reviewer, round, "&status=bezig").await;
+    assert_eq!(busy["rows"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        busy["totals"]["participating"], 3,
+        "totals ignore the filter"
+    );
+    let reply = send(
+        state,
+        call(
+            "/api/review/overview",
+            &format!("round_id={round}&status=kwijt"),
+            Some(reviewer),
+        ),
+    )
     .await;
+    assert_eq!(reply.status(), StatusCode::BAD_REQUEST);
+}
+
+/// The page shows the headline and a row per region; coordinators get 403.
+async fn the_page_shows_the_headline_and_a_row_per_region(case: &OverviewCase) {
+    let OverviewCase {
+        state,
+        round,
+        first,
+        r01,
+        reviewer,
+    } = case;
+    let html =
+        body_text(send(state, get(&format!("/beoordelen/{round}"), Some(reviewer))).await).await;
+    assert!(html.contains("1 van 3 ingediend"), "{html}");
+    assert!(html.contains(&format!("/vragenlijst/{first}/beoordelen")));
+    let reply = send(state, get(&format!("/beoordelen/{round}"), Some(r01))).await;
+    assert_eq!(reply.status(), StatusCode::FORBIDDEN);
 }
 
 #[tokio::test]
@@ -682,6 +722,26 @@ async fn every_step_is_audited_and_each_answers_history_shown(case: &ReviewCase)
 #[tokio::test]
 async fn the_audit_trail_can_not_be_changed_and_admins_browse_and_export_it() {
     on_every_database(|state| async move {
+        let case = AuditCase::start(state).await;
+        nothing_changes_the_entries_already_written(&case).await;
+        let reviewer = admins_browse_the_trail_by_kind_user_and_region(&case).await;
+        the_page_and_the_csv_export_carry_the_same_filter(&case).await;
+        the_export_streams_compressed(&case).await;
+        only_admins_see_the_page_and_the_export(&case, &reviewer).await;
+    })
+    .await;
+}
+
+/// An open round in which R01's coordinator changed an answer and the admin commented on it.
+struct AuditCase {
+    state: AppState,
+    round: String,
+    r01: String,
+    admin: String,
+}
+
+impl AuditCase {
+    async fn start(state: AppState) -> Self {
         seed(&state).await;
         load_nad(&state).await;
         let round = open_test_round(&state, "Auditmeting").await;
@@ -704,151 +764,185 @@ async fn the_audit_trail_can_not_be_changed_and_admins_browse_and_export_it() {
         )
         .await;
         assert_eq!(status, StatusCode::OK);
-        let snapshot = || async {
-            let rows: Vec<(String, String, String)> =
-                sqlx::query_as("SELECT id, kind, details FROM audit_events ORDER BY id")
-                    .fetch_all(&state.pool)
-                    .await
-                    .unwrap();
-            let history: Vec<(String, String)> =
-                sqlx::query_as("SELECT id, new_raw FROM answer_history ORDER BY id")
-                    .fetch_all(&state.pool)
-                    .await
-                    .unwrap();
-            (rows, history)
-        };
-        let before = snapshot().await;
-
-        // The database refuses to change or delete entries, whoever asks.
-        for sql in [
-            "UPDATE audit_events SET kind = 'x'",
-            "DELETE FROM audit_events",
-            "UPDATE answer_history SET new_raw = '{}'",
-            "DELETE FROM answer_history",
-            "UPDATE comments SET body = 'x'",
-            "DELETE FROM comments",
-        ] {
-            let error = sqlx::query(sql).execute(&state.pool).await.unwrap_err();
-            assert!(error.to_string().contains("append-only"), "{sql}: {error}");
+        AuditCase {
+            state,
+            round,
+            r01,
+            admin,
         }
-        // Every server function, called by the admin with what an attacker might send,
-        // leaves the earlier entries as they were (new ones may be added).
-        for (path, body) in [
-            ("/api/audit", "kind=login'; DELETE FROM audit_events; --"),
-            ("/api/audit", "user=%25&page=-5"),
-            ("/api/review/resolve", "thread_id=x&resolved=ja"),
-        ] {
-            let reply = send(&state, call(path, body, Some(&admin))).await;
-            assert!(reply.status().as_u16() < 500, "{path}");
-        }
-        let after = snapshot().await;
-        assert!(after.0.len() >= before.0.len());
-        assert!(
-            before.0.iter().all(|entry| after.0.contains(entry)),
-            "no entry changed"
-        );
-        assert_eq!(before.1, after.1);
+    }
+}
 
-        // Browsing: answer changes are in it, filtered by kind, user and region.
-        let browse = |query: String, cookie: String| {
-            let state = state.clone();
-            async move {
-                let reply = send(&state, call("/api/audit", &query, Some(&cookie))).await;
-                let status = reply.status();
-                let text = body_text(reply).await;
-                (
-                    status,
-                    serde_json::from_str::<Value>(&text).unwrap_or(json!(text)),
-                )
-            }
-        };
-        let (status, page) = browse("kind=answer_changed".into(), admin.clone()).await;
-        assert_eq!(status, StatusCode::OK, "{page}");
-        assert_eq!(page["total"], 2);
-        let details = page["entries"][0]["details"].as_str().unwrap();
-        assert_eq!(details, "a_contactpersoon: Anna → Anna de Vries");
-        assert_eq!(page["entries"][0]["actor"], "r01@test.nl");
-        let (_, page) = browse(format!("round={round}&region=R01"), admin.clone()).await;
-        assert_eq!(
-            page["total"], 3,
-            "the answers and the comment belong to the round; {page}"
-        );
-        let (_, page) = browse("user=ADMIN@test&kind=login".into(), admin.clone()).await;
-        assert_eq!(page["total"], 1);
-        let (_, page) = browse("region=R02".into(), admin.clone()).await;
-        assert_eq!(
-            page["total"], 1,
-            "only the R02 coordinator's account: {page}"
-        );
-        assert_eq!(page["entries"][0]["kind"], "user_created");
-        let (status, _) = browse("from=gisteren".into(), admin.clone()).await;
-        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-        let reviewer = login(&state, "reviewer@test.nl").await;
-        assert_eq!(
-            browse(String::new(), reviewer.clone()).await.0,
-            StatusCode::FORBIDDEN
-        );
-        assert_eq!(
-            browse(String::new(), r01.clone()).await.0,
-            StatusCode::FORBIDDEN
-        );
-
-        // The page and the CSV export carry the same filter.
-        let html = body_text(
-            send(
-                &state,
-                get("/beheer/audit?soort=answer_changed", Some(&admin)),
-            )
-            .await,
-        )
-        .await;
-        assert!(html.contains("2 gebeurtenis(sen) gevonden"), "{html}");
-        let csv = send(
-            &state,
-            get(
-                "/beheer/audit/export.csv?soort=answer_changed&regio=R01",
-                Some(&admin),
-            ),
-        )
-        .await;
-        assert_eq!(csv.status(), StatusCode::OK);
-        assert!(csv.headers()["content-type"]
-            .to_str()
-            .unwrap()
-            .starts_with("text/csv"));
-        let text = body_text(csv).await;
-        let mut reader = csv::Reader::from_reader(text.as_bytes());
-        let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
-        assert_eq!(records.len(), 2);
-        assert_eq!(&records[0][1], "r01@test.nl");
-        assert_eq!(&records[0][2], "answer_changed");
-        assert_eq!(&records[0][6], "a_contactpersoon: Anna → Anna de Vries");
-        // Compressed, as browsers ask for it: the stream ends cleanly.
-        let mut compressed = get("/beheer/audit/export.csv", Some(&admin));
-        compressed.headers_mut().insert(
-            axum::http::header::ACCEPT_ENCODING,
-            axum::http::HeaderValue::from_static("gzip"),
-        );
-        let reply = send(&state, compressed).await;
-        assert_eq!(reply.status(), StatusCode::OK);
-        assert_eq!(reply.headers()["content-encoding"], "gzip");
-        let gzipped = http_body_util::BodyExt::collect(reply.into_body())
+/// The audit events and the answer history, as stored.
+async fn audit_snapshot(
+    state: &AppState,
+) -> (Vec<(String, String, String)>, Vec<(String, String)>) {
+    let rows: Vec<(String, String, String)> =
+        sqlx::query_as("SELECT id, kind, details FROM audit_events ORDER BY id")
+            .fetch_all(&state.pool)
             .await
-            .expect("the whole body arrives")
-            .to_bytes();
-        assert!(gzipped.len() > 20);
-        for (path, cookie, expected) in [
-            ("/beheer/audit/export.csv", Some(&reviewer), 403),
-            ("/beheer/audit/export.csv", None, 401),
-            ("/beheer/audit/export.csv?onbekend=1", Some(&admin), 400),
-            ("/beheer/audit/export.csv?van=2026-13-01", Some(&admin), 422),
-            ("/beheer/audit", Some(&reviewer), 403),
-        ] {
-            let reply = send(&state, get(path, cookie.map(String::as_str))).await;
-            assert_eq!(reply.status().as_u16(), expected, "{path}");
-        }
-    })
+            .unwrap();
+    let history: Vec<(String, String)> =
+        sqlx::query_as("SELECT id, new_raw FROM answer_history ORDER BY id")
+            .fetch_all(&state.pool)
+            .await
+            .unwrap();
+    (rows, history)
+}
+
+async fn nothing_changes_the_entries_already_written(case: &AuditCase) {
+    let AuditCase { state, admin, .. } = case;
+    let before = audit_snapshot(state).await;
+    // The database refuses to change or delete entries, whoever asks.
+    for sql in [
+        "UPDATE audit_events SET kind = 'x'",
+        "DELETE FROM audit_events",
+        "UPDATE answer_history SET new_raw = '{}'",
+        "DELETE FROM answer_history",
+        "UPDATE comments SET body = 'x'",
+        "DELETE FROM comments",
+    ] {
+        let error = sqlx::query(sql).execute(&state.pool).await.unwrap_err();
+        assert!(error.to_string().contains("append-only"), "{sql}: {error}");
+    }
+    // Every server function, called by the admin with what an attacker might send,
+    // leaves the earlier entries as they were (new ones may be added).
+    for (path, body) in [
+        ("/api/audit", "kind=login'; DELETE FROM audit_events; --"),
+        ("/api/audit", "user=%25&page=-5"),
+        ("/api/review/resolve", "thread_id=x&resolved=ja"),
+    ] {
+        let reply = send(state, call(path, body, Some(admin))).await;
+        assert!(reply.status().as_u16() < 500, "{path}");
+    }
+    let after = audit_snapshot(state).await;
+    assert!(after.0.len() >= before.0.len());
+    assert!(
+        before.0.iter().all(|entry| after.0.contains(entry)),
+        "no entry changed"
+    );
+    assert_eq!(before.1, after.1);
+}
+
+/// The audit page's data, as `cookie`'s user asks for it with `query`.
+async fn browse(state: &AppState, query: &str, cookie: &str) -> (StatusCode, Value) {
+    let reply = send(state, call("/api/audit", query, Some(cookie))).await;
+    let status = reply.status();
+    let text = body_text(reply).await;
+    (
+        status,
+        serde_json::from_str::<Value>(&text).unwrap_or(json!(text)),
+    )
+}
+
+/// Browsing: answer changes are in it, filtered by kind, user and region; for admins only.
+/// Returns the reviewer's session cookie.
+async fn admins_browse_the_trail_by_kind_user_and_region(case: &AuditCase) -> String {
+    let AuditCase {
+        state,
+        round,
+        r01,
+        admin,
+    } = case;
+    let (status, page) = browse(state, "kind=answer_changed", admin).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert_eq!(page["total"], 2);
+    let details = page["entries"][0]["details"].as_str().unwrap();
+    assert_eq!(details, "a_contactpersoon: Anna → Anna de Vries");
+    assert_eq!(page["entries"][0]["actor"], "r01@test.nl");
+    let (_, page) = browse(state, &format!("round={round}&region=R01"), admin).await;
+    assert_eq!(
+        page["total"], 3,
+        "the answers and the comment belong to the round; {page}"
+    );
+    let (_, page) = browse(state, "user=ADMIN@test&kind=login", admin).await;
+    assert_eq!(page["total"], 1);
+    let (_, page) = browse(state, "region=R02", admin).await;
+    assert_eq!(
+        page["total"], 1,
+        "only the R02 coordinator's account: {page}"
+    );
+    assert_eq!(page["entries"][0]["kind"], "user_created");
+    let (status, _) = browse(state, "from=gisteren", admin).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let reviewer = login(state, "reviewer@test.nl").await;
+    assert_eq!(browse(state, "", &reviewer).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(browse(state, "", r01).await.0, StatusCode::FORBIDDEN);
+    reviewer
+}
+
+/// The page and the CSV export carry the same filter.
+async fn the_page_and_the_csv_export_carry_the_same_filter(case: &AuditCase) {
+    let AuditCase { state, admin, .. } = case;
+    let html = body_text(
+        send(
+            state,
+            get("/beheer/audit?soort=answer_changed", Some(admin)),
+        )
+        .await,
+    )
     .await;
+    assert!(html.contains("2 gebeurtenis(sen) gevonden"), "{html}");
+    let csv = send(
+        state,
+        get(
+            "/beheer/audit/export.csv?soort=answer_changed&regio=R01",
+            Some(admin),
+        ),
+    )
+    .await;
+    assert_eq!(csv.status(), StatusCode::OK);
+    assert!(csv.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
+    let text = body_text(csv).await;
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(records.len(), 2);
+    assert_eq!(&records[0][1], "r01@test.nl");
+    assert_eq!(&records[0][2], "answer_changed");
+    assert_eq!(&records[0][6], "a_contactpersoon: Anna → Anna de Vries");
+}
+
+/// Compressed, as browsers ask for it: the stream ends cleanly.
+async fn the_export_streams_compressed(case: &AuditCase) {
+    let AuditCase { state, admin, .. } = case;
+    let mut compressed = get("/beheer/audit/export.csv", Some(admin));
+    compressed.headers_mut().insert(
+        axum::http::header::ACCEPT_ENCODING,
+        axum::http::HeaderValue::from_static("gzip"),
+    );
+    let reply = send(state, compressed).await;
+    assert_eq!(reply.status(), StatusCode::OK);
+    assert_eq!(reply.headers()["content-encoding"], "gzip");
+    let gzipped = http_body_util::BodyExt::collect(reply.into_body())
+        .await
+        .expect("the whole body arrives")
+        .to_bytes();
+    assert!(gzipped.len() > 20);
+}
+
+async fn only_admins_see_the_page_and_the_export(case: &AuditCase, reviewer: &str) {
+    let AuditCase { state, admin, .. } = case;
+    for (path, cookie, expected) in [
+        ("/beheer/audit/export.csv", Some(reviewer), 403),
+        ("/beheer/audit/export.csv", None, 401),
+        (
+            "/beheer/audit/export.csv?onbekend=1",
+            Some(admin.as_str()),
+            400,
+        ),
+        (
+            "/beheer/audit/export.csv?van=2026-13-01",
+            Some(admin.as_str()),
+            422,
+        ),
+        ("/beheer/audit", Some(reviewer), 403),
+    ] {
+        let reply = send(state, get(path, cookie)).await;
+        assert_eq!(reply.status().as_u16(), expected, "{path}");
+    }
 }
 
 /// A cell that a spreadsheet would run as a formula: it starts with `=`, `+`, `-`, `@`, a tab

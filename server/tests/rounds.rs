@@ -210,6 +210,32 @@ async fn rounds_move_through_their_states_by_admins_only() {
 #[tokio::test]
 async fn one_region_gets_a_later_deadline_and_a_submitted_response_reopens() {
     on_every_database(|state| async move {
+        let case = DeadlineCase::start(state).await;
+        after_the_deadline_nobody_saves(&case).await;
+        an_extension_needs_a_reason_a_later_date_and_an_admin(&case).await;
+        the_extension_lets_only_that_region_save(&case).await;
+        only_a_submitted_response_reopens_and_with_a_reason(&case).await;
+        extensions_and_reopenings_are_audited(&case).await;
+    })
+    .await;
+}
+
+/// An open round with responses of R01 and R02, and the session cookies of the admin and
+/// both coordinators.
+struct DeadlineCase {
+    state: AppState,
+    admin: String,
+    r01: String,
+    r02: String,
+    round: String,
+    /// R01's response.
+    response: String,
+    /// R02's response.
+    other: String,
+}
+
+impl DeadlineCase {
+    async fn start(state: AppState) -> Self {
         seed(&state).await;
         load_nad(&state).await;
         let admin = login(&state, "admin@test.nl").await;
@@ -222,139 +248,177 @@ async fn one_region_gets_a_later_deadline_and_a_submitted_response_reopens() {
         let other = app::services::responses::ensure_response(&state.pool, &round, "R02")
             .await
             .unwrap();
-        // The round's deadline passes: nobody may save.
-        sqlx::query("UPDATE rounds SET deadline = $1 WHERE id = $2")
-            .bind(app::services::now_ms() - 1000)
-            .bind(&round)
-            .execute(&state.pool)
-            .await
-            .unwrap();
-        assert_eq!(
-            save_contact(&state, &r01, &response, "Anna").await,
-            StatusCode::CONFLICT
-        );
-
-        let extend = |fields: Vec<(&'static str, String)>| {
-            let (state, admin) = (state.clone(), admin.clone());
-            async move {
-                let fields: Vec<(&str, &str)> =
-                    fields.iter().map(|(n, v)| (*n, v.as_str())).collect();
-                post(&state, "/api/rounds/deadline", &fields, &admin).await
-            }
-        };
-        let fields = |region: &str, date: &str, reason: &str| {
-            vec![
-                ("round_id", round.clone()),
-                ("region_code", region.to_string()),
-                ("deadline", date.to_string()),
-                ("reason", reason.to_string()),
-            ]
-        };
-        for (region, date, reason, message) in [
-            ("R01", "2099-01-01", "  ", "Geef een reden"),
-            ("R01", "2000-01-01", "Ziekte", "na de huidige deadline"),
-            ("R01", "morgen", "Ziekte", "geen datum"),
-            ("R99", "2099-01-01", "Ziekte", "doet niet mee"),
-        ] {
-            let (status, body) = extend(fields(region, date, reason)).await;
-            assert_eq!(
-                status,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "{region} {date}: {body}"
-            );
-            assert!(body.contains(message), "{body}");
+        DeadlineCase {
+            state,
+            admin,
+            r01,
+            r02,
+            round,
+            response,
+            other,
         }
-        let reviewer = login(&state, "reviewer@test.nl").await;
-        let forbidden = post(
-            &state,
-            "/api/rounds/deadline",
-            &[
-                ("round_id", &round),
-                ("region_code", "R01"),
-                ("deadline", "2099-01-01"),
-                ("reason", "x"),
-            ],
-            &reviewer,
-        )
-        .await;
-        assert_eq!(forbidden.0, StatusCode::FORBIDDEN);
-        let (status, body) = extend(fields("R01", "2099-01-01", "Personeel ziek")).await;
-        assert_eq!(status, StatusCode::OK, "{body}");
-        assert_eq!(
-            save_contact(&state, &r01, &response, "Anna").await,
-            StatusCode::OK,
-            "R01 may save again"
-        );
-        assert_eq!(
-            save_contact(&state, &r02, &other, "Bert").await,
-            StatusCode::CONFLICT,
-            "the other regions keep the round's deadline"
-        );
+    }
 
-        // Reopening: only a submitted or approved response, with a reason.
-        let reopen = |reason: &'static str| {
-            let (state, admin, round) = (state.clone(), admin.clone(), round.clone());
-            async move {
-                post(
-                    &state,
-                    "/api/rounds/reopen",
-                    &[
-                        ("round_id", &round),
-                        ("reopen_region", "R01"),
-                        ("reopen_reason", reason),
-                    ],
-                    &admin,
-                )
-                .await
-            }
-        };
-        let (status, body) = reopen("Fout in B").await;
-        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(body.contains("niets te heropenen"), "{body}");
-        sqlx::query("UPDATE responses SET status = 'submitted', submitted_at = 1 WHERE id = $1")
-            .bind(&response)
-            .execute(&state.pool)
-            .await
-            .unwrap();
+    /// The admin gives `region` the deadline `date` for `reason`.
+    async fn extend(&self, region: &str, date: &str, reason: &str) -> (StatusCode, String) {
+        let fields = [
+            ("round_id", self.round.as_str()),
+            ("region_code", region),
+            ("deadline", date),
+            ("reason", reason),
+        ];
+        post(&self.state, "/api/rounds/deadline", &fields, &self.admin).await
+    }
+
+    /// The admin reopens R01's response for `reason`.
+    async fn reopen(&self, reason: &str) -> (StatusCode, String) {
+        post(
+            &self.state,
+            "/api/rounds/reopen",
+            &[
+                ("round_id", &self.round),
+                ("reopen_region", "R01"),
+                ("reopen_reason", reason),
+            ],
+            &self.admin,
+        )
+        .await
+    }
+}
+
+/// The round's deadline passes: nobody may save.
+async fn after_the_deadline_nobody_saves(case: &DeadlineCase) {
+    let DeadlineCase {
+        state,
+        r01,
+        round,
+        response,
+        ..
+    } = case;
+    sqlx::query("UPDATE rounds SET deadline = $1 WHERE id = $2")
+        .bind(app::services::now_ms() - 1000)
+        .bind(round)
+        .execute(&state.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        save_contact(state, r01, response, "Anna").await,
+        StatusCode::CONFLICT
+    );
+}
+
+async fn an_extension_needs_a_reason_a_later_date_and_an_admin(case: &DeadlineCase) {
+    let DeadlineCase { state, round, .. } = case;
+    for (region, date, reason, message) in [
+        ("R01", "2099-01-01", "  ", "Geef een reden"),
+        ("R01", "2000-01-01", "Ziekte", "na de huidige deadline"),
+        ("R01", "morgen", "Ziekte", "geen datum"),
+        ("R99", "2099-01-01", "Ziekte", "doet niet mee"),
+    ] {
+        let (status, body) = case.extend(region, date, reason).await;
         assert_eq!(
-            save_contact(&state, &r01, &response, "Anna B").await,
-            StatusCode::CONFLICT
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{region} {date}: {body}"
         );
-        let (status, body) = reopen("").await;
-        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(
-            body.contains("reopen_reason"),
-            "the form's own field: {body}"
-        );
-        let (status, body) = reopen("Fout in B").await;
-        assert_eq!(status, StatusCode::OK, "{body}");
-        let status_now: String = sqlx::query_scalar("SELECT status FROM responses WHERE id = $1")
-            .bind(&response)
+        assert!(body.contains(message), "{body}");
+    }
+    let reviewer = login(state, "reviewer@test.nl").await;
+    let forbidden = post(
+        state,
+        "/api/rounds/deadline",
+        &[
+            ("round_id", round),
+            ("region_code", "R01"),
+            ("deadline", "2099-01-01"),
+            ("reason", "x"),
+        ],
+        &reviewer,
+    )
+    .await;
+    assert_eq!(forbidden.0, StatusCode::FORBIDDEN);
+}
+
+async fn the_extension_lets_only_that_region_save(case: &DeadlineCase) {
+    let DeadlineCase {
+        state,
+        r01,
+        r02,
+        response,
+        other,
+        ..
+    } = case;
+    let (status, body) = case.extend("R01", "2099-01-01", "Personeel ziek").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        save_contact(state, r01, response, "Anna").await,
+        StatusCode::OK,
+        "R01 may save again"
+    );
+    assert_eq!(
+        save_contact(state, r02, other, "Bert").await,
+        StatusCode::CONFLICT,
+        "the other regions keep the round's deadline"
+    );
+}
+
+/// Reopening: only a submitted or approved response, with a reason.
+async fn only_a_submitted_response_reopens_and_with_a_reason(case: &DeadlineCase) {
+    let DeadlineCase {
+        state,
+        r01,
+        response,
+        ..
+    } = case;
+    let (status, body) = case.reopen("Fout in B").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("niets te heropenen"), "{body}");
+    sqlx::query("UPDATE responses SET status = 'submitted', submitted_at = 1 WHERE id = $1")
+        .bind(response)
+        .execute(&state.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        save_contact(state, r01, response, "Anna B").await,
+        StatusCode::CONFLICT
+    );
+    let (status, body) = case.reopen("").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        body.contains("reopen_reason"),
+        "the form's own field: {body}"
+    );
+    let (status, body) = case.reopen("Fout in B").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let status_now: String = sqlx::query_scalar("SELECT status FROM responses WHERE id = $1")
+        .bind(response)
+        .fetch_one(&state.pool)
+        .await
+        .unwrap();
+    assert_eq!(status_now, "open");
+    assert_eq!(
+        save_contact(state, r01, response, "Anna B").await,
+        StatusCode::OK
+    );
+}
+
+async fn extensions_and_reopenings_are_audited(case: &DeadlineCase) {
+    let state = &case.state;
+    let kinds = app::services::audit::recent_kinds(&state.pool, 10)
+        .await
+        .unwrap();
+    assert!(
+        kinds.contains(&"deadline_extended".to_string()),
+        "{kinds:?}"
+    );
+    assert!(
+        kinds.contains(&"response_reopened".to_string()),
+        "{kinds:?}"
+    );
+    let reason: String =
+        sqlx::query_scalar("SELECT details FROM audit_events WHERE kind = 'response_reopened'")
             .fetch_one(&state.pool)
             .await
             .unwrap();
-        assert_eq!(status_now, "open");
-        assert_eq!(
-            save_contact(&state, &r01, &response, "Anna B").await,
-            StatusCode::OK
-        );
-        let kinds = app::services::audit::recent_kinds(&state.pool, 10)
-            .await
-            .unwrap();
-        assert!(
-            kinds.contains(&"deadline_extended".to_string()),
-            "{kinds:?}"
-        );
-        assert!(
-            kinds.contains(&"response_reopened".to_string()),
-            "{kinds:?}"
-        );
-        let reason: String =
-            sqlx::query_scalar("SELECT details FROM audit_events WHERE kind = 'response_reopened'")
-                .fetch_one(&state.pool)
-                .await
-                .unwrap();
-        assert!(reason.contains("Fout in B"), "{reason}");
-    })
-    .await;
+    assert!(reason.contains("Fout in B"), "{reason}");
 }

@@ -69,163 +69,212 @@ async fn an_admin_sets_up_two_factor_at_first_login_and_then_logs_in_with_codes(
         seed(&state).await;
         let id = admin_account(&state, "nieuwe-beheerder@test.nl", "admin").await;
         let half = password_step(&state, "nieuwe-beheerder@test.nl").await;
-        // Not signed in until it is set up: nothing but the setup is reachable.
-        assert_eq!(
-            post(&state, "/api/users", "", &half).await.0,
-            StatusCode::UNAUTHORIZED
-        );
-        assert_eq!(
-            post(&state, "/api/two_factor/code", "code=123456", &half)
-                .await
-                .0,
-            StatusCode::UNAUTHORIZED
-        );
-        let (status, body) = post(&state, "/api/two_factor/setup", "", &half).await;
-        assert_eq!(status, StatusCode::OK);
-        assert!(body.contains("\"required\":true"), "{body}");
-        // The same secret on a reload.
-        let again = post(&state, "/api/two_factor/setup", "", &half).await.1;
-        assert_eq!(body, again);
-        // A wrong code: refused, still half-way.
-        let (status, body) = post(&state, "/api/two_factor/confirm", "code=000000", &half).await;
-        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-        assert_eq!(
-            post(&state, "/api/users", "", &half).await.0,
-            StatusCode::UNAUTHORIZED
-        );
-
-        let (secret, used) = set_up(&state, &half).await;
-        assert_eq!(
-            post(&state, "/api/users", "", &half).await.0,
-            StatusCode::OK,
-            "signed in now"
-        );
-        let (_, codes) = post(&state, "/api/two_factor/recovery_codes", "", &half).await;
-        let codes: Vec<String> = serde_json::from_str(&codes).unwrap();
-        assert_eq!(codes.len(), 10);
-        let (_, shown_again) = post(&state, "/api/two_factor/recovery_codes", "", &half).await;
-        assert_eq!(shown_again, "[]", "shown once");
-        let stored: String = sqlx::query_scalar("SELECT totp_secret FROM users WHERE id = $1")
-            .bind(&id)
-            .fetch_one(&state.pool)
-            .await
-            .unwrap();
-        assert_eq!(stored, secret);
-        let mails = app::services::mail::recent(&state.pool, 10).await.unwrap();
-        assert!(mails.iter().any(|m| m.kind == "second_factor_changed"));
-
-        // The next login asks for the code; the one used at setup does not work again.
-        let next = password_step(&state, "nieuwe-beheerder@test.nl").await;
-        assert_eq!(
-            post(&state, "/api/users", "", &next).await.0,
-            StatusCode::UNAUTHORIZED
-        );
-        let (status, _) = post(
-            &state,
-            "/api/two_factor/code",
-            &form(&[("code", &used)]),
-            &next,
-        )
-        .await;
-        assert_eq!(
-            status,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "a code works once"
-        );
-        let second = code(&secret, 30);
-        let (status, body) = post(
-            &state,
-            "/api/two_factor/code",
-            &form(&[("code", &second)]),
-            &next,
-        )
-        .await;
-        assert_eq!(status, StatusCode::OK, "{body}");
-        assert_eq!(
-            post(&state, "/api/users", "", &next).await.0,
-            StatusCode::OK
-        );
-        // Out of the window: two steps ahead is refused.
-        let third = password_step(&state, "nieuwe-beheerder@test.nl").await;
-        let (status, _) = post(
-            &state,
-            "/api/two_factor/code",
-            &form(&[("code", &code(&secret, 90))]),
-            &third,
-        )
-        .await;
-        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-
-        // A recovery code signs in once.
-        let (status, body) = post(
-            &state,
-            "/api/two_factor/code",
-            &form(&[("code", &codes[0].to_uppercase())]),
-            &third,
-        )
-        .await;
-        assert_eq!(status, StatusCode::OK, "{body}");
-        let fourth = password_step(&state, "nieuwe-beheerder@test.nl").await;
-        let (status, _) = post(
-            &state,
-            "/api/two_factor/code",
-            &form(&[("code", &codes[0])]),
-            &fourth,
-        )
-        .await;
-        assert_eq!(
-            status,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "a recovery code works once"
-        );
-        assert_eq!(
-            two_factor::recovery_codes_left(&state.pool, &id)
-                .await
-                .unwrap(),
-            9
-        );
-
-        // Logging in again on a section page takes the code in the same step.
-        let without = form(&[
-            ("email", "nieuwe-beheerder@test.nl"),
-            ("password", PASSWORD),
-        ]);
-        let (status, body) = post(&state, "/api/login_again", &without, "").await;
-        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(body.contains("Vul ook de code"), "{body}");
-        let with = |code: &str| {
-            form(&[
-                ("email", "nieuwe-beheerder@test.nl"),
-                ("password", PASSWORD),
-                ("code", code),
-            ])
-        };
-        let (status, _) = post(&state, "/api/login_again", &with(&second), "").await;
-        assert_eq!(
-            status,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "that code was used above"
-        );
-        // The wrong attempts above count in the back-off; a quarter of an hour later they don't.
-        sqlx::query("DELETE FROM login_throttles")
-            .execute(&state.pool)
-            .await
-            .unwrap();
-        let response = send(&state, call("/api/login_again", &with(&codes[1]), None)).await;
-        assert_eq!(response.status(), StatusCode::OK);
-        let again = session_cookie(&response).unwrap();
-        assert_eq!(
-            post(&state, "/api/users", "", &again).await.0,
-            StatusCode::OK
-        );
-        // Someone who still has to set a second factor up is sent to the login page.
-        admin_account(&state, "nog-instellen@test.nl", "reviewer").await;
-        let body = form(&[("email", "nog-instellen@test.nl"), ("password", PASSWORD)]);
-        let (status, body) = post(&state, "/api/login_again", &body, "").await;
-        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(body.contains("inlogpagina"), "{body}");
+        until_it_is_set_up_nothing_else_is_reachable(&state, &half).await;
+        let enrolled =
+            setting_it_up_signs_in_and_shows_the_recovery_codes_once(&state, &id, &half).await;
+        let (second, third) =
+            the_next_login_asks_for_a_code_that_works_once(&state, &enrolled).await;
+        a_recovery_code_signs_in_once(&state, &id, &enrolled, &third).await;
+        logging_in_again_on_a_section_page_takes_the_code(&state, &enrolled, &second).await;
     })
     .await;
+}
+
+/// What setting up the second factor gave: the secret, the code used to confirm it, and the
+/// recovery codes.
+struct Enrolled {
+    secret: String,
+    used: String,
+    codes: Vec<String>,
+}
+
+/// Not signed in until it is set up: nothing but the setup is reachable.
+async fn until_it_is_set_up_nothing_else_is_reachable(state: &AppState, half: &str) {
+    assert_eq!(
+        post(state, "/api/users", "", half).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        post(state, "/api/two_factor/code", "code=123456", half)
+            .await
+            .0,
+        StatusCode::UNAUTHORIZED
+    );
+    let (status, body) = post(state, "/api/two_factor/setup", "", half).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("\"required\":true"), "{body}");
+    // The same secret on a reload.
+    let again = post(state, "/api/two_factor/setup", "", half).await.1;
+    assert_eq!(body, again);
+    // A wrong code: refused, still half-way.
+    let (status, body) = post(state, "/api/two_factor/confirm", "code=000000", half).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(
+        post(state, "/api/users", "", half).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+async fn setting_it_up_signs_in_and_shows_the_recovery_codes_once(
+    state: &AppState,
+    id: &str,
+    half: &str,
+) -> Enrolled {
+    let (secret, used) = set_up(state, half).await;
+    assert_eq!(
+        post(state, "/api/users", "", half).await.0,
+        StatusCode::OK,
+        "signed in now"
+    );
+    let (_, codes) = post(state, "/api/two_factor/recovery_codes", "", half).await;
+    let codes: Vec<String> = serde_json::from_str(&codes).unwrap();
+    assert_eq!(codes.len(), 10);
+    let (_, shown_again) = post(state, "/api/two_factor/recovery_codes", "", half).await;
+    assert_eq!(shown_again, "[]", "shown once");
+    let stored: String = sqlx::query_scalar("SELECT totp_secret FROM users WHERE id = $1")
+        .bind(id)
+        .fetch_one(&state.pool)
+        .await
+        .unwrap();
+    assert_eq!(stored, secret);
+    let mails = app::services::mail::recent(&state.pool, 10).await.unwrap();
+    assert!(mails.iter().any(|m| m.kind == "second_factor_changed"));
+    Enrolled {
+        secret,
+        used,
+        codes,
+    }
+}
+
+/// The next login asks for the code; the one used at setup does not work again, nor one out
+/// of the window. Returns the code that signed in and a session waiting for a code.
+async fn the_next_login_asks_for_a_code_that_works_once(
+    state: &AppState,
+    enrolled: &Enrolled,
+) -> (String, String) {
+    let Enrolled { secret, used, .. } = enrolled;
+    let next = password_step(state, "nieuwe-beheerder@test.nl").await;
+    assert_eq!(
+        post(state, "/api/users", "", &next).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    let (status, _) = post(
+        state,
+        "/api/two_factor/code",
+        &form(&[("code", used)]),
+        &next,
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a code works once"
+    );
+    let second = code(secret, 30);
+    let (status, body) = post(
+        state,
+        "/api/two_factor/code",
+        &form(&[("code", &second)]),
+        &next,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(post(state, "/api/users", "", &next).await.0, StatusCode::OK);
+    // Out of the window: two steps ahead is refused.
+    let third = password_step(state, "nieuwe-beheerder@test.nl").await;
+    let (status, _) = post(
+        state,
+        "/api/two_factor/code",
+        &form(&[("code", &code(secret, 90))]),
+        &third,
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    (second, third)
+}
+
+/// A recovery code signs in once.
+async fn a_recovery_code_signs_in_once(
+    state: &AppState,
+    id: &str,
+    enrolled: &Enrolled,
+    third: &str,
+) {
+    let codes = &enrolled.codes;
+    let (status, body) = post(
+        state,
+        "/api/two_factor/code",
+        &form(&[("code", &codes[0].to_uppercase())]),
+        third,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let fourth = password_step(state, "nieuwe-beheerder@test.nl").await;
+    let (status, _) = post(
+        state,
+        "/api/two_factor/code",
+        &form(&[("code", &codes[0])]),
+        &fourth,
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a recovery code works once"
+    );
+    assert_eq!(
+        two_factor::recovery_codes_left(&state.pool, id)
+            .await
+            .unwrap(),
+        9
+    );
+}
+
+/// Logging in again on a section page takes the code in the same step.
+async fn logging_in_again_on_a_section_page_takes_the_code(
+    state: &AppState,
+    enrolled: &Enrolled,
+    second: &str,
+) {
+    let codes = &enrolled.codes;
+    let without = form(&[
+        ("email", "nieuwe-beheerder@test.nl"),
+        ("password", PASSWORD),
+    ]);
+    let (status, body) = post(state, "/api/login_again", &without, "").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("Vul ook de code"), "{body}");
+    let with = |code: &str| {
+        form(&[
+            ("email", "nieuwe-beheerder@test.nl"),
+            ("password", PASSWORD),
+            ("code", code),
+        ])
+    };
+    let (status, _) = post(state, "/api/login_again", &with(second), "").await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "that code was used above"
+    );
+    // The wrong attempts above count in the back-off; a quarter of an hour later they don't.
+    sqlx::query("DELETE FROM login_throttles")
+        .execute(&state.pool)
+        .await
+        .unwrap();
+    let response = send(state, call("/api/login_again", &with(&codes[1]), None)).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let again = session_cookie(&response).unwrap();
+    assert_eq!(
+        post(state, "/api/users", "", &again).await.0,
+        StatusCode::OK
+    );
+    // Someone who still has to set a second factor up is sent to the login page.
+    admin_account(state, "nog-instellen@test.nl", "reviewer").await;
+    let body = form(&[("email", "nog-instellen@test.nl"), ("password", PASSWORD)]);
+    let (status, body) = post(state, "/api/login_again", &body, "").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("inlogpagina"), "{body}");
 }
 
 #[tokio::test]
