@@ -9,11 +9,12 @@ pub mod components;
 pub mod domain;
 pub mod error;
 pub mod pages;
-/// The page's Content-Security-Policy nonce: written by the HTML shell, read by the server
-/// crate's security layer, so it lives beside both rather than among the services.
+pub mod paths;
 /// The id of the request being served, for log lines and the user's error reference.
 #[cfg(feature = "ssr")]
 pub mod request_id;
+/// The page's Content-Security-Policy nonce: written by the HTML shell, read by the server
+/// crate's security layer, so it lives beside both rather than among the services.
 #[cfg(feature = "ssr")]
 pub mod security;
 #[cfg(feature = "ssr")]

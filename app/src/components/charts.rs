@@ -5,6 +5,7 @@
 
 use crate::domain::national::{percent, Distribution, ItemFigures};
 use crate::domain::publication::dashboard::TrendPoint;
+use crate::paths;
 use leptos::prelude::*;
 
 const WIDTH: usize = 560;
@@ -113,7 +114,7 @@ pub fn TrendTable(caption: String, points: Vec<TrendPoint>) -> impl IntoView {
                 <tbody>
                     {points.into_iter().map(|point| view! {
                         <tr>
-                            <th scope="row"><a href=format!("/dashboard/{}", point.slug)>{point.period.clone()}</a></th>
+                            <th scope="row"><a href=paths::dashboard(Some(&point.slug))>{point.period.clone()}</a></th>
                             <td>{point.shown.clone()}</td>
                             <td>{point.detail.clone()}</td>
                         </tr>

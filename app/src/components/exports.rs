@@ -2,6 +2,7 @@
 //! them mean. Plain links: the server writes the file as it is downloaded.
 
 use crate::domain::export::{Status, FORMATS, STATUSES};
+use crate::paths;
 use leptos::prelude::*;
 
 #[component]
@@ -15,7 +16,7 @@ pub fn ExportLinks(round_id: String) -> impl IntoView {
                 {FORMATS.into_iter().map(|format| view! {
                     <li>
                         // `rel="external"` and `download`: a file, not a page of the app.
-                        <a href=format!("/landelijk/{}/export/{}", round_id, format.url_name())
+                        <a href=paths::export(&round_id, format.url_name())
                             rel="external" download="">{format.label()}</a>
                         " – "{format.explanation()}
                     </li>

@@ -4,6 +4,7 @@
 use crate::domain::access::SignedInUser;
 use crate::domain::role::Role;
 use crate::error::AppError;
+use crate::paths;
 use leptos::prelude::*;
 
 pub type UserResource = Resource<Result<Option<SignedInUser>, AppError>>;
@@ -18,19 +19,19 @@ pub fn SkipLink() -> impl IntoView {
 fn navigation(user: &SignedInUser) -> Vec<(String, &'static str)> {
     match user.role {
         Role::Admin => vec![
-            ("/beheer".to_string(), "Beheer"),
-            ("/beheer/gebruikers".to_string(), "Gebruikers"),
-            ("/beheer/vragenlijsten".to_string(), "Vragenlijsten"),
-            ("/beheer/metingen".to_string(), "Metingen"),
-            ("/beheer/audit".to_string(), "Audittrail"),
-            ("/beoordelen".to_string(), "Beoordelen"),
-            ("/regios".to_string(), "Regio's"),
-            ("/landelijk".to_string(), "Landelijk beeld"),
+            (paths::ADMIN.to_string(), "Beheer"),
+            (paths::USERS.to_string(), "Gebruikers"),
+            (paths::QUESTIONNAIRES.to_string(), "Vragenlijsten"),
+            (paths::ROUNDS.to_string(), "Metingen"),
+            (paths::AUDIT.to_string(), "Audittrail"),
+            (paths::REVIEW.to_string(), "Beoordelen"),
+            (paths::REGIONS.to_string(), "Regio's"),
+            (paths::NATIONAL.to_string(), "Landelijk beeld"),
         ],
         Role::Reviewer => vec![
-            ("/beoordelen".to_string(), "Beoordelen"),
-            ("/regios".to_string(), "Regio's"),
-            ("/landelijk".to_string(), "Landelijk beeld"),
+            (paths::REVIEW.to_string(), "Beoordelen"),
+            (paths::REGIONS.to_string(), "Regio's"),
+            (paths::NATIONAL.to_string(), "Landelijk beeld"),
         ],
         Role::Coordinator => vec![(user.start_page(), "Mijn regio")],
     }
@@ -48,7 +49,7 @@ pub fn SiteHeader(user: UserResource) -> impl IntoView {
     view! {
         <header class="site-header">
             <div class="site-header__inner">
-                <a class="site-header__brand" href="/">
+                <a class="site-header__brand" href=paths::HOME>
                     {mark}
                     <span>{branding.platform_name.clone()}</span>
                 </a>
@@ -57,7 +58,7 @@ pub fn SiteHeader(user: UserResource) -> impl IntoView {
                         match user.await {
                             Ok(Some(user)) => view! { <UserBar user/> }.into_any(),
                             _ => view! {
-                                <a class="site-header__login" href="/login">"Inloggen"</a>
+                                <a class="site-header__login" href=paths::LOGIN>"Inloggen"</a>
                             }.into_any(),
                         }
                     })}
@@ -88,8 +89,8 @@ fn UserBar(user: SignedInUser) -> impl IntoView {
                 <span class="site-header__name">{user.display_name}</span>
                 <span class="site-header__role">{role}</span>
             </p>
-            <a class="site-header__account" href="/mijn-account">"Mijn account"</a>
-            <form method="post" action="/logout">
+            <a class="site-header__account" href=paths::ACCOUNT>"Mijn account"</a>
+            <form method="post" action=paths::LOGOUT>
                 <button type="submit" class="button button--secondary">"Uitloggen"</button>
             </form>
         </div>
@@ -107,12 +108,12 @@ pub fn SiteFooter() -> impl IntoView {
             </p>
             <nav aria-label="Over deze website">
                 <ul class="site-footer__links">
-                    <li><a href="/dashboard">"Dashboard"</a></li>
-                    <li><a href="/open-data">"Open data"</a></li>
-                    <li><a href="/help">"Hulp bij het invullen"</a></li>
-                    <li><a href="/contact">"Contact"</a></li>
-                    <li><a href="/privacy">"Privacy"</a></li>
-                    <li><a href="/toegankelijkheid">"Toegankelijkheid"</a></li>
+                    <li><a href=paths::DASHBOARD>"Dashboard"</a></li>
+                    <li><a href=paths::OPEN_DATA>"Open data"</a></li>
+                    <li><a href=paths::HELP>"Hulp bij het invullen"</a></li>
+                    <li><a href=paths::CONTACT>"Contact"</a></li>
+                    <li><a href=paths::PRIVACY>"Privacy"</a></li>
+                    <li><a href=paths::ACCESSIBILITY>"Toegankelijkheid"</a></li>
                 </ul>
             </nav>
         </footer>

@@ -2,6 +2,7 @@
 
 use crate::api::responses::region_responses;
 use crate::domain::time::format_date_time;
+use crate::paths;
 use leptos::prelude::*;
 
 /// The rounds of a region with a link to each response; on the region's page.
@@ -17,7 +18,7 @@ pub fn RegionRounds(code: String) -> impl IntoView {
                         <ul class="list">
                             {list.into_iter().map(|r| view! {
                                 <li>
-                                    <a href=format!("/vragenlijst/{}", r.id)>{r.round_name}</a>
+                                    <a href=paths::response(&r.id)>{r.round_name}</a>
                                     {format!(" – {}{}", r.status.label(), if r.open {
                                         format!(", termijn tot {}", format_date_time(r.deadline))
                                     } else { String::new() })}

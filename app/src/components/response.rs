@@ -5,6 +5,7 @@ use crate::api::responses::ResponseHeader;
 use crate::domain::response::ResponseStatus;
 use crate::domain::review::CommentThread;
 use crate::domain::time::format_date_time;
+use crate::paths;
 use leptos::prelude::*;
 
 /// The lines above every page of a response: region, round, submission, review and
@@ -15,7 +16,7 @@ pub fn ResponseBanner(header: ResponseHeader) -> impl IntoView {
         .submitted
         .clone()
         .filter(|_| header.status == ResponseStatus::Submitted);
-    let comments_link = format!("/vragenlijst/{}/beoordelen", header.id);
+    let comments_link = paths::response_review(&header.id);
     view! {
         <p class="caption">{format!("{} · {}", header.region_name, header.round_name)}</p>
         {submitted.map(|(by, at)| view! {
@@ -57,7 +58,7 @@ pub fn ItemComments(threads: Vec<CommentThread>, response_id: String) -> impl In
                 {threads.into_iter().map(|thread| {
                     let open = thread.resolved.is_none();
                     let class = if open { "thread" } else { "thread thread--resolved" };
-                    let href = format!("/vragenlijst/{response_id}/beoordelen#opmerking-{}", thread.id);
+                    let href = paths::comment(&response_id, &thread.id);
                     view! {
                         <div class=class>
                             <p class="thread__state">

@@ -2,6 +2,7 @@
 //! server rendering, so the status line tells the same story as the page.
 
 use crate::error::AppError;
+use crate::paths;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
@@ -34,7 +35,7 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
             view! {
                 <Title text="Geen toegang"/>
                 <h1>"Geen toegang"</h1>
-                <p>"U hebt geen toegang tot deze pagina. Ga naar "<a href="/">"uw startpagina"</a>"."</p>
+                <p>"U hebt geen toegang tot deze pagina. Ga naar "<a href=paths::HOME>"uw startpagina"</a>"."</p>
             }
             .into_any()
         }
@@ -59,6 +60,6 @@ pub fn NotFoundPage() -> impl IntoView {
         <Title text="Pagina niet gevonden"/>
         <h1>"Pagina niet gevonden"</h1>
         <p>"Deze pagina bestaat niet (meer). Controleer het adres, of ga naar "
-            <a href="/">"de startpagina"</a>"."</p>
+            <a href=paths::HOME>"de startpagina"</a>"."</p>
     }
 }

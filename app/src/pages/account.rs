@@ -14,6 +14,7 @@ use crate::components::notice::ChangeNotice;
 use crate::domain::account::{SessionSummary, EMAIL_MAX_CHARS, PASSWORD_MAX_CHARS};
 use crate::domain::time::format_date_time;
 use crate::error::AppError;
+use crate::paths;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -159,7 +160,7 @@ fn TwoFactorSection(
     let Some(since) = status.enabled_at else {
         return view! {
             <p>"Tweestapsverificatie staat uit. Met tweestapsverificatie vraagt de monitor na uw wachtwoord ook om een code uit een app op uw telefoon: wie uw wachtwoord kent, komt er dan nog niet in."</p>
-            <p><a class="button button--secondary" href="/tweestapsverificatie">"Tweestapsverificatie instellen"</a></p>
+            <p><a class="button button--secondary" href=paths::TWO_FACTOR_SETUP>"Tweestapsverificatie instellen"</a></p>
         }
         .into_any();
     };
@@ -169,7 +170,7 @@ fn TwoFactorSection(
             format_date_time(since),
             status.recovery_codes_left
         )}</p>
-        <p><a href="/tweestapsverificatie">"Opnieuw instellen (bijvoorbeeld op een nieuwe telefoon)"</a></p>
+        <p><a href=paths::TWO_FACTOR_SETUP>"Opnieuw instellen (bijvoorbeeld op een nieuwe telefoon)"</a></p>
         {if status.required {
             view! { <p class="form-hint">"Voor uw rol is tweestapsverificatie verplicht; uitzetten kan niet."</p> }.into_any()
         } else {
@@ -285,7 +286,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
                     required=true maxlength=EMAIL_MAX_CHARS error/>
                 <button type="submit" class="button">"Stuur mij een link"</button>
             </ActionForm>
-            <p><a href="/login">"Terug naar inloggen"</a></p>
+            <p><a href=paths::LOGIN>"Terug naar inloggen"</a></p>
         </div>
     }
 }
@@ -310,7 +311,7 @@ pub fn ChoosePasswordPage() -> impl IntoView {
                             <div class="narrow">
                                 <h1>"Deze link werkt niet"</h1>
                                 <p class="notice notice--error" role="alert">{message}</p>
-                                <p><a href="/wachtwoord-vergeten">"Vraag een nieuwe link aan"</a>" of ga naar "<a href="/login">"inloggen"</a>"."</p>
+                                <p><a href=paths::FORGOT_PASSWORD>"Vraag een nieuwe link aan"</a>" of ga naar "<a href=paths::LOGIN>"inloggen"</a>"."</p>
                             </div>
                         }
                         .into_any();

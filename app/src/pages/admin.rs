@@ -6,6 +6,7 @@ use crate::api::users::list_users;
 use crate::components::loaded::Loaded;
 use crate::domain::account::UserSummary;
 use crate::domain::role::Role;
+use crate::paths;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -38,26 +39,26 @@ fn AdminCards(numbers: (Vec<UserSummary>, usize, usize)) -> impl IntoView {
         <h1>"Beheer"</h1>
         <ul class="cards">
             <li class="card">
-                <h2 class="card__title"><a href="/beheer/gebruikers">"Gebruikers"</a></h2>
+                <h2 class="card__title"><a href=paths::USERS>"Gebruikers"</a></h2>
                 <p>{format!(
                     "{} beheerders, {} reviewers en {} regiocoördinatoren actief; {} geblokkeerd.",
                     count(Role::Admin), count(Role::Reviewer), count(Role::Coordinator), blocked
                 )}</p>
             </li>
             <li class="card">
-                <h2 class="card__title"><a href="/beheer/uitgaande-mail">"Uitgaande e-mail"</a></h2>
+                <h2 class="card__title"><a href=paths::OUTBOX>"Uitgaande e-mail"</a></h2>
                 <p>"Uitnodigingen en berichten die de monitor verstuurt, met hun status."</p>
             </li>
             <li class="card">
-                <h2 class="card__title"><a href="/beheer/vragenlijsten">"Vragenlijsten"</a></h2>
+                <h2 class="card__title"><a href=paths::QUESTIONNAIRES>"Vragenlijsten"</a></h2>
                 <p>{format!("{questionnaire_count} versies geladen. Bekijk een versie of laad een nieuwe.")}</p>
             </li>
             <li class="card">
-                <h2 class="card__title"><a href="/beheer/metingen">"Metingen"</a></h2>
+                <h2 class="card__title"><a href=paths::ROUNDS>"Metingen"</a></h2>
                 <p>"Zet een meting op, open en sluit haar, verleng de deadline van een regio of heropen een ingediende vragenlijst."</p>
             </li>
             <li class="card">
-                <h2 class="card__title"><a href="/regios">"Regio's"</a></h2>
+                <h2 class="card__title"><a href=paths::REGIONS>"Regio's"</a></h2>
                 <p>{format!("{region_count} regio's geladen. Nieuwe regio's laadt u met "
                 )}<code>"nad-monitor regions import"</code>"."</p>
             </li>

@@ -10,6 +10,7 @@ use crate::domain::region::Region;
 use crate::domain::round::RoundSummary;
 use crate::domain::time::format_date_time;
 use crate::error::AppError;
+use crate::paths;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -125,11 +126,7 @@ fn AuditResults(trail: Result<Trail, AppError>) -> impl IntoView {
             .collect::<Vec<_>>()
             .join("&")
     };
-    let export = if filter_query.is_empty() {
-        "/beheer/audit/export.csv".to_string()
-    } else {
-        format!("/beheer/audit/export.csv?{filter_query}")
-    };
+    let export = paths::with_query(paths::AUDIT_EXPORT, &filter_query);
     let body = match trail {
         Ok(trail) => view! { <TrailTable trail filter_query=filter_query.clone()/> }.into_any(),
         Err(error) => view! {
@@ -151,11 +148,13 @@ fn TrailTable(trail: Trail, filter_query: String) -> impl IntoView {
     let pages = trail.pages();
     let page = trail.page;
     let link = move |to: i64| {
-        if filter_query.is_empty() {
-            format!("/beheer/audit?pagina={to}")
+        let page = format!("pagina={to}");
+        let query = if filter_query.is_empty() {
+            page
         } else {
-            format!("/beheer/audit?{filter_query}&pagina={to}")
-        }
+            format!("{filter_query}&{page}")
+        };
+        paths::with_query(paths::AUDIT, &query)
     };
     view! {
         <p role="status">{format!("{} gebeurtenis(sen) gevonden; pagina {page} van {pages}.", trail.total)}</p>

@@ -5,15 +5,14 @@
 
 use crate::api::publications::{get_dashboard, get_region_dashboard};
 use crate::components::branding::branding;
-use crate::components::charts::{ShareBars, TrendChart, TrendTable};
+use crate::components::dashboard_theme::Theme;
 use crate::components::loaded::Loaded;
-use crate::domain::national::{format_number, Distribution, ItemFigures};
 use crate::domain::publication::dashboard::{
-    DashboardSection, IndicatorView, ItemView, PublicDashboard, PublicRegion, PublicationFacts,
-    PublicationLink,
+    PublicDashboard, PublicRegion, PublicationFacts, PublicationLink,
 };
 use crate::domain::time::format_date;
 use crate::error::AppError;
+use crate::paths;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -56,7 +55,7 @@ fn NothingPublished() -> impl IntoView {
         <Title text="Publicatie niet gevonden"/>
         <h1>"Publicatie niet gevonden"</h1>
         <p>"Deze publicatie of regio bestaat niet, of er is nog niets gepubliceerd. "
-            "Begin bij "<a href="/dashboard">"het dashboard"</a>" of bij "<a href="/open-data">"de open data"</a>"."</p>
+            "Begin bij "<a href=paths::DASHBOARD>"het dashboard"</a>" of bij "<a href=paths::OPEN_DATA>"de open data"</a>"."</p>
     }
 }
 
@@ -93,7 +92,7 @@ fn Corrections(facts: PublicationFacts) -> impl IntoView {
                         </li>
                     }).collect_view()}
                 </ul>
-                <p>"Eerdere edities blijven beschikbaar als bestanden bij "<a href="/open-data">"open data"</a>"."</p>
+                <p>"Eerdere edities blijven beschikbaar als bestanden bij "<a href=paths::OPEN_DATA>"open data"</a>"."</p>
             </section>
         }
     })
@@ -112,8 +111,8 @@ fn PublicationNav(
             <ul>
                 {publications.into_iter().map(|link| {
                     let href = match &region {
-                        Some(code) => format!("/dashboard/{}/regio/{code}", link.slug),
-                        None => format!("/dashboard/{}", link.slug),
+                        Some(code) => paths::region_dashboard(Some(&link.slug), code),
+                        None => paths::dashboard(Some(&link.slug)),
                     };
                     let here = link.slug == current;
                     view! {
@@ -149,7 +148,7 @@ fn National(page: PublicDashboard) -> impl IntoView {
         )}</p>
         <p>{published_text(&facts)}</p>
         {(!is_latest).then(|| view! {
-            <div class="notice" role="note"><p>"U bekijkt een eerdere publicatie. "<a href="/dashboard">"Naar de nieuwste publicatie"</a>"."</p></div>
+            <div class="notice" role="note"><p>"U bekijkt een eerdere publicatie. "<a href=paths::DASHBOARD>"Naar de nieuwste publicatie"</a>"."</p></div>
         })}
         <Corrections facts=facts.clone()/>
         {(!conclusions_html.is_empty()).then(|| view! {
@@ -164,7 +163,7 @@ fn National(page: PublicDashboard) -> impl IntoView {
                 <p>"Van deze regio's waren de antwoorden bij publicatie niet goedgekeurd. Ze tellen nergens mee, ook niet als nul."</p>
                 <ul class="region-list">
                     {dashboard.without_data.iter().map(|r| view! {
-                        <li><a href=format!("/dashboard/{}/regio/{}", facts.slug, r.code)>{r.name.clone()}</a></li>
+                        <li><a href=paths::region_dashboard(Some(&facts.slug), &r.code)>{r.name.clone()}</a></li>
                     }).collect_view()}
                 </ul>
             </section>
@@ -174,136 +173,12 @@ fn National(page: PublicDashboard) -> impl IntoView {
             <h2 id="per-regio">"Per regio"</h2>
             <ul class="region-list region-list--columns">
                 {dashboard.regions.iter().map(|r| view! {
-                    <li><a href=format!("/dashboard/{}/regio/{}", facts.slug, r.code)>{r.name.clone()}</a></li>
+                    <li><a href=paths::region_dashboard(Some(&facts.slug), &r.code)>{r.name.clone()}</a></li>
                 }).collect_view()}
             </ul>
         </section>
-        <p>"Alle cijfers van deze publicatie zijn te downloaden bij "<a href="/open-data">"open data"</a>"."</p>
+        <p>"Alle cijfers van deze publicatie zijn te downloaden bij "<a href=paths::OPEN_DATA>"open data"</a>"."</p>
         <PublicationNav publications current=facts.slug.clone() region=None/>
-    }
-}
-
-#[component]
-pub(crate) fn Theme(section: DashboardSection, previous: Option<String>) -> impl IntoView {
-    let heading = format!("thema-{}", section.key.to_lowercase());
-    let labelled_by = heading.clone();
-    view! {
-        <section class="theme" aria-labelledby=labelled_by>
-            <h2 id=heading>{section.title.clone()}</h2>
-            {section.indicators.into_iter().map(|indicator| view! { <Indicator indicator/> }).collect_view()}
-            {section.items.into_iter().map(|item| view! { <Item item previous=previous.clone()/> }).collect_view()}
-        </section>
-    }
-}
-
-#[component]
-fn Indicator(indicator: IndicatorView) -> impl IntoView {
-    let heading = format!("indicator-{}", indicator.key);
-    let labelled_by = heading.clone();
-    view! {
-        <article class="indicator" aria-labelledby=labelled_by>
-            <h3 id=heading>{indicator.name.clone()}</h3>
-            <p class="indicator__question">{indicator.label.clone()}</p>
-            <p class="indicator__figure">{indicator.headline.clone()}</p>
-            {indicator.change.clone().map(|change| view! { <p class="indicator__change">{change}</p> })}
-            {(indicator.trend.len() > 1).then(|| view! {
-                <TrendChart name=indicator.name.clone() points=indicator.trend.clone() is_share=indicator.is_share/>
-            })}
-            <TrendTable caption=format!("{}: per publicatie", indicator.name) points=indicator.trend.clone()/>
-            {indicator.trend_note.clone().map(|note| view! { <p class="indicator__note">{note}</p> })}
-        </article>
-    }
-}
-
-/// "43 met een antwoord, 2 onbekend."
-fn counts_text(figures: &ItemFigures) -> String {
-    let mut parts = vec![format!("{} regio's met een antwoord", figures.given)];
-    for (count, what) in [
-        (figures.unknown, "onbekend"),
-        (figures.not_applicable, "n.v.t."),
-        (figures.not_asked, "niet gevraagd"),
-        (figures.not_answered, "niet beantwoord"),
-    ] {
-        if count > 0 {
-            parts.push(format!("{count} {what}"));
-        }
-    }
-    format!("{}.", parts.join(", "))
-}
-
-#[component]
-fn Item(item: ItemView, previous: Option<String>) -> impl IntoView {
-    let heading = format!("vraag-{}", item.key);
-    let body = match &item.current.distribution {
-        Distribution::Choices(shares) => {
-            let rows = shares
-                .iter()
-                .enumerate()
-                .map(|(n, share)| {
-                    let before = item.previous.as_ref().map(|p| match &p.distribution {
-                        Distribution::Choices(before) => {
-                            p.share_text(before.get(n).map_or(0, |s| s.regions))
-                        }
-                        _ => "–".to_string(),
-                    });
-                    view! {
-                        <tr>
-                            <th scope="row">{share.label.clone()}</th>
-                            <td>{item.current.share_text(share.regions)}</td>
-                            {before.map(|text| view! { <td>{text}</td> })}
-                        </tr>
-                    }
-                })
-                .collect_view();
-            view! {
-                <ShareBars id=item.key.clone() label=item.label.clone() current=item.current.clone()
-                    previous=item.previous.clone() previous_period=previous.clone()/>
-                <div class="table-scroll">
-                    <table class="table">
-                        <caption class="visually-hidden">{format!("Antwoorden op: {}", item.label)}</caption>
-                        <thead><tr>
-                            <th scope="col">"Antwoord"</th>
-                            <th scope="col">"Deze publicatie"</th>
-                            {item.previous.as_ref().and(previous.clone()).map(|p| view! { <th scope="col">{p}</th> })}
-                        </tr></thead>
-                        <tbody>{rows}</tbody>
-                    </table>
-                </div>
-            }
-            .into_any()
-        }
-        Distribution::Numbers {
-            median,
-            lowest,
-            highest,
-            total,
-        } => {
-            let unit = item
-                .unit
-                .clone()
-                .map(|u| format!(" {u}"))
-                .unwrap_or_default();
-            view! {
-                <dl class="facts">
-                    <dt>"Mediaan"</dt><dd>{format!("{}{unit}", format_number(*median))}</dd>
-                    <dt>"Laagste – hoogste"</dt><dd>{format!("{}{unit} – {}{unit}", format_number(*lowest), format_number(*highest))}</dd>
-                    {total.map(|total| view! { <dt>"Samen"</dt><dd>{format!("{}{unit}", format_number(total))}</dd> })}
-                </dl>
-            }
-            .into_any()
-        }
-        Distribution::Counted => view! {
-            <p>"Deze antwoorden staan per regio in de open data."</p>
-        }
-        .into_any(),
-    };
-    view! {
-        <div class="public-item">
-            <h3 id=heading>{item.label.clone()}</h3>
-            {body}
-            <p class="public-item__counts">{counts_text(&item.current)}</p>
-            {item.not_compared.clone().filter(|_| previous.is_some()).map(|why| view! { <p class="indicator__note">{why}</p> })}
-        </div>
     }
 }
 
@@ -341,12 +216,12 @@ fn Region(page: PublicRegion) -> impl IntoView {
     let periods = dashboard.periods.clone();
     view! {
         <Title text=title.clone()/>
-        <p class="back-link"><a href=format!("/dashboard/{}", facts.slug)>{format!("Landelijk beeld {}", facts.period)}</a></p>
+        <p class="back-link"><a href=paths::dashboard(Some(&facts.slug))>{format!("Landelijk beeld {}", facts.period)}</a></p>
         <h1>{title}</h1>
         <p>{published_text(&facts)}</p>
         {(!is_latest).then(|| view! {
             <div class="notice" role="note"><p>"U bekijkt een eerdere publicatie. "
-                <a href=format!("/dashboard/regio/{}", dashboard.region.code)>"Naar de nieuwste publicatie"</a>"."</p></div>
+                <a href=paths::region_dashboard(None, &dashboard.region.code)>"Naar de nieuwste publicatie"</a>"."</p></div>
         })}
         <h2>"Gemeenten"</h2>
         <p class="region-gemeenten">{if dashboard.gemeenten.is_empty() {
@@ -366,7 +241,7 @@ fn Region(page: PublicRegion) -> impl IntoView {
                     <thead><tr>
                         <th scope="col">"Kernindicator"</th>
                         {periods.iter().map(|(slug, period)| view! {
-                            <th scope="col"><a href=format!("/dashboard/{slug}/regio/{}", dashboard.region.code)>{period.clone()}</a></th>
+                            <th scope="col"><a href=paths::region_dashboard(Some(slug), &dashboard.region.code)>{period.clone()}</a></th>
                         }).collect_view()}
                     </tr></thead>
                     <tbody>

@@ -2,6 +2,7 @@
 
 use crate::api::auth::current_user;
 use crate::components::loaded::Loaded;
+use crate::paths;
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 
@@ -10,7 +11,7 @@ pub fn HomePage() -> impl IntoView {
     let user = Resource::new(|| (), |_| current_user());
     view! {
         <Loaded data=user let:user>
-            <Redirect path=user.map_or_else(|| "/login".to_string(), |user| user.start_page())/>
+            <Redirect path=user.map_or_else(|| paths::LOGIN.to_string(), |user| user.start_page())/>
         </Loaded>
     }
 }

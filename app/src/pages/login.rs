@@ -4,6 +4,7 @@
 use crate::api::auth::Login;
 use crate::components::form::{ErrorSummary, TextField};
 use crate::domain::account::{EMAIL_MAX_CHARS, PASSWORD_MAX_CHARS};
+use crate::paths;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -60,7 +61,7 @@ pub fn LoginPage() -> impl IntoView {
                     "Inloggen"
                 </button>
             </ActionForm>
-            <p><a href="/wachtwoord-vergeten">"Wachtwoord vergeten?"</a></p>
+            <p><a href=paths::FORGOT_PASSWORD>"Wachtwoord vergeten?"</a></p>
             <p class="form-hint">
                 "Geen account? Vraag de beheerder van de monitor om een uitnodiging."
             </p>

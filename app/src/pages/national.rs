@@ -4,15 +4,15 @@
 //! Regions are counted, never named or ranked.
 
 use crate::api::national::get_national_picture;
-use crate::api::rounds::list_rounds;
+use crate::components::comparison::CompareWith;
 use crate::components::exports::ExportLinks;
 use crate::components::loaded::Loaded;
+use crate::components::opened_rounds::OpenedRounds;
 use crate::domain::national::{
     format_number, percent, ComparedRound, Distribution, ItemFigures, NationalItem,
     NationalPicture, Share,
 };
-use crate::domain::round::{RoundState, RoundSummary};
-use crate::domain::time::format_date;
+use crate::paths;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -20,71 +20,10 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 #[component]
 pub fn NationalRoundsPage() -> impl IntoView {
     view! {
-        <OpenedRounds title="Landelijk beeld" link="/landelijk"
+        <OpenedRounds title="Landelijk beeld" link=paths::national_round
             lead="Per vraag hoe de regio's die hebben ingediend antwoordden, naast de meting waarmee \
                 vergeleken wordt. Elk cijfer noemt het aantal regio's erachter; regio's worden niet gerangschikt."/>
     }
-}
-
-/// Every round that has been opened, newest first, each linking to `{link}/{id}`: the way
-/// into the national picture and into reviewing.
-#[component]
-pub fn OpenedRounds(title: &'static str, lead: &'static str, link: &'static str) -> impl IntoView {
-    let rounds = Resource::new(|| (), |_| list_rounds());
-    view! {
-        <Loaded data=rounds let:rounds>
-            <OpenedRoundTable rounds title lead link/>
-        </Loaded>
-    }
-}
-
-/// The rounds that have been opened, under the page's title and lead.
-#[component]
-fn OpenedRoundTable(
-    rounds: Vec<RoundSummary>,
-    title: &'static str,
-    lead: &'static str,
-    link: &'static str,
-) -> impl IntoView {
-    let rounds: Vec<_> = rounds
-        .into_iter()
-        .filter(|r| r.state != RoundState::Concept)
-        .collect();
-    let intro = view! {
-        <Title text=title/>
-        <h1>{title}</h1>
-        <p class="lead">{lead}</p>
-    };
-    if rounds.is_empty() {
-        return view! { {intro} <p>"Er is nog geen meting geopend."</p> }.into_any();
-    }
-    view! {
-        {intro}
-        <table class="table">
-            <caption>"Metingen"</caption>
-            <thead>
-                <tr>
-                    <th scope="col">"Meting"</th>
-                    <th scope="col">"Status"</th>
-                    <th scope="col">"Deadline"</th>
-                    <th scope="col">"Ingediend"</th>
-                    <th scope="col">"Vergeleken met"</th>
-                </tr>
-            </thead>
-            <tbody>
-                {rounds.into_iter().map(|round| view! {
-                    <tr>
-                        <th scope="row"><a href=format!("{link}/{}", round.id)>{round.name.clone()}</a></th>
-                        <td>{round.state.label()}</td>
-                        <td>{format_date(round.deadline)}</td>
-                        <td>{format!("{} van {}", round.submitted_count, round.region_count)}</td>
-                        <td>{round.compared_round.clone().unwrap_or_else(|| "–".to_string())}</td>
-                    </tr>
-                }).collect_view()}
-            </tbody>
-        </table>
-    }
-    .into_any()
 }
 
 #[component]
@@ -137,7 +76,7 @@ fn Picture(picture: NationalPicture) -> impl IntoView {
         .collect();
     view! {
         <Title text=format!("Landelijk beeld – {}", picture.round_name)/>
-        <p class="back-link"><a href="/landelijk">"Alle metingen"</a></p>
+        <p class="back-link"><a href=paths::NATIONAL>"Alle metingen"</a></p>
         <h1>{format!("Landelijk beeld – {}", picture.round_name)}</h1>
         <dl class="facts">
             <dt>"Vragenlijst"</dt>
@@ -406,26 +345,4 @@ fn Bars(
         </figure>
     }
     .into_any()
-}
-
-/// The select of a comparison's GET form (`met`): every earlier round, the previous one and
-/// the one a year earlier marked. Shared by the national picture and a region's progress.
-#[component]
-pub fn CompareWith(
-    choices: Vec<crate::domain::round::ComparisonChoice>,
-    chosen: Option<String>,
-) -> impl IntoView {
-    (!choices.is_empty()).then(|| {
-        view! {
-            <div class="form-field">
-                <label class="form-label" for="filter-met">"Vergelijken met"</label>
-                <select class="form-select" id="filter-met" name="met">
-                    {choices.into_iter().map(|choice| {
-                        let selected = chosen.as_deref() == Some(choice.id.as_str());
-                        view! { <option value=choice.id.clone() selected=selected>{choice.label()}</option> }
-                    }).collect_view()}
-                </select>
-            </div>
-        }
-    })
 }

@@ -5,6 +5,7 @@ use crate::api::publications::get_open_data;
 use crate::components::loaded::Loaded;
 use crate::domain::publication::catalogue::{Catalogue, CataloguePublication, INDEX_PATH};
 use crate::domain::time::format_date;
+use crate::paths;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -63,7 +64,7 @@ fn Publication(publication: CataloguePublication) -> impl IntoView {
             <h2 id=heading>{format!("{} ({})", publication.period, publication.round_name)}</h2>
             <p>
                 {format!("Vragenlijst {}. ", publication.questionnaire)}
-                <a href=format!("/dashboard/{}", publication.slug)>{format!("Dashboard {}", publication.period)}</a>
+                <a href=paths::dashboard(Some(&publication.slug))>{format!("Dashboard {}", publication.period)}</a>
             </p>
             {publication.editions.into_iter().rev().map(|edition| view! {
                 <h3>{format!("Editie {} – {}", edition.edition, format_date(edition.published_at))}</h3>

@@ -4,13 +4,14 @@
 //! conclusions, and for a correction a note that says what changed.
 
 use crate::api::publications::{get_publication_preview, CorrectPublication, PublishRound};
+use crate::components::dashboard_theme::Theme;
 use crate::components::form::{ErrorSummary, TextAreaField};
 use crate::components::loaded::Loaded;
 use crate::domain::publication::dashboard::Preview;
 use crate::domain::publication::{MAX_CONCLUSIONS_CHARS, MAX_NOTE_CHARS};
 use crate::domain::time::format_date;
 use crate::error::AppError;
-use crate::pages::dashboard::Theme;
+use crate::paths;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -88,7 +89,7 @@ fn PreviewView(preview: Preview, form: AnyView) -> impl IntoView {
     let previous = dashboard.previous_period.clone();
     view! {
         <Title text=title.clone()/>
-        <p class="breadcrumb"><a href=format!("/beheer/metingen/{}", preview.round_id)>{preview.round_name.clone()}</a></p>
+        <p class="breadcrumb"><a href=paths::round(&preview.round_id)>{preview.round_name.clone()}</a></p>
         <h1>{title}</h1>
         <p class="lead">{if preview.first {
             "Publiceren legt de goedgekeurde antwoorden op de openbare vragen vast. Daarna verandert het dashboard niet meer vanzelf: een wijziging wordt een correctie met een toelichting, en de eerdere editie blijft beschikbaar."

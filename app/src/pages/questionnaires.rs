@@ -11,6 +11,7 @@ use crate::components::notice::ChangeNotice;
 use crate::components::question::Question;
 use crate::domain::questionnaire::model::{Item, Lineage, Questionnaire, Severity};
 use crate::domain::time::format_date_time;
+use crate::paths;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -42,7 +43,7 @@ pub fn QuestionnairesPage() -> impl IntoView {
             "gecontroleerd; bij een fout wordt niets opgeslagen en ziet u elke fout met regelnummer en vraag. "
             "Een geladen versie verandert nooit: een wijziging is een nieuw bestand met een nieuw versienummer."
         </p>
-        <form class="form" method="post" action="/beheer/vragenlijsten/laden" enctype="multipart/form-data">
+        <form class="form" method="post" action=paths::QUESTIONNAIRE_UPLOAD enctype="multipart/form-data">
             <div class="form-field">
                 <label class="form-label" for="veld-bestand">"Definitiebestand (.toml)"</label>
                 <input class="form-file" type="file" id="veld-bestand" name="bestand" accept=".toml,text/plain" required/>
@@ -73,7 +74,7 @@ fn VersionTable(versions: Vec<VersionSummary>) -> impl IntoView {
             </thead>
             <tbody>
                 {versions.into_iter().map(|v| {
-                    let href = format!("/beheer/vragenlijsten/{}/{}", v.identifier, v.version);
+                    let href = paths::questionnaire_version(&v.identifier, &v.version);
                     view! {
                         <tr>
                             <td>{v.identifier}</td>
@@ -120,7 +121,7 @@ fn ImportProblems(file_name: String, problems: Vec<String>) -> impl IntoView {
             </ul>
         </div>
         <p>"Er is niets opgeslagen. Verbeter het bestand en laad het opnieuw."</p>
-        <p><a href="/beheer/vragenlijsten">"Terug naar vragenlijsten"</a></p>
+        <p><a href=paths::QUESTIONNAIRES>"Terug naar vragenlijsten"</a></p>
     }
 }
 
@@ -215,7 +216,7 @@ fn Preview(questionnaire: Questionnaire) -> impl IntoView {
             </section>
         }).collect_view()}
         {removed}
-        <p><a href="/beheer/vragenlijsten">"Terug naar vragenlijsten"</a></p>
+        <p><a href=paths::QUESTIONNAIRES>"Terug naar vragenlijsten"</a></p>
     }
 }
 

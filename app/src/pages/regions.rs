@@ -4,6 +4,7 @@
 use crate::api::regions::{get_region, list_regions, RegionOverview};
 use crate::components::loaded::Loaded;
 use crate::domain::region::Region;
+use crate::paths;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -39,7 +40,7 @@ fn RegionTable(regions: Vec<Region>) -> impl IntoView {
                 {regions
                     .into_iter()
                     .map(|region| {
-                        let href = format!("/regio/{}", region.code);
+                        let href = paths::region(&region.code);
                         view! {
                             <tr>
                                 <td>{region.code}</td>

@@ -10,6 +10,7 @@ use crate::api::review::{
 use crate::components::form::{ErrorSummary, TextField};
 use crate::components::loaded::Loaded;
 use crate::components::notice::ChangeNotice;
+use crate::components::opened_rounds::OpenedRounds;
 use crate::components::response::ResponseBanner;
 use crate::domain::questionnaire::completeness::ItemStatus;
 use crate::domain::review::{
@@ -18,6 +19,7 @@ use crate::domain::review::{
 use crate::domain::round::MAX_REASON_CHARS;
 use crate::domain::time::format_date_time;
 use crate::error::AppError;
+use crate::paths;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -46,7 +48,7 @@ fn status_class(status: ReviewStatus) -> &'static str {
 #[component]
 pub fn ReviewRoundsPage() -> impl IntoView {
     view! {
-        <crate::pages::national::OpenedRounds title="Beoordelen" link="/beoordelen"
+        <OpenedRounds title="Beoordelen" link=paths::review_round
             lead="Kies een meting om te zien hoe ver elke regio is en de ingediende vragenlijsten te beoordelen."/>
     }
 }
@@ -89,7 +91,7 @@ fn Overview(overview: ReviewOverview) -> impl IntoView {
         let status_filter = status_filter.clone();
         move |key: SortKey| {
             let next_descending = key == sort && !descending;
-            let mut href = format!("/beoordelen/{round_id}?sorteer={}", key.code());
+            let mut href = format!("{}?sorteer={}", paths::review_round(&round_id), key.code());
             if next_descending {
                 href.push_str("&volgorde=af");
             }
@@ -113,7 +115,7 @@ fn Overview(overview: ReviewOverview) -> impl IntoView {
     let shown = rows.len();
     view! {
         <Title text=format!("Beoordelen – {}", round.name)/>
-        <p class="breadcrumb"><a href="/beoordelen">"Beoordelen"</a></p>
+        <p class="breadcrumb"><a href=paths::REVIEW>"Beoordelen"</a></p>
         <h1>{round.name.clone()}</h1>
         <p class="lead"><strong>{totals.headline()}</strong>
             {format!(" · {} open opmerking(en) · meting {}", totals.open_comments, round.state.label().to_lowercase())}</p>
@@ -146,7 +148,7 @@ fn Overview(overview: ReviewOverview) -> impl IntoView {
             </tbody>
         </table>
         {(shown == 0).then(|| view! { <p>"Geen regio's met deze status."</p> })}
-        <p><a href=format!("/landelijk/{round_id}")>"Landelijk beeld van deze meting"</a></p>
+        <p><a href=paths::national_round(&round_id)>"Landelijk beeld van deze meting"</a></p>
         <crate::components::exports::ExportLinks round_id=round_id.clone()/>
     }
 }
@@ -160,7 +162,7 @@ fn OverviewLine(row: OverviewRow) -> impl IntoView {
         <tr>
             <th scope="row">
                 {match row.response_id.clone() {
-                    Some(id) => view! { <a href=format!("/vragenlijst/{id}/beoordelen")>{name}</a> }.into_any(),
+                    Some(id) => view! { <a href=paths::response_review(&id)>{name}</a> }.into_any(),
                     None => view! { <span>{name}</span> }.into_any(),
                 }}
             </th>

@@ -18,6 +18,7 @@ use crate::domain::round::{
 };
 use crate::domain::time::format_date;
 use crate::error::AppError;
+use crate::paths;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -136,7 +137,7 @@ fn RoundTable(rounds: Vec<RoundSummary>) -> impl IntoView {
                     .into_iter()
                     .map(|round| view! {
                         <tr>
-                            <td><a href=format!("/beheer/metingen/{}", round.id)>{round.name.clone()}</a></td>
+                            <td><a href=paths::round(&round.id)>{round.name.clone()}</a></td>
                             <td>{round.questionnaire.clone()}</td>
                             <td>{round.state.label()}</td>
                             <td>{format_date(round.opens_at)}</td>
@@ -175,7 +176,7 @@ pub fn RoundPage() -> impl IntoView {
     view! {
         <Loaded data=round let(RoundDetail { summary, compared_round_id: _, regions })>
             <Title text=summary.name.clone()/>
-            <p class="breadcrumb"><a href="/beheer/metingen">"Metingen"</a></p>
+            <p class="breadcrumb"><a href=paths::ROUNDS>"Metingen"</a></p>
             <h1>{summary.name.clone()}</h1>
             <ChangeNotice text_of=|code| notice_text(code).map(String::from)/>
             <ErrorSummary error=change_error id="fout-status"/>
@@ -223,8 +224,9 @@ fn StateButtons(summary: RoundSummary, change: ServerAction<ChangeRoundState>) -
             if *target == RoundState::Published {
                 // Publishing shows first what becomes public.
                 return view! {
-                    <a class="button" href=format!("/beheer/metingen/{round_id}/publiceren")>"Publiceren…"</a>
-                }.into_any();
+                    <a class="button" href=paths::publish(&round_id)>"Publiceren…"</a>
+                }
+                .into_any();
             }
             view! {
                 <ActionForm action=change attr:class="inline-form">
@@ -232,13 +234,14 @@ fn StateButtons(summary: RoundSummary, change: ServerAction<ChangeRoundState>) -
                     <input type="hidden" name="state" value=target.code()/>
                     <button type="submit" class="button">{target.action()}</button>
                 </ActionForm>
-            }.into_any()
+            }
+            .into_any()
         })
         .collect_view();
     let published = (summary.state == RoundState::Published).then(|| {
         view! {
-            <a class="button button--secondary" href=format!("/beheer/metingen/{round_id}/publiceren")>"Correctie publiceren…"</a>
-            <a class="button button--secondary" href="/dashboard">"Naar het dashboard"</a>
+            <a class="button button--secondary" href=paths::publish(&round_id)>"Correctie publiceren…"</a>
+            <a class="button button--secondary" href=paths::DASHBOARD>"Naar het dashboard"</a>
         }
     });
     view! { {state_buttons}{published} }
@@ -324,7 +327,7 @@ fn RegionTable(regions: Vec<RoundRegion>) -> impl IntoView {
                     .into_iter()
                     .map(|region| view! {
                         <tr>
-                            <td><a href=format!("/regio/{}", region.code)>{format!("{} ({})", region.name, region.code)}</a></td>
+                            <td><a href=paths::region(&region.code)>{format!("{} ({})", region.name, region.code)}</a></td>
                             <td>{region.lead_gemeente.clone()}</td>
                             <td>{response_label(region.status.as_deref())}</td>
                             <td>{region.deadline.map_or_else(|| "–".to_string(), format_date)}</td>

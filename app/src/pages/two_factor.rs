@@ -8,6 +8,7 @@ use crate::api::two_factor::{get_setup, recovery_codes, ConfirmTwoFactor, LoginC
 use crate::components::form::{ErrorSummary, TextField};
 use crate::components::loaded::Loaded;
 use crate::error::AppError;
+use crate::paths;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -33,7 +34,7 @@ pub fn CodePage() -> impl IntoView {
                     hint="Zes cijfers. Geen toegang tot uw app? Vul dan een van uw herstelcodes in." error/>
                 <button type="submit" class="button">"Inloggen"</button>
             </ActionForm>
-            <p><a href="/login">"Opnieuw beginnen met inloggen"</a></p>
+            <p><a href=paths::LOGIN>"Opnieuw beginnen met inloggen"</a></p>
         </div>
     }
 }
@@ -109,7 +110,7 @@ fn RecoveryCodes(codes: Vec<String>) -> impl IntoView {
             <div class="narrow">
                 <h1>"Herstelcodes"</h1>
                 <p>"Uw herstelcodes zijn al getoond; ze worden maar één keer getoond. Kwijt? Stel tweestapsverificatie opnieuw in via Mijn account: dan krijgt u nieuwe."</p>
-                <p><a href="/mijn-account">"Naar Mijn account"</a></p>
+                <p><a href=paths::ACCOUNT>"Naar Mijn account"</a></p>
             </div>
         }
         .into_any();
@@ -123,7 +124,7 @@ fn RecoveryCodes(codes: Vec<String>) -> impl IntoView {
             <ul class="recovery-codes">
                 {codes.into_iter().map(|code| view! { <li><code>{code}</code></li> }).collect_view()}
             </ul>
-            <p><a class="button" href="/">"Ik heb de codes bewaard"</a></p>
+            <p><a class="button" href=paths::HOME>"Ik heb de codes bewaard"</a></p>
         </div>
     }
     .into_any()

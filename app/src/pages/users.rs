@@ -15,6 +15,7 @@ use crate::domain::region::Region;
 use crate::domain::role::Role;
 use crate::domain::time::format_date_time;
 use crate::error::AppError;
+use crate::paths;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -99,7 +100,7 @@ fn UserTable(users: Vec<UserSummary>, toggle: ServerAction<SetUserActive>) -> im
                 {users
                     .into_iter()
                     .map(|user| {
-                        let edit_href = format!("/beheer/gebruikers/{}", user.id);
+                        let edit_href = paths::user(&user.id);
                         view! {
                             <tr>
                                 <td>{user.display_name.clone()}</td>
@@ -158,7 +159,7 @@ pub fn UserPage() -> impl IntoView {
                 <h2>"Toegang"</h2>
                 <p>{access_text(&user)}</p>
                 <ActivityForm user=user.clone() toggle/>
-                <p><a href="/beheer/gebruikers">"Terug naar gebruikers"</a></p>
+                <p><a href=paths::USERS>"Terug naar gebruikers"</a></p>
             </div>
         </Loaded>
     }

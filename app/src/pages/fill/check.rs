@@ -5,6 +5,7 @@ use crate::api::responses::{get_summary, SubmitResponse, Summary};
 use crate::components::loaded::Loaded;
 use crate::components::response::ResponseBanner;
 use crate::error::AppError;
+use crate::paths;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -41,7 +42,7 @@ fn CheckAnswers(
     let submit_id = id.clone();
     view! {
         <Title text=format!("Antwoorden controleren – {}", header.round_name)/>
-        <p class="back-link"><a href=format!("/vragenlijst/{id}")>"Terug naar het overzicht"</a></p>
+        <p class="back-link"><a href=paths::response(&id)>"Terug naar het overzicht"</a></p>
         <ResponseBanner header=header.clone()/>
         {move || refused().map(|error| match error {
             AppError::Validation(_) => view! {
@@ -61,7 +62,7 @@ fn CheckAnswers(
                     <h2 id="nog-te-doen">{format!("Nog te doen voor u kunt indienen ({})", problems.len())}</h2>
                     <ul class="list">
                         {problems.into_iter().map(|(section, key, label, message)| view! {
-                            <li><a href=format!("/vragenlijst/{id}/sectie/{section}#vraag-{key}")>{label}</a>{format!(": {message}")}</li>
+                            <li><a href=paths::item(&id, &section, &key)>{label}</a>{format!(": {message}")}</li>
                         }).collect_view()}
                     </ul>
                 </div>
@@ -74,7 +75,7 @@ fn CheckAnswers(
                 <h2 id=heading_id>{section.title.clone()}" "{status_tag(section.status)}</h2>
                 <dl class="summary-list summary-list--answers">
                     {section.items.into_iter().map(|item| {
-                        let href = format!("/vragenlijst/{id}/sectie/{}#vraag-{}", section.key, item.key);
+                        let href = paths::item(&id, &section.key, &item.key);
                         view! {
                             <div class="summary-list__row" class:summary-list__row--error=!item.problems.is_empty()>
                                 <dt>{item.label.clone()}</dt>
@@ -99,6 +100,6 @@ fn CheckAnswers(
                 <button type="submit" class="button">"Vragenlijst indienen"</button>
             </ActionForm>
         })}
-        <p><a href=format!("/vragenlijst/{id}/afdrukken")>"Afdrukversie"</a></p>
+        <p><a href=paths::print(&id)>"Afdrukversie"</a></p>
     }
 }

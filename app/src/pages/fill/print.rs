@@ -4,6 +4,7 @@ use super::param;
 use crate::api::responses::{get_summary, Summary};
 use crate::components::loaded::Loaded;
 use crate::domain::time::format_date_time;
+use crate::paths;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -26,7 +27,7 @@ fn PrintedResponse(summary: Summary) -> impl IntoView {
     view! {
         <Title text=format!("Afdrukversie – {} – {}", header.region_name, header.round_name)/>
         <div class="print-page">
-            <p class="no-print"><a href=format!("/vragenlijst/{}", header.id)>"Terug naar het overzicht"</a>
+            <p class="no-print"><a href=paths::response(&header.id)>"Terug naar het overzicht"</a>
                 " · Kies in uw browser Afdrukken (of Opslaan als pdf)."</p>
             <h1>{header.questionnaire_title.clone()}</h1>
             <p>{format!("{} ({}) · {} · {}", header.region_name, header.region_code, header.round_name, header.status.label())}</p>

@@ -2,9 +2,11 @@
 
 use super::param;
 use crate::api::responses::{get_progress, Progress, ProgressItem};
+use crate::components::comparison::CompareWith;
 use crate::components::loaded::Loaded;
 use crate::components::response::ResponseBanner;
 use crate::domain::round::ComparisonChoice;
+use crate::paths;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -41,19 +43,13 @@ fn Comparison(
     let Some(round) = progress.compared_round.clone() else {
         return view! {
             <Title text="Vergelijking met de vorige meting"/>
-            <p class="back-link"><a href=format!("/vragenlijst/{id}")>"Terug naar het overzicht"</a></p>
+            <p class="back-link"><a href=paths::response(&id)>"Terug naar het overzicht"</a></p>
             <h1>"Vergelijking met de vorige meting"</h1>
             <p>"Deze meting wordt met geen eerdere meting vergeleken."</p>
-        }.into_any();
+        }
+        .into_any();
     };
-    // "vorige meting" when compared with the previous round, else the round's name.
-    let compared_label = if progress.comparison_choices.first().map(|c| &c.id)
-        == progress.compared_round_id.as_ref()
-    {
-        "vorige meting".to_string()
-    } else {
-        round.clone()
-    };
+    let compared_label = compared_label(&progress, &round);
     let comparison_choices = progress.comparison_choices.clone();
     let compared_round_id = progress.compared_round_id.clone();
     let section_options: Vec<(String, String, bool)> = progress
@@ -91,7 +87,7 @@ fn Comparison(
     let empty = tables.is_empty();
     view! {
         <Title text=format!("Vergelijking – {}", progress.header.round_name)/>
-        <p class="back-link"><a href=format!("/vragenlijst/{id}")>"Terug naar het overzicht"</a></p>
+        <p class="back-link"><a href=paths::response(&id)>"Terug naar het overzicht"</a></p>
         <ResponseBanner header=progress.header.clone()/>
         <h1>"Vergelijking met de vorige meting"</h1>
         <p class="lead">{if progress.compared_answered {
@@ -111,6 +107,15 @@ fn Comparison(
         }}
     }
     .into_any()
+}
+
+/// "vorige meting" when compared with the previous round, else the compared round's name.
+fn compared_label(progress: &Progress, round: &str) -> String {
+    if progress.comparison_choices.first().map(|c| &c.id) == progress.compared_round_id.as_ref() {
+        "vorige meting".to_string()
+    } else {
+        round.to_string()
+    }
 }
 
 /// The filter, a plain GET form: a section, changed answers only, the round compared with.
@@ -136,7 +141,7 @@ fn ProgressFilter(
                 <input type="checkbox" id="filter-gewijzigd" name="gewijzigd" value="ja" checked=only_changed/>
                 <label for="filter-gewijzigd">"Alleen gewijzigde antwoorden"</label>
             </div>
-            <crate::pages::national::CompareWith choices=comparison_choices chosen=compared_round_id/>
+            <CompareWith choices=comparison_choices chosen=compared_round_id/>
             <button type="submit" class="button button--secondary">"Filteren"</button>
         </form>
     }

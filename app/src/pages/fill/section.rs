@@ -11,6 +11,7 @@ use crate::components::response::{ItemComments, ResponseBanner};
 use crate::domain::response::ConflictInfo;
 use crate::domain::review::CommentThread;
 use crate::domain::time::format_date_time;
+use crate::paths;
 use leptos::attr::custom::custom_attribute;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -87,7 +88,7 @@ fn SectionMarkup(view: SectionView, notice: Option<String>) -> impl IntoView {
     let editable = view.header.read_only_reason.is_none();
     let header = view.header.clone();
     let id = header.id.clone();
-    let action = format!("/vragenlijst/{id}/sectie/{}/opslaan", view.key);
+    let action = paths::section_save(&id, &view.key);
     let prefill_panel = editable.then(|| view! {
         <PrefillPanel response_id=id.clone() section=view.key.clone()
             round=view.compared_round.clone() available=view.prefill_available unconfirmed=view.unconfirmed/>
@@ -117,7 +118,7 @@ fn SectionMarkup(view: SectionView, notice: Option<String>) -> impl IntoView {
         .collect_view();
 
     view! {
-        <p class="back-link"><a href=format!("/vragenlijst/{id}")>"Terug naar het overzicht"</a></p>
+        <p class="back-link"><a href=paths::response(&id)>"Terug naar het overzicht"</a></p>
         <ResponseBanner header=header.clone()/>
         {notice.map(|text| view! { <Notice text/> })}
         <ProblemSummary problems/>
@@ -238,10 +239,10 @@ fn SectionPager(
     view! {
         <nav class="pager" aria-label="Secties">
             {previous.map(|(key, title)| view! {
-                <a class="pager__previous" href=format!("/vragenlijst/{id}/sectie/{key}")>{format!("Vorige: {title}")}</a>
+                <a class="pager__previous" href=paths::section(&id, &key)>{format!("Vorige: {title}")}</a>
             })}
             {next.map(|(key, title)| view! {
-                <a class="pager__next" href=format!("/vragenlijst/{id}/sectie/{key}")>{format!("Volgende: {title}")}</a>
+                <a class="pager__next" href=paths::section(&id, &key)>{format!("Volgende: {title}")}</a>
             })}
         </nav>
     }

@@ -3,6 +3,7 @@
 use crate::api::responses::{region_responses, ResponseLink};
 use crate::components::loaded::Loaded;
 use crate::error::AppError;
+use crate::paths;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
@@ -34,12 +35,12 @@ pub fn FillStartPage() -> impl IntoView {
 #[component]
 fn OpenRoundOrNone(code: String, responses: Vec<ResponseLink>) -> impl IntoView {
     match responses.into_iter().find(|r| r.open) {
-        Some(open) => view! { <Redirect path=format!("/vragenlijst/{}", open.id)/> }.into_any(),
+        Some(open) => view! { <Redirect path=paths::response(&open.id)/> }.into_any(),
         None => view! {
             <Title text="Geen open meting"/>
             <h1>"Geen open meting"</h1>
             <p>"Er is op dit moment geen meting open voor uw regio. Eerdere metingen leest u terug op "
-                <a href=format!("/regio/{code}")>"de pagina van uw regio"</a>"."</p>
+                <a href=paths::region(&code)>"de pagina van uw regio"</a>"."</p>
         }.into_any(),
     }
 }

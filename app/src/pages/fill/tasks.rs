@@ -6,6 +6,7 @@ use crate::components::loaded::Loaded;
 use crate::components::response::ResponseBanner;
 use crate::domain::questionnaire::completeness::{Counts, SectionStatus};
 use crate::domain::time::format_date_time;
+use crate::paths;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -46,12 +47,12 @@ fn Tasks(tasks: TaskList, just_submitted: bool) -> impl IntoView {
         </ol>
         <h2>"Controleren en indienen"</h2>
         <p>
-            <a class="button" href=format!("/vragenlijst/{id}/controleren")>"Antwoorden controleren"</a>
+            <a class="button" href=paths::check_answers(&id)>"Antwoorden controleren"</a>
             " "
-            <a href=format!("/vragenlijst/{id}/afdrukken")>"Afdrukversie van alle antwoorden"</a>
+            <a href=paths::print(&id)>"Afdrukversie van alle antwoorden"</a>
         </p>
-        <p><a href=format!("/vragenlijst/{id}/voortgang")>"Vergelijking met de vorige meting"</a></p>
-        <p><a href=format!("/vragenlijst/{id}/beoordelen")>"Beoordeling en opmerkingen van de reviewer"</a></p>
+        <p><a href=paths::progress(&id)>"Vergelijking met de vorige meting"</a></p>
+        <p><a href=paths::response_review(&id)>"Beoordeling en opmerkingen van de reviewer"</a></p>
     }
 }
 
@@ -75,7 +76,7 @@ fn TaskProgress(header: ResponseHeader, overall: Counts) -> impl IntoView {
 /// One section of the task list: its link (unless it does not apply), counts and status.
 #[component]
 fn SectionTask(id: String, n: usize, section: TaskSection) -> impl IntoView {
-    let href = format!("/vragenlijst/{id}/sectie/{}", section.key);
+    let href = paths::section(&id, &section.key);
     let hint_id = format!("sectie-{}-telling", section.key);
     let counts = if section.status == SectionStatus::NotApplicable {
         "Door uw antwoorden niet van toepassing".to_string()

@@ -2,6 +2,7 @@
 //! threads, each answer's history, and sending back or approving.
 
 use super::*;
+use crate::paths;
 
 /// `/vragenlijst/:id/beoordelen`: a response as the reviewer checks it. The region's
 /// coordinators read it too and answer the comments here.
@@ -64,14 +65,11 @@ fn Review(page: ReviewPage, actions: ReviewForms) -> impl IntoView {
     let reviewer = page.may_resolve;
     let back = if reviewer {
         (
-            format!("/beoordelen/{}", page.round_id),
+            paths::review_round(&page.round_id),
             "Terug naar het overzicht van de meting",
         )
     } else {
-        (
-            format!("/vragenlijst/{response_id}"),
-            "Terug naar de vragenlijst",
-        )
+        (paths::response(&response_id), "Terug naar de vragenlijst")
     };
     let context = ItemContext {
         response_id: response_id.clone(),
