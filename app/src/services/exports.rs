@@ -10,23 +10,18 @@
 //! straight into the channel. `cargo run --release -p server --example export_memory`
 //! measures it.
 
-use super::questionnaires::{self, LoadedVersion};
-use super::responses::{self, StoredAnswer};
+use super::questionnaires::LoadedVersion;
 use super::state::AppState;
 use crate::domain::access::SignedInUser;
-use crate::domain::comparison::VersionMapping;
 use crate::domain::export::{
     codebook_entry, columns, csv_row, export_item, item_status, json_answer, response_status,
-    sheet_name, Format, Status, Stored, STATUSES,
+    sheet_name, Format, Status, STATUSES,
 };
 use crate::domain::publication::{self, PublishedAnswer, PublishedRegion, Snapshot};
-use crate::domain::questionnaire::answer::Answer;
-use crate::domain::questionnaire::completeness::{evaluate, ItemStatus, ResponseAnswers};
 use crate::domain::questionnaire::model::Item;
 use crate::domain::round::RoundState;
 use crate::error::AppError;
 use sqlx::Row;
-use std::collections::HashMap;
 use std::io::Write;
 use std::sync::Arc;
 use tokio::sync::mpsc;
@@ -34,7 +29,10 @@ use tokio_stream::wrappers::ReceiverStream;
 
 mod csv_files;
 mod json_file;
+mod reading;
 mod xlsx_file;
+
+use reading::{read_round, RegionAnswers};
 
 use csv_files::{codebook_csv, long_csv, wide_csv};
 pub(crate) use csv_files::{yes_no, CODEBOOK_HEADER};
@@ -49,10 +47,10 @@ const CHANNEL_CHUNKS: usize = 4;
 /// The round being exported.
 #[derive(Debug, Clone)]
 struct RoundFacts {
+    id: String,
     name: String,
     questionnaire_id: String,
     questionnaire_version: String,
-    compared_round_id: Option<String>,
 }
 
 /// A region taking part in the round, with its response if it has one.
@@ -71,10 +69,8 @@ pub struct Export {
     pub file_name: String,
     round: RoundFacts,
     version: Arc<LoadedVersion>,
-    participants: Vec<Participant>,
-    /// The compared round and the mapping onto it, when a condition reads the previous
-    /// round (`prev`, `changed`): what was asked then depends on those answers too.
-    previous: Option<(String, VersionMapping)>,
+    /// Shared with the task that reads their answers.
+    participants: Arc<[Participant]>,
 }
 
 /// Checks who asks, which file and which round, and lists the round's regions. Reviewers and
@@ -108,8 +104,7 @@ async fn load(
         return Err(AppError::NotFound);
     }
     let row = sqlx::query(
-        "SELECT name, state, questionnaire_id, questionnaire_version, compared_round_id \
-         FROM rounds WHERE id = $1",
+        "SELECT name, state, questionnaire_id, questionnaire_version FROM rounds WHERE id = $1",
     )
     .bind(round_id)
     .fetch_optional(&state.pool)
@@ -117,10 +112,10 @@ async fn load(
     .ok_or(AppError::NotFound)?;
     let round_state = super::rounds::stored_state(&row, "state")?;
     let round = RoundFacts {
+        id: round_id.to_string(),
         name: row.try_get("name")?,
         questionnaire_id: row.try_get("questionnaire_id")?,
         questionnaire_version: row.try_get("questionnaire_version")?,
-        compared_round_id: row.try_get("compared_round_id")?,
     };
     let version = state
         .questionnaires
@@ -130,32 +125,7 @@ async fn load(
             &round.questionnaire_version,
         )
         .await?;
-    let reads_previous = version
-        .questionnaire
-        .items()
-        .filter_map(|item| item.visible_if.as_ref())
-        .any(|condition| condition.expr.reads_previous());
-    let previous = match (&round.compared_round_id, reads_previous) {
-        (Some(compared), true) => {
-            let (identifier, old_version): (String, String) = sqlx::query_as(
-                "SELECT questionnaire_id, questionnaire_version FROM rounds WHERE id = $1",
-            )
-            .bind(compared)
-            .fetch_one(&state.pool)
-            .await?;
-            let mapping = questionnaires::mapping(
-                &state.pool,
-                &state.questionnaires,
-                &version,
-                &identifier,
-                &old_version,
-            )
-            .await?;
-            Some((compared.clone(), mapping))
-        }
-        _ => None,
-    };
-    let participants = if format == Format::Codebook {
+    let participants: Vec<Participant> = if format == Format::Codebook {
         Vec::new()
     } else {
         sqlx::query(
@@ -188,8 +158,7 @@ async fn load(
         file_name,
         round,
         version,
-        participants,
-        previous,
+        participants: participants.into(),
     };
     Ok((export, round_state))
 }
@@ -217,14 +186,15 @@ pub async fn public_snapshot(
     .await?;
     let public: Vec<&Item> = publication::public_items(&export.version.questionnaire).collect();
     let mut regions = Vec::with_capacity(export.participants.len());
-    for participant in &export.participants {
+    let mut read = read_round(state, &export);
+    for participant in export.participants.iter() {
+        let read = next_region(&mut read)
+            .await
+            .map_err(|failure| match failure {
+                Failure::App(error) => error,
+                Failure::Gone => AppError::internal("reading a region failed", "gone"),
+            })?;
         let answers = if participant.status.as_deref() == Some("approved") {
-            let read = read_region(state, &export, participant)
-                .await
-                .map_err(|failure| match failure {
-                    Failure::App(error) => error,
-                    Failure::Gone => AppError::internal("reading a region failed", "gone"),
-                })?;
             Some(
                 public
                     .iter()
@@ -376,78 +346,14 @@ impl Sink {
     }
 }
 
-/// One region's answers with what the completeness engine decided for each item.
-struct RegionAnswers {
-    stored: HashMap<String, StoredAnswer>,
-    statuses: HashMap<String, ItemStatus>,
-}
-
-impl RegionAnswers {
-    fn status(&self, key: &str) -> ItemStatus {
-        self.statuses.get(key).copied().unwrap_or(ItemStatus::Empty)
-    }
-
-    fn stored(&self, key: &str) -> Option<Stored<'_>> {
-        self.stored.get(key).map(|answer| Stored {
-            raw: &answer.raw,
-            value: answer.value.as_ref(),
-            prefilled: answer.prefilled,
-        })
-    }
-}
-
-/// Reads one region's answers and decides, with the same engine as the task list and the
-/// national picture, which items were asked.
-async fn read_region(
-    state: &AppState,
-    export: &Export,
-    participant: &Participant,
+/// The next region's answers from the reading task.
+async fn next_region(
+    regions: &mut mpsc::Receiver<Result<RegionAnswers, AppError>>,
 ) -> Result<RegionAnswers, Failure> {
-    let stored = match &participant.response_id {
-        Some(id) => responses::answers(&state.pool, id).await?,
-        None => HashMap::new(),
-    };
-    let mut answers = responses::engine_answers(&stored);
-    if let Some((compared_round, mapping)) = &export.previous {
-        answers.previous = previous_answers(state, compared_round, mapping, participant).await?;
+    match regions.recv().await {
+        Some(read) => Ok(read?),
+        None => Err(internal("the reading of the round stopped early")),
     }
-    let statuses = evaluate_statuses(&export.version, &answers);
-    Ok(RegionAnswers { stored, statuses })
-}
-
-fn evaluate_statuses(
-    version: &LoadedVersion,
-    answers: &ResponseAnswers,
-) -> HashMap<String, ItemStatus> {
-    evaluate(&version.questionnaire, &version.index, answers)
-        .items
-        .into_iter()
-        .map(|(key, state)| (key, state.status))
-        .collect()
-}
-
-/// The region's valid answers in the compared round, in this version's keys and codes.
-async fn previous_answers(
-    state: &AppState,
-    compared_round: &str,
-    mapping: &VersionMapping,
-    participant: &Participant,
-) -> Result<HashMap<String, Answer>, Failure> {
-    let id: Option<String> =
-        sqlx::query_scalar("SELECT id FROM responses WHERE round_id = $1 AND region_code = $2")
-            .bind(compared_round)
-            .bind(&participant.region_code)
-            .fetch_optional(&state.pool)
-            .await?;
-    let Some(id) = id else {
-        return Ok(HashMap::new());
-    };
-    let values: HashMap<String, Answer> = responses::answers(&state.pool, &id)
-        .await?
-        .into_iter()
-        .filter_map(|(key, answer)| Some((key, answer.value?)))
-        .collect();
-    Ok(mapping.answers(&values))
 }
 
 /// `nad/2026-06`: the questionnaire and its version, as every row names them.

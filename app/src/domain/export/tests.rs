@@ -1,6 +1,6 @@
 use super::*;
 use crate::domain::questionnaire::expr::Expr;
-use crate::domain::questionnaire::model::Condition;
+use crate::domain::questionnaire::model::{CellKind, Choice, Condition, Lineage};
 use std::collections::BTreeMap;
 
 fn item(key: &str, kind: ItemKind) -> Item {

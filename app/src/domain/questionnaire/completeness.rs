@@ -20,6 +20,31 @@ pub struct ResponseAnswers {
     pub previous: HashMap<String, Answer>,
 }
 
+impl ResponseAnswers {
+    /// Adds a stored answer: its valid value counts, input that does not parse is invalid
+    /// (blank input is no answer), and one taken over and not confirmed is unconfirmed.
+    pub fn add_stored(
+        &mut self,
+        key: &str,
+        value: Option<&Answer>,
+        raw_is_blank: bool,
+        prefilled: bool,
+    ) {
+        if prefilled {
+            self.unconfirmed.insert(key.to_string());
+        }
+        match value {
+            Some(value) => {
+                self.current.insert(key.to_string(), value.clone());
+            }
+            None if !raw_is_blank => {
+                self.invalid.insert(key.to_string());
+            }
+            None => {}
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ItemStatus {
     /// Hidden by its condition: not asked, does not count.

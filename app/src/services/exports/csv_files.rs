@@ -28,8 +28,9 @@ pub(super) async fn long_csv(
         .map_err(internal)?;
     sink.push_csv(writer).await?;
     let version = version_label(export);
-    for participant in &export.participants {
-        let answers = read_region(state, export, participant).await?;
+    let mut regions = read_round(state, export);
+    for participant in export.participants.iter() {
+        let answers = next_region(&mut regions).await?;
         let (status_code, status_label) = response_status(participant.status.as_deref());
         let mut writer = new_csv();
         for section in &export.version.questionnaire.sections {
@@ -95,8 +96,9 @@ pub(super) async fn wide_csv(
         .map_err(internal)?;
     sink.push_csv(writer).await?;
     let version = version_label(export);
-    for participant in &export.participants {
-        let answers = read_region(state, export, participant).await?;
+    let mut regions = read_round(state, export);
+    for participant in export.participants.iter() {
+        let answers = next_region(&mut regions).await?;
         let (status_code, status_label) = response_status(participant.status.as_deref());
         let mut record: Vec<String> = vec![
             export.round.name.clone(),

@@ -29,8 +29,9 @@ pub(super) async fn json(state: &AppState, export: &Export, mut sink: Sink) -> R
     let mut buffer = serde_json::to_vec(&head).map_err(internal)?;
     buffer.pop();
     buffer.extend_from_slice(b",\"regions\":[");
+    let mut regions = read_round(state, export);
     for (n, participant) in export.participants.iter().enumerate() {
-        let answers = read_region(state, export, participant).await?;
+        let answers = next_region(&mut regions).await?;
         let (status_code, status_label) = response_status(participant.status.as_deref());
         let items: serde_json::Map<String, serde_json::Value> = questionnaire
             .items()

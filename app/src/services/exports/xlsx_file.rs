@@ -137,8 +137,9 @@ pub(super) async fn xlsx(state: &AppState, export: &Export, sink: Sink) -> Resul
         }
     }
 
+    let mut regions = read_round(state, export);
     for (n, participant) in export.participants.iter().enumerate() {
-        let answers = read_region(state, export, participant).await?;
+        let answers = next_region(&mut regions).await?;
         let (status_code, _) = response_status(participant.status.as_deref());
         let row = n as u32 + 1;
         for (s, section) in questionnaire.sections.iter().enumerate() {

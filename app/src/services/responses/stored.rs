@@ -67,18 +67,12 @@ impl AnswerRow {
 pub fn engine_answers(stored: &HashMap<String, StoredAnswer>) -> ResponseAnswers {
     let mut answers = ResponseAnswers::default();
     for (key, answer) in stored {
-        if answer.prefilled {
-            answers.unconfirmed.insert(key.clone());
-        }
-        match &answer.value {
-            Some(value) => {
-                answers.current.insert(key.clone(), value.clone());
-            }
-            None if !answer.raw.is_blank() => {
-                answers.invalid.insert(key.clone());
-            }
-            None => {}
-        }
+        answers.add_stored(
+            key,
+            answer.value.as_ref(),
+            answer.raw.is_blank(),
+            answer.prefilled,
+        );
     }
     answers
 }
