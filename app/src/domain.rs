@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod account;
+pub mod attribution;
 pub mod audit;
 pub mod branding;
 pub mod comparison;

@@ -1,6 +1,7 @@
 //! Filling in: a region's responses, the task list, section pages, saving answers, conflicts
 //! between colleagues, the check-your-answers summary and submitting.
 
+use crate::domain::attribution::{Attribution, Returned};
 use crate::domain::questionnaire::answer::{Answer, RawAnswer};
 use crate::domain::questionnaire::completeness::{Counts, SectionStatus};
 use crate::domain::questionnaire::model::Item;
@@ -24,13 +25,13 @@ pub struct ResponseHeader {
     /// Why answers can not be changed now; `None` while the user may change them.
     pub read_only_reason: Option<String>,
     /// Who submitted it, and when.
-    pub submitted: Option<(String, i64)>,
+    pub submitted: Option<Attribution>,
     /// Who last changed an answer, and when.
-    pub last_change: Option<(String, i64)>,
+    pub last_change: Option<Attribution>,
     /// Who sent it back, when and why, while it is sent back.
-    pub returned: Option<(String, i64, String)>,
+    pub returned: Option<Returned>,
     /// Who approved it, and when.
-    pub approved: Option<(String, i64)>,
+    pub approved: Option<Attribution>,
     /// Comment threads on its items that are not resolved yet (filled in where shown).
     pub open_comments: usize,
 }
@@ -42,7 +43,7 @@ pub struct TaskSection {
     pub status: SectionStatus,
     pub counts: Counts,
     /// Who last changed an answer in this section, and when.
-    pub last_change: Option<(String, i64)>,
+    pub last_change: Option<Attribution>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -67,7 +68,7 @@ pub struct ItemView {
     pub warnings: Vec<String>,
     pub hidden: bool,
     /// Who saved the answer, and when.
-    pub saved: Option<(String, i64)>,
+    pub saved: Option<Attribution>,
     /// The answer in the compared round, as text, mapped through lineage.
     pub previous: Option<String>,
     /// The stored answer differs from the compared round's.
@@ -185,7 +186,7 @@ pub struct FormField {
     pub problems: Vec<String>,
     pub hidden: bool,
     /// Who saved the answer, and when.
-    pub saved: Option<(String, i64)>,
+    pub saved: Option<Attribution>,
     /// This user's save that a colleague got ahead of.
     pub conflict: Option<ConflictInfo>,
 }

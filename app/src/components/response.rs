@@ -2,6 +2,7 @@
 //! banner above every page of a response, and an item's comment threads.
 
 use crate::api::responses::ResponseHeader;
+use crate::domain::attribution::Returned;
 use crate::domain::response::ResponseStatus;
 use crate::domain::review::CommentThread;
 use crate::domain::time::format_date_time;
@@ -19,20 +20,20 @@ pub fn ResponseBanner(header: ResponseHeader) -> impl IntoView {
     let comments_link = paths::response_review(&header.id);
     view! {
         <p class="caption">{format!("{} · {}", header.region_name, header.round_name)}</p>
-        {submitted.map(|(by, at)| view! {
+        {submitted.map(|submitted| view! {
             <div class="notice notice--success" role="status">
-                <p>{format!("Ingediend op {} door {}.", format_date_time(at), by)}</p>
+                <p>{format!("Ingediend op {} door {}.", format_date_time(submitted.at), submitted.by)}</p>
             </div>
         })}
-        {header.approved.clone().map(|(by, at)| view! {
+        {header.approved.clone().map(|approved| view! {
             <div class="notice notice--success" role="status">
-                <p>{format!("Goedgekeurd op {} door {}. De vragenlijst is vergrendeld.", format_date_time(at), by)}</p>
+                <p>{format!("Goedgekeurd op {} door {}. De vragenlijst is vergrendeld.", format_date_time(approved.at), approved.by)}</p>
             </div>
         })}
-        {header.returned.clone().map(|(by, at, reason)| view! {
+        {header.returned.clone().map(|Returned { attribution, reason }| view! {
             <div class="notice notice--warning" role="status">
                 <h2 class="notice__title">"Teruggestuurd door de reviewer"</h2>
-                <p>{format!("{} op {}: ", by, format_date_time(at))}<q>{reason}</q></p>
+                <p>{format!("{} op {}: ", attribution.by, format_date_time(attribution.at))}<q>{reason}</q></p>
                 <p>"Pas de antwoorden aan en dien de vragenlijst opnieuw in."</p>
             </div>
         })}

@@ -2,6 +2,7 @@
 //! holds the rules: where a region stands, which review actions are allowed from where and by
 //! whom, the completeness overview's rows with their sorting and totals, and comment threads.
 
+use super::attribution::Attribution;
 use super::response::ResponseStatus;
 use super::role::Role;
 use super::round::RoundState;
@@ -159,7 +160,7 @@ pub struct OverviewRow {
     pub warnings: usize,
     pub open_comments: usize,
     /// The latest thing anyone did with the response, by whom.
-    pub last_activity: Option<(String, i64)>,
+    pub last_activity: Option<Attribution>,
 }
 
 impl OverviewRow {
@@ -246,8 +247,8 @@ pub fn sort_rows(rows: &mut [OverviewRow], key: SortKey, descending: bool) {
             SortKey::Activity => a
                 .last_activity
                 .as_ref()
-                .map(|(_, at)| *at)
-                .cmp(&b.last_activity.as_ref().map(|(_, at)| *at)),
+                .map(|activity| activity.at)
+                .cmp(&b.last_activity.as_ref().map(|activity| activity.at)),
         };
         if descending {
             order.reverse()
@@ -320,7 +321,7 @@ pub struct CommentThread {
     pub id: String,
     pub item_key: String,
     /// Who resolved it, and when; `None` while it is open.
-    pub resolved: Option<(String, i64)>,
+    pub resolved: Option<Attribution>,
     pub messages: Vec<CommentMessage>,
 }
 

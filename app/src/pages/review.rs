@@ -172,7 +172,7 @@ fn OverviewLine(row: OverviewRow) -> impl IntoView {
             <td>{row.blocking}</td>
             <td>{row.warnings}</td>
             <td>{row.open_comments}</td>
-            <td>{row.last_activity.map_or_else(|| "–".to_string(), |(by, at)| format!("{} door {by}", format_date_time(at)))}</td>
+            <td>{row.last_activity.map_or_else(|| "–".to_string(), |activity| format!("{} door {}", format_date_time(activity.at), activity.by))}</td>
         </tr>
     }
 }

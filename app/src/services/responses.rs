@@ -6,6 +6,7 @@ use super::now_ms;
 use super::questionnaires::LoadedVersion;
 use super::state::AppState;
 use crate::domain::access::SignedInUser;
+use crate::domain::attribution::{Attribution, Returned};
 use crate::domain::questionnaire::answer::{Answer, RawAnswer};
 use crate::domain::response::ResponseStatus;
 use crate::domain::role::Role;
@@ -41,9 +42,9 @@ pub struct Response {
     pub submitted_at: Option<i64>,
     pub submitted_by: Option<String>,
     /// Who sent it back, when, and why; kept until it is sent back again.
-    pub returned: Option<(String, i64, String)>,
+    pub returned: Option<Returned>,
     /// Who approved it, and when; cleared when the approval is voided.
-    pub approved: Option<(String, i64)>,
+    pub approved: Option<Attribution>,
     pub round: Round,
     /// Raised by every write to the answers (0: none yet); see `services::counts`.
     pub revision: i64,
@@ -75,6 +76,13 @@ pub struct StoredAnswer {
     pub prefilled: bool,
     pub updated_by: String,
     pub updated_at: i64,
+}
+
+impl StoredAnswer {
+    /// Who saved it, and when.
+    pub fn attribution(&self) -> Attribution {
+        Attribution::new(self.updated_by.clone(), self.updated_at)
+    }
 }
 
 pub(super) const RESPONSE_COLUMNS: &str =
@@ -172,10 +180,13 @@ impl TryFrom<ResponseRow> for Response {
             submitted_at: row.submitted_at,
             submitted_by: row.submitted_by_name,
             returned: match (row.returned_by_name, row.returned_at, row.return_reason) {
-                (Some(by), Some(at), Some(reason)) => Some((by, at, reason)),
+                (Some(by), Some(at), Some(reason)) => Some(Returned {
+                    attribution: Attribution::new(by, at),
+                    reason,
+                }),
                 _ => None,
             },
-            approved: row.approved_by_name.zip(row.approved_at),
+            approved: Attribution::from_parts(row.approved_by_name, row.approved_at),
             round: row.round.try_into()?,
             revision: row.revision,
         })

@@ -10,6 +10,7 @@ use super::responses::{self, Compared, Response};
 use super::state::AppState;
 use super::{new_id, now_ms};
 use crate::domain::access::SignedInUser;
+use crate::domain::attribution::Attribution;
 use crate::domain::questionnaire::answer::RawAnswer;
 use crate::domain::questionnaire::completeness::{evaluate, Counts, Evaluation, ResponseAnswers};
 use crate::domain::review::{
@@ -118,22 +119,22 @@ fn started_row(
     response: &Response,
     counts: &Counts,
     open_comments: &HashMap<String, usize>,
-    last_comments: &HashMap<String, (String, i64)>,
+    last_comments: &HashMap<String, Attribution>,
 ) -> OverviewRow {
     let response_id = &response.id;
     let last_activity = [
-        response.updated_by.clone().zip(response.updated_at),
-        response.submitted_by.clone().zip(response.submitted_at),
+        Attribution::from_parts(response.updated_by.clone(), response.updated_at),
+        Attribution::from_parts(response.submitted_by.clone(), response.submitted_at),
         response
             .returned
             .as_ref()
-            .map(|(by, at, _)| (by.clone(), *at)),
+            .map(|returned| returned.attribution.clone()),
         response.approved.clone(),
         last_comments.get(response_id).cloned(),
     ]
     .into_iter()
     .flatten()
-    .max_by_key(|(_, at)| *at);
+    .max_by_key(|activity| activity.at);
     OverviewRow {
         region_code: region.code.clone(),
         region_name: region.name.clone(),
@@ -170,7 +171,7 @@ async fn open_comment_counts(
 async fn last_comments(
     pool: &AnyPool,
     round_id: &str,
-) -> Result<HashMap<String, (String, i64)>, AppError> {
+) -> Result<HashMap<String, Attribution>, AppError> {
     let rows: Vec<(String, i64, String)> = sqlx::query_as(
         "SELECT t.response_id, c.created_at, u.display_name FROM comments c \
          JOIN comment_threads t ON t.id = c.thread_id \
@@ -184,7 +185,7 @@ async fn last_comments(
     // In time order: the latest comment of a response is the one kept.
     Ok(rows
         .into_iter()
-        .map(|(response_id, at, by)| (response_id, (by, at)))
+        .map(|(response_id, at, by)| (response_id, Attribution::new(by, at)))
         .collect())
 }
 

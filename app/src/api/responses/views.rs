@@ -12,7 +12,7 @@ use crate::domain::response::describe;
 use crate::domain::review::CommentThread;
 use crate::domain::round::ComparisonChoice;
 use crate::services::questionnaires::LoadedVersion;
-use crate::services::responses::{self, Compared, Response};
+use crate::services::responses::{self, Compared, Response, StoredAnswer};
 use crate::services::snapshots::{self, Snapshot};
 use crate::services::state::AppState;
 use crate::services::{now_ms, request};
@@ -57,8 +57,8 @@ pub fn header(user: &SignedInUser, response: &Response, version: &LoadedVersion)
         status: response.status,
         deadline: response.deadline,
         read_only_reason: reason,
-        submitted: response.submitted_by.clone().zip(response.submitted_at),
-        last_change: response.updated_by.clone().zip(response.updated_at),
+        submitted: Attribution::from_parts(response.submitted_by.clone(), response.submitted_at),
+        last_change: Attribution::from_parts(response.updated_by.clone(), response.updated_at),
         returned: response
             .returned
             .clone()
@@ -89,7 +89,7 @@ pub fn task_list(loaded: &Loaded, open_comments: usize, gemeenten: Vec<Gemeente>
                 .iter()
                 .filter_map(|item| loaded.answers.stored.get(&item.key))
                 .max_by_key(|answer| answer.updated_at)
-                .map(|answer| (answer.updated_by.clone(), answer.updated_at)),
+                .map(StoredAnswer::attribution),
         })
         .collect();
     let mut header = header(&loaded.user, &loaded.response, &loaded.version);
@@ -141,7 +141,7 @@ fn item_view(item: &Item, loaded: &Loaded) -> ItemView {
         blocking: state.map(|s| s.blocking.clone()).unwrap_or_default(),
         warnings: state.map(|s| s.warnings.clone()).unwrap_or_default(),
         hidden: state.is_some_and(|s| s.status == ItemStatus::Hidden),
-        saved: answer.map(|a| (a.updated_by.clone(), a.updated_at)),
+        saved: answer.map(StoredAnswer::attribution),
         previous: compared.raw.get(&item.key).map(|raw| describe(item, raw)),
         changed: compared.changed(&item.key, answer.and_then(|a| a.value.as_ref())),
         prefilled: answer.is_some_and(|a| a.prefilled),

@@ -20,6 +20,7 @@ use crate::components::question::{
     answer_name, block_id, cell_name, character_count, counter_id, described_by, error_id, help_id,
     is_group, question_id, special_name, ANSWER_PREFIX, SPECIAL_PREFIX,
 };
+use crate::domain::attribution::Attribution;
 use crate::domain::questionnaire::answer::{parse_answer, RawAnswer};
 use crate::domain::questionnaire::completeness::{evaluate, ItemStatus, ResponseAnswers};
 use crate::domain::questionnaire::model::{Item, ItemKind};
@@ -75,7 +76,7 @@ struct Field {
     save: SaveState,
     conflict: Option<ConflictInfo>,
     /// Who saved the stored answer, and when (shown while nothing changed).
-    saved: Option<(String, i64)>,
+    saved: Option<Attribution>,
     /// Bumped on every change, so a save that finishes after a newer change does not mark
     /// the question saved.
     edits: u64,

@@ -31,7 +31,7 @@ fn PrintedResponse(summary: Summary) -> impl IntoView {
                 " · Kies in uw browser Afdrukken (of Opslaan als pdf)."</p>
             <h1>{header.questionnaire_title.clone()}</h1>
             <p>{format!("{} ({}) · {} · {}", header.region_name, header.region_code, header.round_name, header.status.label())}</p>
-            {header.submitted.clone().map(|(by, at)| view! { <p>{format!("Ingediend op {} door {by}", format_date_time(at))}</p> })}
+            {header.submitted.clone().map(|submitted| view! { <p>{format!("Ingediend op {} door {}", format_date_time(submitted.at), submitted.by)}</p> })}
             {summary.sections.into_iter().map(|section| view! {
                 <section class="print-section">
                     <h2>{section.title}</h2>

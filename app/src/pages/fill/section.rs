@@ -8,6 +8,7 @@ use crate::components::loaded::Loaded;
 use crate::components::notice::{notice_from_query, Notice};
 use crate::components::question::{question_id, Question};
 use crate::components::response::{ItemComments, ResponseBanner};
+use crate::domain::attribution::Attribution;
 use crate::domain::response::ConflictInfo;
 use crate::domain::review::CommentThread;
 use crate::domain::time::format_date_time;
@@ -27,10 +28,16 @@ pub(super) const CONFLICT_STATUS: &str = "Niet opgeslagen – een collega wijzig
 pub(super) const PAGE_CONFLICT_STATUS: &str = "Een collega wijzigde een antwoord dat u ook wijzigde – kies bij die vraag welk antwoord blijft.";
 
 /// A question's status line before anything changed on the page: who saved it last.
-pub(super) fn last_saved_text(saved: &Option<(String, i64)>) -> String {
+pub(super) fn last_saved_text(saved: &Option<Attribution>) -> String {
     saved
         .as_ref()
-        .map(|(by, at)| format!("Laatst opgeslagen door {by}, {}", format_date_time(*at)))
+        .map(|saved| {
+            format!(
+                "Laatst opgeslagen door {}, {}",
+                saved.by,
+                format_date_time(saved.at)
+            )
+        })
         .unwrap_or_default()
 }
 

@@ -67,7 +67,7 @@ fn TaskProgress(header: ResponseHeader, overall: Counts) -> impl IntoView {
                 <progress class="progress" max="100" value=overall.percent_complete() aria-hidden="true"></progress>
             </dd></div>
             <div class="summary-list__row"><dt>"Laatst gewijzigd"</dt><dd>
-                {header.last_change.clone().map_or("Nog niets ingevuld".to_string(), |(by, at)| format!("{} door {by}", format_date_time(at)))}
+                {header.last_change.clone().map_or("Nog niets ingevuld".to_string(), |change| format!("{} door {}", format_date_time(change.at), change.by))}
             </dd></div>
         </dl>
     }
@@ -91,8 +91,12 @@ fn SectionTask(id: String, n: usize, section: TaskSection) -> impl IntoView {
                 section.counts.blocking + section.counts.invalid
             ));
         }
-        if let Some((by, at)) = &section.last_change {
-            text.push_str(&format!(" · laatst door {by}, {}", format_date_time(*at)));
+        if let Some(change) = &section.last_change {
+            text.push_str(&format!(
+                " · laatst door {}, {}",
+                change.by,
+                format_date_time(change.at)
+            ));
         }
         text
     };

@@ -321,8 +321,8 @@ fn Thread(thread: CommentThread, context: ItemContext) -> impl IntoView {
         <div class=class id=element_id>
             <p class="thread__state">{match &thread.resolved {
                 None => view! { <strong class="tag tag--error">"Open opmerking"</strong> }.into_any(),
-                Some((by, at)) => view! {
-                    <span><strong class="tag tag--done">"Afgehandeld"</strong>{format!(" door {by}, {}", format_date_time(*at))}</span>
+                Some(resolved) => view! {
+                    <span><strong class="tag tag--done">"Afgehandeld"</strong>{format!(" door {}, {}", resolved.by, format_date_time(resolved.at))}</span>
                 }.into_any(),
             }}</p>
             <ol class="thread__messages">

@@ -23,7 +23,7 @@ pub async fn threads(pool: &AnyPool, response_id: &str) -> Result<Vec<CommentThr
                 id: row.id,
                 item_key: row.item_key,
                 resolved: (row.resolved == 1)
-                    .then(|| row.resolved_by.zip(row.resolved_at))
+                    .then(|| Attribution::from_parts(row.resolved_by, row.resolved_at))
                     .flatten(),
                 messages: Vec::new(),
             });
