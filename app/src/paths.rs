@@ -36,6 +36,7 @@ pub const QUESTIONNAIRE_UPLOAD: &str = "/beheer/vragenlijsten/laden";
 pub const DASHBOARD: &str = "/dashboard";
 pub const OPEN_DATA: &str = "/open-data";
 pub const OPEN_DATA_INDEX: &str = "/open-data/index.json";
+pub const SECURITY_TXT: &str = "/.well-known/security.txt";
 
 /// A region's own page.
 pub fn region(code: &str) -> String {
@@ -54,7 +55,13 @@ pub fn section(response_id: &str, section_key: &str) -> String {
 
 /// One item on its section page.
 pub fn item(response_id: &str, section_key: &str, item_key: &str) -> String {
-    format!("/vragenlijst/{response_id}/sectie/{section_key}#vraag-{item_key}")
+    at_item(&section(response_id, section_key), item_key)
+}
+
+/// `path` (a page without a fragment) scrolled to one item, whose id there is `vraag-KEY`
+/// (`components::question::question_id`).
+pub fn at_item(path: &str, item_key: &str) -> String {
+    format!("{path}#vraag-{item_key}")
 }
 
 /// Where a section's form posts without JavaScript.
@@ -118,6 +125,14 @@ pub fn questionnaire_version(identifier: &str, version: &str) -> String {
     format!("/beheer/vragenlijsten/{identifier}/{version}")
 }
 
+/// The questionnaires page after an upload that stored a new version.
+pub fn questionnaire_loaded(identifier: &str, version: &str) -> String {
+    format!(
+        "{}&versie={identifier}/{version}",
+        with_notice(QUESTIONNAIRES, "geladen")
+    )
+}
+
 /// The result of an upload that was refused.
 pub fn import_attempt(attempt_id: &str) -> String {
     format!("/beheer/vragenlijsten/poging/{attempt_id}")
@@ -144,9 +159,21 @@ pub fn open_data_file(slug: &str, edition: i64, file: &str) -> String {
     format!("/open-data/{slug}/{edition}/{file}")
 }
 
+/// Where the browser fetches a questionnaire version for the section form's script
+/// (`identifier` and `version` as path segments, `hash` the file's content hash).
+pub fn form_resource(identifier: &str, version: &str, hash: &str) -> String {
+    format!("/vragenlijst-data/{identifier}/{version}/{hash}.bin")
+}
+
 /// `path` with a notice for the page to show (`?melding=...`, see `domain::notice`).
 pub fn with_notice(path: &str, notice: &str) -> String {
     format!("{path}?melding={notice}")
+}
+
+/// `path` with the page to go on to afterwards (`?terug=...`, `target` already encoded as a
+/// query value).
+pub fn returning_to(path: &str, target: &str) -> String {
+    format!("{path}?terug={target}")
 }
 
 /// `path` with a query string (`a=1&b=2`, already encoded), or `path` alone when it is empty.
@@ -165,6 +192,10 @@ mod tests {
     #[test]
     fn addresses_are_built_as_the_routes_expect() {
         assert_eq!(item("r-1", "B", "b3"), "/vragenlijst/r-1/sectie/B#vraag-b3");
+        assert_eq!(
+            at_item("/vragenlijst/r-1/beoordelen?melding=opmerking", "b3"),
+            "/vragenlijst/r-1/beoordelen?melding=opmerking#vraag-b3"
+        );
         assert_eq!(region_dashboard(None, "R01"), "/dashboard/regio/R01");
         assert_eq!(
             region_dashboard(Some("2025-12"), "R01"),
@@ -182,6 +213,18 @@ mod tests {
         assert_eq!(
             with_query(AUDIT, "regio=R01&pagina=2"),
             "/beheer/audit?regio=R01&pagina=2"
+        );
+        assert_eq!(
+            returning_to(LOGIN_CODE, "/beheer"),
+            "/login/code?terug=/beheer"
+        );
+        assert_eq!(
+            questionnaire_loaded("nad", "2026.1"),
+            "/beheer/vragenlijsten?melding=geladen&versie=nad/2026.1"
+        );
+        assert_eq!(
+            form_resource("nad", "2026.1", "0a1b"),
+            "/vragenlijst-data/nad/2026.1/0a1b.bin"
         );
     }
 }

@@ -7,6 +7,7 @@ use crate::{
     RoundCommand, UserCommand,
 };
 use app::error::AppError;
+use app::paths;
 use app::services::audit::Actor;
 use app::services::state::AppState;
 use app::services::{demo, gemeenten, publications, questionnaires, regions, rounds, users};
@@ -68,8 +69,8 @@ async fn list_rounds(state: &AppState) -> Result<(), String> {
             .find(|p| p.round_id == round.id)
             .map(|p| {
                 format!(
-                    ", /dashboard/{} editie {}",
-                    p.slug,
+                    ", {} editie {}",
+                    paths::dashboard(Some(&p.slug)),
                     p.latest().edition.edition
                 )
             })
@@ -100,8 +101,10 @@ async fn publish_round(
         .await
         .map_err(|error| round_error(round, error))?;
     println!(
-        "Gepubliceerd: /dashboard/{} (editie {}), open data op /open-data.",
-        edition.slug, edition.edition
+        "Gepubliceerd: {} (editie {}), open data op {}.",
+        paths::dashboard(Some(&edition.slug)),
+        edition.edition,
+        paths::OPEN_DATA
     );
     Ok(())
 }
@@ -125,8 +128,9 @@ async fn correct_round(
         .await
         .map_err(|error| round_error(round, error))?;
     println!(
-        "Correctie gepubliceerd: /dashboard/{} editie {}.",
-        edition.slug, edition.edition
+        "Correctie gepubliceerd: {} editie {}.",
+        paths::dashboard(Some(&edition.slug)),
+        edition.edition
     );
     Ok(())
 }

@@ -14,6 +14,7 @@ mod upload;
 mod well_known;
 
 use app::app::{shell, App};
+use app::paths;
 use app::services::state::{AppState, Config};
 use app::services::{auth, db, sessions};
 use axum::body::Body;
@@ -260,10 +261,10 @@ async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response<B
     }
     let mut response = Response::new(Body::empty());
     *response.status_mut() = StatusCode::SEE_OTHER;
-    response.headers_mut().insert(
-        header::LOCATION,
-        HeaderValue::from_static("/login?uitgelogd=1"),
-    );
+    let location = paths::with_query(paths::LOGIN, "uitgelogd=1");
+    if let Ok(location) = HeaderValue::from_str(&location) {
+        response.headers_mut().insert(header::LOCATION, location);
+    }
     if let Ok(cookie) = HeaderValue::from_str(&sessions::removal_cookie(&state.config)) {
         response.headers_mut().insert(header::SET_COOKIE, cookie);
     }

@@ -1,6 +1,7 @@
 //! `nad-monitor`: serves the platform and manages it from the command line.
 
 use app::error::AppError;
+use app::paths;
 use app::services::mail::MailSettings;
 use app::services::state::Config;
 use app::services::{db, demo};
@@ -236,10 +237,14 @@ async fn run(cli: Cli) -> Result<(), String> {
 
 fn print_demo_accounts() {
     println!(
-        "Zonder mailserver (NAD_SMTP_URL) staan e-mails in /beheer/uitgaande-mail, zoals de uitnodiging van {}.",
+        "Zonder mailserver (NAD_SMTP_URL) staan e-mails in {}, zoals de uitnodiging van {}.",
+        paths::OUTBOX,
         demo::INVITED_EMAIL
     );
-    println!("Demo-accounts (alleen voor de demo; log in op /login):");
+    println!(
+        "Demo-accounts (alleen voor de demo; log in op {}):",
+        paths::LOGIN
+    );
     for account in &demo::ACCOUNTS {
         let region = account
             .region

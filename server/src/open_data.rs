@@ -8,6 +8,7 @@
 use app::domain::branding;
 use app::domain::publication::catalogue::{index_json, OpenFile};
 use app::error::AppError;
+use app::paths;
 use app::services::open_data;
 use app::services::state::AppState;
 use axum::extract::{Path, State};
@@ -22,9 +23,10 @@ const A_WHILE: &str = "public, max-age=300";
 fn error_response(error: AppError) -> Response {
     let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let text = match error {
-        AppError::NotFound => {
-            "Dit bestand bestaat niet. Alle bestanden staan op /open-data.".to_string()
-        }
+        AppError::NotFound => format!(
+            "Dit bestand bestaat niet. Alle bestanden staan op {}.",
+            paths::OPEN_DATA
+        ),
         other => other.to_string(),
     };
     (

@@ -3,6 +3,7 @@
 //! gets a kept copy of the rendered page with a fresh script nonce; the copies are dropped
 //! with the publications they were made from (`services::publications::KeptPages`).
 
+use app::paths;
 use app::security::PageNonce;
 use app::services::publications::{self, NONCE_MARK};
 use app::services::sessions::token_from_headers;
@@ -16,8 +17,12 @@ use axum::response::{IntoResponse, Response};
 /// Pages larger than this are rendered for each request instead of kept.
 const LARGEST_KEPT_PAGE: usize = 4 << 20;
 
+/// The dashboard with every page under it, and the open-data list.
 fn is_public_page(path: &str) -> bool {
-    path == "/dashboard" || path.starts_with("/dashboard/") || path == "/open-data"
+    let under_dashboard = path
+        .strip_prefix(paths::DASHBOARD)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
+    under_dashboard || path == paths::OPEN_DATA
 }
 
 /// Serves a kept public page, or renders it and keeps it.

@@ -9,10 +9,14 @@
 use app::domain::access::SignedInUser;
 use app::domain::html::escape;
 use app::domain::questionnaire::model::Section;
+use app::domain::response::form_fields::{
+    is_answer_field, ACTION_FIELD, ACTION_NEXT, CONFLICT_FIELD, KEEP_MINE,
+};
 use app::domain::response::{
     read_section_form, AnswerInput, SaveOutcome, MAX_ANSWERS_PER_SAVE, MAX_RAW_CHARS,
 };
 use app::error::AppError;
+use app::paths;
 use app::services::client_address::ClientAddress;
 use app::services::state::AppState;
 use app::services::{responses, sessions, two_factor};
@@ -63,11 +67,7 @@ const MAX_CARRIED_FIELDS: usize = 4 * MAX_ANSWERS_PER_SAVE;
 /// The fields of the section form itself: answers (`a.`), special answers (`s.`), versions
 /// (`v.`), a conflict button and where to go next. Anything else is not carried along.
 fn is_form_field(name: &str) -> bool {
-    name.starts_with("a.")
-        || name.starts_with("s.")
-        || name.starts_with("v.")
-        || name == "conflict"
-        || name == "actie"
+    is_answer_field(name) || name == CONFLICT_FIELD || name == ACTION_FIELD
 }
 
 /// The posted fields the login form carries along, or `None` when they are more than a
@@ -114,8 +114,9 @@ fn login_again(action: &str, fields: &[(String, String)], problem: Option<&str>)
                 "<p role=\"alert\"><strong>U was niet meer ingelogd, en wat u verstuurde is meer \
                  dan een sectie kan bevatten; het is niet opgeslagen.</strong> Ga met de \
                  terugknop van uw browser terug naar het formulier (uw invoer staat er nog), \
-                 log in via <a href=\"/login\">de inlogpagina</a> in een ander tabblad en druk \
-                 daarna opnieuw op Opslaan.</p>{problem}"
+                 log in via <a href=\"{}\">de inlogpagina</a> in een ander tabblad en druk \
+                 daarna opnieuw op Opslaan.</p>{problem}",
+                paths::LOGIN
             ),
         );
     }
@@ -164,8 +165,8 @@ pub async fn save_section(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Response {
     let client = client.map(|Extension(ClientAddress(address))| address);
-    let back = format!("/vragenlijst/{id}/sectie/{section}");
-    let action = format!("{back}/opslaan");
+    let back = paths::section(&id, &section);
+    let action = paths::section_save(&id, &section);
     let (user, new_cookie) = match signed_in(&state, &headers, client, &fields).await {
         Ok(signed_in) => signed_in,
         Err(problem) => return login_again(&action, &fields, problem.as_deref()),
@@ -270,9 +271,9 @@ fn fail(back: &str, error: AppError) -> Response {
 fn conflict_choice(fields: &[(String, String)]) -> Option<(String, bool)> {
     fields
         .iter()
-        .find(|(name, _)| name == "conflict")
+        .find(|(name, _)| name == CONFLICT_FIELD)
         .and_then(|(_, value)| value.split_once(':'))
-        .map(|(key, choice)| (key.to_string(), choice == "mijn"))
+        .map(|(key, choice)| (key.to_string(), choice == KEEP_MINE))
 }
 
 /// The section's answers as posted, without the item whose conflict is being resolved.
@@ -285,9 +286,7 @@ fn section_inputs(
     // The form's own fields: login fields carried along, and a conflict button.
     let answer_fields: Vec<(String, String)> = fields
         .iter()
-        .filter(|(name, _)| {
-            name.starts_with("a.") || name.starts_with("s.") || name.starts_with("v.")
-        })
+        .filter(|(name, _)| is_answer_field(name))
         .cloned()
         .collect();
     let mut inputs = read_section_form(&items, &answer_fields)?;
@@ -328,15 +327,17 @@ fn where_next(
     let conflict = outcomes
         .iter()
         .any(|o| matches!(o, SaveOutcome::Conflict(_)));
-    let onward = fields.iter().any(|(n, v)| n == "actie" && v == "volgende");
+    let onward = fields
+        .iter()
+        .any(|(n, v)| n == ACTION_FIELD && v == ACTION_NEXT);
     if conflict {
-        format!("{back}?melding=conflict")
+        paths::with_notice(back, "conflict")
     } else if onward {
         match next {
-            Some(next) => format!("/vragenlijst/{id}/sectie/{next}"),
-            None => format!("/vragenlijst/{id}"),
+            Some(next) => paths::section(id, next),
+            None => paths::response(id),
         }
     } else {
-        format!("{back}?melding=opgeslagen")
+        paths::with_notice(back, "opgeslagen")
     }
 }

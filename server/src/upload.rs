@@ -2,6 +2,7 @@
 //! form post, so it works without JavaScript; it answers with a redirect to the list (loaded)
 //! or to the page that lists every problem (refused, nothing stored).
 
+use app::paths;
 use app::services::audit::Actor;
 use app::services::questionnaires::{self, ImportOutcome};
 use app::services::sessions;
@@ -42,7 +43,7 @@ pub async fn upload_questionnaire(
         Err(refused) => return refused,
     };
     let Some((file_name, bytes)) = file.filter(|(_, bytes)| !bytes.is_empty()) else {
-        return see_other("/beheer/vragenlijsten?melding=geen-bestand");
+        return see_other(&paths::with_notice(paths::QUESTIONNAIRES, "geen-bestand"));
     };
     let file_name = base_name(&file_name);
     let outcome = match std::str::from_utf8(&bytes) {
@@ -65,15 +66,13 @@ pub async fn upload_questionnaire(
             identifier,
             version,
             ..
-        }) => see_other(&format!(
-            "/beheer/vragenlijsten?melding=geladen&versie={identifier}/{version}"
-        )),
+        }) => see_other(&paths::questionnaire_loaded(&identifier, &version)),
         Ok(ImportOutcome::AlreadyStored { .. }) => {
-            see_other("/beheer/vragenlijsten?melding=al-geladen")
+            see_other(&paths::with_notice(paths::QUESTIONNAIRES, "al-geladen"))
         }
         Err(problems) => {
             match questionnaires::record_attempt(&state.pool, &actor, &file_name, &problems).await {
-                Ok(id) => see_other(&format!("/beheer/vragenlijsten/poging/{id}")),
+                Ok(id) => see_other(&paths::import_attempt(&id)),
                 Err(_) => refuse(
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "Er ging iets mis aan onze kant. Probeer het later opnieuw.",

@@ -3,6 +3,7 @@
 //! read when the file is asked for, and `Expires` is always a year from then, so the file
 //! never goes stale while the platform runs.
 
+use app::paths;
 use axum::http::header;
 use axum::response::IntoResponse;
 
@@ -57,7 +58,7 @@ pub fn security_text(contact: Option<&str>, public_url: Option<&str>, now_ms: i6
     text.push_str("Preferred-Languages: nl, en\n");
     if let Some(base) = public_url.map(|url| url.trim().trim_end_matches('/')) {
         if base.starts_with("https://") && base.len() > "https://".len() && is_clean(base) {
-            text.push_str(&format!("Canonical: {base}/.well-known/security.txt\n"));
+            text.push_str(&format!("Canonical: {base}{}\n", paths::SECURITY_TXT));
         }
     }
     text

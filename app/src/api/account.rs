@@ -34,16 +34,18 @@ pub async fn inspect_link(token: String) -> Result<LinkView, AppError> {
 /// person logs in with the new password.
 #[server(endpoint = "account/choose_password")]
 pub async fn choose_password(token: String, password: String) -> Result<(), AppError> {
+    use crate::paths;
     use crate::services::{account_links, request};
     let state = request::state()?;
     account_links::choose_password(&state.pool, &state.config.mail, &token, password).await?;
-    leptos_axum::redirect("/login?wachtwoord=gekozen");
+    leptos_axum::redirect(&paths::with_query(paths::LOGIN, "wachtwoord=gekozen"));
     Ok(())
 }
 
 /// "Wachtwoord vergeten?": always the same answer, whether the address has an account or not.
 #[server(endpoint = "account/forgot_password")]
 pub async fn forgot_password(email: String) -> Result<(), AppError> {
+    use crate::paths;
     use crate::services::{account_links, request};
     let state = request::state()?;
     account_links::request_reset(
@@ -53,7 +55,7 @@ pub async fn forgot_password(email: String) -> Result<(), AppError> {
         request::client_address(),
     )
     .await?;
-    leptos_axum::redirect("/wachtwoord-vergeten?verstuurd=1");
+    leptos_axum::redirect(&paths::with_query(paths::FORGOT_PASSWORD, "verstuurd=1"));
     Ok(())
 }
 
@@ -127,7 +129,7 @@ pub async fn set_notices(wanted: Option<Vec<String>>) -> Result<(), AppError> {
     let state = request::state()?;
     let user = request::require_user(&state).await?;
     notices::set_wanted(&state.pool, &user.id, &wanted.unwrap_or_default()).await?;
-    leptos_axum::redirect("/mijn-account?melding=berichten");
+    back_to_account("berichten");
     Ok(())
 }
 
@@ -152,7 +154,7 @@ pub async fn change_password(
         request::client_address(),
     )
     .await?;
-    leptos_axum::redirect("/mijn-account?melding=wachtwoord");
+    back_to_account("wachtwoord");
     Ok(())
 }
 
@@ -166,13 +168,20 @@ pub async fn end_session(session: String) -> Result<(), AppError> {
     let current = request::session_token().ok_or(AppError::Unauthorized)?;
     if session == "anderen" {
         sessions::end_others(&state.pool, &user.id, &current).await?;
-        leptos_axum::redirect("/mijn-account?melding=anderen");
+        back_to_account("anderen");
     } else if sessions::end_own(&state.pool, &user.id, &session).await? {
-        leptos_axum::redirect("/mijn-account?melding=sessie");
+        back_to_account("sessie");
     } else {
         return Err(AppError::BadRequest(
             "Deze sessie bestaat niet (meer). Misschien was ze al beëindigd.".to_string(),
         ));
     }
     Ok(())
+}
+
+/// Returns to the account page with `notice`.
+#[cfg(feature = "ssr")]
+fn back_to_account(notice: &str) {
+    use crate::paths;
+    leptos_axum::redirect(&paths::with_notice(paths::ACCOUNT, notice));
 }

@@ -11,16 +11,17 @@ use leptos::prelude::*;
 pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
     use crate::domain::access::is_local_path;
     use crate::domain::link::query_value;
+    use crate::paths;
     use crate::services::sessions::Stage;
     let (user, stage) = request_session(&email, &password).await?;
     let next = next.filter(|target| is_local_path(target));
     let target = match stage {
         Stage::Full => next.unwrap_or_else(|| user.start_page()),
         Stage::Code => match next {
-            Some(next) => format!("/login/code?terug={}", query_value(&next)),
-            None => "/login/code".to_string(),
+            Some(next) => paths::returning_to(paths::LOGIN_CODE, &query_value(&next)),
+            None => paths::LOGIN_CODE.to_string(),
         },
-        Stage::Setup => "/tweestapsverificatie".to_string(),
+        Stage::Setup => paths::TWO_FACTOR_SETUP.to_string(),
     };
     leptos_axum::redirect(&target);
     Ok(())

@@ -31,10 +31,11 @@ pub async fn get_outbox() -> Result<OutboxView, AppError> {
 /// Puts a failed mail back in line.
 #[server(endpoint = "outbox/retry")]
 pub async fn retry_mail(id: String) -> Result<(), AppError> {
+    use crate::paths;
     use crate::services::{mail, request};
     let state = request::state()?;
     request::require_admin(&state).await?;
     mail::retry(&state.pool, &id).await?;
-    leptos_axum::redirect("/beheer/uitgaande-mail?melding=opnieuw");
+    leptos_axum::redirect(&paths::with_notice(paths::OUTBOX, "opnieuw"));
     Ok(())
 }

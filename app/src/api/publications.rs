@@ -37,11 +37,15 @@ pub async fn get_publication_preview(round_id: String) -> Result<Preview, AppErr
 /// Publishes a closed round with its conclusions (Markdown, no HTML).
 #[server(endpoint = "publications/publish")]
 pub async fn publish_round(round_id: String, conclusions: String) -> Result<(), AppError> {
+    use crate::paths;
     use crate::services::{publications, request};
     let state = request::state()?;
     let admin = request::require_admin(&state).await?;
     publications::publish(&state, &request::actor(&admin), &round_id, &conclusions).await?;
-    leptos_axum::redirect(&format!("/beheer/metingen/{round_id}?melding=gepubliceerd"));
+    leptos_axum::redirect(&paths::with_notice(
+        &paths::round(&round_id),
+        "gepubliceerd",
+    ));
     Ok(())
 }
 
@@ -53,6 +57,7 @@ pub async fn correct_publication(
     note: String,
     conclusions: String,
 ) -> Result<(), AppError> {
+    use crate::paths;
     use crate::services::{publications, request};
     let state = request::state()?;
     let admin = request::require_admin(&state).await?;
@@ -64,7 +69,10 @@ pub async fn correct_publication(
         &conclusions,
     )
     .await?;
-    leptos_axum::redirect(&format!("/beheer/metingen/{round_id}?melding=gecorrigeerd"));
+    leptos_axum::redirect(&paths::with_notice(
+        &paths::round(&round_id),
+        "gecorrigeerd",
+    ));
     Ok(())
 }
 

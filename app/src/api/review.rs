@@ -135,8 +135,10 @@ pub async fn get_review(response_id: String) -> Result<ReviewPage, AppError> {
 
 #[cfg(feature = "ssr")]
 fn back_to_review(response_id: &str, notice: &str) {
-    leptos_axum::redirect(&format!(
-        "/vragenlijst/{response_id}/beoordelen?melding={notice}"
+    use crate::paths;
+    leptos_axum::redirect(&paths::with_notice(
+        &paths::response_review(response_id),
+        notice,
     ));
 }
 
@@ -198,6 +200,7 @@ pub async fn add_comment(
     back: Option<String>,
 ) -> Result<(), AppError> {
     use crate::domain::access::is_local_path;
+    use crate::paths;
     use crate::services::{request, review};
     let state = request::state()?;
     let user = request::require_user(&state).await?;
@@ -212,8 +215,8 @@ pub async fn add_comment(
     .await?;
     let target = back
         .filter(|path| is_local_path(path) && !path.contains('#'))
-        .unwrap_or_else(|| format!("/vragenlijst/{response_id}/beoordelen?melding=opmerking"));
-    leptos_axum::redirect(&format!("{target}#vraag-{item_key}"));
+        .unwrap_or_else(|| paths::with_notice(&paths::response_review(&response_id), "opmerking"));
+    leptos_axum::redirect(&paths::at_item(&target, &item_key));
     Ok(())
 }
 

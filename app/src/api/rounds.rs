@@ -66,7 +66,7 @@ pub async fn create_round(
         },
     )
     .await?;
-    leptos_axum::redirect(&format!("/beheer/metingen/{id}?melding=aangemaakt"));
+    back_to_round(&id, "aangemaakt");
     Ok(())
 }
 
@@ -93,10 +93,7 @@ pub async fn change_round_state(round_id: String, state: String) -> Result<(), A
         )
         .await?;
     }
-    leptos_axum::redirect(&format!(
-        "/beheer/metingen/{round_id}?melding={}",
-        target.code()
-    ));
+    back_to_round(&round_id, target.code());
     Ok(())
 }
 
@@ -121,7 +118,7 @@ pub async fn extend_region_deadline(
         &reason,
     )
     .await?;
-    leptos_axum::redirect(&format!("/beheer/metingen/{round_id}?melding=deadline"));
+    back_to_round(&round_id, "deadline");
     Ok(())
 }
 
@@ -149,8 +146,15 @@ pub async fn reopen_region_response(
             .rename_field("region_code", "reopen_region")
             .rename_field("reason", "reopen_reason")
     })?;
-    leptos_axum::redirect(&format!("/beheer/metingen/{round_id}?melding=heropend"));
+    back_to_round(&round_id, "heropend");
     Ok(())
+}
+
+/// Returns to the round's admin page with `notice`.
+#[cfg(feature = "ssr")]
+fn back_to_round(round_id: &str, notice: &str) {
+    use crate::paths;
+    leptos_axum::redirect(&paths::with_notice(&paths::round(round_id), notice));
 }
 
 /// The first moment of a date typed in a form field named `field`.

@@ -65,6 +65,7 @@ pub async fn get_setup() -> Result<SetupView, AppError> {
 /// Confirms the new second factor with a code; the recovery codes are shown next.
 #[server(endpoint = "two_factor/confirm")]
 pub async fn confirm_two_factor(code: String) -> Result<(), AppError> {
+    use crate::paths;
     use crate::services::sessions::Stage;
     use crate::services::{request, two_factor};
     let state = request::state()?;
@@ -81,7 +82,7 @@ pub async fn confirm_two_factor(code: String) -> Result<(), AppError> {
         &request::origin(),
     )
     .await?;
-    leptos_axum::redirect("/tweestapsverificatie/herstelcodes");
+    leptos_axum::redirect(paths::RECOVERY_CODES);
     Ok(())
 }
 
@@ -98,6 +99,7 @@ pub async fn recovery_codes() -> Result<Vec<String>, AppError> {
 /// A coordinator switches two-factor sign-in off with a current code.
 #[server(endpoint = "two_factor/remove")]
 pub async fn remove_two_factor(code: String) -> Result<(), AppError> {
+    use crate::paths;
     use crate::services::{request, two_factor};
     let state = request::state()?;
     let user = request::require_user(&state).await?;
@@ -109,13 +111,14 @@ pub async fn remove_two_factor(code: String) -> Result<(), AppError> {
         request::client_address(),
     )
     .await?;
-    leptos_axum::redirect("/mijn-account?melding=tweestap-uit");
+    leptos_axum::redirect(&paths::with_notice(paths::ACCOUNT, "tweestap-uit"));
     Ok(())
 }
 
 /// An admin clears someone's second factor (a lost phone); audited.
 #[server(endpoint = "two_factor/reset")]
 pub async fn reset_two_factor(user_id: String) -> Result<(), AppError> {
+    use crate::paths;
     use crate::services::{request, two_factor};
     let state = request::state()?;
     let admin = request::require_admin(&state).await?;
@@ -126,6 +129,6 @@ pub async fn reset_two_factor(user_id: String) -> Result<(), AppError> {
         &user_id,
     )
     .await?;
-    leptos_axum::redirect("/beheer/gebruikers?melding=tweestap-gewist");
+    leptos_axum::redirect(&paths::with_notice(paths::USERS, "tweestap-gewist"));
     Ok(())
 }

@@ -45,7 +45,7 @@ pub async fn create_user(
         input,
     )
     .await?;
-    leptos_axum::redirect("/beheer/gebruikers?melding=uitgenodigd");
+    back_to_users("uitgenodigd");
     Ok(())
 }
 
@@ -70,7 +70,7 @@ pub async fn update_user(
     users::update(&state.pool, &request::actor(&admin), &user_id, input).await?;
     // Kept snapshots show who saved each answer by name.
     state.snapshots.clear();
-    leptos_axum::redirect("/beheer/gebruikers?melding=gewijzigd");
+    back_to_users("gewijzigd");
     Ok(())
 }
 
@@ -87,7 +87,7 @@ pub async fn resend_invitation(user_id: String) -> Result<(), AppError> {
         &user_id,
     )
     .await?;
-    leptos_axum::redirect("/beheer/gebruikers?melding=opnieuw-uitgenodigd");
+    back_to_users("opnieuw-uitgenodigd");
     Ok(())
 }
 
@@ -99,6 +99,13 @@ pub async fn set_user_active(user_id: String, active: bool) -> Result<(), AppErr
     let admin = request::require_admin(&state).await?;
     users::set_active(&state.pool, &request::actor(&admin), &user_id, active).await?;
     let notice = if active { "geactiveerd" } else { "geblokkeerd" };
-    leptos_axum::redirect(&format!("/beheer/gebruikers?melding={notice}"));
+    back_to_users(notice);
     Ok(())
+}
+
+/// Returns to the list of users with `notice`.
+#[cfg(feature = "ssr")]
+fn back_to_users(notice: &str) {
+    use crate::paths;
+    leptos_axum::redirect(&paths::with_notice(paths::USERS, notice));
 }

@@ -36,22 +36,11 @@ pub fn counter_id(key: &str) -> String {
     format!("{}-teller", question_id(key))
 }
 
-/// The prefixes of the fields of an answer (`a.KEY`, a matrix's `a.KEY.ROW`) and of its
-/// onbekend / n.v.t. choice (`s.KEY`).
-pub const ANSWER_PREFIX: &str = "a.";
-pub const SPECIAL_PREFIX: &str = "s.";
-
-pub fn answer_name(key: &str) -> String {
-    format!("{ANSWER_PREFIX}{key}")
-}
-
-pub fn cell_name(key: &str, row: &str) -> String {
-    format!("{}.{row}", answer_name(key))
-}
-
-pub fn special_name(key: &str) -> String {
-    format!("{SPECIAL_PREFIX}{key}")
-}
+// The input names of an answer (`a.KEY`, a matrix's `a.KEY.ROW`) and of its onbekend /
+// n.v.t. choice (`s.KEY`); the server reads them too, so they are the domain's.
+pub use crate::domain::response::form_fields::{
+    answer_name, cell_name, special_name, ANSWER_PREFIX, SPECIAL_PREFIX,
+};
 
 /// What `aria-describedby` of the element with id `vraag-KEY` (a group's fieldset, or the
 /// one input) names: the help text and, when there are any, the errors; for a long text also

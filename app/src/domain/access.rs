@@ -2,6 +2,7 @@
 //! browser only uses them to choose what to show.
 
 use super::role::Role;
+use crate::paths;
 use serde::{Deserialize, Serialize};
 
 /// The user behind the current session.
@@ -37,9 +38,9 @@ impl SignedInUser {
     pub fn start_page(&self) -> String {
         match (self.role, &self.region_code) {
             // The task list of the region's open round (or word that none is open).
-            (Role::Coordinator, Some(_)) => "/invullen".to_string(),
-            (Role::Reviewer, _) | (Role::Coordinator, None) => "/regios".to_string(),
-            (Role::Admin, _) => "/beheer".to_string(),
+            (Role::Coordinator, Some(_)) => paths::FILL_START.to_string(),
+            (Role::Reviewer, _) | (Role::Coordinator, None) => paths::REGIONS.to_string(),
+            (Role::Admin, _) => paths::ADMIN.to_string(),
         }
     }
 }
@@ -82,10 +83,10 @@ mod tests {
     fn start_pages() {
         assert_eq!(
             user(Role::Coordinator, Some("R07")).start_page(),
-            "/invullen"
+            paths::FILL_START
         );
-        assert_eq!(user(Role::Reviewer, None).start_page(), "/regios");
-        assert_eq!(user(Role::Admin, None).start_page(), "/beheer");
+        assert_eq!(user(Role::Reviewer, None).start_page(), paths::REGIONS);
+        assert_eq!(user(Role::Admin, None).start_page(), paths::ADMIN);
     }
 
     #[test]

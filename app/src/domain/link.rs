@@ -1,5 +1,6 @@
 //! Building links: the one percent-encoder for values put into a query string or a path.
 
+use crate::paths;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 /// What stays as it is in a query value: RFC 3986's unreserved characters, and `/`, which a
@@ -30,7 +31,7 @@ pub fn path_segment(text: &str) -> String {
 
 /// The login page, returning to `path` afterwards.
 pub fn login_returning_to(path: &str) -> String {
-    format!("/login?terug={}", query_value(path))
+    paths::returning_to(paths::LOGIN, &query_value(path))
 }
 
 #[cfg(test)]

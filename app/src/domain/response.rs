@@ -2,8 +2,11 @@
 //! what colleagues saved in the meantime, and how a posted section form becomes answers.
 //! The server decides with these rules; the browser uses the same types to show the outcome.
 
+pub mod form_fields;
+
 use super::questionnaire::answer::RawAnswer;
 use super::questionnaire::model::{Item, ItemKind};
+use form_fields::{ANSWER_PREFIX, SPECIAL_PREFIX, VERSION_PREFIX};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -205,8 +208,9 @@ pub fn describe(item: &Item, raw: &RawAnswer) -> String {
 }
 
 /// A posted section form, read: each item's input, keyed by item, with the version each was
-/// based on. Fields follow the names the section page gives its inputs: `a.KEY` (values),
-/// `a.KEY.ROW` (matrix cells), `s.KEY` (onbekend / nvt) and `v.KEY` (base version).
+/// based on. Fields follow the names the section page gives its inputs (`form_fields`):
+/// `a.KEY` (values), `a.KEY.ROW` (matrix cells), `s.KEY` (onbekend / nvt) and `v.KEY` (base
+/// version).
 pub fn read_section_form(
     items: &[&Item],
     fields: &[(String, String)],
@@ -233,10 +237,12 @@ pub fn read_section_form(
             ));
             continue;
         }
-        let Some((kind, rest)) = name.split_once('.') else {
+        let Some(dot) = name.find('.') else {
             // Buttons and other fields of the page itself.
             continue;
         };
+        // The prefix with its dot, as `form_fields` writes it.
+        let (prefix, rest) = name.split_at(dot + 1);
         let (key, row) = match rest.split_once('.') {
             Some((key, row)) => (key, Some(row)),
             None => (rest, None),
@@ -247,17 +253,17 @@ pub fn read_section_form(
         };
         let item = items.iter().find(|item| item.key == key);
         let is_matrix = item.is_some_and(|item| matches!(item.kind, ItemKind::Matrix { .. }));
-        match (kind, row) {
-            ("a", None) if !is_matrix => input.raw.values.push(value.clone()),
-            ("a", Some(row)) if is_matrix => {
+        match (prefix, row) {
+            (ANSWER_PREFIX, None) if !is_matrix => input.raw.values.push(value.clone()),
+            (ANSWER_PREFIX, Some(row)) if is_matrix => {
                 input.raw.rows.insert(row.to_string(), value.clone());
             }
-            ("s", None) => {
+            (SPECIAL_PREFIX, None) => {
                 if !value.trim().is_empty() {
                     input.raw.special = Some(value.clone());
                 }
             }
-            ("v", None) => match value.trim().parse::<i64>() {
+            (VERSION_PREFIX, None) => match value.trim().parse::<i64>() {
                 Ok(version) if version >= 0 => {
                     input.base_version = version;
                     seen_version.insert(input.key.clone());

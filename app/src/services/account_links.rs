@@ -11,12 +11,11 @@ use super::{now_ms, passwords, sessions};
 use crate::domain::account::{normalize_email, EMAIL_MAX_CHARS};
 use crate::domain::notice::{Notice, INVITATION_VALID_DAYS, RESET_VALID_MINUTES};
 use crate::error::AppError;
+use crate::paths;
 use serde_json::json;
 use sqlx::{AnyConnection, AnyPool, FromRow};
 use std::net::IpAddr;
 
-/// The page a link opens; the token goes in the query, which the request log leaves out.
-pub const PASSWORD_PAGE: &str = "/wachtwoord-kiezen";
 /// The query parameter that carries the token.
 pub const TOKEN_PARAMETER: &str = "sleutel";
 
@@ -46,9 +45,11 @@ fn hash_token(token: &str) -> String {
     super::sha256_hex(token)
 }
 
-/// The absolute link for a token.
+/// The absolute link for a token: the page to choose a password, with the token in the
+/// query, which the request log leaves out.
 pub fn link(settings: &MailSettings, token: &str) -> String {
-    settings.link(&format!("{PASSWORD_PAGE}?{TOKEN_PARAMETER}={token}"))
+    let query = format!("{TOKEN_PARAMETER}={token}");
+    settings.link(&paths::with_query(paths::CHOOSE_PASSWORD, &query))
 }
 
 /// Makes a new link for an account (older unused links of the same purpose stop working)
@@ -216,7 +217,7 @@ pub async fn choose_password(
             &Notice::PasswordChanged {
                 name: holder.display_name.clone(),
                 changed_at_ms: now,
-                account_link: settings.link("/mijn-account"),
+                account_link: settings.link(paths::ACCOUNT),
             },
         )
         .await?;

@@ -328,7 +328,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            ok.link("/mijn-account"),
+            ok.link(crate::paths::ACCOUNT),
             "https://monitor.example.nl/mijn-account"
         );
         assert!(!format!("{ok:?}").contains("2525"));

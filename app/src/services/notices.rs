@@ -12,6 +12,7 @@ use super::responses::Response;
 use crate::domain::account::describe_user_agent;
 use crate::domain::notice::{is_optional, Notice};
 use crate::error::AppError;
+use crate::paths;
 use sqlx::{AnyConnection, AnyPool, FromRow};
 
 /// Who a notice goes to.
@@ -91,7 +92,7 @@ pub async fn response_submitted(
     response: &Response,
     again: bool,
 ) -> Result<(), AppError> {
-    let link = settings.link(&format!("/vragenlijst/{}/beoordelen", response.id));
+    let link = settings.link(&paths::response_review(&response.id));
     tell(
         conn,
         Audience::Reviewers,
@@ -131,7 +132,7 @@ pub async fn response_returned(
         .iter()
         .map(|(key, body)| format!("{}: {body}", question_label(key)))
         .collect();
-    let link = settings.link(&format!("/vragenlijst/{}", response.id));
+    let link = settings.link(&paths::response(&response.id));
     tell(
         conn,
         Audience::Coordinators(&response.region_code),
@@ -155,7 +156,7 @@ pub async fn response_approved(
     settings: &MailSettings,
     response: &Response,
 ) -> Result<(), AppError> {
-    let link = settings.link(&format!("/vragenlijst/{}", response.id));
+    let link = settings.link(&paths::response(&response.id));
     tell(
         conn,
         Audience::Coordinators(&response.region_code),
@@ -181,7 +182,7 @@ pub async fn comment_added(
     body: &str,
 ) -> Result<(), AppError> {
     let (author_id, author_name) = author;
-    let link = settings.link(&format!("/vragenlijst/{}/beoordelen", response.id));
+    let link = settings.link(&paths::response_review(&response.id));
     tell(
         conn,
         Audience::Coordinators(&response.region_code),
@@ -224,7 +225,7 @@ pub async fn round_opened(
     .bind(round_id)
     .fetch_all(&mut *conn)
     .await?;
-    let link = settings.link("/invullen");
+    let link = settings.link(paths::FILL_START);
     for region in regions {
         tell(
             conn,
@@ -266,7 +267,7 @@ pub async fn send_deadline_reminders(
     let Some(&furthest) = thresholds.last() else {
         return Ok(0);
     };
-    let link = settings.link("/invullen");
+    let link = settings.link(paths::FILL_START);
     let mut queued = 0;
     for region in due_regions(pool, now, now + furthest * DAY_MS).await? {
         let left_ms = region.deadline - now;
@@ -413,7 +414,7 @@ pub async fn login_from(
             device,
             address: origin.address.map(|a| a.to_string()).unwrap_or_default(),
             at_ms: now_ms(),
-            account_link: settings.link("/mijn-account"),
+            account_link: settings.link(paths::ACCOUNT),
         },
     )
     .await

@@ -51,11 +51,10 @@ impl LoadedVersion {
     /// Where the browser fetches `form_resource` (the route `FORM_RESOURCE_ROUTE`).
     pub fn form_resource_path(&self) -> String {
         use crate::domain::link::path_segment;
-        format!(
-            "/vragenlijst-data/{}/{}/{}.bin",
-            path_segment(&self.questionnaire.identifier),
-            path_segment(&self.questionnaire.version),
-            self.form_resource.hash
+        crate::paths::form_resource(
+            &path_segment(&self.questionnaire.identifier),
+            &path_segment(&self.questionnaire.version),
+            &self.form_resource.hash,
         )
     }
 }

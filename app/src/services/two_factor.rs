@@ -24,6 +24,7 @@ use crate::domain::access::SignedInUser;
 use crate::domain::account::normalize_email;
 use crate::domain::notice::Notice;
 use crate::error::AppError;
+use crate::paths;
 use codes::recovery_hash;
 use serde_json::json;
 use sqlx::{AnyConnection, AnyPool};
@@ -331,7 +332,7 @@ async fn record(
             }
             .to_string(),
             at_ms,
-            account_link: settings.link("/mijn-account"),
+            account_link: settings.link(paths::ACCOUNT),
         },
     )
     .await

@@ -2,6 +2,7 @@
 //! line.
 
 use super::*;
+use crate::paths;
 
 /// A user changes their own password: the current one must be right (a wrong one counts
 /// toward the login back-off), the new one must meet the rules; every other session ends and
@@ -63,7 +64,7 @@ pub async fn change_own_password(
         &Notice::PasswordChanged {
             name: user.display_name.clone(),
             changed_at_ms: now,
-            account_link: settings.link("/mijn-account"),
+            account_link: settings.link(paths::ACCOUNT),
         },
     )
     .await?;

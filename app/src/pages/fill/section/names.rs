@@ -16,16 +16,13 @@ pub const FIELD_STATUS_CLASS: &str = "field-status";
 pub const PREFILLED_CLASS: &str = "tag--prefilled";
 /// A conflict panel; its value is the question's key.
 pub const CONFLICT_ATTRIBUTE: &str = "data-conflict";
-/// The field of a conflict panel's buttons, valued `KEY:mijn` or `KEY:ander`.
-pub const CONFLICT_FIELD: &str = "conflict";
-/// The field of the form's submit buttons, and the value that goes on to the next section.
-pub const ACTION_FIELD: &str = "actie";
-pub const ACTION_NEXT: &str = "volgende";
-
-/// The field with the version of a question's stored answer that the form was made from.
-pub fn version_name(key: &str) -> String {
-    format!("v.{key}")
-}
+// The conflict buttons' field (`KEY:mijn` or `KEY:ander`), the submit buttons' field with
+// the value that goes on to the next section, and the field with the version of a question's
+// stored answer that the form was made from: the server reads them too, so they are the
+// domain's.
+pub use crate::domain::response::form_fields::{
+    version_name, ACTION_FIELD, ACTION_NEXT, CONFLICT_FIELD,
+};
 
 /// When the session ends without activity; its attribute holds the idle limit in seconds.
 pub const SESSION_END_ID: &str = "sessie-einde";
