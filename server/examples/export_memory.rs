@@ -5,8 +5,16 @@
 //! exported and thrown away as it streams, and the process's peak resident memory (VmHWM)
 //! is read after each.
 //!
-//! Run: `cargo run --release -p server --example export_memory`
+//! With `NAD_TEST_SERVER_BINARY` set (as `scripts/bench-exports` does), each export is then
+//! also downloaded through HTTP from the release server (`nad-monitor serve`, its own
+//! process) on the same database, signed in as the reviewer: the time to the last byte and the
+//! server's peak resident memory while it sends the file.
+//!
+//! Run: `scripts/bench-exports`, or `cargo run --release -p server --example export_memory`
 //! (`-- --sizes 100,1000` is the default; `-- --organisations 500` runs one size).
+
+#[path = "../tests/support/process.rs"]
+mod process;
 
 mod common;
 
@@ -15,6 +23,7 @@ use app::domain::export::{Format, FORMATS};
 use app::domain::role::Role;
 use app::services::audit::Actor;
 use common::*;
+use process::PASSWORD;
 use std::time::Instant;
 
 /// The process's peak resident memory in KiB, from /proc/self/status.
@@ -38,6 +47,8 @@ fn reset_peak() -> bool {
 }
 
 fn main() {
+    // The allocator as the server sets it, so that the figures are the server's.
+    server::allocator::configure();
     if std::env::args().any(|a| a == "--organisations") {
         one_size(argument("--organisations", 100));
         return;
@@ -83,7 +94,7 @@ async fn one_size(organisations: usize) {
             display_name: "Reviewer".into(),
             role: "reviewer".into(),
             region_code: None,
-            password: "een lang genoeg wachtwoord".into(),
+            password: PASSWORD.into(),
         },
     )
     .await
@@ -145,6 +156,68 @@ async fn one_size(organisations: usize) {
             peak_kib() as f64 / 1024.0
         );
     }
+    app::services::users::exempt_from_two_factor(&state.pool, &reviewer.id)
+        .await
+        .unwrap();
     state.pool.close().await;
+    if let Ok(binary) = std::env::var("NAD_TEST_SERVER_BINARY") {
+        download_each(std::path::Path::new(&binary), &url, &folder, &round).await;
+    }
     let _ = std::fs::remove_dir_all(&folder);
+}
+
+/// Downloads every export from the release server as a browser would, and prints the time
+/// to the last byte and the server's peak resident memory while sending it.
+async fn download_each(binary: &std::path::Path, url: &str, folder: &std::path::Path, round: &str) {
+    let server = process::Server::start(binary, url, folder, "export").await;
+    let pid = server.pid().expect("the server runs");
+    let cookie = process::login(
+        &process::client(),
+        &server.base,
+        "reviewer@groot.nl",
+        PASSWORD,
+    )
+    .await
+    .expect("the reviewer signs in")
+    .cookie;
+    // The largest file takes longer than the tests' request limit.
+    let client = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(600))
+        .build()
+        .expect("an HTTP client");
+    println!(
+        "  through HTTP (server peak RSS while sending; {:.1} MiB before the first):",
+        server.rss_kib().unwrap_or(0) as f64 / 1024.0
+    );
+    for format in FORMATS {
+        if format == Format::Codebook {
+            continue;
+        }
+        let resets = std::fs::write(format!("/proc/{pid}/clear_refs"), "5").is_ok();
+        let started = Instant::now();
+        let mut reply = client
+            .get(server.url(&format!("/landelijk/{round}/export/{}", format.url_name())))
+            .header(reqwest::header::COOKIE, &cookie)
+            .send()
+            .await
+            .expect("the export answers");
+        assert_eq!(
+            reply.status(),
+            reqwest::StatusCode::OK,
+            "{}",
+            format.url_name()
+        );
+        let mut bytes = 0usize;
+        while let Some(chunk) = reply.chunk().await.expect("the export completes") {
+            bytes += chunk.len();
+        }
+        println!(
+            "  {:<12} {:>8.1} MB in {:>6.2} s, peak RSS {:>6.1} MiB{}",
+            format.url_name(),
+            bytes as f64 / 1_000_000.0,
+            started.elapsed().as_secs_f64(),
+            server.peak_rss_kib().unwrap_or(0) as f64 / 1024.0,
+            if resets { "" } else { " (since start)" }
+        );
+    }
 }

@@ -27,19 +27,27 @@ pub async fn open_state(url: &str) -> app::services::state::AppState {
     .expect("database")
 }
 
-/// Regions `O0001`… for `organisations` organisations.
+/// Regions `O0001`… for `organisations` organisations, in files of 4,000 (a region file may
+/// hold 5,000 lines).
 pub async fn import_organisations(state: &app::services::state::AppState, organisations: usize) {
-    let regions: String = std::iter::once("code,region,lead_gemeente\n".to_string())
-        .chain((1..=organisations).map(|n| format!("O{n:04},Organisatie {n},Gemeente {n}\n")))
-        .collect();
-    let regions = app::services::regions::parse_csv(regions.as_bytes()).unwrap();
-    app::services::regions::import(
-        &state.pool,
-        &app::services::audit::Actor::CommandLine,
-        &regions,
-    )
-    .await
-    .unwrap();
+    let numbers: Vec<usize> = (1..=organisations).collect();
+    for batch in numbers.chunks(4000) {
+        let regions: String = std::iter::once("code,region,lead_gemeente\n".to_string())
+            .chain(
+                batch
+                    .iter()
+                    .map(|n| format!("O{n:04},Organisatie {n},Gemeente {n}\n")),
+            )
+            .collect();
+        let regions = app::services::regions::parse_csv(regions.as_bytes()).unwrap();
+        app::services::regions::import(
+            &state.pool,
+            &app::services::audit::Actor::CommandLine,
+            &regions,
+        )
+        .await
+        .unwrap();
+    }
 }
 
 /// Stores both versions of the synthetic questionnaire, as `toml` writes them.

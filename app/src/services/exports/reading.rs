@@ -18,7 +18,7 @@ use tokio::sync::mpsc;
 use tokio_stream::StreamExt;
 
 /// Regions read ahead of the writer; the reader waits when the writer is this far behind.
-const REGIONS_AHEAD: usize = 16;
+const REGIONS_AHEAD: usize = 8;
 
 /// Separates the answers of one response in the joined text; JSON never holds it raw.
 const ANSWER_SEPARATOR: char = '\u{1e}';
