@@ -13,6 +13,7 @@ use crate::domain::questionnaire::completeness::{evaluate, ItemStatus, ResponseA
 use crate::error::AppError;
 use crate::services::questionnaires::LoadedVersion;
 use crate::services::state::AppState;
+use rustc_hash::FxHashMap;
 use std::collections::HashMap;
 use tokio::sync::mpsc;
 use tokio_stream::StreamExt;
@@ -80,35 +81,87 @@ async fn read_regions(
     // Small: only the answers that conditions read in the compared round.
     let mut previous = super::super::national::previous_steering(state, round_id, version).await?;
     let sql = joined_answers_sql(state);
+    let mut connection = state.pool.acquire().await?;
     let mut rows = sqlx::query_as::<_, (String, Option<String>)>(&sql)
         .bind(round_id)
-        .fetch(&state.pool);
+        .fetch(&mut *connection);
+    let mut read_back = ReadBack::default();
     for participant in participants {
         let joined = match participant.response_id {
-            Some(_) => {
-                let (region_code, joined) = rows.next().await.transpose()?.ok_or_else(|| {
-                    AppError::internal("an exported response is missing", &participant.region_code)
-                })?;
-                if region_code != participant.region_code {
-                    return Err(AppError::internal(
-                        "exported responses came in another order",
-                        format!("{region_code} for {}", participant.region_code),
-                    ));
-                }
-                joined
-            }
+            Some(_) => next_response(&mut rows, participant).await?,
             None => None,
         };
         let region_previous = previous
             .remove(&participant.region_code)
             .unwrap_or_default();
-        let answers = region_answers(version, joined.as_deref(), region_previous)?;
+        let answers = region_answers(version, &mut read_back, joined.as_deref(), region_previous)?;
         if sender.send(Ok(answers)).await.is_err() {
             // The writer stopped (the client went away): nothing more to read.
-            return Ok(());
+            break;
         }
     }
+    drop(rows);
+    if state.sqlite_writes.is_some() {
+        // The read went through every answer of the round once: the pages it left in this
+        // connection's cache (up to 2 MiB) serve nothing, so give them back.
+        sqlx::query("PRAGMA shrink_memory")
+            .execute(&mut *connection)
+            .await?;
+    }
     Ok(())
+}
+
+/// The joined answers of `participant`'s response: the next row, which must be its own.
+async fn next_response(
+    rows: &mut (impl tokio_stream::Stream<Item = Result<(String, Option<String>), sqlx::Error>> + Unpin),
+    participant: &Participant,
+) -> Result<Option<String>, AppError> {
+    let (region_code, joined) = rows.next().await.transpose()?.ok_or_else(|| {
+        AppError::internal("an exported response is missing", &participant.region_code)
+    })?;
+    if region_code != participant.region_code {
+        return Err(AppError::internal(
+            "exported responses came in another order",
+            format!("{region_code} for {}", participant.region_code),
+        ));
+    }
+    Ok(joined)
+}
+
+/// Stored JSON texts read back before. Most answers repeat (yes/no, codes, the empty
+/// matrix), so each distinct text is parsed once; emptied when it holds `READ_BACK_KEPT`
+/// texts of a kind, so free text can't make it grow.
+#[derive(Default)]
+struct ReadBack {
+    raw: FxHashMap<String, RawAnswer>,
+    values: FxHashMap<String, Answer>,
+}
+
+const READ_BACK_KEPT: usize = 4096;
+
+impl ReadBack {
+    fn raw(&mut self, json: &str) -> Result<RawAnswer, serde_json::Error> {
+        read_once(&mut self.raw, json)
+    }
+
+    fn value(&mut self, json: &str) -> Result<Answer, serde_json::Error> {
+        read_once(&mut self.values, json)
+    }
+}
+
+fn read_once<T: Clone + serde::de::DeserializeOwned>(
+    kept: &mut FxHashMap<String, T>,
+    json: &str,
+) -> Result<T, serde_json::Error> {
+    if let Some(read) = kept.get(json) {
+        return Ok(read.clone());
+    }
+    let read: T = serde_json::from_str(json)?;
+    if kept.len() >= READ_BACK_KEPT {
+        kept.clear();
+    }
+    kept.insert(json.to_string(), read.clone());
+    Ok(read)
 }
 
 /// Per participating region with a response, in the order participants are listed, its
@@ -131,6 +184,7 @@ fn joined_answers_sql(state: &AppState) -> String {
 /// and the national picture, which items were asked.
 fn region_answers(
     version: &LoadedVersion,
+    read_back: &mut ReadBack,
     joined: Option<&str>,
     previous: HashMap<String, Answer>,
 ) -> Result<RegionAnswers, AppError> {
@@ -139,7 +193,7 @@ fn region_answers(
         .into_iter()
         .flat_map(|joined| joined.split(ANSWER_SEPARATOR))
     {
-        let (key, answer) = read_answer(part)?;
+        let (key, answer) = read_answer(read_back, part)?;
         stored.insert(key.to_string(), answer);
     }
     let mut engine = ResponseAnswers {
@@ -163,7 +217,10 @@ fn region_answers(
 }
 
 /// One answer of the joined text: its key and what is stored.
-fn read_answer(part: &str) -> Result<(&str, ExportedAnswer), AppError> {
+fn read_answer<'a>(
+    read_back: &mut ReadBack,
+    part: &'a str,
+) -> Result<(&'a str, ExportedAnswer), AppError> {
     let unreadable = |error: &dyn std::fmt::Display| {
         AppError::internal(
             "an exported answer does not read back",
@@ -175,10 +232,10 @@ fn read_answer(part: &str) -> Result<(&str, ExportedAnswer), AppError> {
         return Err(unreadable(&"not three fields"));
     };
     let answer = ExportedAnswer {
-        raw: serde_json::from_str(raw).map_err(|error| unreadable(&error))?,
+        raw: read_back.raw(raw).map_err(|error| unreadable(&error))?,
         value: match value {
             "" => None,
-            json => Some(serde_json::from_str(json).map_err(|error| unreadable(&error))?),
+            json => Some(read_back.value(json).map_err(|error| unreadable(&error))?),
         },
         prefilled: part.starts_with('1'),
     };
