@@ -4,6 +4,7 @@
 use super::csv_files::{codebook_rows, CODEBOOK_HEADER};
 use super::json_file::now_rfc3339;
 use super::*;
+use rust_xlsxwriter::{DocProperties, Format as CellFormat, Workbook};
 
 /// Hands the zipped workbook to the channel from a blocking thread, a chunk at a time.
 struct ChannelWriter {
@@ -40,7 +41,6 @@ impl Write for ChannelWriter {
 /// A sheet per section (regions × items), an Info sheet naming round and version with the
 /// codes, and the Codeboek sheet. Section sheets keep their rows in temporary files.
 pub(super) async fn xlsx(state: &AppState, export: &Export, sink: Sink) -> Result<(), Failure> {
-    use rust_xlsxwriter::{DocProperties, Format as CellFormat, Workbook};
     let questionnaire = &export.version.questionnaire;
     let bold = CellFormat::new().set_bold();
     let mut workbook = Workbook::new();
@@ -52,7 +52,16 @@ pub(super) async fn xlsx(state: &AppState, export: &Export, sink: Sink) -> Resul
             ))
             .set_subject("NAD-monitor export"),
     );
+    info_sheet(&mut workbook, export, &bold)?;
+    section_sheets(&mut workbook, export, &bold)?;
+    codebook_sheet(&mut workbook, export, &bold)?;
+    region_rows(&mut workbook, state, export).await?;
+    zip_into(workbook, sink).await
+}
 
+/// The first sheet: round, version and the codes a cell may hold instead of an answer.
+fn info_sheet(workbook: &mut Workbook, export: &Export, bold: &CellFormat) -> Result<(), Failure> {
+    let questionnaire = &export.version.questionnaire;
     let info = workbook.add_worksheet();
     info.set_name("Info").map_err(internal)?;
     let facts = [
@@ -64,7 +73,7 @@ pub(super) async fn xlsx(state: &AppState, export: &Export, sink: Sink) -> Resul
         ("Regio's", export.participants.len().to_string()),
     ];
     for (row, (name, value)) in facts.iter().enumerate() {
-        info.write_string_with_format(row as u32, 0, *name, &bold)
+        info.write_string_with_format(row as u32, 0, *name, bold)
             .map_err(internal)?;
         info.write_string(row as u32, 1, value).map_err(internal)?;
     }
@@ -78,9 +87,9 @@ pub(super) async fn xlsx(state: &AppState, export: &Export, sink: Sink) -> Resul
     )
     .map_err(internal)?;
     row += 1;
-    info.write_string_with_format(row, 0, "Code", &bold)
+    info.write_string_with_format(row, 0, "Code", bold)
         .map_err(internal)?;
-    info.write_string_with_format(row, 1, "Betekenis", &bold)
+    info.write_string_with_format(row, 1, "Betekenis", bold)
         .map_err(internal)?;
     for status in STATUSES.into_iter().filter(|s| *s != Status::Answered) {
         row += 1;
@@ -90,10 +99,19 @@ pub(super) async fn xlsx(state: &AppState, export: &Export, sink: Sink) -> Resul
     }
     info.set_column_width(0, 18).map_err(internal)?;
     info.set_column_width(1, 60).map_err(internal)?;
+    Ok(())
+}
 
-    // Section sheets, in the order of the questionnaire.
-    let first_section_sheet = 1;
-    for section in &questionnaire.sections {
+/// The index of the first section's sheet: right after Info.
+const FIRST_SECTION_SHEET: usize = 1;
+
+/// A sheet per section, in the order of the questionnaire, with its header row.
+fn section_sheets(
+    workbook: &mut Workbook,
+    export: &Export,
+    bold: &CellFormat,
+) -> Result<(), Failure> {
+    for section in &export.version.questionnaire.sections {
         let sheet = workbook
             .add_worksheet_with_constant_memory()
             .map_err(internal)?;
@@ -103,28 +121,36 @@ pub(super) async fn xlsx(state: &AppState, export: &Export, sink: Sink) -> Resul
         let mut column = 0u16;
         for name in ["regio_code", "regio_naam", "status_respons"] {
             sheet
-                .write_string_with_format(0, column, name, &bold)
+                .write_string_with_format(0, column, name, bold)
                 .map_err(internal)?;
             column += 1;
         }
         for item in &section.items {
             for c in columns(item) {
                 sheet
-                    .write_string_with_format(0, column, &c.name, &bold)
+                    .write_string_with_format(0, column, &c.name, bold)
                     .map_err(internal)?;
                 column += 1;
             }
         }
         sheet.set_freeze_panes(1, 2).map_err(internal)?;
     }
+    Ok(())
+}
 
+/// The Codeboek sheet: the codebook's lines, as in its CSV file.
+fn codebook_sheet(
+    workbook: &mut Workbook,
+    export: &Export,
+    bold: &CellFormat,
+) -> Result<(), Failure> {
     let codebook = workbook
         .add_worksheet_with_constant_memory()
         .map_err(internal)?;
     codebook.set_name("Codeboek").map_err(internal)?;
     for (column, name) in CODEBOOK_HEADER.iter().enumerate() {
         codebook
-            .write_string_with_format(0, column as u16, *name, &bold)
+            .write_string_with_format(0, column as u16, *name, bold)
             .map_err(internal)?;
     }
     for (n, line) in codebook_rows(export).iter().enumerate() {
@@ -136,7 +162,16 @@ pub(super) async fn xlsx(state: &AppState, export: &Export, sink: Sink) -> Resul
             }
         }
     }
+    Ok(())
+}
 
+/// Every region's row on every section's sheet: numbers as numbers, the rest as text.
+async fn region_rows(
+    workbook: &mut Workbook,
+    state: &AppState,
+    export: &Export,
+) -> Result<(), Failure> {
+    let questionnaire = &export.version.questionnaire;
     let mut regions = read_round(state, export);
     for (n, participant) in export.participants.iter().enumerate() {
         let answers = next_region(&mut regions).await?;
@@ -144,7 +179,7 @@ pub(super) async fn xlsx(state: &AppState, export: &Export, sink: Sink) -> Resul
         let row = n as u32 + 1;
         for (s, section) in questionnaire.sections.iter().enumerate() {
             let sheet = workbook
-                .worksheet_from_index(first_section_sheet + s)
+                .worksheet_from_index(FIRST_SECTION_SHEET + s)
                 .map_err(internal)?;
             sheet
                 .write_string(row, 0, &participant.region_code)
@@ -174,9 +209,15 @@ pub(super) async fn xlsx(state: &AppState, export: &Export, sink: Sink) -> Resul
         // Yield now and then: the rows go to temporary files, nothing is sent yet.
         tokio::task::yield_now().await;
     }
+    Ok(())
+}
 
+/// Zips the workbook into the channel from a blocking thread; a client that went away ends
+/// it as `Gone`.
+async fn zip_into(workbook: Workbook, sink: Sink) -> Result<(), Failure> {
     let sender = sink.sender.clone();
     let saved = tokio::task::spawn_blocking(move || {
+        let mut workbook = workbook;
         let mut writer = ChannelWriter {
             sender,
             buffer: Vec::with_capacity(CHUNK_BYTES),
