@@ -79,12 +79,49 @@ async fn read_regions(
     sender: &mpsc::Sender<Result<RegionAnswers, AppError>>,
 ) -> Result<(), AppError> {
     // Small: only the answers that conditions read in the compared round.
-    let mut previous = super::super::national::previous_steering(state, round_id, version).await?;
-    let sql = joined_answers_sql(state);
+    let previous = super::super::national::previous_steering(state, round_id, version).await?;
+    let sqlite = state.sqlite_writes.is_some();
     let mut connection = state.pool.acquire().await?;
-    let mut rows = sqlx::query_as::<_, (String, Option<String>)>(&sql)
+    if sqlite {
+        // One pass over every answer of the round: a page read once is not read again, so
+        // a small cache does as well as the usual 2 MiB, and memory stays low.
+        sqlx::query("PRAGMA cache_size = -256")
+            .execute(&mut *connection)
+            .await?;
+    }
+    let read = read_in_order(
+        &mut connection,
+        &joined_answers_sql(state),
+        round_id,
+        version,
+        participants,
+        previous,
+        sender,
+    )
+    .await;
+    if sqlite {
+        // Also after a failure: the pages the read left in this connection's cache serve
+        // nothing, and the connection caches as usual again (SQLite's default, 2 MiB).
+        sqlx::query("PRAGMA shrink_memory; PRAGMA cache_size = -2000")
+            .execute(&mut *connection)
+            .await?;
+    }
+    read
+}
+
+/// Reads every participant's answers on `connection`, in their order, and hands them over.
+async fn read_in_order(
+    connection: &mut sqlx::AnyConnection,
+    sql: &str,
+    round_id: &str,
+    version: &LoadedVersion,
+    participants: &[Participant],
+    mut previous: HashMap<String, HashMap<String, Answer>>,
+    sender: &mpsc::Sender<Result<RegionAnswers, AppError>>,
+) -> Result<(), AppError> {
+    let mut rows = sqlx::query_as::<_, (String, Option<String>)>(sql)
         .bind(round_id)
-        .fetch(&mut *connection);
+        .fetch(connection);
     let mut read_back = ReadBack::default();
     for participant in participants {
         let joined = match participant.response_id {
@@ -99,14 +136,6 @@ async fn read_regions(
             // The writer stopped (the client went away): nothing more to read.
             break;
         }
-    }
-    drop(rows);
-    if state.sqlite_writes.is_some() {
-        // The read went through every answer of the round once: the pages it left in this
-        // connection's cache (up to 2 MiB) serve nothing, so give them back.
-        sqlx::query("PRAGMA shrink_memory")
-            .execute(&mut *connection)
-            .await?;
     }
     Ok(())
 }
