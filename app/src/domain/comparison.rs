@@ -137,16 +137,18 @@ impl VersionMapping {
         }
     }
 
+    /// The compared key and code translation of `key`, when it has a comparable counterpart.
+    fn counterpart_of(&self, key: &str) -> Option<(&str, &BTreeMap<String, String>)> {
+        match self.counterparts.get(key)? {
+            Counterpart::Comparable { key, codes } => Some((key, codes)),
+            _ => None,
+        }
+    }
+
     /// The compared round's answer to `key`, in this version's codes. `None` when the item is
     /// not comparable, was not answered, or holds a code that no longer exists.
     pub fn answer(&self, key: &str, compared: &HashMap<String, Answer>) -> Option<Answer> {
-        let Some(Counterpart::Comparable {
-            key: old_key,
-            codes,
-        }) = self.counterparts.get(key)
-        else {
-            return None;
-        };
+        let (old_key, codes) = self.counterpart_of(key)?;
         match compared.get(old_key)? {
             Answer::Given(value) => recode_value(value, codes).map(Answer::Given),
             other => Some(other.clone()),
@@ -177,13 +179,7 @@ impl VersionMapping {
     /// The compared round's input for `key`, in this version's codes: what prefilling takes
     /// over. `None` where the item is not comparable or nothing was filled in.
     pub fn raw(&self, key: &str, compared: &HashMap<String, RawAnswer>) -> Option<RawAnswer> {
-        let Some(Counterpart::Comparable {
-            key: old_key,
-            codes,
-        }) = self.counterparts.get(key)
-        else {
-            return None;
-        };
+        let (old_key, codes) = self.counterpart_of(key)?;
         let raw = compared.get(old_key)?;
         if raw.is_blank() {
             return None;

@@ -203,22 +203,11 @@ pub fn is_slug(text: &str) -> bool {
 
 /// The period a round describes, in Dutch: "juni 2026".
 pub fn period(deadline: i64) -> String {
-    const MONTHS: [&str; 12] = [
-        "januari",
-        "februari",
-        "maart",
-        "april",
-        "mei",
-        "juni",
-        "juli",
-        "augustus",
-        "september",
-        "oktober",
-        "november",
-        "december",
-    ];
     let (year, month, ..) = super::time::local_parts(deadline);
-    format!("{} {year}", MONTHS[(month as usize).clamp(1, 12) - 1])
+    format!(
+        "{} {year}",
+        super::time::MONTHS[(month as usize).clamp(1, 12) - 1]
+    )
 }
 
 /// Checks a correction note: required, plain text, at most `MAX_NOTE_CHARS`.

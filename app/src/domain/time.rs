@@ -45,7 +45,8 @@ fn offset_hours(utc_ms: i64) -> i64 {
     }
 }
 
-const MONTHS: [&str; 12] = [
+/// The Dutch month names, January first.
+pub const MONTHS: [&str; 12] = [
     "januari",
     "februari",
     "maart",

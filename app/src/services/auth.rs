@@ -219,38 +219,51 @@ pub async fn confirm_password(
 
 /// Checks the form fields before any work is done: present, and not absurdly long.
 fn check_input(email: &str, password: &str) -> Result<(), AppError> {
-    let mut problems = Vec::new();
-    if email.trim().is_empty() {
-        problems.push((
-            "email".to_string(),
-            vec!["Vul uw e-mailadres in.".to_string()],
-        ));
-    } else if email.chars().count() > EMAIL_MAX_CHARS {
-        problems.push((
-            "email".to_string(),
-            vec![format!(
-                "Een e-mailadres is hoogstens {EMAIL_MAX_CHARS} tekens lang."
-            )],
-        ));
-    }
-    if password.is_empty() {
-        problems.push((
-            "password".to_string(),
-            vec!["Vul uw wachtwoord in.".to_string()],
-        ));
-    } else if password.chars().count() > PASSWORD_MAX_CHARS {
-        problems.push((
-            "password".to_string(),
-            vec![format!(
-                "Een wachtwoord is hoogstens {PASSWORD_MAX_CHARS} tekens lang."
-            )],
-        ));
-    }
+    let problems: Vec<_> = [
+        field_problem(
+            "email",
+            email.trim().is_empty(),
+            email,
+            EMAIL_MAX_CHARS,
+            "Vul uw e-mailadres in.",
+            "Een e-mailadres",
+        ),
+        field_problem(
+            "password",
+            password.is_empty(),
+            password,
+            PASSWORD_MAX_CHARS,
+            "Vul uw wachtwoord in.",
+            "Een wachtwoord",
+        ),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     if problems.is_empty() {
         Ok(())
     } else {
         Err(AppError::Validation(problems))
     }
+}
+
+/// One login field's problem: left empty (`missing` says so), or longer than `max` characters.
+fn field_problem(
+    field: &str,
+    empty: bool,
+    value: &str,
+    max: usize,
+    missing: &str,
+    what: &str,
+) -> Option<(String, Vec<String>)> {
+    let message = if empty {
+        missing.to_string()
+    } else if value.chars().count() > max {
+        format!("{what} is hoogstens {max} tekens lang.")
+    } else {
+        return None;
+    };
+    Some((field.to_string(), vec![message]))
 }
 
 /// The account a login names, as far as the password step needs it.
@@ -384,6 +397,25 @@ pub(crate) async fn signed_in(
     Ok(())
 }
 
+/// The audit event of a failed login, by someone not signed in.
+async fn record_failed_login(
+    pool: &AnyPool,
+    subject: Option<&str>,
+    details: serde_json::Value,
+) -> Result<(), AppError> {
+    audit::record(
+        pool,
+        &Actor::Anonymous,
+        Event {
+            kind: "login_failed",
+            region_code: None,
+            subject,
+            details,
+        },
+    )
+    .await
+}
+
 /// Records a failed login: in the audit log for an existing account; for an address that
 /// belongs to no account only now and then, and without the typed address.
 async fn record_failure(
@@ -395,32 +427,13 @@ async fn record_failure(
     let address = client.map(|a| a.to_string());
     match user_id {
         Some(user_id) => {
-            audit::record(
-                pool,
-                &Actor::Anonymous,
-                Event {
-                    kind: "login_failed",
-                    region_code: None,
-                    subject: Some(normalized),
-                    details: json!({ "address": address }),
-                },
-            )
-            .await?;
+            record_failed_login(pool, Some(normalized), json!({ "address": address })).await?;
             tracing::info!(user = %user_id, "failed login");
         }
         None => {
             if let Some(count) = count_unknown_account(pool, client).await? {
-                audit::record(
-                    pool,
-                    &Actor::Anonymous,
-                    Event {
-                        kind: "login_failed",
-                        region_code: None,
-                        subject: None,
-                        details: json!({ "address": address, "unknown_account_attempts": count }),
-                    },
-                )
-                .await?;
+                let details = json!({ "address": address, "unknown_account_attempts": count });
+                record_failed_login(pool, None, details).await?;
             }
             tracing::info!(address = ?address, "failed login for an unknown account");
         }
@@ -437,10 +450,7 @@ pub async fn logout(
     if let Some(user) = sessions::resolve(pool, config, token).await? {
         audit::record(
             pool,
-            &Actor::User {
-                id: user.id.clone(),
-                email: user.email.clone(),
-            },
+            &super::request::actor(&user),
             Event {
                 kind: "logout",
                 region_code: None,

@@ -18,7 +18,7 @@ use crate::domain::export::{
     sheet_name, Format, Status, STATUSES,
 };
 use crate::domain::publication::{self, PublishedAnswer, PublishedRegion, Snapshot};
-use crate::domain::questionnaire::model::Item;
+use crate::domain::questionnaire::model::{Item, Section};
 use crate::domain::round::RoundState;
 use crate::error::AppError;
 use sqlx::Row;
@@ -34,8 +34,8 @@ mod xlsx_file;
 
 use reading::{read_round, RegionAnswers};
 
+pub(crate) use csv_files::{codebook_code_row, codebook_item_row, CODEBOOK_HEADER};
 use csv_files::{codebook_csv, long_csv, wide_csv};
-pub(crate) use csv_files::{yes_no, CODEBOOK_HEADER};
 use json_file::json;
 use xlsx_file::xlsx;
 
@@ -118,12 +118,7 @@ async fn load(
         questionnaire_version: row.try_get("questionnaire_version")?,
     };
     let version = state
-        .questionnaires
-        .get(
-            &state.pool,
-            &round.questionnaire_id,
-            &round.questionnaire_version,
-        )
+        .questionnaire_version(&round.questionnaire_id, &round.questionnaire_version)
         .await?;
     let participants: Vec<Participant> = if format == Format::Codebook {
         Vec::new()

@@ -116,12 +116,7 @@ pub async fn picture_compared_with(
         "met",
     )?;
     let version = state
-        .questionnaires
-        .get(
-            &state.pool,
-            &round.questionnaire_id,
-            &round.questionnaire_version,
-        )
+        .questionnaire_version(&round.questionnaire_id, &round.questionnaire_version)
         .await?;
     let questionnaire = &version.questionnaire;
     check_section(questionnaire, section)?;
@@ -230,12 +225,7 @@ async fn compared_tally(
     };
     let facts = round_facts(&state.pool, &compared_id).await?;
     let old_version = state
-        .questionnaires
-        .get(
-            &state.pool,
-            &facts.questionnaire_id,
-            &facts.questionnaire_version,
-        )
+        .questionnaire_version(&facts.questionnaire_id, &facts.questionnaire_version)
         .await?;
     let mapping = questionnaires::mapping(
         &state.pool,

@@ -124,12 +124,7 @@ async fn make_files(
 ) -> Result<Vec<Arc<MadeFile>>, AppError> {
     let (record, snapshot) = publications::stored_snapshot(state, slug, edition).await?;
     let version = state
-        .questionnaires
-        .get(
-            &state.pool,
-            &snapshot.questionnaire_id,
-            &snapshot.questionnaire_version,
-        )
+        .questionnaire_version(&snapshot.questionnaire_id, &snapshot.questionnaire_version)
         .await?;
     let (for_json, wanted) = (state.clone(), files.to_vec());
     let made = tokio::task::spawn_blocking(move || {

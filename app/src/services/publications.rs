@@ -167,12 +167,7 @@ async fn read_round(
     let latest = editions.last().expect("grouped rows");
     let snapshot = Arc::new(read_snapshot(&state.pool, &latest.id).await?);
     let version = state
-        .questionnaires
-        .get(
-            &state.pool,
-            &snapshot.questionnaire_id,
-            &snapshot.questionnaire_version,
-        )
+        .questionnaire_version(&snapshot.questionnaire_id, &snapshot.questionnaire_version)
         .await?;
     Ok(PublishedRound {
         slug: latest.edition.slug.clone(),

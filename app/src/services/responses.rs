@@ -323,9 +323,7 @@ pub async fn readable(
         return Err(AppError::NotFound);
     }
     let version = state
-        .questionnaires
-        .get(
-            &state.pool,
+        .questionnaire_version(
             &response.round.questionnaire_id,
             &response.round.questionnaire_version,
         )

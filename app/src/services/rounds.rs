@@ -145,6 +145,21 @@ pub async fn find(pool: &AnyPool, id: &str) -> Result<RoundDetail, AppError> {
     })
 }
 
+/// Begins a transaction that changes a round by writing its row first: on SQLite a
+/// transaction that read first fails at once, instead of waiting, when another writer (the
+/// mail delivery, say) holds the lock at its first write.
+async fn begin_round_write(
+    pool: &AnyPool,
+    round_id: &str,
+) -> Result<sqlx::Transaction<'static, sqlx::Any>, AppError> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("UPDATE rounds SET state = state WHERE id = $1")
+        .bind(round_id)
+        .execute(&mut *tx)
+        .await?;
+    Ok(tx)
+}
+
 /// Moves a round to another state, if its life allows it.
 pub async fn change_state(
     pool: &AnyPool,
@@ -153,13 +168,7 @@ pub async fn change_state(
     round_id: &str,
     target: RoundState,
 ) -> Result<(), AppError> {
-    let mut tx = pool.begin().await?;
-    // Writing first: on SQLite a transaction that read first fails at once, instead of
-    // waiting, when another writer (the mail delivery, say) holds the lock at its first write.
-    sqlx::query("UPDATE rounds SET state = state WHERE id = $1")
-        .bind(round_id)
-        .execute(&mut *tx)
-        .await?;
+    let mut tx = begin_round_write(pool, round_id).await?;
     let current: String = sqlx::query_scalar("SELECT state FROM rounds WHERE id = $1")
         .bind(round_id)
         .fetch_optional(&mut *tx)
@@ -217,12 +226,7 @@ pub async fn extend_deadline(
     reason: &str,
 ) -> Result<(), AppError> {
     let reason = check_reason(reason).map_err(|message| AppError::field("reason", message))?;
-    let mut tx = pool.begin().await?;
-    // Writing first (see `change_state`).
-    sqlx::query("UPDATE rounds SET state = state WHERE id = $1")
-        .bind(round_id)
-        .execute(&mut *tx)
-        .await?;
+    let mut tx = begin_round_write(pool, round_id).await?;
     let row: DeadlineRow = sqlx::query_as(
         "SELECT ro.deadline AS round_deadline, ro.state, rr.deadline AS region_deadline \
          FROM round_regions rr JOIN rounds ro ON ro.id = rr.round_id \
@@ -291,12 +295,7 @@ pub async fn reopen_response(
     reason: &str,
 ) -> Result<(), AppError> {
     let reason = check_reason(reason).map_err(|message| AppError::field("reason", message))?;
-    let mut tx = pool.begin().await?;
-    // Writing first (see `change_state`).
-    sqlx::query("UPDATE rounds SET state = state WHERE id = $1")
-        .bind(round_id)
-        .execute(&mut *tx)
-        .await?;
+    let mut tx = begin_round_write(pool, round_id).await?;
     let row: SubmittedRow = sqlx::query_as(
         "SELECT re.id, re.status, ro.state FROM responses re JOIN rounds ro ON ro.id = re.round_id \
          WHERE re.round_id = $1 AND re.region_code = $2",

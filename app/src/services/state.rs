@@ -68,6 +68,19 @@ pub struct AppState {
     pub sqlite_writes: Option<Arc<tokio::sync::Mutex<()>>>,
 }
 
+impl AppState {
+    /// A parsed questionnaire version, kept in `questionnaires` after its first use.
+    pub async fn questionnaire_version(
+        &self,
+        identifier: &str,
+        version: &str,
+    ) -> Result<Arc<super::questionnaires::LoadedVersion>, crate::error::AppError> {
+        self.questionnaires
+            .get(&self.pool, identifier, version)
+            .await
+    }
+}
+
 impl FromRef<AppState> for LeptosOptions {
     fn from_ref(state: &AppState) -> Self {
         state.leptos_options.clone()

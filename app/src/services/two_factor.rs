@@ -17,8 +17,9 @@ pub use setup::{begin_setup, confirm_setup, take_recovery_codes, Setup};
 
 use super::audit::{self, Actor, Event};
 use super::auth::{claim_attempt, forgive, throttle_keys};
-use super::mail::{self, MailSettings, Recipient};
+use super::mail::MailSettings;
 use super::now_ms;
+use super::request::actor;
 use super::sessions::{self, Stage};
 use crate::domain::access::SignedInUser;
 use crate::domain::account::normalize_email;
@@ -290,13 +291,6 @@ async fn clear(tx: &mut AnyConnection, user_id: &str) -> Result<(), AppError> {
     Ok(())
 }
 
-fn actor(user: &SignedInUser) -> Actor {
-    Actor::User {
-        id: user.id.clone(),
-        email: user.email.clone(),
-    }
-}
-
 /// Audits a change of the second factor and tells the owner by mail.
 async fn record(
     tx: &mut AnyConnection,
@@ -306,34 +300,16 @@ async fn record(
     kind: &'static str,
     at_ms: i64,
 ) -> Result<(), AppError> {
-    audit::record(
-        &mut *tx,
-        actor,
-        Event {
-            kind,
-            region_code: user.region_code.as_deref(),
-            subject: Some(&user.id),
-            details: json!({ "email": user.email }),
-        },
-    )
-    .await?;
-    mail::enqueue(
-        &mut *tx,
-        Recipient {
-            user_id: Some(&user.id),
-            address: &user.email,
-        },
-        &Notice::SecondFactorChanged {
-            name: user.display_name.clone(),
-            what: match kind {
-                "two_factor_enabled" => "ingesteld",
-                "two_factor_removed" => "uitgezet",
-                _ => "gewist door een beheerder",
-            }
-            .to_string(),
-            at_ms,
-            account_link: settings.link(paths::ACCOUNT),
-        },
-    )
-    .await
+    let notice = Notice::SecondFactorChanged {
+        name: user.display_name.clone(),
+        what: match kind {
+            "two_factor_enabled" => "ingesteld",
+            "two_factor_removed" => "uitgezet",
+            _ => "gewist door een beheerder",
+        }
+        .to_string(),
+        at_ms,
+        account_link: settings.link(paths::ACCOUNT),
+    };
+    super::users::record_account_change(tx, user, actor, kind, &notice).await
 }

@@ -12,7 +12,7 @@ use crate::domain::notice::Notice;
 use crate::domain::role::Role;
 use crate::error::{AppError, FieldErrors};
 use serde_json::json;
-use sqlx::AnyPool;
+use sqlx::{AnyConnection, AnyPool};
 use validator::Validate;
 
 /// Who a new account is for. Field names match the admin form.
@@ -281,4 +281,34 @@ pub async fn update(
     tx.commit().await?;
     tracing::info!(user = %user_id, "user changed");
     Ok(())
+}
+
+/// Audits a change to a user's account and tells them by mail, in the change's transaction.
+pub(crate) async fn record_account_change(
+    tx: &mut AnyConnection,
+    user: &SignedInUser,
+    actor: &Actor,
+    kind: &str,
+    notice: &Notice,
+) -> Result<(), AppError> {
+    audit::record(
+        &mut *tx,
+        actor,
+        Event {
+            kind,
+            region_code: user.region_code.as_deref(),
+            subject: Some(&user.id),
+            details: json!({ "email": user.email }),
+        },
+    )
+    .await?;
+    mail::enqueue(
+        &mut *tx,
+        Recipient {
+            user_id: Some(&user.id),
+            address: &user.email,
+        },
+        notice,
+    )
+    .await
 }

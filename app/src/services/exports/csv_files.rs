@@ -3,6 +3,17 @@
 
 use super::*;
 
+/// The first columns of both layouts: the round, the questionnaire version, the region and
+/// its response's status.
+const REGION_COLUMNS: [&str; 6] = [
+    "meting",
+    "vragenlijst",
+    "regio_code",
+    "regio_naam",
+    "status_respons",
+    "status_respons_omschrijving",
+];
+
 /// One row per region × item (× matrix row).
 pub(super) async fn long_csv(
     state: &AppState,
@@ -11,20 +22,11 @@ pub(super) async fn long_csv(
 ) -> Result<(), Failure> {
     let mut writer = new_csv();
     writer
-        .write_record(csv_row([
-            "meting",
-            "vragenlijst",
-            "regio_code",
-            "regio_naam",
-            "status_respons",
-            "status_respons_omschrijving",
-            "sectie",
-            "item_key",
-            "rij",
-            "status",
-            "waarde",
-            "invoer",
-        ]))
+        .write_record(csv_row(
+            REGION_COLUMNS
+                .into_iter()
+                .chain(["sectie", "item_key", "rij", "status", "waarde", "invoer"]),
+        ))
         .map_err(internal)?;
     sink.push_csv(writer).await?;
     let version = version_label(export);
@@ -80,16 +82,7 @@ pub(super) async fn wide_csv(
     mut sink: Sink,
 ) -> Result<(), Failure> {
     let mut writer = new_csv();
-    let mut header: Vec<String> = [
-        "meting",
-        "vragenlijst",
-        "regio_code",
-        "regio_naam",
-        "status_respons",
-        "status_respons_omschrijving",
-    ]
-    .map(str::to_string)
-    .to_vec();
+    let mut header: Vec<String> = REGION_COLUMNS.map(str::to_string).to_vec();
     header.extend(item_columns(export).into_iter().map(|(_, name)| name));
     writer
         .write_record(csv_row(header.iter().map(String::as_str)))
@@ -122,7 +115,7 @@ pub(super) async fn wide_csv(
     sink.finish().await
 }
 
-pub(crate) fn yes_no(flag: bool) -> &'static str {
+fn yes_no(flag: bool) -> &'static str {
     if flag {
         "ja"
     } else {
@@ -160,43 +153,71 @@ pub(super) fn codebook_rows(export: &Export) -> Vec<[String; 18]> {
     let mut rows = Vec::new();
     for section in &questionnaire.sections {
         for item in &section.items {
-            let entry = codebook_entry(
-                &section.key,
+            rows.push(codebook_item_row(
+                &export.round.name,
+                &version,
+                section,
                 item,
                 questionnaire.previous_version.as_deref(),
-            );
-            rows.push([
-                "vraag".to_string(),
-                export.round.name.clone(),
-                version.clone(),
-                entry.section,
-                section.title.clone(),
-                entry.key,
-                entry.columns,
-                entry.label,
-                entry.kind,
-                entry.options,
-                entry.rows,
-                entry.unit,
-                yes_no(entry.required).to_string(),
-                yes_no(entry.allow_unknown).to_string(),
-                yes_no(entry.allow_not_applicable).to_string(),
-                entry.condition,
-                entry.previous_key,
-                entry.lineage,
-            ]);
+            ));
         }
     }
     for status in STATUSES {
-        let mut row: [String; 18] = Default::default();
-        row[0] = "code".to_string();
-        row[1] = export.round.name.clone();
-        row[2] = version.clone();
-        row[5] = status.code().to_string();
-        row[7] = status.meaning().to_string();
-        rows.push(row);
+        rows.push(codebook_code_row(
+            &export.round.name,
+            &version,
+            status.code(),
+            status.meaning(),
+        ));
     }
     rows
+}
+
+/// A codebook line for one item (`soort` = `vraag`); the open-data codebook has the same.
+pub(crate) fn codebook_item_row(
+    round: &str,
+    version: &str,
+    section: &Section,
+    item: &Item,
+    previous_version: Option<&str>,
+) -> [String; 18] {
+    let entry = codebook_entry(&section.key, item, previous_version);
+    [
+        "vraag".to_string(),
+        round.to_string(),
+        version.to_string(),
+        entry.section,
+        section.title.clone(),
+        entry.key,
+        entry.columns,
+        entry.label,
+        entry.kind,
+        entry.options,
+        entry.rows,
+        entry.unit,
+        yes_no(entry.required).to_string(),
+        yes_no(entry.allow_unknown).to_string(),
+        yes_no(entry.allow_not_applicable).to_string(),
+        entry.condition,
+        entry.previous_key,
+        entry.lineage,
+    ]
+}
+
+/// A codebook line for one status code: the code under `item_key`, its meaning under `vraag`.
+pub(crate) fn codebook_code_row(
+    round: &str,
+    version: &str,
+    code: &str,
+    meaning: &str,
+) -> [String; 18] {
+    let mut row: [String; 18] = Default::default();
+    row[0] = "code".to_string();
+    row[1] = round.to_string();
+    row[2] = version.to_string();
+    row[5] = code.to_string();
+    row[7] = meaning.to_string();
+    row
 }
 
 pub(super) async fn codebook_csv(export: &Export, mut sink: Sink) -> Result<(), Failure> {

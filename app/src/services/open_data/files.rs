@@ -2,7 +2,7 @@
 //! the codebook.
 
 use super::MadeFile;
-use crate::domain::export::{codebook_entry, columns, csv_row, value_text, STATUSES};
+use crate::domain::export::{columns, csv_row, value_text, STATUSES};
 use crate::domain::publication::catalogue::OpenFile;
 use crate::domain::publication::{
     period, PublishedAnswer, PublishedRegion, Snapshot, NO_DATA, NO_DATA_MEANING,
@@ -10,7 +10,7 @@ use crate::domain::publication::{
 use crate::domain::questionnaire::answer::AnswerValue;
 use crate::domain::questionnaire::model::Item;
 use crate::error::AppError;
-use crate::services::exports::{yes_no, CODEBOOK_HEADER};
+use crate::services::exports::{codebook_code_row, codebook_item_row, CODEBOOK_HEADER};
 use crate::services::publications::EditionRecord;
 use crate::services::questionnaires::LoadedVersion;
 use crate::services::state::AppState;
@@ -272,43 +272,20 @@ fn codebook_csv(snapshot: &Snapshot, version: &LoadedVersion) -> Result<Vec<u8>,
         .map_err(|e| e.to_string())?;
     for section in &questionnaire.sections {
         for item in section.items.iter().filter(|item| item.public) {
-            let entry = codebook_entry(
-                &section.key,
+            let row = codebook_item_row(
+                &snapshot.round_name,
+                &label,
+                section,
                 item,
                 questionnaire.previous_version.as_deref(),
             );
-            let row = [
-                "vraag".to_string(),
-                snapshot.round_name.clone(),
-                label.clone(),
-                entry.section,
-                section.title.clone(),
-                entry.key,
-                entry.columns,
-                entry.label,
-                entry.kind,
-                entry.options,
-                entry.rows,
-                entry.unit,
-                yes_no(entry.required).to_string(),
-                yes_no(entry.allow_unknown).to_string(),
-                yes_no(entry.allow_not_applicable).to_string(),
-                entry.condition,
-                entry.previous_key,
-                entry.lineage,
-            ];
             writer
                 .write_record(csv_row(row.iter().map(String::as_str)))
                 .map_err(|e| e.to_string())?;
         }
     }
     for (code, meaning) in codes() {
-        let mut row: [String; 18] = Default::default();
-        row[0] = "code".to_string();
-        row[1] = snapshot.round_name.clone();
-        row[2] = label.clone();
-        row[5] = code.to_string();
-        row[7] = meaning.to_string();
+        let row = codebook_code_row(&snapshot.round_name, &label, code, meaning);
         writer
             .write_record(csv_row(row.iter().map(String::as_str)))
             .map_err(|e| e.to_string())?;

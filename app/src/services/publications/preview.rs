@@ -17,12 +17,7 @@ pub async fn preview(state: &AppState, round_id: &str) -> Result<Preview, AppErr
     let editions = stored_editions(&state.pool, round_id).await?;
     let first = editions.is_empty();
     let version = state
-        .questionnaires
-        .get(
-            &state.pool,
-            &snapshot.questionnaire_id,
-            &snapshot.questionnaire_version,
-        )
+        .questionnaire_version(&snapshot.questionnaire_id, &snapshot.questionnaire_version)
         .await?;
     let publications = all(state).await?;
     // Compared with the publications of rounds before this one, as the public page will be.

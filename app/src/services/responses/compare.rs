@@ -161,12 +161,7 @@ pub async fn prefill(
         }
     }
     if !taken.is_empty() {
-        sqlx::query("UPDATE responses SET updated_at = $1, updated_by = $2 WHERE id = $3")
-            .bind(now)
-            .bind(&user.id)
-            .bind(&response.id)
-            .execute(&mut *tx)
-            .await?;
+        super::save::mark_updated(&mut tx, &response.id, &user.id, now).await?;
         audit::record(
             &mut *tx,
             &crate::services::request::actor(user),

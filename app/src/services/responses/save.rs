@@ -48,12 +48,7 @@ pub async fn save(
         outcomes.push(outcome);
     }
     if wrote_any {
-        sqlx::query("UPDATE responses SET updated_at = $1, updated_by = $2 WHERE id = $3")
-            .bind(now)
-            .bind(&user.id)
-            .bind(&response.id)
-            .execute(&mut *tx)
-            .await?;
+        mark_updated(&mut tx, &response.id, &user.id, now).await?;
     }
     tx.commit().await?;
     Ok(outcomes)
@@ -363,6 +358,22 @@ pub(super) async fn write_answer(
     .execute(&mut **tx)
     .await?;
     Ok(problems)
+}
+
+/// Notes on the response who changed its answers last, and when.
+pub(super) async fn mark_updated(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    response_id: &str,
+    user_id: &str,
+    now: i64,
+) -> Result<(), AppError> {
+    sqlx::query("UPDATE responses SET updated_at = $1, updated_by = $2 WHERE id = $3")
+        .bind(now)
+        .bind(user_id)
+        .bind(response_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 pub(super) async fn clear_conflict(

@@ -4,7 +4,7 @@ use super::*;
 use crate::domain::access::SignedInUser;
 use crate::domain::questionnaire::completeness::{evaluate, Evaluation};
 use crate::error::AppError;
-use crate::services::audit::{self, Actor, Event};
+use crate::services::audit::{self, Event};
 use crate::services::now_ms;
 use crate::services::questionnaires::LoadedVersion;
 use crate::services::state::AppState;
@@ -59,10 +59,7 @@ pub async fn submit(
     }
     audit::record(
         &mut *tx,
-        &Actor::User {
-            id: user.id.clone(),
-            email: user.email.clone(),
-        },
+        &crate::services::request::actor(user),
         Event {
             kind: "response_submitted",
             region_code: Some(&response.region_code),

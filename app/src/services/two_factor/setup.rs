@@ -2,13 +2,14 @@
 //! ten recovery codes shown once.
 
 use super::codes::{matching_step, new_recovery_codes, new_secret, otpauth_url, recovery_hash};
-use super::{actor, record, WRONG_CODE};
+use super::{record, WRONG_CODE};
 use crate::domain::access::SignedInUser;
 use crate::domain::account::normalize_email;
 use crate::error::AppError;
 use crate::services::auth::{self, claim_attempt, forgive, throttle_keys};
 use crate::services::mail::MailSettings;
 use crate::services::now_ms;
+use crate::services::request::actor;
 use crate::services::sessions::{self, Stage};
 use sqlx::{AnyConnection, AnyPool};
 

@@ -41,26 +41,11 @@ pub async fn change_own_password(
         .execute(&mut *tx)
         .await?;
     sessions::end_others(&mut *tx, &user.id, keep_token).await?;
-    audit::record(
-        &mut *tx,
-        &Actor::User {
-            id: user.id.clone(),
-            email: user.email.clone(),
-        },
-        Event {
-            kind: "password_changed",
-            region_code: user.region_code.as_deref(),
-            subject: Some(&user.id),
-            details: json!({ "email": user.email }),
-        },
-    )
-    .await?;
-    mail::enqueue(
-        &mut *tx,
-        Recipient {
-            user_id: Some(&user.id),
-            address: &user.email,
-        },
+    record_account_change(
+        &mut tx,
+        user,
+        &crate::services::request::actor(user),
+        "password_changed",
         &Notice::PasswordChanged {
             name: user.display_name.clone(),
             changed_at_ms: now,

@@ -76,18 +76,9 @@ pub(super) fn int_bound(
     value: &Option<toml::Value>,
     name: &str,
 ) -> Option<i64> {
-    match value {
-        None => None,
-        Some(toml::Value::Integer(n)) => Some(*n),
-        Some(other) => {
-            checker.error(
-                span,
-                Some(key),
-                format!("{name} moet een heel getal zijn, niet {other}"),
-            );
-            None
-        }
-    }
+    bound(checker, key, span, value, name, "een heel getal", |value| {
+        value.as_integer()
+    })
 }
 
 pub(super) fn number_bound(
@@ -97,19 +88,41 @@ pub(super) fn number_bound(
     value: &Option<toml::Value>,
     name: &str,
 ) -> Option<f64> {
-    match value {
-        None => None,
-        Some(toml::Value::Integer(n)) => Some(*n as f64),
-        Some(toml::Value::Float(n)) if n.is_finite() => Some(*n),
-        Some(other) => {
-            checker.error(
-                span,
-                Some(key),
-                format!("{name} moet een getal zijn, niet {other}"),
-            );
-            None
-        }
+    bound(
+        checker,
+        key,
+        span,
+        value,
+        name,
+        "een getal",
+        |value| match value {
+            toml::Value::Integer(n) => Some(*n as f64),
+            toml::Value::Float(n) if n.is_finite() => Some(*n),
+            _ => None,
+        },
+    )
+}
+
+/// A `min` or `max` read by `read`; any other value is a mistake saying it must be `expected`.
+fn bound<T>(
+    checker: &mut Checker,
+    key: &str,
+    span: Range<usize>,
+    value: &Option<toml::Value>,
+    name: &str,
+    expected: &str,
+    read: impl Fn(&toml::Value) -> Option<T>,
+) -> Option<T> {
+    let value = value.as_ref()?;
+    let bound = read(value);
+    if bound.is_none() {
+        checker.error(
+            span,
+            Some(key),
+            format!("{name} moet {expected} zijn, niet {value}"),
+        );
     }
+    bound
 }
 
 pub(super) fn check_order<T: PartialOrd>(
