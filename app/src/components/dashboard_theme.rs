@@ -2,7 +2,7 @@
 //! and the figures in a table. Shown on the dashboard and in the preview before publishing.
 
 use crate::components::charts::{ShareBars, TrendChart, TrendTable};
-use crate::domain::national::{format_number, Distribution, ItemFigures};
+use crate::domain::national::{format_number, Distribution};
 use crate::domain::publication::dashboard::{DashboardSection, IndicatorView, ItemView};
 use leptos::prelude::*;
 
@@ -37,22 +37,6 @@ fn Indicator(indicator: IndicatorView) -> impl IntoView {
             {indicator.trend_note.clone().map(|note| view! { <p class="indicator__note">{note}</p> })}
         </article>
     }
-}
-
-/// "43 met een antwoord, 2 onbekend."
-fn counts_text(figures: &ItemFigures) -> String {
-    let mut parts = vec![format!("{} regio's met een antwoord", figures.given)];
-    for (count, what) in [
-        (figures.unknown, "onbekend"),
-        (figures.not_applicable, "n.v.t."),
-        (figures.not_asked, "niet gevraagd"),
-        (figures.not_answered, "niet beantwoord"),
-    ] {
-        if count > 0 {
-            parts.push(format!("{count} {what}"));
-        }
-    }
-    format!("{}.", parts.join(", "))
 }
 
 #[component]
@@ -125,7 +109,7 @@ fn Item(item: ItemView, previous: Option<String>) -> impl IntoView {
         <div class="public-item">
             <h3 id=heading>{item.label.clone()}</h3>
             {body}
-            <p class="public-item__counts">{counts_text(&item.current)}</p>
+            <p class="public-item__counts">{item.current.counts_text("regio's met een antwoord")}</p>
             {item.not_compared.clone().filter(|_| previous.is_some()).map(|why| view! { <p class="indicator__note">{why}</p> })}
         </div>
     }

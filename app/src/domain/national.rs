@@ -135,6 +135,23 @@ pub struct ItemFigures {
 }
 
 impl ItemFigures {
+    /// How the figures add up, in words: "43 {answered}, 2 onbekend." (`answered` names the
+    /// regions with a real answer, e.g. "regio's met een antwoord").
+    pub fn counts_text(&self, answered: &str) -> String {
+        let mut parts = vec![format!("{} {answered}", self.given)];
+        for (count, what) in [
+            (self.unknown, "onbekend"),
+            (self.not_applicable, "n.v.t."),
+            (self.not_asked, "niet gevraagd"),
+            (self.not_answered, "niet beantwoord"),
+        ] {
+            if count > 0 {
+                parts.push(format!("{count} {what}"));
+            }
+        }
+        format!("{}.", parts.join(", "))
+    }
+
     /// The plain-Dutch figure for one share: "95% (41 van 43; 2 onbekend)".
     pub fn share_text(&self, regions: usize) -> String {
         let mut extra = Vec::new();

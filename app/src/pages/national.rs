@@ -121,22 +121,6 @@ fn Picture(picture: NationalPicture) -> impl IntoView {
     }
 }
 
-/// How the figures of one round add up, in words.
-fn counts_text(figures: &ItemFigures) -> String {
-    let mut parts = vec![format!("{} met een antwoord", figures.given)];
-    for (count, what) in [
-        (figures.unknown, "onbekend"),
-        (figures.not_applicable, "n.v.t."),
-        (figures.not_asked, "niet gevraagd"),
-        (figures.not_answered, "niet beantwoord"),
-    ] {
-        if count > 0 {
-            parts.push(format!("{count} {what}"));
-        }
-    }
-    format!("{}.", parts.join(", "))
-}
-
 /// One item's national figures: bars and a table of shares for choices, median, range and
 /// total for numbers, only counts for the rest.
 #[component]
@@ -152,8 +136,8 @@ fn ItemPicture(item: NationalItem, compared: Option<ComparedRound>) -> impl Into
     let counts = view! {
         <tr>
             <th scope="row">"Regio's"</th>
-            <td>{counts_text(&item.current)}</td>
-            {item.compared.as_ref().map(|before| view! { <td>{counts_text(before)}</td> })}
+            <td>{item.current.counts_text("met een antwoord")}</td>
+            {item.compared.as_ref().map(|before| view! { <td>{before.counts_text("met een antwoord")}</td> })}
         </tr>
     };
     let body = match &item.current.distribution {

@@ -251,3 +251,19 @@ fn the_compared_round_is_counted_in_the_current_keys_and_codes() {
     assert_eq!(shares[1].regions, 26);
     assert_eq!(figures.share_text(26), "68% (26 van 38; 2 onbekend)");
 }
+
+#[test]
+fn the_counts_in_words_name_only_what_occurs() {
+    let figures = ItemFigures {
+        given: 43,
+        unknown: 2,
+        not_applicable: 0,
+        not_asked: 0,
+        not_answered: 1,
+        distribution: Distribution::Counted,
+    };
+    assert_eq!(
+        figures.counts_text("met een antwoord"),
+        "43 met een antwoord, 2 onbekend, 1 niet beantwoord."
+    );
+}
