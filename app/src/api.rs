@@ -5,6 +5,7 @@
 pub mod account;
 pub mod auth;
 pub mod info;
+pub mod item_answers;
 pub mod national;
 pub mod outbox;
 pub mod publications;

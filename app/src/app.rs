@@ -4,8 +4,8 @@ use crate::api::auth::current_user;
 use crate::components::layout::{SiteFooter, SiteHeader, SkipLink};
 use crate::components::status::NotFoundPage;
 use crate::pages::{
-    account, admin, audit, dashboard, fill, home, info, login, national, open_data, outbox,
-    publish, questionnaires, regions, review, rounds, two_factor, users,
+    account, admin, audit, dashboard, fill, home, info, item_answers, login, national, open_data,
+    outbox, publish, questionnaires, regions, review, rounds, two_factor, users,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
@@ -91,6 +91,7 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/vragenlijst/:id/beoordelen") view=review::ReviewResponsePage ssr=SsrMode::Async/>
                 <Route path=path!("/beoordelen") view=review::ReviewRoundsPage ssr=SsrMode::Async/>
                 <Route path=path!("/beoordelen/:id") view=review::ReviewOverviewPage ssr=SsrMode::Async/>
+                <Route path=path!("/beoordelen/:id/antwoorden") view=item_answers::ItemAnswersPage ssr=SsrMode::Async/>
                 <Route path=path!("/landelijk") view=national::NationalRoundsPage ssr=SsrMode::Async/>
                 <Route path=path!("/landelijk/:id") view=national::NationalPicturePage ssr=SsrMode::Async/>
                 <Route path=path!("/beheer") view=admin::AdminPage ssr=SsrMode::Async/>

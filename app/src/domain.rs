@@ -9,6 +9,7 @@ pub mod branding;
 pub mod comparison;
 pub mod export;
 pub mod html;
+pub mod item_answers;
 pub mod link;
 pub mod national;
 pub mod notice;

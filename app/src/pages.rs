@@ -7,6 +7,7 @@ pub mod dashboard;
 pub mod fill;
 pub mod home;
 pub mod info;
+pub mod item_answers;
 pub mod login;
 pub mod national;
 pub mod open_data;

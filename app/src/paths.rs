@@ -185,6 +185,16 @@ pub fn with_query(path: &str, query: &str) -> String {
     }
 }
 
+/// One item's answers across every region of a round (the item: `?vraag=KEY`).
+pub fn item_answers(round_id: &str) -> String {
+    format!("/beoordelen/{round_id}/antwoorden")
+}
+
+/// The download of that table (`extension`: `csv` or `xlsx`), with the page's query.
+pub fn item_answers_export(round_id: &str, extension: &str) -> String {
+    format!("/beoordelen/{round_id}/antwoorden/export.{extension}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,6 +13,7 @@ pub mod demo;
 pub mod demo_history;
 pub mod exports;
 pub mod gemeenten;
+pub mod item_answers;
 pub mod mail;
 pub mod national;
 pub mod notices;

@@ -5,6 +5,7 @@ pub mod allocator;
 mod audit_export;
 mod exports;
 mod form_resource;
+mod item_answers;
 pub mod layers;
 mod open_data;
 mod page_tasks;
@@ -126,6 +127,16 @@ fn plain_route_handlers() -> Vec<(Method, &'static str, MethodRouter<AppState>)>
             Method::GET,
             "/landelijk/{id}/export/{file}",
             get(exports::download),
+        ),
+        (
+            Method::GET,
+            "/beoordelen/{id}/antwoorden/export.csv",
+            get(item_answers::csv),
+        ),
+        (
+            Method::GET,
+            "/beoordelen/{id}/antwoorden/export.xlsx",
+            get(item_answers::xlsx),
         ),
         (
             Method::GET,

@@ -16,6 +16,7 @@ mod concurrent_saves;
 mod database;
 mod exports;
 mod http;
+mod item_answers;
 mod kept_counts;
 mod national;
 mod notices;

@@ -491,6 +491,8 @@ struct PageCase {
     concept_review: String,
     concept_national: String,
     publish: String,
+    /// One item's answers across the regions of the open round.
+    item_answers: String,
 }
 
 impl PageCase {
@@ -518,6 +520,7 @@ impl PageCase {
             concept_review: format!("/beoordelen/{concept}"),
             concept_national: format!("/landelijk/{concept}"),
             publish: format!("/beheer/metingen/{round}/publiceren"),
+            item_answers: format!("/beoordelen/{round}/antwoorden?vraag=b_wonen_eerst"),
             state,
             admin,
             reviewer,
@@ -546,6 +549,7 @@ fn page_status_table(case: &PageCase) -> Vec<(&str, Option<&str>, u16)> {
         concept_review,
         concept_national,
         publish,
+        item_answers,
         ..
     } = case;
     // A table, one row per page and visitor: it reads best as one piece.
@@ -583,6 +587,11 @@ fn page_status_table(case: &PageCase) -> Vec<(&str, Option<&str>, u16)> {
         ("/beoordelen", None, 302),
         ("/beoordelen/bestaat-niet", Some(reviewer), 404),
         ("/beoordelen/bestaat-niet", Some(r01), 403),
+        (item_answers, Some(reviewer), 200),
+        (item_answers, Some(admin), 200),
+        (item_answers, Some(r01), 403),
+        (item_answers, None, 302),
+        ("/beoordelen/bestaat-niet/antwoorden", Some(reviewer), 404),
         ("/vragenlijst/bestaat-niet/beoordelen", Some(reviewer), 404),
         ("/beheer/audit", Some(admin), 200),
         ("/beheer/audit", Some(reviewer), 403),
@@ -720,8 +729,10 @@ const PAGE_PATTERNS: &[&str] = &[
     "/vragenlijst/{id}/afdrukken",
     "/vragenlijst/{id}/voortgang",
     "/vragenlijst/{id}/beoordelen",
+    "/vragenlijst/{id}/openstaand",
     "/beoordelen",
     "/beoordelen/{id}",
+    "/beoordelen/{id}/antwoorden",
     "/landelijk",
     "/landelijk/{id}",
     "/beheer",
@@ -909,6 +920,13 @@ const TABLE: &[(&str, &str, [u16; 6])] = &[
     // Review: reviewers and admins; the region's coordinators read the response's review
     // page and comment (to answer), but never send back, approve or resolve.
     ("/api/review/overview", "round_id={round}", [401, 403, 403, 200, 200, 401]),
+    // One item's answers across every region: reviewers and admins, never a coordinator.
+    ("/api/review/item_answers", "round_id={round}", [401, 403, 403, 200, 200, 401]),
+    (
+        "/api/review/item_answers",
+        "round_id={round}&item=b_wonen_eerst&answered=ja&sort=vorig",
+        [401, 403, 403, 200, 200, 401],
+    ),
     ("/api/review/response", "response_id={response}", [401, 200, 403, 200, 200, 401]),
     // R01 has not submitted: reviewers and admins are told so, coordinators are refused.
     ("/api/review/return", "response_id={response}&reason=Onvolledig", [401, 403, 403, 409, 409, 401]),
@@ -1043,6 +1061,18 @@ const ROUTE_TABLE: &[(&str, &str, &str, [u16; 6])] = &[
         "GET",
         "/landelijk/{id}/export/{file}",
         "/landelijk/{round}/export/lang.csv",
+        [303, 403, 403, 200, 200, 303],
+    ),
+    (
+        "GET",
+        "/beoordelen/{id}/antwoorden/export.csv",
+        "/beoordelen/{round}/antwoorden/export.csv?vraag=b_wonen_eerst",
+        [303, 403, 403, 200, 200, 303],
+    ),
+    (
+        "GET",
+        "/beoordelen/{id}/antwoorden/export.xlsx",
+        "/beoordelen/{round}/antwoorden/export.xlsx?vraag=b_wonen_eerst&sorteer=antwoord",
         [303, 403, 403, 200, 200, 303],
     ),
     // The same for every region: a questionnaire's definition is not a region's data.

@@ -111,10 +111,11 @@ fn Picture(picture: NationalPicture) -> impl IntoView {
         </form>
         {picture.sections.into_iter().map(|section| {
             let compared = compared.clone();
+            let round_id = picture.round_id.clone();
             view! {
                 <section class="national-section" aria-labelledby=format!("sectie-{}", section.key)>
                     <h2 id=format!("sectie-{}", section.key)>{section.title.clone()}</h2>
-                    {section.items.into_iter().map(|item| view! { <ItemPicture item compared=compared.clone()/> }).collect_view()}
+                    {section.items.into_iter().map(|item| view! { <ItemPicture item compared=compared.clone() round_id=round_id.clone()/> }).collect_view()}
                 </section>
             }
         }).collect_view()}
@@ -124,7 +125,11 @@ fn Picture(picture: NationalPicture) -> impl IntoView {
 /// One item's national figures: bars and a table of shares for choices, median, range and
 /// total for numbers, only counts for the rest.
 #[component]
-fn ItemPicture(item: NationalItem, compared: Option<ComparedRound>) -> impl IntoView {
+fn ItemPicture(
+    item: NationalItem,
+    compared: Option<ComparedRound>,
+    round_id: String,
+) -> impl IntoView {
     let heading_id = format!("vraag-{}", item.key);
     let compared_name = compared.map(|c| c.name);
     let compared_column = compared_name.clone().filter(|_| item.compared.is_some());
@@ -173,6 +178,8 @@ fn ItemPicture(item: NationalItem, compared: Option<ComparedRound>) -> impl Into
             <h3 id=heading_id>{item.label.clone()}</h3>
             {not_compared}
             {body}
+            <p class="national-item__note"><a href=paths::with_query(&paths::item_answers(&round_id), &format!("vraag={}", crate::domain::link::query_value(&item.key)))>
+                "Antwoorden per regio"<span class="visually-hidden">{format!(" bij: {}", item.label)}</span></a></p>
         </div>
     }
 }
