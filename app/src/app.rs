@@ -89,6 +89,7 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/vragenlijst/:id/afdrukken") view=fill::PrintPage ssr=SsrMode::Async/>
                 <Route path=path!("/vragenlijst/:id/voortgang") view=fill::ProgressPage ssr=SsrMode::Async/>
                 <Route path=path!("/vragenlijst/:id/beoordelen") view=review::ReviewResponsePage ssr=SsrMode::Async/>
+                <Route path=path!("/vragenlijst/:id/openstaand") view=review::FindingsPage ssr=SsrMode::Async/>
                 <Route path=path!("/beoordelen") view=review::ReviewRoundsPage ssr=SsrMode::Async/>
                 <Route path=path!("/beoordelen/:id") view=review::ReviewOverviewPage ssr=SsrMode::Async/>
                 <Route path=path!("/beoordelen/:id/antwoorden") view=item_answers::ItemAnswersPage ssr=SsrMode::Async/>

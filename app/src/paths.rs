@@ -86,6 +86,11 @@ pub fn response_review(response_id: &str) -> String {
     format!("/vragenlijst/{response_id}/beoordelen")
 }
 
+/// A response's open points (the reviewer's drill-down), each linking to the review page.
+pub fn response_findings(response_id: &str) -> String {
+    format!("/vragenlijst/{response_id}/openstaand")
+}
+
 /// One comment thread on a response's review page.
 pub fn comment(response_id: &str, thread_id: &str) -> String {
     format!("/vragenlijst/{response_id}/beoordelen#opmerking-{thread_id}")

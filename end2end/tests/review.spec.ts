@@ -128,6 +128,71 @@ test.describe('beoordelen', () => {
     await expect(coordinatorMain).toContainText('Goedgekeurd op');
   });
 
+  test('a reviewer filters the overview on open points and follows one to its item', async ({ page }) => {
+    await login(page, ACCOUNTS.reviewer);
+    await page.getByRole('navigation').getByRole('link', { name: 'Beoordelen' }).click();
+    await page.getByRole('link', { name: OPEN_ROUND }).click();
+    await expect(heading(page)).toHaveText(OPEN_ROUND);
+    const main = page.getByRole('main');
+    // The answers of one question side by side are a link away.
+    await expect(main.getByRole('link', { name: 'Antwoorden per vraag naast elkaar' })).toHaveAttribute(
+      'href',
+      /^\/beoordelen\/[0-9a-f-]{36}\/antwoorden$/,
+    );
+
+    // Not started and with errors: nothing matches, and the page says so.
+    await main.getByLabel('Status').selectOption('niet-begonnen');
+    await main.getByLabel('Openstaande punten').selectOption('fouten');
+    await main.getByRole('button', { name: 'Filteren' }).click();
+    await expect(page).toHaveURL(/status=niet-begonnen&probleem=fouten/);
+    await expect(main).toContainText("Geen regio's die aan dit filter voldoen.");
+    await expect(main.locator('tbody tr')).toHaveCount(0);
+    await expectAccessible(page, 'review overview, nothing matches');
+
+    // Every region with missing answers, and only those.
+    await main.getByLabel('Status').selectOption('');
+    await main.getByLabel('Openstaande punten').selectOption('ontbrekend');
+    await main.getByRole('button', { name: 'Filteren' }).click();
+    await expect(page).toHaveURL(/probleem=ontbrekend/);
+    await expect(main.getByLabel('Openstaande punten')).toHaveValue('ontbrekend');
+    const rows = main.locator('tbody tr');
+    expect(await rows.count()).toBeGreaterThan(0);
+    for (const missing of await rows.locator('td:nth-child(4)').allInnerTexts()) {
+      expect(Number(missing.trim().split(/\s/)[0])).toBeGreaterThan(0);
+    }
+    await expectAccessible(page, 'review overview filtered on open points');
+    // Sorting keeps the filter.
+    await main.getByRole('link', { name: /^Ontbrekend/ }).click();
+    await expect(page).toHaveURL(/sorteer=ontbrekend.*probleem=ontbrekend/);
+
+    // A region's count leads to its open points, listed per kind.
+    const count = main.getByRole('link', { name: /ontbrekend: / }).first();
+    const region = (await count.innerText()).replace(/^\d+\s*ontbrekend: /, '').trim();
+    await count.click();
+    await expect(page).toHaveURL(/\/openstaand#ontbrekend$/);
+    await expect(heading(page)).toHaveText(`Openstaande punten ${region}`);
+    await expect(main).toContainText(/Er staa?n? nog \d+ punte?n? open\./);
+    const missingList = main.getByRole('region', { name: /^Ontbrekende verplichte antwoorden \(\d+\)$/ });
+    await expect(missingList.getByRole('listitem').first()).toBeVisible();
+    for (const kind of ['Ongeldige antwoorden', 'Regels waaraan niet is voldaan', 'Waarschuwingen zonder toelichting', 'Open opmerkingen']) {
+      await expect(main.getByRole('heading', { level: 2, name: new RegExp(`^${kind} \\(\\d+\\)$`) })).toBeVisible();
+    }
+    await expectAccessible(page, 'open points of a response');
+
+    // Each point links to its item on the review page.
+    const itemLink = missingList.getByRole('listitem').first().getByRole('link');
+    const label = (await itemLink.innerText()).trim();
+    const href = (await itemLink.getAttribute('href'))!;
+    expect(href).toMatch(/\/beoordelen#vraag-[a-z0-9_]+$/);
+    await itemLink.click();
+    await expect(heading(page)).toHaveText(`Beoordeling ${region}`);
+    const item = main.locator(href.slice(href.indexOf('#')));
+    await expect(item.getByRole('heading', { level: 3 })).toHaveText(label);
+    // ...and the review page leads back to the list.
+    await main.getByRole('link', { name: 'Alle openstaande punten op een rij' }).click();
+    await expect(heading(page)).toHaveText(`Openstaande punten ${region}`);
+  });
+
   test('an admin browses the audit trail and exports it', async ({ page }) => {
     await login(page, ACCOUNTS.admin);
     await page.getByRole('navigation').getByRole('link', { name: 'Audittrail' }).click();

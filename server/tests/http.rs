@@ -487,6 +487,7 @@ struct PageCase {
     print: String,
     progress: String,
     review: String,
+    findings: String,
     concept_tasks: String,
     concept_review: String,
     concept_national: String,
@@ -513,6 +514,7 @@ impl PageCase {
             print: format!("{tasks}/afdrukken"),
             progress: format!("{tasks}/voortgang"),
             review: format!("{tasks}/beoordelen"),
+            findings: format!("{tasks}/openstaand"),
             concept_tasks: format!(
                 "/vragenlijst/{}",
                 app::services::responses::response_key(&concept, "R01")
@@ -545,6 +547,7 @@ fn page_status_table(case: &PageCase) -> Vec<(&str, Option<&str>, u16)> {
         print,
         progress,
         review,
+        findings,
         concept_tasks,
         concept_review,
         concept_national,
@@ -613,6 +616,12 @@ fn page_status_table(case: &PageCase) -> Vec<(&str, Option<&str>, u16)> {
         (progress, Some(r02), 403),
         (review, Some(reviewer), 200),
         (review, Some(r02), 403),
+        (findings, Some(reviewer), 200),
+        (findings, Some(admin), 200),
+        (findings, Some(r01), 200),
+        (findings, Some(r02), 403),
+        (findings, None, 302),
+        ("/vragenlijst/bestaat-niet/openstaand", Some(reviewer), 404),
         (concept_tasks, Some(r01), 404),
         (concept_tasks, Some(reviewer), 404),
         (concept_review, Some(reviewer), 404),
@@ -928,6 +937,8 @@ const TABLE: &[(&str, &str, [u16; 6])] = &[
         [401, 403, 403, 200, 200, 401],
     ),
     ("/api/review/response", "response_id={response}", [401, 200, 403, 200, 200, 401]),
+    ("/api/review/findings", "response_id={response}", [401, 200, 403, 200, 200, 401]),
+    ("/api/review/overview", "round_id={round}&problem=fouten", [401, 403, 403, 200, 200, 401]),
     // R01 has not submitted: reviewers and admins are told so, coordinators are refused.
     ("/api/review/return", "response_id={response}&reason=Onvolledig", [401, 403, 403, 409, 409, 401]),
     (

@@ -118,6 +118,8 @@ async fn the_overview_counts_as_worked_out_by_hand() {
         each_region_counts_as_worked_out_by_hand(&data);
         the_overview_sorts_and_filters(&case).await;
         the_page_shows_the_headline_and_a_row_per_region(&case).await;
+        the_overview_filters_on_open_points(&case).await;
+        the_drill_down_lists_each_open_point(&case).await;
     })
     .await;
 }
@@ -129,6 +131,8 @@ struct OverviewCase {
     round: String,
     /// R01's response.
     first: String,
+    /// R02's response.
+    second: String,
     r01: String,
     reviewer: String,
 }
@@ -182,6 +186,7 @@ impl OverviewCase {
             state,
             round,
             first,
+            second,
             r01,
             reviewer,
         }
@@ -286,12 +291,151 @@ async fn the_page_shows_the_headline_and_a_row_per_region(case: &OverviewCase) {
         first,
         r01,
         reviewer,
+        ..
     } = case;
     let html =
         body_text(send(state, get(&format!("/beoordelen/{round}"), Some(reviewer))).await).await;
     assert!(html.contains("1 van 3 ingediend"), "{html}");
     assert!(html.contains(&format!("/vragenlijst/{first}/beoordelen")));
     let reply = send(state, get(&format!("/beoordelen/{round}"), Some(r01))).await;
+    assert_eq!(reply.status(), StatusCode::FORBIDDEN);
+}
+
+/// The codes of the overview's rows, in code order (the overview sorts by name).
+fn region_codes(data: &Value) -> Vec<String> {
+    let mut codes: Vec<String> = data["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["region_code"].as_str().unwrap().to_string())
+        .collect();
+    codes.sort();
+    codes
+}
+
+/// Each kind of open point filters the overview to the regions that still have some; the
+/// filter goes with the status filter, and an unknown one is refused.
+async fn the_overview_filters_on_open_points(case: &OverviewCase) {
+    let OverviewCase {
+        state,
+        round,
+        reviewer,
+        ..
+    } = case;
+    for (problem, expected) in [
+        ("waarschuwingen", vec!["R01"]),
+        ("fouten", vec!["R02"]),
+        ("opmerkingen", vec!["R02"]),
+        ("ontbrekend", vec!["R02", "R03"]),
+        ("", vec!["R01", "R02", "R03"]),
+    ] {
+        let data = overview(state, reviewer, round, &format!("&problem={problem}")).await;
+        assert_eq!(region_codes(&data), expected, "probleem={problem}");
+        assert_eq!(data["totals"]["participating"], 3);
+    }
+    let both = overview(
+        state,
+        reviewer,
+        round,
+        "&status=ingediend&problem=ontbrekend",
+    )
+    .await;
+    assert!(region_codes(&both).is_empty());
+    let reply = send(
+        state,
+        call(
+            "/api/review/overview",
+            &format!("round_id={round}&problem=alles"),
+            Some(reviewer),
+        ),
+    )
+    .await;
+    assert_eq!(reply.status(), StatusCode::BAD_REQUEST);
+    assert!(body_text(reply).await.contains("Onbekend filter"));
+    // The page: the filter is a GET form; nothing matches gives a sentence, not an empty table.
+    let page = format!("/beoordelen/{round}?status=ingediend&probleem=ontbrekend");
+    let html = body_text(send(state, get(&page, Some(reviewer))).await).await;
+    assert!(html.contains("die aan dit filter voldoen."), "{html}");
+    let page = format!("/beoordelen/{round}?probleem=waarschuwingen");
+    let html = body_text(send(state, get(&page, Some(reviewer))).await).await;
+    assert!(
+        html.contains("Groningen (R01)") && !html.contains("Friesland (R02)"),
+        "{html}"
+    );
+    assert!(html.contains(&format!(
+        "/vragenlijst/{}/openstaand#waarschuwingen",
+        case.first
+    )));
+}
+
+fn findings_of(data: &Value, kind: &str) -> Vec<String> {
+    data["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["kind"] == kind)
+        .map(|f| f["item_key"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// R02's open points item by item, as worked out by hand; R01 only warns. The region's own
+/// coordinators may read theirs; another region's coordinator is refused.
+async fn the_drill_down_lists_each_open_point(case: &OverviewCase) {
+    let OverviewCase {
+        state,
+        first,
+        second,
+        r01,
+        reviewer,
+        ..
+    } = case;
+    let findings = |response: String, cookie: String| async move {
+        send(
+            state,
+            call(
+                "/api/review/findings",
+                &format!("response_id={response}"),
+                Some(&cookie),
+            ),
+        )
+        .await
+    };
+    let reply = findings(second.clone(), reviewer.clone()).await;
+    assert_eq!(reply.status(), StatusCode::OK);
+    let data: Value = serde_json::from_str(&body_text(reply).await).unwrap();
+    // q3 is invalid: it is missing (required, not complete) and invalid; q2 is hidden.
+    assert_eq!(findings_of(&data, "Missing"), ["q3"]);
+    assert_eq!(findings_of(&data, "Invalid"), ["q3"]);
+    assert!(findings_of(&data, "Blocking").is_empty());
+    assert!(findings_of(&data, "Warning").is_empty());
+    assert_eq!(findings_of(&data, "OpenComment"), ["q3"]);
+    let reply = findings(first.clone(), r01.clone()).await;
+    assert_eq!(
+        reply.status(),
+        StatusCode::OK,
+        "the region's own coordinator"
+    );
+    let data: Value = serde_json::from_str(&body_text(reply).await).unwrap();
+    assert_eq!(findings_of(&data, "Warning"), ["q3"]);
+    assert_eq!(data["findings"].as_array().unwrap().len(), 1);
+    let reply = findings(second.clone(), r01.clone()).await;
+    assert_eq!(
+        reply.status(),
+        StatusCode::FORBIDDEN,
+        "another region's response"
+    );
+    let reply = findings("bestaat-niet".to_string(), reviewer.clone()).await;
+    assert_eq!(reply.status(), StatusCode::NOT_FOUND);
+
+    let page = format!("/vragenlijst/{second}/openstaand");
+    let html = body_text(send(state, get(&page, Some(reviewer))).await).await;
+    assert!(html.contains("Er staan nog 3 punten open."), "{html}");
+    assert!(html.contains("Ongeldige antwoorden (1)"));
+    assert!(html.contains("Aan alle regels is voldaan."));
+    assert!(html.contains(&format!("/vragenlijst/{second}/beoordelen#vraag-q3")));
+    assert!(html.contains(&format!("/vragenlijst/{second}/beoordelen#opmerking-")));
+    assert!(html.contains("Is dit een getal?"));
+    let reply = send(state, get(&page, Some(r01))).await;
     assert_eq!(reply.status(), StatusCode::FORBIDDEN);
 }
 

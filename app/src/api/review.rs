@@ -6,6 +6,7 @@
 use crate::api::responses::ResponseHeader;
 use crate::domain::audit::AuditPage;
 use crate::domain::questionnaire::completeness::{Counts, ItemStatus, SectionStatus};
+use crate::domain::review::findings::{Finding, FindingKind};
 use crate::domain::review::{CommentThread, OverviewRow, ReviewAction, SortKey, Totals};
 use crate::domain::round::RoundSummary;
 use crate::error::AppError;
@@ -85,14 +86,17 @@ pub struct ReviewPage {
 mod views;
 
 /// The overview of a round for reviewers and admins. `sort` is a column code, `order` "af"
-/// for descending, `status` a status code or empty for all.
+/// for descending, `status` a status code or empty for all, `problem` the code of a kind of
+/// open point (regions that still have some) or empty for all.
 #[server(endpoint = "review/overview")]
 pub async fn get_review_overview(
     round_id: String,
     sort: Option<String>,
     order: Option<String>,
     status: Option<String>,
+    problem: Option<String>,
 ) -> Result<ReviewOverview, AppError> {
+    use crate::domain::review::findings::ProblemFilter;
     use crate::domain::review::{sort_rows, ReviewStatus};
     use crate::services::{request, review};
     let state = request::state()?;
@@ -109,6 +113,11 @@ pub async fn get_review_overview(
             .ok_or_else(|| AppError::BadRequest(format!("Onbekende status '{status}'.")))?;
         rows.retain(|row| row.status == status);
     }
+    if let Some(problem) = problem.as_deref().filter(|p| !p.is_empty()) {
+        let problem = ProblemFilter::from_code(problem)
+            .ok_or_else(|| AppError::BadRequest(format!("Onbekend filter '{problem}'.")))?;
+        rows.retain(|row| problem.matches(row));
+    }
     sort_rows(&mut rows, sort, descending);
     Ok(ReviewOverview {
         round,
@@ -116,6 +125,37 @@ pub async fn get_review_overview(
         rows,
         sort,
         descending,
+    })
+}
+
+/// What still stands between a response and approval, item by item.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FindingsPage {
+    pub header: ResponseHeader,
+    pub round_id: String,
+    /// Per kind, in the order of `FindingKind::ALL`.
+    pub findings: Vec<Finding>,
+    pub per_kind: Vec<(FindingKind, usize)>,
+    /// Reviewers and admins came from the round's overview; coordinators from their response.
+    pub reviewer: bool,
+}
+
+/// The open points of one response: for reviewers and admins, and for the region's
+/// coordinators (who read the review page too).
+#[server(endpoint = "review/findings")]
+pub async fn get_findings(response_id: String) -> Result<FindingsPage, AppError> {
+    use crate::domain::review::findings::count_per_kind;
+    use crate::domain::review::may_resolve;
+    use crate::services::{request, review};
+    let state = request::state()?;
+    let user = request::require_user(&state).await?;
+    let (response, version, findings) = review::findings(&state, &user, &response_id).await?;
+    Ok(FindingsPage {
+        header: crate::api::responses::views::header(&user, &response, &version),
+        round_id: response.round.id.clone(),
+        per_kind: count_per_kind(&findings),
+        findings,
+        reviewer: may_resolve(user.role),
     })
 }
 

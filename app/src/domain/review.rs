@@ -8,6 +8,8 @@ use super::role::Role;
 use super::round::RoundState;
 use serde::{Deserialize, Serialize};
 
+pub mod findings;
+
 /// Where a region stands in the review of a round, as the overview shows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum ReviewStatus {

@@ -13,6 +13,7 @@ use crate::components::notice::ChangeNotice;
 use crate::components::opened_rounds::OpenedRounds;
 use crate::components::response::ResponseBanner;
 use crate::domain::questionnaire::completeness::ItemStatus;
+use crate::domain::review::findings::{FindingKind, ProblemFilter};
 use crate::domain::review::{
     CommentThread, OverviewRow, ReviewAction, ReviewStatus, SortKey, MAX_COMMENT_CHARS,
 };
@@ -25,8 +26,10 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
+mod findings;
 mod response;
 
+pub use findings::FindingsPage;
 pub use response::ReviewResponsePage;
 
 fn param(name: &'static str) -> impl Fn() -> String + Copy + Send + Sync + 'static {
@@ -62,9 +65,15 @@ pub fn ReviewOverviewPage() -> impl IntoView {
     let overview = Resource::new(
         move || {
             let q = query.read();
-            (id(), q.get("sorteer"), q.get("volgorde"), q.get("status"))
+            (
+                id(),
+                q.get("sorteer"),
+                q.get("volgorde"),
+                q.get("status"),
+                q.get("probleem"),
+            )
         },
-        |(id, sort, order, status)| get_review_overview(id, sort, order, status),
+        |(id, sort, order, status, problem)| get_review_overview(id, sort, order, status, problem),
     );
     view! {
         <Loaded data=overview let:overview>
@@ -77,6 +86,7 @@ pub fn ReviewOverviewPage() -> impl IntoView {
 fn Overview(overview: ReviewOverview) -> impl IntoView {
     let query = use_query_map();
     let status_filter = query.read_untracked().get("status").unwrap_or_default();
+    let problem_filter = query.read_untracked().get("probleem").unwrap_or_default();
     let ReviewOverview {
         round,
         totals,
@@ -89,6 +99,7 @@ fn Overview(overview: ReviewOverview) -> impl IntoView {
     let header = {
         let round_id = round_id.clone();
         let status_filter = status_filter.clone();
+        let problem_filter = problem_filter.clone();
         move |key: SortKey| {
             let next_descending = key == sort && !descending;
             let mut href = format!("{}?sorteer={}", paths::review_round(&round_id), key.code());
@@ -97,6 +108,9 @@ fn Overview(overview: ReviewOverview) -> impl IntoView {
             }
             if !status_filter.is_empty() {
                 href.push_str(&format!("&status={status_filter}"));
+            }
+            if !problem_filter.is_empty() {
+                href.push_str(&format!("&probleem={problem_filter}"));
             }
             let aria_sort = (key == sort).then_some(if descending {
                 "descending"
@@ -136,6 +150,15 @@ fn Overview(overview: ReviewOverview) -> impl IntoView {
                     }).collect_view()}
                 </select>
             </div>
+            <div class="form-field">
+                <label class="form-label" for="filter-probleem">"Openstaande punten"</label>
+                <select class="form-select" id="filter-probleem" name="probleem">
+                    <option value="" selected=problem_filter.is_empty()>"Alle regio's"</option>
+                    {ProblemFilter::ALL.into_iter().map(|problem| view! {
+                        <option value=problem.code() selected=problem_filter == problem.code()>{problem.label()}</option>
+                    }).collect_view()}
+                </select>
+            </div>
             <button type="submit" class="button button--secondary">"Filteren"</button>
         </form>
         <table class="table review-overview">
@@ -160,6 +183,25 @@ fn OverviewLine(row: OverviewRow) -> impl IntoView {
     let percent = row.percent_complete();
     let missing = row.missing();
     let name = format!("{} ({})", row.region_name, row.region_code);
+    // A count above zero links to that kind's list on the region's drill-down.
+    let drill_down = |count: usize, kind: FindingKind, what: &str| match &row.response_id {
+        Some(id) if count > 0 => view! {
+            <a href=format!("{}#{}", paths::response_findings(id), kind.anchor())>{count}
+                <span class="visually-hidden">{format!(" {what}: {}", row.region_name)}</span></a>
+        }
+        .into_any(),
+        _ => view! { <span>{count}</span> }.into_any(),
+    };
+    let counts = (
+        drill_down(missing, FindingKind::Missing, "ontbrekend"),
+        drill_down(row.blocking, FindingKind::Invalid, "fouten"),
+        drill_down(row.warnings, FindingKind::Warning, "waarschuwingen"),
+        drill_down(
+            row.open_comments,
+            FindingKind::OpenComment,
+            "open opmerkingen",
+        ),
+    );
     view! {
         <tr>
             <th scope="row">
@@ -170,10 +212,10 @@ fn OverviewLine(row: OverviewRow) -> impl IntoView {
             </th>
             <td><strong class=status_class(row.status)>{row.status.label()}</strong></td>
             <td>{format!("{percent}%")}<progress class="progress" max="100" value=percent aria-hidden="true"></progress></td>
-            <td>{missing}</td>
-            <td>{row.blocking}</td>
-            <td>{row.warnings}</td>
-            <td>{row.open_comments}</td>
+            <td>{counts.0}</td>
+            <td>{counts.1}</td>
+            <td>{counts.2}</td>
+            <td>{counts.3}</td>
             <td>{row.last_activity.map_or_else(|| "–".to_string(), |activity| format!("{} door {}", format_date_time(activity.at), activity.by))}</td>
         </tr>
     }

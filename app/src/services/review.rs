@@ -13,6 +13,7 @@ use crate::domain::access::SignedInUser;
 use crate::domain::attribution::Attribution;
 use crate::domain::questionnaire::answer::RawAnswer;
 use crate::domain::questionnaire::completeness::{evaluate, Counts, Evaluation, ResponseAnswers};
+use crate::domain::review::findings::{self, Finding};
 use crate::domain::review::{
     check_action, check_comment, may_resolve, CommentMessage, CommentThread, OverviewRow,
     ReviewAction, ReviewStatus,
@@ -285,6 +286,27 @@ pub async fn review_data(
         threads,
         history,
     })
+}
+
+/// The open points of a response (`domain::review::findings`), with the response and its
+/// version; readable by whoever may read its review page.
+pub async fn findings(
+    state: &AppState,
+    user: &SignedInUser,
+    response_id: &str,
+) -> Result<(Response, std::sync::Arc<LoadedVersion>, Vec<Finding>), AppError> {
+    let (response, version) = responses::readable(state, user, response_id).await?;
+    let stored = responses::answers(&state.pool, &response.id).await?;
+    let compared = responses::compared(state, &response, &version).await?;
+    let evaluation = responses::evaluation(&version, &stored, &compared);
+    let threads = threads(&state.pool, &response.id).await?;
+    let prefilled = stored
+        .iter()
+        .filter(|(_, answer)| answer.prefilled)
+        .map(|(key, _)| key.clone())
+        .collect();
+    let found = findings::findings(&version.questionnaire, &evaluation, &prefilled, &threads);
+    Ok((response, version, found))
 }
 
 /// The review actions `user` may take on a response now, in the order the page offers them.

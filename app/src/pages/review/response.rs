@@ -97,6 +97,9 @@ fn Review(page: ReviewPage, actions: ReviewForms) -> impl IntoView {
             <div class="summary-list__row"><dt>"Fouten"</dt><dd>{overall.blocking + overall.invalid}</dd></div>
             <div class="summary-list__row"><dt>"Waarschuwingen"</dt><dd>{overall.warnings}</dd></div>
             <div class="summary-list__row"><dt>"Open opmerkingen"</dt><dd>{header.open_comments}</dd></div>
+            <div class="summary-list__row"><dt>"Openstaande punten"</dt><dd>
+                <a href=paths::response_findings(&response_id)>"Alle openstaande punten op een rij"</a>
+            </dd></div>
             <div class="summary-list__row"><dt>"Vergeleken met"</dt><dd>{page.compared_round.clone().unwrap_or_else(|| "geen eerdere meting".to_string())}</dd></div>
         </dl>
         <ActionPanel actions=page.actions.clone() response_id=response_id.clone() forms=actions
