@@ -68,7 +68,13 @@ const LABEL = {
   notCoordinatedWhy: /^Waarom zijn de antwoorden niet \(helemaal\) afgestemd/,
   // Section E (integer)
   customHomes: /^Hoeveel maatwerkwoningen zijn er op de peildatum/,
+  // Section E (a warning across two questions, shown when the first is "Ja")
+  agreements: /^Zijn er afspraken met woningcorporaties over woningen voor dakloze mensen/,
+  quota: /^Hoeveel woningen per jaar staan in deze afspraken/,
+  allotted: /^Hoeveel woningen zijn in het afgelopen half jaar via deze afspraken toegewezen/,
   // Section I
+  inView: /^Hoeveel dakloze mensen zijn op de peildatum in beeld/,
+  inShelter: /^Hoeveel van hen verblijven in de opvang/,
   countsNote: /^Toelichting bij de aantallen/,
   youngPeople: /^Hoeveel van de mensen in beeld zijn jonger dan 27 jaar/,
   // Section J
@@ -489,6 +495,75 @@ test.describe('invullen: sectie opslaan', () => {
     await expect(page.locator('a[href="#vraag-e_maatwerkwoningen"]')).toHaveCount(0);
     await expect(page.locator('#vraag-e_maatwerkwoningen-blok .form-error')).toHaveCount(0);
   });
+
+  test('a rule across questions is checked as the answers change and stays after saving', async ({ page }) => {
+    const { account } = filler();
+    const base = await startFilling(page, account);
+    await openSection(page, base, 'I');
+    const total = page.getByLabel(LABEL.inView);
+    const sheltered = page.getByLabel(LABEL.inShelter);
+    const message = 'Het aantal mensen in de opvang kan niet groter zijn dan het totaal aantal mensen in beeld.';
+    const errors = page.locator('#vraag-i_in_opvang-blok .form-error');
+    await total.fill('10');
+    await sheltered.fill('25');
+    if (javaScriptEnabled()) {
+      // At once, without a reload: beside the question, linked from it, in the summary, and
+      // announced politely.
+      await expect(errors).toContainText(message);
+      await expect(sheltered).toHaveAttribute('aria-describedby', /(^|\s)vraag-i_in_opvang-fout(\s|$)/);
+      await expect(page.locator('#regelmeldingen')).toHaveAttribute('aria-live', 'polite');
+      await expect(page.locator('#regelmeldingen')).toContainText(message);
+      await expect(errorSummary(page).getByRole('link', { name: LABEL.inShelter })).toContainText(message);
+      // Saving does not take it away.
+      await expect(fieldStatus(page, 'i_in_opvang')).toHaveText(/^Opgeslagen om/);
+      await expect(fieldStatus(page, 'i_in_beeld')).toHaveText(/^Opgeslagen om/);
+      await expect(errors).toContainText(message);
+    } else {
+      await saveSection(page);
+      await expect(errors).toContainText(message);
+    }
+    await expectAccessible(page, 'section with a broken rule');
+    // The server, after a reload, says the same.
+    await reloadSection(page);
+    await expect(errors).toContainText(message);
+    await expect(sheltered).toHaveAttribute('aria-describedby', /(^|\s)vraag-i_in_opvang-fout(\s|$)/);
+
+    // Corrected in the other question: the message goes (at once with JavaScript).
+    await total.fill('100000');
+    if (!javaScriptEnabled()) await saveSection(page);
+    await expect(errors).toHaveCount(0);
+    await expect(sheltered).not.toHaveAttribute('aria-describedby', /vraag-i_in_opvang-fout/);
+    await waitUntilSettled(page);
+  });
+
+  test('a warning across questions appears and goes as the answers change', async ({ page }) => {
+    const { account } = filler();
+    const base = await startFilling(page, account);
+    await openSection(page, base, 'E');
+    await page.getByRole('group', { name: LABEL.agreements }).getByRole('radio', { name: 'Ja', exact: true }).check();
+    if (!javaScriptEnabled()) await saveSection(page);
+    if (javaScriptEnabled()) await expect(fieldStatus(page, 'e_afspraken_corporaties')).toHaveText(/^Opgeslagen om/);
+    const quota = page.getByLabel(LABEL.quota);
+    const allotted = page.getByLabel(LABEL.allotted);
+    const warning = page.locator('#vraag-e_woningen_toegewezen-waarschuwing');
+    const text = 'In een half jaar zijn meer woningen toegewezen dan het aantal per jaar in de afspraken. Klopt dat?';
+    await quota.fill('10');
+    await allotted.fill('50');
+    if (!javaScriptEnabled()) await saveSection(page);
+    await expect(warning).toBeVisible();
+    await expect(warning).toContainText(text);
+    await expect(allotted).toHaveAttribute('aria-describedby', /(^|\s)vraag-e_woningen_toegewezen-waarschuwing(\s|$)/);
+    if (javaScriptEnabled()) await expect(page.locator('#regelmeldingen')).toContainText(text);
+    await expectAccessible(page, 'section with a warning');
+
+    await quota.fill('80');
+    if (!javaScriptEnabled()) await saveSection(page);
+    await expect(warning).toBeHidden();
+    await expect(allotted).not.toHaveAttribute('aria-describedby', /waarschuwing/);
+    await reloadSection(page);
+    await expect(warning).toBeHidden();
+    await expect(allotted).toHaveValue('50');
+  });
 });
 
 // ---------------------------------------------------------------------------------------
@@ -787,6 +862,73 @@ test.describe('invullen: toetsenbord', () => {
 
     await reloadSection(page);
     await expectSectionA(page, { contact: value, date: '2026-05-05', contributors: wanted });
+  });
+});
+
+// ---------------------------------------------------------------------------------------
+// Taking answers over from the previous round
+// ---------------------------------------------------------------------------------------
+
+test.describe('invullen: overnemen', () => {
+  test('taken-over answers are confirmed one by one, and submitting asks to confirm the rest', async ({
+    page,
+    newSession,
+  }) => {
+    // A region that is busy with the open round and answered the previous one in full (the
+    // demo's regions 9 and 14): each project its own, through a coordinator made here.
+    const region = javaScriptEnabled() ? 'R09' : 'R14';
+    const admin = await newSession();
+    await login(admin, ACCOUNTS.admin);
+    const account = await createCoordinator(admin, region, 'overnemen', 'Overnemer');
+    const base = await startFilling(page, account);
+    await openSection(page, base, 'G');
+    await page.getByRole('button', { name: 'Antwoorden van de vorige meting overnemen' }).click();
+    await expect(page.getByRole('status').filter({ hasText: /van de vorige meting overgenomen/ })).toBeVisible();
+    await waitForEnhancedForm(sectionForm(page));
+    // Items hidden by the answers are taken over too, but not asked: only the shown ones count.
+    const marks = page.locator('.prefilled').filter({ visible: true });
+    const taken = await marks.count();
+    expect(taken, 'several answers taken over').toBeGreaterThan(1);
+    await expect(marks.first()).toContainText('Overgenomen – nog bevestigen');
+    await expectAccessible(page, 'section with taken-over answers');
+
+    // "Klopt nog" on the first: confirmed, in place with JavaScript, else back at the item.
+    const button = marks.first().getByRole('button', { name: /^Klopt nog: / });
+    await waitForEnhancedForm(button);
+    await button.click();
+    if (javaScriptEnabled()) {
+      await expect(marks).toHaveCount(taken - 1);
+      await expect(page.locator('#regelmeldingen')).toHaveText('Het overgenomen antwoord is bevestigd.');
+    } else {
+      await expect(page).toHaveURL(/\/sectie\/G\?melding=bevestigd-1#vraag-[a-z0-9_]+$/);
+      await expect(page.getByRole('status').filter({ hasText: '1 overgenomen antwoord bevestigd.' })).toBeVisible();
+    }
+    await reloadSection(page);
+    await expect(marks).toHaveCount(taken - 1);
+
+    // The check page lists the rest; submitting asks to confirm them first.
+    await open(page, `${base}/controleren`);
+    const list = page.locator('.taken-over-list');
+    await expect(list.getByRole('heading', { level: 2 })).toHaveText(
+      `Overgenomen antwoorden die u nog niet hebt bevestigd (${taken - 1})`,
+    );
+    await expect(list.getByRole('listitem')).toHaveCount(taken - 1);
+    await expect(list.getByRole('link').first()).toHaveAttribute('href', new RegExp(`^${base}/sectie/G#vraag-`));
+    await expectAccessible(page, 'check page with taken-over answers');
+    const submit = page.getByRole('button', { name: 'Vragenlijst indienen' });
+    await waitForEnhancedForm(submit);
+    expectFailedRequest(page, 422, /\/api\/responses\/submit$/);
+    await submit.click();
+    const refusal = page.getByRole('alert').filter({ hasText: 'De vragenlijst kan nog niet worden ingediend' });
+    await expect(refusal).toContainText(`${taken - 1} overgenomen antwoord(en) zijn nog niet bevestigd.`);
+    await expectAccessible(page, 'check page asking to confirm taken-over answers');
+    // Ticked, the rest of the questionnaire still blocks: refused, and nothing is confirmed.
+    await page.getByLabel(/overgenomen antwoorden hierboven gecontroleerd: ze kloppen nog\.$/).check();
+    await waitForEnhancedForm(submit);
+    await submit.click();
+    await expect(page.getByRole('alert').filter({ hasText: 'Los de problemen hieronder op' })).toBeVisible();
+    await open(page, `${base}/controleren`);
+    await expect(list.getByRole('listitem')).toHaveCount(taken - 1);
   });
 });
 

@@ -10,7 +10,7 @@ use app::domain::access::SignedInUser;
 use app::domain::html::escape;
 use app::domain::questionnaire::model::Section;
 use app::domain::response::form_fields::{
-    is_answer_field, ACTION_FIELD, ACTION_NEXT, CONFLICT_FIELD, KEEP_MINE,
+    is_answer_field, ACTION_FIELD, ACTION_NEXT, CONFIRM_FIELD, CONFLICT_FIELD, KEEP_MINE,
 };
 use app::domain::response::{
     read_section_form, AnswerInput, SaveOutcome, MAX_ANSWERS_PER_SAVE, MAX_RAW_CHARS,
@@ -65,9 +65,10 @@ const MAX_CARRIED_BYTES: usize = 256 * 1024;
 const MAX_CARRIED_FIELDS: usize = 4 * MAX_ANSWERS_PER_SAVE;
 
 /// The fields of the section form itself: answers (`a.`), special answers (`s.`), versions
-/// (`v.`), a conflict button and where to go next. Anything else is not carried along.
+/// (`v.`), a conflict or "Klopt nog" button and where to go next. Anything else is not
+/// carried along.
 fn is_form_field(name: &str) -> bool {
-    is_answer_field(name) || name == CONFLICT_FIELD || name == ACTION_FIELD
+    is_answer_field(name) || name == CONFLICT_FIELD || name == CONFIRM_FIELD || name == ACTION_FIELD
 }
 
 /// The posted fields the login form carries along, or `None` when they are more than a
@@ -184,14 +185,47 @@ pub async fn save_section(
         Ok(inputs) => inputs,
         Err(problems) => return problem_page(StatusCode::BAD_REQUEST, &back, &problems),
     };
+    let confirming = field(&fields, CONFIRM_FIELD);
     match save_and_resolve(&state, &user, &id, inputs, resolving).await {
         Ok(outcomes) => {
-            let next = sections.get(position + 1).map(|next| next.key.as_str());
-            let location = where_next(&id, &back, next, &outcomes, &fields);
+            let location = match confirming {
+                // "Klopt nog": the answers are saved, then that one is confirmed.
+                Some(key) => match confirm(&state, &user, &id, &back, key).await {
+                    Ok(location) => location,
+                    Err(error) => return fail(&back, error),
+                },
+                None => {
+                    let next = sections.get(position + 1).map(|next| next.key.as_str());
+                    where_next(&id, &back, next, &outcomes, &fields)
+                }
+            };
             see_other(&location, new_cookie)
         }
         Err(error) => fail(&back, error),
     }
+}
+
+/// The value of the posted field `name`, if any.
+fn field<'f>(fields: &'f [(String, String)], name: &str) -> Option<&'f str> {
+    fields
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, value)| value.as_str())
+}
+
+/// Confirms the taken-over answer to `key` and says where the page goes: back to it, with
+/// the notice.
+async fn confirm(
+    state: &AppState,
+    user: &SignedInUser,
+    id: &str,
+    back: &str,
+    key: &str,
+) -> Result<String, AppError> {
+    let confirming = responses::Confirming::Item(key);
+    let confirmed = responses::confirm_prefilled(state, user, id, confirming).await?;
+    let notice = paths::with_notice(back, &format!("bevestigd-{confirmed}"));
+    Ok(paths::at_item(&notice, key))
 }
 
 /// The user of the request's session, or else the one the carried login fields sign in, with

@@ -205,3 +205,254 @@ async fn without_javascript_taking_over_returns_to_the_section() {
     })
     .await;
 }
+
+/// R01's response in the open round with every answer of the earlier round taken over.
+struct TakenOver {
+    state: AppState,
+    r01: String,
+    response: String,
+}
+
+impl TakenOver {
+    async fn start(state: AppState) -> Self {
+        seed(&state).await;
+        load_nad(&state).await;
+        let r01 = login(&state, "r01@test.nl").await;
+        earlier_round(&state, &r01).await;
+        let round = open_test_round(&state, "6e meting").await;
+        let response = app::services::responses::ensure_response(&state.pool, &round, "R01")
+            .await
+            .unwrap();
+        let body = form(&[("response_id", &response), ("section", "")]);
+        let reply = send(&state, call("/api/responses/prefill", &body, Some(&r01))).await;
+        assert_eq!(body_text(reply).await, "3", "three answers taken over");
+        TakenOver {
+            state,
+            r01,
+            response,
+        }
+    }
+
+    /// (prefilled, confirmed_unchanged) of an answer.
+    async fn marks(&self, key: &str) -> (i64, i64) {
+        sqlx::query_as(
+            "SELECT prefilled, confirmed_unchanged FROM answers WHERE response_id = $1 AND item_key = $2",
+        )
+        .bind(&self.response)
+        .bind(key)
+        .fetch_one(&self.state.pool)
+        .await
+        .unwrap()
+    }
+
+    async fn confirm_answer(&self, key: &str, cookie: &str) -> (StatusCode, String) {
+        let body = form(&[("response_id", &self.response), ("key", key)]);
+        let reply = send(
+            &self.state,
+            call("/api/responses/confirm-answer", &body, Some(cookie)),
+        )
+        .await;
+        let status = reply.status();
+        (status, body_text(reply).await)
+    }
+
+    async fn submit(&self, confirm: bool) -> (StatusCode, String) {
+        let mut fields = vec![("response_id", self.response.as_str())];
+        if confirm {
+            fields.push(("confirm_taken_over", "ja"));
+        }
+        let reply = send(
+            &self.state,
+            call("/api/responses/submit", &form(&fields), Some(&self.r01)),
+        )
+        .await;
+        let status = reply.status();
+        (status, body_text(reply).await)
+    }
+}
+
+#[tokio::test]
+async fn taken_over_answers_are_confirmed_one_by_one_or_at_submitting() {
+    on_every_database(|state| async move {
+        let case = TakenOver::start(state).await;
+        one_answer_is_confirmed_with_klopt_nog(&case).await;
+        without_javascript_klopt_nog_saves_the_form_and_confirms(&case).await;
+        the_reviewer_sees_what_was_confirmed_unchanged(&case).await;
+        submitting_asks_to_confirm_what_is_left(&case).await;
+    })
+    .await;
+}
+
+/// "Klopt nog" through the script's server function: only the region's coordinators, only
+/// known items; a second time confirms nothing; a later change clears the mark.
+async fn one_answer_is_confirmed_with_klopt_nog(case: &TakenOver) {
+    assert_eq!(case.marks("a_contactpersoon").await, (1, 0));
+    for other in ["r02@test.nl", "reviewer@test.nl"] {
+        let cookie = login(&case.state, other).await;
+        let (status, _) = case.confirm_answer("a_contactpersoon", &cookie).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{other}");
+    }
+    let (status, body) = case.confirm_answer("bestaat_niet", &case.r01).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body.contains("Onbekende vraag"), "{body}");
+    assert_eq!(
+        case.marks("a_contactpersoon").await,
+        (1, 0),
+        "nothing changed"
+    );
+    assert_eq!(
+        case.confirm_answer("a_contactpersoon", &case.r01).await,
+        (StatusCode::OK, "1".to_string())
+    );
+    assert_eq!(case.marks("a_contactpersoon").await, (0, 1));
+    assert_eq!(
+        case.confirm_answer("a_contactpersoon", &case.r01).await,
+        (StatusCode::OK, "0".to_string())
+    );
+    // Changed afterwards, it is no longer the answer confirmed unchanged.
+    let (status, _) = save_on_stored_version(
+        &case.state,
+        &case.r01,
+        &case.response,
+        "a_contactpersoon",
+        "Bram Bos, projectleider",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(case.marks("a_contactpersoon").await, (0, 0));
+}
+
+/// Without JavaScript the button posts the whole section: what was typed is saved, then the
+/// answer is confirmed, and the page returns to it.
+async fn without_javascript_klopt_nog_saves_the_form_and_confirms(case: &TakenOver) {
+    let section_b = format!("/vragenlijst/{}/sectie/B", case.response);
+    let page = body_text(send(&case.state, get(&section_b, Some(&case.r01))).await).await;
+    assert!(page.contains("Klopt nog"), "{page}");
+    assert!(
+        page.contains("name=\"bevestig\" value=\"b_plan_status\""),
+        "{page}"
+    );
+    let body = form(&[
+        ("a.b_wonen_eerst_toelichting", "Het plan wordt herzien."),
+        ("v.b_wonen_eerst_toelichting", "0"),
+        ("bevestig", "b_plan_status"),
+    ]);
+    let reply = send(
+        &case.state,
+        form_post(&format!("{section_b}/opslaan"), &body, Some(&case.r01)),
+    )
+    .await;
+    assert_eq!(reply.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        reply.headers()["location"],
+        format!("{section_b}?melding=bevestigd-1#vraag-b_plan_status").as_str()
+    );
+    assert_eq!(case.marks("b_plan_status").await, (0, 1));
+    let (raw, _) = stored(&case.state, &case.response, "b_wonen_eerst_toelichting")
+        .await
+        .unwrap();
+    assert!(
+        raw.contains("Het plan wordt herzien."),
+        "the typed answer is saved too: {raw}"
+    );
+}
+
+async fn the_reviewer_sees_what_was_confirmed_unchanged(case: &TakenOver) {
+    let reviewer = login(&case.state, "reviewer@test.nl").await;
+    let reply = send(
+        &case.state,
+        call(
+            "/api/review/response",
+            &format!("response_id={}", case.response),
+            Some(&reviewer),
+        ),
+    )
+    .await;
+    let page: Value = serde_json::from_str(&body_text(reply).await).unwrap();
+    let item = |key: &str| {
+        page["sections"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|s| s["items"].as_array().unwrap().iter())
+            .find(|i| i["key"] == key)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(
+        (
+            item("b_plan_status")["confirmed_unchanged"].as_bool(),
+            item("b_plan_status")["prefilled"].as_bool()
+        ),
+        (Some(true), Some(false))
+    );
+    assert_eq!(
+        item("a_contactpersoon")["confirmed_unchanged"],
+        false,
+        "changed after confirming"
+    );
+    assert_eq!(
+        item("b_wonen_eerst")["prefilled"],
+        true,
+        "not confirmed yet"
+    );
+    let html = body_text(
+        send(
+            &case.state,
+            get(
+                &format!("/vragenlijst/{}/beoordelen", case.response),
+                Some(&reviewer),
+            ),
+        )
+        .await,
+    )
+    .await;
+    assert!(
+        html.contains("Overgenomen en ongewijzigd bevestigd"),
+        "{html}"
+    );
+}
+
+/// The check page lists what is still taken over; submitting refuses it unless the box is
+/// ticked, and then confirms it with the submission, or not at all when something else blocks.
+async fn submitting_asks_to_confirm_what_is_left(case: &TakenOver) {
+    let (status, _) = case.submit(true).await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "the rest is not filled in"
+    );
+    assert_eq!(
+        case.marks("b_wonen_eerst").await,
+        (1, 0),
+        "rolled back with the refusal"
+    );
+    fill_in_everything(&case.state, &case.r01, &case.response).await;
+    let check = format!("/vragenlijst/{}/controleren", case.response);
+    let html = body_text(send(&case.state, get(&check, Some(&case.r01))).await).await;
+    assert!(
+        html.contains("Overgenomen antwoorden die u nog niet hebt bevestigd (1)"),
+        "{html}"
+    );
+    assert!(html.contains("Ik heb de 1 overgenomen antwoorden hierboven gecontroleerd"));
+    assert!(
+        !html.contains("Nog te doen voor u kunt indienen"),
+        "nothing else blocks: {html}"
+    );
+    let (status, body) = case.submit(false).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        body.contains("confirm_taken_over") && body.contains("nog niet bevestigd"),
+        "{body}"
+    );
+    assert_eq!(case.marks("b_wonen_eerst").await, (1, 0));
+    let (status, body) = case.submit(true).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(case.marks("b_wonen_eerst").await, (0, 1));
+    let status: String = sqlx::query_scalar("SELECT status FROM responses WHERE id = $1")
+        .bind(&case.response)
+        .fetch_one(&case.state.pool)
+        .await
+        .unwrap();
+    assert_eq!(status, "submitted");
+}

@@ -902,6 +902,11 @@ const TABLE: &[(&str, &str, [u16; 6])] = &[
         [401, 200, 403, 403, 403, 401],
     ),
     ("/api/responses/confirm", "response_id={response}&section=B", [401, 200, 403, 403, 403, 401]),
+    (
+        "/api/responses/confirm-answer",
+        "response_id={response}&key=a_contactpersoon",
+        [401, 200, 403, 403, 403, 401],
+    ),
     ("/api/responses/progress", "response_id={response}", [401, 200, 403, 200, 200, 401]),
     ("/api/rounds", "", [401, 403, 403, 200, 200, 401]),
     ("/api/round", "id={round}", [401, 403, 403, 403, 200, 401]),

@@ -167,14 +167,24 @@ impl KeptCase {
                 let _ = responses::prefill(state, &coordinators[*r], &ids[*r].0, None).await;
             }
             Step::Confirm(r) => {
-                for section in ["A", "E", "F"] {
-                    let _ =
-                        responses::confirm_prefilled(state, &coordinators[*r], &ids[*r].0, section)
-                            .await;
+                use responses::Confirming;
+                for confirming in [
+                    Confirming::Section("A"),
+                    Confirming::Section("E"),
+                    Confirming::Item("f_capaciteit_nacht"),
+                ] {
+                    let _ = responses::confirm_prefilled(
+                        state,
+                        &coordinators[*r],
+                        &ids[*r].0,
+                        confirming,
+                    )
+                    .await;
                 }
             }
             Step::Submit(r) => {
-                let _ = responses::submit(state, &coordinators[*r], &ids[*r].0).await;
+                // Every other region ticks that its taken-over answers are still right.
+                let _ = responses::submit(state, &coordinators[*r], &ids[*r].0, *r % 2 == 0).await;
             }
             Step::SendBack(r) => {
                 let _ = app::services::review::send_back(

@@ -138,12 +138,9 @@ impl SectionView {
                 .map(|view| FormField {
                     item: view.item.clone(),
                     version: view.version,
-                    problems: view
-                        .problems
-                        .iter()
-                        .chain(&view.blocking)
-                        .cloned()
-                        .collect(),
+                    problems: view.problems.clone(),
+                    blocking: view.blocking.clone(),
+                    warnings: view.warnings.clone(),
                     hidden: view.hidden,
                     saved: view.saved.clone(),
                     conflict: self
@@ -182,8 +179,12 @@ pub struct FormField {
     pub item: Item,
     /// The stored version, which the next save names as its base.
     pub version: i64,
-    /// Why the stored input is not a valid answer, or blocks submitting.
+    /// Why the stored input is not a valid answer.
     pub problems: Vec<String>,
+    /// The blocking rules and warnings the stored answers break, as the server evaluated
+    /// them; the script evaluates them again with every change once it has the questionnaire.
+    pub blocking: Vec<String>,
+    pub warnings: Vec<String>,
     pub hidden: bool,
     /// Who saved the answer, and when.
     pub saved: Option<Attribution>,
@@ -217,6 +218,8 @@ pub struct SummaryItem {
     pub label: String,
     pub answer: String,
     pub problems: Vec<String>,
+    /// Taken over from the compared round and not confirmed yet.
+    pub taken_over: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -232,8 +235,12 @@ pub struct Summary {
     pub header: ResponseHeader,
     pub sections: Vec<SummarySection>,
     pub overall: Counts,
-    /// What keeps the response from being submitted: (section key, item key, label, message).
+    /// What keeps the response from being submitted once the taken-over answers are
+    /// confirmed: (section key, item key, label, message).
     pub problems: Vec<(String, String, String, String)>,
+    /// Asked items whose answer is taken over and not confirmed yet; submitting asks to
+    /// confirm them: (section key, item key, label, answer).
+    pub taken_over: Vec<(String, String, String, String)>,
 }
 
 /// A region's responses, one per round it takes part in, newest first.
@@ -373,11 +380,15 @@ pub async fn get_summary(response_id: String) -> Result<Summary, AppError> {
 
 /// Submits the response after checking all of it on the server.
 #[server(endpoint = "responses/submit")]
-pub async fn submit_response(response_id: String) -> Result<(), AppError> {
+pub async fn submit_response(
+    response_id: String,
+    confirm_taken_over: Option<String>,
+) -> Result<(), AppError> {
     use crate::services::{request, responses};
     let state = request::state()?;
     let user = request::require_user(&state).await?;
-    responses::submit(&state, &user, &response_id).await?;
+    let confirming = confirm_taken_over.is_some_and(|value| value == "ja");
+    responses::submit(&state, &user, &response_id, confirming).await?;
     leptos_axum::redirect(&format!("/vragenlijst/{response_id}?melding=ingediend"));
     Ok(())
 }
@@ -406,11 +417,23 @@ pub async fn confirm_prefilled(response_id: String, section: String) -> Result<u
     use crate::services::{request, responses};
     let state = request::state()?;
     let user = request::require_user(&state).await?;
-    let confirmed = responses::confirm_prefilled(&state, &user, &response_id, &section).await?;
+    let confirming = responses::Confirming::Section(&section);
+    let confirmed = responses::confirm_prefilled(&state, &user, &response_id, confirming).await?;
     leptos_axum::redirect(&format!(
         "/vragenlijst/{response_id}/sectie/{section}?melding=bevestigd-{confirmed}"
     ));
     Ok(confirmed)
+}
+
+/// Confirms one taken-over answer unchanged ("Klopt nog"); the section form's script calls it.
+/// Without JavaScript the button posts the section form (`server/src/sections.rs`).
+#[server(endpoint = "responses/confirm-answer")]
+pub async fn confirm_answer(response_id: String, key: String) -> Result<usize, AppError> {
+    use crate::services::{request, responses};
+    let state = request::state()?;
+    let user = request::require_user(&state).await?;
+    let confirming = responses::Confirming::Item(&key);
+    responses::confirm_prefilled(&state, &user, &response_id, confirming).await
 }
 
 /// One item of the progress page: this round's answer beside the compared round's.

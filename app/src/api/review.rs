@@ -50,6 +50,8 @@ pub struct ReviewItem {
     pub warnings: Vec<String>,
     /// Taken over from the compared round and not confirmed.
     pub prefilled: bool,
+    /// Taken over and confirmed unchanged by the region ("Klopt nog").
+    pub confirmed_unchanged: bool,
     pub history: Vec<HistoryLine>,
     pub threads: Vec<CommentThread>,
 }

@@ -42,16 +42,25 @@ pub use crate::domain::response::form_fields::{
     answer_name, cell_name, special_name, ANSWER_PREFIX, SPECIAL_PREFIX,
 };
 
+/// The question's warnings (rules that ask to check or explain an answer).
+pub fn warning_id(key: &str) -> String {
+    format!("{}-waarschuwing", question_id(key))
+}
+
 /// What `aria-describedby` of the element with id `vraag-KEY` (a group's fieldset, or the
-/// one input) names: the help text and, when there are any, the errors; for a long text also
-/// its character counter. The section form's script recomputes it as errors come and go.
-pub fn described_by(item: &Item, has_problems: bool) -> Option<String> {
+/// one input) names: the help text and, when there are any, the errors and the warnings; for
+/// a long text also its character counter. The section form's script recomputes it as errors
+/// and warnings come and go.
+pub fn described_by(item: &Item, has_problems: bool, has_warnings: bool) -> Option<String> {
     let mut parts = Vec::new();
     if item.help.is_some() {
         parts.push(help_id(&item.key));
     }
     if has_problems {
         parts.push(error_id(&item.key));
+    }
+    if has_warnings {
+        parts.push(warning_id(&item.key));
     }
     if matches!(item.kind, ItemKind::LongText { .. }) {
         parts.push(counter_id(&item.key));
@@ -334,14 +343,16 @@ fn special_choices(item: &Item, value: &RawAnswer, disabled: bool) -> Option<Any
 }
 
 /// One question. `value` is the stored input; `problems` (reactive) are shown above the
-/// inputs and linked to them; `hidden` hides the question while a condition says it does not
-/// apply; `children` follow the inputs (the save status, a conflict).
+/// inputs and linked to them, `warnings` below them (linked too); `hidden` hides the question
+/// while a condition says it does not apply; `children` follow the inputs (the save status,
+/// a conflict).
 #[component]
 pub fn Question(
     item: Item,
     #[prop(optional)] disabled: bool,
     #[prop(optional)] value: RawAnswer,
     #[prop(optional, into)] problems: Signal<Vec<String>>,
+    #[prop(optional)] warnings: Vec<String>,
     #[prop(optional, into)] hidden: Signal<bool>,
     #[prop(optional)] children: Option<Children>,
 ) -> impl IntoView {
@@ -359,9 +370,16 @@ pub fn Question(
     let errors = view! { <FieldErrors id=id.clone() messages=problems/> };
     // The group or input is described by its help text and, when there are any, its errors.
     let group = is_group(&item.kind);
+    let has_warnings = !warnings.is_empty();
     let described = {
         let item = item.clone();
-        move || described_by(&item, has_problems())
+        move || described_by(&item, has_problems(), has_warnings)
+    };
+    // Always there, so that the section form's script can fill it as warnings appear.
+    let warnings = view! {
+        <div class="warning-text" id=warning_id(&item.key) hidden=!has_warnings>
+            {has_warnings.then(|| view! { <span class="visually-hidden">"Let op: "</span>{warnings.join(" ")} })}
+        </div>
     };
     let input_described = if group {
         Signal::stored(None)
@@ -380,6 +398,7 @@ pub fn Question(
                 {errors}
                 {input}
                 {special}
+                {warnings}
                 {extra}
             </fieldset>
         }
@@ -392,6 +411,7 @@ pub fn Question(
                 {errors}
                 {input}
                 {special}
+                {warnings}
                 {extra}
             </div>
         }

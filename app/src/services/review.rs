@@ -23,7 +23,7 @@ use crate::domain::round::{check_reason, RoundRegion, RoundState, RoundSummary};
 use crate::error::AppError;
 use serde_json::json;
 use sqlx::AnyPool;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 mod comments;
 mod decisions;
@@ -262,6 +262,8 @@ pub struct ReviewData {
     pub compared: Compared,
     pub threads: Vec<CommentThread>,
     pub history: HashMap<String, Vec<HistoryEntry>>,
+    /// Items whose taken-over answer the region confirmed unchanged.
+    pub confirmed_unchanged: HashSet<String>,
 }
 
 /// Reads everything the review page of a response shows; coordinators of the region may read
@@ -277,6 +279,7 @@ pub async fn review_data(
     let evaluation = responses::evaluation(&version, &stored, &compared);
     let threads = threads(&state.pool, &response.id).await?;
     let history = history(&state.pool, &response.id).await?;
+    let confirmed_unchanged = confirmed_unchanged(&state.pool, &response.id).await?;
     Ok(ReviewData {
         response,
         version,
@@ -285,7 +288,22 @@ pub async fn review_data(
         compared,
         threads,
         history,
+        confirmed_unchanged,
     })
+}
+
+/// The items of a response whose taken-over answer the region confirmed unchanged.
+async fn confirmed_unchanged(
+    pool: &AnyPool,
+    response_id: &str,
+) -> Result<HashSet<String>, AppError> {
+    let keys: Vec<String> = sqlx::query_scalar(
+        "SELECT item_key FROM answers WHERE response_id = $1 AND confirmed_unchanged = 1",
+    )
+    .bind(response_id)
+    .fetch_all(pool)
+    .await?;
+    Ok(keys.into_iter().collect())
 }
 
 /// The open points of a response (`domain::review::findings`), with the response and its

@@ -382,23 +382,26 @@ pub fn valid_raw(item: &Item) -> RawAnswer {
     raw
 }
 
-/// Answers every question of a NAD 2026-06 response that is asked, as `cookie`'s coordinator,
-/// until no more questions appear, so the response can be submitted.
+/// Answers every question of a NAD 2026-06 response that is asked (with the answers of the
+/// round it is compared with, if any), as `cookie`'s coordinator, until no more questions
+/// appear, so the response can be submitted.
 pub async fn fill_in_everything(state: &AppState, cookie: &str, response: &str) {
     let version = state
         .questionnaires
         .get(&state.pool, "nad", "2026-06")
         .await
         .unwrap();
+    let found = app::services::responses::find(&state.pool, response)
+        .await
+        .unwrap();
+    let compared = app::services::responses::compared(state, &found, &version)
+        .await
+        .unwrap();
     for _ in 0..4 {
         let stored = app::services::responses::answers(&state.pool, response)
             .await
             .unwrap();
-        let evaluation = app::services::responses::evaluation(
-            &version,
-            &stored,
-            &app::services::responses::Compared::default(),
-        );
+        let evaluation = app::services::responses::evaluation(&version, &stored, &compared);
         for item in version.questionnaire.items() {
             let visible = evaluation.items[&item.key].status
                 != app::domain::questionnaire::completeness::ItemStatus::Hidden;

@@ -5,7 +5,7 @@
 use super::*;
 use crate::domain::access::SignedInUser;
 use crate::domain::questionnaire::answer::parse_answer;
-use crate::domain::questionnaire::completeness::{condition_inputs, ItemStatus};
+use crate::domain::questionnaire::completeness::{evaluation_inputs, Evaluation, ItemStatus};
 use crate::domain::questionnaire::model::Section;
 use crate::domain::region::Gemeente;
 use crate::domain::response::describe;
@@ -175,8 +175,8 @@ pub fn section(loaded: Loaded, position: usize, around: AroundSection) -> Sectio
         .filter(|thread| current.items.iter().any(|item| item.key == thread.item_key))
         .collect();
     let stored = &loaded.answers.stored;
-    // The form's script needs only the answers its questions' conditions read.
-    let condition_inputs = condition_inputs(
+    // The form's script needs only the answers its questions' conditions and rules read.
+    let evaluation_inputs = evaluation_inputs(
         &loaded.version.questionnaire,
         &loaded.version.index,
         current.items.iter().map(|item| item.key.as_str()),
@@ -184,7 +184,7 @@ pub fn section(loaded: Loaded, position: usize, around: AroundSection) -> Sectio
     let only = |answers: HashMap<String, Answer>| -> HashMap<String, Answer> {
         answers
             .into_iter()
-            .filter(|(key, _)| condition_inputs.contains(key))
+            .filter(|(key, _)| evaluation_inputs.contains(key))
             .collect()
     };
     let prefill_available = current
@@ -223,11 +223,20 @@ pub fn section(loaded: Loaded, position: usize, around: AroundSection) -> Sectio
     }
 }
 
-/// Check your answers: every visible answer by section, and what blocks submitting.
+/// Check your answers: every visible answer by section, the taken-over answers still to
+/// confirm, and what else blocks submitting (as it will once those are confirmed at
+/// submitting).
 pub fn summary(loaded: &Loaded) -> Summary {
     let (version, evaluation) = (&loaded.version, &loaded.answers.evaluation);
+    let stored = &loaded.answers.stored;
+    let taken_over = responses::unconfirmed_asked(version, stored, evaluation);
+    let when_confirmed = (!taken_over.is_empty()).then(|| {
+        let confirmed = responses::as_confirmed(stored);
+        responses::evaluation(version, &confirmed, &loaded.answers.compared)
+    });
+    let checked = when_confirmed.as_ref().unwrap_or(evaluation);
     let mut problems = Vec::new();
-    for (key, messages) in responses::blocking_problems(version, evaluation) {
+    for (key, messages) in responses::blocking_problems(version, checked) {
         let (s, i) = version.index.position[&key];
         let section = &version.questionnaire.sections[s];
         for message in messages {
@@ -251,8 +260,18 @@ pub fn summary(loaded: &Loaded) -> Summary {
             items: section
                 .items
                 .iter()
-                .filter_map(|item| summary_item(item, loaded))
+                .filter_map(|item| summary_item(item, loaded, checked))
                 .collect(),
+        })
+        .collect();
+    let taken_over = taken_over
+        .iter()
+        .filter_map(|key| {
+            let (s, i) = *version.index.position.get(key)?;
+            let section = &version.questionnaire.sections[s];
+            let item = &section.items[i];
+            let answer = describe(item, &stored.get(key)?.raw);
+            Some((section.key.clone(), key.clone(), item.label.clone(), answer))
         })
         .collect();
     Summary {
@@ -260,20 +279,19 @@ pub fn summary(loaded: &Loaded) -> Summary {
         sections,
         overall: evaluation.overall.clone(),
         problems,
+        taken_over,
     }
 }
 
-/// An item on the check-your-answers page; `None` when it is hidden.
-fn summary_item(item: &Item, loaded: &Loaded) -> Option<SummaryItem> {
-    let state = loaded.answers.evaluation.items.get(&item.key)?;
+/// An item on the check-your-answers page, with the problems `checked` finds; `None` when
+/// it is hidden.
+fn summary_item(item: &Item, loaded: &Loaded, checked: &Evaluation) -> Option<SummaryItem> {
+    let state = checked.items.get(&item.key)?;
     if state.status == ItemStatus::Hidden {
         return None;
     }
-    let answer = loaded
-        .answers
-        .stored
-        .get(&item.key)
-        .filter(|a| !a.raw.is_blank());
+    let stored = loaded.answers.stored.get(&item.key);
+    let answer = stored.filter(|a| !a.raw.is_blank());
     let mut problems = Vec::new();
     if state.status == ItemStatus::Invalid {
         problems.push("Dit antwoord is niet geldig.".to_string());
@@ -284,6 +302,7 @@ fn summary_item(item: &Item, loaded: &Loaded) -> Option<SummaryItem> {
         label: item.label.clone(),
         answer: answer.map_or_else(|| "Niet beantwoord".to_string(), |a| describe(item, &a.raw)),
         problems,
+        taken_over: stored.is_some_and(|a| a.prefilled),
     })
 }
 

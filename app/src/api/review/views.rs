@@ -26,6 +26,7 @@ pub fn review_page(
         compared,
         threads,
         history,
+        confirmed_unchanged,
     } = data;
     let mut header = crate::api::responses::views::header(user, &response, &version);
     header.open_comments = threads.iter().filter(|t| t.resolved.is_none()).count();
@@ -35,6 +36,7 @@ pub fn review_page(
         compared: &compared,
         threads: &threads,
         history,
+        confirmed_unchanged: &confirmed_unchanged,
     };
     let sections = version
         .questionnaire
@@ -63,6 +65,7 @@ struct Sources<'a> {
     compared: &'a Compared,
     threads: &'a [CommentThread],
     history: HashMap<String, Vec<HistoryEntry>>,
+    confirmed_unchanged: &'a std::collections::HashSet<String>,
 }
 
 impl Sources<'_> {
@@ -104,6 +107,7 @@ impl Sources<'_> {
             blocking: item_state.blocking.clone(),
             warnings: item_state.warnings.clone(),
             prefilled: answer.is_some_and(|a| a.prefilled),
+            confirmed_unchanged: self.confirmed_unchanged.contains(&item.key),
             history: self.history_of(item),
             threads: self
                 .threads

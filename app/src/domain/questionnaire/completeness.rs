@@ -43,6 +43,23 @@ impl ResponseAnswers {
             None => {}
         }
     }
+
+    /// Sets an item's answer from what the form holds now (`parse_answer` of its input), as
+    /// the section form does on every change: a valid answer counts, input that does not
+    /// parse is invalid, blank input is no answer.
+    pub fn set_input(&mut self, key: &str, parsed: &Result<Option<Answer>, Vec<String>>) {
+        self.current.remove(key);
+        self.invalid.remove(key);
+        match parsed {
+            Ok(Some(answer)) => {
+                self.current.insert(key.to_string(), answer.clone());
+            }
+            Ok(None) => {}
+            Err(_) => {
+                self.invalid.insert(key.to_string());
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -198,22 +215,35 @@ pub fn evaluate(
     evaluation
 }
 
-/// The items whose answers decide whether `keys` are shown: what their conditions read, of
-/// this round and of the compared one, and, because a hidden item's answer does not count,
-/// what decides the visibility of those in turn. The section form evaluates its questions'
-/// conditions with only these answers, with the same outcome as with all of them.
-pub fn condition_inputs<'k>(
+/// The items whose answers decide how `keys` are evaluated: what their conditions and rules
+/// read, of this round and of the compared one, and, because a hidden item's answer does not
+/// count, what decides the visibility of those in turn. The section form evaluates its
+/// questions with only these answers, with the same outcome as with all of them: the same
+/// questions shown, the same rules broken.
+pub fn evaluation_inputs<'k>(
     questionnaire: &Questionnaire,
     index: &Index,
     keys: impl IntoIterator<Item = &'k str>,
 ) -> BTreeSet<String> {
+    let item_at = |key: &str| {
+        let &(s, i) = index.position.get(key)?;
+        Some(&questionnaire.sections[s].items[i])
+    };
     let mut inputs = BTreeSet::new();
     let mut queue: Vec<String> = keys.into_iter().map(str::to_string).collect();
+    // What the rules of the asked items read; the conditions of all of these follow below.
+    for item in queue.iter().filter_map(|key| item_at(key)) {
+        for reference in item
+            .rules
+            .iter()
+            .flat_map(|rule| rule.check.expr.all_references())
+        {
+            inputs.insert(reference.key);
+        }
+    }
+    queue.extend(inputs.iter().cloned());
     while let Some(key) = queue.pop() {
-        let Some(&(s, i)) = index.position.get(&key) else {
-            continue;
-        };
-        let Some(condition) = &questionnaire.sections[s].items[i].visible_if else {
+        let Some(condition) = item_at(&key).and_then(|item| item.visible_if.as_ref()) else {
             continue;
         };
         for reference in condition.expr.all_references() {

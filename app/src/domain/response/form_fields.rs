@@ -37,6 +37,12 @@ pub fn is_answer_field(name: &str) -> bool {
 /// `KEY:ander` (take the colleague's).
 pub const CONFLICT_FIELD: &str = "conflict";
 pub const KEEP_MINE: &str = "mijn";
+/// The field of a taken-over answer's "Klopt nog" button, valued with the item's key: the
+/// form is saved and that answer confirmed unchanged.
+pub const CONFIRM_FIELD: &str = "bevestig";
+/// The field of the check page's box that confirms every taken-over answer at submitting
+/// (the argument of `api::responses::submit_response` of the same name).
+pub const CONFIRM_TAKEN_OVER_FIELD: &str = "confirm_taken_over";
 /// The field of the form's submit buttons, and the value that goes on to the next section.
 pub const ACTION_FIELD: &str = "actie";
 pub const ACTION_NEXT: &str = "volgende";

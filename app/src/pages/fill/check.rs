@@ -10,6 +10,10 @@ use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::domain::response::form_fields::CONFIRM_TAKEN_OVER_FIELD;
+
+const CONFIRM_BOX_ID: &str = "bevestig-overgenomen";
+
 /// `/vragenlijst/:id/controleren`: every answer by section with a change link, the problems
 /// that block submitting, and the submit button.
 #[component]
@@ -38,6 +42,8 @@ fn CheckAnswers(
     let id = header.id.clone();
     let editable = header.read_only_reason.is_none();
     let problems = summary.problems.clone();
+    let taken_over = summary.taken_over.clone();
+    let to_confirm = taken_over.len();
     let refused = move || submit_error.get();
     let submit_id = id.clone();
     view! {
@@ -45,6 +51,16 @@ fn CheckAnswers(
         <p class="back-link"><a href=paths::response(&id)>"Terug naar het overzicht"</a></p>
         <ResponseBanner header=header.clone()/>
         {move || refused().map(|error| match error {
+            AppError::Validation(fields) if fields.iter().any(|(field, _)| field == CONFIRM_TAKEN_OVER_FIELD) => view! {
+                <div class="error-summary" role="alert" tabindex="-1">
+                    <h2 class="error-summary__title">"De vragenlijst kan nog niet worden ingediend"</h2>
+                    <ul class="error-summary__list">
+                        {fields.into_iter().flat_map(|(_, messages)| messages).map(|message| view! {
+                            <li><a href=format!("#{CONFIRM_BOX_ID}") rel="external">{message}</a></li>
+                        }).collect_view()}
+                    </ul>
+                </div>
+            }.into_any(),
             AppError::Validation(_) => view! {
                 <div class="error-summary" role="alert" tabindex="-1">
                     <h2 class="error-summary__title">"De vragenlijst kan nog niet worden ingediend"</h2>
@@ -68,6 +84,20 @@ fn CheckAnswers(
                 </div>
             }
         })}
+        {(!taken_over.is_empty()).then(|| {
+            let id = id.clone();
+            view! {
+                <div class="taken-over-list" aria-labelledby="nog-te-bevestigen">
+                    <h2 id="nog-te-bevestigen">{format!("Overgenomen antwoorden die u nog niet hebt bevestigd ({})", taken_over.len())}</h2>
+                    <p>"Deze antwoorden komen uit de vorige meting. Controleer of ze nog kloppen: bevestig ze per vraag met ‘Klopt nog’, pas ze aan, of bevestig ze hieronder allemaal bij het indienen."</p>
+                    <ul class="list">
+                        {taken_over.into_iter().map(|(section, key, label, answer)| view! {
+                            <li><a href=paths::item(&id, &section, &key)>{label}</a>{format!(": {answer}")}</li>
+                        }).collect_view()}
+                    </ul>
+                </div>
+            }
+        })}
         {summary.sections.into_iter().map(|section| {
             let id = id.clone();
             let heading_id = format!("sectie-{}", section.key);
@@ -81,6 +111,7 @@ fn CheckAnswers(
                                 <dt>{item.label.clone()}</dt>
                                 <dd>
                                     {item.answer}
+                                    {item.taken_over.then(|| view! { " "<strong class="tag tag--prefilled">"Overgenomen – nog bevestigen"</strong> })}
                                     {(!item.problems.is_empty()).then(|| view! { <span class="form-error">{item.problems.join(" ")}</span> })}
                                 </dd>
                                 {editable.then(|| view! {
@@ -97,6 +128,16 @@ fn CheckAnswers(
             <p>"Na het indienen kunt u de antwoorden niet meer wijzigen. De reviewer kan de vragenlijst zo nodig terugsturen."</p>
             <ActionForm action=submit>
                 <input type="hidden" name="response_id" value=submit_id.clone()/>
+                {(to_confirm > 0).then(|| view! {
+                    <div class="form-field">
+                        <div class="choice">
+                            <input type="checkbox" class="choice__input" id=CONFIRM_BOX_ID name=CONFIRM_TAKEN_OVER_FIELD value="ja"/>
+                            <label class="choice__label" for=CONFIRM_BOX_ID>
+                                {format!("Ik heb de {to_confirm} overgenomen antwoorden hierboven gecontroleerd: ze kloppen nog.")}
+                            </label>
+                        </div>
+                    </div>
+                })}
                 <button type="submit" class="button">"Vragenlijst indienen"</button>
             </ActionForm>
         })}

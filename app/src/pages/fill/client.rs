@@ -15,10 +15,10 @@ use super::pending;
 use super::section::names::*;
 use super::section::panels::ConflictTexts;
 use super::section::{last_saved_text, CONFLICT_STATUS, PAGE_CONFLICT_STATUS};
-use crate::api::responses::{resolve_conflict, save_answers, SectionFormData};
+use crate::api::responses::{confirm_answer, resolve_conflict, save_answers, SectionFormData};
 use crate::components::question::{
     answer_name, block_id, cell_name, character_count, counter_id, described_by, error_id, help_id,
-    is_group, question_id, special_name, ANSWER_PREFIX, SPECIAL_PREFIX,
+    is_group, question_id, special_name, warning_id, ANSWER_PREFIX, SPECIAL_PREFIX,
 };
 use crate::domain::attribution::Attribution;
 use crate::domain::questionnaire::answer::{parse_answer, RawAnswer};
@@ -71,7 +71,12 @@ fn clock(at: i64) -> String {
 struct Field {
     item: Item,
     version: i64,
+    /// Why the input is not a valid answer.
     problems: Vec<String>,
+    /// The blocking rules and warnings the answers break now.
+    rules: RuleMessages,
+    /// A taken-over answer confirmed unchanged on this page ("Klopt nog").
+    confirmed: bool,
     hidden: bool,
     save: SaveState,
     conflict: Option<ConflictInfo>,
@@ -86,6 +91,13 @@ struct Field {
     again: bool,
     /// The pending save after a pause in typing.
     timer: Option<TimeoutHandle>,
+}
+
+impl Field {
+    /// What keeps the answer from being submitted: invalid input and broken blocking rules.
+    fn errors(&self) -> impl Iterator<Item = &String> {
+        self.problems.iter().chain(&self.rules.blocking)
+    }
 }
 
 /// The section page's state in the browser.
@@ -139,6 +151,11 @@ pub fn start(data: &str) {
                     item: field.item,
                     version: field.version,
                     problems: field.problems,
+                    rules: RuleMessages {
+                        blocking: field.blocking,
+                        warnings: field.warnings,
+                    },
+                    confirmed: false,
                     hidden: field.hidden,
                     conflict: field.conflict,
                     saved: field.saved,
@@ -168,7 +185,7 @@ pub fn start(data: &str) {
         match definition::fetch(&data.questionnaire_url).await {
             Some(conditions) => {
                 *loading.conditions.borrow_mut() = Some(conditions);
-                loading.apply_conditions();
+                loading.apply_rules();
                 loading.paint_page();
             }
             None => definition::show_not_loaded(),
@@ -204,6 +221,23 @@ impl Page {
                 .is_some_and(|value| value == ACTION_NEXT);
             let keys = page.keys();
             page.send(keys, next.then(|| page.next_page.clone()));
+        });
+        // "Klopt nog" on a taken-over answer: confirmed in place, the form stays as typed.
+        let page = self.clone();
+        on(form, "click", move |ev| {
+            let Some(button) = ev
+                .target()
+                .and_then(|t| t.dyn_into::<Element>().ok())
+                .and_then(|t| {
+                    t.closest(&format!("button[name={CONFIRM_FIELD}]"))
+                        .ok()
+                        .flatten()
+                })
+            else {
+                return;
+            };
+            ev.prevent_default();
+            page.confirm(button.get_attribute("value").unwrap_or_default());
         });
         // The buttons of conflict panels, the server's and those made here.
         let page = self.clone();
@@ -315,20 +349,7 @@ impl Page {
         }
         let parsed = parse_answer(&item, &raw);
         let valid = parsed.is_ok();
-        {
-            let mut answers = self.answers.borrow_mut();
-            answers.current.remove(&key);
-            answers.invalid.remove(&key);
-            match parsed {
-                Ok(Some(answer)) => {
-                    answers.current.insert(key.clone(), answer);
-                }
-                Ok(None) => {}
-                Err(_) => {
-                    answers.invalid.insert(key.clone());
-                }
-            }
-        }
+        self.answers.borrow_mut().set_input(&key, &parsed);
         // The save goes out once typing pauses; a newer change replaces the waiting one.
         let delay = if immediate { 300 } else { 900 };
         let timer = set_timeout_with_handle(
@@ -353,7 +374,7 @@ impl Page {
             field.version
         });
         let Some(version) = version else { return };
-        self.apply_conditions();
+        self.apply_rules();
         // Kept in the browser at once: leaving the page before the save goes out loses nothing.
         pending::keep(
             &self.response_id,
@@ -366,8 +387,10 @@ impl Page {
         self.paint_page();
     }
 
-    /// Applies the conditions to the answers as they are in the form now.
-    fn apply_conditions(&self) {
+    /// Applies the conditions and rules to the answers as they are in the form now, with the
+    /// evaluator the server uses: questions appear and disappear, and the messages of broken
+    /// blocking rules and warnings come and go beside them, announced politely.
+    fn apply_rules(&self) {
         let evaluation = {
             let conditions = self.conditions.borrow();
             let Some(conditions) = conditions.as_ref() else {
@@ -379,24 +402,58 @@ impl Page {
                 &self.answers.borrow(),
             )
         };
-        let changed: Vec<String> = {
-            let mut fields = self.fields.borrow_mut();
-            fields
-                .iter_mut()
-                .filter_map(|field| {
-                    let hidden = evaluation
-                        .items
-                        .get(&field.item.key)
-                        .is_some_and(|s| s.status == ItemStatus::Hidden);
-                    (field.hidden != hidden).then(|| {
-                        field.hidden = hidden;
-                        field.item.key.clone()
-                    })
-                })
-                .collect()
-        };
+        let mut changed = Vec::new();
+        let mut appeared = Vec::new();
+        for field in self.fields.borrow_mut().iter_mut() {
+            let Some(state) = evaluation.items.get(&field.item.key) else {
+                continue;
+            };
+            let hidden = state.status == ItemStatus::Hidden;
+            let rules = RuleMessages {
+                blocking: state.blocking.clone(),
+                warnings: state.warnings.clone(),
+            };
+            if field.hidden == hidden && field.rules == rules {
+                continue;
+            }
+            if !hidden {
+                appeared.extend(
+                    rules
+                        .new_since(&field.rules)
+                        .map(|message| format!("{}: {message}", field.item.label)),
+                );
+            }
+            field.hidden = hidden;
+            field.rules = rules;
+            changed.push(field.item.key.clone());
+        }
         for key in changed {
             self.paint_field(&key);
         }
+        if !appeared.is_empty() {
+            announce(&appeared.join(" "));
+        }
+    }
+}
+
+/// The blocking rules and warnings a question breaks.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct RuleMessages {
+    blocking: Vec<String>,
+    warnings: Vec<String>,
+}
+
+impl RuleMessages {
+    /// The messages here that `before` did not have.
+    fn new_since<'a>(&'a self, before: &'a RuleMessages) -> impl Iterator<Item = &'a String> {
+        let blocking = self
+            .blocking
+            .iter()
+            .filter(|m| !before.blocking.contains(m));
+        let warnings = self
+            .warnings
+            .iter()
+            .filter(|m| !before.warnings.contains(m));
+        blocking.chain(warnings)
     }
 }

@@ -135,6 +135,7 @@ fn SectionMarkup(view: SectionView, notice: Option<String>) -> impl IntoView {
         <RoundGemeenten gemeenten=view.gemeenten.clone() open=true/>
         {prefill_panel}
         <p class=PAGE_STATUS_CLASS role="status" aria-live="polite">{page_status}</p>
+        <p class="visually-hidden" id=RULES_ANNOUNCER_ID aria-live="polite"></p>
         {editable.then(|| view! {
             <SessionNotice ends_at=view.session_ends_at idle_secs=view.session_idle_secs/>
             <LoginAgainPanel/>
@@ -222,17 +223,31 @@ fn SectionQuestion(
     };
     let problems: Vec<String> = problems.into_iter().chain(blocking).collect();
     view! {
-        <Question item=item.clone() value=raw disabled=!editable problems=problems hidden=hidden>
+        <Question item=item.clone() value=raw disabled=!editable problems=problems warnings hidden=hidden>
             <input type="hidden" name=version_name(&key) value=version.to_string()/>
-            {(!warnings.is_empty()).then(|| view! {
-                <div class="warning-text"><span class="visually-hidden">"Let op: "</span>{warnings.join(" ")}</div>
-            })}
-            {prefilled.then(|| view! { <p class=format!("tag {PREFILLED_CLASS}")>"Overgenomen – nog bevestigen"</p> })}
+            {prefilled.then(|| view! { <PrefilledMark key=key.clone() label=item.label.clone() editable/> })}
             <PreviousAnswer previous=previous changed not_compared=not_compared round=compared_round/>
             <ItemComments threads response_id/>
             <p class=FIELD_STATUS_CLASS role="status" data-veld=key.clone()>{status}</p>
             {conflict.map(|conflict| view! { <ConflictPanel conflict item/> })}
         </Question>
+    }
+}
+
+/// An answer taken over from the compared round and not confirmed yet: the tag, and the
+/// button that confirms it unchanged. The button saves the section form first (without
+/// JavaScript; the script confirms it in place), so nothing typed is lost.
+#[component]
+fn PrefilledMark(key: String, label: String, editable: bool) -> impl IntoView {
+    view! {
+        <div class=PREFILLED_BLOCK_CLASS>
+            <p class=format!("tag {PREFILLED_CLASS}")>"Overgenomen – nog bevestigen"</p>
+            {editable.then(|| view! {
+                // The label names the question: many of these buttons share one page.
+                <button type="submit" class="button button--secondary button--small" name=CONFIRM_FIELD value=key
+                    aria-label=format!("Klopt nog: {label}")>"Klopt nog"</button>
+            })}
+        </div>
     }
 }
 

@@ -255,6 +255,7 @@ fn ReviewItemView(item: ReviewItem, context: ItemContext) -> impl IntoView {
                 <div><dt>"Antwoord"</dt><dd>
                     {answer}
                     {item.prefilled.then(|| view! { " "<strong class="tag tag--prefilled">"Overgenomen – nog bevestigen"</strong> })}
+                    {item.confirmed_unchanged.then(|| view! { " "<strong class="tag tag--confirmed">"Overgenomen en ongewijzigd bevestigd"</strong> })}
                     {invalid.then(|| view! { " "<strong class="tag tag--error">"Ongeldig"</strong> })}
                 </dd></div>
                 {context.compared_round.clone().map(|round| view! {

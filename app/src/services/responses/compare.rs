@@ -242,40 +242,39 @@ async fn take_over(
     Ok(true)
 }
 
-/// Confirms the taken-over answers of one section: from now on they count as answered.
-/// Returns how many were confirmed.
+/// Which taken-over answers a coordinator confirms.
+#[derive(Debug, Clone, Copy)]
+pub enum Confirming<'a> {
+    /// Every one of a section ("Overgenomen antwoorden bevestigen").
+    Section(&'a str),
+    /// One item ("Klopt nog").
+    Item(&'a str),
+}
+
+/// Confirms taken-over answers unchanged: from now on they count as answered, and reviewers
+/// see they were confirmed. Returns how many were confirmed (0 when none awaited it).
 pub async fn confirm_prefilled(
     state: &AppState,
     user: &SignedInUser,
     response_id: &str,
-    section: &str,
+    confirming: Confirming<'_>,
 ) -> Result<usize, AppError> {
     let (response, version) = writable(state, user, response_id).await?;
-    let keys: Vec<String> = version
-        .questionnaire
-        .sections
-        .iter()
-        .find(|s| s.key == section)
-        .ok_or_else(|| AppError::BadRequest(format!("Onbekend onderdeel '{section}'.")))?
-        .items
-        .iter()
-        .map(|item| item.key.clone())
-        .collect();
-    let (_turn, mut tx) = begin_writing(state, &response).await?;
-    let mut confirmed = Vec::new();
-    for key in keys {
-        let changed = sqlx::query(
-            "UPDATE answers SET prefilled = 0 WHERE response_id = $1 AND item_key = $2 AND prefilled = 1",
-        )
-        .bind(&response.id)
-        .bind(&key)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if changed > 0 {
-            confirmed.push(key);
+    let (section, keys): (Option<&str>, Vec<String>) = match confirming {
+        Confirming::Section(key) => {
+            let section = sections_of(&version, Some(key))?[0];
+            let keys = section.items.iter().map(|item| item.key.clone()).collect();
+            (Some(key), keys)
         }
-    }
+        Confirming::Item(key) => {
+            if version.questionnaire.item(key).is_none() || key.len() > 100 {
+                return Err(AppError::BadRequest(format!("Onbekende vraag '{key}'.")));
+            }
+            (None, vec![key.to_string()])
+        }
+    };
+    let (_turn, mut tx) = begin_writing(state, &response).await?;
+    let confirmed = confirm_in(&mut tx, &response.id, &keys).await?;
     if !confirmed.is_empty() {
         audit::record(
             &mut *tx,
@@ -291,4 +290,28 @@ pub async fn confirm_prefilled(
     }
     tx.commit().await?;
     Ok(confirmed.len())
+}
+
+/// Confirms, in `tx`, those of `keys` that are taken over and not confirmed yet; returns them.
+pub(super) async fn confirm_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    response_id: &str,
+    keys: &[String],
+) -> Result<Vec<String>, AppError> {
+    let mut confirmed = Vec::new();
+    for key in keys {
+        let changed = sqlx::query(
+            "UPDATE answers SET prefilled = 0, confirmed_unchanged = 1 \
+             WHERE response_id = $1 AND item_key = $2 AND prefilled = 1",
+        )
+        .bind(response_id)
+        .bind(key)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+        if changed > 0 {
+            confirmed.push(key.clone());
+        }
+    }
+    Ok(confirmed)
 }

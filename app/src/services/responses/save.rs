@@ -313,7 +313,8 @@ pub(super) async fn write_answer(
     if write.old_raw.is_some() {
         sqlx::query(
             "UPDATE answers SET raw = $1, value = $2, valid = $3, version = $4, prefilled = $5, \
-             updated_by = $6, updated_at = $7 WHERE response_id = $8 AND item_key = $9",
+             confirmed_unchanged = 0, updated_by = $6, updated_at = $7 \
+             WHERE response_id = $8 AND item_key = $9",
         )
         .bind(&raw_json)
         .bind(&value_json)

@@ -22,12 +22,49 @@ pub fn evaluation(
     evaluate(&version.questionnaire, &version.index, &answers)
 }
 
+/// The asked items whose answer is taken over from the compared round and not confirmed
+/// yet, in questionnaire order.
+pub fn unconfirmed_asked(
+    version: &LoadedVersion,
+    stored: &HashMap<String, StoredAnswer>,
+    evaluation: &Evaluation,
+) -> Vec<String> {
+    use crate::domain::questionnaire::completeness::ItemStatus;
+    version
+        .questionnaire
+        .items()
+        .filter(|item| stored.get(&item.key).is_some_and(|a| a.prefilled))
+        .filter(|item| {
+            evaluation
+                .items
+                .get(&item.key)
+                .is_some_and(|state| state.status != ItemStatus::Hidden)
+        })
+        .map(|item| item.key.clone())
+        .collect()
+}
+
+/// The stored answers as they will be once every taken-over answer is confirmed.
+pub fn as_confirmed(stored: &HashMap<String, StoredAnswer>) -> HashMap<String, StoredAnswer> {
+    stored
+        .iter()
+        .map(|(key, answer)| {
+            let mut answer = answer.clone();
+            answer.prefilled = false;
+            (key.clone(), answer)
+        })
+        .collect()
+}
+
 /// Submits a response: the whole response is checked on the server; anything that blocks is
-/// returned per item (field = item key) and nothing changes.
+/// returned per item (field = item key) and nothing changes. Taken-over answers not confirmed
+/// yet are refused unless `confirming_taken_over` (the coordinator ticked that they are still
+/// right): then they are confirmed in the same transaction.
 pub async fn submit(
     state: &AppState,
     user: &SignedInUser,
     response_id: &str,
+    confirming_taken_over: bool,
 ) -> Result<(), AppError> {
     let (response, version) = writable(state, user, response_id).await?;
     // The compared round's answers are another response's and don't change under this one.
@@ -36,8 +73,36 @@ pub async fn submit(
     // submits, under the response's lock: a save racing the submit either lands before it
     // (and is checked) or is refused after it, never lands unchecked after it.
     let (_turn, mut tx) = begin_writing(state, &response).await?;
-    let stored = answers(&mut *tx, &response.id).await?;
-    let evaluation = evaluation(&version, &stored, &compared);
+    let mut stored = answers(&mut *tx, &response.id).await?;
+    let mut evaluation = evaluation(&version, &stored, &compared);
+    let taken_over = unconfirmed_asked(&version, &stored, &evaluation);
+    if !taken_over.is_empty() {
+        if !confirming_taken_over {
+            return Err(AppError::field(
+                crate::domain::response::form_fields::CONFIRM_TAKEN_OVER_FIELD,
+                format!(
+                    "{} overgenomen antwoord(en) zijn nog niet bevestigd. Controleer ze en \
+                     bevestig dat ze nog kloppen, of pas ze aan.",
+                    taken_over.len()
+                ),
+            ));
+        }
+        // Rolled back with everything else when something below still blocks.
+        let confirmed = super::compare::confirm_in(&mut tx, &response.id, &taken_over).await?;
+        audit::record(
+            &mut *tx,
+            &crate::services::request::actor(user),
+            Event {
+                kind: "prefill_confirmed",
+                region_code: Some(&response.region_code),
+                subject: Some(&response.id),
+                details: json!({ "at_submitting": true, "items": confirmed }),
+            },
+        )
+        .await?;
+        stored = answers(&mut *tx, &response.id).await?;
+        evaluation = self::evaluation(&version, &stored, &compared);
+    }
     let problems = blocking_problems(&version, &evaluation);
     if !problems.is_empty() {
         return Err(AppError::Validation(problems));

@@ -1,5 +1,5 @@
 use super::*;
-use crate::domain::questionnaire::answer::AnswerValue;
+use crate::domain::questionnaire::answer::{parse_answer, AnswerValue, RawAnswer};
 use crate::domain::questionnaire::expr::Expr;
 use crate::domain::questionnaire::model::*;
 
@@ -287,7 +287,8 @@ fn updating_one_answer_gives_the_same_result_as_evaluating_everything() {
 }
 
 /// The NAD questionnaire of June 2026, as shipped.
-fn nad_questionnaire() -> Questionnaire {
+/// Both NAD versions: 2025-12 on its own, and 2026-06 with its lineage to it.
+fn nad_questionnaires() -> [Questionnaire; 2] {
     let read = |name: &str| {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../questionnaires")
@@ -296,28 +297,49 @@ fn nad_questionnaire() -> Questionnaire {
     };
     let previous = crate::domain::questionnaire::load::load(&read("nad-2025-12.toml"), None)
         .expect("the 2025-12 version loads");
-    crate::domain::questionnaire::load::load(&read("nad-2026-06.toml"), Some(&previous))
-        .expect("the 2026-06 version loads")
+    let current =
+        crate::domain::questionnaire::load::load(&read("nad-2026-06.toml"), Some(&previous))
+            .expect("the 2026-06 version loads");
+    [previous, current]
 }
 
-/// Answers an item may have: each of its codes, a few numbers and dates, "onbekend", "n.v.t.".
-fn possible_answers(item: &Item) -> Vec<Answer> {
-    use crate::domain::questionnaire::answer::{parse_answer, RawAnswer};
-    let codes: Vec<String> = match &item.kind {
-        ItemKind::YesNo => vec!["ja".into(), "nee".into()],
-        ItemKind::YesPartlyNo => vec!["ja".into(), "deels".into(), "nee".into()],
-        ItemKind::SingleChoice { options }
-        | ItemKind::MultipleChoice { options, .. }
-        | ItemKind::Ranking { options, .. } => options.iter().map(|o| o.code.clone()).collect(),
-        _ => ["0", "3", "40", "100", "2025-06-01", "2026-12-31", "tekst"]
-            .map(String::from)
-            .to_vec(),
-    };
-    let mut raws: Vec<RawAnswer> = codes
-        .into_iter()
-        .map(|code| RawAnswer {
-            values: vec![code],
-            ..RawAnswer::default()
+/// Inputs a person may leave in an item: each of its codes, numbers (at and beyond the
+/// bounds rules check), dates, texts, "onbekend", "n.v.t.", and input caught mid-typing ("-",
+/// "1e", half a date) that does not parse.
+fn possible_inputs(item: &Item) -> Vec<RawAnswer> {
+    let mut values: Vec<String> = item.kind.codes().unwrap_or_default();
+    values.extend(
+        [
+            "0",
+            "3",
+            "40",
+            "100",
+            "250",
+            "1000",
+            "-",
+            "1e",
+            "2026-1",
+            "2025-06-01",
+            "2026-12-31",
+            "tekst",
+        ]
+        .map(String::from),
+    );
+    let mut raws: Vec<RawAnswer> = values
+        .iter()
+        .map(|value| match &item.kind {
+            // Every row of a matrix the same value.
+            ItemKind::Matrix { rows, .. } => RawAnswer {
+                rows: rows
+                    .iter()
+                    .map(|row| (row.code.clone(), value.clone()))
+                    .collect(),
+                ..RawAnswer::default()
+            },
+            _ => RawAnswer {
+                values: vec![value.clone()],
+                ..RawAnswer::default()
+            },
         })
         .collect();
     for special in ["onbekend", "nvt"] {
@@ -326,59 +348,111 @@ fn possible_answers(item: &Item) -> Vec<Answer> {
             ..RawAnswer::default()
         });
     }
-    raws.iter()
+    raws
+}
+
+/// Answers an item may have: what its possible inputs parse to.
+fn possible_answers(item: &Item) -> Vec<Answer> {
+    possible_inputs(item)
+        .iter()
         .filter_map(|raw| parse_answer(item, raw).ok().flatten())
         .collect()
+}
+
+/// A random response: per item an input of this round (or none) and an answer of the
+/// compared round (or none), as `picks` choose them.
+struct RandomResponse {
+    inputs: HashMap<String, RawAnswer>,
+    previous: HashMap<String, Answer>,
+}
+
+impl RandomResponse {
+    fn new(q: &Questionnaire, picks: &[(u8, u8)]) -> Self {
+        let mut response = RandomResponse {
+            inputs: HashMap::new(),
+            previous: HashMap::new(),
+        };
+        for (item, (now, then)) in q.items().zip(picks) {
+            // A pick past the possible inputs leaves the item unanswered.
+            if let Some(raw) = possible_inputs(item).get(usize::from(*now)) {
+                response.inputs.insert(item.key.clone(), raw.clone());
+            }
+            if let Some(answer) = possible_answers(item).get(usize::from(*then)) {
+                response.previous.insert(item.key.clone(), answer.clone());
+            }
+        }
+        response
+    }
+
+    /// As the server evaluates it: every stored input, valid or not.
+    fn on_the_server(&self, q: &Questionnaire) -> ResponseAnswers {
+        let mut answers = ResponseAnswers::default();
+        for item in q.items() {
+            if let Some(raw) = self.inputs.get(&item.key) {
+                let value = parse_answer(item, raw).ok().flatten();
+                answers.add_stored(&item.key, value.as_ref(), raw.is_blank(), false);
+            }
+        }
+        answers.previous = self.previous.clone();
+        answers
+    }
+
+    /// As the section form evaluates it in the browser: the valid answers the page carries
+    /// (only those its questions' conditions and rules read), then each of the section's
+    /// own inputs as the form reads it.
+    fn in_the_browser(
+        &self,
+        server: &ResponseAnswers,
+        section: &Section,
+        inputs: &BTreeSet<String>,
+    ) -> ResponseAnswers {
+        let only = |map: &HashMap<String, Answer>| -> HashMap<String, Answer> {
+            map.iter()
+                .filter(|(key, _)| inputs.contains(*key))
+                .map(|(key, answer)| (key.clone(), answer.clone()))
+                .collect()
+        };
+        let mut answers = ResponseAnswers {
+            current: only(&server.current),
+            previous: only(&server.previous),
+            ..ResponseAnswers::default()
+        };
+        for item in &section.items {
+            let raw = self.inputs.get(&item.key).cloned().unwrap_or_default();
+            answers.set_input(&item.key, &parse_answer(item, &raw));
+        }
+        answers
+    }
 }
 
 proptest::proptest! {
     #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
 
-    /// The section form carries only the answers its questions' conditions read
-    /// (`condition_inputs`); with those it must show and hide exactly what the server does
+    /// The section form evaluates its questions in the browser with only the answers their
+    /// conditions and rules read (`evaluation_inputs`) and the section's own inputs; for every
+    /// item of both NAD versions it must show, hide, block and warn exactly as the server does
     /// with all answers.
     #[test]
-    fn a_section_decides_its_conditions_with_only_their_inputs(
-        picks in proptest::collection::vec((0u8..12, 0u8..12), 200),
+    fn the_browser_and_the_server_evaluate_every_rule_alike(
+        picks in proptest::collection::vec((0u8..24, 0u8..24), 200),
     ) {
-        let q = nad_questionnaire();
-        let index = q.index().unwrap();
-        let mut answers = ResponseAnswers::default();
-        for (item, (now, then)) in q.items().zip(picks) {
-            let possible = possible_answers(item);
-            // A pick past the possible answers leaves the item unanswered.
-            if let Some(answer) = possible.get(usize::from(now)) {
-                answers.current.insert(item.key.clone(), answer.clone());
-            }
-            if let Some(answer) = possible.get(usize::from(then)) {
-                answers.previous.insert(item.key.clone(), answer.clone());
-            }
-        }
-        let everything = evaluate(&q, &index, &answers);
-        for section in &q.sections {
-            let keys = section.items.iter().map(|item| item.key.as_str());
-            let inputs = condition_inputs(&q, &index, keys);
-            let only = |map: &HashMap<String, Answer>| -> HashMap<String, Answer> {
-                map.iter()
-                    .filter(|(key, _)| inputs.contains(*key))
-                    .map(|(key, answer)| (key.clone(), answer.clone()))
-                    .collect()
-            };
-            let trimmed = ResponseAnswers {
-                current: only(&answers.current),
-                previous: only(&answers.previous),
-                ..ResponseAnswers::default()
-            };
-            let partial = evaluate(&q, &index, &trimmed);
-            for item in &section.items {
-                let hidden = |e: &Evaluation| e.items[&item.key].status == ItemStatus::Hidden;
-                proptest::prop_assert_eq!(
-                    hidden(&partial),
-                    hidden(&everything),
-                    "{} in section {}",
-                    &item.key,
-                    &section.key
-                );
+        for q in nad_questionnaires() {
+            let index = q.index().unwrap();
+            let response = RandomResponse::new(&q, &picks);
+            let server = response.on_the_server(&q);
+            let everything = evaluate(&q, &index, &server);
+            for section in &q.sections {
+                let keys = section.items.iter().map(|item| item.key.as_str());
+                let inputs = evaluation_inputs(&q, &index, keys);
+                let browser = response.in_the_browser(&server, section, &inputs);
+                let partial = evaluate(&q, &index, &browser);
+                for item in &section.items {
+                    let (seen, truth) = (&partial.items[&item.key], &everything.items[&item.key]);
+                    let hidden = |state: &ItemState| state.status == ItemStatus::Hidden;
+                    proptest::prop_assert_eq!(hidden(seen), hidden(truth), "{} shown", &item.key);
+                    proptest::prop_assert_eq!(&seen.blocking, &truth.blocking, "{} blocks", &item.key);
+                    proptest::prop_assert_eq!(&seen.warnings, &truth.warnings, "{} warns", &item.key);
+                }
             }
         }
     }
@@ -413,9 +487,9 @@ fn a_condition_that_reads_a_conditional_item_in_another_section_takes_its_inputs
     };
     let index = q.index().unwrap();
     assert_eq!(
-        condition_inputs(&q, &index, ["c_plan"]),
+        evaluation_inputs(&q, &index, ["c_plan"]),
         BTreeSet::from(["a_plan", "b_plan"].map(String::from)),
         "b_plan counts only when a_plan shows it"
     );
-    assert!(condition_inputs(&q, &index, ["a_plan"]).is_empty());
+    assert!(evaluation_inputs(&q, &index, ["a_plan"]).is_empty());
 }

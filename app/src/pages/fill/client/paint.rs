@@ -23,10 +23,12 @@ impl Page {
         } else {
             let _ = question.remove_attribute("hidden");
         }
-        paint_problems(&question, &field.item, &field.problems);
-        if field.edits > 0 {
-            if let Some(tag) = find(&format!(".{PREFILLED_CLASS}")) {
-                tag.remove();
+        let errors: Vec<String> = field.errors().cloned().collect();
+        paint_problems(&question, &field.item, &errors, &field.rules.warnings);
+        // A changed answer is no longer the one taken over; a confirmed one is confirmed.
+        if field.edits > 0 || field.confirmed {
+            if let Some(block) = find(&format!(".{PREFILLED_BLOCK_CLASS}")) {
+                block.remove();
             }
         }
         if let Some(status) = find(&format!(".{FIELD_STATUS_CLASS}")) {
@@ -109,11 +111,12 @@ impl Page {
         {
             let problems: Vec<(String, String)> = fields
                 .iter()
-                .filter(|f| !f.hidden && !f.problems.is_empty())
+                .filter(|f| !f.hidden && f.errors().next().is_some())
                 .map(|f| {
+                    let errors: Vec<&str> = f.errors().map(String::as_str).collect();
                     (
                         f.item.key.clone(),
-                        format!("{}: {}", f.item.label, f.problems.join(" ")),
+                        format!("{}: {}", f.item.label, errors.join(" ")),
                     )
                 })
                 .collect();
@@ -134,8 +137,14 @@ impl Page {
         }
     }
 }
-/// A question's error messages, its error style and what describes it.
-pub(super) fn paint_problems(question: &Element, item: &Item, problems: &[String]) {
+/// A question's error messages, its error style, its warnings and what describes it.
+pub(super) fn paint_problems(
+    question: &Element,
+    item: &Item,
+    problems: &[String],
+    warnings: &[String],
+) {
+    paint_warnings(item, warnings);
     let error_id = error_id(&item.key);
     let old = by_id(&error_id);
     if problems.is_empty() {
@@ -169,7 +178,7 @@ pub(super) fn paint_problems(question: &Element, item: &Item, problems: &[String
         .class_list()
         .toggle_with_force("question--error", !problems.is_empty());
     if let Some(described) = by_id(&question_id(&item.key)) {
-        match described_by(item, !problems.is_empty()) {
+        match described_by(item, !problems.is_empty(), !warnings.is_empty()) {
             Some(ids) => {
                 let _ = described.set_attribute("aria-describedby", &ids);
             }
@@ -177,6 +186,33 @@ pub(super) fn paint_problems(question: &Element, item: &Item, problems: &[String
                 let _ = described.remove_attribute("aria-describedby");
             }
         }
+    }
+}
+
+/// A question's warnings, in the block the server renders for them (`Question`).
+fn paint_warnings(item: &Item, warnings: &[String]) {
+    let Some(block) = by_id(&warning_id(&item.key)) else {
+        return;
+    };
+    let text = warnings.join(" ");
+    let shown = block.text_content().unwrap_or_default();
+    if shown.strip_prefix("Let op: ").unwrap_or(&shown) == text {
+        return;
+    }
+    block.set_text_content(None);
+    if warnings.is_empty() {
+        let _ = block.set_attribute("hidden", "");
+    } else {
+        let _ = block.append_child(&text_element("span", "visually-hidden", "Let op: "));
+        let _ = block.append_with_str_1(&text);
+        let _ = block.remove_attribute("hidden");
+    }
+}
+
+/// Says `text` through the page's polite live region, once.
+pub(super) fn announce(text: &str) {
+    if let Some(region) = by_id(RULES_ANNOUNCER_ID) {
+        region.set_text_content(Some(text));
     }
 }
 

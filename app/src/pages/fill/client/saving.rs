@@ -209,6 +209,41 @@ impl Page {
         }
     }
 
+    /// "Klopt nog": confirms the taken-over answer to `key` unchanged, in place. A refusal
+    /// is said beside the button, which stays.
+    pub(super) fn confirm(self: &Rc<Self>, key: String) {
+        let page = self.clone();
+        spawn_local(async move {
+            match confirm_answer(page.response_id.clone(), key.clone()).await {
+                Ok(_) => {
+                    page.update(&key, |field| {
+                        field.confirmed = true;
+                        field.save = SaveState::Saved(js_sys::Date::now() as i64);
+                    });
+                    page.paint_field(&key);
+                    page.paint_page();
+                    announce("Het overgenomen antwoord is bevestigd.");
+                }
+                Err(error) => {
+                    let item = page.item(&key);
+                    let block = item
+                        .as_ref()
+                        .and_then(question_element)
+                        .and_then(|question| {
+                            question
+                                .query_selector(&format!(".{PREFILLED_BLOCK_CLASS}"))
+                                .ok()
+                                .flatten()
+                        });
+                    if let Some(block) = block {
+                        let text = format!("Niet bevestigd – {error}");
+                        set_message(&block, &text, "button");
+                    }
+                }
+            }
+        });
+    }
+
     /// The person chose in a conflict panel: `keep` is "mijn" or "ander".
     pub(super) fn resolve(self: &Rc<Self>, key: String, keep: String) {
         let page = self.clone();

@@ -10,10 +10,14 @@ pub const SUMMARY_BOX_ATTRIBUTE: &str = "data-foutoverzicht";
 pub const SUMMARY_TITLE_ID: &str = "fouten-titel";
 /// The page's save status.
 pub const PAGE_STATUS_CLASS: &str = "page-save-status";
+/// Where the script announces, politely, a blocking rule or warning that appeared.
+pub const RULES_ANNOUNCER_ID: &str = "regelmeldingen";
 /// A question's save status.
 pub const FIELD_STATUS_CLASS: &str = "field-status";
-/// The tag of an answer taken over from the compared round and not confirmed yet.
+/// The tag of an answer taken over from the compared round and not confirmed yet, and the
+/// block around it with its "Klopt nog" button.
 pub const PREFILLED_CLASS: &str = "tag--prefilled";
+pub const PREFILLED_BLOCK_CLASS: &str = "prefilled";
 /// A conflict panel; its value is the question's key.
 pub const CONFLICT_ATTRIBUTE: &str = "data-conflict";
 // The conflict buttons' field (`KEY:mijn` or `KEY:ander`), the submit buttons' field with
@@ -21,7 +25,7 @@ pub const CONFLICT_ATTRIBUTE: &str = "data-conflict";
 // stored answer that the form was made from: the server reads them too, so they are the
 // domain's.
 pub use crate::domain::response::form_fields::{
-    version_name, ACTION_FIELD, ACTION_NEXT, CONFLICT_FIELD,
+    version_name, ACTION_FIELD, ACTION_NEXT, CONFIRM_FIELD, CONFLICT_FIELD,
 };
 
 /// When the session ends without activity; its attribute holds the idle limit in seconds.
