@@ -170,7 +170,13 @@ fn Overview(overview: ReviewOverview) -> impl IntoView {
                 {rows.into_iter().map(|row| view! { <OverviewLine row/> }).collect_view()}
             </tbody>
         </table>
-        {(shown == 0).then(|| view! { <p>"Geen regio's die aan dit filter voldoen."</p> })}
+        {(shown == 0).then(|| view! {
+            <p>{if totals.participating == 0 {
+                "Aan deze meting doen geen regio's mee."
+            } else {
+                "Geen regio's die aan dit filter voldoen."
+            }}</p>
+        })}
         <p><a href=paths::national_round(&round_id)>"Landelijk beeld van deze meting"</a></p>
         <p><a href=paths::item_answers(&round_id)>"Antwoorden per vraag naast elkaar"</a>
             " – één vraag bij alle regio's, met het antwoord van de vorige meting ernaast"</p>

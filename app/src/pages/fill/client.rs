@@ -193,6 +193,13 @@ pub fn start(data: &str) {
     });
 }
 
+/// The value of the button named `name` that a click landed in (or on), if it did.
+fn clicked_button_value(ev: &Event, name: &str) -> Option<String> {
+    let target = ev.target()?.dyn_into::<Element>().ok()?;
+    let button = target.closest(&format!("button[name={name}]")).ok()??;
+    Some(button.get_attribute("value").unwrap_or_default())
+}
+
 /// The page's data did not read: say so above the form, which still posts without the script.
 fn show_unreadable() {
     if let Ok(Some(summary)) = document().query_selector(&format!("[{SUMMARY_BOX_ATTRIBUTE}]")) {
@@ -225,35 +232,17 @@ impl Page {
         // "Klopt nog" on a taken-over answer: confirmed in place, the form stays as typed.
         let page = self.clone();
         on(form, "click", move |ev| {
-            let Some(button) = ev
-                .target()
-                .and_then(|t| t.dyn_into::<Element>().ok())
-                .and_then(|t| {
-                    t.closest(&format!("button[name={CONFIRM_FIELD}]"))
-                        .ok()
-                        .flatten()
-                })
-            else {
-                return;
-            };
-            ev.prevent_default();
-            page.confirm(button.get_attribute("value").unwrap_or_default());
+            if let Some(value) = clicked_button_value(&ev, CONFIRM_FIELD) {
+                ev.prevent_default();
+                page.confirm(value);
+            }
         });
         // The buttons of conflict panels, the server's and those made here.
         let page = self.clone();
         on(form, "click", move |ev| {
-            let Some(button) = ev
-                .target()
-                .and_then(|t| t.dyn_into::<Element>().ok())
-                .and_then(|t| {
-                    t.closest(&format!("button[name={CONFLICT_FIELD}]"))
-                        .ok()
-                        .flatten()
-                })
-            else {
+            let Some(value) = clicked_button_value(&ev, CONFLICT_FIELD) else {
                 return;
             };
-            let value = button.get_attribute("value").unwrap_or_default();
             if let Some((key, keep)) = value.rsplit_once(':') {
                 ev.prevent_default();
                 page.resolve(key.to_string(), keep.to_string());

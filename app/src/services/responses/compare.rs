@@ -274,29 +274,20 @@ pub async fn confirm_prefilled(
         }
     };
     let (_turn, mut tx) = begin_writing(state, &response).await?;
-    let confirmed = confirm_in(&mut tx, &response.id, &keys).await?;
-    if !confirmed.is_empty() {
-        audit::record(
-            &mut *tx,
-            &crate::services::request::actor(user),
-            Event {
-                kind: "prefill_confirmed",
-                region_code: Some(&response.region_code),
-                subject: Some(&response.id),
-                details: json!({ "section": section, "items": confirmed }),
-            },
-        )
-        .await?;
-    }
+    let how = json!({ "section": section });
+    let confirmed = confirm_in(&mut tx, user, &response, &keys, how).await?;
     tx.commit().await?;
     Ok(confirmed.len())
 }
 
-/// Confirms, in `tx`, those of `keys` that are taken over and not confirmed yet; returns them.
+/// Confirms, in `tx`, those of `keys` that are taken over and not confirmed yet, and records
+/// it in the audit log with `how` (a JSON object) and the items. Returns the items.
 pub(super) async fn confirm_in(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    response_id: &str,
+    user: &SignedInUser,
+    response: &Response,
     keys: &[String],
+    mut how: serde_json::Value,
 ) -> Result<Vec<String>, AppError> {
     let mut confirmed = Vec::new();
     for key in keys {
@@ -304,7 +295,7 @@ pub(super) async fn confirm_in(
             "UPDATE answers SET prefilled = 0, confirmed_unchanged = 1 \
              WHERE response_id = $1 AND item_key = $2 AND prefilled = 1",
         )
-        .bind(response_id)
+        .bind(&response.id)
         .bind(key)
         .execute(&mut **tx)
         .await?
@@ -312,6 +303,20 @@ pub(super) async fn confirm_in(
         if changed > 0 {
             confirmed.push(key.clone());
         }
+    }
+    if !confirmed.is_empty() {
+        how["items"] = json!(confirmed);
+        audit::record(
+            &mut **tx,
+            &crate::services::request::actor(user),
+            Event {
+                kind: "prefill_confirmed",
+                region_code: Some(&response.region_code),
+                subject: Some(&response.id),
+                details: how,
+            },
+        )
+        .await?;
     }
     Ok(confirmed)
 }

@@ -88,18 +88,8 @@ pub async fn submit(
             ));
         }
         // Rolled back with everything else when something below still blocks.
-        let confirmed = super::compare::confirm_in(&mut tx, &response.id, &taken_over).await?;
-        audit::record(
-            &mut *tx,
-            &crate::services::request::actor(user),
-            Event {
-                kind: "prefill_confirmed",
-                region_code: Some(&response.region_code),
-                subject: Some(&response.id),
-                details: json!({ "at_submitting": true, "items": confirmed }),
-            },
-        )
-        .await?;
+        let how = json!({ "at_submitting": true });
+        super::compare::confirm_in(&mut tx, user, &response, &taken_over, how).await?;
         stored = answers(&mut *tx, &response.id).await?;
         evaluation = self::evaluation(&version, &stored, &compared);
     }
