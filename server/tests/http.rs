@@ -882,6 +882,7 @@ const TABLE: &[(&str, &str, [u16; 6])] = &[
         [401, 200, 403, 200, 200, 401],
     ),
     ("/api/responses/summary", "response_id={response}", [401, 200, 403, 200, 200, 401]),
+    ("/api/responses/form-inputs", "response_id={response}&section=I", [401, 200, 403, 200, 200, 401]),
     // JSON, as the browser sends it. Only the region's own coordinators change answers.
     (
         "/api/responses/save",

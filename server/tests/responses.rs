@@ -630,3 +630,57 @@ async fn coordinators_of_another_region_reach_none_of_the_pages_of_a_response() 
     })
     .await;
 }
+
+/// What the section form asks after its saves: the stored answers its rules and conditions
+/// read, a colleague's newest included, and nothing else; only for who may read the response.
+#[tokio::test]
+async fn the_section_form_reads_what_its_rules_read_as_stored_now() {
+    on_every_database(|state| async move {
+        let response = open_round(&state).await;
+        let r01 = login(&state, "r01@test.nl").await;
+        let inputs = |cookie: String, section: &'static str| {
+            let body = format!("response_id={response}&section={section}");
+            let state = state.clone();
+            async move {
+                send(
+                    &state,
+                    call("/api/responses/form-inputs", &body, Some(&cookie)),
+                )
+                .await
+            }
+        };
+        let (status, _) = save(
+            &state,
+            &r01,
+            &response,
+            "a_contactpersoon",
+            raw(&["Anna"]),
+            0,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        let reply = inputs(r01.clone(), "I").await;
+        assert_eq!(reply.status(), StatusCode::OK);
+        let before: Value = serde_json::from_str(&body_text(reply).await).unwrap();
+        assert!(before["answers"].get("i_in_beeld").is_none(), "{before}");
+        // A colleague saves the total that section I's rules compare with.
+        let (status, _) = save(&state, &r01, &response, "i_in_beeld", raw(&["10"]), 0).await;
+        assert_eq!(status, StatusCode::OK);
+        let reply = inputs(r01.clone(), "I").await;
+        let after: Value = serde_json::from_str(&body_text(reply).await).unwrap();
+        assert_eq!(
+            after["answers"]["i_in_beeld"],
+            json!({ "Given": { "Integer": 10 } }),
+            "{after}"
+        );
+        assert!(
+            after["answers"].get("a_contactpersoon").is_none(),
+            "not read by section I"
+        );
+        let reply = inputs(r01.clone(), "Z").await;
+        assert!(reply.status().is_client_error(), "an unknown section");
+        let r02 = login(&state, "r02@test.nl").await;
+        assert_eq!(inputs(r02, "I").await.status(), StatusCode::FORBIDDEN);
+    })
+    .await;
+}

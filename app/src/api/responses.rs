@@ -122,6 +122,7 @@ impl SectionView {
         let id = &self.header.id;
         SectionFormData {
             response_id: id.clone(),
+            section: self.key.clone(),
             editable: self.header.read_only_reason.is_none(),
             next_page: self
                 .next
@@ -162,6 +163,8 @@ impl SectionView {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SectionFormData {
     pub response_id: String,
+    /// The section's key, for what the script asks the server about the section.
+    pub section: String,
     /// `false` when the response is read-only for this user.
     pub editable: bool,
     /// Where "Opslaan en verder" goes: the next section, or the task list after the last.
@@ -297,6 +300,26 @@ pub async fn get_task_list(response_id: String) -> Result<TaskList, AppError> {
     )
     .await?;
     Ok(views::task_list(&loaded, open_comments, gemeenten))
+}
+
+/// The stored answers of both rounds that a section's conditions and rules read.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct FormInputs {
+    pub answers: HashMap<String, Answer>,
+    pub previous_answers: HashMap<String, Answer>,
+}
+
+/// What the section form's rules read, as stored now. The script asks after its saves, so
+/// an answer a colleague changed elsewhere counts in the rules it shows: the server's state
+/// wins over what the page was made with.
+#[server(endpoint = "responses/form-inputs")]
+pub async fn get_form_inputs(response_id: String, section: String) -> Result<FormInputs, AppError> {
+    use crate::services::request;
+    let state = request::state()?;
+    let loaded = views::load(&state, &response_id).await?;
+    let position = views::section_position(&loaded.version, &section)?;
+    let current = &loaded.version.questionnaire.sections[position];
+    Ok(views::form_inputs(&loaded, current))
 }
 
 /// One section of a response with its stored answers, problems and conflicts.

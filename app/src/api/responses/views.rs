@@ -175,18 +175,7 @@ pub fn section(loaded: Loaded, position: usize, around: AroundSection) -> Sectio
         .filter(|thread| current.items.iter().any(|item| item.key == thread.item_key))
         .collect();
     let stored = &loaded.answers.stored;
-    // The form's script needs only the answers its questions' conditions and rules read.
-    let evaluation_inputs = evaluation_inputs(
-        &loaded.version.questionnaire,
-        &loaded.version.index,
-        current.items.iter().map(|item| item.key.as_str()),
-    );
-    let only = |answers: HashMap<String, Answer>| -> HashMap<String, Answer> {
-        answers
-            .into_iter()
-            .filter(|(key, _)| evaluation_inputs.contains(key))
-            .collect()
-    };
+    let inputs = form_inputs(&loaded, current);
     let prefill_available = current
         .items
         .iter()
@@ -215,11 +204,31 @@ pub fn section(loaded: Loaded, position: usize, around: AroundSection) -> Sectio
         next: link(position + 1),
         conflicts: around.conflicts,
         questionnaire_url: loaded.version.form_resource_path(),
-        answers: only(responses::engine_answers(stored).current),
+        answers: inputs.answers,
         prefill_available,
         unconfirmed,
-        previous_answers: only(loaded.answers.compared.answers.clone()),
+        previous_answers: inputs.previous_answers,
         compared_round: loaded.answers.compared.round_name.clone(),
+    }
+}
+
+/// The stored answers of both rounds that `section`'s conditions and rules read: all the
+/// section form needs to evaluate them as the server does.
+pub fn form_inputs(loaded: &Loaded, section: &Section) -> FormInputs {
+    let inputs = evaluation_inputs(
+        &loaded.version.questionnaire,
+        &loaded.version.index,
+        section.items.iter().map(|item| item.key.as_str()),
+    );
+    let only = |answers: HashMap<String, Answer>| -> HashMap<String, Answer> {
+        answers
+            .into_iter()
+            .filter(|(key, _)| inputs.contains(key))
+            .collect()
+    };
+    FormInputs {
+        answers: only(responses::engine_answers(&loaded.answers.stored).current),
+        previous_answers: only(loaded.answers.compared.answers.clone()),
     }
 }
 

@@ -15,7 +15,9 @@ use super::pending;
 use super::section::names::*;
 use super::section::panels::ConflictTexts;
 use super::section::{last_saved_text, CONFLICT_STATUS, PAGE_CONFLICT_STATUS};
-use crate::api::responses::{confirm_answer, resolve_conflict, save_answers, SectionFormData};
+use crate::api::responses::{
+    confirm_answer, get_form_inputs, resolve_conflict, save_answers, SectionFormData,
+};
 use crate::components::question::{
     answer_name, block_id, cell_name, character_count, counter_id, described_by, error_id, help_id,
     is_group, question_id, special_name, warning_id, ANSWER_PREFIX, SPECIAL_PREFIX,
@@ -103,6 +105,7 @@ impl Field {
 /// The section page's state in the browser.
 struct Page {
     response_id: String,
+    section: String,
     editable: bool,
     next_page: String,
     /// The questionnaire's conditions, once its file has arrived (`definition::fetch`); until
@@ -168,6 +171,7 @@ pub fn start(data: &str) {
                 .collect(),
         ),
         response_id: data.response_id,
+        section: data.section,
         editable: data.editable,
         next_page: data.next_page,
         form,

@@ -83,7 +83,10 @@ impl Page {
             });
         }
         let all_saved = match result {
-            Ok(outcomes) => self.show_outcomes(&inputs, outcomes, edits),
+            Ok(outcomes) => {
+                self.refresh_inputs();
+                self.show_outcomes(&inputs, outcomes, edits)
+            }
             Err(error) => {
                 self.show_failure(&inputs, &error);
                 false
@@ -94,6 +97,34 @@ impl Page {
         }
         self.paint_page();
         all_saved
+    }
+
+    /// Takes the server's stored answers of what the section's rules read (a colleague may
+    /// have changed one elsewhere), keeps this page's own questions as the form holds them,
+    /// and evaluates the rules again: the server's state wins over the page's.
+    fn refresh_inputs(self: &Rc<Self>) {
+        if self.conditions.borrow().is_none() {
+            return;
+        }
+        let page = self.clone();
+        spawn_local(async move {
+            let request = get_form_inputs(page.response_id.clone(), page.section.clone());
+            let Ok(inputs) = request.await else {
+                return;
+            };
+            {
+                let fields = page.fields.borrow();
+                let own = |key: &String| fields.iter().any(|f| &f.item.key == key);
+                let mut answers = page.answers.borrow_mut();
+                answers.current.retain(|key, _| own(key));
+                answers.invalid.retain(|key| own(key));
+                let elsewhere = inputs.answers.into_iter().filter(|(key, _)| !own(key));
+                answers.current.extend(elsewhere);
+                answers.previous = inputs.previous_answers;
+            }
+            page.apply_rules();
+            page.paint_page();
+        });
     }
 
     /// The server answered each save: saved, unchanged or in conflict. `true` when none
