@@ -11,6 +11,7 @@ mod open_data;
 mod page_tasks;
 mod public_pages;
 mod sections;
+pub mod theme;
 mod upload;
 mod well_known;
 

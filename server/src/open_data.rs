@@ -148,7 +148,11 @@ pub async fn index(State(state): State<AppState>, headers: HeaderMap) -> Respons
 }
 
 pub async fn style(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let css = branding::stylesheet(&state.config.branding);
+    let mut css = branding::stylesheet(&state.config.branding);
+    // The operator's theme after the brand colours, so it may override them.
+    if let Some(theme) = &state.config.theme_css {
+        css.push_str(theme);
+    }
     let etag = app::services::sha256_hex(&css);
     cached(
         &headers,

@@ -71,6 +71,10 @@ pub(crate) struct ServeArgs {
     /// A logo for the header (SVG or PNG, at most 512 KB), instead of the mark.
     #[arg(long, env = "NAD_LOGO_FILE")]
     logo_file: Option<PathBuf>,
+    /// A CSS file with NL Design System token values (at most 256 KB), served after the
+    /// built-in ones: the look changes without a rebuild (see style/themes/).
+    #[arg(long, env = "NAD_THEME_CSS")]
+    theme_css: Option<PathBuf>,
     /// Who publishes the open data, as the download index names it.
     #[arg(
         long,
@@ -139,7 +143,7 @@ pub(crate) async fn serve(
 ) -> Result<(), String> {
     let mailer = Mailer::from_settings(&mail)?;
     let reminder_days = parse_reminder_days(&args.reminder_days)?;
-    let config = Config {
+    let mut config = Config {
         secure_cookies: args.secure_cookies,
         session_idle_secs: args.session_idle_minutes.max(1) * 60,
         session_absolute_secs: args.session_absolute_hours.max(1) * 3600,
@@ -148,7 +152,11 @@ pub(crate) async fn serve(
         content_dir: args.content_dir.clone(),
         branding: branding(&args)?,
         logo_file: args.logo_file.clone(),
+        theme_css: None,
     };
+    if let Some(path) = &args.theme_css {
+        config.theme_css = Some(server::theme::load(path, &config.branding)?);
+    }
     let state = build_state(database_url, config, leptos_options(args.addr)).await?;
     if args.demo {
         if demo::is_empty(&state.pool).await.map_err(describe)? {

@@ -26,4 +26,5 @@ mod responses;
 mod review;
 mod rounds;
 mod submit_race;
+mod theme;
 mod two_factor;

@@ -602,7 +602,10 @@ async fn the_open_data_index_lists_nothing_before_anything_is_published() {
         assert!(page.contains("Er is nog niets gepubliceerd"), "{page}");
         let (status, css) = public_get(&state, "/huisstijl.css").await;
         assert_eq!(status, StatusCode::OK);
-        assert!(css.contains("--nad-color-primary: #154273"), "{css}");
+        assert!(
+            css.contains("--basis-color-accent-1-inverse-bg-default: #154273"),
+            "{css}"
+        );
         assert_eq!(
             public_get(&state, "/huisstijl/logo").await.0,
             StatusCode::NOT_FOUND

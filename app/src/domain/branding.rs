@@ -77,10 +77,11 @@ pub fn darker(colour: &str) -> String {
     format!("#{:02x}{:02x}{:02x}", part(0), part(2), part(4))
 }
 
-/// The CSS served at `STYLE_PATH`: the colours as the stylesheet's custom properties.
+/// The CSS served at `STYLE_PATH`: the colour as the accent token of the stylesheet's default
+/// theme (NL Design System naming), which buttons, links and the header follow.
 pub fn stylesheet(branding: &Branding) -> String {
     format!(
-        ":root {{ --nad-color-primary: {colour}; --nad-color-primary-dark: {dark}; --nad-color-link: {colour}; }}\n",
+        ":root {{ --basis-color-accent-1-inverse-bg-default: {colour}; --basis-color-accent-1-inverse-bg-hover: {dark}; }}\n",
         colour = branding.colour,
         dark = darker(&branding.colour)
     )
@@ -99,6 +100,7 @@ mod tests {
             assert!(check_colour(bad).is_err(), "{bad}");
         }
         assert_eq!(darker("#ffffff"), "#b3b3b3");
-        assert!(stylesheet(&Branding::default()).contains("--nad-color-primary: #154273"));
+        assert!(stylesheet(&Branding::default())
+            .contains("--basis-color-accent-1-inverse-bg-default: #154273"));
     }
 }

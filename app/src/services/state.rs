@@ -24,6 +24,8 @@ pub struct Config {
     pub branding: crate::domain::branding::Branding,
     /// The logo file served at `branding::LOGO_PATH` (SVG or PNG), if any.
     pub logo_file: Option<std::path::PathBuf>,
+    /// The operator's theme (`NAD_THEME_CSS`), checked at start, served after the brand colours.
+    pub theme_css: Option<String>,
 }
 
 /// OWASP ASVS level 2 (3.3.1, 3.3.2): 30 minutes idle, 12 hours absolute.
@@ -41,6 +43,7 @@ impl Default for Config {
             content_dir: None,
             branding: crate::domain::branding::Branding::default(),
             logo_file: None,
+            theme_css: None,
         }
     }
 }
