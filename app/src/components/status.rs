@@ -63,3 +63,15 @@ pub fn NotFoundPage() -> impl IntoView {
             <a href=paths::HOME>"de startpagina"</a>"."</p>
     }
 }
+
+/// The tag style of a region's place in the review (overview, answers side by side).
+pub fn review_status_class(status: crate::domain::review::ReviewStatus) -> &'static str {
+    use crate::domain::review::ReviewStatus;
+    match status {
+        ReviewStatus::NotStarted => "tag",
+        ReviewStatus::Busy => "tag tag--busy",
+        ReviewStatus::Submitted => "tag tag--submitted",
+        ReviewStatus::Returned => "tag tag--error",
+        ReviewStatus::Approved => "tag tag--done",
+    }
+}

@@ -5,6 +5,7 @@
 
 use crate::api::item_answers::{get_item_answers, RoundItemAnswers};
 use crate::components::loaded::Loaded;
+use crate::components::status::review_status_class as status_class;
 use crate::domain::item_answers::{
     AnswerRow, AnsweredFilter, ItemAnswers, RawQuery, SortKey, Standing,
 };
@@ -13,16 +14,6 @@ use crate::paths;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
-
-fn status_class(status: ReviewStatus) -> &'static str {
-    match status {
-        ReviewStatus::NotStarted => "tag",
-        ReviewStatus::Busy => "tag tag--busy",
-        ReviewStatus::Submitted => "tag tag--submitted",
-        ReviewStatus::Returned => "tag tag--error",
-        ReviewStatus::Approved => "tag tag--done",
-    }
-}
 
 #[component]
 pub fn ItemAnswersPage() -> impl IntoView {

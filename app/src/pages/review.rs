@@ -12,6 +12,7 @@ use crate::components::loaded::Loaded;
 use crate::components::notice::ChangeNotice;
 use crate::components::opened_rounds::OpenedRounds;
 use crate::components::response::ResponseBanner;
+use crate::components::status::review_status_class as status_class;
 use crate::domain::questionnaire::completeness::ItemStatus;
 use crate::domain::review::findings::{FindingKind, ProblemFilter};
 use crate::domain::review::{
@@ -35,16 +36,6 @@ pub use response::ReviewResponsePage;
 fn param(name: &'static str) -> impl Fn() -> String + Copy + Send + Sync + 'static {
     let params = use_params_map();
     move || params.read().get(name).unwrap_or_default()
-}
-
-fn status_class(status: ReviewStatus) -> &'static str {
-    match status {
-        ReviewStatus::NotStarted => "tag",
-        ReviewStatus::Busy => "tag tag--busy",
-        ReviewStatus::Submitted => "tag tag--submitted",
-        ReviewStatus::Returned => "tag tag--error",
-        ReviewStatus::Approved => "tag tag--done",
-    }
 }
 
 /// `/beoordelen`: the rounds there is something to review in.
