@@ -37,6 +37,20 @@ async fn earlier_round(state: &AppState, r01: &str) -> String {
     round
 }
 
+/// Seeds, lets R01 answer a closed earlier round and opens the next; returns R01's
+/// coordinator's cookie and R01's response in the open round.
+async fn r01_after_an_earlier_round(state: &AppState) -> (String, String) {
+    seed(state).await;
+    load_nad(state).await;
+    let r01 = login(state, "r01@test.nl").await;
+    earlier_round(state, &r01).await;
+    let round = open_test_round(state, "6e meting").await;
+    let response = app::services::responses::ensure_response(&state.pool, &round, "R01")
+        .await
+        .unwrap();
+    (r01, response)
+}
+
 async fn stored(state: &AppState, response: &str, key: &str) -> Option<(String, i64)> {
     sqlx::query_as("SELECT raw, prefilled FROM answers WHERE response_id = $1 AND item_key = $2")
         .bind(response)
@@ -166,14 +180,7 @@ async fn previous_answers_appear_beside_the_items_and_can_be_taken_over_and_conf
 #[tokio::test]
 async fn without_javascript_taking_over_returns_to_the_section() {
     on_every_database(|state| async move {
-        seed(&state).await;
-        load_nad(&state).await;
-        let r01 = login(&state, "r01@test.nl").await;
-        earlier_round(&state, &r01).await;
-        let round = open_test_round(&state, "6e meting").await;
-        let response = app::services::responses::ensure_response(&state.pool, &round, "R01")
-            .await
-            .unwrap();
+        let (r01, response) = r01_after_an_earlier_round(&state).await;
         let body = form(&[("response_id", &response), ("section", "A")]);
         let request = axum::http::Request::post("/api/responses/prefill")
             .header("content-type", "application/x-www-form-urlencoded")
@@ -215,14 +222,7 @@ struct TakenOver {
 
 impl TakenOver {
     async fn start(state: AppState) -> Self {
-        seed(&state).await;
-        load_nad(&state).await;
-        let r01 = login(&state, "r01@test.nl").await;
-        earlier_round(&state, &r01).await;
-        let round = open_test_round(&state, "6e meting").await;
-        let response = app::services::responses::ensure_response(&state.pool, &round, "R01")
-            .await
-            .unwrap();
+        let (r01, response) = r01_after_an_earlier_round(&state).await;
         let body = form(&[("response_id", &response), ("section", "")]);
         let reply = send(&state, call("/api/responses/prefill", &body, Some(&r01))).await;
         assert_eq!(body_text(reply).await, "3", "three answers taken over");
