@@ -100,8 +100,9 @@ pub fn TrendChart(
 /// The figures behind a trend, as a table: one row per publication.
 #[component]
 pub fn TrendTable(caption: String, points: Vec<TrendPoint>) -> impl IntoView {
+    let label = caption.clone();
     view! {
-        <div class="table-scroll">
+        <div class="table-scroll" role="region" tabindex="0" aria-label=label>
             <table class="table trend-table">
                 <caption>{caption}</caption>
                 <thead>

@@ -66,7 +66,7 @@ fn Item(item: ItemView, previous: Option<String>) -> impl IntoView {
             view! {
                 <ShareBars id=item.key.clone() label=item.label.clone() current=item.current.clone()
                     previous=item.previous.clone() previous_period=previous.clone()/>
-                <div class="table-scroll">
+                <div class="table-scroll" role="region" tabindex="0" aria-label=format!("Antwoorden op: {}", item.label)>
                     <table class="table">
                         <caption class="visually-hidden">{format!("Antwoorden op: {}", item.label)}</caption>
                         <thead><tr>

@@ -46,29 +46,31 @@ fn OpenedRoundTable(
     }
     view! {
         {intro}
-        <table class="table">
-            <caption>"Metingen"</caption>
-            <thead>
-                <tr>
-                    <th scope="col">"Meting"</th>
-                    <th scope="col">"Status"</th>
-                    <th scope="col">"Deadline"</th>
-                    <th scope="col">"Ingediend"</th>
-                    <th scope="col">"Vergeleken met"</th>
-                </tr>
-            </thead>
-            <tbody>
-                {rounds.into_iter().map(|round| view! {
+        <div class="table-scroll" role="region" tabindex="0" aria-label="Metingen">
+            <table class="table">
+                <caption>"Metingen"</caption>
+                <thead>
                     <tr>
-                        <th scope="row"><a href=link(&round.id)>{round.name.clone()}</a></th>
-                        <td>{round.state.label()}</td>
-                        <td>{format_date(round.deadline)}</td>
-                        <td>{format!("{} van {}", round.submitted_count, round.region_count)}</td>
-                        <td>{round.compared_round.clone().unwrap_or_else(|| "–".to_string())}</td>
+                        <th scope="col">"Meting"</th>
+                        <th scope="col">"Status"</th>
+                        <th scope="col">"Deadline"</th>
+                        <th scope="col">"Ingediend"</th>
+                        <th scope="col">"Vergeleken met"</th>
                     </tr>
-                }).collect_view()}
-            </tbody>
-        </table>
+                </thead>
+                <tbody>
+                    {rounds.into_iter().map(|round| view! {
+                        <tr>
+                            <th scope="row"><a href=link(&round.id)>{round.name.clone()}</a></th>
+                            <td>{round.state.label()}</td>
+                            <td>{format_date(round.deadline)}</td>
+                            <td>{format!("{} van {}", round.submitted_count, round.region_count)}</td>
+                            <td>{round.compared_round.clone().unwrap_or_else(|| "–".to_string())}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
     }
     .into_any()
 }

@@ -233,10 +233,12 @@ fn matrix_table(
         })
         .collect_view();
     view! {
-        <table class="matrix">
-            <thead><tr><td></td>{header}</tr></thead>
-            <tbody>{body}</tbody>
-        </table>
+        <div class="table-scroll" role="region" tabindex="0" aria-label=format!("Tabel: {}", item.label)>
+            <table class="matrix">
+                <thead><tr><td></td>{header}</tr></thead>
+                <tbody>{body}</tbody>
+            </table>
+        </div>
     }
     .into_any()
 }

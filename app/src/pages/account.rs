@@ -218,45 +218,47 @@ fn NoticeChoices(
 #[component]
 fn SessionTable(sessions: Vec<SessionSummary>, end: ServerAction<EndSession>) -> impl IntoView {
     view! {
-        <table class="table">
-            <caption class="visually-hidden">"Uw actieve sessies"</caption>
-            <thead>
-                <tr>
-                    <th scope="col">"Apparaat"</th>
-                    <th scope="col">"Adres"</th>
-                    <th scope="col">"Ingelogd"</th>
-                    <th scope="col">"Laatst actief"</th>
-                    <th scope="col">"Actie"</th>
-                </tr>
-            </thead>
-            <tbody>
-                {sessions
-                    .into_iter()
-                    .map(|session| {
-                        let label = format!("Uitloggen: {}, ingelogd {}", session.device, format_date_time(session.created_at));
-                        view! {
-                            <tr>
-                                <td>
-                                    {session.device.clone()}
-                                    {session.current.then(|| view! { <strong>" (deze sessie)"</strong> })}
-                                </td>
-                                <td>{if session.client_address.is_empty() { "–".to_string() } else { session.client_address.clone() }}</td>
-                                <td>{format_date_time(session.created_at)}</td>
-                                <td>{format_date_time(session.last_seen_at)}</td>
-                                <td>
-                                    <ActionForm action=end attr:class="inline-form">
-                                        <input type="hidden" name="session" value=session.reference.clone()/>
-                                        <button type="submit" class="button button--small button--secondary" aria-label=label>
-                                            "Uitloggen"
-                                        </button>
-                                    </ActionForm>
-                                </td>
-                            </tr>
-                        }
-                    })
-                    .collect_view()}
-            </tbody>
-        </table>
+        <div class="table-scroll" role="region" tabindex="0" aria-label="Uw sessies">
+            <table class="table">
+                <caption class="visually-hidden">"Uw actieve sessies"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Apparaat"</th>
+                        <th scope="col">"Adres"</th>
+                        <th scope="col">"Ingelogd"</th>
+                        <th scope="col">"Laatst actief"</th>
+                        <th scope="col">"Actie"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {sessions
+                        .into_iter()
+                        .map(|session| {
+                            let label = format!("Uitloggen: {}, ingelogd {}", session.device, format_date_time(session.created_at));
+                            view! {
+                                <tr>
+                                    <td>
+                                        {session.device.clone()}
+                                        {session.current.then(|| view! { <strong>" (deze sessie)"</strong> })}
+                                    </td>
+                                    <td>{if session.client_address.is_empty() { "–".to_string() } else { session.client_address.clone() }}</td>
+                                    <td>{format_date_time(session.created_at)}</td>
+                                    <td>{format_date_time(session.last_seen_at)}</td>
+                                    <td>
+                                        <ActionForm action=end attr:class="inline-form">
+                                            <input type="hidden" name="session" value=session.reference.clone()/>
+                                            <button type="submit" class="button button--small button--secondary" aria-label=label>
+                                                "Uitloggen"
+                                            </button>
+                                        </ActionForm>
+                                    </td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
     }
 }
 

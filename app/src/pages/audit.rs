@@ -158,29 +158,31 @@ fn TrailTable(trail: Trail, filter_query: String) -> impl IntoView {
     };
     view! {
         <p role="status">{format!("{} gebeurtenis(sen) gevonden; pagina {page} van {pages}.", trail.total)}</p>
-        <table class="table audit-table">
-            <caption class="visually-hidden">"Gebeurtenissen, nieuwste eerst"</caption>
-            <thead><tr>
-                <th scope="col">"Tijd"</th>
-                <th scope="col">"Wie"</th>
-                <th scope="col">"Wat"</th>
-                <th scope="col">"Regio"</th>
-                <th scope="col">"Meting"</th>
-                <th scope="col">"Details"</th>
-            </tr></thead>
-            <tbody>
-                {trail.entries.into_iter().map(|entry| view! {
-                    <tr>
-                        <td>{format_date_time(entry.occurred_at)}</td>
-                        <td>{entry.actor}</td>
-                        <td>{kind_label(&entry.kind).to_string()}</td>
-                        <td>{entry.region_code.unwrap_or_default()}</td>
-                        <td>{entry.round_name.unwrap_or_default()}</td>
-                        <td class="audit-table__details">{entry.details}</td>
-                    </tr>
-                }).collect_view()}
-            </tbody>
-        </table>
+        <div class="table-scroll" role="region" tabindex="0" aria-label="Gebeurtenissen">
+            <table class="table audit-table">
+                <caption class="visually-hidden">"Gebeurtenissen, nieuwste eerst"</caption>
+                <thead><tr>
+                    <th scope="col">"Tijd"</th>
+                    <th scope="col">"Wie"</th>
+                    <th scope="col">"Wat"</th>
+                    <th scope="col">"Regio"</th>
+                    <th scope="col">"Meting"</th>
+                    <th scope="col">"Details"</th>
+                </tr></thead>
+                <tbody>
+                    {trail.entries.into_iter().map(|entry| view! {
+                        <tr>
+                            <td>{format_date_time(entry.occurred_at)}</td>
+                            <td>{entry.actor}</td>
+                            <td>{kind_label(&entry.kind).to_string()}</td>
+                            <td>{entry.region_code.unwrap_or_default()}</td>
+                            <td>{entry.round_name.unwrap_or_default()}</td>
+                            <td class="audit-table__details">{entry.details}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
         <nav class="pager" aria-label="Pagina's">
             {(page > 1).then(|| view! { <a class="pager__previous" href=link(page - 1)>"Nieuwere"</a> })}
             {(page < pages).then(|| view! { <a class="pager__next" href=link(page + 1)>"Oudere"</a> })}

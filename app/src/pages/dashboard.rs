@@ -235,7 +235,7 @@ fn Region(page: PublicRegion) -> impl IntoView {
         <Corrections facts=facts.clone()/>
         {(!dashboard.history.is_empty()).then(|| view! {
             <h2>"Kernindicatoren door de tijd"</h2>
-            <div class="table-scroll">
+            <div class="table-scroll" role="region" tabindex="0" aria-label="Kernindicatoren door de tijd">
                 <table class="table">
                     <caption class="visually-hidden">"De antwoorden van de regio op de kernindicatoren per publicatie"</caption>
                     <thead><tr>
@@ -258,7 +258,7 @@ fn Region(page: PublicRegion) -> impl IntoView {
         {dashboard.sections.into_iter().map(|section| view! {
             <section class="theme" aria-labelledby=format!("thema-{}", section.key.to_lowercase())>
                 <h2 id=format!("thema-{}", section.key.to_lowercase())>{section.title.clone()}</h2>
-                <div class="table-scroll">
+                <div class="table-scroll" role="region" tabindex="0" aria-label=format!("Antwoorden van de regio: {}", section.title)>
                     <table class="table region-answers">
                         <caption class="visually-hidden">{format!("Antwoorden van de regio: {}", section.title)}</caption>
                         <thead><tr>

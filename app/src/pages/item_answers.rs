@@ -264,7 +264,7 @@ fn Table(round_id: String, compared: Option<String>, item: ItemAnswers) -> impl 
         .filter(|column| *column != SortKey::Before || with_before)
         .collect();
     view! {
-        <div class="table-scroll">
+        <div class="table-scroll" role="region" tabindex="0" aria-label="Antwoorden per regio">
             <table class="table item-answers__table">
                 <caption class="visually-hidden">{caption}</caption>
                 <thead><tr>

@@ -260,18 +260,21 @@ fn FiguresTable(
     compared_column: Option<String>,
     children: Children,
 ) -> impl IntoView {
+    let label = caption.clone();
     view! {
-        <table class="table national-table">
-            <caption class="visually-hidden">{caption}</caption>
-            <thead>
-                <tr>
-                    <th scope="col">{first_column}</th>
-                    <th scope="col">"Deze meting"</th>
-                    {compared_column.map(|name| view! { <th scope="col">{name}</th> })}
-                </tr>
-            </thead>
-            <tbody>{children()}</tbody>
-        </table>
+        <div class="table-scroll" role="region" tabindex="0" aria-label=label>
+            <table class="table national-table">
+                <caption class="visually-hidden">{caption}</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">{first_column}</th>
+                        <th scope="col">"Deze meting"</th>
+                        {compared_column.map(|name| view! { <th scope="col">{name}</th> })}
+                    </tr>
+                </thead>
+                <tbody>{children()}</tbody>
+            </table>
+        </div>
     }
 }
 

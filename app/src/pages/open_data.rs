@@ -69,7 +69,7 @@ fn Publication(publication: CataloguePublication) -> impl IntoView {
             {publication.editions.into_iter().rev().map(|edition| view! {
                 <h3>{format!("Editie {} – {}", edition.edition, format_date(edition.published_at))}</h3>
                 {(!edition.note.is_empty()).then(|| view! { <p>{format!("Correctie: {}", edition.note)}</p> })}
-                <div class="table-scroll">
+                <div class="table-scroll" role="region" tabindex="0" aria-label=format!("Bestanden van editie {}", edition.edition)>
                     <table class="table">
                         <caption class="visually-hidden">{format!("Bestanden van editie {}", edition.edition)}</caption>
                         <thead><tr>

@@ -60,34 +60,36 @@ fn VersionTable(versions: Vec<VersionSummary>) -> impl IntoView {
         return view! { <p>"Er is nog geen vragenlijst geladen."</p> }.into_any();
     }
     view! {
-        <table class="table">
-            <caption class="visually-hidden">"Geladen versies van vragenlijsten"</caption>
-            <thead>
-                <tr>
-                    <th scope="col">"Vragenlijst"</th>
-                    <th scope="col">"Versie"</th>
-                    <th scope="col">"Titel"</th>
-                    <th scope="col">"Vragen"</th>
-                    <th scope="col">"Vorige versie"</th>
-                    <th scope="col">"Geladen"</th>
-                </tr>
-            </thead>
-            <tbody>
-                {versions.into_iter().map(|v| {
-                    let href = paths::questionnaire_version(&v.identifier, &v.version);
-                    view! {
-                        <tr>
-                            <td>{v.identifier}</td>
-                            <td><a href=href>{v.version}</a></td>
-                            <td>{v.title}</td>
-                            <td>{v.item_count}</td>
-                            <td>{v.previous_version.unwrap_or_else(|| "–".to_string())}</td>
-                            <td>{format!("{} door {} ({})", format_date_time(v.imported_at), v.imported_by, v.file_name)}</td>
-                        </tr>
-                    }
-                }).collect_view()}
-            </tbody>
-        </table>
+        <div class="table-scroll" role="region" tabindex="0" aria-label="Vragenlijsten">
+            <table class="table">
+                <caption class="visually-hidden">"Geladen versies van vragenlijsten"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Vragenlijst"</th>
+                        <th scope="col">"Versie"</th>
+                        <th scope="col">"Titel"</th>
+                        <th scope="col">"Vragen"</th>
+                        <th scope="col">"Vorige versie"</th>
+                        <th scope="col">"Geladen"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {versions.into_iter().map(|v| {
+                        let href = paths::questionnaire_version(&v.identifier, &v.version);
+                        view! {
+                            <tr>
+                                <td>{v.identifier}</td>
+                                <td><a href=href>{v.version}</a></td>
+                                <td>{v.title}</td>
+                                <td>{v.item_count}</td>
+                                <td>{v.previous_version.unwrap_or_else(|| "–".to_string())}</td>
+                                <td>{format!("{} door {} ({})", format_date_time(v.imported_at), v.imported_by, v.file_name)}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
     }
     .into_any()
 }

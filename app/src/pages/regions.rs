@@ -27,31 +27,33 @@ fn RegionTable(regions: Vec<Region>) -> impl IntoView {
         <Title text="Regio's"/>
         <h1>"Regio's"</h1>
         <p>{format!("{count} regio's nemen deel aan de monitor.")}</p>
-        <table class="table">
-            <caption class="visually-hidden">"Alle regio's met hun centrumgemeente"</caption>
-            <thead>
-                <tr>
-                    <th scope="col">"Code"</th>
-                    <th scope="col">"Regio"</th>
-                    <th scope="col">"Centrumgemeente"</th>
-                </tr>
-            </thead>
-            <tbody>
-                {regions
-                    .into_iter()
-                    .map(|region| {
-                        let href = paths::region(&region.code);
-                        view! {
-                            <tr>
-                                <td>{region.code}</td>
-                                <td><a href=href>{region.name}</a></td>
-                                <td>{region.lead_gemeente}</td>
-                            </tr>
-                        }
-                    })
-                    .collect_view()}
-            </tbody>
-        </table>
+        <div class="table-scroll" role="region" tabindex="0" aria-label="Regio's">
+            <table class="table">
+                <caption class="visually-hidden">"Alle regio's met hun centrumgemeente"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Code"</th>
+                        <th scope="col">"Regio"</th>
+                        <th scope="col">"Centrumgemeente"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {regions
+                        .into_iter()
+                        .map(|region| {
+                            let href = paths::region(&region.code);
+                            view! {
+                                <tr>
+                                    <td>{region.code}</td>
+                                    <td><a href=href>{region.name}</a></td>
+                                    <td>{region.lead_gemeente}</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
     }
 }
 

@@ -152,15 +152,17 @@ fn Overview(overview: ReviewOverview) -> impl IntoView {
             </div>
             <button type="submit" class="button button--secondary">"Filteren"</button>
         </form>
-        <table class="table review-overview">
-            <caption class="visually-hidden">{format!("{shown} regio's met hun voortgang, gesorteerd op {}", sort.label().to_lowercase())}</caption>
-            <thead><tr>
-                {SortKey::ALL.into_iter().map(header).collect_view()}
-            </tr></thead>
-            <tbody>
-                {rows.into_iter().map(|row| view! { <OverviewLine row/> }).collect_view()}
-            </tbody>
-        </table>
+        <div class="table-scroll" role="region" tabindex="0" aria-label="Regio's met hun voortgang">
+            <table class="table review-overview">
+                <caption class="visually-hidden">{format!("{shown} regio's met hun voortgang, gesorteerd op {}", sort.label().to_lowercase())}</caption>
+                <thead><tr>
+                    {SortKey::ALL.into_iter().map(header).collect_view()}
+                </tr></thead>
+                <tbody>
+                    {rows.into_iter().map(|row| view! { <OverviewLine row/> }).collect_view()}
+                </tbody>
+            </table>
+        </div>
         {(shown == 0).then(|| view! {
             <p>{if totals.participating == 0 {
                 "Aan deze meting doen geen regio's mee."

@@ -120,34 +120,36 @@ fn RoundTable(rounds: Vec<RoundSummary>) -> impl IntoView {
         return view! { <p>"Er zijn nog geen metingen."</p> }.into_any();
     }
     view! {
-        <table class="table">
-            <caption class="visually-hidden">"Alle metingen, nieuwste eerst"</caption>
-            <thead>
-                <tr>
-                    <th scope="col">"Meting"</th>
-                    <th scope="col">"Vragenlijst"</th>
-                    <th scope="col">"Status"</th>
-                    <th scope="col">"Opent"</th>
-                    <th scope="col">"Deadline"</th>
-                    <th scope="col">"Ingediend"</th>
-                </tr>
-            </thead>
-            <tbody>
-                {rounds
-                    .into_iter()
-                    .map(|round| view! {
-                        <tr>
-                            <td><a href=paths::round(&round.id)>{round.name.clone()}</a></td>
-                            <td>{round.questionnaire.clone()}</td>
-                            <td>{round.state.label()}</td>
-                            <td>{format_date(round.opens_at)}</td>
-                            <td>{format_date(round.deadline)}</td>
-                            <td>{format!("{} van {}", round.submitted_count, round.region_count)}</td>
-                        </tr>
-                    })
-                    .collect_view()}
-            </tbody>
-        </table>
+        <div class="table-scroll" role="region" tabindex="0" aria-label="Metingen">
+            <table class="table">
+                <caption class="visually-hidden">"Alle metingen, nieuwste eerst"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Meting"</th>
+                        <th scope="col">"Vragenlijst"</th>
+                        <th scope="col">"Status"</th>
+                        <th scope="col">"Opent"</th>
+                        <th scope="col">"Deadline"</th>
+                        <th scope="col">"Ingediend"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {rounds
+                        .into_iter()
+                        .map(|round| view! {
+                            <tr>
+                                <td><a href=paths::round(&round.id)>{round.name.clone()}</a></td>
+                                <td>{round.questionnaire.clone()}</td>
+                                <td>{round.state.label()}</td>
+                                <td>{format_date(round.opens_at)}</td>
+                                <td>{format_date(round.deadline)}</td>
+                                <td>{format!("{} van {}", round.submitted_count, round.region_count)}</td>
+                            </tr>
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
     }
     .into_any()
 }
@@ -312,29 +314,31 @@ fn ReopenForm(
 #[component]
 fn RegionTable(regions: Vec<RoundRegion>) -> impl IntoView {
     view! {
-        <table class="table">
-            <caption class="visually-hidden">"De regio's van deze meting"</caption>
-            <thead>
-                <tr>
-                    <th scope="col">"Regio"</th>
-                    <th scope="col">"Centrumgemeente"</th>
-                    <th scope="col">"Vragenlijst"</th>
-                    <th scope="col">"Eigen deadline"</th>
-                </tr>
-            </thead>
-            <tbody>
-                {regions
-                    .into_iter()
-                    .map(|region| view! {
-                        <tr>
-                            <td><a href=paths::region(&region.code)>{format!("{} ({})", region.name, region.code)}</a></td>
-                            <td>{region.lead_gemeente.clone()}</td>
-                            <td>{response_label(region.status.as_deref())}</td>
-                            <td>{region.deadline.map_or_else(|| "–".to_string(), format_date)}</td>
-                        </tr>
-                    })
-                    .collect_view()}
-            </tbody>
-        </table>
+        <div class="table-scroll" role="region" tabindex="0" aria-label="Regio's in deze meting">
+            <table class="table">
+                <caption class="visually-hidden">"De regio's van deze meting"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Regio"</th>
+                        <th scope="col">"Centrumgemeente"</th>
+                        <th scope="col">"Vragenlijst"</th>
+                        <th scope="col">"Eigen deadline"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {regions
+                        .into_iter()
+                        .map(|region| view! {
+                            <tr>
+                                <td><a href=paths::region(&region.code)>{format!("{} ({})", region.name, region.code)}</a></td>
+                                <td>{region.lead_gemeente.clone()}</td>
+                                <td>{response_label(region.status.as_deref())}</td>
+                                <td>{region.deadline.map_or_else(|| "–".to_string(), format_date)}</td>
+                            </tr>
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
     }
 }

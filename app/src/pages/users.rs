@@ -83,44 +83,46 @@ pub fn UsersPage() -> impl IntoView {
 #[component]
 fn UserTable(users: Vec<UserSummary>, toggle: ServerAction<SetUserActive>) -> impl IntoView {
     view! {
-        <table class="table">
-            <caption class="visually-hidden">"Alle gebruikers"</caption>
-            <thead>
-                <tr>
-                    <th scope="col">"Naam"</th>
-                    <th scope="col">"E-mailadres"</th>
-                    <th scope="col">"Rol"</th>
-                    <th scope="col">"Regio"</th>
-                    <th scope="col">"Status"</th>
-                    <th scope="col">"Laatst ingelogd"</th>
-                    <th scope="col">"Acties"</th>
-                </tr>
-            </thead>
-            <tbody>
-                {users
-                    .into_iter()
-                    .map(|user| {
-                        let edit_href = paths::user(&user.id);
-                        view! {
-                            <tr>
-                                <td>{user.display_name.clone()}</td>
-                                <td>{user.email.clone()}</td>
-                                <td>{user.role.label()}</td>
-                                <td>{user.region_name.clone().unwrap_or_else(|| "–".to_string())}</td>
-                                <td>{status_label(&user)}</td>
-                                <td>{user.last_login_at.map(format_date_time).unwrap_or_else(|| "–".to_string())}</td>
-                                <td class="table__actions">
-                                    <ActivityForm user=user.clone() toggle/>
-                                    <a href=edit_href aria-label=format!("Bewerken: {}", user.display_name)>
-                                        "Bewerken"
-                                    </a>
-                                </td>
-                            </tr>
-                        }
-                    })
-                    .collect_view()}
-            </tbody>
-        </table>
+        <div class="table-scroll" role="region" tabindex="0" aria-label="Gebruikers">
+            <table class="table">
+                <caption class="visually-hidden">"Alle gebruikers"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Naam"</th>
+                        <th scope="col">"E-mailadres"</th>
+                        <th scope="col">"Rol"</th>
+                        <th scope="col">"Regio"</th>
+                        <th scope="col">"Status"</th>
+                        <th scope="col">"Laatst ingelogd"</th>
+                        <th scope="col">"Acties"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {users
+                        .into_iter()
+                        .map(|user| {
+                            let edit_href = paths::user(&user.id);
+                            view! {
+                                <tr>
+                                    <td>{user.display_name.clone()}</td>
+                                    <td>{user.email.clone()}</td>
+                                    <td>{user.role.label()}</td>
+                                    <td>{user.region_name.clone().unwrap_or_else(|| "–".to_string())}</td>
+                                    <td>{status_label(&user)}</td>
+                                    <td>{user.last_login_at.map(format_date_time).unwrap_or_else(|| "–".to_string())}</td>
+                                    <td class="table__actions">
+                                        <ActivityForm user=user.clone() toggle/>
+                                        <a href=edit_href aria-label=format!("Bewerken: {}", user.display_name)>
+                                            "Bewerken"
+                                        </a>
+                                    </td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
     }
 }
 
