@@ -99,12 +99,14 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/beheer/gebruikers") view=users::UsersPage ssr=SsrMode::Async/>
                 <Route path=path!("/beheer/audit") view=audit::AuditPage ssr=SsrMode::Async/>
                 <Route path=path!("/beheer/metingen") view=rounds::RoundsPage ssr=SsrMode::Async/>
+                <Route path=path!("/beheer/regios") view=regions::RegionsAdminPage ssr=SsrMode::Async/>
                 <Route path=path!("/beheer/metingen/:id") view=rounds::RoundPage ssr=SsrMode::Async/>
                 <Route path=path!("/beheer/metingen/:id/publiceren") view=publish::PublishPage ssr=SsrMode::Async/>
                 <Route path=path!("/beheer/gebruikers/:id") view=users::UserPage ssr=SsrMode::Async/>
                 <Route path=path!("/beheer/uitgaande-mail") view=outbox::OutboxPage ssr=SsrMode::Async/>
                 <Route path=path!("/beheer/vragenlijsten") view=questionnaires::QuestionnairesPage ssr=SsrMode::Async/>
                 <Route path=path!("/beheer/vragenlijsten/poging/:id") view=questionnaires::ImportAttemptPage ssr=SsrMode::Async/>
+                <Route path=path!("/beheer/vragenlijsten/controle/:id") view=questionnaires::UploadPreviewPage ssr=SsrMode::Async/>
                 <Route path=path!("/beheer/vragenlijsten/:identifier/:version") view=questionnaires::QuestionnairePreviewPage ssr=SsrMode::Async/>
             </Routes>
         </main>

@@ -29,6 +29,7 @@ pub const USERS: &str = "/beheer/gebruikers";
 pub const AUDIT: &str = "/beheer/audit";
 pub const AUDIT_EXPORT: &str = "/beheer/audit/export.csv";
 pub const ROUNDS: &str = "/beheer/metingen";
+pub const REGIONS_ADMIN: &str = "/beheer/regios";
 pub const OUTBOX: &str = "/beheer/uitgaande-mail";
 pub const QUESTIONNAIRES: &str = "/beheer/vragenlijsten";
 pub const QUESTIONNAIRE_UPLOAD: &str = "/beheer/vragenlijsten/laden";
@@ -136,6 +137,11 @@ pub fn questionnaire_loaded(identifier: &str, version: &str) -> String {
         "{}&versie={identifier}/{version}",
         with_notice(QUESTIONNAIRES, "geladen")
     )
+}
+
+/// The preview of an uploaded file, before the admin stores it.
+pub fn questionnaire_upload(upload_id: &str) -> String {
+    format!("/beheer/vragenlijsten/controle/{upload_id}")
 }
 
 /// The result of an upload that was refused.

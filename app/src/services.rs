@@ -20,6 +20,7 @@ pub mod notices;
 pub mod open_data;
 pub mod passwords;
 pub mod publications;
+pub mod questionnaire_files;
 pub mod questionnaires;
 pub mod regions;
 pub mod request;

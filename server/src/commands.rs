@@ -29,10 +29,25 @@ pub(crate) async fn run(state: &AppState, command: Command) -> Result<(), String
             print_demo_accounts();
             Ok(())
         }
-        Command::Questionnaire(QuestionnaireCommand::Import { file }) => {
-            import_questionnaire(state, &file).await
+        Command::Questionnaire(QuestionnaireCommand::Import {
+            file,
+            identifier,
+            version_name,
+            title,
+        }) => {
+            let names = app::domain::questionnaire::interchange::Names {
+                identifier,
+                version: version_name,
+                title,
+            };
+            import_questionnaire(state, &file, &names).await
         }
         Command::Questionnaire(QuestionnaireCommand::List) => list_questionnaires(pool).await,
+        Command::Questionnaire(QuestionnaireCommand::Export {
+            version,
+            format,
+            output,
+        }) => export_questionnaire(state, &version, format, output).await,
         Command::Regions(RegionsCommand::Import { file }) => import_regions(pool, &file).await,
         Command::Gemeenten(GemeentenCommand::Import { file }) => {
             import_gemeenten(pool, &file).await
@@ -42,9 +57,19 @@ pub(crate) async fn run(state: &AppState, command: Command) -> Result<(), String
     }
 }
 
+mod round_commands;
+
 async fn round(state: &AppState, command: RoundCommand) -> Result<(), String> {
+    use app::domain::round::RoundState;
     match command {
         RoundCommand::List => list_rounds(state).await,
+        RoundCommand::Create(args) => round_commands::create(state, args).await,
+        RoundCommand::Open { round, reason } => {
+            round_commands::change(state, &round, RoundState::Open, reason).await
+        }
+        RoundCommand::Close { round, reason } => {
+            round_commands::change(state, &round, RoundState::Closed, reason).await
+        }
         RoundCommand::Publish { round, conclusions } => {
             publish_round(state, &round, conclusions.as_deref()).await
         }
@@ -157,19 +182,23 @@ fn read_file(file: &Path) -> Result<(String, Vec<u8>), String> {
     Ok((name, bytes))
 }
 
-async fn import_questionnaire(state: &AppState, file: &Path) -> Result<(), String> {
+/// Loads a definition: our TOML, an XLSForm workbook (.xlsx) or a REDCap dictionary (.csv).
+async fn import_questionnaire(
+    state: &AppState,
+    file: &Path,
+    names: &app::domain::questionnaire::interchange::Names,
+) -> Result<(), String> {
     let (name, bytes) = read_file(file)?;
-    let source =
-        String::from_utf8(bytes).map_err(|_| format!("{name}: het bestand is geen UTF-8-tekst"))?;
     let file_name = file
         .file_name()
         .map_or(name.clone(), |n| n.to_string_lossy().into_owned());
-    let outcome = questionnaires::import(
+    let outcome = app::services::questionnaire_files::import(
         &state.pool,
         &state.questionnaires,
         &Actor::CommandLine,
         &file_name,
-        &source,
+        &bytes,
+        names,
     )
     .await
     .map_err(|problems| format!("{}\nEr is niets opgeslagen.", problems.join("\n")))?;
@@ -190,6 +219,53 @@ async fn import_questionnaire(state: &AppState, file: &Path) -> Result<(), Strin
             );
         }
     }
+    Ok(())
+}
+
+/// Writes a stored version (`IDENTIFIER/VERSION`) as XLSForm, REDCap or TOML.
+async fn export_questionnaire(
+    state: &AppState,
+    version: &str,
+    format: crate::ExportFormat,
+    output: Option<std::path::PathBuf>,
+) -> Result<(), String> {
+    use app::services::questionnaire_files::{export, Format};
+    let Some((identifier, version)) = version.split_once('/') else {
+        return Err(format!(
+            "'{version}': noem de versie als IDENTIFIER/VERSIE, bijvoorbeeld nad/2026-06 (zie questionnaire list)"
+        ));
+    };
+    let format = match format {
+        crate::ExportFormat::Xlsform => Format::XlsForm,
+        crate::ExportFormat::Redcap => Format::Redcap,
+        crate::ExportFormat::Toml => Format::Toml,
+    };
+    let bytes = export(
+        &state.pool,
+        &state.questionnaires,
+        identifier,
+        version,
+        format,
+    )
+    .await
+    .map_err(|error| match error {
+        AppError::NotFound => {
+            format!("versie {version} van '{identifier}' is niet geladen (zie questionnaire list)")
+        }
+        other => describe(other),
+    })?;
+    let output =
+        output.unwrap_or_else(|| format!("{identifier}-{version}.{}", format.extension()).into());
+    std::fs::write(&output, bytes).map_err(|error| {
+        format!(
+            "{}: kan het bestand niet schrijven: {error}",
+            output.display()
+        )
+    })?;
+    println!(
+        "Versie {version} van '{identifier}' geschreven naar {}.",
+        output.display()
+    );
     Ok(())
 }
 
@@ -219,10 +295,12 @@ async fn import_regions(pool: &AnyPool, file: &Path) -> Result<(), String> {
 
 async fn import_gemeenten(pool: &AnyPool, file: &Path) -> Result<(), String> {
     let (name, bytes) = read_file(file)?;
+    // Gemeenten belong to regions that take part in new rounds, not to retired ones.
     let known = regions::list(pool)
         .await
         .map_err(describe)?
         .into_iter()
+        .filter(|region| region.is_active())
         .map(|region| region.code)
         .collect();
     let list =

@@ -94,7 +94,7 @@ enum Command {
     /// Manage questionnaire versions.
     #[command(subcommand)]
     Questionnaire(QuestionnaireCommand),
-    /// Measurement rounds: list them, publish them.
+    /// Measurement rounds: list, create, open, close and publish them.
     #[command(subcommand)]
     Round(RoundCommand),
 }
@@ -151,16 +151,64 @@ impl NewAccountArgs {
 
 #[derive(Subcommand)]
 enum QuestionnaireCommand {
-    /// Check a definition file (TOML) and store it as a new version.
-    Import { file: PathBuf },
+    /// Check a definition file and store it as a new version: our TOML, an XLSForm workbook
+    /// (.xlsx) or a REDCap data dictionary (.csv).
+    Import {
+        file: PathBuf,
+        /// The questionnaire's identifier (XLSForm: overrides form_id; REDCap: required
+        /// unless the file names it).
+        #[arg(long)]
+        identifier: Option<String>,
+        /// The version (XLSForm: overrides the settings' version).
+        #[arg(long = "version", value_name = "VERSION")]
+        version_name: Option<String>,
+        /// The title (XLSForm: overrides form_title).
+        #[arg(long)]
+        title: Option<String>,
+    },
     /// List the stored versions.
     List,
+    /// Write a stored version as our TOML, an XLSForm workbook or a REDCap data dictionary.
+    Export {
+        /// The version as IDENTIFIER/VERSION, e.g. nad/2026-06 (see `questionnaire list`).
+        version: String,
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        /// The file to write (default: IDENTIFIER-VERSION.xlsx, .csv or .toml here).
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ExportFormat {
+    Xlsform,
+    Redcap,
+    Toml,
 }
 
 #[derive(Subcommand)]
 enum RoundCommand {
     /// List the rounds with their state, deadline and publication.
     List,
+    /// Set up a round as a concept (open it with `round open`).
+    Create(NewRoundArgs),
+    /// Open a concept round, or open a closed round again (with `--reden`).
+    Open {
+        /// The round's id (see `round list`).
+        round: String,
+        /// Why; required to open a closed round again. Goes into the audit history.
+        #[arg(long, alias = "reden")]
+        reason: Option<String>,
+    },
+    /// Close an open round: no answers are accepted any more.
+    Close {
+        /// The round's id (see `round list`).
+        round: String,
+        /// Why (optional); goes into the audit history.
+        #[arg(long, alias = "reden")]
+        reason: Option<String>,
+    },
     /// Publish a closed round: freeze its approved answers to the public items for the
     /// dashboard and the open data.
     Publish {
@@ -180,6 +228,30 @@ enum RoundCommand {
         #[arg(long)]
         conclusions: Option<PathBuf>,
     },
+}
+
+/// What a new round is: its name, questionnaire version, period, compared round and regions.
+#[derive(Args)]
+struct NewRoundArgs {
+    /// The round's name, e.g. "7e meting – juni 2027".
+    #[arg(long, alias = "naam")]
+    name: String,
+    /// The questionnaire version as identifier/version, e.g. nad/2026-06.
+    #[arg(long, alias = "vragenlijst")]
+    questionnaire: String,
+    /// The opening date, YYYY-MM-DD.
+    #[arg(long, alias = "opent")]
+    opens: String,
+    /// The deadline, YYYY-MM-DD: answers are accepted until the end of that day.
+    #[arg(long)]
+    deadline: String,
+    /// The id of the earlier round to compare with (default: the latest earlier round of the
+    /// same questionnaire).
+    #[arg(long, alias = "vergelijk-met")]
+    compared_with: Option<String>,
+    /// A region taking part (repeat for more); default: every region that is not retired.
+    #[arg(long = "region", alias = "regio")]
+    regions: Vec<String>,
 }
 
 #[derive(Subcommand)]

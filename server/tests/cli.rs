@@ -7,12 +7,12 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 use support::databases;
 
-struct Outcome {
-    success: bool,
-    output: String,
+pub(crate) struct Outcome {
+    pub success: bool,
+    pub output: String,
 }
 
-fn nad_monitor(database_url: &str, args: &[&str], stdin: &str) -> Outcome {
+pub(crate) fn nad_monitor(database_url: &str, args: &[&str], stdin: &str) -> Outcome {
     let mut child = Command::new(env!("CARGO_BIN_EXE_nad-monitor"))
         .args(args)
         .env("DATABASE_URL", database_url)
@@ -39,7 +39,7 @@ fn nad_monitor(database_url: &str, args: &[&str], stdin: &str) -> Outcome {
     }
 }
 
-async fn count(database_url: &str, table: &str) -> i64 {
+pub(crate) async fn count(database_url: &str, table: &str) -> i64 {
     sqlx::any::install_default_drivers();
     let pool = sqlx::AnyPool::connect(database_url).await.unwrap();
     let count = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))

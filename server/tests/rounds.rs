@@ -173,7 +173,9 @@ async fn rounds_move_through_their_states_by_admins_only() {
         let change = |target: &'static str, cookie: String| {
             let (state, id) = (state.clone(), id.clone());
             async move {
-                post(&state, "/api/rounds/state", &[("round_id", &id), ("state", target)], &cookie).await
+                // Opening a closed round again needs a reason; the other changes take one.
+                let fields = [("round_id", id.as_str()), ("state", target), ("state_reason", "Proef")];
+                post(&state, "/api/rounds/state", &fields, &cookie).await
             }
         };
         // A concept round is invisible to coordinators.

@@ -1,4 +1,5 @@
-//! Regions: the list for reviewers and admins, and one region's start page.
+//! Regions: the list for reviewers and admins, and one region's start page; for admins, the
+//! management of regions and of the division of gemeenten over them (`regions/management.rs`).
 
 use crate::domain::region::{Gemeente, Region};
 use crate::error::AppError;
@@ -19,7 +20,13 @@ pub struct RegionOverview {
     pub coordinators: Vec<Colleague>,
     /// The gemeenten that belong to the region now.
     pub gemeenten: Vec<Gemeente>,
+    /// Whether the one asking may rename and retire the region (an admin).
+    pub may_manage: bool,
 }
+
+mod management;
+
+pub use management::*;
 
 /// Every region; for reviewers and admins.
 #[server(endpoint = "regions")]
@@ -56,5 +63,6 @@ pub async fn get_region(code: String) -> Result<RegionOverview, AppError> {
         region,
         coordinators,
         gemeenten,
+        may_manage: user.is_admin(),
     })
 }

@@ -70,9 +70,14 @@ pub async fn create_round(
     Ok(())
 }
 
-/// Moves a round to its next state (open, closed, published, or open again).
+/// Moves a round to its next state (open, closed, published, or open again), with the
+/// admin's reason (`state_reason`: required to open a closed round again, optional otherwise).
 #[server(endpoint = "rounds/state")]
-pub async fn change_round_state(round_id: String, state: String) -> Result<(), AppError> {
+pub async fn change_round_state(
+    round_id: String,
+    state: String,
+    state_reason: Option<String>,
+) -> Result<(), AppError> {
     use crate::domain::round::RoundState;
     use crate::services::{request, rounds};
     let app = request::state()?;
@@ -84,16 +89,69 @@ pub async fn change_round_state(round_id: String, state: String) -> Result<(), A
         crate::services::publications::publish(&app, &request::actor(&admin), &round_id, "")
             .await?;
     } else {
-        rounds::change_state(
+        rounds::change_state_with_reason(
             &app.pool,
             &app.config.mail,
             &request::actor(&admin),
             &round_id,
             target,
+            state_reason.as_deref().unwrap_or_default(),
         )
-        .await?;
+        .await
+        .map_err(|error| error.rename_field("reason", "state_reason"))?;
     }
     back_to_round(&round_id, target.code());
+    Ok(())
+}
+
+/// Changes a round's name, opening date and deadline. The fields have names of their own, as
+/// the form shares a page with the deadline form of one region.
+#[server(endpoint = "rounds/update")]
+pub async fn update_round(
+    round_id: String,
+    round_name: String,
+    round_opens_at: String,
+    round_deadline: String,
+) -> Result<(), AppError> {
+    use crate::services::{request, rounds};
+    let state = request::state()?;
+    let admin = request::require_admin(&state).await?;
+    let opens_at = day_start("round_opens_at", &round_opens_at)?;
+    let deadline = day_end("round_deadline", &round_deadline)?;
+    let change = rounds::DetailsChange {
+        name: round_name,
+        opens_at,
+        deadline,
+    };
+    let changed = rounds::update_details(&state.pool, &request::actor(&admin), &round_id, change)
+        .await
+        .map_err(|error| {
+            error
+                .rename_field("name", "round_name")
+                .rename_field("opens_at", "round_opens_at")
+                .rename_field("deadline", "round_deadline")
+        })?;
+    back_to_round(&round_id, if changed { "gewijzigd" } else { "ongewijzigd" });
+    Ok(())
+}
+
+/// Chooses the earlier round a round is compared with (empty: none).
+#[server(endpoint = "rounds/comparison")]
+pub async fn set_round_comparison(
+    round_id: String,
+    compared_round_id: String,
+) -> Result<(), AppError> {
+    use crate::services::{request, rounds};
+    let state = request::state()?;
+    let admin = request::require_admin(&state).await?;
+    rounds::set_compared(
+        &state.pool,
+        &request::actor(&admin),
+        &round_id,
+        Some(&compared_round_id),
+    )
+    .await?;
+    back_to_round(&round_id, "vergelijking");
     Ok(())
 }
 
@@ -160,15 +218,11 @@ fn back_to_round(round_id: &str, notice: &str) {
 /// The first moment of a date typed in a form field named `field`.
 #[cfg(feature = "ssr")]
 fn day_start(field: &str, text: &str) -> Result<i64, AppError> {
-    use crate::domain::time::{parse_input_date, start_of_local_day};
-    let (year, month, day) = parse_input_date(text).map_err(|m| AppError::field(field, m))?;
-    Ok(start_of_local_day(year, month, day))
+    crate::domain::round::day_start(text).map_err(|message| AppError::field(field, message))
 }
 
 /// The last moment of a date typed in a form field named `field`: a deadline lasts all day.
 #[cfg(feature = "ssr")]
 fn day_end(field: &str, text: &str) -> Result<i64, AppError> {
-    use crate::domain::time::{end_of_local_day, parse_input_date};
-    let (year, month, day) = parse_input_date(text).map_err(|m| AppError::field(field, m))?;
-    Ok(end_of_local_day(year, month, day))
+    crate::domain::round::day_end(text).map_err(|message| AppError::field(field, message))
 }

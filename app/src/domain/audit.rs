@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 pub const ANSWER_CHANGED: &str = "answer_changed";
 
 /// Every kind of event, with what the admin reads.
-pub const KINDS: [(&str, &str); 34] = [
+pub const KINDS: [(&str, &str); 43] = [
     ("login", "Ingelogd"),
     ("login_failed", "Inloggen mislukt"),
     ("logout", "Uitgelogd"),
@@ -37,6 +37,15 @@ pub const KINDS: [(&str, &str); 34] = [
     ("round_created", "Meting aangemaakt"),
     ("round_state_changed", "Status van meting gewijzigd"),
     ("deadline_extended", "Deadline verlengd"),
+    ("round_changed", "Naam of data van meting gewijzigd"),
+    ("round_comparison_changed", "Vergeleken meting gewijzigd"),
+    ("region_added", "Regio toegevoegd"),
+    ("region_renamed", "Regio hernoemd"),
+    ("region_retired", "Regio opgeheven"),
+    ("region_reinstated", "Regio weer in gebruik"),
+    ("gemeente_moved", "Gemeente naar andere regio"),
+    ("gemeente_added", "Gemeente toegevoegd"),
+    ("gemeente_removed", "Gemeente uit indeling gehaald"),
     (ANSWER_CHANGED, "Antwoord gewijzigd"),
     ("answers_prefilled", "Antwoorden overgenomen"),
     ("prefill_confirmed", "Overgenomen antwoorden bevestigd"),

@@ -263,5 +263,8 @@ pub fn same_answer(left: &Answer, right: &Answer) -> bool {
     }
 }
 
+mod changes;
+pub use changes::{Change, ItemChange, RemovedItem, VersionChanges};
+
 #[cfg(test)]
 mod tests;

@@ -4,7 +4,11 @@
 
 pub mod answer;
 pub mod completeness;
+pub mod describe;
 pub mod expr;
+/// XLSForm and REDCap in and out; translating needs the definition loader.
+#[cfg(feature = "definitions")]
+pub mod interchange;
 /// Reading definition files needs a TOML parser, which the browser does not need.
 #[cfg(feature = "definitions")]
 pub mod load;

@@ -13,6 +13,16 @@ pub struct Region {
     pub name: String,
     /// The centrumgemeente that leads the region.
     pub lead_gemeente: String,
+    /// When an admin retired the region: it takes part in no new round, and keeps its
+    /// history (rounds, responses, accounts).
+    #[serde(default)]
+    pub retired_at: Option<i64>,
+}
+
+impl Region {
+    pub fn is_active(&self) -> bool {
+        self.retired_at.is_none()
+    }
 }
 
 /// One problem in an uploaded regions file, with the line it was found on.
@@ -41,24 +51,39 @@ pub fn check_region_code(code: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Checks a region's name or centrumgemeente (`what`, as the message names it): not empty,
+/// not too long. `value` is trimmed already.
+pub fn check_region_text(what: &str, value: &str) -> Result<(), String> {
+    if value.is_empty() {
+        return Err(format!("de {what} is leeg"));
+    }
+    if value.chars().count() > REGION_NAME_MAX_CHARS {
+        return Err(format!(
+            "de {what} is langer dan {REGION_NAME_MAX_CHARS} tekens"
+        ));
+    }
+    Ok(())
+}
+
+/// A message of the checks above (written for a line of a file: "de regionaam is leeg") as a
+/// sentence on its own, for a form: "De regionaam is leeg."
+pub fn as_sentence(message: &str) -> String {
+    let mut chars = message.chars();
+    let first = chars.next().map(|c| c.to_uppercase().collect::<String>());
+    format!("{}{}.", first.unwrap_or_default(), chars.as_str())
+}
+
 /// Builds a region from the fields of one CSV row, trimming spaces.
 pub fn region_from_fields(code: &str, name: &str, lead_gemeente: &str) -> Result<Region, String> {
     let (code, name, lead_gemeente) = (code.trim(), name.trim(), lead_gemeente.trim());
     check_region_code(code)?;
-    for (what, value) in [("regionaam", name), ("centrumgemeente", lead_gemeente)] {
-        if value.is_empty() {
-            return Err(format!("de {what} is leeg"));
-        }
-        if value.chars().count() > REGION_NAME_MAX_CHARS {
-            return Err(format!(
-                "de {what} is langer dan {REGION_NAME_MAX_CHARS} tekens"
-            ));
-        }
-    }
+    check_region_text("regionaam", name)?;
+    check_region_text("centrumgemeente", lead_gemeente)?;
     Ok(Region {
         code: code.to_string(),
         name: name.to_string(),
         lead_gemeente: lead_gemeente.to_string(),
+        retired_at: None,
     })
 }
 
@@ -142,6 +167,12 @@ mod tests {
         for (code, ok) in table {
             assert_eq!(check_region_code(code).is_ok(), ok, "{code:?}");
         }
+    }
+
+    #[test]
+    fn messages_become_sentences_for_forms() {
+        assert_eq!(as_sentence("de regionaam is leeg"), "De regionaam is leeg.");
+        assert_eq!(as_sentence(""), ".");
     }
 
     #[test]

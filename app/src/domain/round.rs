@@ -151,6 +151,83 @@ pub fn check_period(opens_at: i64, deadline: i64) -> Result<(), String> {
     }
 }
 
+/// Whether moving a round from `from` to `to` needs a reason: opening a closed round again
+/// does, as regions that had finished can change their answers again. Closing takes an
+/// optional one (closing at the deadline is the usual course).
+pub fn reason_required(from: RoundState, to: RoundState) -> bool {
+    from == RoundState::Closed && to == RoundState::Open
+}
+
+/// The first moment (UTC milliseconds) of a date typed as `YYYY-MM-DD`.
+pub fn day_start(text: &str) -> Result<i64, String> {
+    let (year, month, day) = super::time::parse_input_date(text)?;
+    Ok(super::time::start_of_local_day(year, month, day))
+}
+
+/// The last moment of a date typed as `YYYY-MM-DD`: a deadline lasts all day.
+pub fn day_end(text: &str) -> Result<i64, String> {
+    let (year, month, day) = super::time::parse_input_date(text)?;
+    Ok(super::time::end_of_local_day(year, month, day))
+}
+
+/// A round's name, opening and deadline as an admin changes them afterwards.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    pub opens_at: i64,
+    pub deadline: i64,
+}
+
+impl Period {
+    /// `self` as a form gives it (whole days), with the moments of `before` kept where the
+    /// day is the same: a round that opened at 14:05 keeps that moment when the form sends
+    /// its date back unchanged.
+    pub fn keeping_days_of(self, before: Period) -> Period {
+        let day = |at: i64| {
+            let (year, month, day, _, _) = super::time::local_parts(at);
+            (year, month, day)
+        };
+        let keep = |new: i64, old: i64| if day(new) == day(old) { old } else { new };
+        Period {
+            opens_at: keep(self.opens_at, before.opens_at),
+            deadline: keep(self.deadline, before.deadline),
+        }
+    }
+}
+
+/// Checks a change of a round's opening and deadline (`now`: the moment of the change).
+/// A published round changes no more; the opening moves only while the round is a concept
+/// (once open, it has opened); an open round's deadline may not move into the past (that
+/// would close it for everyone: closing is a change of state with its own button). The
+/// error names the field (`opens_at` or `deadline`) and says why, in Dutch.
+pub fn check_period_change(
+    state: RoundState,
+    before: Period,
+    after: Period,
+    now: i64,
+) -> Result<(), (&'static str, String)> {
+    if state == RoundState::Published && after != before {
+        return Err((
+            "deadline",
+            "Deze meting is gepubliceerd; haar data veranderen niet meer.".to_string(),
+        ));
+    }
+    if after.opens_at != before.opens_at && state != RoundState::Concept {
+        return Err((
+            "opens_at",
+            "De meting is al geopend; de openingsdatum verandert niet meer.".to_string(),
+        ));
+    }
+    check_period(after.opens_at, after.deadline).map_err(|message| ("deadline", message))?;
+    if after.deadline != before.deadline && state == RoundState::Open && after.deadline <= now {
+        return Err((
+            "deadline",
+            "De nieuwe deadline ligt in het verleden. Kies vandaag of later, of sluit de meting."
+                .to_string(),
+        ));
+    }
+    Ok(())
+}
+
 /// A round as the admin's list shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RoundSummary {
@@ -182,6 +259,10 @@ pub struct RoundRegion {
 pub struct RoundDetail {
     pub summary: RoundSummary,
     pub compared_round_id: Option<String>,
+    /// The reason given with the latest change of state, if one was given.
+    pub state_reason: Option<String>,
+    /// The earlier rounds of the same questionnaire it can be compared with.
+    pub comparison_choices: Vec<ComparisonChoice>,
     pub regions: Vec<RoundRegion>,
 }
 
@@ -303,6 +384,85 @@ mod tests {
         assert_eq!(check_reason(" ziekte ").unwrap(), "ziekte");
         assert!(check_period(10, 10).is_err());
         assert!(check_period(10, 11).is_ok());
+    }
+
+    #[test]
+    fn only_reopening_a_closed_round_needs_a_reason() {
+        use RoundState::*;
+        assert!(reason_required(Closed, Open));
+        assert!(!reason_required(Open, Closed));
+        assert!(!reason_required(Concept, Open));
+    }
+
+    #[test]
+    fn dates_of_forms_become_whole_days() {
+        let start = day_start("2027-06-01").unwrap();
+        let end = day_end("2027-06-01").unwrap();
+        assert!(end > start && end - start < 24 * 60 * 60 * 1000);
+        assert!(day_start("01-06-2027").is_err());
+        assert!(day_end("2027-02-30").is_err());
+    }
+
+    #[test]
+    fn a_period_changes_within_the_rounds_life() {
+        use RoundState::*;
+        let before = Period {
+            opens_at: 100,
+            deadline: 200,
+        };
+        let later = |opens_at, deadline| Period { opens_at, deadline };
+        assert_eq!(
+            check_period_change(Concept, before, later(50, 300), 1000),
+            Ok(())
+        );
+        assert_eq!(
+            check_period_change(Open, before, later(50, 200), 150)
+                .unwrap_err()
+                .0,
+            "opens_at"
+        );
+        assert!(check_period_change(Open, before, later(100, 300), 350)
+            .unwrap_err()
+            .1
+            .contains("verleden"));
+        assert_eq!(
+            check_period_change(Open, before, later(100, 300), 150),
+            Ok(())
+        );
+        // A concept round may be set up for a period that has passed (entering history).
+        assert_eq!(
+            check_period_change(Concept, before, later(100, 150), 1000),
+            Ok(())
+        );
+        assert!(check_period_change(Concept, before, later(300, 300), 0)
+            .unwrap_err()
+            .1
+            .contains("na de openingsdatum"));
+        assert!(check_period_change(Published, before, later(100, 300), 0).is_err());
+        assert_eq!(check_period_change(Published, before, before, 0), Ok(()));
+        // The same days as before keep their moments.
+        let day = 24 * 60 * 60 * 1000;
+        let before = Period {
+            opens_at: day_start("2031-01-01").unwrap() + 5 * 60 * 60 * 1000,
+            deadline: day_start("2031-02-01").unwrap() + 1000,
+        };
+        let form = Period {
+            opens_at: day_start("2031-01-01").unwrap(),
+            deadline: day_end("2031-02-02").unwrap(),
+        };
+        let kept = form.keeping_days_of(before);
+        assert_eq!(kept.opens_at, before.opens_at);
+        assert_eq!(kept.deadline, form.deadline);
+        assert!(kept.deadline - before.deadline > day);
+        let before = Period {
+            opens_at: 100,
+            deadline: 200,
+        };
+        // Closed: the deadline may move (before opening again), even into the past.
+        assert_eq!(
+            check_period_change(Closed, before, later(100, 150), 1000),
+            Ok(())
+        );
     }
 
     #[test]

@@ -58,9 +58,8 @@ fn AdminCards(numbers: (Vec<UserSummary>, usize, usize)) -> impl IntoView {
                 <p>"Zet een meting op, open en sluit haar, verleng de deadline van een regio of heropen een ingediende vragenlijst."</p>
             </li>
             <li class="card">
-                <h2 class="card__title"><a href=paths::REGIONS>"Regio's"</a></h2>
-                <p>{format!("{region_count} regio's geladen. Nieuwe regio's laadt u met "
-                )}<code>"nad-monitor regions import"</code>"."</p>
+                <h2 class="card__title"><a href=paths::REGIONS_ADMIN>"Regio's en gemeenten"</a></h2>
+                <p>{format!("{region_count} regio's geladen. Voeg een regio toe, hernoem of hef er een op, en verdeel de gemeenten over de regio's.")}</p>
             </li>
         </ul>
     }

@@ -3,18 +3,17 @@
 //! `/beheer/vragenlijsten/:identifier/:version`: a read-only preview of a version, as a
 //! coordinator would see it, with conditions, rules and lineage spelled out.
 
-use crate::api::questionnaires::{
-    get_questionnaire, import_attempt, list_questionnaires, VersionSummary,
-};
+use crate::api::questionnaires::{import_attempt, list_questionnaires, VersionSummary};
 use crate::components::loaded::Loaded;
 use crate::components::notice::ChangeNotice;
-use crate::components::question::Question;
-use crate::domain::questionnaire::model::{Item, Lineage, Questionnaire, Severity};
 use crate::domain::time::format_date_time;
 use crate::paths;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
+
+mod preview;
+pub use preview::{QuestionnairePreviewPage, UploadPreviewPage};
 
 fn notice_text(code: &str) -> Option<&'static str> {
     match code {
@@ -23,6 +22,7 @@ fn notice_text(code: &str) -> Option<&'static str> {
             Some("Deze versie was al geladen, met precies dezelfde inhoud. Er is niets veranderd.")
         }
         "geen-bestand" => Some("Kies eerst een bestand om te laden."),
+        "niet-geladen" => Some("Het bestand is niet opgeslagen. Er is niets veranderd."),
         _ => None,
     }
 }
@@ -39,16 +39,40 @@ pub fn QuestionnairesPage() -> impl IntoView {
         </Loaded>
         <h2>"Nieuwe versie laden"</h2>
         <p>
-            "Een versie is één TOML-bestand (zie "<code>"docs/questionnaire-format.md"</code>"). Het hele bestand wordt eerst "
-            "gecontroleerd; bij een fout wordt niets opgeslagen en ziet u elke fout met regelnummer en vraag. "
-            "Een geladen versie verandert nooit: een wijziging is een nieuw bestand met een nieuw versienummer."
+            "Een versie is één definitiebestand: ons eigen TOML-formaat (zie "<code>"docs/questionnaire-format.md"</code>"), "
+            "een XLSForm-werkmap (.xlsx) of een REDCap data dictionary (.csv). Het hele bestand wordt eerst "
+            "gecontroleerd; bij een fout wordt niets opgeslagen en ziet u elke fout met de plaats in het bestand "
+            "(regel, of blad, rij en kolom). "
+            "Zonder fouten ziet u eerst een voorbeeld: alle vragen, de voorwaarden en controles in woorden, en wat er "
+            "verandert ten opzichte van de vorige versie. Pas daarna slaat u de versie op. "
+            "Een opgeslagen versie verandert nooit: een wijziging is een nieuw bestand met een nieuw versienummer."
         </p>
         <form class="form" method="post" action=paths::QUESTIONNAIRE_UPLOAD enctype="multipart/form-data">
             <div class="form-field">
-                <label class="form-label" for="veld-bestand">"Definitiebestand (.toml)"</label>
-                <input class="form-file" type="file" id="veld-bestand" name="bestand" accept=".toml,text/plain" required/>
+                <label class="form-label" for="veld-bestand">"Definitiebestand (.toml, .xlsx of .csv)"</label>
+                <input class="form-file" type="file" id="veld-bestand" name="bestand"
+                    accept=".toml,.xlsx,.csv,text/plain,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" required/>
             </div>
-            <button type="submit" class="button">"Controleren en laden"</button>
+            <fieldset class="form-fieldset">
+                <legend class="form-label">"Alleen bij XLSForm of REDCap"</legend>
+                <p class="form-hint" id="namen-uitleg">
+                    "Een REDCap-bestand noemt geen vragenlijst, versie en titel: vul ze hier in. Bij XLSForm vervangen ze "
+                    "wat het blad settings zegt (form_id, version, form_title). Bij een TOML-bestand laat u ze leeg."
+                </p>
+                <div class="form-field">
+                    <label class="form-label" for="veld-identifier">"Vragenlijst (bijvoorbeeld nad)"</label>
+                    <input class="form-input" type="text" id="veld-identifier" name="identifier" maxlength="200" aria-describedby="namen-uitleg"/>
+                </div>
+                <div class="form-field">
+                    <label class="form-label" for="veld-versie">"Versie (bijvoorbeeld 2027-06)"</label>
+                    <input class="form-input" type="text" id="veld-versie" name="versie" maxlength="200" aria-describedby="namen-uitleg"/>
+                </div>
+                <div class="form-field">
+                    <label class="form-label" for="veld-titel">"Titel"</label>
+                    <input class="form-input" type="text" id="veld-titel" name="titel" maxlength="200" aria-describedby="namen-uitleg"/>
+                </div>
+            </fieldset>
+            <button type="submit" class="button">"Controleren"</button>
         </form>
     }
 }
@@ -124,120 +148,5 @@ fn ImportProblems(file_name: String, problems: Vec<String>) -> impl IntoView {
         </div>
         <p>"Er is niets opgeslagen. Verbeter het bestand en laad het opnieuw."</p>
         <p><a href=paths::QUESTIONNAIRES>"Terug naar vragenlijsten"</a></p>
-    }
-}
-
-fn lineage_text(lineage: &Lineage) -> Option<String> {
-    match lineage {
-        Lineage::Original => None,
-        Lineage::New => Some("Nieuw in deze versie.".to_string()),
-        Lineage::Unchanged => Some("Ongewijzigd ten opzichte van de vorige versie.".to_string()),
-        Lineage::Mapped { from, codes } if codes.is_empty() => {
-            Some(format!("Hernoemd; heette '{from}'."))
-        }
-        Lineage::Mapped { from, codes } => {
-            let mapping: Vec<String> = codes
-                .iter()
-                .map(|(old, new)| format!("{old} → {new}"))
-                .collect();
-            Some(format!(
-                "Uit '{from}', met nieuwe codes: {}.",
-                mapping.join(", ")
-            ))
-        }
-        Lineage::SplitFrom(from) => Some(format!("Afgesplitst van '{from}'.")),
-        Lineage::MergedFrom(keys) => Some(format!("Samengevoegd uit {}.", keys.join(", "))),
-        Lineage::ChangedMeaning(why) => {
-            Some(format!("Betekenis gewijzigd, niet vergelijkbaar: {why}"))
-        }
-    }
-}
-
-/// The conditions, rules and lineage of an item, in words.
-#[component]
-fn ItemLogic(item: Item) -> impl IntoView {
-    let condition = item
-        .visible_if
-        .map(|c| view! { <li>"Wordt alleen gesteld als: "<code>{c.source}</code></li> });
-    let rules = item.rules.into_iter().map(|rule| {
-        let kind = match rule.severity {
-            Severity::Blocking => "Controle (blokkeert indienen)",
-            Severity::Warning => "Controle (waarschuwing)",
-        };
-        view! { <li>{format!("{kind}: ")}<code>{rule.check.source}</code>{format!(" – melding: “{}”", rule.message)}</li> }
-    }).collect_view();
-    let lineage = lineage_text(&item.lineage).map(|text| view! { <li>{text}</li> });
-    let label = format!("Logica van vraag {}", item.key);
-    view! {
-        <ul class="item-logic" aria-label=label>
-            <li>"Sleutel: "<code>{item.key}</code>" · type "{item.kind.type_name()}</li>
-            {condition}
-            {rules}
-            {lineage}
-        </ul>
-    }
-}
-
-#[component]
-fn Preview(questionnaire: Questionnaire) -> impl IntoView {
-    let title = format!(
-        "Voorbeeld: {} (versie {})",
-        questionnaire.title, questionnaire.version
-    );
-    let count = questionnaire.items().count();
-    let removed = (!questionnaire.removed.is_empty()).then(|| view! {
-        <h2>"Vervallen ten opzichte van de vorige versie"</h2>
-        <ul>{questionnaire.removed.iter().map(|r| view! { <li><code>{r.key.clone()}</code>{format!(": {}", r.reason)}</li> }).collect_view()}</ul>
-    });
-    view! {
-        <Title text=title.clone()/>
-        <h1>{title}</h1>
-        <p class="notice notice--info">
-            {format!("Alleen-lezen voorbeeld van {count} vragen in {} secties, zoals een regiocoördinator ze ziet. ", questionnaire.sections.len())}
-            "Onder elke vraag staan de voorwaarde, de controles en de herkomst."
-        </p>
-        <p class="intro">{questionnaire.introduction.clone()}</p>
-        <nav aria-label="Secties" class="toc">
-            <ol>
-                {questionnaire.sections.iter().map(|s| {
-                    let href = format!("#sectie-{}", s.key);
-                    view! { <li><a href=href>{format!("{}. {}", s.key, s.title)}</a></li> }
-                }).collect_view()}
-            </ol>
-        </nav>
-        {questionnaire.sections.into_iter().map(|section| view! {
-            <section class="preview-section" aria-labelledby=format!("sectie-{}", section.key)>
-                <h2 id=format!("sectie-{}", section.key)>{format!("{}. {}", section.key, section.title)}</h2>
-                {section.intro.map(|intro| view! { <p>{intro}</p> })}
-                {section.items.into_iter().map(|item| view! {
-                    <div class="preview-item">
-                        <Question item=item.clone() disabled=true/>
-                        <ItemLogic item/>
-                    </div>
-                }).collect_view()}
-            </section>
-        }).collect_view()}
-        {removed}
-        <p><a href=paths::QUESTIONNAIRES>"Terug naar vragenlijsten"</a></p>
-    }
-}
-
-#[component]
-pub fn QuestionnairePreviewPage() -> impl IntoView {
-    let params = use_params_map();
-    let key = move || {
-        let p = params.read();
-        (
-            p.get("identifier").unwrap_or_default(),
-            p.get("version").unwrap_or_default(),
-        )
-    };
-    let questionnaire = Resource::new(key, |(identifier, version)| {
-        get_questionnaire(identifier, version)
-    });
-    view! {
-        <Loaded data=questionnaire let:questionnaire>
-            <Preview questionnaire/>
-        </Loaded>
     }
 }

@@ -1,13 +1,24 @@
 //! `/regios`: every region, for reviewers and admins. `/regio/:code`: one region's start
-//! page, for its own coordinators, reviewers and admins.
+//! page, for its own coordinators, reviewers and admins; admins rename and retire the region
+//! there (`regions/manage.rs`). `/beheer/regios` (`regions/admin.rs`): the admin adds regions
+//! and edits the division of gemeenten over them.
 
-use crate::api::regions::{get_region, list_regions, RegionOverview};
+use crate::api::regions::{
+    get_region, list_regions, RegionOverview, ReinstateRegion, RenameRegion, RetireRegion,
+};
 use crate::components::loaded::Loaded;
+use crate::components::notice::ChangeNotice;
 use crate::domain::region::Region;
+use crate::domain::time::format_date;
 use crate::paths;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
+
+mod admin;
+mod manage;
+
+pub use admin::RegionsAdminPage;
 
 #[component]
 pub fn RegionsPage() -> impl IntoView {
@@ -22,11 +33,15 @@ pub fn RegionsPage() -> impl IntoView {
 /// Every region with its lead gemeente, linking to its page.
 #[component]
 fn RegionTable(regions: Vec<Region>) -> impl IntoView {
-    let count = regions.len();
+    let count = regions.iter().filter(|r| r.is_active()).count();
+    let retired = regions.len() - count;
+    let retired_text = (retired > 0).then(|| {
+        format!(" {retired} opgeheven regio('s) staan er nog bij vanwege hun eerdere metingen.")
+    });
     view! {
         <Title text="Regio's"/>
         <h1>"Regio's"</h1>
-        <p>{format!("{count} regio's nemen deel aan de monitor.")}</p>
+        <p>{format!("{count} regio's nemen deel aan de monitor.")}{retired_text}</p>
         <div class="table-scroll" role="region" tabindex="0" aria-label="Regio's">
             <table class="table">
                 <caption class="visually-hidden">"Alle regio's met hun centrumgemeente"</caption>
@@ -42,10 +57,11 @@ fn RegionTable(regions: Vec<Region>) -> impl IntoView {
                         .into_iter()
                         .map(|region| {
                             let href = paths::region(&region.code);
+                            let retired = region.retired_at.map(|_| " (opgeheven)");
                             view! {
                                 <tr>
                                     <td>{region.code}</td>
-                                    <td><a href=href>{region.name}</a></td>
+                                    <td><a href=href>{region.name}</a>{retired}</td>
                                     <td>{region.lead_gemeente}</td>
                                 </tr>
                             }
@@ -57,26 +73,71 @@ fn RegionTable(regions: Vec<Region>) -> impl IntoView {
     }
 }
 
+/// What a change on the region's page did, from the `melding` query parameter.
+fn notice_text(code: &str) -> Option<String> {
+    let text = match code {
+        "toegevoegd" => "De regio is toegevoegd. Ze doet mee aan metingen die vanaf nu worden opgezet.",
+        "hernoemd" => "De regio is gewijzigd. Metingen die al lopen houden de naam die ze hadden.",
+        "ongewijzigd" => "Er was niets veranderd.",
+        "opgeheven" => "De regio is opgeheven. Ze doet aan geen nieuwe meting meer mee; haar eerdere metingen blijven.",
+        "heringevoerd" => "De regio is weer in gebruik en doet mee aan nieuwe metingen.",
+        _ => return None,
+    };
+    Some(text.to_string())
+}
+
 #[component]
 pub fn RegionPage() -> impl IntoView {
     let params = use_params_map();
     let code = move || params.read().get("code").unwrap_or_default();
-    let overview = Resource::new(code, get_region);
+    let rename = ServerAction::<RenameRegion>::new();
+    let retire = ServerAction::<RetireRegion>::new();
+    let reinstate = ServerAction::<ReinstateRegion>::new();
+    let overview = Resource::new(
+        move || {
+            (
+                code(),
+                rename.version().get(),
+                retire.version().get(),
+                reinstate.version().get(),
+            )
+        },
+        |(code, ..)| get_region(code),
+    );
+    let actions = manage::Actions {
+        rename,
+        retire,
+        reinstate,
+    };
     view! {
         <Loaded data=overview let:overview>
-            <RegionDetails overview/>
+            <RegionDetails overview actions/>
         </Loaded>
     }
 }
 
-/// A region's lead gemeente, gemeenten, coordinators and rounds.
+/// A region's lead gemeente, gemeenten, coordinators and rounds; for admins, the forms that
+/// change it.
 #[component]
-fn RegionDetails(overview: RegionOverview) -> impl IntoView {
+fn RegionDetails(overview: RegionOverview, actions: manage::Actions) -> impl IntoView {
     let region = overview.region;
     let title = format!("Regio {}", region.name);
+    let retired = region.retired_at.map(|at| {
+        view! {
+            <p class="notice notice--warning">{format!(
+                "Deze regio is opgeheven op {}. Ze doet aan geen nieuwe meting mee; haar eerdere metingen blijven bewaard.",
+                format_date(at)
+            )}</p>
+        }
+    });
+    let management = overview
+        .may_manage
+        .then(|| view! { <manage::RegionManagement region=region.clone() actions/> });
     view! {
         <Title text=title.clone()/>
         <h1>{title}</h1>
+        <ChangeNotice text_of=notice_text/>
+        {retired}
         <dl class="summary-list">
             <div class="summary-list__row">
                 <dt>"Regiocode"</dt>
@@ -84,7 +145,7 @@ fn RegionDetails(overview: RegionOverview) -> impl IntoView {
             </div>
             <div class="summary-list__row">
                 <dt>"Centrumgemeente"</dt>
-                <dd>{region.lead_gemeente}</dd>
+                <dd>{region.lead_gemeente.clone()}</dd>
             </div>
         </dl>
         <GemeentenList gemeenten=overview.gemeenten.clone() heading="Gemeenten in deze regio"
@@ -117,6 +178,7 @@ fn RegionDetails(overview: RegionOverview) -> impl IntoView {
         }}
         <h2>"Metingen"</h2>
         <crate::components::region_rounds::RegionRounds code=region.code.clone()/>
+        {management}
     }
 }
 

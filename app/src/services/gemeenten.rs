@@ -1,7 +1,8 @@
 //! The gemeenten of each region, loaded from a CSV file with the columns `gemeente_code`
 //! (CBS code), `gemeente` and `region_code` (an optional `source_status` column is accepted
-//! and ignored). Loading replaces the whole division at once; rounds keep their own copy,
-//! made when the round is set up.
+//! and ignored). Loading replaces the whole division at once; admins also change it one
+//! gemeente at a time (`editing.rs`). Rounds keep their own copy, made when the round is set
+//! up and made again when it first opens.
 
 use super::audit::{self, Actor, Event};
 use super::now_ms;
@@ -10,6 +11,10 @@ use crate::error::AppError;
 use serde_json::json;
 use sqlx::AnyPool;
 use std::collections::{BTreeMap, HashSet};
+
+mod editing;
+
+pub use editing::{add, all, move_to, remove};
 
 const REQUIRED_COLUMNS: [&str; 3] = ["gemeente_code", "gemeente", "region_code"];
 const OPTIONAL_COLUMNS: [&str; 1] = ["source_status"];

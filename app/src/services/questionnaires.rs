@@ -3,7 +3,7 @@
 
 use super::audit::{self, Actor, Event};
 use super::{new_id, now_ms};
-use crate::domain::comparison::VersionMapping;
+use crate::domain::comparison::{VersionChanges, VersionMapping};
 use crate::domain::questionnaire::load::{load, MAX_DEFINITION_BYTES};
 use crate::domain::questionnaire::model::{Index, Questionnaire, VersionSummary};
 use crate::error::AppError;
@@ -13,6 +13,8 @@ use sha2::{Digest, Sha256};
 use sqlx::AnyPool;
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
+
+pub mod uploads;
 
 /// A parsed version with its index, shared between requests.
 #[derive(Debug)]
@@ -104,6 +106,14 @@ async fn stored_source(
         .await?)
 }
 
+/// The definition file of a stored version, as it was loaded.
+pub async fn source(pool: &AnyPool, identifier: &str, version: &str) -> Result<String, AppError> {
+    stored_source(pool, identifier, version)
+        .await?
+        .map(|(source, _)| source)
+        .ok_or(AppError::NotFound)
+}
+
 impl Cache {
     /// A stored version, parsed once.
     pub async fn get(
@@ -158,15 +168,27 @@ impl Cache {
     }
 }
 
-/// Checks a definition file completely and stores it when it has no problems. The error
-/// lists every problem as "FILE: regel N, vraag KEY: message".
-pub async fn import(
+/// A definition file that passed every check, not stored yet.
+#[derive(Debug)]
+pub enum Checked {
+    New {
+        questionnaire: Questionnaire,
+        /// The stored version it follows, if it names one.
+        previous: Option<Arc<LoadedVersion>>,
+        sha256: String,
+    },
+    /// The same identifier and version with exactly this content is stored already.
+    AlreadyStored { identifier: String, version: String },
+}
+
+/// Checks a definition file completely, storing nothing. The error lists every problem as
+/// "FILE: regel N, vraag KEY: message".
+pub async fn check(
     pool: &AnyPool,
     cache: &Cache,
-    actor: &Actor,
     file_name: &str,
     source: &str,
-) -> Result<ImportOutcome, Vec<String>> {
+) -> Result<Checked, Vec<String>> {
     let located = |message: String| format!("{file_name}: {message}");
     if source.len() > MAX_DEFINITION_BYTES {
         return Err(vec![located(format!(
@@ -184,25 +206,52 @@ pub async fn import(
                 .map(|e| located(e.to_string()))
                 .collect::<Vec<_>>()
         })?;
-
     let hash = sha256(source);
-    if let Some((_, stored_hash)) =
-        stored_source(pool, &questionnaire.identifier, &questionnaire.version)
-            .await
-            .map_err(|_| database_failed(file_name))?
+    match stored_source(pool, &questionnaire.identifier, &questionnaire.version)
+        .await
+        .map_err(|_| database_failed(file_name))?
     {
-        return if stored_hash == hash {
-            Ok(ImportOutcome::AlreadyStored {
-                identifier: questionnaire.identifier,
-                version: questionnaire.version,
-            })
-        } else {
-            Err(vec![located(format!(
-                "versie {} van '{}' is al geladen met een andere inhoud. Een geladen versie verandert nooit: geef dit bestand een nieuw versienummer.",
-                questionnaire.version, questionnaire.identifier
-            ))])
-        };
+        Some((_, stored_hash)) if stored_hash == hash => Ok(Checked::AlreadyStored {
+            identifier: questionnaire.identifier,
+            version: questionnaire.version,
+        }),
+        Some(_) => Err(vec![located(format!(
+            "versie {} van '{}' is al geladen met een andere inhoud. Een geladen versie verandert nooit: geef dit bestand een nieuw versienummer.",
+            questionnaire.version, questionnaire.identifier
+        ))]),
+        None => Ok(Checked::New {
+            questionnaire,
+            previous,
+            sha256: hash,
+        }),
     }
+}
+
+/// Checks a definition file completely and stores it when it has no problems. The error
+/// lists every problem as "FILE: regel N, vraag KEY: message".
+pub async fn import(
+    pool: &AnyPool,
+    cache: &Cache,
+    actor: &Actor,
+    file_name: &str,
+    source: &str,
+) -> Result<ImportOutcome, Vec<String>> {
+    let (questionnaire, hash) = match check(pool, cache, file_name, source).await? {
+        Checked::AlreadyStored {
+            identifier,
+            version,
+        } => {
+            return Ok(ImportOutcome::AlreadyStored {
+                identifier,
+                version,
+            })
+        }
+        Checked::New {
+            questionnaire,
+            sha256,
+            ..
+        } => (questionnaire, sha256),
+    };
     let items = questionnaire.items().count();
     store(
         pool,
@@ -324,6 +373,23 @@ pub async fn record_attempt(
     .execute(pool)
     .await?;
     Ok(id)
+}
+
+/// What changed in a stored version against the version it follows; `None` for a first
+/// version.
+pub async fn changes_of(
+    pool: &AnyPool,
+    cache: &Cache,
+    current: &Questionnaire,
+) -> Result<Option<VersionChanges>, AppError> {
+    let Some(previous) = &current.previous_version else {
+        return Ok(None);
+    };
+    let previous = cache.get(pool, &current.identifier, previous).await?;
+    Ok(Some(VersionChanges::between(
+        &previous.questionnaire,
+        current,
+    )))
 }
 
 /// A refused load: file name and problems.

@@ -1,5 +1,6 @@
 //! Regions are data: imported from a CSV file with the columns `code`, `region` and
-//! `lead_gemeente` (an optional `source_status` column is accepted and ignored).
+//! `lead_gemeente` (an optional `source_status` column is accepted and ignored), and added,
+//! renamed and retired by admins (`management.rs`).
 
 use super::audit::{self, Actor, Event};
 use super::now_ms;
@@ -11,6 +12,10 @@ use sqlx::AnyPool;
 const REQUIRED_COLUMNS: [&str; 3] = ["code", "region", "lead_gemeente"];
 const OPTIONAL_COLUMNS: [&str; 1] = ["source_status"];
 pub use super::table_file::MAX_FILE_BYTES;
+
+mod management;
+
+pub use management::{add, reinstate, rename, retire};
 
 /// Reads a whole regions file. Returns every region, or every problem with its line number.
 pub fn parse_csv(bytes: &[u8]) -> Result<Vec<Region>, Vec<RegionFileError>> {
@@ -80,6 +85,7 @@ struct RegionRow {
     code: String,
     name: String,
     lead_gemeente: String,
+    retired_at: Option<i64>,
 }
 
 impl From<RegionRow> for Region {
@@ -88,13 +94,15 @@ impl From<RegionRow> for Region {
             code: row.code,
             name: row.name,
             lead_gemeente: row.lead_gemeente,
+            retired_at: row.retired_at,
         }
     }
 }
 
+/// Every region, retired ones too (they keep their history), by code.
 pub async fn list(pool: &AnyPool) -> Result<Vec<Region>, AppError> {
     let rows: Vec<RegionRow> =
-        sqlx::query_as("SELECT code, name, lead_gemeente FROM regions ORDER BY code")
+        sqlx::query_as("SELECT code, name, lead_gemeente, retired_at FROM regions ORDER BY code")
             .fetch_all(pool)
             .await?;
     Ok(rows.into_iter().map(Region::from).collect())
@@ -102,7 +110,7 @@ pub async fn list(pool: &AnyPool) -> Result<Vec<Region>, AppError> {
 
 pub async fn find(pool: &AnyPool, code: &str) -> Result<Region, AppError> {
     let row: RegionRow =
-        sqlx::query_as("SELECT code, name, lead_gemeente FROM regions WHERE code = $1")
+        sqlx::query_as("SELECT code, name, lead_gemeente, retired_at FROM regions WHERE code = $1")
             .bind(code)
             .fetch_optional(pool)
             .await?

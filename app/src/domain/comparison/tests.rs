@@ -240,3 +240,76 @@ fn multiple_choice_is_the_same_in_any_order() {
     assert!(same_answer(&a, &b));
     assert!(!same_answer(&a, &Answer::Unknown));
 }
+
+#[test]
+fn the_changes_of_a_version_name_each_item_as_comparison_treats_it() {
+    let (old, new) = versions();
+    let changes = VersionChanges::between(&old, &new);
+    let change = |key: &str| {
+        changes
+            .items
+            .iter()
+            .find(|c| c.key == key)
+            .map(|c| c.change.clone())
+    };
+    assert_eq!(change("same"), None, "unchanged items are only counted");
+    assert_eq!(changes.unchanged, 1);
+    assert_eq!(
+        change("new_name"),
+        Some(Change::Renamed {
+            from: "old_name".into()
+        })
+    );
+    let Some(Change::Recoded { from, codes }) = change("plan") else {
+        panic!("plan is recoded: {changes:?}");
+    };
+    assert_eq!(from, "plan");
+    assert!(codes.contains(&("raad".to_string(), "vastgesteld".to_string())));
+    assert_eq!(change("fresh"), Some(Change::New));
+    for key in ["whole_x", "parts", "meaning"] {
+        assert!(
+            matches!(change(key), Some(Change::NotCompared(_))),
+            "{key}: {changes:?}"
+        );
+    }
+    let removed: Vec<(&str, &str)> = changes
+        .removed
+        .iter()
+        .map(|r| (r.key.as_str(), r.reason.as_str()))
+        .collect();
+    assert!(removed.contains(&("gone", "Vervallen.")), "{removed:?}");
+    assert!(removed.contains(&("whole", "Opgegaan in whole_x (niet vergeleken).")));
+    assert!(removed.contains(&("part_a", "Opgegaan in parts (niet vergeleken).")));
+    assert!(!removed
+        .iter()
+        .any(|(key, _)| *key == "old_name" || *key == "plan"));
+    assert!(!changes.is_empty());
+}
+
+#[test]
+fn an_edited_question_is_still_compared_and_says_what_was_edited() {
+    let (old, mut new) = versions();
+    let same = new.sections[0]
+        .items
+        .iter_mut()
+        .find(|i| i.key == "same")
+        .expect("fixture");
+    same.label = "Zelfde, anders gezegd".into();
+    same.required = true;
+    let changes = VersionChanges::between(&old, &new);
+    let edited = changes
+        .items
+        .iter()
+        .find(|c| c.key == "same")
+        .expect("listed");
+    assert_eq!(
+        edited.change,
+        Change::Edited(vec![
+            "vraagtekst".into(),
+            "verplicht, onbekend of n.v.t.".into()
+        ])
+    );
+    assert!(VersionMapping::new(&[&old, &new])
+        .counterpart("same")
+        .is_comparable());
+}

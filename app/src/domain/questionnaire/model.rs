@@ -138,6 +138,18 @@ impl ItemKind {
         }
     }
 
+    /// The codes with their labels, if the type has codes.
+    pub fn choices(&self) -> Option<Vec<Choice>> {
+        match self {
+            ItemKind::YesNo => Some(fixed_choices(&YES_NO)),
+            ItemKind::YesPartlyNo => Some(fixed_choices(&YES_PARTLY_NO)),
+            ItemKind::SingleChoice { options }
+            | ItemKind::MultipleChoice { options, .. }
+            | ItemKind::Ranking { options, .. } => Some(options.clone()),
+            _ => None,
+        }
+    }
+
     /// Whether answers of this type are public by default: closed answers are, free text is
     /// not (it may hold names).
     pub fn public_by_default(&self) -> bool {
@@ -239,6 +251,15 @@ pub struct Questionnaire {
     pub previous_version: Option<String>,
     pub sections: Vec<Section>,
     pub removed: Vec<Removed>,
+}
+
+/// A checked definition file an admin uploaded and has not stored (or discarded) yet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingUpload {
+    pub id: String,
+    pub file_name: String,
+    pub uploaded_at: i64,
+    pub uploaded_by: String,
 }
 
 /// A stored version as the admin's list shows it.

@@ -2,6 +2,7 @@
 //! checked before anything is stored; then the round, a snapshot of its regions and their
 //! gemeenten, and the audit event are written in one transaction.
 
+use super::comparison::{default_compared, earlier_rounds};
 use super::{NewRound, MAX_ROUND_REGIONS};
 use crate::domain::round::{check_name, check_period};
 use crate::error::AppError;
@@ -11,7 +12,7 @@ use serde_json::json;
 use sqlx::AnyPool;
 use std::collections::BTreeSet;
 
-/// Makes a round in which every current region takes part; returns its id. The name, the
+/// Makes a round in which the chosen (or every active) region takes part; returns its id. The name, the
 /// period, the questionnaire version and the compared round are checked first: nothing is
 /// stored when one is wrong.
 pub async fn create(
@@ -23,8 +24,7 @@ pub async fn create(
     check_period(round.opens_at, round.deadline)
         .map_err(|message| AppError::field("deadline", message))?;
     check_version_exists(pool, &round).await?;
-    let compared_round_id =
-        compared_round(pool, round.compared_round_id.take(), round.opens_at).await?;
+    let compared_round_id = compared_round(pool, round.compared_round_id.take(), &round).await?;
     let participating = participating_regions(pool, round.region_codes.take()).await?;
     let id = new_id();
     let mut tx = pool.begin().await?;
@@ -83,46 +83,55 @@ async fn check_version_exists(pool: &AnyPool, round: &NewRound) -> Result<(), Ap
     Ok(())
 }
 
-/// The round a new round is compared with: the chosen one, which must exist, or else the
-/// latest round opened before `opens_at`, if there is one.
+/// The round a new round is compared with: the chosen one, which must be an earlier round of
+/// the same questionnaire, or else the latest such round, if there is one.
 async fn compared_round(
     pool: &AnyPool,
     chosen: Option<String>,
-    opens_at: i64,
+    round: &NewRound,
 ) -> Result<Option<String>, AppError> {
-    match chosen.filter(|id| !id.is_empty()) {
-        Some(id) => {
-            let exists: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM rounds WHERE id = $1")
-                .bind(&id)
-                .fetch_one(pool)
-                .await?;
-            if exists == 0 {
-                return Err(AppError::field(
-                    "compared_round_id",
-                    "Deze meting bestaat niet. Kies een bestaande meting om mee te vergelijken.",
-                ));
-            }
-            Ok(Some(id))
-        }
-        None => Ok(sqlx::query_scalar(
-            "SELECT id FROM rounds WHERE opens_at < $1 ORDER BY opens_at DESC LIMIT 1",
-        )
-        .bind(opens_at)
-        .fetch_optional(pool)
-        .await?),
+    let Some(id) = chosen.filter(|id| !id.is_empty()) else {
+        return default_compared(pool, &round.questionnaire_id, round.opens_at).await;
+    };
+    let earlier = earlier_rounds(pool, &round.questionnaire_id, round.opens_at).await?;
+    if earlier.iter().any(|(earlier_id, _, _)| *earlier_id == id) {
+        return Ok(Some(id));
     }
+    let exists: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM rounds WHERE id = $1")
+        .bind(&id)
+        .fetch_one(pool)
+        .await?;
+    Err(AppError::field(
+        "compared_round_id",
+        if exists == 0 {
+            "Deze meting bestaat niet. Kies een bestaande meting om mee te vergelijken.".to_string()
+        } else {
+            format!(
+                "Vergelijk met een eerdere meting van dezelfde vragenlijst (‘{}’) die al geopend is.",
+                round.questionnaire_id
+            )
+        },
+    ))
 }
 
-/// The regions taking part: the chosen ones, which must exist, or every region (`None`).
+/// The regions taking part: the chosen ones, which must exist and not be retired, or every
+/// region that is not retired (`None`).
 async fn participating_regions(
     pool: &AnyPool,
     chosen: Option<Vec<String>>,
 ) -> Result<BTreeSet<String>, AppError> {
-    let known: BTreeSet<String> = sqlx::query_scalar("SELECT code FROM regions")
+    let mut known = BTreeSet::new();
+    let mut retired = BTreeSet::new();
+    let rows: Vec<(String, Option<i64>)> = sqlx::query_as("SELECT code, retired_at FROM regions")
         .fetch_all(pool)
-        .await?
-        .into_iter()
-        .collect();
+        .await?;
+    for (code, retired_at) in rows {
+        if retired_at.is_none() {
+            known.insert(code);
+        } else {
+            retired.insert(code);
+        }
+    }
     let participating = match chosen {
         None => known,
         Some(codes) => {
@@ -138,7 +147,11 @@ async fn participating_regions(
                 let shown: String = unknown.chars().take(20).collect();
                 return Err(AppError::field(
                     "regions",
-                    format!("De regio '{shown}' bestaat niet."),
+                    if retired.contains(unknown) {
+                        format!("De regio '{shown}' is opgeheven en doet aan geen nieuwe meting meer mee.")
+                    } else {
+                        format!("De regio '{shown}' bestaat niet.")
+                    },
                 ));
             }
             chosen

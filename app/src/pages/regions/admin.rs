@@ -1,0 +1,178 @@
+//! `/beheer/regios`: the admin adds a region and edits the division of gemeenten over the
+//! regions: move a gemeente, add one, remove one. Each change counts from the next round that
+//! opens; rounds keep their own copy.
+
+use crate::api::regions::{
+    get_regions_admin, AddGemeente, AddRegion, MoveGemeente, RegionsAdmin, RemoveGemeente,
+};
+use crate::components::form::{ErrorSummary, SelectField, TextField};
+use crate::components::loaded::Loaded;
+use crate::components::notice::ChangeNotice;
+use crate::domain::region::{Gemeente, Region, REGION_CODE_MAX_CHARS, REGION_NAME_MAX_CHARS};
+use crate::error::AppError;
+use crate::paths;
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+fn notice_text(code: &str) -> Option<String> {
+    let text = match code {
+        "verplaatst" => {
+            "De gemeente is verplaatst. Dat geldt vanaf de volgende meting die opengaat."
+        }
+        "gemeente-toegevoegd" => {
+            "De gemeente is toegevoegd. Dat geldt vanaf de volgende meting die opengaat."
+        }
+        "gemeente-verwijderd" => {
+            "De gemeente is uit de indeling gehaald. Eerdere metingen houden haar."
+        }
+        _ => return None,
+    };
+    Some(text.to_string())
+}
+
+#[component]
+pub fn RegionsAdminPage() -> impl IntoView {
+    let add_region = ServerAction::<AddRegion>::new();
+    let move_action = ServerAction::<MoveGemeente>::new();
+    let add_action = ServerAction::<AddGemeente>::new();
+    let remove_action = ServerAction::<RemoveGemeente>::new();
+    let data = Resource::new(
+        move || {
+            (
+                move_action.version().get(),
+                add_action.version().get(),
+                remove_action.version().get(),
+            )
+        },
+        |_| get_regions_admin(),
+    );
+    let add_region_error = Signal::derive(move || add_region.value().get().and_then(Result::err));
+    let move_error = Signal::derive(move || move_action.value().get().and_then(Result::err));
+    let add_error = Signal::derive(move || add_action.value().get().and_then(Result::err));
+    let remove_error = Signal::derive(move || remove_action.value().get().and_then(Result::err));
+    view! {
+        <Loaded data let(RegionsAdmin { regions, gemeenten })>
+            <Title text="Regio's en gemeenten beheren"/>
+            <p class="breadcrumb"><a href=paths::ADMIN>"Beheer"</a></p>
+            <h1>"Regio's en gemeenten beheren"</h1>
+            <ChangeNotice text_of=notice_text/>
+            <p>"Wijzigingen gelden voor metingen die hierna opengaan. Elke meting houdt haar eigen kopie van de regio's en hun gemeenten, zodat eerdere cijfers niet veranderen. Een regio hernoemt of heft u op via de pagina van de regio."</p>
+            <RegionsTable regions=regions.clone() gemeenten=gemeenten.clone()/>
+            <h2 id="regio-toevoegen">"Regio toevoegen"</h2>
+            <ErrorSummary error=add_region_error id="fout-regio"/>
+            <ActionForm action=add_region attr:class="form">
+                <TextField label="Regiocode" name="code" required=true maxlength=REGION_CODE_MAX_CHARS
+                    hint="Letters, cijfers en '-', bijvoorbeeld R46. Kan later niet veranderen." error=add_region_error/>
+                <TextField label="Naam van de regio" name="name" required=true
+                    maxlength=REGION_NAME_MAX_CHARS error=add_region_error/>
+                <TextField label="Centrumgemeente" name="lead_gemeente" required=true
+                    maxlength=REGION_NAME_MAX_CHARS error=add_region_error/>
+                <button type="submit" class="button">"Regio toevoegen"</button>
+            </ActionForm>
+            <h2 id="indeling">"Indeling van gemeenten"</h2>
+            <DivisionForms regions gemeenten move_action move_error add_action add_error
+                remove_action remove_error/>
+        </Loaded>
+    }
+}
+
+/// Every region with its centrumgemeente, number of gemeenten and whether it is retired.
+#[component]
+fn RegionsTable(regions: Vec<Region>, gemeenten: Vec<Gemeente>) -> impl IntoView {
+    let rows = regions
+        .into_iter()
+        .map(|region| {
+            let count = gemeenten
+                .iter()
+                .filter(|g| g.region_code == region.code)
+                .count();
+            let status = if region.is_active() {
+                "Actief"
+            } else {
+                "Opgeheven"
+            };
+            view! {
+                <tr>
+                    <td>{region.code.clone()}</td>
+                    <td><a href=paths::region(&region.code)>{region.name}</a></td>
+                    <td>{region.lead_gemeente}</td>
+                    <td>{count}</td>
+                    <td>{status}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="table-scroll" role="region" tabindex="0" aria-label="Regio's">
+            <table class="table">
+                <caption class="visually-hidden">"Alle regio's met hun aantal gemeenten"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Code"</th>
+                        <th scope="col">"Regio"</th>
+                        <th scope="col">"Centrumgemeente"</th>
+                        <th scope="col">"Gemeenten"</th>
+                        <th scope="col">"Status"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+}
+
+/// Moving, adding and removing one gemeente.
+#[component]
+fn DivisionForms(
+    regions: Vec<Region>,
+    gemeenten: Vec<Gemeente>,
+    move_action: ServerAction<MoveGemeente>,
+    move_error: Signal<Option<AppError>>,
+    add_action: ServerAction<AddGemeente>,
+    add_error: Signal<Option<AppError>>,
+    remove_action: ServerAction<RemoveGemeente>,
+    remove_error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let region_options: Vec<(String, String)> = regions
+        .iter()
+        .filter(|r| r.is_active())
+        .map(|r| (r.code.clone(), format!("{} {}", r.code, r.name)))
+        .collect();
+    let gemeente_options: Vec<(String, String)> = gemeenten
+        .iter()
+        .map(|g| {
+            (
+                g.code.clone(),
+                format!("{} ({}, nu {})", g.name, g.code, g.region_code),
+            )
+        })
+        .collect();
+    let (move_gemeenten, move_regions) = (gemeente_options.clone(), region_options.clone());
+    view! {
+        <h3>"Gemeente naar een andere regio verplaatsen"</h3>
+        <ErrorSummary error=move_error id="fout-verplaatsen"/>
+        <ActionForm action=move_action attr:class="form">
+            <SelectField label="Gemeente" name="gemeente_code" options=move_gemeenten error=move_error/>
+            <SelectField label="Nieuwe regio" name="region_code" options=move_regions error=move_error/>
+            <button type="submit" class="button">"Gemeente verplaatsen"</button>
+        </ActionForm>
+        <h3>"Gemeente toevoegen"</h3>
+        <ErrorSummary error=add_error id="fout-gemeente-toevoegen"/>
+        <ActionForm action=add_action attr:class="form">
+            <TextField label="CBS-gemeentecode" name="new_gemeente_code" required=true maxlength=6
+                hint="GM gevolgd door vier cijfers, bijvoorbeeld GM0344." error=add_error/>
+            <TextField label="Naam van de gemeente" name="new_gemeente_name" required=true
+                maxlength=REGION_NAME_MAX_CHARS error=add_error/>
+            <SelectField label="Regio van de gemeente" name="new_gemeente_region" options=region_options error=add_error/>
+            <button type="submit" class="button">"Gemeente toevoegen"</button>
+        </ActionForm>
+        <h3>"Gemeente uit de indeling halen"</h3>
+        <p>"Bijvoorbeeld na een herindeling. Eerdere metingen houden de gemeente in hun eigen kopie."</p>
+        <ErrorSummary error=remove_error id="fout-gemeente-verwijderen"/>
+        <ActionForm action=remove_action attr:class="form">
+            <SelectField label="Gemeente die vervalt" name="removed_gemeente" options=gemeente_options error=remove_error/>
+            <button type="submit" class="button button--secondary">"Uit de indeling halen"</button>
+        </ActionForm>
+    }
+}
