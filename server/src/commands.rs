@@ -296,15 +296,14 @@ async fn import_regions(pool: &AnyPool, file: &Path) -> Result<(), String> {
 async fn import_gemeenten(pool: &AnyPool, file: &Path) -> Result<(), String> {
     let (name, bytes) = read_file(file)?;
     // Gemeenten belong to regions that take part in new rounds, not to retired ones.
-    let known = regions::list(pool)
+    let (active, retired): (Vec<_>, Vec<_>) = regions::list(pool)
         .await
         .map_err(describe)?
         .into_iter()
-        .filter(|region| region.is_active())
-        .map(|region| region.code)
-        .collect();
-    let list =
-        gemeenten::parse_csv(&bytes, &known).map_err(|problems| file_problems(&name, &problems))?;
+        .partition(|region| region.is_active());
+    let codes = |list: Vec<app::domain::region::Region>| list.into_iter().map(|r| r.code).collect();
+    let list = gemeenten::parse_csv(&bytes, &codes(active), &codes(retired))
+        .map_err(|problems| file_problems(&name, &problems))?;
     let changes = gemeenten::import(pool, &Actor::CommandLine, &list)
         .await
         .map_err(describe)?;

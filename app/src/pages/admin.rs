@@ -18,7 +18,8 @@ pub fn AdminPage() -> impl IntoView {
             let users = list_users().await?;
             let regions = list_regions().await?;
             let questionnaires = list_questionnaires().await?;
-            Ok::<_, crate::error::AppError>((users, regions.len(), questionnaires.len()))
+            let taking_part = regions.iter().filter(|r| r.is_active()).count();
+            Ok::<_, crate::error::AppError>((users, taking_part, questionnaires.len()))
         },
     );
     view! {
@@ -59,7 +60,7 @@ fn AdminCards(numbers: (Vec<UserSummary>, usize, usize)) -> impl IntoView {
             </li>
             <li class="card">
                 <h2 class="card__title"><a href=paths::REGIONS_ADMIN>"Regio's en gemeenten"</a></h2>
-                <p>{format!("{region_count} regio's geladen. Voeg een regio toe, hernoem of hef er een op, en verdeel de gemeenten over de regio's.")}</p>
+                <p>{format!("{region_count} regio's nemen deel. Voeg een regio toe, hernoem of hef er een op, en verdeel de gemeenten over de regio's.")}</p>
             </li>
         </ul>
     }

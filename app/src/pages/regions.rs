@@ -30,21 +30,36 @@ pub fn RegionsPage() -> impl IntoView {
     }
 }
 
-/// Every region with its lead gemeente, linking to its page.
+/// Every region that takes part, with its lead gemeente, linking to its page; retired
+/// regions below, apart, since only their earlier rounds still matter.
 #[component]
 fn RegionTable(regions: Vec<Region>) -> impl IntoView {
-    let count = regions.iter().filter(|r| r.is_active()).count();
-    let retired = regions.len() - count;
-    let retired_text = (retired > 0).then(|| {
-        format!(" {retired} opgeheven regio('s) staan er nog bij vanwege hun eerdere metingen.")
+    let (active, retired): (Vec<Region>, Vec<Region>) =
+        regions.into_iter().partition(Region::is_active);
+    let retired_list = (!retired.is_empty()).then(|| {
+        view! {
+            <h2 id="opgeheven">"Opgeheven regio's"</h2>
+            <p>"Deze regio's doen aan geen nieuwe meting meer mee. Hun eerdere metingen blijven bewaard."</p>
+            <ul aria-labelledby="opgeheven">
+                {retired.into_iter().map(|region| {
+                    let href = paths::region(&region.code);
+                    view! {
+                        <li>
+                            <a href=href>{region.name}</a>
+                            {format!(" ({}, centrumgemeente {}) (opgeheven)", region.code, region.lead_gemeente)}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        }
     });
     view! {
         <Title text="Regio's"/>
         <h1>"Regio's"</h1>
-        <p>{format!("{count} regio's nemen deel aan de monitor.")}{retired_text}</p>
+        <p>{format!("{} regio's nemen deel aan de monitor.", active.len())}</p>
         <div class="table-scroll" role="region" tabindex="0" aria-label="Regio's">
             <table class="table">
-                <caption class="visually-hidden">"Alle regio's met hun centrumgemeente"</caption>
+                <caption class="visually-hidden">"Alle deelnemende regio's met hun centrumgemeente"</caption>
                 <thead>
                     <tr>
                         <th scope="col">"Code"</th>
@@ -53,15 +68,14 @@ fn RegionTable(regions: Vec<Region>) -> impl IntoView {
                     </tr>
                 </thead>
                 <tbody>
-                    {regions
+                    {active
                         .into_iter()
                         .map(|region| {
                             let href = paths::region(&region.code);
-                            let retired = region.retired_at.map(|_| " (opgeheven)");
                             view! {
                                 <tr>
                                     <td>{region.code}</td>
-                                    <td><a href=href>{region.name}</a>{retired}</td>
+                                    <td><a href=href>{region.name}</a></td>
                                     <td>{region.lead_gemeente}</td>
                                 </tr>
                             }
@@ -70,6 +84,7 @@ fn RegionTable(regions: Vec<Region>) -> impl IntoView {
                 </tbody>
             </table>
         </div>
+        {retired_list}
     }
 }
 

@@ -48,7 +48,14 @@ pub fn UsersPage() -> impl IntoView {
         move || (create.version().get(), toggle.version().get()),
         |_| list_users(),
     );
-    let regions = Resource::new(|| (), |_| list_regions());
+    // A new account belongs to a region that takes part, not to a retired one.
+    let regions = Resource::new(
+        || (),
+        |_| async {
+            let regions = list_regions().await?;
+            Ok::<Vec<Region>, AppError>(regions.into_iter().filter(Region::is_active).collect())
+        },
+    );
     let create_error = Signal::derive(move || create.value().get().and_then(Result::err));
     let toggle_error = Signal::derive(move || toggle.value().get().and_then(Result::err));
 
@@ -295,10 +302,16 @@ fn region_options(regions: Vec<Region>) -> Vec<(String, String)> {
         String::new(),
         "Geen regio (beheerder of reviewer)".to_string(),
     ))
+    // A retired region stays selectable (its coordinators keep their accounts), marked as such.
     .chain(regions.into_iter().map(|region| {
+        let retired = if region.is_active() {
+            ""
+        } else {
+            ", opgeheven"
+        };
         (
             region.code.clone(),
-            format!("{} ({})", region.name, region.code),
+            format!("{} ({}{retired})", region.name, region.code),
         )
     }))
     .collect()

@@ -117,12 +117,14 @@ pub async fn load(state: &super::state::AppState) -> Result<(), AppError> {
     regions::import(pool, &Actor::CommandLine, &region_list).await?;
     let region_codes = region_list.iter().map(|r| r.code.clone()).collect();
     let gemeente_list =
-        super::gemeenten::parse_csv(GEMEENTEN_CSV, &region_codes).map_err(|problems| {
-            AppError::internal(
-                "the shipped demo gemeenten file is broken",
-                format!("{problems:?}"),
-            )
-        })?;
+        super::gemeenten::parse_csv(GEMEENTEN_CSV, &region_codes, &Default::default()).map_err(
+            |problems| {
+                AppError::internal(
+                    "the shipped demo gemeenten file is broken",
+                    format!("{problems:?}"),
+                )
+            },
+        )?;
     super::gemeenten::import(pool, &Actor::CommandLine, &gemeente_list).await?;
     for (file_name, source) in QUESTIONNAIRES {
         questionnaires::import(pool, cache, &Actor::CommandLine, file_name, source)

@@ -19,11 +19,13 @@ pub use editing::{add, all, move_to, remove};
 const REQUIRED_COLUMNS: [&str; 3] = ["gemeente_code", "gemeente", "region_code"];
 const OPTIONAL_COLUMNS: [&str; 1] = ["source_status"];
 
-/// Reads a whole gemeenten file against the regions there are. Returns every gemeente, or
-/// every problem with its line number.
+/// Reads a whole gemeenten file against the regions that take part in new rounds
+/// (`region_codes`); a gemeente of a `retired` region is refused as such. Returns every
+/// gemeente, or every problem with its line number.
 pub fn parse_csv(
     bytes: &[u8],
     region_codes: &HashSet<String>,
+    retired: &HashSet<String>,
 ) -> Result<Vec<Gemeente>, Vec<RegionFileError>> {
     super::table_file::read(
         bytes,
@@ -37,6 +39,11 @@ pub fn parse_csv(
             )?;
             if region_codes.contains(&gemeente.region_code) {
                 Ok(gemeente)
+            } else if retired.contains(&gemeente.region_code) {
+                Err(format!(
+                    "regio '{}' is opgeheven: zet de gemeente in een regio die nog meedoet",
+                    gemeente.region_code
+                ))
             } else {
                 Err(format!(
                     "onbekende regio '{}': laad eerst de regio's",
@@ -198,8 +205,12 @@ mod tests {
 
     #[test]
     fn the_demo_file_parses_with_every_region() {
-        let gemeenten =
-            parse_csv(include_bytes!("../../../demo/gemeenten.csv"), &regions()).unwrap();
+        let gemeenten = parse_csv(
+            include_bytes!("../../../demo/gemeenten.csv"),
+            &regions(),
+            &HashSet::new(),
+        )
+        .unwrap();
         assert_eq!(gemeenten.len(), 342);
         let covered: HashSet<&str> = gemeenten.iter().map(|g| g.region_code.as_str()).collect();
         assert_eq!(covered.len(), 45, "every region has gemeenten");
@@ -211,7 +222,7 @@ mod tests {
     #[test]
     fn every_problem_is_located() {
         let file = "gemeente_code,gemeente,region_code\nGM0344,Utrecht,R16\nGM0344,Nieuwegein,R16\nGM99,Oss,R38\nGM0828,Oss,R99\n";
-        let problems = parse_csv(file.as_bytes(), &regions()).unwrap_err();
+        let problems = parse_csv(file.as_bytes(), &regions(), &HashSet::new()).unwrap_err();
         let text: Vec<String> = problems.iter().map(ToString::to_string).collect();
         assert_eq!(
             text,
@@ -221,6 +232,24 @@ mod tests {
                 "regel 5: onbekende regio 'R99': laad eerst de regio's",
             ]
         );
-        assert!(parse_csv(b"gemeente_code,naam,region_code\n", &regions()).is_err());
+        assert!(parse_csv(
+            b"gemeente_code,naam,region_code\n",
+            &regions(),
+            &HashSet::new()
+        )
+        .is_err());
+    }
+
+    #[test]
+    fn a_gemeente_of_a_retired_region_is_refused_as_such() {
+        let file = "gemeente_code,gemeente,region_code\nGM0344,Utrecht,R16\n";
+        let retired = HashSet::from(["R16".to_string()]);
+        let mut active = regions();
+        active.remove("R16");
+        let problems = parse_csv(file.as_bytes(), &active, &retired).unwrap_err();
+        assert_eq!(
+            problems[0].to_string(),
+            "regel 2: regio 'R16' is opgeheven: zet de gemeente in een regio die nog meedoet"
+        );
     }
 }
