@@ -305,3 +305,42 @@ fn the_extra_column_adds_our_fields_and_refuses_what_a_column_says() {
     );
     assert_eq!(problems.len(), 2);
 }
+
+#[test]
+fn a_workbook_without_a_survey_sheet_or_with_a_merged_type_cell_is_refused() {
+    let without_survey = vec![sheet("choices", &[&["list_name", "name", "label"]])];
+    let problems: Vec<String> = from_xlsform(&without_survey, &Names::default())
+        .unwrap_err()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("het werkboek heeft geen blad 'survey'")),
+        "{problems:#?}"
+    );
+    // A merged cell reads as its value in the first cell and empty ones after it: the row
+    // whose type is empty is named, not skipped.
+    let sheets = workbook(
+        &[
+            SURVEY_HEADER,
+            &["begin_group", "A", "Algemeen", "", "", "", "", "", ""],
+            &["integer", "a_aantal", "Hoeveel?", "", "", "", "", "", ""],
+            &["", "a_tweede", "Nog een?", "", "", "", "", "", ""],
+            &["end_group", "", "", "", "", "", "", "", ""],
+        ],
+        &[&["list_name", "name", "label"]],
+    );
+    let problems: Vec<String> = from_xlsform(&sheets, &Names::default())
+        .unwrap_err()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.starts_with("survey, rij 4, kolom type: het type ontbreekt")),
+        "{problems:#?}"
+    );
+}
