@@ -1328,10 +1328,29 @@ async fn a_coordinator_can_not_reach_another_region_through_any_payload() {
 }
 
 pub(crate) fn multipart(file_name: &str, content: &str, cookie: Option<&str>) -> Request<Body> {
+    upload_request(file_name, content.as_bytes(), &[], cookie)
+}
+
+/// The questionnaire upload form as a browser posts it: text `fields`, then the file.
+pub(crate) fn upload_request(
+    file_name: &str,
+    bytes: &[u8],
+    fields: &[(&str, &str)],
+    cookie: Option<&str>,
+) -> Request<Body> {
     let boundary = "grens1234";
-    let body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"bestand\"; filename=\"{file_name}\"\r\nContent-Type: application/toml\r\n\r\n{content}\r\n--{boundary}--\r\n"
+    let mut body: Vec<u8> = Vec::new();
+    for (field, value) in fields {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"\r\n\r\n{value}\r\n")
+                .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"bestand\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
     );
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
     let mut builder = Request::post("/beheer/vragenlijsten/laden")
         .header(
             header::CONTENT_TYPE,

@@ -2,7 +2,7 @@
 //! previewed (every section, conditions and checks in words, the changes against the version
 //! it follows) and becomes a version only when the admin stores it. On SQLite and PostgreSQL.
 
-use crate::http::{multipart, shipped};
+use crate::http::{multipart, shipped, upload_request};
 use crate::support::*;
 use app::services::questionnaires;
 use app::services::state::AppState;
@@ -306,34 +306,19 @@ async fn an_upload_is_checked_again_when_stored_and_forgotten_after_a_day() {
     .await;
 }
 
-/// The upload form as a browser posts it: the file and the three name fields.
+/// The upload form with its three name fields (identifier, version, title).
 fn upload_form(
     file_name: &str,
     bytes: &[u8],
-    names: [&str; 3],
+    [identifier, version, title]: [&str; 3],
     cookie: &str,
 ) -> axum::http::Request<axum::body::Body> {
-    let boundary = "grens5678";
-    let mut body: Vec<u8> = Vec::new();
-    for (field, value) in ["identifier", "versie", "titel"].iter().zip(names) {
-        body.extend_from_slice(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"\r\n\r\n{value}\r\n").as_bytes(),
-        );
-    }
-    body.extend_from_slice(
-        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"bestand\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
-    );
-    body.extend_from_slice(bytes);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    axum::http::Request::post("/beheer/vragenlijsten/laden")
-        .header(
-            header::CONTENT_TYPE,
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .header(header::CONTENT_LENGTH, body.len())
-        .header(header::COOKIE, cookie)
-        .body(axum::body::Body::from(body))
-        .unwrap()
+    let fields = [
+        ("identifier", identifier),
+        ("versie", version),
+        ("titel", title),
+    ];
+    upload_request(file_name, bytes, &fields, Some(cookie))
 }
 
 fn example(name: &str) -> Vec<u8> {

@@ -17,6 +17,7 @@ use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
+use std::sync::Arc;
 
 #[component]
 pub fn QuestionnairePreviewPage() -> impl IntoView {
@@ -76,6 +77,9 @@ fn Preview(preview: VersionPreview) -> impl IntoView {
         .map(|upload| view! { <UploadDecision upload at_top=true/> });
     let changes = changes.map(|changes| view! { <ChangesTable changes/> });
     let sections = questionnaire.sections.clone();
+    let introduction = questionnaire.introduction.clone();
+    // The item logic reads labels from the whole questionnaire: shared, not copied per item.
+    let shared = Arc::new(questionnaire);
     view! {
         <Title text=title.clone()/>
         <p class="breadcrumb"><a href=paths::QUESTIONNAIRES>"Vragenlijsten"</a></p>
@@ -86,7 +90,7 @@ fn Preview(preview: VersionPreview) -> impl IntoView {
             "Onder elke vraag staan de voorwaarde, de controles en de herkomst, in woorden."
         </p>
         {changes}
-        <p class="intro">{questionnaire.introduction.clone()}</p>
+        <p class="intro">{introduction}</p>
         <nav aria-label="Secties" class="toc">
             <ol>
                 {sections.iter().map(|s| {
@@ -96,7 +100,7 @@ fn Preview(preview: VersionPreview) -> impl IntoView {
             </ol>
         </nav>
         {sections.into_iter().map(|section| {
-            let questionnaire = questionnaire.clone();
+            let questionnaire = shared.clone();
             view! {
                 <section class="preview-section" aria-labelledby=format!("sectie-{}", section.key)>
                     <h2 id=format!("sectie-{}", section.key)>{format!("{}. {}", section.key, section.title)}</h2>
@@ -297,7 +301,7 @@ fn lineage_text(lineage: &Lineage) -> Option<String> {
 
 /// The condition, checks and lineage of an item, in words, with the expression as written.
 #[component]
-fn ItemLogic(item: Item, questionnaire: Questionnaire) -> impl IntoView {
+fn ItemLogic(item: Item, questionnaire: Arc<Questionnaire>) -> impl IntoView {
     let condition = item.visible_if.map(|c| {
         let words = describe(&c.expr, &questionnaire);
         view! {
