@@ -13,6 +13,7 @@ pub mod item_answers;
 pub mod link;
 pub mod national;
 pub mod notice;
+pub mod programme;
 pub mod publication;
 pub mod questionnaire;
 pub mod region;

@@ -19,6 +19,7 @@ pub mod national;
 pub mod notices;
 pub mod open_data;
 pub mod passwords;
+pub mod programmes;
 pub mod publications;
 pub mod questionnaire_files;
 pub mod questionnaires;

@@ -154,7 +154,7 @@ test.describe('metingen en regio’s beheren', () => {
     await submit(page, 'Gemeente verplaatsen');
     await expect(page).toHaveURL(/melding=verplaatst$/);
     const removing = formWith(page, 'Uit de indeling halen');
-    await removing.getByLabel('Gemeente die vervalt').selectOption(gemeente);
+    await removing.getByLabel('Gemeente die vervalt').selectOption(`nad/${gemeente}`);
     await submit(page, 'Uit de indeling halen');
     await expect(page).toHaveURL(/melding=gemeente-verwijderd$/);
 

@@ -48,7 +48,7 @@ test.describe('inloggen', () => {
 
   test('the reviewer sees all 45 regions', async ({ page }) => {
     await login(page, ACCOUNTS.reviewer);
-    const table = page.getByRole('main').getByRole('table');
+    const table = page.getByRole('main').getByRole('region', { name: "Regio's NAD" }).getByRole('table');
     await expect(table.locator('tbody tr')).toHaveCount(45);
     await expect(table.getByRole('link', { name: 'Groningen', exact: true })).toHaveAttribute('href', '/regio/R01');
   });

@@ -180,6 +180,10 @@ async function crawlAs(page: Page, account: Account, who: string): Promise<void>
 test.describe('reflow at 320 pixels (WCAG 1.4.10)', () => {
   // Dozens of pages, each checked with axe: more time than one flow.
   test.describe.configure({ timeout: 20 * 60_000 });
+  // Layout is the server's HTML and the stylesheet, the same with and without JavaScript (the
+  // section form renders the same fields either way); one project checks it, which keeps the
+  // browser suite's time down.
+  test.skip(({ javaScriptEnabled }) => javaScriptEnabled === false, 'the same pages as with JavaScript');
 
   test('public pages', async ({ page }) => {
     const results = await crawl(page, PUBLIC_PAGES, 'public');

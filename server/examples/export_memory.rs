@@ -124,6 +124,7 @@ async fn one_size(organisations: usize) {
         role: Role::Reviewer,
         region_code: None,
         region_name: None,
+        other_regions: Vec::new(),
     };
 
     let before = peak_kib();

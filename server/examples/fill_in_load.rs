@@ -92,7 +92,7 @@ async fn main() {
         .chain((1..=COORDINATORS).map(|n| format!("R{n:02},Regio {n},Gemeente {n}\n")))
         .collect();
     let regions = app::services::regions::parse_csv(regions.as_bytes()).unwrap();
-    app::services::regions::import(&state.pool, &Actor::CommandLine, &regions)
+    app::services::regions::import(&state.pool, &Actor::CommandLine, "nad", &regions)
         .await
         .unwrap();
     app::services::questionnaires::import(

@@ -92,6 +92,7 @@ async fn main() {
         role: Role::Reviewer,
         region_code: None,
         region_name: None,
+        other_regions: Vec::new(),
     };
     let last = round_ids.last().unwrap();
     let mut samples: Vec<Duration> = Vec::with_capacity(repeats);

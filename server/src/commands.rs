@@ -34,11 +34,13 @@ pub(crate) async fn run(state: &AppState, command: Command) -> Result<(), String
             identifier,
             version_name,
             title,
+            programme,
         }) => {
             let names = app::domain::questionnaire::interchange::Names {
                 identifier,
                 version: version_name,
                 title,
+                programme,
             };
             import_questionnaire(state, &file, &names).await
         }
@@ -48,15 +50,19 @@ pub(crate) async fn run(state: &AppState, command: Command) -> Result<(), String
             format,
             output,
         }) => export_questionnaire(state, &version, format, output).await,
-        Command::Regions(RegionsCommand::Import { file }) => import_regions(pool, &file).await,
-        Command::Gemeenten(GemeentenCommand::Import { file }) => {
-            import_gemeenten(pool, &file).await
+        Command::Regions(RegionsCommand::Import { file, programme }) => {
+            import_regions(pool, &file, &programme).await
         }
+        Command::Gemeenten(GemeentenCommand::Import { file, programme }) => {
+            import_gemeenten(pool, &file, &programme).await
+        }
+        Command::Programme(command) => programme_commands::run(pool, command).await,
         Command::User(command) => user(state, command).await,
         Command::Round(command) => round(state, command).await,
     }
 }
 
+mod programme_commands;
 mod round_commands;
 
 async fn round(state: &AppState, command: RoundCommand) -> Result<(), String> {
@@ -283,20 +289,24 @@ async fn list_questionnaires(pool: &AnyPool) -> Result<(), String> {
     Ok(())
 }
 
-async fn import_regions(pool: &AnyPool, file: &Path) -> Result<(), String> {
+async fn import_regions(pool: &AnyPool, file: &Path, programme: &str) -> Result<(), String> {
     let (name, bytes) = read_file(file)?;
     let list = regions::parse_csv(&bytes).map_err(|problems| file_problems(&name, &problems))?;
-    let (added, updated) = regions::import(pool, &Actor::CommandLine, &list)
+    let (added, updated) = regions::import(pool, &Actor::CommandLine, programme, &list)
         .await
         .map_err(describe)?;
     println!("{name}: {added} regio's toegevoegd, {updated} bijgewerkt.");
     Ok(())
 }
 
-async fn import_gemeenten(pool: &AnyPool, file: &Path) -> Result<(), String> {
+async fn import_gemeenten(pool: &AnyPool, file: &Path, programme: &str) -> Result<(), String> {
     let (name, bytes) = read_file(file)?;
-    // Gemeenten belong to regions that take part in new rounds, not to retired ones.
-    let (active, retired): (Vec<_>, Vec<_>) = regions::list(pool)
+    app::services::programmes::find(pool, programme)
+        .await
+        .map_err(describe)?;
+    // Gemeenten belong to the programme's regions that take part in new rounds, not to
+    // retired ones.
+    let (active, retired): (Vec<_>, Vec<_>) = regions::of_programme(pool, programme)
         .await
         .map_err(describe)?
         .into_iter()
@@ -304,7 +314,7 @@ async fn import_gemeenten(pool: &AnyPool, file: &Path) -> Result<(), String> {
     let codes = |list: Vec<app::domain::region::Region>| list.into_iter().map(|r| r.code).collect();
     let list = gemeenten::parse_csv(&bytes, &codes(active), &codes(retired))
         .map_err(|problems| file_problems(&name, &problems))?;
-    let changes = gemeenten::import(pool, &Actor::CommandLine, &list)
+    let changes = gemeenten::import(pool, &Actor::CommandLine, programme, &list)
         .await
         .map_err(describe)?;
     println!(
@@ -374,6 +384,26 @@ async fn user(state: &AppState, command: UserCommand) -> Result<(), String> {
         UserCommand::Enable { email } => {
             set_active(pool, &email, true).await?;
             println!("{email} is weer actief.");
+        }
+        UserCommand::AddRegion(args) => {
+            let user = find_user(pool, &args.email).await?;
+            users::other_regions::add(pool, &actor, &user.id, &args.region)
+                .await
+                .map_err(describe)?;
+            println!(
+                "{} coördineert nu ook regio {} (met dezelfde login).",
+                args.email, args.region
+            );
+        }
+        UserCommand::RemoveRegion(args) => {
+            let user = find_user(pool, &args.email).await?;
+            users::other_regions::remove(pool, &actor, &user.id, &args.region)
+                .await
+                .map_err(describe)?;
+            println!(
+                "{} coördineert regio {} niet meer.",
+                args.email, args.region
+            );
         }
     }
     Ok(())

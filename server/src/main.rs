@@ -97,6 +97,30 @@ enum Command {
     /// Measurement rounds: list, create, open, close and publish them.
     #[command(subcommand)]
     Round(RoundCommand),
+    /// Programmes side by side (NAD, Beschermd Thuis, ...): list and add them.
+    #[command(subcommand)]
+    Programme(ProgrammeCommand),
+}
+
+#[derive(Subcommand)]
+enum ProgrammeCommand {
+    /// List the programmes with their regions, questionnaires and rounds.
+    List,
+    /// Add a programme; load its regions with `regions import --programme CODE`.
+    Add {
+        /// In files and commands: lower-case letters, digits and '-', e.g. bt.
+        #[arg(long)]
+        code: String,
+        /// Its full name, e.g. "Beschermd Thuis".
+        #[arg(long)]
+        name: String,
+        /// The mark beside its rounds' names, e.g. BT.
+        #[arg(long)]
+        short_name: String,
+        /// The mark's colour, #rrggbb, dark enough for white text.
+        #[arg(long)]
+        colour: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -121,6 +145,10 @@ enum UserCommand {
         #[arg(long)]
         email: String,
     },
+    /// Let a coordinator also coordinate a region of another programme, with the same login.
+    AddRegion(UserRegionArgs),
+    /// Take a region of another programme away from a coordinator.
+    RemoveRegion(UserRegionArgs),
 }
 
 /// Who a new account is for.
@@ -136,6 +164,16 @@ struct NewAccountArgs {
     /// Region code; required for coordinators, not allowed for others.
     #[arg(long)]
     region: Option<String>,
+}
+
+/// A coordinator and a region of another programme than their own.
+#[derive(Args)]
+struct UserRegionArgs {
+    #[arg(long)]
+    email: String,
+    /// The region's code (see `programme list`).
+    #[arg(long, alias = "regio")]
+    region: String,
 }
 
 impl NewAccountArgs {
@@ -165,6 +203,9 @@ enum QuestionnaireCommand {
         /// The title (XLSForm: overrides form_title).
         #[arg(long)]
         title: Option<String>,
+        /// The programme's code (see `programme list`; overrides the file's; default: nad).
+        #[arg(long, alias = "programma")]
+        programme: Option<String>,
     },
     /// List the stored versions.
     List,
@@ -246,10 +287,11 @@ struct NewRoundArgs {
     #[arg(long)]
     deadline: String,
     /// The id of the earlier round to compare with (default: the latest earlier round of the
-    /// same questionnaire).
+    /// same programme and questionnaire).
     #[arg(long, alias = "vergelijk-met")]
     compared_with: Option<String>,
-    /// A region taking part (repeat for more); default: every region that is not retired.
+    /// A region taking part (repeat for more); default: every region of the questionnaire's
+    /// programme that is not retired.
     #[arg(long = "region", alias = "regio")]
     regions: Vec<String>,
 }
@@ -257,14 +299,24 @@ struct NewRoundArgs {
 #[derive(Subcommand)]
 enum RegionsCommand {
     /// Import regions from a CSV file with columns code, region, lead_gemeente.
-    Import { file: PathBuf },
+    Import {
+        file: PathBuf,
+        /// The programme whose region set this is (default: nad).
+        #[arg(long, alias = "programma", default_value = "nad")]
+        programme: String,
+    },
 }
 
 #[derive(Subcommand)]
 enum GemeentenCommand {
     /// Replace the division of gemeenten over the regions with a CSV file with columns
     /// gemeente_code (CBS code, GMxxxx), gemeente, region_code. Rounds keep their own copy.
-    Import { file: PathBuf },
+    Import {
+        file: PathBuf,
+        /// The programme whose division this is (default: nad).
+        #[arg(long, alias = "programma", default_value = "nad")]
+        programme: String,
+    },
 }
 
 /// Prints an application error the way a person at a terminal can act on it.

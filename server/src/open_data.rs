@@ -149,6 +149,10 @@ pub async fn index(State(state): State<AppState>, headers: HeaderMap) -> Respons
 
 pub async fn style(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let mut css = branding::stylesheet(&state.config.branding);
+    // Without the programmes' colours their marks keep the brand colour.
+    if let Ok(programmes) = app::services::programmes::list(&state.pool).await {
+        css.push_str(&branding::programme_marks(&programmes));
+    }
     // The operator's theme after the brand colours, so it may override them.
     if let Some(theme) = &state.config.theme_css {
         css.push_str(theme);

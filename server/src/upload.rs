@@ -55,7 +55,7 @@ pub async fn upload_questionnaire(
         && posted.names != Names::default();
     let translated = if names_for_toml {
         Err(vec![format!(
-            "{file_name}: vragenlijst, versie en titel vult u alleen in bij een XLSForm- (.xlsx) of REDCap-bestand (.csv); een TOML-bestand noemt ze zelf. Laat die velden leeg."
+            "{file_name}: vragenlijst, versie, titel en programma vult u alleen in bij een XLSForm- (.xlsx) of REDCap-bestand (.csv); een TOML-bestand noemt ze zelf. Laat die velden leeg."
         )])
     } else {
         questionnaire_files::definition(&file_name, &bytes, &posted.names)
@@ -117,7 +117,8 @@ async fn admin(state: &AppState, headers: &HeaderMap) -> Result<Actor, Response>
 }
 
 /// What the upload form posts: the file (`bestand`, with its name) and, for XLSForm and
-/// REDCap files, the names a TOML file gives itself (`identifier`, `versie`, `titel`).
+/// REDCap files, the names a TOML file gives itself (`identifier`, `versie`, `titel`,
+/// `programma`).
 struct Posted {
     file: Option<(String, Bytes)>,
     names: Names,
@@ -154,6 +155,7 @@ async fn posted_form(mut multipart: Multipart) -> Result<Posted, Response> {
             "identifier" => &mut posted.names.identifier,
             "versie" => &mut posted.names.version,
             "titel" => &mut posted.names.title,
+            "programma" => &mut posted.names.programme,
             _ => continue,
         };
         let value = field.text().await.map_err(|_| unreadable())?;

@@ -22,6 +22,7 @@ mod kept_counts;
 mod national;
 mod notices;
 mod processes;
+mod programmes;
 mod publications;
 mod questionnaire_files;
 mod questionnaire_uploads;

@@ -844,6 +844,7 @@ async fn no_cell_of_any_csv_starts_a_formula() {
         app::services::regions::import(
             &state.pool,
             &app::services::audit::Actor::CommandLine,
+            "nad",
             &regions,
         )
         .await

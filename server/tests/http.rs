@@ -836,6 +836,7 @@ const TABLE: &[(&str, &str, [u16; 6])] = &[
     ("/api/info", "name=privacy", [200, 200, 200, 200, 200, 200]),
     ("/api/info", "name=..%2Fgeheim", [404, 404, 404, 404, 404, 404]),
     ("/api/regions", "", [401, 403, 403, 200, 200, 401]),
+    ("/api/programmes", "", [401, 403, 403, 200, 200, 401]),
     ("/api/region", "code=R01", [401, 200, 403, 200, 200, 401]),
     ("/api/users", "", [401, 403, 403, 403, 200, 401]),
     (
@@ -879,6 +880,17 @@ const TABLE: &[(&str, &str, [u16; 6])] = &[
     ("/api/two_factor/remove", "code=123456", [401, 422, 422, 400, 400, 401]),
     ("/api/two_factor/reset", "user_id={user}", [401, 403, 403, 403, 400, 401]),
     ("/api/users/active", "user_id={user}&active=true", [401, 403, 403, 403, 200, 401]),
+    // The R03 coordinator's own programme is NAD: a NAD region is refused, as a field error.
+    (
+        "/api/users/region/add",
+        "user_id={user}&other_region=R01",
+        [401, 403, 403, 403, 422, 401],
+    ),
+    (
+        "/api/users/region/remove",
+        "user_id={user}&region_code=R01",
+        [401, 403, 403, 403, 422, 401],
+    ),
     ("/api/questionnaires", "", [401, 403, 403, 403, 200, 401]),
     (
         "/api/questionnaire",
@@ -895,6 +907,8 @@ const TABLE: &[(&str, &str, [u16; 6])] = &[
         [422, 422, 422, 422, 422, 422],
     ),
     ("/api/responses/region", "code=R01", [401, 200, 403, 200, 200, 401]),
+    // Anyone signed in: a coordinator's own running rounds, nothing for others.
+    ("/api/responses/mine", "", [401, 200, 200, 200, 200, 401]),
     ("/api/responses/tasks", "response_id={response}", [401, 200, 403, 200, 200, 401]),
     (
         "/api/responses/section",

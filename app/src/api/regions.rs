@@ -40,6 +40,18 @@ pub async fn list_regions() -> Result<Vec<Region>, AppError> {
     regions::list(&state.pool).await
 }
 
+/// Every programme, NAD first: the headings of the regions page and the admin's forms.
+#[server(endpoint = "programmes")]
+pub async fn list_programmes() -> Result<Vec<crate::domain::programme::Programme>, AppError> {
+    use crate::services::{programmes, request};
+    let state = request::state()?;
+    let user = request::require_user(&state).await?;
+    if !user.may_view_all_regions() {
+        return Err(AppError::Forbidden);
+    }
+    programmes::list(&state.pool).await
+}
+
 /// One region with its coordinators; a coordinator may only open their own region.
 #[server(endpoint = "region")]
 pub async fn get_region(code: String) -> Result<RegionOverview, AppError> {

@@ -17,6 +17,8 @@ use std::collections::HashMap;
 pub struct ResponseHeader {
     pub id: String,
     pub round_name: String,
+    /// The programme of the round, whose mark opens the banner.
+    pub programme: crate::domain::programme::Programme,
     pub questionnaire_title: String,
     pub region_code: String,
     pub region_name: String,
@@ -284,6 +286,48 @@ pub async fn region_responses(code: String) -> Result<Vec<ResponseLink>, AppErro
             deadline: response.deadline,
         })
         .collect())
+}
+
+/// A running round's response of one of the coordinator's regions, as their start page lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OpenResponse {
+    pub id: String,
+    pub programme: crate::domain::programme::Programme,
+    pub region_code: String,
+    pub region_name: String,
+    pub round_name: String,
+    pub status: ResponseStatus,
+    pub deadline: i64,
+}
+
+/// The responses of the signed-in coordinator's regions (in every programme they take part
+/// in) to rounds that are running now.
+#[server(endpoint = "responses/mine")]
+pub async fn my_open_responses() -> Result<Vec<OpenResponse>, AppError> {
+    use crate::services::{now_ms, request, responses};
+    let state = request::state()?;
+    let user = request::require_user(&state).await?;
+    let now = now_ms();
+    let mut open = Vec::new();
+    for code in user.region_codes() {
+        for response in responses::responses_of_region(&state.pool, code).await? {
+            let running = response.round.state == crate::domain::round::RoundState::Open
+                && response.round.opens_at <= now
+                && now <= response.deadline;
+            if running {
+                open.push(OpenResponse {
+                    id: response.id,
+                    programme: response.round.programme,
+                    region_code: response.region_code,
+                    region_name: response.region_name,
+                    round_name: response.round.name,
+                    status: response.status,
+                    deadline: response.deadline,
+                });
+            }
+        }
+    }
+    Ok(open)
 }
 
 /// The task list of a response: every section with its status and counts.

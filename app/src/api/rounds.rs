@@ -51,6 +51,7 @@ pub async fn create_round(
     };
     let opens = day_start("opens_at", &opens_at)?;
     let closes = day_end("deadline", &deadline)?;
+    let regions = of_questionnaires_programme(&state.pool, identifier, version, regions).await?;
     let id = rounds::create(
         &state.pool,
         &request::actor(&admin),
@@ -62,12 +63,38 @@ pub async fn create_round(
             opens_at: opens,
             deadline: closes,
             compared_round_id,
-            region_codes: Some(regions.unwrap_or_default()),
+            region_codes: Some(regions),
         },
     )
     .await?;
     back_to_round(&id, "aangemaakt");
     Ok(())
+}
+
+/// The form lists every programme's regions, checked; the questionnaire decides which
+/// programme's take part. The checked regions of other programmes are left out; unknown codes
+/// stay, for `rounds::create` to refuse.
+#[cfg(feature = "ssr")]
+async fn of_questionnaires_programme(
+    pool: &sqlx::AnyPool,
+    identifier: &str,
+    version: &str,
+    checked: Option<Vec<String>>,
+) -> Result<Vec<String>, AppError> {
+    use crate::services::{questionnaires, regions};
+    let checked = checked.unwrap_or_default();
+    let Some(programme) = questionnaires::programme_of(pool, identifier, version).await? else {
+        return Ok(checked);
+    };
+    let all = regions::list(pool).await?;
+    Ok(checked
+        .into_iter()
+        .filter(|code| {
+            all.iter()
+                .find(|region| &region.code == code)
+                .is_none_or(|region| region.programme_code == programme)
+        })
+        .collect())
 }
 
 /// Moves a round to its next state (open, closed, published, or open again), with the

@@ -18,7 +18,38 @@ pub async fn get_user(user_id: String) -> Result<UserSummary, AppError> {
     use crate::services::{request, users};
     let state = request::state()?;
     request::require_admin(&state).await?;
-    users::find(&state.pool, &user_id).await
+    let mut user = users::find(&state.pool, &user_id).await?;
+    user.other_regions = users::other_regions::of_user(&state.pool, &user_id).await?;
+    Ok(user)
+}
+
+/// Lets a coordinator also coordinate a region of another programme, with the same login.
+#[server(endpoint = "users/region/add")]
+pub async fn add_user_region(user_id: String, other_region: String) -> Result<(), AppError> {
+    use crate::services::{request, users};
+    let state = request::state()?;
+    let admin = request::require_admin(&state).await?;
+    users::other_regions::add(
+        &state.pool,
+        &request::actor(&admin),
+        &user_id,
+        &other_region,
+    )
+    .await?;
+    back_to_user(&user_id, "regio-erbij");
+    Ok(())
+}
+
+/// Takes a region of another programme away from a coordinator.
+#[server(endpoint = "users/region/remove")]
+pub async fn remove_user_region(user_id: String, region_code: String) -> Result<(), AppError> {
+    use crate::services::{request, users};
+    let state = request::state()?;
+    let admin = request::require_admin(&state).await?;
+    users::other_regions::remove(&state.pool, &request::actor(&admin), &user_id, &region_code)
+        .await?;
+    back_to_user(&user_id, "regio-eraf");
+    Ok(())
 }
 
 /// Creates an account without a password and mails its owner an invitation link.
@@ -101,6 +132,13 @@ pub async fn set_user_active(user_id: String, active: bool) -> Result<(), AppErr
     let notice = if active { "geactiveerd" } else { "geblokkeerd" };
     back_to_users(notice);
     Ok(())
+}
+
+/// Returns to a user's page with `notice`.
+#[cfg(feature = "ssr")]
+fn back_to_user(user_id: &str, notice: &str) {
+    use crate::paths;
+    leptos_axum::redirect(&paths::with_notice(&paths::user(user_id), notice));
 }
 
 /// Returns to the list of users with `notice`.

@@ -71,8 +71,14 @@ pub fn SiteHeader(user: UserResource) -> impl IntoView {
 #[component]
 fn UserBar(user: SignedInUser) -> impl IntoView {
     let links = navigation(&user);
+    // A coordinator in several programmes: every region, each with its programme's mark.
+    let others: String = user
+        .other_regions
+        .iter()
+        .map(|r| format!(", {} ({})", r.name, r.programme_short_name))
+        .collect();
     let role = match &user.region_name {
-        Some(region) => format!("{} · {}", user.role.label(), region),
+        Some(region) => format!("{} · {}{others}", user.role.label(), region),
         None => user.role.label().to_string(),
     };
     view! {

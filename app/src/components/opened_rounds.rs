@@ -61,7 +61,10 @@ fn OpenedRoundTable(
                 <tbody>
                     {rounds.into_iter().map(|round| view! {
                         <tr>
-                            <th scope="row"><a href=link(&round.id)>{round.name.clone()}</a></th>
+                            <th scope="row">
+                                <super::response::ProgrammeMark programme=round.programme.clone()/>" "
+                                <a href=link(&round.id)>{round.name.clone()}</a>
+                            </th>
                             <td>{round.state.label()}</td>
                             <td>{format_date(round.deadline)}</td>
                             <td>{format!("{} van {}", round.submitted_count, round.region_count)}</td>

@@ -9,6 +9,17 @@ use crate::domain::time::format_date_time;
 use crate::paths;
 use leptos::prelude::*;
 
+/// A programme's short name in its colour, with its full name for screen readers and on
+/// hover: which programme a round belongs to, wherever a round is named.
+#[component]
+pub fn ProgrammeMark(programme: crate::domain::programme::Programme) -> impl IntoView {
+    view! {
+        <abbr class=format!("programme-mark programme-mark--{}", programme.code) title=programme.name.clone()>
+            {programme.short_name.clone()}
+        </abbr>
+    }
+}
+
 /// The lines above every page of a response: region, round, submission, review and
 /// read-only state, and the reviewer's open comments.
 #[component]
@@ -19,7 +30,10 @@ pub fn ResponseBanner(header: ResponseHeader) -> impl IntoView {
         .filter(|_| header.status == ResponseStatus::Submitted);
     let comments_link = paths::response_review(&header.id);
     view! {
-        <p class="caption">{format!("{} · {}", header.region_name, header.round_name)}</p>
+        <p class="programme-line">
+            <ProgrammeMark programme=header.programme.clone()/>
+            <span class="caption">{format!("{} · {}", header.region_name, header.round_name)}</span>
+        </p>
         {submitted.map(|submitted| view! {
             <div class="notice notice--success" role="status">
                 <p>{format!("Ingediend op {} door {}.", format_date_time(submitted.at), submitted.by)}</p>

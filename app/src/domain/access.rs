@@ -12,18 +12,44 @@ pub struct SignedInUser {
     pub email: String,
     pub display_name: String,
     pub role: Role,
-    /// Set for coordinators only.
+    /// Set for coordinators only: their region (in the programme they were made for).
     pub region_code: Option<String>,
     pub region_name: Option<String>,
+    /// The regions a coordinator also coordinates in other programmes, one per programme.
+    #[serde(default)]
+    pub other_regions: Vec<OtherRegion>,
+}
+
+/// A region a coordinator coordinates in another programme, with the same login.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OtherRegion {
+    pub code: String,
+    pub name: String,
+    pub programme_code: String,
+    pub programme_short_name: String,
 }
 
 impl SignedInUser {
-    /// Admins and reviewers see every region; a coordinator only their own.
+    /// Admins and reviewers see every region; a coordinator only their own ones.
     pub fn may_view_region(&self, region_code: &str) -> bool {
         match self.role {
             Role::Admin | Role::Reviewer => true,
-            Role::Coordinator => self.region_code.as_deref() == Some(region_code),
+            Role::Coordinator => self.region_codes().any(|code| code == region_code),
         }
+    }
+
+    /// A coordinator's regions, their own first; nobody else's.
+    pub fn region_codes(&self) -> impl Iterator<Item = &str> {
+        let own = self
+            .region_code
+            .as_deref()
+            .filter(|_| self.role == Role::Coordinator);
+        let others = self
+            .other_regions
+            .iter()
+            .filter(|_| self.role == Role::Coordinator)
+            .map(|region| region.code.as_str());
+        own.into_iter().chain(others)
     }
 
     pub fn may_view_all_regions(&self) -> bool {
@@ -66,6 +92,7 @@ mod tests {
             role,
             region_code: region.map(str::to_string),
             region_name: None,
+            other_regions: Vec::new(),
         }
     }
 
@@ -77,6 +104,25 @@ mod tests {
         assert!(!coordinator.may_view_all_regions());
         assert!(user(Role::Reviewer, None).may_view_region("R02"));
         assert!(user(Role::Admin, None).may_view_region("R02"));
+    }
+
+    #[test]
+    fn a_coordinator_in_two_programmes_sees_both_regions_and_no_other() {
+        let mut coordinator = user(Role::Coordinator, Some("R06"));
+        coordinator.other_regions.push(OtherRegion {
+            code: "BT04".into(),
+            name: "Zwolle".into(),
+            programme_code: "bt".into(),
+            programme_short_name: "BT".into(),
+        });
+        assert!(coordinator.may_view_region("R06"));
+        assert!(coordinator.may_view_region("BT04"));
+        assert!(!coordinator.may_view_region("BT01"));
+        assert!(!coordinator.may_view_region("R01"));
+        assert_eq!(
+            coordinator.region_codes().collect::<Vec<_>>(),
+            ["R06", "BT04"]
+        );
     }
 
     #[test]

@@ -89,6 +89,9 @@ pub struct UserSummary {
     pub last_login_at: Option<i64>,
     /// Signs in with a second factor.
     pub two_factor: bool,
+    /// A coordinator's regions in other programmes (filled in where shown).
+    #[serde(default)]
+    pub other_regions: Vec<super::access::OtherRegion>,
 }
 
 /// One of a user's active sessions, as "Mijn account" lists it.

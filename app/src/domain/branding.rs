@@ -87,6 +87,20 @@ pub fn stylesheet(branding: &Branding) -> String {
     )
 }
 
+/// Each programme's mark in its own colour: `.programme-mark--bt`. Codes and colours were
+/// checked when the programme was added (`programme::check`), so they are safe in CSS.
+pub fn programme_marks(programmes: &[super::programme::Programme]) -> String {
+    programmes
+        .iter()
+        .map(|p| {
+            format!(
+                ".programme-mark--{} {{ background-color: {}; }}\n",
+                p.code, p.colour
+            )
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

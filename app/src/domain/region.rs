@@ -17,6 +17,8 @@ pub struct Region {
     /// history (rounds, responses, accounts).
     #[serde(default)]
     pub retired_at: Option<i64>,
+    /// The programme whose region set it belongs to (`nad`, `bt`, ...).
+    pub programme_code: String,
 }
 
 impl Region {
@@ -84,6 +86,7 @@ pub fn region_from_fields(code: &str, name: &str, lead_gemeente: &str) -> Result
         name: name.to_string(),
         lead_gemeente: lead_gemeente.to_string(),
         retired_at: None,
+        programme_code: super::programme::DEFAULT_PROGRAMME.to_string(),
     })
 }
 

@@ -233,6 +233,8 @@ pub fn check_period_change(
 pub struct RoundSummary {
     pub id: String,
     pub name: String,
+    /// The programme of its questionnaire.
+    pub programme: super::programme::Programme,
     pub questionnaire: String,
     pub state: RoundState,
     pub opens_at: i64,

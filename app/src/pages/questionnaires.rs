@@ -57,7 +57,8 @@ pub fn QuestionnairesPage() -> impl IntoView {
                 <legend class="form-label">"Alleen bij XLSForm of REDCap"</legend>
                 <p class="form-hint" id="namen-uitleg">
                     "Een REDCap-bestand noemt geen vragenlijst, versie en titel: vul ze hier in. Bij XLSForm vervangen ze "
-                    "wat het blad settings zegt (form_id, version, form_title). Bij een TOML-bestand laat u ze leeg."
+                    "wat het blad settings zegt (form_id, version, form_title, programme). Bij een TOML-bestand laat u ze leeg. "
+                    "Zonder programma hoort de vragenlijst bij het NAD."
                 </p>
                 <div class="form-field">
                     <label class="form-label" for="veld-identifier">"Vragenlijst (bijvoorbeeld nad)"</label>
@@ -70,6 +71,10 @@ pub fn QuestionnairesPage() -> impl IntoView {
                 <div class="form-field">
                     <label class="form-label" for="veld-titel">"Titel"</label>
                     <input class="form-input" type="text" id="veld-titel" name="titel" maxlength="200" aria-describedby="namen-uitleg"/>
+                </div>
+                <div class="form-field">
+                    <label class="form-label" for="veld-programma">"Programma (code, bijvoorbeeld bt)"</label>
+                    <input class="form-input" type="text" id="veld-programma" name="programma" maxlength="200" aria-describedby="namen-uitleg"/>
                 </div>
             </fieldset>
             <button type="submit" class="button">"Controleren"</button>
@@ -89,6 +94,7 @@ fn VersionTable(versions: Vec<VersionSummary>) -> impl IntoView {
                 <caption class="visually-hidden">"Geladen versies van vragenlijsten"</caption>
                 <thead>
                     <tr>
+                        <th scope="col">"Programma"</th>
                         <th scope="col">"Vragenlijst"</th>
                         <th scope="col">"Versie"</th>
                         <th scope="col">"Titel"</th>
@@ -102,6 +108,7 @@ fn VersionTable(versions: Vec<VersionSummary>) -> impl IntoView {
                         let href = paths::questionnaire_version(&v.identifier, &v.version);
                         view! {
                             <tr>
+                                <td>{v.programme}</td>
                                 <td>{v.identifier}</td>
                                 <td><a href=href>{v.version}</a></td>
                                 <td>{v.title}</td>

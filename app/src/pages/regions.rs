@@ -4,10 +4,12 @@
 //! and edits the division of gemeenten over them.
 
 use crate::api::regions::{
-    get_region, list_regions, RegionOverview, ReinstateRegion, RenameRegion, RetireRegion,
+    get_region, list_programmes, list_regions, RegionOverview, ReinstateRegion, RenameRegion,
+    RetireRegion,
 };
 use crate::components::loaded::Loaded;
 use crate::components::notice::ChangeNotice;
+use crate::domain::programme::Programme;
 use crate::domain::region::Region;
 use crate::domain::time::format_date;
 use crate::paths;
@@ -23,19 +25,46 @@ pub use admin::RegionsAdminPage;
 #[component]
 pub fn RegionsPage() -> impl IntoView {
     let regions = Resource::new(|| (), |_| list_regions());
+    let programmes = Resource::new(|| (), |_| list_programmes());
+    let data = move || async move { Ok((programmes.await?, regions.await?)) };
     view! {
-        <Loaded data=regions let:regions>
-            <RegionTable regions/>
+        <Loaded data let((programmes, regions))>
+            <Title text="Regio's"/>
+            <h1>"Regio's"</h1>
+            <RegionTables programmes regions/>
         </Loaded>
     }
 }
 
-/// Every region that takes part, with its lead gemeente, linking to its page; retired
-/// regions below, apart, since only their earlier rounds still matter.
+/// Each programme's regions that take part (under the programme's name when there are
+/// several); retired regions below, apart, since only their earlier rounds still matter.
 #[component]
-fn RegionTable(regions: Vec<Region>) -> impl IntoView {
+fn RegionTables(programmes: Vec<Programme>, regions: Vec<Region>) -> impl IntoView {
     let (active, retired): (Vec<Region>, Vec<Region>) =
         regions.into_iter().partition(Region::is_active);
+    let several = programmes.len() > 1;
+    let tables = programmes
+        .into_iter()
+        .map(|programme| {
+            let own: Vec<Region> = active
+                .iter()
+                .filter(|r| r.programme_code == programme.code)
+                .cloned()
+                .collect();
+            view! {
+                {several.then(|| view! { <h2>{programme.name.clone()}</h2> })}
+                <RegionTable programme regions=own/>
+            }
+        })
+        .collect_view();
+    view! {
+        {tables}
+        <RetiredRegions retired/>
+    }
+}
+
+#[component]
+fn RetiredRegions(retired: Vec<Region>) -> impl IntoView {
     let retired_list = (!retired.is_empty()).then(|| {
         view! {
             <h2 id="opgeheven">"Opgeheven regio's"</h2>
@@ -53,13 +82,19 @@ fn RegionTable(regions: Vec<Region>) -> impl IntoView {
             </ul>
         }
     });
+    view! { {retired_list} }
+}
+
+/// One programme's regions that take part, with their lead gemeente, linking to their page.
+#[component]
+fn RegionTable(programme: Programme, regions: Vec<Region>) -> impl IntoView {
+    let active = regions;
+    let label = format!("Regio's {}", programme.short_name);
     view! {
-        <Title text="Regio's"/>
-        <h1>"Regio's"</h1>
         <p>{format!("{} regio's nemen deel aan de monitor.", active.len())}</p>
-        <div class="table-scroll" role="region" tabindex="0" aria-label="Regio's">
+        <div class="table-scroll" role="region" tabindex="0" aria-label=label>
             <table class="table">
-                <caption class="visually-hidden">"Alle deelnemende regio's met hun centrumgemeente"</caption>
+                <caption class="visually-hidden">{format!("De deelnemende regio's van {} met hun centrumgemeente", programme.name)}</caption>
                 <thead>
                     <tr>
                         <th scope="col">"Code"</th>
@@ -84,7 +119,6 @@ fn RegionTable(regions: Vec<Region>) -> impl IntoView {
                 </tbody>
             </table>
         </div>
-        {retired_list}
     }
 }
 

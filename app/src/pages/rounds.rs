@@ -8,6 +8,7 @@ use crate::api::regions::list_regions;
 use crate::api::rounds::{list_rounds, CreateRound};
 use crate::components::form::{CheckboxGroup, ErrorSummary, SelectField, TextField};
 use crate::components::loaded::Loaded;
+use crate::components::response::ProgrammeMark;
 use crate::domain::region::Region;
 use crate::domain::response::ResponseStatus;
 use crate::domain::round::{RoundSummary, MAX_NAME_CHARS};
@@ -83,20 +84,40 @@ fn NewRoundForm(
     create: ServerAction<CreateRound>,
     error: Signal<Option<AppError>>,
 ) -> impl IntoView {
+    // Every programme's regions (listed by programme); the questionnaire's programme takes part.
+    let several = regions
+        .iter()
+        .any(|r| r.programme_code != regions[0].programme_code);
     let region_options: Vec<(String, String)> = regions
-        .into_iter()
-        .filter(Region::is_active)
-        .map(|r| (r.code.clone(), format!("{} {}", r.code, r.name)))
+        .iter()
+        .filter(|r| r.is_active())
+        .map(|r| {
+            let label = format!("{} {}", r.code, r.name);
+            let label = if several {
+                format!("{label} (programma {})", r.programme_code)
+            } else {
+                label
+            };
+            (r.code.clone(), label)
+        })
         .collect();
     let version_options: Vec<(String, String)> = versions
         .into_iter()
         .map(|v| {
             (
                 format!("{}/{}", v.identifier, v.version),
-                format!("{} ({}/{})", v.title, v.identifier, v.version),
+                format!(
+                    "{} ({}/{}, programma {})",
+                    v.title, v.identifier, v.version, v.programme
+                ),
             )
         })
         .collect();
+    let hint = if several {
+        "De vragenlijst bepaalt het programma: alleen de aangevinkte regio's van dat programma doen mee. Opgeheven regio's staan hier niet. De meting legt hun naam, centrumgemeente en gemeenten vast zoals ze zijn wanneer ze opent."
+    } else {
+        "Alle regio's doen mee, tenzij u er een uitvinkt. Opgeheven regio's staan hier niet. De meting legt hun naam, centrumgemeente en gemeenten vast zoals ze zijn wanneer ze opent."
+    };
     let compared_options: Vec<(String, String)> = std::iter::once((
         String::new(),
         "De vorige meting van dezelfde vragenlijst (automatisch)".to_string(),
@@ -116,8 +137,7 @@ fn NewRoundForm(
             <TextField label="Deadline" name="deadline" input_type="date" required=true
                 hint="Antwoorden kunnen tot en met deze dag worden ingevuld." error/>
             <SelectField label="Vergelijken met" name="compared_round_id" options=compared_options error/>
-            <CheckboxGroup legend="Deelnemende regio's" name="regions" options=region_options error
-                hint="Alle regio's doen mee, tenzij u er een uitvinkt. Opgeheven regio's staan hier niet. De meting legt hun naam, centrumgemeente en gemeenten vast zoals ze zijn wanneer ze opent."/>
+            <CheckboxGroup legend="Deelnemende regio's" name="regions" options=region_options error hint/>
             <button type="submit" class="button">"Meting aanmaken"</button>
         </ActionForm>
     }
@@ -147,7 +167,10 @@ fn RoundTable(rounds: Vec<RoundSummary>) -> impl IntoView {
                         .into_iter()
                         .map(|round| view! {
                             <tr>
-                                <td><a href=paths::round(&round.id)>{round.name.clone()}</a></td>
+                                <td>
+                                    <ProgrammeMark programme=round.programme.clone()/>" "
+                                    <a href=paths::round(&round.id)>{round.name.clone()}</a>
+                                </td>
                                 <td>{round.questionnaire.clone()}</td>
                                 <td>{round.state.label()}</td>
                                 <td>{format_date(round.opens_at)}</td>

@@ -5,7 +5,8 @@
 use crate::api::regions::list_regions;
 use crate::api::two_factor::ResetTwoFactor;
 use crate::api::users::{
-    get_user, list_users, CreateUser, ResendInvitation, SetUserActive, UpdateUser,
+    get_user, list_users, AddUserRegion, CreateUser, RemoveUserRegion, ResendInvitation,
+    SetUserActive, UpdateUser,
 };
 use crate::components::form::{ErrorSummary, SelectField, TextField};
 use crate::components::loaded::Loaded;
@@ -36,6 +37,8 @@ fn notice_text(code: &str) -> Option<&'static str> {
         ),
         "geblokkeerd" => Some("De gebruiker is geblokkeerd en overal uitgelogd."),
         "geactiveerd" => Some("De gebruiker is weer actief."),
+        "regio-erbij" => Some("De coördinator coördineert nu ook deze regio, met dezelfde login."),
+        "regio-eraf" => Some("De coördinator coördineert deze regio niet meer."),
         _ => None,
     }
 }
@@ -143,8 +146,17 @@ pub fn UserPage() -> impl IntoView {
     let invite = ServerAction::<ResendInvitation>::new();
     let toggle = ServerAction::<SetUserActive>::new();
     let reset = ServerAction::<ResetTwoFactor>::new();
+    let add_region = ServerAction::<AddUserRegion>::new();
+    let remove_region = ServerAction::<RemoveUserRegion>::new();
     let user = Resource::new(user_id, get_user);
     let regions = Resource::new(|| (), |_| list_regions());
+    let region_error = Signal::derive(move || {
+        add_region
+            .value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| remove_region.value().get().and_then(Result::err))
+    });
     let update_error = Signal::derive(move || update.value().get().and_then(Result::err));
     let invite_error = Signal::derive(move || invite.value().get().and_then(Result::err));
     let toggle_error = Signal::derive(move || toggle.value().get().and_then(Result::err));
@@ -154,7 +166,9 @@ pub fn UserPage() -> impl IntoView {
             <Title text=format!("Gebruiker {}", user.display_name)/>
             <div class="narrow">
                 <h1>{user.display_name.clone()}</h1>
+                <ChangeNotice text_of=|code| notice_text(code).map(String::from)/>
                 <ErrorSummary error=update_error id="fout-wijzigen"/>
+                <ErrorSummary error=region_error id="fout-programma"/>
                 <ErrorSummary error=invite_error id="fout-uitnodigen"/>
                 <ErrorSummary error=toggle_error id="fout-status"/>
                 <ErrorSummary error=reset_error id="fout-tweestap"/>
@@ -163,7 +177,10 @@ pub fn UserPage() -> impl IntoView {
                     <InvitationAgain user_id=user.id.clone() invite/>
                 })}
                 <h2>"Gegevens wijzigen"</h2>
-                <UserDetailsForm user=user.clone() region_options update error=update_error/>
+                <UserDetailsForm user=user.clone() region_options=region_options.clone() update error=update_error/>
+                {(user.role == Role::Coordinator).then(|| view! {
+                    <OtherProgrammes user=user.clone() region_options add_region remove_region error=region_error/>
+                })}
                 {user.two_factor.then(|| view! { <TwoFactorReset user_id=user.id.clone() reset/> })}
                 <h2>"Toegang"</h2>
                 <p>{access_text(&user)}</p>
@@ -226,6 +243,51 @@ fn UserDetailsForm(
                 selected=user.region_code.clone().unwrap_or_default()
                 hint="Alleen voor regiocoördinatoren." error/>
             <button type="submit" class="button">"Wijzigingen opslaan"</button>
+        </ActionForm>
+    }
+}
+
+/// A coordinator's regions in other programmes: the same person, one login.
+#[component]
+fn OtherProgrammes(
+    user: UserSummary,
+    region_options: Vec<(String, String)>,
+    add_region: ServerAction<AddUserRegion>,
+    remove_region: ServerAction<RemoveUserRegion>,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    // Regions, not the "no region" choice; the server refuses the own programme's.
+    let options: Vec<(String, String)> = region_options
+        .into_iter()
+        .filter(|(code, _)| !code.is_empty() && Some(code) != user.region_code.as_ref())
+        .collect();
+    let user_id = user.id.clone();
+    view! {
+        <h2>"Andere programma's"</h2>
+        <p>"Coördineert deze persoon ook een regio in een ander programma (bijvoorbeeld Beschermd Thuis)? Dan krijgt ze die hier erbij, met dezelfde login. Per programma één regio."</p>
+        {(!user.other_regions.is_empty()).then(|| view! {
+            <ul class="choice-list">
+                {user.other_regions.clone().into_iter().map(|region| {
+                    let user_id = user.id.clone();
+                    view! {
+                        <li class="choice-list__item">
+                            {format!("{} ({}, {})", region.name, region.code, region.programme_short_name)}
+                            <ActionForm action=remove_region attr:class="inline-form">
+                                <input type="hidden" name="user_id" value=user_id/>
+                                <input type="hidden" name="region_code" value=region.code.clone()/>
+                                <button type="submit" class="button button--secondary">
+                                    {format!("{} weghalen", region.name)}
+                                </button>
+                            </ActionForm>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        })}
+        <ActionForm action=add_region attr:class="form">
+            <input type="hidden" name="user_id" value=user_id/>
+            <SelectField label="Regio in een ander programma" name="other_region" options error/>
+            <button type="submit" class="button">"Regio erbij"</button>
         </ActionForm>
     }
 }

@@ -1,9 +1,10 @@
 //! Demo data: the working list of 45 regions, both NAD questionnaire versions, an admin, a
-//! reviewer and a coordinator for each of three regions, three earlier rounds with answers
+//! reviewer and a coordinator for each of four regions, three earlier rounds with answers
 //! (see `demo_history`) and an open round that is partly filled in. Only for an empty
 //! database; the passwords are public. The reviewer's work and the publications are
-//! `demo/review.rs`.
+//! `demo/review.rs`; the second programme, Beschermd Thuis, is `demo/programmes.rs`.
 
+pub mod programmes;
 mod review;
 
 pub use review::{APPROVED_REGION, RETURNED_REGION};
@@ -15,6 +16,7 @@ use super::rounds::NewRound;
 use super::{new_id, now_ms, passwords, questionnaires, regions, users};
 use crate::domain::account::normalize_email;
 use crate::domain::comparison::VersionMapping;
+use crate::domain::programme::DEFAULT_PROGRAMME;
 use crate::domain::questionnaire::answer::{parse_answer, Answer, RawAnswer};
 use crate::domain::region::Region;
 use crate::domain::round::RoundState;
@@ -49,7 +51,7 @@ pub struct DemoAccount {
     pub password: &'static str,
 }
 
-pub const ACCOUNTS: [DemoAccount; 5] = [
+pub const ACCOUNTS: [DemoAccount; 6] = [
     DemoAccount {
         email: "beheerder@nad.example",
         name: "Bea Beheer",
@@ -85,6 +87,14 @@ pub const ACCOUNTS: [DemoAccount; 5] = [
         region: Some("R16"),
         password: "demo-utrecht-2026",
     },
+    // Also coordinates Zwolle in Beschermd Thuis (`programmes::SHARED_REGION`).
+    DemoAccount {
+        email: "zwolle@nad.example",
+        name: "Zoë Zwolle",
+        role: "coordinator",
+        region: Some("R06"),
+        password: "demo-zwolle-2026",
+    },
 ];
 
 /// True when the database holds no users and no regions yet.
@@ -114,7 +124,7 @@ pub async fn load(state: &super::state::AppState) -> Result<(), AppError> {
             format!("{problems:?}"),
         )
     })?;
-    regions::import(pool, &Actor::CommandLine, &region_list).await?;
+    regions::import(pool, &Actor::CommandLine, DEFAULT_PROGRAMME, &region_list).await?;
     let region_codes = region_list.iter().map(|r| r.code.clone()).collect();
     let gemeente_list =
         super::gemeenten::parse_csv(GEMEENTEN_CSV, &region_codes, &Default::default()).map_err(
@@ -125,7 +135,7 @@ pub async fn load(state: &super::state::AppState) -> Result<(), AppError> {
                 )
             },
         )?;
-    super::gemeenten::import(pool, &Actor::CommandLine, &gemeente_list).await?;
+    super::gemeenten::import(pool, &Actor::CommandLine, DEFAULT_PROGRAMME, &gemeente_list).await?;
     for (file_name, source) in QUESTIONNAIRES {
         questionnaires::import(pool, cache, &Actor::CommandLine, file_name, source)
             .await
@@ -174,7 +184,8 @@ pub async fn load(state: &super::state::AppState) -> Result<(), AppError> {
     let current = cache.get(pool, "nad", "2026-06").await?;
     load_history(pool, &region_list, &mut coordinators, &previous, &current).await?;
     review::load_reviews(pool).await?;
-    review::publish_history(state).await
+    review::publish_history(state).await?;
+    programmes::load(pool, cache, &coordinators["R06"]).await
 }
 
 /// Regions without answers in June 2026 that have not started the open round: the demo
@@ -273,7 +284,7 @@ async fn add_unusable_coordinators(
     Ok(())
 }
 
-const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+pub(super) const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 
 /// A round of the demo's history, and when its responses were filled in.
 struct PlannedRound<'a> {

@@ -66,27 +66,32 @@ pub struct Changes {
     pub regions_without: Vec<String>,
 }
 
-/// Replaces the whole division, all or nothing, and records what changed.
+/// Replaces the whole division of one programme (whose regions `parse_csv` was given), all or
+/// nothing, and records what changed. Other programmes' divisions stay as they are.
 pub async fn import(
     pool: &AnyPool,
     actor: &Actor,
+    programme: &str,
     gemeenten: &[Gemeente],
 ) -> Result<Changes, AppError> {
     let now = now_ms();
     let mut tx = pool.begin().await?;
-    let before: BTreeMap<String, String> =
-        sqlx::query_as::<_, (String, String)>("SELECT code, region_code FROM gemeenten")
-            .fetch_all(&mut *tx)
-            .await?
-            .into_iter()
-            .collect();
+    let before: BTreeMap<String, String> = sqlx::query_as::<_, (String, String)>(
+        "SELECT code, region_code FROM gemeenten WHERE programme_code = $1",
+    )
+    .bind(programme)
+    .fetch_all(&mut *tx)
+    .await?
+    .into_iter()
+    .collect();
     let mut changes = Changes::default();
     let new_codes: HashSet<&str> = gemeenten.iter().map(|g| g.code.as_str()).collect();
     changes.removed = before
         .keys()
         .filter(|code| !new_codes.contains(code.as_str()))
         .count();
-    sqlx::query("DELETE FROM gemeenten")
+    sqlx::query("DELETE FROM gemeenten WHERE programme_code = $1")
+        .bind(programme)
         .execute(&mut *tx)
         .await?;
     for gemeente in gemeenten {
@@ -100,8 +105,10 @@ pub async fn import(
             Some(_) => {}
         }
         sqlx::query(
-            "INSERT INTO gemeenten (code, name, region_code, updated_at) VALUES ($1, $2, $3, $4)",
+            "INSERT INTO gemeenten (programme_code, code, name, region_code, updated_at) \
+             VALUES ($1, $2, $3, $4, $5)",
         )
+        .bind(programme)
         .bind(&gemeente.code)
         .bind(&gemeente.name)
         .bind(&gemeente.region_code)
@@ -110,8 +117,10 @@ pub async fn import(
         .await?;
     }
     changes.regions_without = sqlx::query_scalar(
-        "SELECT code FROM regions WHERE code NOT IN (SELECT region_code FROM gemeenten) ORDER BY code",
+        "SELECT code FROM regions WHERE programme_code = $1 AND retired_at IS NULL \
+         AND code NOT IN (SELECT region_code FROM gemeenten) ORDER BY code",
     )
+    .bind(programme)
     .fetch_all(&mut *tx)
     .await?;
     audit::record(
@@ -122,6 +131,7 @@ pub async fn import(
             region_code: None,
             subject: None,
             details: json!({
+                "programme": programme,
                 "gemeenten": gemeenten.len(),
                 "added": changes.added,
                 "removed": changes.removed,

@@ -39,7 +39,12 @@ async fn people(
     except_user: Option<&str>,
 ) -> Result<Vec<Person>, AppError> {
     let (condition, region) = match audience {
-        Audience::Coordinators(region) => ("u.role = 'coordinator' AND u.region_code = $2", region),
+        // Its own coordinators and those who coordinate it beside a region in another programme.
+        Audience::Coordinators(region) => (
+            "u.role = 'coordinator' AND (u.region_code = $2 OR u.id IN \
+             (SELECT ur.user_id FROM user_regions ur WHERE ur.region_code = $2))",
+            region,
+        ),
         // Reviewers belong to no region; the parameter is bound all the same.
         Audience::Reviewers => ("u.role = 'reviewer' AND $2 = ''", ""),
     };

@@ -206,6 +206,12 @@ pub async fn check(
                 .map(|e| located(e.to_string()))
                 .collect::<Vec<_>>()
         })?;
+    if let Some(problem) = programme_problem(pool, &questionnaire)
+        .await
+        .map_err(|_| database_failed(file_name))?
+    {
+        return Err(vec![located(problem)]);
+    }
     let hash = sha256(source);
     match stored_source(pool, &questionnaire.identifier, &questionnaire.version)
         .await
@@ -270,6 +276,38 @@ pub async fn import(
     })
 }
 
+/// Why a version can't belong to the programme it names: the programme does not exist, or
+/// earlier versions of the questionnaire belong to another one (rounds compare within a
+/// programme, so a questionnaire never changes programme).
+async fn programme_problem(
+    pool: &AnyPool,
+    questionnaire: &Questionnaire,
+) -> Result<Option<String>, AppError> {
+    let programme = &questionnaire.programme;
+    let known: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM programmes WHERE code = $1")
+        .bind(programme)
+        .fetch_one(pool)
+        .await?;
+    if known == 0 {
+        return Ok(Some(format!(
+            "het programma '{programme}' bestaat niet; voeg het eerst toe (nad-monitor programme add) of noem een bestaand programma"
+        )));
+    }
+    let other: Option<String> = sqlx::query_scalar(
+        "SELECT programme_code FROM questionnaire_versions          WHERE identifier = $1 AND programme_code <> $2 LIMIT 1",
+    )
+    .bind(&questionnaire.identifier)
+    .bind(programme)
+    .fetch_optional(pool)
+    .await?;
+    Ok(other.map(|other| {
+        format!(
+            "de vragenlijst '{}' hoort bij het programma '{other}'; een nieuwe versie kan niet bij '{programme}' horen. Geef de vragenlijst een eigen identifier.",
+            questionnaire.identifier
+        )
+    }))
+}
+
 /// The one problem reported when the database fails during an import.
 fn database_failed(file_name: &str) -> Vec<String> {
     vec![format!(
@@ -311,8 +349,8 @@ async fn store(
     let mut tx = pool.begin().await?;
     sqlx::query(
         "INSERT INTO questionnaire_versions (id, identifier, version, title, previous_version, file_name, \
-         source, source_sha256, item_count, imported_at, imported_by) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+         source, source_sha256, item_count, imported_at, imported_by, programme_code) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
     .bind(new_id())
     .bind(&questionnaire.identifier)
@@ -325,6 +363,7 @@ async fn store(
     .bind(items as i64)
     .bind(now_ms())
     .bind(actor_label(actor))
+    .bind(&questionnaire.programme)
     .execute(&mut *tx)
     .await?;
     audit::record(
@@ -337,7 +376,12 @@ async fn store(
                 "{}/{}",
                 questionnaire.identifier, questionnaire.version
             )),
-            details: json!({ "file": file_name, "items": items, "sha256": hash }),
+            details: json!({
+                "file": file_name,
+                "programme": questionnaire.programme,
+                "items": items,
+                "sha256": hash,
+            }),
         },
     )
     .await?;
@@ -412,6 +456,7 @@ pub async fn attempt(pool: &AnyPool, id: &str) -> Result<(String, Vec<String>), 
 struct VersionRow {
     identifier: String,
     version: String,
+    programme_code: String,
     title: String,
     previous_version: Option<String>,
     file_name: String,
@@ -425,6 +470,7 @@ impl From<VersionRow> for VersionSummary {
         VersionSummary {
             identifier: row.identifier,
             version: row.version,
+            programme: row.programme_code,
             title: row.title,
             previous_version: row.previous_version,
             file_name: row.file_name,
@@ -435,10 +481,26 @@ impl From<VersionRow> for VersionSummary {
     }
 }
 
+/// The programme of a stored version; `None` when it is not stored.
+pub async fn programme_of(
+    pool: &AnyPool,
+    identifier: &str,
+    version: &str,
+) -> Result<Option<String>, AppError> {
+    Ok(sqlx::query_scalar(
+        "SELECT programme_code FROM questionnaire_versions WHERE identifier = $1 AND version = $2",
+    )
+    .bind(identifier)
+    .bind(version)
+    .fetch_optional(pool)
+    .await?)
+}
+
 pub async fn list(pool: &AnyPool) -> Result<Vec<VersionSummary>, AppError> {
     let rows: Vec<VersionRow> = sqlx::query_as(
-        "SELECT identifier, version, title, previous_version, file_name, item_count, imported_at, imported_by \
-         FROM questionnaire_versions ORDER BY identifier, imported_at DESC",
+        "SELECT identifier, version, programme_code, title, previous_version, file_name, item_count, \
+         imported_at, imported_by \
+         FROM questionnaire_versions ORDER BY programme_code <> 'nad', programme_code, identifier, imported_at DESC",
     )
     .fetch_all(pool)
     .await?;

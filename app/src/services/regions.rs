@@ -28,13 +28,35 @@ pub fn parse_csv(bytes: &[u8]) -> Result<Vec<Region>, Vec<RegionFileError>> {
     )
 }
 
-/// Adds new regions and updates the names of existing ones, all or nothing.
-/// Returns how many were added and how many updated.
+/// Adds new regions to a programme's region set and updates the names of existing ones, all
+/// or nothing. A code that is a region of another programme is refused. Returns how many were
+/// added and how many updated.
 pub async fn import(
     pool: &AnyPool,
     actor: &Actor,
+    programme: &str,
     regions: &[Region],
 ) -> Result<(usize, usize), AppError> {
+    super::programmes::find(pool, programme).await?;
+    let elsewhere: Vec<(String, String)> =
+        sqlx::query_as("SELECT code, programme_code FROM regions WHERE programme_code <> $1")
+            .bind(programme)
+            .fetch_all(pool)
+            .await?;
+    let taken: Vec<String> = elsewhere
+        .iter()
+        .filter(|(code, _)| regions.iter().any(|r| &r.code == code))
+        .map(|(code, other)| format!("{code} (programma {other})"))
+        .collect();
+    if !taken.is_empty() {
+        return Err(AppError::field(
+            "regions",
+            format!(
+                "Deze regiocodes horen al bij een ander programma: {}. Kies andere codes.",
+                taken.join(", ")
+            ),
+        ));
+    }
     let now = now_ms();
     let mut tx = pool.begin().await?;
     let (mut added, mut updated) = (0, 0);
@@ -51,13 +73,14 @@ pub async fn import(
         .rows_affected();
         if changed == 0 {
             sqlx::query(
-                "INSERT INTO regions (code, name, lead_gemeente, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $4)",
+                "INSERT INTO regions (code, name, lead_gemeente, created_at, updated_at, programme_code) \
+                 VALUES ($1, $2, $3, $4, $4, $5)",
             )
             .bind(&region.code)
             .bind(&region.name)
             .bind(&region.lead_gemeente)
             .bind(now)
+            .bind(programme)
             .execute(&mut *tx)
             .await?;
             added += 1;
@@ -72,7 +95,7 @@ pub async fn import(
             kind: "regions_imported",
             region_code: None,
             subject: None,
-            details: json!({ "added": added, "updated": updated }),
+            details: json!({ "programme": programme, "added": added, "updated": updated }),
         },
     )
     .await?;
@@ -86,6 +109,7 @@ struct RegionRow {
     name: String,
     lead_gemeente: String,
     retired_at: Option<i64>,
+    programme_code: String,
 }
 
 impl From<RegionRow> for Region {
@@ -95,26 +119,43 @@ impl From<RegionRow> for Region {
             name: row.name,
             lead_gemeente: row.lead_gemeente,
             retired_at: row.retired_at,
+            programme_code: row.programme_code,
         }
     }
 }
 
-/// Every region, retired ones too (they keep their history), by code.
+const REGION_COLUMNS: &str = "code, name, lead_gemeente, retired_at, programme_code";
+
+/// Every region of every programme, retired ones too (they keep their history), by
+/// programme and code.
 pub async fn list(pool: &AnyPool) -> Result<Vec<Region>, AppError> {
-    let rows: Vec<RegionRow> =
-        sqlx::query_as("SELECT code, name, lead_gemeente, retired_at FROM regions ORDER BY code")
-            .fetch_all(pool)
-            .await?;
+    let rows: Vec<RegionRow> = sqlx::query_as(&format!(
+        "SELECT {REGION_COLUMNS} FROM regions ORDER BY programme_code <> 'nad', programme_code, code"
+    ))
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(Region::from).collect())
+}
+
+/// The region set of one programme, retired regions too, by code.
+pub async fn of_programme(pool: &AnyPool, programme: &str) -> Result<Vec<Region>, AppError> {
+    let rows: Vec<RegionRow> = sqlx::query_as(&format!(
+        "SELECT {REGION_COLUMNS} FROM regions WHERE programme_code = $1 ORDER BY code"
+    ))
+    .bind(programme)
+    .fetch_all(pool)
+    .await?;
     Ok(rows.into_iter().map(Region::from).collect())
 }
 
 pub async fn find(pool: &AnyPool, code: &str) -> Result<Region, AppError> {
-    let row: RegionRow =
-        sqlx::query_as("SELECT code, name, lead_gemeente, retired_at FROM regions WHERE code = $1")
-            .bind(code)
-            .fetch_optional(pool)
-            .await?
-            .ok_or(AppError::NotFound)?;
+    let row: RegionRow = sqlx::query_as(&format!(
+        "SELECT {REGION_COLUMNS} FROM regions WHERE code = $1"
+    ))
+    .bind(code)
+    .fetch_optional(pool)
+    .await?
+    .ok_or(AppError::NotFound)?;
     Ok(row.into())
 }
 

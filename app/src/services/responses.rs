@@ -7,6 +7,7 @@ use super::questionnaires::LoadedVersion;
 use super::state::AppState;
 use crate::domain::access::SignedInUser;
 use crate::domain::attribution::{Attribution, Returned};
+use crate::domain::programme::Programme;
 use crate::domain::questionnaire::answer::{Answer, RawAnswer};
 use crate::domain::response::ResponseStatus;
 use crate::domain::role::Role;
@@ -20,6 +21,8 @@ use std::sync::Arc;
 pub struct Round {
     pub id: String,
     pub name: String,
+    /// The programme of its questionnaire.
+    pub programme: Programme,
     pub questionnaire_id: String,
     pub questionnaire_version: String,
     pub state: RoundState,
@@ -92,9 +95,12 @@ pub(super) const RESPONSE_COLUMNS: &str =
      ro.id AS round_id, ro.name AS round_name, ro.questionnaire_id, ro.questionnaire_version, \
      ro.state AS round_state, ro.deadline AS round_deadline, ro.opens_at AS round_opens_at, \
      ro.compared_round_id, r.returned_at, r.return_reason, rb.display_name AS returned_by_name, \
-     r.approved_at, ab.display_name AS approved_by_name, r.revision";
+     r.approved_at, ab.display_name AS approved_by_name, r.revision, \
+     p.code AS programme_code, p.name AS programme_name, p.short_name AS programme_short_name, \
+     p.colour AS programme_colour";
 pub(super) const RESPONSE_JOINS: &str = "FROM responses r \
      JOIN rounds ro ON ro.id = r.round_id \
+     JOIN programmes p ON p.code = ro.programme_code \
      JOIN round_regions rr ON rr.round_id = r.round_id AND rr.region_code = r.region_code \
      LEFT JOIN users ub ON ub.id = r.updated_by \
      LEFT JOIN users sb ON sb.id = r.submitted_by \
@@ -122,6 +128,10 @@ struct RoundRow {
     round_opens_at: i64,
     round_deadline: i64,
     compared_round_id: Option<String>,
+    programme_code: String,
+    programme_name: String,
+    programme_short_name: String,
+    programme_colour: String,
 }
 
 impl TryFrom<RoundRow> for Round {
@@ -132,6 +142,12 @@ impl TryFrom<RoundRow> for Round {
             state: super::rounds::parse_state(&row.round_state)?,
             id: row.round_id,
             name: row.round_name,
+            programme: Programme {
+                code: row.programme_code,
+                name: row.programme_name,
+                short_name: row.programme_short_name,
+                colour: row.programme_colour,
+            },
             questionnaire_id: row.questionnaire_id,
             questionnaire_version: row.questionnaire_version,
             opens_at: row.round_opens_at,
@@ -235,7 +251,10 @@ pub async fn find(pool: &AnyPool, id: &str) -> Result<Response, AppError> {
         "SELECT rr.region_code, rr.region_name, COALESCE(rr.deadline, ro.deadline) AS region_deadline, \
          ro.id AS round_id, ro.name AS round_name, ro.questionnaire_id, ro.questionnaire_version, \
          ro.state AS round_state, ro.deadline AS round_deadline, ro.opens_at AS round_opens_at, \
-         ro.compared_round_id FROM round_regions rr JOIN rounds ro ON ro.id = rr.round_id \
+         ro.compared_round_id, p.code AS programme_code, p.name AS programme_name, \
+         p.short_name AS programme_short_name, p.colour AS programme_colour \
+         FROM round_regions rr JOIN rounds ro ON ro.id = rr.round_id \
+         JOIN programmes p ON p.code = ro.programme_code \
          WHERE rr.round_id = $1 AND rr.region_code = $2",
     )
     .bind(round_id)

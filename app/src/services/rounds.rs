@@ -5,6 +5,7 @@
 //! compared round (`comparison.rs`), extend one region's deadline and reopen one region's
 //! submitted response (`exceptions.rs`); every change goes into the audit history.
 
+use crate::domain::programme::Programme;
 use crate::domain::round::{RoundDetail, RoundRegion, RoundState, RoundSummary};
 use crate::error::AppError;
 use sqlx::AnyPool;
@@ -41,11 +42,13 @@ pub use state::{change_state, change_state_with_reason};
 const SUMMARY_SELECT: &str =
     "SELECT ro.id, ro.name, ro.questionnaire_id, ro.questionnaire_version, \
      ro.state, ro.opens_at, ro.deadline, ro.compared_round_id, cr.name AS compared_name, \
-     ro.state_reason, \
+     ro.state_reason, p.code AS programme_code, p.name AS programme_name, \
+     p.short_name AS programme_short_name, p.colour AS programme_colour, \
      (SELECT COUNT(*) FROM round_regions rr WHERE rr.round_id = ro.id) AS region_count, \
      (SELECT COUNT(*) FROM responses re WHERE re.round_id = ro.id \
         AND re.status IN ('submitted', 'approved')) AS submitted_count \
-     FROM rounds ro LEFT JOIN rounds cr ON cr.id = ro.compared_round_id";
+     FROM rounds ro JOIN programmes p ON p.code = ro.programme_code \
+     LEFT JOIN rounds cr ON cr.id = ro.compared_round_id";
 
 /// A round's state as stored in column `column` of `row`.
 pub fn stored_state(row: &sqlx::any::AnyRow, column: &str) -> Result<RoundState, AppError> {
@@ -71,6 +74,10 @@ struct SummaryRow {
     compared_round_id: Option<String>,
     compared_name: Option<String>,
     state_reason: Option<String>,
+    programme_code: String,
+    programme_name: String,
+    programme_short_name: String,
+    programme_colour: String,
     region_count: i64,
     submitted_count: i64,
 }
@@ -83,6 +90,12 @@ impl TryFrom<SummaryRow> for RoundSummary {
             state: parse_state(&row.state)?,
             id: row.id,
             name: row.name,
+            programme: Programme {
+                code: row.programme_code,
+                name: row.programme_name,
+                short_name: row.programme_short_name,
+                colour: row.programme_colour,
+            },
             questionnaire: format!("{}/{}", row.questionnaire_id, row.questionnaire_version),
             opens_at: row.opens_at,
             deadline: row.deadline,
@@ -117,7 +130,7 @@ impl From<RegionRow> for RoundRegion {
     }
 }
 
-/// Every round, newest first.
+/// Every round of every programme, newest first.
 pub async fn list(pool: &AnyPool) -> Result<Vec<RoundSummary>, AppError> {
     let rows: Vec<SummaryRow> = sqlx::query_as(&format!(
         "{SUMMARY_SELECT} ORDER BY ro.opens_at DESC, ro.created_at DESC"

@@ -250,6 +250,7 @@ impl LookupRow {
                 .map_err(|_| AppError::internal("a user's stored role is unknown", &self.role))?,
             region_code: self.region_code,
             region_name: self.region_name,
+            other_regions: Vec::new(),
         };
         if user.role == Role::Coordinator && user.region_code.is_none() {
             return Ok(None);
@@ -298,6 +299,8 @@ pub async fn lookup(
             .await?;
         return Ok(None);
     }
+    let is_coordinator = row.role == Role::Coordinator.code();
+    let user_id = row.id.clone();
     if now - row.last_seen_at > TOUCH_INTERVAL_MS {
         sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
             .bind(now)
@@ -305,7 +308,11 @@ pub async fn lookup(
             .execute(pool)
             .await?;
     }
-    row.into_session()
+    let mut session = row.into_session()?;
+    if let Some(session) = session.as_mut().filter(|_| is_coordinator) {
+        session.user.other_regions = super::users::other_regions::of_user(pool, &user_id).await?;
+    }
+    Ok(session)
 }
 
 /// Changes what a session keeps for the login steps: its stage and the secret and recovery

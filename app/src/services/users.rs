@@ -56,6 +56,7 @@ impl NewUser {
 
 mod checks;
 mod creation;
+pub mod other_regions;
 mod password_changes;
 
 use checks::{check_account, write_error};
@@ -97,6 +98,7 @@ impl TryFrom<SummaryRow> for UserSummary {
             created_at: row.created_at,
             has_password: row.has_password == 1,
             last_login_at: row.last_login_at,
+            other_regions: Vec::new(),
             two_factor: row.two_factor == 1,
         })
     }
@@ -118,13 +120,16 @@ pub async fn list(pool: &AnyPool) -> Result<Vec<UserSummary>, AppError> {
     rows.into_iter().map(UserSummary::try_from).collect()
 }
 
-/// The active coordinators of one region.
+/// The active coordinators of a region: those it is the own region of, and those who
+/// coordinate it beside a region in another programme.
 pub async fn coordinators_of(
     pool: &AnyPool,
     region_code: &str,
 ) -> Result<Vec<UserSummary>, AppError> {
     let rows: Vec<SummaryRow> = sqlx::query_as(&format!(
-        "{SUMMARY_SELECT} WHERE u.region_code = $1 AND u.active = 1 ORDER BY u.display_name"
+        "{SUMMARY_SELECT} WHERE (u.region_code = $1 OR u.id IN \
+         (SELECT ur.user_id FROM user_regions ur WHERE ur.region_code = $1)) \
+         AND u.active = 1 ORDER BY u.display_name"
     ))
     .bind(region_code)
     .fetch_all(pool)
@@ -154,6 +159,7 @@ pub async fn find_by_email(pool: &AnyPool, email: &str) -> Result<UserSummary, A
 pub async fn signed_in_user_by_id(pool: &AnyPool, user_id: &str) -> Result<SignedInUser, AppError> {
     let user = find(pool, user_id).await?;
     Ok(SignedInUser {
+        other_regions: other_regions::of_user(pool, &user.id).await?,
         id: user.id,
         email: user.email,
         display_name: user.display_name,
@@ -267,6 +273,17 @@ pub async fn update(
     if let Err(error) = updated {
         return Err(write_error(pool, &email, Some(user_id), error).await);
     }
+    // A coordinator keeps one region per programme: the own region wins.
+    let own_programme: Option<String> = match &region {
+        Some(code) => {
+            sqlx::query_scalar("SELECT programme_code FROM regions WHERE code = $1")
+                .bind(code)
+                .fetch_optional(&mut *tx)
+                .await?
+        }
+        None => None,
+    };
+    other_regions::remove_conflicting(&mut tx, user_id, own_programme.as_deref()).await?;
     audit::record(
         &mut *tx,
         actor,

@@ -43,6 +43,7 @@ pub async fn import_organisations(state: &app::services::state::AppState, organi
         app::services::regions::import(
             &state.pool,
             &app::services::audit::Actor::CommandLine,
+            "nad",
             &regions,
         )
         .await

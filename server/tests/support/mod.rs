@@ -105,7 +105,7 @@ pub async fn seed(state: &AppState) {
         b"code,region,lead_gemeente\nR01,Groningen,Groningen\nR02,Friesland,Leeuwarden\nR03,Noord- en Midden-Drenthe,Assen\n",
     )
     .unwrap();
-    app::services::regions::import(&state.pool, &Actor::CommandLine, &regions)
+    app::services::regions::import(&state.pool, &Actor::CommandLine, "nad", &regions)
         .await
         .unwrap();
     for (email, role, region) in [
@@ -450,5 +450,6 @@ pub async fn signed_in(state: &AppState, email: &str) -> app::domain::access::Si
         role: user.role,
         region_code: user.region_code,
         region_name: None,
+        other_regions: Vec::new(),
     }
 }

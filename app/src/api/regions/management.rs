@@ -2,14 +2,17 @@
 //! region's page) and the division of gemeenten over them (`/beheer/regios`). Every change
 //! redirects back with a notice, so the forms work without JavaScript.
 
+use crate::domain::programme::Programme;
 use crate::domain::region::{Gemeente, Region};
 use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-/// What the admin's regions page shows: every region (retired ones too) and the division.
+/// What the admin's regions page shows: every programme's regions (retired ones too) and the
+/// division of its gemeenten.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RegionsAdmin {
+    pub programmes: Vec<Programme>,
     pub regions: Vec<Region>,
     pub gemeenten: Vec<Gemeente>,
 }
@@ -20,20 +23,29 @@ pub async fn get_regions_admin() -> Result<RegionsAdmin, AppError> {
     let state = request::state()?;
     request::require_admin(&state).await?;
     Ok(RegionsAdmin {
+        programmes: crate::services::programmes::list(&state.pool).await?,
         regions: regions::list(&state.pool).await?,
         gemeenten: gemeenten::all(&state.pool).await?,
     })
 }
 
-/// Adds a region; it takes part in rounds set up from now on.
+/// Adds a region to a programme (NAD when the form names none); it takes part in rounds set up
+/// from now on.
 #[server(endpoint = "regions/add")]
-pub async fn add_region(code: String, name: String, lead_gemeente: String) -> Result<(), AppError> {
+pub async fn add_region(
+    code: String,
+    name: String,
+    lead_gemeente: String,
+    programme: Option<String>,
+) -> Result<(), AppError> {
+    use crate::domain::programme::DEFAULT_PROGRAMME;
     use crate::services::{regions, request};
     let state = request::state()?;
     let admin = request::require_admin(&state).await?;
     let region = regions::add(
         &state.pool,
         &request::actor(&admin),
+        programme.as_deref().unwrap_or(DEFAULT_PROGRAMME),
         &code,
         &name,
         &lead_gemeente,
@@ -127,13 +139,18 @@ pub async fn add_gemeente(
     Ok(())
 }
 
-/// Removes a gemeente from the division, from the next round on.
+/// Removes a gemeente from a programme's division, from the next round on. The form names
+/// it as `PROGRAMME/CODE` (a bare code is NAD's).
 #[server(endpoint = "gemeenten/remove")]
 pub async fn remove_gemeente(removed_gemeente: String) -> Result<(), AppError> {
+    use crate::domain::programme::DEFAULT_PROGRAMME;
     use crate::services::{gemeenten, request};
     let state = request::state()?;
     let admin = request::require_admin(&state).await?;
-    gemeenten::remove(&state.pool, &request::actor(&admin), &removed_gemeente).await?;
+    let (programme, code) = removed_gemeente
+        .split_once('/')
+        .unwrap_or((DEFAULT_PROGRAMME, &removed_gemeente));
+    gemeenten::remove(&state.pool, &request::actor(&admin), programme, code).await?;
     redirect_to(crate::paths::REGIONS_ADMIN, "gemeente-verwijderd");
     Ok(())
 }

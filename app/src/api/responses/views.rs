@@ -51,6 +51,7 @@ pub fn header(user: &SignedInUser, response: &Response, version: &LoadedVersion)
     ResponseHeader {
         id: response.id.clone(),
         round_name: response.round.name.clone(),
+        programme: response.round.programme.clone(),
         questionnaire_title: version.questionnaire.title.clone(),
         region_code: response.region_code.clone(),
         region_name: response.region_name.clone(),

@@ -182,6 +182,7 @@ fn version(number: &str, previous: Option<&str>, items: Vec<Item>) -> Questionna
     Questionnaire {
         identifier: "t".to_string(),
         version: number.to_string(),
+        programme: "nad".into(),
         title: "T".to_string(),
         introduction: ".".to_string(),
         previous_version: previous.map(str::to_string),

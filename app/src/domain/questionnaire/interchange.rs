@@ -96,13 +96,15 @@ impl fmt::Display for Problem {
     }
 }
 
-/// The identifier, version and title given on the command line: they override those of the
+/// The identifier, version, title and programme given on the command line: they override those of the
 /// file, and REDCap has no place of its own for them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Names {
     pub identifier: Option<String>,
     pub version: Option<String>,
     pub title: Option<String>,
+    /// The programme the questionnaire belongs to; the file's, or NAD, when not given.
+    pub programme: Option<String>,
 }
 
 /// A translated, checked definition: the TOML that is stored, and what it loads into.

@@ -4,6 +4,7 @@
 //! and rules, with `types`), `lineage` (against the previous version).
 
 use super::model::*;
+use crate::domain::programme::DEFAULT_PROGRAMME;
 use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -49,6 +50,8 @@ impl fmt::Display for DefinitionError {
 struct RawFile {
     identifier: Spanned<String>,
     version: Spanned<String>,
+    /// The programme the questionnaire belongs to; NAD when absent.
+    programme: Option<Spanned<String>>,
     title: String,
     #[serde(default)]
     introduction: String,
@@ -227,6 +230,10 @@ fn build(checker: &mut Checker, raw: RawFile, previous: Option<&Questionnaire>) 
     let mut questionnaire = Questionnaire {
         identifier: raw.identifier.get_ref().clone(),
         version: raw.version.get_ref().clone(),
+        programme: raw
+            .programme
+            .as_ref()
+            .map_or_else(|| DEFAULT_PROGRAMME.to_string(), |p| p.get_ref().clone()),
         title: raw.title,
         introduction: raw.introduction,
         previous_version: raw.previous_version.as_ref().map(|v| v.get_ref().clone()),
@@ -277,7 +284,9 @@ struct LineageInput<'p> {
 /// The identifier and version are names for files and URLs; the previous version named must
 /// be the one given.
 fn check_names(checker: &mut Checker, raw: &RawFile, previous: Option<&Questionnaire>) {
-    for (field, value) in [("identifier", &raw.identifier), ("version", &raw.version)] {
+    let programme = raw.programme.iter().map(|p| ("programme", p));
+    let names = [("identifier", &raw.identifier), ("version", &raw.version)];
+    for (field, value) in names.into_iter().chain(programme) {
         let text = value.get_ref();
         if text.is_empty()
             || text.len() > 64

@@ -246,6 +246,8 @@ pub struct Removed {
 pub struct Questionnaire {
     pub identifier: String,
     pub version: String,
+    /// The programme's code (`nad`, `bt`, ...): its rounds and regions use this questionnaire.
+    pub programme: String,
     pub title: String,
     pub introduction: String,
     pub previous_version: Option<String>,
@@ -267,6 +269,8 @@ pub struct PendingUpload {
 pub struct VersionSummary {
     pub identifier: String,
     pub version: String,
+    /// The programme's code.
+    pub programme: String,
     pub title: String,
     pub previous_version: Option<String>,
     pub file_name: String,

@@ -52,7 +52,7 @@ pub fn RegionsAdminPage() -> impl IntoView {
     let add_error = Signal::derive(move || add_action.value().get().and_then(Result::err));
     let remove_error = Signal::derive(move || remove_action.value().get().and_then(Result::err));
     view! {
-        <Loaded data let(RegionsAdmin { regions, gemeenten })>
+        <Loaded data let(RegionsAdmin { programmes, regions, gemeenten })>
             <Title text="Regio's en gemeenten beheren"/>
             <p class="breadcrumb"><a href=paths::ADMIN>"Beheer"</a></p>
             <h1>"Regio's en gemeenten beheren"</h1>
@@ -68,6 +68,13 @@ pub fn RegionsAdminPage() -> impl IntoView {
                     maxlength=REGION_NAME_MAX_CHARS error=add_region_error/>
                 <TextField label="Centrumgemeente" name="lead_gemeente" required=true
                     maxlength=REGION_NAME_MAX_CHARS error=add_region_error/>
+                {(programmes.len() > 1).then(|| {
+                    let options: Vec<(String, String)> = programmes
+                        .iter()
+                        .map(|p| (p.code.clone(), p.name.clone()))
+                        .collect();
+                    view! { <SelectField label="Programma" name="programme" options error=add_region_error/> }
+                })}
                 <button type="submit" class="button">"Regio toevoegen"</button>
             </ActionForm>
             <h2 id="indeling">"Indeling van gemeenten"</h2>
@@ -139,16 +146,29 @@ fn DivisionForms(
         .filter(|r| r.is_active())
         .map(|r| (r.code.clone(), format!("{} {}", r.code, r.name)))
         .collect();
+    // A gemeente is in one region per programme: moving names the region (and so the
+    // programme), removing names the programme with the code.
+    let programme_of = |region_code: &str| {
+        regions
+            .iter()
+            .find(|r| r.code == region_code)
+            .map_or(String::new(), |r| r.programme_code.clone())
+    };
+    let label = |g: &Gemeente| format!("{} ({}, nu {})", g.name, g.code, g.region_code);
+    let move_gemeenten: Vec<(String, String)> = gemeenten
+        .iter()
+        .map(|g| (g.code.clone(), label(g)))
+        .collect();
     let gemeente_options: Vec<(String, String)> = gemeenten
         .iter()
         .map(|g| {
             (
-                g.code.clone(),
-                format!("{} ({}, nu {})", g.name, g.code, g.region_code),
+                format!("{}/{}", programme_of(&g.region_code), g.code),
+                label(g),
             )
         })
         .collect();
-    let (move_gemeenten, move_regions) = (gemeente_options.clone(), region_options.clone());
+    let move_regions = region_options.clone();
     view! {
         <h3>"Gemeente naar een andere regio verplaatsen"</h3>
         <ErrorSummary error=move_error id="fout-verplaatsen"/>

@@ -75,6 +75,7 @@ pub fn RoundPage() -> impl IntoView {
 fn RoundFacts(summary: RoundSummary, state_reason: Option<String>) -> impl IntoView {
     view! {
         <dl class="facts">
+            <dt>"Programma"</dt><dd>{summary.programme.name.clone()}</dd>
             <dt>"Status"</dt><dd>{summary.state.label()}</dd>
             {state_reason.map(|reason| view! { <dt>"Reden statuswijziging"</dt><dd>{reason}</dd> })}
             <dt>"Vragenlijst"</dt><dd>{summary.questionnaire.clone()}</dd>

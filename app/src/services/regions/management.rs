@@ -31,10 +31,12 @@ fn checked_names(name: &str, lead_gemeente: &str) -> Result<(String, String), Ap
     }
 }
 
-/// Adds a region; it takes part in rounds set up from now on.
+/// Adds a region to a programme's region set; it takes part in that programme's rounds set up
+/// from now on.
 pub async fn add(
     pool: &AnyPool,
     actor: &Actor,
+    programme: &str,
     code: &str,
     name: &str,
     lead_gemeente: &str,
@@ -42,6 +44,9 @@ pub async fn add(
     let code = code.trim();
     check_region_code(code).map_err(|message| AppError::field("code", as_sentence(&message)))?;
     let (name, lead_gemeente) = checked_names(name, lead_gemeente)?;
+    crate::services::programmes::find(pool, programme)
+        .await
+        .map_err(|_| AppError::field("programme", "Kies een programma uit de lijst."))?;
     let now = now_ms();
     let mut tx = pool.begin().await?;
     // Codes differing only in case would be the same region to a person.
@@ -59,13 +64,14 @@ pub async fn add(
         ));
     }
     sqlx::query(
-        "INSERT INTO regions (code, name, lead_gemeente, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $4)",
+        "INSERT INTO regions (code, name, lead_gemeente, created_at, updated_at, programme_code) \
+         VALUES ($1, $2, $3, $4, $4, $5)",
     )
     .bind(code)
     .bind(&name)
     .bind(&lead_gemeente)
     .bind(now)
+    .bind(programme)
     .execute(&mut *tx)
     .await?;
     audit::record(
@@ -75,7 +81,7 @@ pub async fn add(
             kind: "region_added",
             region_code: Some(code),
             subject: Some(code),
-            details: json!({ "name": name, "lead_gemeente": lead_gemeente }),
+            details: json!({ "programme": programme, "name": name, "lead_gemeente": lead_gemeente }),
         },
     )
     .await?;
@@ -85,6 +91,7 @@ pub async fn add(
         name,
         lead_gemeente,
         retired_at: None,
+        programme_code: programme.to_string(),
     })
 }
 

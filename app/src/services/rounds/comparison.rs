@@ -1,7 +1,7 @@
 //! Which earlier round a round's answers are compared with. A round is compared only with an
-//! earlier round of the same series: today the same questionnaire identifier (its versions
-//! share item keys through their lineage). `earlier_rounds` is the one place that says so; a
-//! programme, once rounds have one, is one more condition there.
+//! earlier round of the same series: the same programme and questionnaire identifier (its
+//! versions share item keys through their lineage). `earlier_rounds` is the one place that
+//! says so.
 
 use super::begin_round_write;
 use crate::domain::round::ComparisonChoice;
@@ -22,7 +22,8 @@ where
 {
     Ok(sqlx::query_as(
         "SELECT id, name, opens_at FROM rounds \
-         WHERE questionnaire_id = $1 AND opens_at < $2 AND state <> 'concept'",
+         WHERE questionnaire_id = $1 AND opens_at < $2 AND state <> 'concept' \
+         AND programme_code = (SELECT MIN(programme_code) FROM questionnaire_versions WHERE identifier = $1)",
     )
     .bind(questionnaire_id)
     .bind(opens_at)

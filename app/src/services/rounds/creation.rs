@@ -23,12 +23,18 @@ pub async fn create(
     let name = check_name(&round.name).map_err(|message| AppError::field("name", message))?;
     check_period(round.opens_at, round.deadline)
         .map_err(|message| AppError::field("deadline", message))?;
-    check_version_exists(pool, &round).await?;
+    let programme = version_programme(pool, &round).await?;
     let compared_round_id = compared_round(pool, round.compared_round_id.take(), &round).await?;
-    let participating = participating_regions(pool, round.region_codes.take()).await?;
+    let participating = participating_regions(pool, &programme, round.region_codes.take()).await?;
     let id = new_id();
     let mut tx = pool.begin().await?;
-    insert_round(&mut tx, &id, &name, &round, compared_round_id.as_deref()).await?;
+    let row = RoundRow {
+        id: &id,
+        name: &name,
+        programme: &programme,
+        compared_round_id: compared_round_id.as_deref(),
+    };
+    insert_round(&mut tx, row, &round).await?;
     // A snapshot: the regions' names and centrumgemeenten as they are now.
     for code in &participating {
         sqlx::query(
@@ -51,6 +57,7 @@ pub async fn create(
             subject: Some(&id),
             details: json!({
                 "name": name,
+                "programme": programme,
                 "questionnaire": format!("{}/{}", round.questionnaire_id, round.questionnaire_version),
                 "state": round.state.code(),
                 "opens_at": round.opens_at,
@@ -65,22 +72,23 @@ pub async fn create(
     Ok(id)
 }
 
-/// Refuses a round whose questionnaire version is not loaded.
-async fn check_version_exists(pool: &AnyPool, round: &NewRound) -> Result<(), AppError> {
-    let version_exists: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM questionnaire_versions WHERE identifier = $1 AND version = $2",
+/// The programme of the round's questionnaire version, which is the round's; refuses a version
+/// that is not loaded.
+async fn version_programme(pool: &AnyPool, round: &NewRound) -> Result<String, AppError> {
+    let programme: Option<String> = sqlx::query_scalar(
+        "SELECT programme_code FROM questionnaire_versions WHERE identifier = $1 AND version = $2",
     )
     .bind(&round.questionnaire_id)
     .bind(&round.questionnaire_version)
-    .fetch_one(pool)
+    .fetch_optional(pool)
     .await?;
-    if version_exists == 0 {
+    let Some(programme) = programme else {
         return Err(AppError::field(
             "questionnaire",
             "Deze vragenlijstversie bestaat niet. Kies een geladen versie.",
         ));
-    }
-    Ok(())
+    };
+    Ok(programme)
 }
 
 /// The round a new round is compared with: the chosen one, which must be an earlier round of
@@ -114,19 +122,24 @@ async fn compared_round(
     ))
 }
 
-/// The regions taking part: the chosen ones, which must exist and not be retired, or every
-/// region that is not retired (`None`).
+/// The regions taking part: the chosen ones, which must be regions of the round's programme
+/// and not retired, or every region of the programme that is not retired (`None`).
 async fn participating_regions(
     pool: &AnyPool,
+    programme: &str,
     chosen: Option<Vec<String>>,
 ) -> Result<BTreeSet<String>, AppError> {
     let mut known = BTreeSet::new();
     let mut retired = BTreeSet::new();
-    let rows: Vec<(String, Option<i64>)> = sqlx::query_as("SELECT code, retired_at FROM regions")
-        .fetch_all(pool)
-        .await?;
-    for (code, retired_at) in rows {
-        if retired_at.is_none() {
+    let mut elsewhere = BTreeSet::new();
+    let rows: Vec<(String, Option<i64>, String)> =
+        sqlx::query_as("SELECT code, retired_at, programme_code FROM regions")
+            .fetch_all(pool)
+            .await?;
+    for (code, retired_at, region_programme) in rows {
+        if region_programme != programme {
+            elsewhere.insert(code);
+        } else if retired_at.is_none() {
             known.insert(code);
         } else {
             retired.insert(code);
@@ -149,6 +162,8 @@ async fn participating_regions(
                     "regions",
                     if retired.contains(unknown) {
                         format!("De regio '{shown}' is opgeheven en doet aan geen nieuwe meting meer mee.")
+                    } else if elsewhere.contains(unknown) {
+                        format!("De regio '{shown}' hoort bij een ander programma dan deze vragenlijst.")
                     } else {
                         format!("De regio '{shown}' bestaat niet.")
                     },
@@ -166,27 +181,35 @@ async fn participating_regions(
     Ok(participating)
 }
 
+/// What a new round's row holds besides the admin's input.
+struct RoundRow<'a> {
+    id: &'a str,
+    name: &'a str,
+    programme: &'a str,
+    compared_round_id: Option<&'a str>,
+}
+
 /// The round's own row.
 async fn insert_round(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    id: &str,
-    name: &str,
+    row: RoundRow<'_>,
     round: &NewRound,
-    compared_round_id: Option<&str>,
 ) -> Result<(), AppError> {
     sqlx::query(
         "INSERT INTO rounds (id, name, questionnaire_id, questionnaire_version, state, opens_at, \
-         deadline, compared_round_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+         deadline, compared_round_id, created_at, programme_code) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
-    .bind(id)
-    .bind(name)
+    .bind(row.id)
+    .bind(row.name)
     .bind(&round.questionnaire_id)
     .bind(&round.questionnaire_version)
     .bind(round.state.code())
     .bind(round.opens_at)
     .bind(round.deadline)
-    .bind(compared_round_id)
+    .bind(row.compared_round_id)
     .bind(now_ms())
+    .bind(row.programme)
     .execute(&mut **tx)
     .await?;
     Ok(())

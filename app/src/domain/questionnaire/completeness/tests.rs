@@ -66,6 +66,7 @@ fn questionnaire() -> Questionnaire {
     Questionnaire {
         identifier: "t".into(),
         version: "1".into(),
+        programme: "nad".into(),
         title: "T".into(),
         introduction: String::new(),
         previous_version: None,
@@ -469,6 +470,7 @@ fn a_condition_that_reads_a_conditional_item_in_another_section_takes_its_inputs
     let q = Questionnaire {
         identifier: "keten".into(),
         version: "1".into(),
+        programme: "nad".into(),
         title: "Keten".into(),
         introduction: String::new(),
         previous_version: None,

@@ -75,6 +75,7 @@ impl Draft {
             ("identifier", &names.identifier),
             ("version", &names.version),
             ("title", &names.title),
+            ("programme", &names.programme),
         ] {
             let from_file = self.header.iter().find(|f| f.name == name).cloned();
             self.name(name, from_file, given);

@@ -198,7 +198,7 @@ impl Reader<'_> {
         }
     }
 
-    /// `questionnaire = { identifier, version, title, introduction }` on the first row.
+    /// `questionnaire = { identifier, version, title, programme, introduction }` on the first row.
     fn questionnaire(&mut self, value: Value, first: bool, place: &Place, draft: &mut Draft) {
         match value {
             Value::Table(table) if first => draft.header.extend(

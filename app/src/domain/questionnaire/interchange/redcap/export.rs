@@ -158,6 +158,7 @@ fn header(questionnaire: &Questionnaire) -> Table {
     table.insert("identifier".into(), questionnaire.identifier.clone().into());
     table.insert("version".into(), questionnaire.version.clone().into());
     table.insert("title".into(), questionnaire.title.clone().into());
+    table.insert("programme".into(), questionnaire.programme.clone().into());
     if !questionnaire.introduction.trim().is_empty() {
         table.insert(
             "introduction".into(),

@@ -104,6 +104,7 @@ fn a_redcap_dictionary_becomes_a_checked_version_with_the_names_given() {
         identifier: Some("proef".into()),
         version: Some("1".into()),
         title: Some("Proef".into()),
+        programme: None,
     };
     let q = from_redcap(&dictionary, &names)
         .unwrap_or_else(|p| panic!("{p:#?}"))
@@ -205,6 +206,7 @@ fn a_malformed_redcap_dictionary_is_refused_with_every_line() {
         identifier: Some("proef".into()),
         version: Some("1".into()),
         title: Some("Proef".into()),
+        programme: None,
     };
     let problems: Vec<String> = from_redcap(&dictionary, &names)
         .unwrap_err()
@@ -250,6 +252,7 @@ fn the_shipped_example_dictionary_loads() {
         identifier: Some("voorbeeld".into()),
         version: Some("1".into()),
         title: Some("Voorbeeld".into()),
+        programme: None,
     };
     let q = from_redcap(&sheet("redcap-voorbeeld.csv", &rows), &names)
         .unwrap_or_else(|p| panic!("{p:#?}"))

@@ -143,6 +143,7 @@ fn an_xlsform_workbook_becomes_a_checked_version() {
         identifier: Some("ander".into()),
         version: Some("2".into()),
         title: None,
+        programme: None,
     };
     let again = from_xlsform(&sheets, &renamed).unwrap().questionnaire;
     assert_eq!(

@@ -81,11 +81,16 @@ pub fn to_xlsform(questionnaire: &Questionnaire) -> Vec<Sheet> {
         questionnaire.identifier.clone(),
         questionnaire.version.clone(),
         questionnaire.title.clone(),
+        questionnaire.programme.clone(),
     ]];
     vec![
         sheet("survey", &SURVEY, survey),
         sheet("choices", &["list_name", "name", "label"], choices),
-        sheet("settings", &["form_id", "version", "form_title"], settings),
+        sheet(
+            "settings",
+            &["form_id", "version", "form_title", "programme"],
+            settings,
+        ),
     ]
 }
 

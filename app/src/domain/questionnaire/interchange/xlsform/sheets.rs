@@ -106,7 +106,7 @@ pub(super) fn read_lists(sheet: &Sheet, problems: &mut Vec<Problem>) -> Lists {
     lists
 }
 
-/// `form_id`, `version` and `form_title` of the settings sheet.
+/// `form_id`, `version`, `form_title` and (ours) `programme` of the settings sheet.
 pub(super) fn settings(sheet: &Sheet) -> Vec<Field> {
     let (Some(header), Some(row)) = (sheet.rows.first(), sheet.rows.get(1)) else {
         return Vec::new();
@@ -116,6 +116,7 @@ pub(super) fn settings(sheet: &Sheet) -> Vec<Field> {
         ("form_id", "identifier"),
         ("version", "version"),
         ("form_title", "title"),
+        ("programme", "programme"),
     ]
     .into_iter()
     .filter_map(|(column, field)| {
