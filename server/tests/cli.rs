@@ -58,33 +58,50 @@ async fn demo_loads_once_and_prints_the_accounts() {
         assert!(first.success, "{}", first.output);
         assert!(first.output.contains("beheerder@nad.example"));
         assert!(first.output.contains("demo-beheerder-2026"));
-        assert_eq!(count(url, "regions").await, 45);
-        // The five demo accounts, a coordinator for each of the other 42 regions and one
-        // invited colleague, whose invitation waits in the outbox.
-        assert_eq!(count(url, "users").await, 48);
+        // NAD's 45 regions and Beschermd Thuis's six.
+        assert_eq!(count(url, "regions").await, 51);
+        // The six demo accounts, a coordinator for each of the other 41 NAD regions and the
+        // six of Beschermd Thuis, and one invited colleague, whose invitation waits in the
+        // outbox.
+        assert_eq!(count(url, "users").await, 54);
+        assert_eq!(
+            count(url, "user_regions").await,
+            1,
+            "Zwolle in both programmes"
+        );
         assert_eq!(count(url, "outbox").await, 1);
         assert!(first.output.contains("/beheer/uitgaande-mail"));
         assert_eq!(
             count(url, "questionnaire_versions").await,
-            2,
-            "both NAD versions"
+            3,
+            "both NAD versions and Beschermd Thuis's"
         );
         assert_eq!(
             count(url, "rounds").await,
-            4,
-            "three earlier rounds, published, and the open one"
+            5,
+            "three earlier rounds, published, the open one, and Beschermd Thuis's open round"
         );
         assert_eq!(count(url, "publications").await, 3);
-        assert_eq!(count(url, "gemeenten").await, 342);
+        assert_eq!(count(url, "gemeenten").await, 342 + 37);
         assert_eq!(
             count(url, "round_gemeenten").await,
-            4 * 342,
+            4 * 342 + 37,
             "every round keeps the division it was made with"
+        );
+        let programmes = nad_monitor(url, &["programme", "list"], "");
+        assert!(programmes.success, "{}", programmes.output);
+        assert!(
+            programmes.output.contains("Beschermd Thuis")
+                && programmes
+                    .output
+                    .contains("Nationaal Actieplan Dakloosheid"),
+            "{}",
+            programmes.output
         );
         let second = nad_monitor(url, &["demo"], "");
         assert!(!second.success);
         assert!(second.output.contains("lege database"), "{}", second.output);
-        assert_eq!(count(url, "users").await, 48);
+        assert_eq!(count(url, "users").await, 54);
 
         // Rounds from the command line: listed with their publication, published, corrected.
         let list = nad_monitor(url, &["round", "list"], "");
@@ -98,7 +115,7 @@ async fn demo_loads_once_and_prints_the_accounts() {
         let open_round = list
             .output
             .lines()
-            .find(|line| line.contains("[Open]"))
+            .find(|line| line.contains("[Open]") && line.contains("6e meting"))
             .and_then(|line| line.split_whitespace().next())
             .unwrap()
             .to_string();

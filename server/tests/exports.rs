@@ -508,6 +508,7 @@ async fn the_json_file_holds_the_same_statuses_and_values_typed(case: &ExportCas
     assert_eq!(data["round"]["name"], ROUND_NAME);
     assert_eq!(data["questionnaire"]["identifier"], "nad");
     assert_eq!(data["questionnaire"]["version"], "2026-06");
+    assert_eq!(data["questionnaire"]["programme"], "nad");
     assert!(data["exported_at"].as_str().unwrap().starts_with("20"));
     for code in [
         "NIET_GEVRAAGD",

@@ -345,7 +345,15 @@ async fn the_demo_history_tells_the_story_of_the_action_plan() {
         app::services::demo::load(&state)
             .await
             .unwrap();
-        let rounds = app::services::rounds::list(&state.pool).await.unwrap();
+        // The NAD's rounds; Beschermd Thuis's open round is a programme of its own.
+        let (rounds, other): (Vec<_>, Vec<_>) = app::services::rounds::list(&state.pool)
+            .await
+            .unwrap()
+            .into_iter()
+            .partition(|r| r.programme.code == "nad");
+        assert_eq!(other.len(), 1);
+        assert_eq!(other[0].region_count, 6);
+        assert_eq!(other[0].submitted_count, 2);
         let names: Vec<&str> = rounds.iter().map(|r| r.name.as_str()).collect();
         assert_eq!(
             names,
@@ -432,16 +440,20 @@ async fn the_demo_history_tells_the_story_of_the_action_plan() {
 
         // Every generated submitted response could have been submitted: nothing blocks (the
         // rules that compare with the previous round are left to the round's own check).
-        let submitted: Vec<String> = sqlx::query_scalar(
-            "SELECT id FROM responses WHERE status IN ('submitted', 'approved') AND round_id NOT IN ($1, $2)",
+        // Beschermd Thuis's submitted responses too, against their own questionnaire.
+        let submitted: Vec<(String, String, String)> = sqlx::query_as(
+            "SELECT re.id, ro.questionnaire_id, ro.questionnaire_version FROM responses re \
+             JOIN rounds ro ON ro.id = re.round_id \
+             WHERE re.status IN ('submitted', 'approved') AND re.round_id NOT IN ($1, $2)",
         )
         .bind(&december.id)
         .bind(&june_before.id)
         .fetch_all(&state.pool)
         .await
         .unwrap();
-        let version = state.questionnaires.get(&state.pool, "nad", "2026-06").await.unwrap();
-        for id in &submitted {
+        assert!(submitted.iter().any(|(_, questionnaire, _)| questionnaire == "beschermd-thuis"));
+        for (id, questionnaire, version) in &submitted {
+            let version = state.questionnaires.get(&state.pool, questionnaire, version).await.unwrap();
             let stored = app::services::responses::answers(&state.pool, id).await.unwrap();
             let answers = app::services::responses::engine_answers(&stored);
             let evaluation = app::domain::questionnaire::completeness::evaluate(

@@ -8,7 +8,8 @@ pub(super) fn now_rfc3339() -> String {
         .unwrap_or_default()
 }
 
-/// `{round, questionnaire, exported_at, codes, regions: [...]}`, one region at a time.
+/// `{round, questionnaire (with its programme), exported_at, codes, regions: [...]}`, one
+/// region at a time.
 pub(super) async fn json(state: &AppState, export: &Export, mut sink: Sink) -> Result<(), Failure> {
     let questionnaire = &export.version.questionnaire;
     let codes: serde_json::Map<String, serde_json::Value> = STATUSES
@@ -21,6 +22,7 @@ pub(super) async fn json(state: &AppState, export: &Export, mut sink: Sink) -> R
             "identifier": questionnaire.identifier,
             "version": questionnaire.version,
             "title": questionnaire.title,
+            "programme": questionnaire.programme,
         },
         "exported_at": now_rfc3339(),
         "codes": codes,
