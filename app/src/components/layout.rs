@@ -33,7 +33,9 @@ fn navigation(user: &SignedInUser) -> Vec<(String, &'static str)> {
             (paths::REGIONS.to_string(), "Regio's"),
             (paths::NATIONAL.to_string(), "Landelijk beeld"),
         ],
-        Role::Coordinator => vec![(user.start_page(), "Mijn regio")],
+        // `/invullen`: the running round, or a choice between those of several programmes.
+        Role::Coordinator if user.other_regions.is_empty() => vec![(user.start_page(), "Mijn regio")],
+        Role::Coordinator => vec![(user.start_page(), "Mijn regio's")],
     }
 }
 
