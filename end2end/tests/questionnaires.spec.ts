@@ -15,7 +15,8 @@ test.describe('vragenlijsten', () => {
     await expect(table).toContainText('2025-12');
     await expectAccessible(page, 'questionnaire list');
 
-    await table.getByRole('link', { name: '2026-06' }).click();
+    // Beschermd Thuis has a version 2026-06 too: the NAD's.
+    await table.locator('a[href="/beheer/vragenlijsten/nad/2026-06"]').click();
     await expect(page).toHaveURL(/\/beheer\/vragenlijsten\/nad\/2026-06$/);
     await expect(heading(page)).toContainText('Voorbeeld');
     // Choice groups are fieldsets with a legend; the logic of each item is spelled out.

@@ -75,6 +75,15 @@ export const ACCOUNTS = {
     startPage: TASK_LIST_PAGE,
     startHeading: QUESTIONNAIRE_TITLE,
   },
+  /** Coordinates IJssel-Vecht in the NAD and Zwolle in Beschermd Thuis: chooses a round. */
+  zwolle: {
+    email: 'zwolle@nad.example',
+    password: 'demo-zwolle-2026',
+    name: 'Zoë Zwolle',
+    roleLabel: 'Regiocoördinator · IJssel-Vecht, Zwolle (BT)',
+    startPage: '/invullen',
+    startHeading: 'Uw open metingen',
+  },
 } satisfies Record<string, Account>;
 
 /** The one message for every failed login. */
