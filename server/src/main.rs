@@ -89,7 +89,8 @@ enum Command {
     /// Manage the gemeenten of the regions (CBS codes).
     #[command(subcommand)]
     Gemeenten(GemeentenCommand),
-    /// Load demo data (45 regions, five accounts, the NAD questionnaire) into an empty database.
+    /// Load demo data (the NAD's 45 regions and questionnaire, Beschermd Thuis beside it, six
+    /// accounts) into an empty database.
     Demo,
     /// Manage questionnaire versions.
     #[command(subcommand)]

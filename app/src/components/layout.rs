@@ -34,7 +34,9 @@ fn navigation(user: &SignedInUser) -> Vec<(String, &'static str)> {
             (paths::NATIONAL.to_string(), "Landelijk beeld"),
         ],
         // `/invullen`: the running round, or a choice between those of several programmes.
-        Role::Coordinator if user.other_regions.is_empty() => vec![(user.start_page(), "Mijn regio")],
+        Role::Coordinator if user.other_regions.is_empty() => {
+            vec![(user.start_page(), "Mijn regio")]
+        }
         Role::Coordinator => vec![(user.start_page(), "Mijn regio's")],
     }
 }

@@ -20,6 +20,14 @@ fn nad() -> Vec<Questionnaire> {
     vec![previous, current]
 }
 
+/// Both NAD versions and another programme's questionnaire, whose programme travels along.
+fn shipped() -> Vec<Questionnaire> {
+    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../questionnaires/beschermd-thuis-2026-06.toml");
+    let other = load(&std::fs::read_to_string(path).unwrap(), None).unwrap();
+    nad().into_iter().chain([other]).collect()
+}
+
 /// A small deterministic generator, so failures repeat.
 struct Dice(u64);
 
@@ -176,6 +184,7 @@ fn same_meaning(original: &Questionnaire, back: &Questionnaire, format: &str) {
     assert_eq!(back.identifier, original.identifier);
     assert_eq!(back.version, original.version);
     assert_eq!(back.title, original.title);
+    assert_eq!(back.programme, original.programme, "{format}");
     assert_eq!(back.introduction.trim(), original.introduction.trim());
     let mut dice = Dice(7);
     let samples: Vec<Sample> = (0..300).map(|_| sample(&mut dice, original)).collect();
@@ -208,8 +217,8 @@ fn same_meaning(original: &Questionnaire, back: &Questionnaire, format: &str) {
 }
 
 #[test]
-fn both_nad_versions_survive_xlsform_and_redcap() {
-    for original in nad() {
+fn both_nad_versions_and_another_programme_s_survive_xlsform_and_redcap() {
+    for original in shipped() {
         let sheets = to_xlsform(&original);
         let back = from_xlsform(&sheets, &Names::default())
             .unwrap_or_else(|p| panic!("XLSForm {}: {p:#?}", original.version));
