@@ -85,6 +85,31 @@ async fn two_programmes(state: &AppState) -> (String, String) {
     (nad_round, bt_round)
 }
 
+/// A concept round of version 2026-06 of `questionnaire`, opening tomorrow.
+async fn concept(
+    state: &AppState,
+    questionnaire: &str,
+    compared: Option<&str>,
+    regions: Option<&[&str]>,
+) -> Result<String, app::error::AppError> {
+    let tomorrow = app::services::now_ms() + 86_400_000;
+    rounds::create(
+        &state.pool,
+        &Actor::CommandLine,
+        rounds::NewRound {
+            name: format!("Concept {questionnaire}"),
+            questionnaire_id: questionnaire.into(),
+            questionnaire_version: "2026-06".into(),
+            state: app::domain::round::RoundState::Concept,
+            opens_at: tomorrow,
+            deadline: tomorrow + 9 * 86_400_000,
+            compared_round_id: compared.map(str::to_string),
+            region_codes: regions.map(|codes| codes.iter().map(|c| c.to_string()).collect()),
+        },
+    )
+    .await
+}
+
 /// The round names and region codes of the coordinator's running rounds.
 async fn open_rounds(state: &AppState, cookie: &str) -> Vec<(String, String)> {
     let (status, body) = post(state, "/api/responses/mine", &[], cookie).await;
@@ -151,58 +176,13 @@ async fn a_round_takes_its_programme_s_regions_and_compares_within_it() {
         .await
         .unwrap();
         assert_eq!(groningen, [(bt_round.clone(), "BT01".to_string())]);
-        // A NAD round with a BT region, or the other way round, is refused with the reason.
-        let mixed = rounds::create(
-            &state.pool,
-            &Actor::CommandLine,
-            rounds::NewRound {
-                name: "Gemengd".into(),
-                questionnaire_id: "nad".into(),
-                questionnaire_version: "2026-06".into(),
-                state: app::domain::round::RoundState::Concept,
-                opens_at: app::services::now_ms() + 86_400_000,
-                deadline: app::services::now_ms() + 10 * 86_400_000,
-                compared_round_id: Some(bt_round.clone()),
-                region_codes: Some(vec!["R01".into()]),
-            },
-        )
-        .await
-        .unwrap_err();
+        // A NAD round compared with a BT round, or with a BT region, is refused with the reason.
+        let mixed = concept(&state, "nad", Some(&bt_round), Some(&["R01"])).await.unwrap_err();
         assert!(format!("{mixed:?}").contains("dezelfde vragenlijst"), "{mixed:?}");
-        let mixed = rounds::create(
-            &state.pool,
-            &Actor::CommandLine,
-            rounds::NewRound {
-                name: "Gemengd".into(),
-                questionnaire_id: "nad".into(),
-                questionnaire_version: "2026-06".into(),
-                state: app::domain::round::RoundState::Concept,
-                opens_at: app::services::now_ms() + 86_400_000,
-                deadline: app::services::now_ms() + 10 * 86_400_000,
-                compared_round_id: None,
-                region_codes: Some(vec!["R01".into(), "BT01".into()]),
-            },
-        )
-        .await
-        .unwrap_err();
+        let mixed = concept(&state, "nad", None, Some(&["R01", "BT01"])).await.unwrap_err();
         assert!(format!("{mixed:?}").contains("ander programma"), "{mixed:?}");
         // The next BT round is compared with the BT round, never with the (later) NAD one.
-        let next_bt = rounds::create(
-            &state.pool,
-            &Actor::CommandLine,
-            rounds::NewRound {
-                name: "BT-meting 2".into(),
-                questionnaire_id: "beschermd-thuis".into(),
-                questionnaire_version: "2026-06".into(),
-                state: app::domain::round::RoundState::Concept,
-                opens_at: app::services::now_ms() + 86_400_000,
-                deadline: app::services::now_ms() + 10 * 86_400_000,
-                compared_round_id: None,
-                region_codes: None,
-            },
-        )
-        .await
-        .unwrap();
+        let next_bt = concept(&state, "beschermd-thuis", None, None).await.unwrap();
         let compared: Option<String> =
             sqlx::query_scalar("SELECT compared_round_id FROM rounds WHERE id = $1")
                 .bind(&next_bt)
