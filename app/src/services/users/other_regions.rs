@@ -171,14 +171,15 @@ pub async fn remove(
     Ok(())
 }
 
-/// Takes every region of other programmes away, in the transaction of a change that leaves
-/// the user no coordinator (or moves their own region into one of those programmes).
+/// In the transaction of a change to a user's role or own region: a user who is no longer a
+/// coordinator (`own_programme` is `None`) loses every region of other programmes; a
+/// coordinator loses the one in their (new) own region's programme, where the own region wins.
 pub(super) async fn remove_conflicting(
     tx: &mut sqlx::Transaction<'static, Any>,
     user_id: &str,
-    keep_programmes_except: Option<&str>,
+    own_programme: Option<&str>,
 ) -> Result<(), AppError> {
-    match keep_programmes_except {
+    match own_programme {
         Some(programme) => {
             sqlx::query("DELETE FROM user_regions WHERE user_id = $1 AND programme_code = $2")
                 .bind(user_id)
