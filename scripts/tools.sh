@@ -10,7 +10,8 @@ CARGO_FUZZ_VERSION="0.13.2"
 TOOLS="$ROOT/.tools"
 export PATH="$HOME/.cargo/bin:$TOOLS/binaryen/node_modules/.bin:$PATH"
 
-say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+# Each step says how long the run has taken so far, so a slow run shows where its time went.
+say() { printf '\033[1m==> [%dm%02ds] %s\033[0m\n' $((SECONDS / 60)) $((SECONDS % 60)) "$*"; }
 
 if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
   say "Installing the wasm32 target"
