@@ -157,6 +157,12 @@ pub fn dashboard(slug: Option<&str>) -> String {
     }
 }
 
+/// What names a programme's newest publication in `dashboard` and `region_dashboard`:
+/// nothing for the NAD (`/dashboard`), the programme's code for another (`/dashboard/bt`).
+pub fn newest_publication(programme: &str) -> Option<&str> {
+    (programme != crate::domain::programme::DEFAULT_PROGRAMME).then_some(programme)
+}
+
 /// A region's public page in a publication (`slug`), or in the newest with `None`.
 pub fn region_dashboard(slug: Option<&str>, code: &str) -> String {
     match slug {

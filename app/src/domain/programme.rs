@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 pub const DEFAULT_PROGRAMME: &str = "nad";
 
 const CODE_MAX_CHARS: usize = 32;
+/// Words the public dashboard's addresses use where a programme's code can stand.
+const RESERVED_CODES: [&str; 1] = ["regio"];
 const NAME_MAX_CHARS: usize = 120;
 const SHORT_NAME_MAX_CHARS: usize = 12;
 
@@ -33,6 +35,13 @@ pub fn check_code(code: &str) -> Result<(), String> {
     if code.chars().count() > CODE_MAX_CHARS || !well_formed {
         return Err(format!(
             "de programmacode '{code}' moet met een kleine letter beginnen en mag alleen kleine letters, cijfers en '-' bevatten (hoogstens {CODE_MAX_CHARS} tekens)"
+        ));
+    }
+    // The code names the programme's public dashboard (`/dashboard/bt`), beside the NAD's
+    // region pages (`/dashboard/regio/R01`).
+    if RESERVED_CODES.contains(&code) {
+        return Err(format!(
+            "de programmacode '{code}' is al in gebruik in de adressen van het dashboard; kies een andere"
         ));
     }
     Ok(())
@@ -76,6 +85,7 @@ mod tests {
             ("BT", false),
             ("b t", false),
             ("b/t", false),
+            ("regio", false),
             (&"x".repeat(33), false),
         ] {
             assert_eq!(check_code(code).is_ok(), ok, "{code:?}");

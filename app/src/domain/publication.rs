@@ -182,11 +182,16 @@ pub fn public_items(questionnaire: &Questionnaire) -> impl Iterator<Item = &Item
     questionnaire.items().filter(|item| item.public)
 }
 
-/// The public name of a round in URLs: the year and month of its deadline ("2026-06"), with a
-/// number added when an earlier round already has it ("2026-06-2").
-pub fn round_slug(deadline: i64, taken: &[String]) -> String {
+/// The public name of a round in URLs: the year and month of its deadline ("2026-06"), after
+/// its programme's code for programmes other than the NAD ("bt-2026-06"), with a number added
+/// when an earlier round already has it ("2026-06-2").
+pub fn round_slug(programme: &str, deadline: i64, taken: &[String]) -> String {
     let (year, month, ..) = super::time::local_parts(deadline);
-    let base = format!("{year:04}-{month:02}");
+    let base = if programme == super::programme::DEFAULT_PROGRAMME {
+        format!("{year:04}-{month:02}")
+    } else {
+        format!("{programme}-{year:04}-{month:02}")
+    };
     if !taken.contains(&base) {
         return base;
     }
@@ -196,9 +201,18 @@ pub fn round_slug(deadline: i64, taken: &[String]) -> String {
         .unwrap_or(base)
 }
 
-/// Whether `text` can be a round's public name: digits and dashes, as `round_slug` makes.
+/// Whether `text` can be a round's public name, as `round_slug` makes them: digits and
+/// dashes, after a programme's code and a dash for programmes other than the NAD.
 pub fn is_slug(text: &str) -> bool {
-    (7..=12).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_digit() || b == b'-')
+    let dated = |part: &str| {
+        (7..=12).contains(&part.len())
+            && part.starts_with(|c: char| c.is_ascii_digit())
+            && part.bytes().all(|b| b.is_ascii_digit() || b == b'-')
+    };
+    dated(text)
+        || text.char_indices().any(|(at, c)| {
+            c == '-' && super::programme::check_code(&text[..at]).is_ok() && dated(&text[at + 1..])
+        })
 }
 
 /// The period a round describes, in Dutch: "juni 2026".

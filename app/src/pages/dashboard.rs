@@ -1,12 +1,15 @@
 //! The public dashboard, readable without an account and without JavaScript:
-//! `/dashboard` (the latest publication), `/dashboard/:round` (any publication),
-//! `/dashboard/regio/:code` and `/dashboard/:round/regio/:code` (one region). Everything
-//! shown comes from frozen publications: public items of approved responses only.
+//! `/dashboard` (the NAD's latest publication), `/dashboard/:round` (any publication, or
+//! with a programme's code its latest: `/dashboard/bt`), `/dashboard/regio/:code` and
+//! `/dashboard/:round/regio/:code` (one region). Everything shown comes from frozen
+//! publications: public items of approved responses only.
 
 use crate::api::publications::{get_dashboard, get_region_dashboard};
 use crate::components::branding::branding;
 use crate::components::dashboard_theme::Theme;
 use crate::components::loaded::Loaded;
+use crate::components::response::ProgrammeMark;
+use crate::domain::programme::{Programme, DEFAULT_PROGRAMME};
 use crate::domain::publication::dashboard::{
     PublicDashboard, PublicRegion, PublicationFacts, PublicationLink,
 };
@@ -127,6 +130,29 @@ fn PublicationNav(
     }
 }
 
+/// Links to the newest publication of every programme with publications, this one marked;
+/// nothing while there is only one.
+#[component]
+fn ProgrammeNav(programmes: Vec<Programme>, current: String) -> impl IntoView {
+    (programmes.len() > 1).then(|| {
+        view! {
+            <nav class="programme-nav" aria-label="Programma's">
+                <ul>
+                    {programmes.into_iter().map(|programme| {
+                        let here = programme.code == current;
+                        view! {
+                            <li>
+                                <ProgrammeMark programme=programme.clone()/>" "
+                                <a href=paths::dashboard(paths::newest_publication(&programme.code)) aria-current=here.then_some("page")>{programme.name.clone()}</a>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </nav>
+        }
+    })
+}
+
 #[component]
 fn National(page: PublicDashboard) -> impl IntoView {
     let PublicDashboard {
@@ -134,21 +160,40 @@ fn National(page: PublicDashboard) -> impl IntoView {
         conclusions_html,
         is_latest,
         publications,
+        programme,
+        programmes,
     } = page;
     let facts = dashboard.publication.clone();
-    let programme = branding().programme_name;
-    let title = format!("Dashboard {}", facts.period);
+    let nad = programme.code == DEFAULT_PROGRAMME;
+    // The NAD's pages keep the name the platform is configured with.
+    let (title, lead) = if nad {
+        let name = branding().programme_name;
+        (
+            format!("Dashboard {}", facts.period),
+            format!("Voortgang van de regio's in het {name}"),
+        )
+    } else {
+        (
+            format!("Dashboard {} – {}", programme.name, facts.period),
+            format!(
+                "Voortgang van de regio's in het programma {}",
+                programme.name
+            ),
+        )
+    };
     let previous = dashboard.previous_period.clone();
+    let newest = paths::dashboard(paths::newest_publication(&programme.code));
     view! {
         <Title text=title.clone()/>
+        <ProgrammeNav programmes current=programme.code.clone()/>
         <h1>{title}</h1>
         <p class="lead">{format!(
-            "Voortgang van de regio's in het {programme}, {}. {} van de {} regio's hebben goedgekeurde antwoorden.",
+            "{lead}, {}. {} van de {} regio's hebben goedgekeurde antwoorden.",
             facts.round_name, dashboard.regions_with_data, dashboard.regions_taking_part
         )}</p>
         <p>{published_text(&facts)}</p>
         {(!is_latest).then(|| view! {
-            <div class="notice" role="note"><p>"U bekijkt een eerdere publicatie. "<a href=paths::DASHBOARD>"Naar de nieuwste publicatie"</a>"."</p></div>
+            <div class="notice" role="note"><p>"U bekijkt een eerdere publicatie. "<a href=newest>"Naar de nieuwste publicatie"</a>"."</p></div>
         })}
         <Corrections facts=facts.clone()/>
         {(!conclusions_html.is_empty()).then(|| view! {
@@ -209,10 +254,18 @@ fn Region(page: PublicRegion) -> impl IntoView {
     let PublicRegion {
         dashboard,
         is_latest,
+        programme,
         publications,
     } = page;
     let facts = dashboard.publication.clone();
-    let title = format!("{} – dashboard {}", dashboard.region.name, facts.period);
+    let title = if programme.code == DEFAULT_PROGRAMME {
+        format!("{} – dashboard {}", dashboard.region.name, facts.period)
+    } else {
+        format!(
+            "{} – dashboard {} {}",
+            dashboard.region.name, programme.name, facts.period
+        )
+    };
     let periods = dashboard.periods.clone();
     view! {
         <Title text=title.clone()/>
@@ -221,7 +274,7 @@ fn Region(page: PublicRegion) -> impl IntoView {
         <p>{published_text(&facts)}</p>
         {(!is_latest).then(|| view! {
             <div class="notice" role="note"><p>"U bekijkt een eerdere publicatie. "
-                <a href=paths::region_dashboard(None, &dashboard.region.code)>"Naar de nieuwste publicatie"</a>"."</p></div>
+                <a href=paths::region_dashboard(paths::newest_publication(&programme.code), &dashboard.region.code)>"Naar de nieuwste publicatie"</a>"."</p></div>
         })}
         <h2>"Gemeenten"</h2>
         <p class="region-gemeenten">{if dashboard.gemeenten.is_empty() {

@@ -3,6 +3,7 @@
 
 use crate::api::publications::get_open_data;
 use crate::components::loaded::Loaded;
+use crate::components::response::ProgrammeMark;
 use crate::domain::publication::catalogue::{Catalogue, CataloguePublication, INDEX_PATH};
 use crate::domain::time::format_date;
 use crate::paths;
@@ -63,7 +64,8 @@ fn Publication(publication: CataloguePublication) -> impl IntoView {
         <section class="open-data" aria-labelledby=labelled_by>
             <h2 id=heading>{format!("{} ({})", publication.period, publication.round_name)}</h2>
             <p>
-                {format!("Vragenlijst {}. ", publication.questionnaire)}
+                <ProgrammeMark programme=publication.programme.clone()/>" "
+                {format!("{}. Vragenlijst {}. ", publication.programme.name, publication.questionnaire)}
                 <a href=paths::dashboard(Some(&publication.slug))>{format!("Dashboard {}", publication.period)}</a>
             </p>
             {publication.editions.into_iter().rev().map(|edition| view! {

@@ -165,6 +165,7 @@ pub async fn catalogue(state: &AppState) -> Result<Catalogue, AppError> {
         }
         listed.push(CataloguePublication {
             slug: round.slug.clone(),
+            programme: round.programme.clone(),
             round_name: round.snapshot.round_name.clone(),
             period: period(round.snapshot.deadline),
             questionnaire: format!(

@@ -4,6 +4,10 @@
 //! The public pages and the open data read editions only, through a cache that is filled
 //! once and dropped whenever an edition is added: editions never change.
 //!
+//! Each programme's publications form a series of their own: the NAD's at `/dashboard`,
+//! another programme's at `/dashboard/{code}` (its newest) and under its own names
+//! ("bt-2026-12"); trends and "compared with the previous publication" stay within a series.
+//!
 //! Here: what a publication is and how it is read. The cache is `publications/cache.rs`,
 //! the public pages `pages.rs`, the preview `preview.rs`, adding an edition `edition.rs`.
 
@@ -21,11 +25,21 @@ use super::questionnaires::LoadedVersion;
 use super::state::AppState;
 use crate::domain::comparison::VersionMapping;
 use crate::domain::national::RoundTally;
+use crate::domain::programme::{self, Programme, DEFAULT_PROGRAMME};
 use crate::domain::publication::dashboard::{NationalDashboard, Published};
 use crate::domain::publication::{is_slug, Edition, Snapshot};
 use crate::error::AppError;
 use sqlx::AnyPool;
 use std::sync::{Arc, OnceLock};
+
+/// The programme a round belongs to (its code); 404 for an unknown round.
+async fn programme_of_round(pool: &AnyPool, round_id: &str) -> Result<String, AppError> {
+    sqlx::query_scalar("SELECT programme_code FROM rounds WHERE id = $1")
+        .bind(round_id)
+        .fetch_optional(pool)
+        .await?
+        .ok_or(AppError::NotFound)
+}
 
 /// One edition as stored, without its snapshot.
 #[derive(Debug, Clone)]
@@ -40,6 +54,8 @@ pub struct EditionRecord {
 pub struct PublishedRound {
     pub round_id: String,
     pub slug: String,
+    /// The programme of the round: its publications form a series of their own.
+    pub programme: Programme,
     /// Every edition, the first first.
     pub editions: Vec<EditionRecord>,
     /// The latest edition's snapshot.
@@ -49,8 +65,8 @@ pub struct PublishedRound {
     national: OnceLock<Arc<NationalDashboard>>,
     /// The national figures of the latest edition, made on first request (region pages).
     tally: OnceLock<RoundTally>,
-    /// For each earlier publication: the mapping of this version onto its version (`None`:
-    /// another questionnaire), made on first request.
+    /// For each earlier publication of the programme: the mapping of this version onto its
+    /// version (`None`: another questionnaire), made on first request.
     mappings: OnceLock<Vec<Option<VersionMapping>>>,
 }
 
@@ -73,7 +89,7 @@ impl PublishedRound {
     }
 }
 
-/// Every publication, oldest round (by deadline) first.
+/// Every publication of every programme, oldest round (by deadline) first.
 pub struct Publications {
     pub rounds: Vec<PublishedRound>,
     /// Rendered public pages, as anonymous visitors get them: dropped with the publications.
@@ -85,14 +101,46 @@ impl Publications {
         self.rounds.iter().position(|r| r.slug == slug)
     }
 
-    /// The publication a public URL names (`None`: the latest), or 404.
-    fn chosen(&self, slug: Option<&str>) -> Result<usize, AppError> {
-        match slug {
-            None if self.rounds.is_empty() => Err(AppError::NotFound),
-            None => Ok(self.rounds.len() - 1),
-            Some(slug) if !is_slug(slug) => Err(AppError::NotFound),
-            Some(slug) => self.position(slug).ok_or(AppError::NotFound),
+    /// The positions of a programme's publications, oldest first.
+    fn series<'a>(&'a self, programme: &'a str) -> impl Iterator<Item = usize> + 'a {
+        (0..self.rounds.len()).filter(move |&n| self.rounds[n].programme.code == programme)
+    }
+
+    /// The publication a public URL names: a publication's name, a programme's code (its
+    /// newest publication) or nothing (the NAD's newest); anything else is 404.
+    fn chosen(&self, name: Option<&str>) -> Result<usize, AppError> {
+        let newest = |programme: &str| self.series(programme).last().ok_or(AppError::NotFound);
+        match name {
+            None => newest(DEFAULT_PROGRAMME),
+            Some(slug) if is_slug(slug) => self.position(slug).ok_or(AppError::NotFound),
+            Some(code) if programme::check_code(code).is_ok() => newest(code),
+            Some(_) => Err(AppError::NotFound),
         }
+    }
+
+    /// Whether the publication at `position` is the newest of its programme.
+    fn is_newest(&self, position: usize) -> bool {
+        self.series(&self.rounds[position].programme.code).last() == Some(position)
+    }
+
+    /// The publications of the same programme before the one at `position`, oldest first.
+    fn before(&self, position: usize) -> Vec<&PublishedRound> {
+        let programme = &self.rounds[position].programme.code;
+        self.rounds[..position]
+            .iter()
+            .filter(|round| round.programme.code == *programme)
+            .collect()
+    }
+
+    /// The programmes with a publication, each once, in the order of their first publication.
+    pub fn programmes(&self) -> Vec<Programme> {
+        let mut programmes: Vec<Programme> = Vec::new();
+        for round in &self.rounds {
+            if !programmes.iter().any(|p| p.code == round.programme.code) {
+                programmes.push(round.programme.clone());
+            }
+        }
+        programmes
     }
 }
 
@@ -135,9 +183,15 @@ async fn read_all(state: &AppState) -> Result<Publications, AppError> {
     .fetch_all(&state.pool)
     .await?;
     let rounds = by_round(rows);
+    let programmes = programmes_of_published(&state.pool).await?;
     let mut published = Vec::with_capacity(rounds.len());
     for (round_id, editions) in rounds {
-        published.push(read_round(state, round_id, editions).await?);
+        let programme = programmes
+            .iter()
+            .find(|(round, _)| *round == round_id)
+            .map(|(_, programme)| programme.clone())
+            .ok_or_else(|| AppError::internal("a published round has no programme", &round_id))?;
+        published.push(read_round(state, round_id, programme, editions).await?);
     }
     Ok(Publications {
         rounds: published,
@@ -158,10 +212,33 @@ fn by_round(rows: Vec<EditionRow>) -> Vec<(String, Vec<EditionRecord>)> {
     rounds
 }
 
+/// The programme of each published round, by round.
+async fn programmes_of_published(pool: &AnyPool) -> Result<Vec<(String, Programme)>, AppError> {
+    let programmes = crate::services::programmes::list(pool).await?;
+    let rounds: Vec<(String, String)> = sqlx::query_as(
+        "SELECT DISTINCT r.id, r.programme_code FROM rounds r \
+         JOIN publications p ON p.round_id = r.id",
+    )
+    .fetch_all(pool)
+    .await?;
+    rounds
+        .into_iter()
+        .map(|(round_id, code)| {
+            let programme = programmes
+                .iter()
+                .find(|p| p.code == code)
+                .cloned()
+                .ok_or_else(|| AppError::internal("a round's programme is unknown", &code))?;
+            Ok((round_id, programme))
+        })
+        .collect()
+}
+
 /// A published round with its latest edition's snapshot and questionnaire version.
 async fn read_round(
     state: &AppState,
     round_id: String,
+    programme: Programme,
     editions: Vec<EditionRecord>,
 ) -> Result<PublishedRound, AppError> {
     let latest = editions.last().expect("grouped rows");
@@ -172,6 +249,7 @@ async fn read_round(
     Ok(PublishedRound {
         slug: latest.edition.slug.clone(),
         round_id,
+        programme,
         editions,
         snapshot,
         version,

@@ -86,6 +86,8 @@ pub struct CatalogueEdition {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CataloguePublication {
     pub slug: String,
+    /// The programme whose round was published.
+    pub programme: crate::domain::programme::Programme,
     pub round_name: String,
     pub period: String,
     pub questionnaire: String,
@@ -107,6 +109,20 @@ pub struct Catalogue {
 pub fn iso_date(utc_ms: i64) -> String {
     let (year, month, day, ..) = crate::domain::time::local_parts(utc_ms);
     format!("{year:04}-{month:02}-{day:02}")
+}
+
+/// "NAD-monitor – juni 2026"; another programme's publication names its programme:
+/// "NAD-monitor – Beschermd Thuis – december 2026".
+fn dataset_title(catalogue_title: &str, publication: &CataloguePublication) -> String {
+    let programme = &publication.programme;
+    if programme.code == crate::domain::programme::DEFAULT_PROGRAMME {
+        format!("{catalogue_title} – {}", publication.period)
+    } else {
+        format!(
+            "{catalogue_title} – {} – {}",
+            programme.name, publication.period
+        )
+    }
 }
 
 /// The index as JSON: a catalogue of datasets (one per publication) after DCAT-AP-NL, every
@@ -146,7 +162,7 @@ pub fn index_json(catalogue: &Catalogue, base: &str) -> serde_json::Value {
                 .collect();
             Some(serde_json::json!({
                 "identifier": format!("{base}/dashboard/{}", publication.slug),
-                "title": format!("{} – {}", catalogue.title, publication.period),
+                "title": dataset_title(&catalogue.title, publication),
                 "description": format!(
                     "Antwoorden van de regio's op de openbare vragen van {} (vragenlijst {}), zoals gepubliceerd; alleen goedgekeurde antwoorden.",
                     publication.round_name, publication.questionnaire
@@ -160,6 +176,7 @@ pub fn index_json(catalogue: &Catalogue, base: &str) -> serde_json::Value {
                 "publisher": { "name": catalogue.publisher },
                 "landingPage": format!("{base}/dashboard/{}", publication.slug),
                 "temporal": publication.period,
+                "keyword": [publication.programme.name, publication.programme.short_name],
                 "distribution": latest.files.iter().map(|f| distribution(f, latest.published_at)).collect::<Vec<_>>(),
                 "hasVersion": versions,
             }))

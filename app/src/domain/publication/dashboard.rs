@@ -254,16 +254,24 @@ pub struct PublicDashboard {
     pub dashboard: NationalDashboard,
     /// The edition's conclusions as safe HTML (from Markdown; raw HTML is shown as text).
     pub conclusions_html: String,
-    /// Whether this is the latest publication of all.
+    /// Whether this is the latest publication of its programme.
     pub is_latest: bool,
+    /// The programme's publications, newest first.
     pub publications: Vec<PublicationLink>,
+    /// The programme whose publication this is.
+    pub programme: crate::domain::programme::Programme,
+    /// Every programme with a publication, this one among them.
+    pub programmes: Vec<crate::domain::programme::Programme>,
 }
 
 /// One region's public page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PublicRegion {
     pub dashboard: RegionDashboard,
+    /// Whether this is the latest publication of its programme.
     pub is_latest: bool,
+    /// The programme whose publication this is.
+    pub programme: crate::domain::programme::Programme,
     /// The publications in which the region took part (newest first).
     pub publications: Vec<PublicationLink>,
 }

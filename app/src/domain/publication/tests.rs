@@ -116,15 +116,40 @@ fn edition(slug: &str) -> Edition {
 #[test]
 fn a_round_is_named_by_the_month_of_its_deadline_and_never_twice() {
     let deadline = end_of_local_day(2026, 6, 26);
-    assert_eq!(round_slug(deadline, &[]), "2026-06");
-    assert_eq!(round_slug(deadline, &["2026-06".to_string()]), "2026-06-2");
+    assert_eq!(round_slug("nad", deadline, &[]), "2026-06");
     assert_eq!(
-        round_slug(deadline, &["2026-06".to_string(), "2026-06-2".to_string()]),
+        round_slug("nad", deadline, &["2026-06".to_string()]),
+        "2026-06-2"
+    );
+    assert_eq!(
+        round_slug(
+            "nad",
+            deadline,
+            &["2026-06".to_string(), "2026-06-2".to_string()]
+        ),
         "2026-06-3"
     );
     assert!(is_slug("2026-06") && is_slug("2026-06-2"));
     assert!(!is_slug("regio") && !is_slug("2026") && !is_slug("../etc/passwd"));
     assert_eq!(period(deadline), "juni 2026");
+}
+
+#[test]
+fn another_programme_names_its_rounds_after_its_code() {
+    let deadline = end_of_local_day(2026, 12, 18);
+    // The NAD's "2026-12" does not stand in the way: the names differ by the code.
+    assert_eq!(
+        round_slug("bt", deadline, &["2026-12".to_string()]),
+        "bt-2026-12"
+    );
+    assert_eq!(
+        round_slug("bt", deadline, &["bt-2026-12".to_string()]),
+        "bt-2026-12-2"
+    );
+    assert!(is_slug("bt-2026-12") && is_slug("beschermd-thuis-2-2026-12-2"));
+    // A programme's code alone names its newest publication, not one publication.
+    assert!(!is_slug("bt") && !is_slug("bt-") && !is_slug("Bt-2026-12") && !is_slug("-2026-12"));
+    assert!(!is_slug("bt-regio") && !is_slug("bt/2026-12"));
     assert_eq!(period(end_of_local_day(2025, 12, 19)), "december 2025");
 }
 

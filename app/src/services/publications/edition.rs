@@ -91,26 +91,6 @@ impl Frozen {
 }
 
 /// Freezes a new edition: the first when `note` is `None`, else a correction.
-/// The public dashboard and the open data are the NAD's series: one programme's publications
-/// in one list, trends and "compared with the previous publication" within it. Another
-/// programme's round is refused rather than shown among them.
-async fn refuse_other_programmes(pool: &sqlx::AnyPool, round_id: &str) -> Result<(), AppError> {
-    use crate::domain::programme::DEFAULT_PROGRAMME;
-    let programme: Option<String> =
-        sqlx::query_scalar("SELECT programme_code FROM rounds WHERE id = $1")
-            .bind(round_id)
-            .fetch_optional(pool)
-            .await?;
-    match programme {
-        None => Err(AppError::NotFound),
-        Some(code) if code == DEFAULT_PROGRAMME => Ok(()),
-        Some(_) => Err(AppError::Conflict(
-            "Het openbare dashboard en de open data tonen alleen de metingen van het NAD. Metingen van andere programma's kunnen (nog) niet worden gepubliceerd; de export van de meting is wel beschikbaar."
-                .into(),
-        )),
-    }
-}
-
 async fn add_edition(
     state: &AppState,
     actor: &Actor,
@@ -120,7 +100,7 @@ async fn add_edition(
     published_at: i64,
 ) -> Result<Edition, AppError> {
     let first = note.is_none();
-    refuse_other_programmes(&state.pool, round_id).await?;
+    let programme = super::programme_of_round(&state.pool, round_id).await?;
     let (snapshot, round_state, stamp) = exports::public_snapshot(state, round_id).await?;
     let frozen = Frozen::new(snapshot)?;
     let _turn = match &state.sqlite_writes {
@@ -147,7 +127,7 @@ async fn add_edition(
     }
     refuse_if_unchanged(editions.last(), &frozen, &conclusions)?;
     let edition = Edition {
-        slug: slug(&mut tx, editions.last(), &frozen.snapshot).await?,
+        slug: slug(&mut tx, editions.last(), &programme, &frozen.snapshot).await?,
         edition: editions.len() as i64 + 1,
         published_at,
         note: note.unwrap_or_default(),
@@ -193,10 +173,11 @@ fn refuse_if_unchanged(
 }
 
 /// The publication's slug: the latest edition's, or for a first edition a new one from the
-/// deadline that no other publication has.
+/// programme and the deadline that no other publication has.
 async fn slug(
     conn: &mut AnyConnection,
     latest: Option<&EditionRecord>,
+    programme: &str,
     snapshot: &Snapshot,
 ) -> Result<String, AppError> {
     Ok(match latest {
@@ -205,7 +186,7 @@ async fn slug(
             let taken: Vec<String> = sqlx::query_scalar("SELECT DISTINCT slug FROM publications")
                 .fetch_all(&mut *conn)
                 .await?;
-            round_slug(snapshot.deadline, &taken)
+            round_slug(programme, snapshot.deadline, &taken)
         }
     })
 }

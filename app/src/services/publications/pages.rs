@@ -1,5 +1,5 @@
 //! The public pages of a publication: the national page and a region's page, each compared
-//! with the publications before it.
+//! with the publications of its programme before it.
 
 use super::{all, Publications, PublishedRound};
 use crate::domain::comparison::VersionMapping;
@@ -12,30 +12,30 @@ use crate::services::questionnaires::{self, LoadedVersion};
 use crate::services::state::AppState;
 use std::sync::Arc;
 
-/// The earlier publications of the round at `position`, each with the mapping of its
-/// version onto the round's (for trends, following lineage).
+/// The earlier publications of the programme of the round at `position`, each with the
+/// mapping of its version onto the round's (for trends, following lineage).
 async fn earlier<'a>(
     state: &AppState,
     publications: &'a Publications,
     position: usize,
 ) -> Result<Vec<Earlier<'a>>, AppError> {
     let current = &publications.rounds[position];
-    let before = &publications.rounds[..position];
+    let before = publications.before(position);
     let mappings = match current.mappings.get() {
         Some(mappings) => mappings,
         None => {
-            let made = mappings_onto(state, &current.version, before).await?;
+            let made = mappings_onto(state, &current.version, &before).await?;
             current.mappings.get_or_init(|| made)
         }
     };
-    Ok(paired(before, mappings))
+    Ok(paired(&before, mappings))
 }
 
 /// The mappings of `version` onto the version of each of `rounds`, in their order.
 pub(super) async fn mappings_onto(
     state: &AppState,
     version: &LoadedVersion,
-    rounds: &[PublishedRound],
+    rounds: &[&PublishedRound],
 ) -> Result<Vec<Option<VersionMapping>>, AppError> {
     let mut made = Vec::with_capacity(rounds.len());
     for round in rounds {
@@ -46,7 +46,7 @@ pub(super) async fn mappings_onto(
 
 /// Each of `rounds` as an earlier publication, with its mapping.
 pub(super) fn paired<'a>(
-    rounds: &'a [PublishedRound],
+    rounds: &[&'a PublishedRound],
     mappings: &'a [Option<VersionMapping>],
 ) -> Vec<Earlier<'a>> {
     rounds
@@ -80,11 +80,13 @@ async fn mapping_onto(
     Ok(Some(mapping))
 }
 
-fn links(publications: &Publications) -> Vec<PublicationLink> {
+/// The links to a programme's publications, newest first.
+fn links(publications: &Publications, programme: &str) -> Vec<PublicationLink> {
     publications
         .rounds
         .iter()
         .rev()
+        .filter(|round| round.programme.code == programme)
         .map(|round| PublicationLink {
             slug: round.slug.clone(),
             round_name: round.snapshot.round_name.clone(),
@@ -95,7 +97,8 @@ fn links(publications: &Publications) -> Vec<PublicationLink> {
         .collect()
 }
 
-/// The national page of the publication `slug` names (`None`: the latest).
+/// The national page of the publication `slug` names: a publication's name, a programme's
+/// code for its newest, `None` for the NAD's newest.
 pub async fn national(state: &AppState, slug: Option<&str>) -> Result<PublicDashboard, AppError> {
     let publications = all(state).await?;
     let position = publications.chosen(slug)?;
@@ -117,13 +120,15 @@ pub async fn national(state: &AppState, slug: Option<&str>) -> Result<PublicDash
         dashboard: (*dashboard).clone(),
         // Below the page's title and its "Conclusies" heading: "# …" becomes an h3.
         conclusions_html: crate::services::content::render_within(&round.latest().conclusions, 2),
-        is_latest: position + 1 == publications.rounds.len(),
-        publications: links(&publications),
+        is_latest: publications.is_newest(position),
+        publications: links(&publications, &round.programme.code),
+        programme: round.programme.clone(),
+        programmes: publications.programmes(),
     })
 }
 
-/// A region's page in the publication `slug` names (`None`: the latest); 404 for a region
-/// that did not take part in it.
+/// A region's page in the publication `slug` names (as for `national`); 404 for a region that
+/// did not take part in it.
 pub async fn region(
     state: &AppState,
     slug: Option<&str>,
@@ -150,14 +155,15 @@ pub async fn region(
     .ok_or(AppError::NotFound)?;
     Ok(PublicRegion {
         dashboard,
-        is_latest: position + 1 == publications.rounds.len(),
-        publications: taking_part(&publications, code),
+        is_latest: publications.is_newest(position),
+        programme: round.programme.clone(),
+        publications: taking_part(&publications, &round.programme.code, code),
     })
 }
 
-/// The links to the publications a region took part in, newest first.
-fn taking_part(publications: &Publications, code: &str) -> Vec<PublicationLink> {
-    links(publications)
+/// The links to the publications of a programme a region took part in, newest first.
+fn taking_part(publications: &Publications, programme: &str, code: &str) -> Vec<PublicationLink> {
+    links(publications, programme)
         .into_iter()
         .filter(|link| {
             publications

@@ -2,7 +2,7 @@
 
 use super::edition::refusal;
 use super::pages::{mappings_onto, paired};
-use super::{all, stored_editions, Publications};
+use super::{all, stored_editions, Publications, PublishedRound};
 use crate::domain::publication::dashboard::{self, Preview, Published};
 use crate::domain::publication::{self, round_slug, Edition, Snapshot};
 use crate::error::AppError;
@@ -20,18 +20,20 @@ pub async fn preview(state: &AppState, round_id: &str) -> Result<Preview, AppErr
         .questionnaire_version(&snapshot.questionnaire_id, &snapshot.questionnaire_version)
         .await?;
     let publications = all(state).await?;
-    // Compared with the publications of rounds before this one, as the public page will be.
-    let before = &publications.rounds[..rounds_before(&publications, &snapshot, round_id)];
+    let programme = super::programme_of_round(&state.pool, round_id).await?;
+    // Compared with the publications of its programme before this one, as the public page
+    // will be.
+    let before = rounds_before(&publications, &programme, &snapshot, round_id);
     let edition = Edition {
         slug: editions.last().map_or_else(
-            || round_slug(snapshot.deadline, &[]),
+            || round_slug(&programme, snapshot.deadline, &[]),
             |e| e.edition.slug.clone(),
         ),
         edition: editions.len() as i64 + 1,
         published_at: now_ms(),
         note: String::new(),
     };
-    let mappings = mappings_onto(state, &version, before).await?;
+    let mappings = mappings_onto(state, &version, &before).await?;
     let changes = publications
         .rounds
         .iter()
@@ -45,7 +47,7 @@ pub async fn preview(state: &AppState, round_id: &str) -> Result<Preview, AppErr
         },
         editions.iter().map(|e| e.edition.clone()).collect(),
         &version.questionnaire,
-        &paired(before, &mappings),
+        &paired(&before, &mappings),
     );
     Ok(Preview {
         round_id: round_id.to_string(),
@@ -64,13 +66,20 @@ pub async fn preview(state: &AppState, round_id: &str) -> Result<Preview, AppErr
     })
 }
 
-/// How many publications come before the round of `snapshot` on the public pages.
-fn rounds_before(publications: &Publications, snapshot: &Snapshot, round_id: &str) -> usize {
+/// The publications of `programme` that come before the round of `snapshot` on its public
+/// pages, oldest first.
+fn rounds_before<'a>(
+    publications: &'a Publications,
+    programme: &str,
+    snapshot: &Snapshot,
+    round_id: &str,
+) -> Vec<&'a PublishedRound> {
     publications
         .rounds
         .iter()
         .take_while(|round| {
             round.snapshot.deadline <= snapshot.deadline && round.round_id != round_id
         })
-        .count()
+        .filter(|round| round.programme.code == programme)
+        .collect()
 }
