@@ -12,6 +12,7 @@
 import {
   type Account,
   ACCOUNTS,
+  answerEverything,
   createCoordinator,
   errorSummary,
   expect,
@@ -977,80 +978,6 @@ test.describe('invullen: controleren en indienen', () => {
 // ---------------------------------------------------------------------------------------
 // Submitting a complete response
 // ---------------------------------------------------------------------------------------
-
-type Choice = { code: string; label: string };
-type Kind = string | Record<string, Record<string, unknown>>;
-type Raw = { values: string[]; rows: Record<string, string>; special: null };
-
-/** A valid answer for an item, from its type as the section endpoint describes it. */
-function validRaw(kind: Kind): Raw {
-  const raw: Raw = { values: [], rows: {}, special: null };
-  if (kind === 'YesNo' || kind === 'YesPartlyNo') return { ...raw, values: ['ja'] };
-  const [name, spec] = Object.entries(kind as Record<string, Record<string, unknown>>)[0];
-  const options = (spec.options as Choice[] | undefined) ?? [];
-  const atLeastZero = (n: unknown) => String(Math.max(Number(n ?? 0), 0));
-  switch (name) {
-    case 'SingleChoice':
-      return { ...raw, values: [options[0].code] };
-    case 'MultipleChoice':
-      return { ...raw, values: options.slice(0, Math.max(Number(spec.min_selected ?? 1), 1)).map((o) => o.code) };
-    case 'Ranking':
-      return { ...raw, values: options.slice(0, Number(spec.rank)).map((o) => o.code) };
-    case 'Integer':
-    case 'Decimal':
-      return { ...raw, values: [atLeastZero(spec.min)] };
-    case 'Percentage':
-      return { ...raw, values: ['0'] };
-    case 'ShortText':
-    case 'LongText':
-      return { ...raw, values: ['Toelichting'] };
-    case 'Date':
-      return { ...raw, values: [String(spec.max ?? spec.min ?? '2026-06-01')] };
-    case 'Scale':
-      return { ...raw, values: ['3'] };
-    case 'Matrix': {
-      const cell = spec.cell as Kind;
-      let value = 'ja';
-      if (typeof cell !== 'string') {
-        const [cellName, cellSpec] = Object.entries(cell)[0];
-        value = cellName === 'Integer' ? atLeastZero(cellSpec.min) : (cellSpec.options as Choice[])[0].code;
-      }
-      const rows: Record<string, string> = {};
-      for (const row of spec.rows as Choice[]) rows[row.code] = value;
-      return { ...raw, rows };
-    }
-    default:
-      throw new Error(`unknown item type ${name}`);
-  }
-}
-
-/**
- * Answers every question that is asked, through the same server functions the pages use,
- * until no new question appears (answers can make follow-up questions visible).
- */
-async function answerEverything(page: Page, responseId: string): Promise<void> {
-  for (let round = 0; round < 4; round++) {
-    let saved = 0;
-    for (const [section] of SECTIONS) {
-      const reply = await page.request.post('/api/responses/section', {
-        form: { response_id: responseId, section },
-      });
-      expect(reply.ok(), `section ${section}`).toBe(true);
-      const view = (await reply.json()) as {
-        items: { item: { key: string; kind: Kind }; version: number; hidden: boolean; raw: Raw }[];
-      };
-      for (const { item, version, hidden, raw } of view.items) {
-        if (hidden || raw.values.length > 0 || Object.keys(raw.rows).length > 0) continue;
-        const save = await page.request.post('/api/responses/save', {
-          data: { response_id: responseId, answers: [{ key: item.key, raw: validRaw(item.kind), base_version: version }] },
-        });
-        expect(save.ok(), `save ${item.key}: ${await save.text()}`).toBe(true);
-        saved++;
-      }
-    }
-    if (saved === 0) return;
-  }
-}
 
 test.describe('invullen: indienen', () => {
   test('a complete response is submitted and then read-only', async ({ page, newSession }) => {

@@ -125,6 +125,7 @@ async fn one_size(organisations: usize) {
         region_code: None,
         region_name: None,
         other_regions: Vec::new(),
+        advised_regions: Vec::new(),
     };
 
     let before = peak_kib();

@@ -93,6 +93,7 @@ async fn main() {
         region_code: None,
         region_name: None,
         other_regions: Vec::new(),
+        advised_regions: Vec::new(),
     };
     let last = round_ids.last().unwrap();
     let mut samples: Vec<Duration> = Vec::with_capacity(repeats);

@@ -405,6 +405,26 @@ async fn user(state: &AppState, command: UserCommand) -> Result<(), String> {
                 args.email, args.region
             );
         }
+        UserCommand::AddAdvisedRegion(args) => {
+            let user = find_user(pool, &args.email).await?;
+            users::advised_regions::add(pool, &actor, &user.id, &args.region)
+                .await
+                .map_err(describe)?;
+            println!(
+                "{} is nu regioadviseur van regio {} en kan de vragenlijst invullen.",
+                args.email, args.region
+            );
+        }
+        UserCommand::RemoveAdvisedRegion(args) => {
+            let user = find_user(pool, &args.email).await?;
+            users::advised_regions::remove(pool, &actor, &user.id, &args.region)
+                .await
+                .map_err(describe)?;
+            println!(
+                "{} is geen regioadviseur meer van regio {}.",
+                args.email, args.region
+            );
+        }
     }
     Ok(())
 }

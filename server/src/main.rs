@@ -150,6 +150,11 @@ enum UserCommand {
     AddRegion(UserRegionArgs),
     /// Take a region of another programme away from a coordinator.
     RemoveRegion(UserRegionArgs),
+    /// Make a reviewer the region adviser (regioadviseur) of a region: they fill in its
+    /// questionnaire, and record the region's agreement when submitting.
+    AddAdvisedRegion(UserRegionArgs),
+    /// End a reviewer's advising of a region.
+    RemoveAdvisedRegion(UserRegionArgs),
 }
 
 /// Who a new account is for.
@@ -167,7 +172,8 @@ struct NewAccountArgs {
     region: Option<String>,
 }
 
-/// A coordinator and a region of another programme than their own.
+/// A user and a region: a coordinator's region of another programme than their own, or a
+/// region a reviewer advises.
 #[derive(Args)]
 struct UserRegionArgs {
     #[arg(long)]
@@ -371,10 +377,11 @@ fn print_demo_accounts() {
         paths::LOGIN
     );
     for account in &demo::ACCOUNTS {
-        let region = account
-            .region
-            .map(|code| format!(", regio {code}"))
-            .unwrap_or_default();
+        let region = match (account.region, account.advises) {
+            (Some(code), _) => format!(", regio {code}"),
+            (None, []) => String::new(),
+            (None, advised) => format!(", regioadviseur van {}", advised.join(" en ")),
+        };
         println!(
             "  {:<24} wachtwoord {:<22} ({}{region})",
             account.email, account.password, account.role

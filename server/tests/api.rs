@@ -10,6 +10,7 @@
 mod support;
 
 mod accounts;
+mod advisers;
 mod cli;
 mod cli_rounds;
 mod comparison;

@@ -60,14 +60,19 @@ async fn demo_loads_once_and_prints_the_accounts() {
         assert!(first.output.contains("demo-beheerder-2026"));
         // NAD's 45 regions and Beschermd Thuis's six.
         assert_eq!(count(url, "regions").await, 51);
-        // The six demo accounts, a coordinator for each of the other 41 NAD regions and the
+        // The seven demo accounts, a coordinator for each of the other 41 NAD regions and the
         // six of Beschermd Thuis, and one invited colleague, whose invitation waits in the
         // outbox.
-        assert_eq!(count(url, "users").await, 54);
+        assert_eq!(count(url, "users").await, 55);
         assert_eq!(
             count(url, "user_regions").await,
             1,
             "Zwolle in both programmes"
+        );
+        assert_eq!(
+            count(url, "adviser_regions").await,
+            2,
+            "the demo's region adviser"
         );
         assert_eq!(count(url, "outbox").await, 1);
         assert!(first.output.contains("/beheer/uitgaande-mail"));
@@ -101,7 +106,7 @@ async fn demo_loads_once_and_prints_the_accounts() {
         let second = nad_monitor(url, &["demo"], "");
         assert!(!second.success);
         assert!(second.output.contains("lege database"), "{}", second.output);
-        assert_eq!(count(url, "users").await, 54);
+        assert_eq!(count(url, "users").await, 55);
 
         // Rounds from the command line: listed with their publication, published, corrected.
         let list = nad_monitor(url, &["round", "list"], "");

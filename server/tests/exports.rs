@@ -481,14 +481,18 @@ async fn the_wide_csv_holds_the_same_values(case: &ExportCase) {
         .iter()
         .map(str::to_string)
         .collect();
-    assert_eq!(header.len(), 6 + case.cells);
+    assert_eq!(header.len(), 9 + case.cells);
+    assert_eq!(
+        &header[6..9],
+        ["ingevuld_door", "afgestemd_met", "afgestemd_op"]
+    );
     assert!(header.contains(&"d_uitstroom.mo".to_string()));
     let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert_eq!(records.len(), 3);
     for record in &records {
         assert_eq!(&record[0], ROUND_NAME);
         assert_eq!(&record[1], "nad/2026-06");
-        for (name, cell) in header.iter().zip(record.iter()).skip(6) {
+        for (name, cell) in header.iter().zip(record.iter()).skip(9) {
             let (key, row) = name.split_once('.').unwrap_or((name, ""));
             let (status, value, _) = at(&case.long, &record[2], key, row);
             let expected = if status == "BEANTWOORD" {
@@ -578,7 +582,7 @@ fn r01_answers_are_typed(answers: &Value) {
     );
 }
 
-/// XLSX: a sheet per section, Info and Codeboek, the same cells.
+/// XLSX: a sheet per section, Info, Codeboek and Regio's, the same cells.
 async fn the_xlsx_file_holds_the_same_cells(case: &ExportCase) {
     use calamine::{Reader, Xlsx};
     let bytes = case.download("meting.xlsx", "tabellen.xlsx").await;
@@ -586,8 +590,37 @@ async fn the_xlsx_file_holds_the_same_cells(case: &ExportCase) {
     let mut workbook: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
     let names = workbook.sheet_names();
     assert_eq!(names.first().map(String::as_str), Some("Info"));
-    assert_eq!(names.last().map(String::as_str), Some("Codeboek"));
-    assert_eq!(names.len(), questionnaire.sections.len() + 2);
+    assert_eq!(names[names.len() - 2], "Codeboek");
+    assert_eq!(names.last().map(String::as_str), Some("Regio's"));
+    assert_eq!(names.len(), questionnaire.sections.len() + 3);
+    let regions = workbook.worksheet_range("Regio's").unwrap();
+    let header: Vec<String> = regions
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert_eq!(
+        header,
+        [
+            "regio_code",
+            "regio_naam",
+            "status_respons",
+            "ingevuld_door",
+            "afgestemd_met",
+            "afgestemd_op"
+        ]
+    );
+    // The three regions (R03 has not started), each filled in by its own coordinator.
+    let rows: Vec<Vec<String>> = regions
+        .rows()
+        .skip(1)
+        .map(|row| row.iter().map(|c| c.to_string()).collect())
+        .collect();
+    assert_eq!(rows.len(), 3);
+    assert_eq!(&rows[0][..4], ["R01", "Groningen", "open", "regio"]);
+    assert_eq!(rows[2][3], "");
     let info = workbook.worksheet_range("Info").unwrap();
     let info_text: Vec<String> = info.rows().flatten().map(|c| c.to_string()).collect();
     assert!(info_text.contains(&ROUND_NAME.to_string()));

@@ -184,7 +184,16 @@ impl KeptCase {
             }
             Step::Submit(r) => {
                 // Every other region ticks that its taken-over answers are still right.
-                let _ = responses::submit(state, &coordinators[*r], &ids[*r].0, *r % 2 == 0).await;
+                let _ = responses::submit(
+                    state,
+                    &coordinators[*r],
+                    &ids[*r].0,
+                    responses::Submitting {
+                        confirming_taken_over: *r % 2 == 0,
+                        ..Default::default()
+                    },
+                )
+                .await;
             }
             Step::SendBack(r) => {
                 let _ = app::services::review::send_back(

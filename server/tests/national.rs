@@ -410,6 +410,7 @@ async fn the_demo_history_tells_the_story_of_the_action_plan() {
             region_code: None,
             region_name: None,
             other_regions: Vec::new(),
+            advised_regions: Vec::new(),
         };
         let picture = app::services::national::picture(&state, &reviewer, &june.id, Some("B")).await.unwrap();
         let picture = serde_json::to_value(picture).unwrap();

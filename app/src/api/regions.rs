@@ -18,6 +18,9 @@ pub struct Colleague {
 pub struct RegionOverview {
     pub region: Region,
     pub coordinators: Vec<Colleague>,
+    /// The region's advisers (regioadviseurs), who fill in with the region.
+    #[serde(default)]
+    pub advisers: Vec<Colleague>,
     /// The gemeenten that belong to the region now.
     pub gemeenten: Vec<Gemeente>,
     /// Whether the one asking may rename and retire the region (an admin).
@@ -70,10 +73,19 @@ pub async fn get_region(code: String) -> Result<RegionOverview, AppError> {
             email: user.email,
         })
         .collect();
+    let advisers = users::advised_regions::advisers_of(&state.pool, &code)
+        .await?
+        .into_iter()
+        .map(|(_, display_name, email)| Colleague {
+            display_name,
+            email,
+        })
+        .collect();
     let gemeenten = gemeenten::of_region(&state.pool, &code).await?;
     Ok(RegionOverview {
         region,
         coordinators,
+        advisers,
         gemeenten,
         may_manage: user.is_admin(),
     })

@@ -36,6 +36,13 @@ pub struct ResponseHeader {
     pub approved: Option<Attribution>,
     /// Comment threads on its items that are not resolved yet (filled in where shown).
     pub open_comments: usize,
+    /// The signed-in user fills it in as the region's adviser: submitting records the
+    /// region's agreement.
+    #[serde(default)]
+    pub as_adviser: bool,
+    /// The region's agreement its adviser recorded when submitting it.
+    #[serde(default)]
+    pub agreement: Option<crate::domain::response::agreement::Agreement>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -300,8 +307,8 @@ pub struct OpenResponse {
     pub deadline: i64,
 }
 
-/// The responses of the signed-in coordinator's regions (in every programme they take part
-/// in) to rounds that are running now.
+/// The responses the signed-in user fills in to rounds that are running now: a coordinator's
+/// regions (in every programme they take part in), or the regions a reviewer advises.
 #[server(endpoint = "responses/mine")]
 pub async fn my_open_responses() -> Result<Vec<OpenResponse>, AppError> {
     use crate::services::{now_ms, request, responses};
@@ -309,7 +316,7 @@ pub async fn my_open_responses() -> Result<Vec<OpenResponse>, AppError> {
     let user = request::require_user(&state).await?;
     let now = now_ms();
     let mut open = Vec::new();
-    for code in user.region_codes() {
+    for code in user.fill_in_codes() {
         for response in responses::responses_of_region(&state.pool, code).await? {
             let running = response.round.state == crate::domain::round::RoundState::Open
                 && response.round.opens_at <= now
@@ -445,17 +452,24 @@ pub async fn get_summary(response_id: String) -> Result<Summary, AppError> {
     Ok(views::summary(&loaded))
 }
 
-/// Submits the response after checking all of it on the server.
+/// Submits the response after checking all of it on the server; a region adviser also sends
+/// the region's agreement (with whom, on which day: "JJJJ-MM-DD").
 #[server(endpoint = "responses/submit")]
 pub async fn submit_response(
     response_id: String,
     confirm_taken_over: Option<String>,
+    agreed_with: Option<String>,
+    agreed_on: Option<String>,
 ) -> Result<(), AppError> {
     use crate::services::{request, responses};
     let state = request::state()?;
     let user = request::require_user(&state).await?;
-    let confirming = confirm_taken_over.is_some_and(|value| value == "ja");
-    responses::submit(&state, &user, &response_id, confirming).await?;
+    let submitting = responses::Submitting {
+        confirming_taken_over: confirm_taken_over.is_some_and(|value| value == "ja"),
+        agreed_with: agreed_with.as_deref().unwrap_or_default(),
+        agreed_on: agreed_on.as_deref().unwrap_or_default(),
+    };
+    responses::submit(&state, &user, &response_id, submitting).await?;
     leptos_axum::redirect(&format!("/vragenlijst/{response_id}?melding=ingediend"));
     Ok(())
 }

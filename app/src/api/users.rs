@@ -20,7 +20,38 @@ pub async fn get_user(user_id: String) -> Result<UserSummary, AppError> {
     request::require_admin(&state).await?;
     let mut user = users::find(&state.pool, &user_id).await?;
     user.other_regions = users::other_regions::of_user(&state.pool, &user_id).await?;
+    user.advised_regions = users::advised_regions::of_user(&state.pool, &user_id).await?;
     Ok(user)
+}
+
+/// Makes a reviewer the adviser (regioadviseur) of a region: they fill in its questionnaire
+/// with the region.
+#[server(endpoint = "users/advised/add")]
+pub async fn add_advised_region(user_id: String, advised_region: String) -> Result<(), AppError> {
+    use crate::services::{request, users};
+    let state = request::state()?;
+    let admin = request::require_admin(&state).await?;
+    users::advised_regions::add(
+        &state.pool,
+        &request::actor(&admin),
+        &user_id,
+        &advised_region,
+    )
+    .await?;
+    back_to_user(&user_id, "adviesregio-erbij");
+    Ok(())
+}
+
+/// Ends a reviewer's advising of a region.
+#[server(endpoint = "users/advised/remove")]
+pub async fn remove_advised_region(user_id: String, region_code: String) -> Result<(), AppError> {
+    use crate::services::{request, users};
+    let state = request::state()?;
+    let admin = request::require_admin(&state).await?;
+    users::advised_regions::remove(&state.pool, &request::actor(&admin), &user_id, &region_code)
+        .await?;
+    back_to_user(&user_id, "adviesregio-eraf");
+    Ok(())
 }
 
 /// Lets a coordinator also coordinate a region of another programme, with the same login.

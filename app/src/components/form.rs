@@ -27,6 +27,9 @@ fn field_label(name: &str) -> &str {
         "reason" | "reopen_reason" => "Reden",
         "conclusions" => "Conclusies",
         "note" => "Toelichting bij de correctie",
+        "agreed_with" => "Afgestemd met",
+        "agreed_on" => "Datum van de afstemming",
+        "advised_region" => "Regio als regioadviseur",
         other => other,
     }
 }

@@ -28,8 +28,15 @@ fn navigation(user: &SignedInUser) -> Vec<(String, &'static str)> {
             (paths::REGIONS.to_string(), "Regio's"),
             (paths::NATIONAL.to_string(), "Landelijk beeld"),
         ],
+        Role::Reviewer if user.advised_regions.is_empty() => vec![
+            (paths::REVIEW.to_string(), "Beoordelen"),
+            (paths::REGIONS.to_string(), "Regio's"),
+            (paths::NATIONAL.to_string(), "Landelijk beeld"),
+        ],
+        // A region adviser also fills in the questionnaires of the regions they advise.
         Role::Reviewer => vec![
             (paths::REVIEW.to_string(), "Beoordelen"),
+            (paths::FILL_START.to_string(), "Invullen als adviseur"),
             (paths::REGIONS.to_string(), "Regio's"),
             (paths::NATIONAL.to_string(), "Landelijk beeld"),
         ],
@@ -81,8 +88,19 @@ fn UserBar(user: SignedInUser) -> impl IntoView {
         .iter()
         .map(|r| format!(", {} ({})", r.name, r.programme_short_name))
         .collect();
+    // A region adviser: the regions they fill in.
+    let advised: Vec<&str> = user
+        .advised_regions
+        .iter()
+        .map(|r| r.name.as_str())
+        .collect();
     let role = match &user.region_name {
         Some(region) => format!("{} · {}{others}", user.role.label(), region),
+        None if !advised.is_empty() => format!(
+            "{} · regioadviseur van {}",
+            user.role.label(),
+            advised.join(", ")
+        ),
         None => user.role.label().to_string(),
     };
     view! {

@@ -36,7 +36,16 @@ pub fn ResponseBanner(header: ResponseHeader) -> impl IntoView {
         </p>
         {submitted.map(|submitted| view! {
             <div class="notice notice--success" role="status">
-                <p>{format!("Ingediend op {} door {}.", format_date_time(submitted.at), submitted.by)}</p>
+                <p>{format!("Ingediend op {} door {}", format_date_time(submitted.at), submitted.by)}
+                    {match &header.agreement {
+                        Some(agreement) => format!(" (regioadviseur), {}.", agreement.describe()),
+                        None => ".".to_string(),
+                    }}</p>
+            </div>
+        })}
+        {(header.as_adviser && header.status.accepts_answers()).then(|| view! {
+            <div class="notice" role="note">
+                <p>"U vult deze vragenlijst in als regioadviseur. Bij het indienen legt u vast met wie in de regio u de antwoorden hebt afgestemd, en wanneer."</p>
             </div>
         })}
         {header.approved.clone().map(|approved| view! {

@@ -17,12 +17,17 @@ pub struct SignedInUser {
     pub region_name: Option<String>,
     /// The regions a coordinator also coordinates in other programmes, one per programme.
     #[serde(default)]
-    pub other_regions: Vec<OtherRegion>,
+    pub other_regions: Vec<ProgrammeRegion>,
+    /// The regions a reviewer advises (regioadviseur): they fill in these regions'
+    /// questionnaires with the region, which agrees to what is submitted.
+    #[serde(default)]
+    pub advised_regions: Vec<ProgrammeRegion>,
 }
 
-/// A region a coordinator coordinates in another programme, with the same login.
+/// A region with its programme: one a coordinator coordinates in another programme with the
+/// same login, or one a reviewer advises.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OtherRegion {
+pub struct ProgrammeRegion {
     pub code: String,
     pub name: String,
     pub programme_code: String,
@@ -50,6 +55,28 @@ impl SignedInUser {
             .filter(|_| self.role == Role::Coordinator)
             .map(|region| region.code.as_str());
         own.into_iter().chain(others)
+    }
+
+    /// Who may change a region's answers and submit them: its coordinators, and the
+    /// reviewers who advise it. Admins never fill in.
+    pub fn may_fill_in(&self, region_code: &str) -> bool {
+        self.fill_in_codes().any(|code| code == region_code)
+    }
+
+    /// The regions this user fills in: a coordinator's own ones, or the ones a reviewer
+    /// advises.
+    pub fn fill_in_codes(&self) -> impl Iterator<Item = &str> {
+        let advised = self
+            .advised_regions
+            .iter()
+            .filter(|_| self.role == Role::Reviewer)
+            .map(|region| region.code.as_str());
+        self.region_codes().chain(advised)
+    }
+
+    /// Whether this user fills in `region_code` as its adviser (not as its coordinator).
+    pub fn advises(&self, region_code: &str) -> bool {
+        self.role == Role::Reviewer && self.advised_regions.iter().any(|r| r.code == region_code)
     }
 
     pub fn may_view_all_regions(&self) -> bool {
@@ -93,6 +120,7 @@ mod tests {
             region_code: region.map(str::to_string),
             region_name: None,
             other_regions: Vec::new(),
+            advised_regions: Vec::new(),
         }
     }
 
@@ -109,7 +137,7 @@ mod tests {
     #[test]
     fn a_coordinator_in_two_programmes_sees_both_regions_and_no_other() {
         let mut coordinator = user(Role::Coordinator, Some("R06"));
-        coordinator.other_regions.push(OtherRegion {
+        coordinator.other_regions.push(ProgrammeRegion {
             code: "BT04".into(),
             name: "Zwolle".into(),
             programme_code: "bt".into(),

@@ -91,7 +91,10 @@ pub struct UserSummary {
     pub two_factor: bool,
     /// A coordinator's regions in other programmes (filled in where shown).
     #[serde(default)]
-    pub other_regions: Vec<super::access::OtherRegion>,
+    pub other_regions: Vec<super::access::ProgrammeRegion>,
+    /// The regions a reviewer advises (filled in where shown).
+    #[serde(default)]
+    pub advised_regions: Vec<super::access::ProgrammeRegion>,
 }
 
 /// One of a user's active sessions, as "Mijn account" lists it.

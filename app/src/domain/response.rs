@@ -2,6 +2,7 @@
 //! what colleagues saved in the meantime, and how a posted section form becomes answers.
 //! The server decides with these rules; the browser uses the same types to show the outcome.
 
+pub mod agreement;
 pub mod form_fields;
 
 use super::questionnaire::answer::RawAnswer;

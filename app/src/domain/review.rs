@@ -146,6 +146,48 @@ pub fn check_action(
     }
 }
 
+/// Who gave a response's current answers: the region's own coordinators, the region's
+/// adviser (regioadviseur), or both.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FilledInBy {
+    #[default]
+    Nobody,
+    Region,
+    Adviser,
+    RegionAndAdviser,
+}
+
+impl FilledInBy {
+    /// From whether any current answer was given by the region, and by its adviser.
+    pub fn of(by_region: bool, by_adviser: bool) -> FilledInBy {
+        match (by_region, by_adviser) {
+            (false, false) => FilledInBy::Nobody,
+            (true, false) => FilledInBy::Region,
+            (false, true) => FilledInBy::Adviser,
+            (true, true) => FilledInBy::RegionAndAdviser,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            FilledInBy::Nobody => "–",
+            FilledInBy::Region => "Regio",
+            FilledInBy::Adviser => "Regioadviseur",
+            FilledInBy::RegionAndAdviser => "Regio en regioadviseur",
+        }
+    }
+
+    /// In exports: empty, `regio`, `regioadviseur`, `regio_en_regioadviseur`.
+    pub fn code(self) -> &'static str {
+        match self {
+            FilledInBy::Nobody => "",
+            FilledInBy::Region => "regio",
+            FilledInBy::Adviser => "regioadviseur",
+            FilledInBy::RegionAndAdviser => "regio_en_regioadviseur",
+        }
+    }
+}
+
 /// One region in the completeness overview of a round.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OverviewRow {
@@ -163,6 +205,12 @@ pub struct OverviewRow {
     pub open_comments: usize,
     /// The latest thing anyone did with the response, by whom.
     pub last_activity: Option<Attribution>,
+    /// Who gave the current answers.
+    #[serde(default)]
+    pub filled_in_by: FilledInBy,
+    /// The region's agreement, when its adviser submitted the response.
+    #[serde(default)]
+    pub agreement: Option<crate::domain::response::agreement::Agreement>,
 }
 
 impl OverviewRow {
@@ -348,7 +396,17 @@ mod tests {
             warnings: 0,
             open_comments: 0,
             last_activity: None,
+            filled_in_by: FilledInBy::Nobody,
+            agreement: None,
         }
+    }
+
+    #[test]
+    fn who_filled_in_is_the_region_the_adviser_or_both() {
+        assert_eq!(FilledInBy::of(false, false), FilledInBy::Nobody);
+        assert_eq!(FilledInBy::of(true, false).label(), "Regio");
+        assert_eq!(FilledInBy::of(false, true).code(), "regioadviseur");
+        assert_eq!(FilledInBy::of(true, true).label(), "Regio en regioadviseur");
     }
 
     #[test]

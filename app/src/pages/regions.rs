@@ -225,6 +225,16 @@ fn RegionDetails(overview: RegionOverview, actions: manage::Actions) -> impl Int
             }
             .into_any()
         }}
+        {(!overview.advisers.is_empty()).then(|| view! {
+            <h2>"Regioadviseurs"</h2>
+            <p>"Zij vullen de vragenlijst mee in, uit de gesprekken met de regio; bij het indienen leggen ze vast met wie de antwoorden zijn afgestemd."</p>
+            <ul class="list">
+                {overview.advisers.clone().into_iter().map(|colleague| {
+                    let mail = format!("mailto:{}", colleague.email);
+                    view! { <li>{colleague.display_name}" – "<a href=mail>{colleague.email}</a></li> }
+                }).collect_view()}
+            </ul>
+        })}
         <h2>"Metingen"</h2>
         <crate::components::region_rounds::RegionRounds code=region.code.clone()/>
         {management}

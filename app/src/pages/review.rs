@@ -157,6 +157,7 @@ fn Overview(overview: ReviewOverview) -> impl IntoView {
                 <caption class="visually-hidden">{format!("{shown} regio's met hun voortgang, gesorteerd op {}", sort.label().to_lowercase())}</caption>
                 <thead><tr>
                     {SortKey::ALL.into_iter().map(header).collect_view()}
+                    <th scope="col">"Ingevuld door"</th>
                 </tr></thead>
                 <tbody>
                     {rows.into_iter().map(|row| view! { <OverviewLine row/> }).collect_view()}
@@ -216,6 +217,8 @@ fn OverviewLine(row: OverviewRow) -> impl IntoView {
             <td>{counts.2}</td>
             <td>{counts.3}</td>
             <td>{row.last_activity.map_or_else(|| "–".to_string(), |activity| format!("{} door {}", format_date_time(activity.at), activity.by))}</td>
+            <td>{row.filled_in_by.label()}
+                {row.agreement.map(|agreement| view! { <br/><span class="caption">{agreement.describe()}</span> })}</td>
         </tr>
     }
 }

@@ -5,8 +5,8 @@
 use crate::api::regions::list_regions;
 use crate::api::two_factor::ResetTwoFactor;
 use crate::api::users::{
-    get_user, list_users, AddUserRegion, CreateUser, RemoveUserRegion, ResendInvitation,
-    SetUserActive, UpdateUser,
+    get_user, list_users, AddAdvisedRegion, AddUserRegion, CreateUser, RemoveAdvisedRegion,
+    RemoveUserRegion, ResendInvitation, SetUserActive, UpdateUser,
 };
 use crate::components::form::{ErrorSummary, SelectField, TextField};
 use crate::components::loaded::Loaded;
@@ -39,6 +39,8 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "geactiveerd" => Some("De gebruiker is weer actief."),
         "regio-erbij" => Some("De coördinator coördineert nu ook deze regio, met dezelfde login."),
         "regio-eraf" => Some("De coördinator coördineert deze regio niet meer."),
+        "adviesregio-erbij" => Some("De beoordelaar is nu ook regioadviseur van deze regio en kan de vragenlijst invullen."),
+        "adviesregio-eraf" => Some("De beoordelaar is geen regioadviseur meer van deze regio."),
         _ => None,
     }
 }
@@ -148,6 +150,8 @@ pub fn UserPage() -> impl IntoView {
     let reset = ServerAction::<ResetTwoFactor>::new();
     let add_region = ServerAction::<AddUserRegion>::new();
     let remove_region = ServerAction::<RemoveUserRegion>::new();
+    let add_advised = ServerAction::<AddAdvisedRegion>::new();
+    let remove_advised = ServerAction::<RemoveAdvisedRegion>::new();
     let user = Resource::new(user_id, get_user);
     let regions = Resource::new(|| (), |_| list_regions());
     let region_error = Signal::derive(move || {
@@ -156,6 +160,13 @@ pub fn UserPage() -> impl IntoView {
             .get()
             .and_then(Result::err)
             .or_else(|| remove_region.value().get().and_then(Result::err))
+    });
+    let advised_error = Signal::derive(move || {
+        add_advised
+            .value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| remove_advised.value().get().and_then(Result::err))
     });
     let update_error = Signal::derive(move || update.value().get().and_then(Result::err));
     let invite_error = Signal::derive(move || invite.value().get().and_then(Result::err));
@@ -169,6 +180,7 @@ pub fn UserPage() -> impl IntoView {
                 <ChangeNotice text_of=|code| notice_text(code).map(String::from)/>
                 <ErrorSummary error=update_error id="fout-wijzigen"/>
                 <ErrorSummary error=region_error id="fout-programma"/>
+                <ErrorSummary error=advised_error id="fout-adviseur"/>
                 <ErrorSummary error=invite_error id="fout-uitnodigen"/>
                 <ErrorSummary error=toggle_error id="fout-status"/>
                 <ErrorSummary error=reset_error id="fout-tweestap"/>
@@ -179,7 +191,10 @@ pub fn UserPage() -> impl IntoView {
                 <h2>"Gegevens wijzigen"</h2>
                 <UserDetailsForm user=user.clone() region_options=region_options.clone() update error=update_error/>
                 {(user.role == Role::Coordinator).then(|| view! {
-                    <OtherProgrammes user=user.clone() region_options add_region remove_region error=region_error/>
+                    <OtherProgrammes user=user.clone() region_options=region_options.clone() add_region remove_region error=region_error/>
+                })}
+                {(user.role == Role::Reviewer).then(|| view! {
+                    <AdvisedRegions user=user.clone() region_options add_advised remove_advised error=advised_error/>
                 })}
                 {user.two_factor.then(|| view! { <TwoFactorReset user_id=user.id.clone() reset/> })}
                 <h2>"Toegang"</h2>
@@ -288,6 +303,57 @@ fn OtherProgrammes(
             <input type="hidden" name="user_id" value=user_id/>
             <SelectField label="Regio in een ander programma" name="other_region" options error/>
             <button type="submit" class="button">"Regio erbij"</button>
+        </ActionForm>
+    }
+}
+
+/// The regions a reviewer advises (regioadviseur): they fill in those regions' questionnaires,
+/// and the region agrees to what is submitted.
+#[component]
+fn AdvisedRegions(
+    user: UserSummary,
+    region_options: Vec<(String, String)>,
+    add_advised: ServerAction<AddAdvisedRegion>,
+    remove_advised: ServerAction<RemoveAdvisedRegion>,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let options: Vec<(String, String)> = region_options
+        .into_iter()
+        .filter(|(code, _)| {
+            !code.is_empty() && !user.advised_regions.iter().any(|r| &r.code == code)
+        })
+        .collect();
+    let user_id = user.id.clone();
+    view! {
+        <h2>"Regioadviseur"</h2>
+        <p>"Een regioadviseur vult de vragenlijst van de regio's die hij of zij adviseert in, uit de gesprekken met de regio. Bij het indienen legt de adviseur vast met wie in de regio de antwoorden zijn afgestemd, en wanneer."</p>
+        {if user.advised_regions.is_empty() {
+            view! { <p>"Deze beoordelaar is geen regioadviseur van een regio."</p> }.into_any()
+        } else {
+            view! {
+                <ul class="choice-list" aria-label="Regio's als regioadviseur">
+                    {user.advised_regions.clone().into_iter().map(|region| {
+                        let user_id = user.id.clone();
+                        view! {
+                            <li class="choice-list__item">
+                                {format!("{} ({}, {})", region.name, region.code, region.programme_short_name)}
+                                <ActionForm action=remove_advised attr:class="inline-form">
+                                    <input type="hidden" name="user_id" value=user_id/>
+                                    <input type="hidden" name="region_code" value=region.code.clone()/>
+                                    <button type="submit" class="button button--secondary">
+                                        {format!("{} weghalen", region.name)}
+                                    </button>
+                                </ActionForm>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            }.into_any()
+        }}
+        <ActionForm action=add_advised attr:class="form">
+            <input type="hidden" name="user_id" value=user_id/>
+            <SelectField label="Regio als regioadviseur" name="advised_region" options error/>
+            <button type="submit" class="button">"Regio erbij als adviseur"</button>
         </ActionForm>
     }
 }

@@ -42,22 +42,24 @@ pub const QUESTIONNAIRES: [(&str, &str); 2] = [
     ),
 ];
 
-/// A demo account: e-mail, name, role, region, password.
+/// A demo account: e-mail, name, role, region, password, and the regions a reviewer advises.
 pub struct DemoAccount {
     pub email: &'static str,
     pub name: &'static str,
     pub role: &'static str,
     pub region: Option<&'static str>,
     pub password: &'static str,
+    pub advises: &'static [&'static str],
 }
 
-pub const ACCOUNTS: [DemoAccount; 6] = [
+pub const ACCOUNTS: [DemoAccount; 7] = [
     DemoAccount {
         email: "beheerder@nad.example",
         name: "Bea Beheer",
         role: "admin",
         region: None,
         password: "demo-beheerder-2026",
+        advises: &[],
     },
     DemoAccount {
         email: "reviewer@nad.example",
@@ -65,6 +67,7 @@ pub const ACCOUNTS: [DemoAccount; 6] = [
         role: "reviewer",
         region: None,
         password: "demo-reviewer-2026",
+        advises: &[],
     },
     DemoAccount {
         email: "groningen@nad.example",
@@ -72,6 +75,7 @@ pub const ACCOUNTS: [DemoAccount; 6] = [
         role: "coordinator",
         region: Some("R01"),
         password: "demo-groningen-2026",
+        advises: &[],
     },
     DemoAccount {
         email: "assen@nad.example",
@@ -79,6 +83,7 @@ pub const ACCOUNTS: [DemoAccount; 6] = [
         role: "coordinator",
         region: Some("R03"),
         password: "demo-assen-2026",
+        advises: &[],
     },
     DemoAccount {
         email: "utrecht@nad.example",
@@ -86,6 +91,7 @@ pub const ACCOUNTS: [DemoAccount; 6] = [
         role: "coordinator",
         region: Some("R16"),
         password: "demo-utrecht-2026",
+        advises: &[],
     },
     // Also coordinates Zwolle in Beschermd Thuis (`programmes::SHARED_REGION`).
     DemoAccount {
@@ -94,6 +100,17 @@ pub const ACCOUNTS: [DemoAccount; 6] = [
         role: "coordinator",
         region: Some("R06"),
         password: "demo-zwolle-2026",
+        advises: &[],
+    },
+    // A region adviser: fills in the questionnaires of Noord-Veluwe (R10, not started in the
+    // open round) and Zaanstreek (R19, busy) with those regions.
+    DemoAccount {
+        email: "adviseur@nad.example",
+        name: "Anna Adviseur",
+        role: "reviewer",
+        region: None,
+        password: "demo-adviseur-2026",
+        advises: &["R10", "R19"],
     },
 ];
 
@@ -162,6 +179,9 @@ pub async fn load(state: &super::state::AppState) -> Result<(), AppError> {
         .await?;
         // Their passwords are public: a second factor would protect nothing.
         users::exempt_from_two_factor(pool, &id).await?;
+        for region in account.advises {
+            users::advised_regions::add(pool, &Actor::CommandLine, &id, region).await?;
+        }
         if let Some(region) = account.region {
             coordinators.insert(region.to_string(), id);
         }

@@ -19,7 +19,10 @@ use crate::domain::export::{
 };
 use crate::domain::publication::{self, PublishedAnswer, PublishedRegion, Snapshot};
 use crate::domain::questionnaire::model::{Item, Section};
+use crate::domain::response::agreement::Agreement;
+use crate::domain::review::FilledInBy;
 use crate::domain::round::RoundState;
+use crate::domain::time::input_date;
 use crate::error::AppError;
 use sqlx::Row;
 use std::io::Write;
@@ -60,6 +63,10 @@ struct Participant {
     region_name: String,
     response_id: Option<String>,
     status: Option<String>,
+    /// Who gave the current answers: the region, its adviser, or both.
+    filled_in_by: FilledInBy,
+    /// The region's agreement, when its adviser submitted the response.
+    agreement: Option<Agreement>,
 }
 
 /// An export ready to be written: access checked, round and version known, regions listed.
@@ -123,8 +130,10 @@ async fn load(
     let participants: Vec<Participant> = if format == Format::Codebook {
         Vec::new()
     } else {
+        let filled_in_by = super::review::filled_in_by(&state.pool, round_id).await?;
         sqlx::query(
-            "SELECT rr.region_code, rr.region_name, r.id AS response_id, r.status \
+            "SELECT rr.region_code, rr.region_name, r.id AS response_id, r.status, \
+             r.agreed_with, r.agreed_on \
              FROM round_regions rr LEFT JOIN responses r \
                ON r.round_id = rr.round_id AND r.region_code = rr.region_code \
              WHERE rr.round_id = $1 ORDER BY rr.region_code",
@@ -134,10 +143,21 @@ async fn load(
         .await?
         .iter()
         .map(|row| {
+            let response_id: Option<String> = row.try_get("response_id")?;
+            let agreed: (Option<String>, Option<i64>) =
+                (row.try_get("agreed_with")?, row.try_get("agreed_on")?);
             Ok(Participant {
                 region_code: row.try_get("region_code")?,
                 region_name: row.try_get("region_name")?,
-                response_id: row.try_get("response_id")?,
+                filled_in_by: response_id
+                    .as_ref()
+                    .and_then(|id| filled_in_by.get(id).copied())
+                    .unwrap_or_default(),
+                agreement: match agreed {
+                    (Some(with), Some(on)) => Some(Agreement { with, on }),
+                    _ => None,
+                },
+                response_id,
                 status: row.try_get("status")?,
             })
         })

@@ -9,8 +9,8 @@ use crate::domain::access::SignedInUser;
 use crate::domain::attribution::{Attribution, Returned};
 use crate::domain::programme::Programme;
 use crate::domain::questionnaire::answer::{Answer, RawAnswer};
+use crate::domain::response::agreement::Agreement;
 use crate::domain::response::ResponseStatus;
-use crate::domain::role::Role;
 use crate::domain::round::RoundState;
 use crate::error::AppError;
 use sqlx::{Any, AnyPool, Executor};
@@ -48,6 +48,8 @@ pub struct Response {
     pub returned: Option<Returned>,
     /// Who approved it, and when; cleared when the approval is voided.
     pub approved: Option<Attribution>,
+    /// The region's agreement a region adviser recorded when submitting it.
+    pub agreement: Option<Agreement>,
     pub round: Round,
     /// Raised by every write to the answers (0: none yet); see `services::counts`.
     pub revision: i64,
@@ -95,7 +97,7 @@ pub(super) const RESPONSE_COLUMNS: &str =
      ro.id AS round_id, ro.name AS round_name, ro.questionnaire_id, ro.questionnaire_version, \
      ro.state AS round_state, ro.deadline AS round_deadline, ro.opens_at AS round_opens_at, \
      ro.compared_round_id, r.returned_at, r.return_reason, rb.display_name AS returned_by_name, \
-     r.approved_at, ab.display_name AS approved_by_name, r.revision, \
+     r.approved_at, ab.display_name AS approved_by_name, r.revision, r.agreed_with, r.agreed_on, \
      p.code AS programme_code, p.name AS programme_name, p.short_name AS programme_short_name, \
      p.colour AS programme_colour";
 pub(super) const RESPONSE_JOINS: &str = "FROM responses r \
@@ -175,6 +177,8 @@ struct ResponseRow {
     approved_by_name: Option<String>,
     approved_at: Option<i64>,
     revision: i64,
+    agreed_with: Option<String>,
+    agreed_on: Option<i64>,
     #[sqlx(flatten)]
     round: RoundRow,
 }
@@ -203,6 +207,10 @@ impl TryFrom<ResponseRow> for Response {
                 _ => None,
             },
             approved: Attribution::from_parts(row.approved_by_name, row.approved_at),
+            agreement: match (row.agreed_with, row.agreed_on) {
+                (Some(with), Some(on)) => Some(Agreement { with, on }),
+                _ => None,
+            },
             round: row.round.try_into()?,
             revision: row.revision,
         })
@@ -274,6 +282,7 @@ pub async fn find(pool: &AnyPool, id: &str) -> Result<Response, AppError> {
         submitted_by: None,
         returned: None,
         approved: None,
+        agreement: None,
         round: row.round.try_into()?,
         revision: 0,
     })
@@ -350,15 +359,15 @@ pub async fn readable(
     Ok((response, version))
 }
 
-/// A response the user may change answers of: only the region's own coordinators, only while
-/// the round is open and the response not submitted.
+/// A response the user may change answers of: only the region's own coordinators and its
+/// advisers, only while the round is open and the response not submitted.
 pub(super) async fn writable(
     state: &AppState,
     user: &SignedInUser,
     id: &str,
 ) -> Result<(Response, Arc<LoadedVersion>), AppError> {
     let (response, version) = readable(state, user, id).await?;
-    if user.role != Role::Coordinator {
+    if !user.may_fill_in(&response.region_code) {
         return Err(AppError::Forbidden);
     }
     if let Some(reason) = response.closed_reason(now_ms()) {

@@ -15,8 +15,8 @@ use crate::domain::questionnaire::answer::RawAnswer;
 use crate::domain::questionnaire::completeness::{evaluate, Counts, Evaluation, ResponseAnswers};
 use crate::domain::review::findings::{self, Finding};
 use crate::domain::review::{
-    check_action, check_comment, may_resolve, CommentMessage, CommentThread, OverviewRow,
-    ReviewAction, ReviewStatus,
+    check_action, check_comment, may_resolve, CommentMessage, CommentThread, FilledInBy,
+    OverviewRow, ReviewAction, ReviewStatus,
 };
 use crate::domain::role::Role;
 use crate::domain::round::{check_reason, RoundRegion, RoundState, RoundSummary};
@@ -67,6 +67,7 @@ pub async fn overview(
         .await?;
     let open_comments = open_comment_counts(&state.pool, round_id).await?;
     let last_comments = last_comments(&state.pool, round_id).await?;
+    let filled_in_by = filled_in_by(&state.pool, round_id).await?;
     let round_responses = responses::of_round(&state.pool, round_id).await?;
     let figures = super::counts::of_round(state, &version, &round_responses).await?;
     let stored: HashMap<&str, &Response> = round_responses
@@ -88,9 +89,14 @@ pub async fn overview(
                 .as_ref()
                 .and_then(|id| Some((*stored.get(id.as_str())?, figures.get(id)?)));
             match found {
-                Some((response, counts)) => {
-                    started_row(region, response, counts, &open_comments, &last_comments)
-                }
+                Some((response, counts)) => started_row(
+                    region,
+                    response,
+                    counts,
+                    &open_comments,
+                    &last_comments,
+                    &filled_in_by,
+                ),
                 None => not_started_row(region, &blank),
             }
         })
@@ -111,6 +117,8 @@ fn not_started_row(region: &RoundRegion, blank: &Evaluation) -> OverviewRow {
         warnings: 0,
         open_comments: 0,
         last_activity: None,
+        filled_in_by: FilledInBy::Nobody,
+        agreement: None,
     }
 }
 
@@ -121,6 +129,7 @@ fn started_row(
     counts: &Counts,
     open_comments: &HashMap<String, usize>,
     last_comments: &HashMap<String, Attribution>,
+    filled_in_by: &HashMap<String, FilledInBy>,
 ) -> OverviewRow {
     let response_id = &response.id;
     let last_activity = [
@@ -147,7 +156,38 @@ fn started_row(
         warnings: counts.warnings,
         open_comments: open_comments.get(response_id).copied().unwrap_or(0),
         last_activity,
+        filled_in_by: filled_in_by.get(response_id).copied().unwrap_or_default(),
+        agreement: response.agreement.clone(),
     }
+}
+
+/// Who gave the current answers of each response of a round: an answer saved by a reviewer
+/// was saved by the region's adviser (no other reviewer may save one).
+pub async fn filled_in_by(
+    pool: &AnyPool,
+    round_id: &str,
+) -> Result<HashMap<String, FilledInBy>, AppError> {
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT DISTINCT a.response_id, u.role FROM answers a \
+         JOIN responses r ON r.id = a.response_id JOIN users u ON u.id = a.updated_by \
+         WHERE r.round_id = $1",
+    )
+    .bind(round_id)
+    .fetch_all(pool)
+    .await?;
+    let mut found: HashMap<String, (bool, bool)> = HashMap::new();
+    for (response_id, role) in rows {
+        let entry = found.entry(response_id).or_default();
+        if role == Role::Reviewer.code() {
+            entry.1 = true;
+        } else {
+            entry.0 = true;
+        }
+    }
+    Ok(found
+        .into_iter()
+        .map(|(id, (region, adviser))| (id, FilledInBy::of(region, adviser)))
+        .collect())
 }
 
 async fn open_comment_counts(

@@ -251,6 +251,7 @@ impl LookupRow {
             region_code: self.region_code,
             region_name: self.region_name,
             other_regions: Vec::new(),
+            advised_regions: Vec::new(),
         };
         if user.role == Role::Coordinator && user.region_code.is_none() {
             return Ok(None);
@@ -299,7 +300,7 @@ pub async fn lookup(
             .await?;
         return Ok(None);
     }
-    let is_coordinator = row.role == Role::Coordinator.code();
+    let role = row.role.clone();
     let user_id = row.id.clone();
     if now - row.last_seen_at > TOUCH_INTERVAL_MS {
         sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
@@ -309,8 +310,16 @@ pub async fn lookup(
             .await?;
     }
     let mut session = row.into_session()?;
-    if let Some(session) = session.as_mut().filter(|_| is_coordinator) {
-        session.user.other_regions = super::users::other_regions::of_user(pool, &user_id).await?;
+    // The regions beyond a coordinator's own, and an adviser's regions: one small query, for
+    // these roles only.
+    if let Some(session) = session.as_mut() {
+        if role == Role::Coordinator.code() {
+            session.user.other_regions =
+                super::users::other_regions::of_user(pool, &user_id).await?;
+        } else if role == Role::Reviewer.code() {
+            session.user.advised_regions =
+                super::users::advised_regions::of_user(pool, &user_id).await?;
+        }
     }
     Ok(session)
 }

@@ -54,6 +54,7 @@ impl NewUser {
     }
 }
 
+pub mod advised_regions;
 mod checks;
 mod creation;
 pub mod other_regions;
@@ -99,6 +100,7 @@ impl TryFrom<SummaryRow> for UserSummary {
             has_password: row.has_password == 1,
             last_login_at: row.last_login_at,
             other_regions: Vec::new(),
+            advised_regions: Vec::new(),
             two_factor: row.two_factor == 1,
         })
     }
@@ -160,6 +162,7 @@ pub async fn signed_in_user_by_id(pool: &AnyPool, user_id: &str) -> Result<Signe
     let user = find(pool, user_id).await?;
     Ok(SignedInUser {
         other_regions: other_regions::of_user(pool, &user.id).await?,
+        advised_regions: advised_regions::of_user(pool, &user.id).await?,
         id: user.id,
         email: user.email,
         display_name: user.display_name,
@@ -284,6 +287,9 @@ pub async fn update(
         None => None,
     };
     other_regions::remove_conflicting(&mut tx, user_id, own_programme.as_deref()).await?;
+    if role != Role::Reviewer {
+        advised_regions::remove_all(&mut tx, user_id).await?;
+    }
     audit::record(
         &mut *tx,
         actor,

@@ -382,16 +382,20 @@ pub fn valid_raw(item: &Item) -> RawAnswer {
     raw
 }
 
-/// Answers every question of a NAD 2026-06 response that is asked (with the answers of the
-/// round it is compared with, if any), as `cookie`'s coordinator, until no more questions
-/// appear, so the response can be submitted.
+/// Answers every question of a response that is asked (with the answers of the round it is
+/// compared with, if any), as `cookie`'s coordinator, until no more questions appear, so the
+/// response can be submitted.
 pub async fn fill_in_everything(state: &AppState, cookie: &str, response: &str) {
-    let version = state
-        .questionnaires
-        .get(&state.pool, "nad", "2026-06")
+    let found = app::services::responses::find(&state.pool, response)
         .await
         .unwrap();
-    let found = app::services::responses::find(&state.pool, response)
+    let version = state
+        .questionnaires
+        .get(
+            &state.pool,
+            &found.round.questionnaire_id,
+            &found.round.questionnaire_version,
+        )
         .await
         .unwrap();
     let compared = app::services::responses::compared(state, &found, &version)
@@ -451,5 +455,6 @@ pub async fn signed_in(state: &AppState, email: &str) -> app::domain::access::Si
         region_code: user.region_code,
         region_name: None,
         other_regions: Vec::new(),
+        advised_regions: Vec::new(),
     }
 }

@@ -43,7 +43,7 @@ pub async fn load(state: &AppState, response_id: &str) -> Result<Loaded, AppErro
 /// The lines above every page of a response (without the count of open comments, which the
 /// pages that show it add).
 pub fn header(user: &SignedInUser, response: &Response, version: &LoadedVersion) -> ResponseHeader {
-    let reason = if user.role != crate::domain::role::Role::Coordinator {
+    let reason = if !user.may_fill_in(&response.region_code) {
         Some("U kunt deze antwoorden lezen maar niet wijzigen.".to_string())
     } else {
         response.closed_reason(now_ms()).map(str::to_string)
@@ -69,6 +69,8 @@ pub fn header(user: &SignedInUser, response: &Response, version: &LoadedVersion)
             .clone()
             .filter(|_| response.status == ResponseStatus::Approved),
         open_comments: 0,
+        as_adviser: user.advises(&response.region_code),
+        agreement: response.agreement.clone(),
     }
 }
 

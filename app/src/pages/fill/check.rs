@@ -2,6 +2,7 @@
 
 use super::{param, status_tag};
 use crate::api::responses::{get_summary, SubmitResponse, Summary};
+use crate::components::form::{ErrorSummary, TextField};
 use crate::components::loaded::Loaded;
 use crate::components::response::ResponseBanner;
 use crate::error::AppError;
@@ -10,6 +11,9 @@ use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::domain::response::agreement::{
+    AGREED_ON_FIELD, AGREED_WITH_FIELD, MAX_AGREED_WITH_CHARS,
+};
 use crate::domain::response::form_fields::CONFIRM_TAKEN_OVER_FIELD;
 
 const CONFIRM_BOX_ID: &str = "bevestig-overgenomen";
@@ -61,6 +65,10 @@ fn CheckAnswers(
                     </ul>
                 </div>
             }.into_any(),
+            AppError::Validation(fields) if fields.iter().any(|(field, _)| [AGREED_WITH_FIELD, AGREED_ON_FIELD].contains(&field.as_str())) => {
+                let error = AppError::Validation(fields);
+                view! { <ErrorSummary error=Signal::derive(move || Some(error.clone()))/> }.into_any()
+            }
             AppError::Validation(_) => view! {
                 <div class="error-summary" role="alert" tabindex="-1">
                     <h2 class="error-summary__title">"De vragenlijst kan nog niet worden ingediend"</h2>
@@ -137,6 +145,17 @@ fn CheckAnswers(
                             </label>
                         </div>
                     </div>
+                })}
+                {header.as_adviser.then(|| view! {
+                    <fieldset class="form-fieldset">
+                        <legend class="question__legend">"Afstemming met de regio"</legend>
+                        <p class="form-hint">"U vult deze vragenlijst in als regioadviseur. Ze telt als ingediend met de instemming van de regio: leg vast met wie in de regio u de antwoorden hebt afgestemd, en op welke dag."</p>
+                        <TextField label="Afgestemd met" name=AGREED_WITH_FIELD autocomplete="off" required=true
+                            maxlength=MAX_AGREED_WITH_CHARS error=submit_error
+                            hint="Naam en functie, bijvoorbeeld ‘Jan de Vries, beleidsadviseur gemeente Groningen’."/>
+                        <TextField label="Datum van de afstemming" name=AGREED_ON_FIELD input_type="date"
+                            required=true error=submit_error hint="De dag waarop de regio met de antwoorden instemde."/>
+                    </fieldset>
                 })}
                 <button type="submit" class="button">"Vragenlijst indienen"</button>
             </ActionForm>

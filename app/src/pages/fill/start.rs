@@ -1,4 +1,4 @@
-//! `/invullen`: the coordinator's way in.
+//! `/invullen`: the way in for those who fill in: coordinators, and region advisers.
 
 use crate::api::responses::{my_open_responses, OpenResponse};
 use crate::components::loaded::Loaded;
@@ -12,14 +12,15 @@ use leptos_meta::Title;
 use leptos_router::components::Redirect;
 
 /// `/invullen`: a coordinator goes to the task list of their region's running round; one who
-/// coordinates regions in several programmes, with several running rounds, chooses one.
+/// coordinates regions in several programmes, with several running rounds, chooses one, as
+/// does a region adviser among the regions they advise.
 #[component]
 pub fn FillStartPage() -> impl IntoView {
     let user = Resource::new(|| (), |_| crate::api::auth::current_user());
-    // Signed in with a region: its running rounds; signed in without one: nothing to load.
+    // Signed in with regions to fill in: their running rounds; otherwise nothing to load.
     let start = move || async move {
         let user = user.await?.ok_or(AppError::Unauthorized)?;
-        let open = match user.region_code {
+        let open = match user.fill_in_codes().next() {
             Some(_) => Some(my_open_responses().await?),
             None => None,
         };
@@ -38,13 +39,18 @@ pub fn FillStartPage() -> impl IntoView {
 /// The one running round's task list, a choice between several, or word that none is running.
 #[component]
 fn OpenRounds(user: SignedInUser, open: Vec<OpenResponse>) -> impl IntoView {
+    let adviser = !user.advised_regions.is_empty();
     match open.len() {
         0 => view! { <NoneOpen user/> }.into_any(),
-        1 => view! { <Redirect path=paths::response(&open[0].id)/> }.into_any(),
+        1 if !adviser => view! { <Redirect path=paths::response(&open[0].id)/> }.into_any(),
         _ => view! {
             <Title text="Uw open metingen"/>
             <h1>"Uw open metingen"</h1>
-            <p>"U vult voor meer dan één programma een vragenlijst in. Kies waar u verder wilt gaan."</p>
+            <p>{if adviser {
+                "U vult als regioadviseur de vragenlijsten in van de regio's die u adviseert, in overleg met de regio. Kies waar u verder wilt gaan."
+            } else {
+                "U vult voor meer dan één programma een vragenlijst in. Kies waar u verder wilt gaan."
+            }}</p>
             <ul class="choice-list">
                 {open.into_iter().map(|response| view! {
                     <li class="choice-list__item">
@@ -83,6 +89,7 @@ fn NoneOpen(user: SignedInUser) -> impl IntoView {
         .chain(
             user.other_regions
                 .iter()
+                .chain(&user.advised_regions)
                 .map(|r| (r.code.clone(), r.name.clone())),
         )
         .collect();

@@ -74,6 +74,10 @@ pub(super) fn item_columns(export: &Export) -> Vec<(&Item, String)> {
         .collect()
 }
 
+/// The wide layout's columns after the region's: who filled in (`regio`, `regioadviseur`,
+/// `regio_en_regioadviseur`) and the agreement its adviser recorded (with whom, on which day).
+const FILLED_IN_COLUMNS: [&str; 3] = ["ingevuld_door", "afgestemd_met", "afgestemd_op"];
+
 /// One row per region, one column per item (per matrix row); a cell holds the value or the
 /// code in its place.
 pub(super) async fn wide_csv(
@@ -82,7 +86,11 @@ pub(super) async fn wide_csv(
     mut sink: Sink,
 ) -> Result<(), Failure> {
     let mut writer = new_csv();
-    let mut header: Vec<String> = REGION_COLUMNS.map(str::to_string).to_vec();
+    let mut header: Vec<String> = REGION_COLUMNS
+        .into_iter()
+        .chain(FILLED_IN_COLUMNS)
+        .map(str::to_string)
+        .collect();
     header.extend(item_columns(export).into_iter().map(|(_, name)| name));
     writer
         .write_record(csv_row(header.iter().map(String::as_str)))
@@ -100,6 +108,17 @@ pub(super) async fn wide_csv(
             participant.region_name.clone(),
             status_code.to_string(),
             status_label.to_string(),
+            participant.filled_in_by.code().to_string(),
+            participant
+                .agreement
+                .as_ref()
+                .map(|a| a.with.clone())
+                .unwrap_or_default(),
+            participant
+                .agreement
+                .as_ref()
+                .map(|a| input_date(a.on))
+                .unwrap_or_default(),
         ];
         for item in export.version.questionnaire.items() {
             for value in export_item(item, answers.status(&item.key), answers.stored(&item.key)) {

@@ -49,6 +49,11 @@ pub(super) async fn json(state: &AppState, export: &Export, mut sink: Sink) -> R
             "name": participant.region_name,
             "status": status_code,
             "status_label": status_label,
+            "filled_in_by": participant.filled_in_by.code(),
+            "agreement": participant.agreement.as_ref().map(|a| serde_json::json!({
+                "with": a.with,
+                "on": input_date(a.on),
+            })),
             "answers": items,
         });
         if n > 0 {

@@ -39,7 +39,8 @@ impl Write for ChannelWriter {
 }
 
 /// A sheet per section (regions × items), an Info sheet naming round and version with the
-/// codes, and the Codeboek sheet. Section sheets keep their rows in temporary files.
+/// codes, the Codeboek sheet, and the Regio's sheet (who filled in, the region's agreement).
+/// Section sheets keep their rows in temporary files.
 pub(super) async fn xlsx(state: &AppState, export: &Export, sink: Sink) -> Result<(), Failure> {
     let questionnaire = &export.version.questionnaire;
     let bold = CellFormat::new().set_bold();
@@ -55,6 +56,7 @@ pub(super) async fn xlsx(state: &AppState, export: &Export, sink: Sink) -> Resul
     info_sheet(&mut workbook, export, &bold)?;
     section_sheets(&mut workbook, export, &bold)?;
     codebook_sheet(&mut workbook, export, &bold)?;
+    regions_sheet(&mut workbook, &bold)?;
     region_rows(&mut workbook, state, export).await?;
     zip_into(workbook, sink).await
 }
@@ -165,7 +167,31 @@ fn codebook_sheet(
     Ok(())
 }
 
-/// Every region's row on every section's sheet: numbers as numbers, the rest as text.
+/// The columns of the Regio's sheet, the last one: a response's facts beside its answers.
+const REGIONS_HEADER: [&str; 6] = [
+    "regio_code",
+    "regio_naam",
+    "status_respons",
+    "ingevuld_door",
+    "afgestemd_met",
+    "afgestemd_op",
+];
+
+fn regions_sheet(workbook: &mut Workbook, bold: &CellFormat) -> Result<(), Failure> {
+    let sheet = workbook
+        .add_worksheet_with_constant_memory()
+        .map_err(internal)?;
+    sheet.set_name("Regio's").map_err(internal)?;
+    for (column, name) in REGIONS_HEADER.iter().enumerate() {
+        sheet
+            .write_string_with_format(0, column as u16, *name, bold)
+            .map_err(internal)?;
+    }
+    Ok(())
+}
+
+/// Every region's row on every section's sheet (numbers as numbers, the rest as text), and
+/// on the Regio's sheet.
 async fn region_rows(
     workbook: &mut Workbook,
     state: &AppState,
@@ -204,6 +230,25 @@ async fn region_rows(
                     }
                     column += 1;
                 }
+            }
+        }
+        let regions = workbook
+            .worksheet_from_index(FIRST_SECTION_SHEET + questionnaire.sections.len() + 1)
+            .map_err(internal)?;
+        let agreement = participant.agreement.as_ref();
+        let facts = [
+            participant.region_code.clone(),
+            participant.region_name.clone(),
+            status_code.to_string(),
+            participant.filled_in_by.code().to_string(),
+            agreement.map(|a| a.with.clone()).unwrap_or_default(),
+            agreement.map(|a| input_date(a.on)).unwrap_or_default(),
+        ];
+        for (column, text) in facts.iter().enumerate() {
+            if !text.is_empty() {
+                regions
+                    .write_string(row, column as u16, text)
+                    .map_err(internal)?;
             }
         }
         // Yield now and then: the rows go to temporary files, nothing is sent yet.

@@ -56,17 +56,40 @@ pub fn as_confirmed(stored: &HashMap<String, StoredAnswer>) -> HashMap<String, S
         .collect()
 }
 
+/// What a submit form carries besides the response: whether taken-over answers are confirmed,
+/// and (from a region adviser) the region's agreement as typed.
+#[derive(Debug, Default)]
+pub struct Submitting<'a> {
+    pub confirming_taken_over: bool,
+    pub agreed_with: &'a str,
+    pub agreed_on: &'a str,
+}
+
 /// Submits a response: the whole response is checked on the server; anything that blocks is
 /// returned per item (field = item key) and nothing changes. Taken-over answers not confirmed
 /// yet are refused unless `confirming_taken_over` (the coordinator ticked that they are still
-/// right): then they are confirmed in the same transaction.
+/// right): then they are confirmed in the same transaction. A region adviser submits only with
+/// the region's agreement (with whom, on which day), which is kept with the response.
 pub async fn submit(
     state: &AppState,
     user: &SignedInUser,
     response_id: &str,
-    confirming_taken_over: bool,
+    submitting: Submitting<'_>,
 ) -> Result<(), AppError> {
     let (response, version) = writable(state, user, response_id).await?;
+    let agreement = if user.advises(&response.region_code) {
+        let agreed = crate::domain::response::agreement::check(
+            submitting.agreed_with,
+            submitting.agreed_on,
+            response.round.opens_at,
+            now_ms(),
+        )
+        .map_err(AppError::Validation)?;
+        Some(agreed)
+    } else {
+        None
+    };
+    let confirming_taken_over = submitting.confirming_taken_over;
     // The compared round's answers are another response's and don't change under this one.
     let compared = compared(state, &response, &version).await?;
     // Completeness is decided on the answers as they are inside the transaction that
@@ -99,11 +122,13 @@ pub async fn submit(
     }
     let now = now_ms();
     let changed = sqlx::query(
-        "UPDATE responses SET status = 'submitted', submitted_at = $1, submitted_by = $2 \
-         WHERE id = $3 AND status IN ('open', 'returned')",
+        "UPDATE responses SET status = 'submitted', submitted_at = $1, submitted_by = $2, \
+         agreed_with = $3, agreed_on = $4 WHERE id = $5 AND status IN ('open', 'returned')",
     )
     .bind(now)
     .bind(&user.id)
+    .bind(agreement.as_ref().map(|a| a.with.clone()))
+    .bind(agreement.as_ref().map(|a| a.on))
     .bind(&response.id)
     .execute(&mut *tx)
     .await?;
@@ -119,7 +144,12 @@ pub async fn submit(
             kind: "response_submitted",
             region_code: Some(&response.region_code),
             subject: Some(&response.id),
-            details: json!({ "round": response.round.name, "complete": evaluation.overall.complete }),
+            details: json!({
+                "round": response.round.name,
+                "complete": evaluation.overall.complete,
+                "agreed_with": agreement.as_ref().map(|a| &a.with),
+                "agreed_on": agreement.as_ref().map(|a| crate::domain::time::input_date(a.on)),
+            }),
         },
     )
     .await?;

@@ -92,6 +92,27 @@ pub(super) async fn reviewable(
     responses::readable(state, user, response_id).await
 }
 
+/// Four eyes: a region adviser who submitted a response does not approve it too.
+async fn refuse_own_submission(
+    state: &AppState,
+    user: &SignedInUser,
+    response_id: &str,
+) -> Result<(), AppError> {
+    let submitted_by: Option<String> =
+        sqlx::query_scalar("SELECT submitted_by FROM responses WHERE id = $1")
+            .bind(response_id)
+            .fetch_optional(&state.pool)
+            .await?
+            .flatten();
+    if submitted_by.as_deref() == Some(user.id.as_str()) {
+        return Err(AppError::Conflict(
+            "U hebt deze vragenlijst zelf ingediend, als regioadviseur. Een andere beoordelaar keurt haar goed."
+                .to_string(),
+        ));
+    }
+    Ok(())
+}
+
 pub(super) async fn act(
     state: &AppState,
     user: &SignedInUser,
@@ -102,6 +123,9 @@ pub(super) async fn act(
     let (response, version) = reviewable(state, user, response_id).await?;
     let target = check_action(user.role, response.status, response.round.state, action)
         .map_err(AppError::Conflict)?;
+    if action == ReviewAction::Approve {
+        refuse_own_submission(state, user, &response.id).await?;
+    }
     let now = now_ms();
     let mut tx = state.pool.begin().await?;
     let query = match action {
@@ -109,7 +133,8 @@ pub(super) async fn act(
         ReviewAction::Return | ReviewAction::Reopen => sqlx::query(
             "UPDATE responses SET status = $1, returned_at = $2, returned_by = $3, \
              return_reason = $4, submitted_at = NULL, submitted_by = NULL, approved_at = NULL, \
-             approved_by = NULL WHERE id = $5 AND status = $6",
+             approved_by = NULL, agreed_with = NULL, agreed_on = NULL \
+             WHERE id = $5 AND status = $6",
         )
         .bind(target.as_str())
         .bind(now)

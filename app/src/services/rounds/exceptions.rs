@@ -130,7 +130,8 @@ pub async fn reopen_response(
     }
     let changed = sqlx::query(
         "UPDATE responses SET status = 'open', submitted_at = NULL, submitted_by = NULL, \
-         approved_at = NULL, approved_by = NULL WHERE id = $1 AND status = $2",
+         approved_at = NULL, approved_by = NULL, agreed_with = NULL, agreed_on = NULL \
+         WHERE id = $1 AND status = $2",
     )
     .bind(&response_id)
     .bind(&status)

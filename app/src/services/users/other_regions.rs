@@ -2,7 +2,7 @@
 //! region (`users.region_code`) and at most one region in each other programme
 //! (`user_regions`). Admins add and take away the others; both are audited.
 
-use crate::domain::access::OtherRegion;
+use crate::domain::access::ProgrammeRegion;
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::services::audit::{self, Actor, Event};
@@ -19,7 +19,7 @@ struct OtherRegionRow {
 }
 
 /// The regions a user coordinates in other programmes than their own region's, by programme.
-pub async fn of_user<'e, E>(executor: E, user_id: &str) -> Result<Vec<OtherRegion>, AppError>
+pub async fn of_user<'e, E>(executor: E, user_id: &str) -> Result<Vec<ProgrammeRegion>, AppError>
 where
     E: Executor<'e, Database = Any>,
 {
@@ -34,7 +34,7 @@ where
     .await?;
     Ok(rows
         .into_iter()
-        .map(|row| OtherRegion {
+        .map(|row| ProgrammeRegion {
             code: row.code,
             name: row.name,
             programme_code: row.programme_code,

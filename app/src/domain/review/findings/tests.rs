@@ -3,7 +3,7 @@ use crate::domain::attribution::Attribution;
 use crate::domain::questionnaire::answer::{Answer, AnswerValue};
 use crate::domain::questionnaire::completeness::{evaluate, ResponseAnswers};
 use crate::domain::questionnaire::load::load;
-use crate::domain::review::{CommentMessage, ReviewStatus};
+use crate::domain::review::{CommentMessage, FilledInBy, ReviewStatus};
 use crate::domain::role::Role;
 
 const DEFINITION: &str = r#"
@@ -226,6 +226,8 @@ fn the_problem_filter_follows_the_overview_columns() {
         warnings: 0,
         open_comments: 0,
         last_activity: None,
+        filled_in_by: FilledInBy::Nobody,
+        agreement: None,
     };
     assert!(ProblemFilter::ALL.into_iter().all(|f| !f.matches(&row)));
     row.complete = 2;

@@ -1,0 +1,210 @@
+//! Region advisers (regioadviseurs): reviewers who fill in the questionnaire of the regions
+//! they advise, from their conversations with the region (`adviser_regions`). A reviewer may
+//! advise any number of regions of any programme; admins add and take away regions, audited.
+//! What an adviser submits needs the region's agreement (`responses::submit`).
+
+use crate::domain::access::ProgrammeRegion;
+use crate::domain::role::Role;
+use crate::error::AppError;
+use crate::services::audit::{self, Actor, Event};
+use crate::services::now_ms;
+use serde_json::json;
+use sqlx::{Any, AnyPool, Executor};
+
+#[derive(sqlx::FromRow)]
+struct AdvisedRow {
+    code: String,
+    name: String,
+    programme_code: String,
+    programme_short_name: String,
+}
+
+/// The regions a reviewer advises, by programme and code.
+pub async fn of_user<'e, E>(executor: E, user_id: &str) -> Result<Vec<ProgrammeRegion>, AppError>
+where
+    E: Executor<'e, Database = Any>,
+{
+    let rows: Vec<AdvisedRow> = sqlx::query_as(
+        "SELECT r.code, r.name, p.code AS programme_code, p.short_name AS programme_short_name \
+         FROM adviser_regions ar JOIN regions r ON r.code = ar.region_code \
+         JOIN programmes p ON p.code = r.programme_code \
+         WHERE ar.user_id = $1 ORDER BY p.code <> 'nad', p.name, r.code",
+    )
+    .bind(user_id)
+    .fetch_all(executor)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| ProgrammeRegion {
+            code: row.code,
+            name: row.name,
+            programme_code: row.programme_code,
+            programme_short_name: row.programme_short_name,
+        })
+        .collect())
+}
+
+/// The advisers of a region (id, name, e-mail address), by name.
+pub async fn advisers_of(
+    pool: &AnyPool,
+    region_code: &str,
+) -> Result<Vec<(String, String, String)>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT u.id, u.display_name, u.email FROM adviser_regions ar \
+         JOIN users u ON u.id = ar.user_id \
+         WHERE ar.region_code = $1 AND u.active = 1 AND u.role = 'reviewer' \
+         ORDER BY u.display_name, u.email",
+    )
+    .bind(region_code)
+    .fetch_all(pool)
+    .await?)
+}
+
+/// Makes a reviewer the adviser of `region_code` (an existing region, not retired). Errors
+/// are on the field `advised_region`.
+pub async fn add(
+    pool: &AnyPool,
+    actor: &Actor,
+    user_id: &str,
+    region_code: &str,
+) -> Result<(), AppError> {
+    let refuse = |message: String| AppError::field("advised_region", message);
+    let mut tx = pool.begin().await?;
+    // Written first, so that SQLite takes its lock before reading (see `rounds`).
+    let found = sqlx::query("UPDATE users SET updated_at = updated_at WHERE id = $1")
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if found == 0 {
+        return Err(AppError::NotFound);
+    }
+    let role: String = sqlx::query_scalar("SELECT role FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    if role != Role::Reviewer.code() {
+        return Err(refuse(
+            "Alleen een beoordelaar kan regioadviseur zijn. Maak de gebruiker eerst beoordelaar."
+                .to_string(),
+        ));
+    }
+    let region: Option<(String, Option<i64>, String)> =
+        sqlx::query_as("SELECT name, retired_at, programme_code FROM regions WHERE code = $1")
+            .bind(region_code)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let Some((name, retired_at, programme)) = region else {
+        return Err(refuse(
+            "Deze regio bestaat niet. Kies een regio uit de lijst.".to_string(),
+        ));
+    };
+    if retired_at.is_some() {
+        return Err(refuse(format!("De regio {name} is opgeheven.")));
+    }
+    let already: Option<i64> = sqlx::query_scalar(
+        "SELECT created_at FROM adviser_regions WHERE user_id = $1 AND region_code = $2",
+    )
+    .bind(user_id)
+    .bind(region_code)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if already.is_some() {
+        return Err(refuse(format!(
+            "Deze beoordelaar is al regioadviseur van {name}."
+        )));
+    }
+    sqlx::query(
+        "INSERT INTO adviser_regions (user_id, region_code, created_at) VALUES ($1, $2, $3)",
+    )
+    .bind(user_id)
+    .bind(region_code)
+    .bind(now_ms())
+    .execute(&mut *tx)
+    .await?;
+    record(
+        &mut tx,
+        actor,
+        "adviser_region_added",
+        user_id,
+        region_code,
+        &programme,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Ends a reviewer's advising of a region; what they filled in stays, with their name.
+pub async fn remove(
+    pool: &AnyPool,
+    actor: &Actor,
+    user_id: &str,
+    region_code: &str,
+) -> Result<(), AppError> {
+    let mut tx = pool.begin().await?;
+    let programme: Option<String> = sqlx::query_scalar(
+        "SELECT r.programme_code FROM adviser_regions ar JOIN regions r ON r.code = ar.region_code \
+         WHERE ar.user_id = $1 AND ar.region_code = $2",
+    )
+    .bind(user_id)
+    .bind(region_code)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(programme) = programme else {
+        return Err(AppError::field(
+            "advised_region",
+            "Deze beoordelaar is geen regioadviseur van deze regio.",
+        ));
+    };
+    sqlx::query("DELETE FROM adviser_regions WHERE user_id = $1 AND region_code = $2")
+        .bind(user_id)
+        .bind(region_code)
+        .execute(&mut *tx)
+        .await?;
+    record(
+        &mut tx,
+        actor,
+        "adviser_region_removed",
+        user_id,
+        region_code,
+        &programme,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// In the transaction of a change to a user's role: someone who is no longer a reviewer
+/// advises no region.
+pub(super) async fn remove_all(
+    tx: &mut sqlx::Transaction<'static, Any>,
+    user_id: &str,
+) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM adviser_regions WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+async fn record(
+    tx: &mut sqlx::Transaction<'static, Any>,
+    actor: &Actor,
+    kind: &str,
+    user_id: &str,
+    region_code: &str,
+    programme: &str,
+) -> Result<(), AppError> {
+    audit::record(
+        &mut **tx,
+        actor,
+        Event {
+            kind,
+            region_code: Some(region_code),
+            subject: Some(user_id),
+            details: json!({ "region": region_code, "programme": programme }),
+        },
+    )
+    .await
+}
