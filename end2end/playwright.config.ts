@@ -51,7 +51,14 @@ export default defineConfig({
   projects: [
     // The app as most people use it: server-rendered, then hydrated (WebAssembly).
     { name: 'js', use: { javaScriptEnabled: true } },
-    // Every flow must also work with plain HTML forms, posts and redirects.
-    { name: 'nojs', use: { javaScriptEnabled: false } },
+    // Every flow must also work with plain HTML forms, posts and redirects. Only the section
+    // form is an island (hydrated in the browser); every other page is plain HTML whose forms
+    // post as they are with or without JavaScript, so "js" already runs them exactly as
+    // "nojs" would. Without JavaScript run the specs that use the section form.
+    {
+      name: 'nojs',
+      use: { javaScriptEnabled: false },
+      testMatch: ['fill.spec.ts', 'session.spec.ts', 'programmes.spec.ts', 'review.spec.ts'],
+    },
   ],
 });
