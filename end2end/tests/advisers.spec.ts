@@ -41,6 +41,10 @@ test.describe('regioadviseur', () => {
     await main.getByRole('link', { name: `${region} · ${OPEN_ROUND}` }).click();
     await expect(main).toContainText('U vult deze vragenlijst in als regioadviseur');
     const base = new URL(page.url()).pathname;
+    // The section pages are the coordinators' own: editable, with a save button.
+    await open(page, `${base}/sectie/A`);
+    await expect(main.getByRole('button', { name: 'Opslaan', exact: true })).toBeVisible();
+    await expect(main.locator('form.section-form input:not([type="hidden"])').first()).toBeEnabled();
     await answerEverything(page, base.split('/').pop()!);
 
     // Without the region's agreement the questionnaire is not submitted; each field says why.

@@ -15,30 +15,6 @@ use support::*;
 
 const ADVISER: &str = "adviseur@test.nl";
 
-/// A reviewer who advises R01; returns their id.
-async fn adviser_of_r01(state: &AppState) -> String {
-    let id = users::create(
-        &state.pool,
-        &Actor::CommandLine,
-        users::NewUser {
-            email: ADVISER.into(),
-            display_name: "Anna Adviseur".into(),
-            role: "reviewer".into(),
-            region_code: None,
-            password: PASSWORD.into(),
-        },
-    )
-    .await
-    .unwrap();
-    users::exempt_from_two_factor(&state.pool, &id)
-        .await
-        .unwrap();
-    users::advised_regions::add(&state.pool, &Actor::CommandLine, &id, "R01")
-        .await
-        .unwrap();
-    id
-}
-
 async fn submit(
     state: &AppState,
     cookie: &str,
@@ -69,7 +45,7 @@ async fn an_adviser_fills_in_their_region_and_submits_it_with_the_region_s_agree
         seed(&state).await;
         load_nad(&state).await;
         let round = open_test_round(&state, "Adviesmeting").await;
-        let adviser_id = adviser_of_r01(&state).await;
+        let adviser_id = adviser_of(&state, ADVISER, "R01").await;
         let adviser = login(&state, ADVISER).await;
         let reviewer = login(&state, "reviewer@test.nl").await;
         let r01 = app::services::responses::response_key(&round, "R01");
@@ -285,7 +261,7 @@ async fn admins_assign_advisers_to_regions_and_take_them_away_audited() {
         seed(&state).await;
         load_nad(&state).await;
         let round = open_test_round(&state, "Adviesmeting").await;
-        let adviser_id = adviser_of_r01(&state).await;
+        let adviser_id = adviser_of(&state, ADVISER, "R01").await;
         let admin = login(&state, "admin@test.nl").await;
         let r03 = users::find_by_email(&state.pool, "r03@test.nl")
             .await

@@ -804,33 +804,6 @@ fn pattern_matches(pattern: &str, path: &str) -> bool {
 /// A reviewer who advises R01, the region of the tables' response.
 const ADVISER: &str = "adviseur@test.nl";
 
-async fn seed_adviser(state: &AppState) {
-    let id = app::services::users::create(
-        &state.pool,
-        &app::services::audit::Actor::CommandLine,
-        app::services::users::NewUser {
-            email: ADVISER.into(),
-            display_name: "Anna Adviseur".into(),
-            role: "reviewer".into(),
-            region_code: None,
-            password: PASSWORD.into(),
-        },
-    )
-    .await
-    .unwrap();
-    app::services::users::exempt_from_two_factor(&state.pool, &id)
-        .await
-        .unwrap();
-    app::services::users::advised_regions::add(
-        &state.pool,
-        &app::services::audit::Actor::CommandLine,
-        &id,
-        "R01",
-    )
-    .await
-    .unwrap();
-}
-
 /// Who may call which server function. Every server function of the platform has a row;
 /// a new function without a row fails `every_server_function_is_in_the_table`.
 #[derive(Clone, Copy, Debug)]
@@ -1088,7 +1061,7 @@ const TABLE: &[(&str, &str, [u16; 7])] = &[
 async fn authorization_table() {
     on_every_database(|state| async move {
         seed(&state).await;
-        seed_adviser(&state).await;
+        adviser_of(&state, ADVISER, "R01").await;
         load_nad(&state).await;
         let disabled = login(&state, "geblokkeerd@test.nl").await;
         let target = app::services::users::find_by_email(&state.pool, "r03@test.nl")
@@ -1244,7 +1217,7 @@ const ROUTE_TABLE: &[(&str, &str, &str, [u16; 7])] = &[
 async fn authorization_table_of_plain_routes() {
     on_every_database(|state| async move {
         seed(&state).await;
-        seed_adviser(&state).await;
+        adviser_of(&state, ADVISER, "R01").await;
         load_nad(&state).await;
         let round = open_test_round(&state, "Routemeting").await;
         let response = app::services::responses::ensure_response(&state.pool, &round, "R01")

@@ -442,6 +442,30 @@ pub fn form_post(path: &str, body: &str, cookie: Option<&str>) -> Request<Body> 
     builder.body(Body::from(body.to_string())).unwrap()
 }
 
+/// A reviewer (`email`, the test password, no second factor) who advises `region`; their id.
+pub async fn adviser_of(state: &AppState, email: &str, region: &str) -> String {
+    let id = users::create(
+        &state.pool,
+        &Actor::CommandLine,
+        users::NewUser {
+            email: email.into(),
+            display_name: "Anna Adviseur".into(),
+            role: "reviewer".into(),
+            region_code: None,
+            password: PASSWORD.into(),
+        },
+    )
+    .await
+    .unwrap();
+    users::exempt_from_two_factor(&state.pool, &id)
+        .await
+        .unwrap();
+    users::advised_regions::add(&state.pool, &Actor::CommandLine, &id, region)
+        .await
+        .unwrap();
+    id
+}
+
 /// A seeded user as the services see them once signed in.
 pub async fn signed_in(state: &AppState, email: &str) -> app::domain::access::SignedInUser {
     let user = app::services::users::find_by_email(&state.pool, email)

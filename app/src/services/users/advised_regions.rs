@@ -3,28 +3,20 @@
 //! advise any number of regions of any programme; admins add and take away regions, audited.
 //! What an adviser submits needs the region's agreement (`responses::submit`).
 
+use super::other_regions::{record, ProgrammeRegionRow};
 use crate::domain::access::ProgrammeRegion;
 use crate::domain::role::Role;
 use crate::error::AppError;
-use crate::services::audit::{self, Actor, Event};
+use crate::services::audit::Actor;
 use crate::services::now_ms;
-use serde_json::json;
 use sqlx::{Any, AnyPool, Executor};
-
-#[derive(sqlx::FromRow)]
-struct AdvisedRow {
-    code: String,
-    name: String,
-    programme_code: String,
-    programme_short_name: String,
-}
 
 /// The regions a reviewer advises, by programme and code.
 pub async fn of_user<'e, E>(executor: E, user_id: &str) -> Result<Vec<ProgrammeRegion>, AppError>
 where
     E: Executor<'e, Database = Any>,
 {
-    let rows: Vec<AdvisedRow> = sqlx::query_as(
+    let rows: Vec<ProgrammeRegionRow> = sqlx::query_as(
         "SELECT r.code, r.name, p.code AS programme_code, p.short_name AS programme_short_name \
          FROM adviser_regions ar JOIN regions r ON r.code = ar.region_code \
          JOIN programmes p ON p.code = r.programme_code \
@@ -33,15 +25,7 @@ where
     .bind(user_id)
     .fetch_all(executor)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|row| ProgrammeRegion {
-            code: row.code,
-            name: row.name,
-            programme_code: row.programme_code,
-            programme_short_name: row.programme_short_name,
-        })
-        .collect())
+    Ok(rows.into_iter().map(ProgrammeRegion::from).collect())
 }
 
 /// The advisers of a region (id, name, e-mail address), by name.
@@ -186,25 +170,4 @@ pub(super) async fn remove_all(
         .execute(&mut **tx)
         .await?;
     Ok(())
-}
-
-async fn record(
-    tx: &mut sqlx::Transaction<'static, Any>,
-    actor: &Actor,
-    kind: &str,
-    user_id: &str,
-    region_code: &str,
-    programme: &str,
-) -> Result<(), AppError> {
-    audit::record(
-        &mut **tx,
-        actor,
-        Event {
-            kind,
-            region_code: Some(region_code),
-            subject: Some(user_id),
-            details: json!({ "region": region_code, "programme": programme }),
-        },
-    )
-    .await
 }

@@ -10,12 +10,25 @@ use crate::services::now_ms;
 use serde_json::json;
 use sqlx::{Any, AnyPool, Executor};
 
+/// A region with its programme's code and mark, as `of_user` here and in `advised_regions`
+/// read it.
 #[derive(sqlx::FromRow)]
-struct OtherRegionRow {
+pub(super) struct ProgrammeRegionRow {
     code: String,
     name: String,
     programme_code: String,
     programme_short_name: String,
+}
+
+impl From<ProgrammeRegionRow> for ProgrammeRegion {
+    fn from(row: ProgrammeRegionRow) -> Self {
+        ProgrammeRegion {
+            code: row.code,
+            name: row.name,
+            programme_code: row.programme_code,
+            programme_short_name: row.programme_short_name,
+        }
+    }
 }
 
 /// The regions a user coordinates in other programmes than their own region's, by programme.
@@ -23,7 +36,7 @@ pub async fn of_user<'e, E>(executor: E, user_id: &str) -> Result<Vec<ProgrammeR
 where
     E: Executor<'e, Database = Any>,
 {
-    let rows: Vec<OtherRegionRow> = sqlx::query_as(
+    let rows: Vec<ProgrammeRegionRow> = sqlx::query_as(
         "SELECT r.code, r.name, p.code AS programme_code, p.short_name AS programme_short_name \
          FROM user_regions ur JOIN regions r ON r.code = ur.region_code \
          JOIN programmes p ON p.code = ur.programme_code \
@@ -32,15 +45,7 @@ where
     .bind(user_id)
     .fetch_all(executor)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|row| ProgrammeRegion {
-            code: row.code,
-            name: row.name,
-            programme_code: row.programme_code,
-            programme_short_name: row.programme_short_name,
-        })
-        .collect())
+    Ok(rows.into_iter().map(ProgrammeRegion::from).collect())
 }
 
 /// Lets a coordinator also coordinate `region_code`, a region (not retired) of a programme in
@@ -197,7 +202,8 @@ pub(super) async fn remove_conflicting(
     Ok(())
 }
 
-async fn record(
+/// Audits a region given to or taken from a user (`kind`), with its programme.
+pub(super) async fn record(
     tx: &mut sqlx::Transaction<'static, Any>,
     actor: &Actor,
     kind: &str,
