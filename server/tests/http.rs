@@ -908,6 +908,11 @@ const TABLE: &[(&str, &str, [u16; 7])] = &[
         "user_id={user}&region_code=R01",
         [401, 403, 403, 403, 403, 422, 401],
     ),
+    (
+        "/api/programmes/add",
+        "new_programme=nieuw-{caller}&programme_name=Nieuw&short_name=NW&colour=%23123456",
+        [401, 403, 403, 403, 403, 200, 401],
+    ),
     ("/api/questionnaires", "", [401, 403, 403, 403, 403, 200, 401]),
     (
         "/api/questionnaire",

@@ -30,6 +30,8 @@ fn field_label(name: &str) -> &str {
         "agreed_with" => "Afgestemd met",
         "agreed_on" => "Datum van de afstemming",
         "advised_region" => "Regio als regioadviseur",
+        "programme" => "Programma",
+        "new_programme" => "Programmacode",
         other => other,
     }
 }

@@ -29,6 +29,13 @@ impl From<ProgrammeRow> for Programme {
     }
 }
 
+/// A checker's message ("de kleur … is geen #rrggbb") as a sentence of its own.
+fn sentence(message: &str) -> String {
+    let mut chars = message.chars();
+    let first = chars.next().map(|c| c.to_uppercase().collect::<String>());
+    format!("{}{}.", first.unwrap_or_default(), chars.as_str())
+}
+
 /// Every programme, NAD first, then by name.
 pub async fn list(pool: &AnyPool) -> Result<Vec<Programme>, AppError> {
     let rows: Vec<ProgrammeRow> = sqlx::query_as(
@@ -68,7 +75,7 @@ pub async fn add(
     colour: &str,
 ) -> Result<Programme, AppError> {
     let programme = programme::check(code, name, short_name, colour)
-        .map_err(|message| AppError::field("programme", message))?;
+        .map_err(|message| AppError::field("programme", sentence(&message)))?;
     let mut tx = pool.begin().await?;
     let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM programmes WHERE code = $1")
         .bind(&programme.code)

@@ -29,6 +29,33 @@ pub async fn get_regions_admin() -> Result<RegionsAdmin, AppError> {
     })
 }
 
+/// Adds a programme (code, name, the short name of its mark and the mark's colour); its
+/// questionnaires, regions and rounds follow from the files and forms that name it.
+#[server(endpoint = "programmes/add")]
+pub async fn add_programme(
+    new_programme: String,
+    programme_name: String,
+    short_name: String,
+    colour: String,
+) -> Result<(), AppError> {
+    use crate::services::{programmes, request};
+    let state = request::state()?;
+    let admin = request::require_admin(&state).await?;
+    // The add-region form on the same page has a field `programme` of its own.
+    programmes::add(
+        &state.pool,
+        &request::actor(&admin),
+        &new_programme,
+        &programme_name,
+        &short_name,
+        &colour,
+    )
+    .await
+    .map_err(|error| error.rename_field("programme", "new_programme"))?;
+    redirect_to(crate::paths::REGIONS_ADMIN, "programma-toegevoegd");
+    Ok(())
+}
+
 /// Adds a region to a programme (NAD when the form names none); it takes part in rounds set up
 /// from now on.
 #[server(endpoint = "regions/add")]

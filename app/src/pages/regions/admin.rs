@@ -1,13 +1,16 @@
 //! `/beheer/regios`: the admin adds a region and edits the division of gemeenten over the
 //! regions: move a gemeente, add one, remove one. Each change counts from the next round that
-//! opens; rounds keep their own copy.
+//! opens; rounds keep their own copy. The programmes are listed here too, and added.
 
 use crate::api::regions::{
-    get_regions_admin, AddGemeente, AddRegion, MoveGemeente, RegionsAdmin, RemoveGemeente,
+    get_regions_admin, AddGemeente, AddProgramme, AddRegion, MoveGemeente, RegionsAdmin,
+    RemoveGemeente,
 };
 use crate::components::form::{ErrorSummary, SelectField, TextField};
 use crate::components::loaded::Loaded;
 use crate::components::notice::ChangeNotice;
+use crate::components::response::ProgrammeMark;
+use crate::domain::programme::Programme;
 use crate::domain::region::{Gemeente, Region, REGION_CODE_MAX_CHARS, REGION_NAME_MAX_CHARS};
 use crate::error::AppError;
 use crate::paths;
@@ -26,6 +29,9 @@ fn notice_text(code: &str) -> Option<String> {
         "gemeente-verwijderd" => {
             "De gemeente is uit de indeling gehaald. Eerdere metingen houden haar."
         }
+        "programma-toegevoegd" => {
+            "Het programma is toegevoegd. Laad zijn regio's, gemeenten en vragenlijst; een vragenlijst noemt haar programma."
+        }
         _ => return None,
     };
     Some(text.to_string())
@@ -34,6 +40,7 @@ fn notice_text(code: &str) -> Option<String> {
 #[component]
 pub fn RegionsAdminPage() -> impl IntoView {
     let add_region = ServerAction::<AddRegion>::new();
+    let add_programme = ServerAction::<AddProgramme>::new();
     let move_action = ServerAction::<MoveGemeente>::new();
     let add_action = ServerAction::<AddGemeente>::new();
     let remove_action = ServerAction::<RemoveGemeente>::new();
@@ -48,6 +55,7 @@ pub fn RegionsAdminPage() -> impl IntoView {
         |_| get_regions_admin(),
     );
     let add_region_error = Signal::derive(move || add_region.value().get().and_then(Result::err));
+    let programme_error = Signal::derive(move || add_programme.value().get().and_then(Result::err));
     let move_error = Signal::derive(move || move_action.value().get().and_then(Result::err));
     let add_error = Signal::derive(move || add_action.value().get().and_then(Result::err));
     let remove_error = Signal::derive(move || remove_action.value().get().and_then(Result::err));
@@ -59,6 +67,7 @@ pub fn RegionsAdminPage() -> impl IntoView {
             <ChangeNotice text_of=notice_text/>
             <p>"Wijzigingen gelden voor metingen die hierna opengaan. Elke meting houdt haar eigen kopie van de regio's en hun gemeenten, zodat eerdere cijfers niet veranderen. Een regio hernoemt of heft u op via de pagina van de regio."</p>
             <RegionsTable regions=regions.clone() gemeenten=gemeenten.clone()/>
+            <Programmes programmes=programmes.clone() add_programme error=programme_error/>
             <h2 id="regio-toevoegen">"Regio toevoegen"</h2>
             <ErrorSummary error=add_region_error id="fout-regio"/>
             <ActionForm action=add_region attr:class="form">
@@ -68,12 +77,8 @@ pub fn RegionsAdminPage() -> impl IntoView {
                     maxlength=REGION_NAME_MAX_CHARS error=add_region_error/>
                 <TextField label="Centrumgemeente" name="lead_gemeente" required=true
                     maxlength=REGION_NAME_MAX_CHARS error=add_region_error/>
-                {(programmes.len() > 1).then(|| {
-                    let options: Vec<(String, String)> = programmes
-                        .iter()
-                        .map(|p| (p.code.clone(), p.name.clone()))
-                        .collect();
-                    view! { <SelectField label="Programma" name="programme" options error=add_region_error/> }
+                {programme_choice(&programmes).map(|options| view! {
+                    <SelectField label="Programma" name="programme" options error=add_region_error/>
                 })}
                 <button type="submit" class="button">"Regio toevoegen"</button>
             </ActionForm>
@@ -81,6 +86,51 @@ pub fn RegionsAdminPage() -> impl IntoView {
             <DivisionForms regions gemeenten move_action move_error add_action add_error
                 remove_action remove_error/>
         </Loaded>
+    }
+}
+
+/// The programmes a new region can belong to; none to choose while there is only one.
+fn programme_choice(programmes: &[Programme]) -> Option<Vec<(String, String)>> {
+    (programmes.len() > 1).then(|| {
+        programmes
+            .iter()
+            .map(|p| (p.code.clone(), p.name.clone()))
+            .collect()
+    })
+}
+
+/// The programmes, each with its mark, and the form that adds one.
+#[component]
+fn Programmes(
+    programmes: Vec<Programme>,
+    add_programme: ServerAction<AddProgramme>,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    view! {
+        <h2 id="programmas">"Programma's"</h2>
+        <p>"Elk programma heeft zijn eigen regio's, vragenlijsten en metingen. Regio's en gemeenten van een programma voegt u hieronder toe met het programma erbij (of met "
+            <code>"regions import --programme"</code>" en "<code>"gemeenten import --programme"</code>"); een vragenlijst noemt zelf haar programma."</p>
+        <ul class="choice-list" aria-label="Programma's">
+            {programmes.into_iter().map(|programme| view! {
+                <li class="choice-list__item">
+                    <ProgrammeMark programme=programme.clone()/>" "
+                    {format!("{} (code {})", programme.name, programme.code)}
+                </li>
+            }).collect_view()}
+        </ul>
+        <h3>"Programma toevoegen"</h3>
+        <ErrorSummary error id="fout-programma"/>
+        <ActionForm action=add_programme attr:class="form">
+            <TextField label="Programmacode" name="new_programme" required=true maxlength=32 error
+                hint="Kleine letters, cijfers en '-', beginnend met een letter, bijvoorbeeld bt. Staat in de adressen van het dashboard en kan later niet veranderen."/>
+            <TextField label="Naam" name="programme_name" required=true maxlength=120 error
+                hint="Bijvoorbeeld ‘Beschermd Thuis’."/>
+            <TextField label="Korte naam" name="short_name" required=true maxlength=12 error
+                hint="Het merkje bij metingen en regio's, bijvoorbeeld BT."/>
+            <TextField label="Kleur" name="colour" input_type="color" value="#5b2a86".to_string() error
+                hint="De kleur van het merkje; donker genoeg voor witte tekst."/>
+            <button type="submit" class="button">"Programma toevoegen"</button>
+        </ActionForm>
     }
 }
 
