@@ -15,9 +15,10 @@ import {
 /** The demo's open round. */
 const OPEN_ROUND = '6e meting – december 2026';
 
-/** Today in Dutch time, as a date field holds it. */
-function today(): string {
-  return new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Amsterdam' }).format(new Date());
+/** Today (0) or a day from today in Dutch time, as a date field holds it. */
+function day(fromToday: number): string {
+  const when = new Date(Date.now() + fromToday * 86_400_000);
+  return new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Amsterdam' }).format(when);
 }
 
 test.describe('regioadviseur', () => {
@@ -47,24 +48,27 @@ test.describe('regioadviseur', () => {
     await expect(main.locator('form.section-form input:not([type="hidden"])').first()).toBeEnabled();
     await answerEverything(page, base.split('/').pop()!);
 
-    // Without the region's agreement the questionnaire is not submitted; each field says why.
+    // Without the region's agreement the questionnaire is not submitted: the browser asks for
+    // both fields, and the server refuses a day that has not come yet, on its field.
     await open(page, `${base}/controleren`);
     await expect(heading(page)).toHaveText('Antwoorden controleren');
     const agreement = main.getByRole('group', { name: 'Afstemming met de regio' });
-    await expect(agreement.getByLabel('Afgestemd met')).toBeVisible();
+    await expect(agreement.getByLabel('Afgestemd met')).toHaveAttribute('required', '');
+    await expect(agreement.getByLabel('Datum van de afstemming')).toHaveAttribute('required', '');
     await expectAccessible(page, 'check page of an adviser');
     const submit = main.getByRole('button', { name: 'Vragenlijst indienen' });
     await waitForEnhancedForm(submit);
     expectFailedRequest(page, 422, /\/api\/responses\/submit/);
+    await agreement.getByLabel('Afgestemd met').fill('Jan de Vries, beleidsadviseur');
+    await agreement.getByLabel('Datum van de afstemming').fill(day(1));
     await submit.click();
-    await expect(errorSummary(page)).toContainText('Vul in met wie in de regio u de antwoorden hebt afgestemd.');
-    await expect(errorSummary(page)).toContainText('Vul de datum van de afstemming in.');
+    await expect(errorSummary(page)).toContainText('De datum van de afstemming ligt in de toekomst.');
     await expect(main).not.toContainText('Ingediend op');
-    await expectAccessible(page, 'agreement missing');
+    await expectAccessible(page, 'agreement refused');
 
     // With it, the questionnaire is submitted and says with whom it was agreed.
-    await main.getByLabel('Afgestemd met').fill('Jan de Vries, beleidsadviseur');
-    await main.getByLabel('Datum van de afstemming').fill(today());
+    await agreement.getByLabel('Afgestemd met').fill('Jan de Vries, beleidsadviseur');
+    await agreement.getByLabel('Datum van de afstemming').fill(day(0));
     await main.getByRole('button', { name: 'Vragenlijst indienen' }).click();
     await expect(page).toHaveURL(`${base}?melding=ingediend`);
     await expect(main).toContainText(

@@ -175,14 +175,15 @@ test.describe('gebruikersbeheer', () => {
 
     // A reviewer with a region is refused, with the reason at the field.
     expectFailedRequest(page, 422, /\/api\/users\/update$/);
-    await main.getByLabel('Regio').selectOption('R07');
+    // (A reviewer's page also has "Regio als regioadviseur".)
+    await main.getByLabel('Regio', { exact: true }).selectOption('R07');
     await main.getByRole('button', { name: 'Wijzigingen opslaan' }).click();
     await expect(errorSummary(page)).toContainText('Alleen regiocoördinatoren horen bij een regio.');
 
     await open(page, page.url().split('?')[0]);
     await page.getByLabel('Naam').fill(`Bewerkt ${suffix}`);
     await page.getByLabel('Rol').selectOption('coordinator');
-    await page.getByLabel('Regio').selectOption('R07');
+    await page.getByLabel('Regio', { exact: true }).selectOption('R07');
     await page.getByRole('button', { name: 'Wijzigingen opslaan' }).click();
     await expect(page).toHaveURL('/beheer/gebruikers?melding=gewijzigd');
     const row = page.getByRole('main').getByRole('table').getByRole('row').filter({ hasText: email });
