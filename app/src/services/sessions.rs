@@ -300,8 +300,6 @@ pub async fn lookup(
             .await?;
         return Ok(None);
     }
-    let role = row.role.clone();
-    let user_id = row.id.clone();
     if now - row.last_seen_at > TOUCH_INTERVAL_MS {
         sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
             .bind(now)
@@ -313,12 +311,16 @@ pub async fn lookup(
     // The regions beyond a coordinator's own, and an adviser's regions: one small query, for
     // these roles only.
     if let Some(session) = session.as_mut() {
-        if role == Role::Coordinator.code() {
-            session.user.other_regions =
-                super::users::other_regions::of_user(pool, &user_id).await?;
-        } else if role == Role::Reviewer.code() {
-            session.user.advised_regions =
-                super::users::advised_regions::of_user(pool, &user_id).await?;
+        let user = &mut session.user;
+        match user.role {
+            Role::Coordinator => {
+                user.other_regions = super::users::other_regions::of_user(pool, &user.id).await?
+            }
+            Role::Reviewer => {
+                user.advised_regions =
+                    super::users::advised_regions::of_user(pool, &user.id).await?
+            }
+            Role::Admin => {}
         }
     }
     Ok(session)
