@@ -3,7 +3,7 @@
 //! advise any number of regions of any programme; admins add and take away regions, audited.
 //! What an adviser submits needs the region's agreement (`responses::submit`).
 
-use super::other_regions::{record, ProgrammeRegionRow};
+use super::other_regions::{assignable, record, ProgrammeRegionRow};
 use crate::domain::access::ProgrammeRegion;
 use crate::domain::role::Role;
 use crate::error::AppError;
@@ -73,19 +73,7 @@ pub async fn add(
                 .to_string(),
         ));
     }
-    let region: Option<(String, Option<i64>, String)> =
-        sqlx::query_as("SELECT name, retired_at, programme_code FROM regions WHERE code = $1")
-            .bind(region_code)
-            .fetch_optional(&mut *tx)
-            .await?;
-    let Some((name, retired_at, programme)) = region else {
-        return Err(refuse(
-            "Deze regio bestaat niet. Kies een regio uit de lijst.".to_string(),
-        ));
-    };
-    if retired_at.is_some() {
-        return Err(refuse(format!("De regio {name} is opgeheven.")));
-    }
+    let (programme, _) = assignable(&mut tx, region_code, "advised_region").await?;
     let already: Option<i64> = sqlx::query_scalar(
         "SELECT created_at FROM adviser_regions WHERE user_id = $1 AND region_code = $2",
     )
@@ -95,7 +83,7 @@ pub async fn add(
     .await?;
     if already.is_some() {
         return Err(refuse(format!(
-            "Deze beoordelaar is al regioadviseur van {name}."
+            "Deze beoordelaar is al regioadviseur van regio {region_code}."
         )));
     }
     sqlx::query(

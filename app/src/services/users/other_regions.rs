@@ -80,21 +80,7 @@ pub async fn add(
             "Alleen een coördinator kan regio's van andere programma's krijgen.".to_string(),
         ));
     }
-    let region: Option<(String, Option<i64>, String, String)> = sqlx::query_as(
-        "SELECT r.name, r.retired_at, r.programme_code, p.name FROM regions r \
-         JOIN programmes p ON p.code = r.programme_code WHERE r.code = $1",
-    )
-    .bind(region_code)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let Some((name, retired_at, programme, programme_name)) = region else {
-        return Err(refuse(
-            "Deze regio bestaat niet. Kies een regio uit de lijst.".to_string(),
-        ));
-    };
-    if retired_at.is_some() {
-        return Err(refuse(format!("De regio {name} is opgeheven.")));
-    }
+    let (programme, programme_name) = assignable(&mut tx, region_code, "other_region").await?;
     if own_programme.as_deref() == Some(programme.as_str()) {
         return Err(refuse(format!(
             "Deze coördinator heeft in {programme_name} al een eigen regio ({}). Wijzig die bij ‘Regio’.",
@@ -134,6 +120,33 @@ pub async fn add(
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// A region that can be given to a user (it exists and is not retired), with its programme's
+/// code and name; otherwise the reason, on the form's `field`.
+pub(super) async fn assignable(
+    tx: &mut sqlx::Transaction<'static, Any>,
+    region_code: &str,
+    field: &str,
+) -> Result<(String, String), AppError> {
+    let region: Option<(String, Option<i64>, String, String)> = sqlx::query_as(
+        "SELECT r.name, r.retired_at, r.programme_code, p.name FROM regions r \
+         JOIN programmes p ON p.code = r.programme_code WHERE r.code = $1",
+    )
+    .bind(region_code)
+    .fetch_optional(&mut **tx)
+    .await?;
+    match region {
+        None => Err(AppError::field(
+            field,
+            "Deze regio bestaat niet. Kies een regio uit de lijst.",
+        )),
+        Some((name, Some(_), ..)) => Err(AppError::field(
+            field,
+            format!("De regio {name} is opgeheven."),
+        )),
+        Some((_, None, programme, programme_name)) => Ok((programme, programme_name)),
+    }
 }
 
 /// Takes a region of another programme away from a coordinator; their sessions stay, and the
