@@ -166,6 +166,7 @@ pub(crate) async fn serve(
     }
     passwords::warm_up();
     app::services::open_data::warm_up(&state);
+    app::services::counts::warm_up(&state);
     spawn_session_cleanup(state.clone());
     spawn_deadline_reminders(state.clone(), reminder_days);
     match mailer {

@@ -281,6 +281,64 @@ async fn the_overview_sorts_and_filters(case: &OverviewCase) {
     )
     .await;
     assert_eq!(reply.status(), StatusCode::BAD_REQUEST);
+    the_overview_searches_and_pages(case).await;
+}
+
+/// A search keeps the regions whose name or code holds the text; a page past the last is the
+/// last; a search too long is refused with what is wrong. Every region of a round this small
+/// fits on one page, so the page has no pager.
+async fn the_overview_searches_and_pages(case: &OverviewCase) {
+    let OverviewCase {
+        state,
+        round,
+        reviewer,
+        ..
+    } = case;
+    let found = overview(state, reviewer, round, "&search=%20fries%20").await;
+    assert_eq!(region_codes(&found), ["R02"]);
+    assert_eq!(found["search"], "fries", "the search is trimmed");
+    assert_eq!(found["page"]["matching"], 1);
+    assert_eq!(
+        found["totals"]["participating"], 3,
+        "totals ignore the search"
+    );
+    let by_code = overview(state, reviewer, round, "&search=r03").await;
+    assert_eq!(region_codes(&by_code), ["R03"]);
+    let far = overview(state, reviewer, round, "&page=7").await;
+    assert_eq!(far["page"]["number"], 1);
+    assert_eq!(far["page"]["pages"], 1);
+    assert_eq!(region_codes(&far).len(), 3);
+    let reply = send(
+        state,
+        call(
+            "/api/review/overview",
+            &format!("round_id={round}&search={}", "x".repeat(101)),
+            Some(reviewer),
+        ),
+    )
+    .await;
+    assert_eq!(reply.status(), StatusCode::BAD_REQUEST);
+    assert!(body_text(reply).await.contains("hoogstens 100 tekens"));
+    let page = format!("/beoordelen/{round}?zoek=Gron&sorteer=compleet");
+    let html = body_text(send(state, get(&page, Some(reviewer))).await).await;
+    assert!(
+        html.contains("Groningen (R01)") && !html.contains("Friesland (R02)"),
+        "{html}"
+    );
+    assert!(html.contains(r#"name="zoek" value="Gron""#), "{html}");
+    assert!(!html.contains("Pagina 1 van"), "{html}");
+    let html = body_text(
+        send(
+            state,
+            get(&format!("/beoordelen/{round}?zoek=Utrecht"), Some(reviewer)),
+        )
+        .await,
+    )
+    .await;
+    assert!(
+        html.contains("aan dit filter en deze zoekterm voldoen"),
+        "{html}"
+    );
 }
 
 /// The page shows the headline and a row per region; coordinators get 403.

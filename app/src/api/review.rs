@@ -7,7 +7,9 @@ use crate::api::responses::ResponseHeader;
 use crate::domain::audit::AuditPage;
 use crate::domain::questionnaire::completeness::{Counts, ItemStatus, SectionStatus};
 use crate::domain::review::findings::{Finding, FindingKind};
-use crate::domain::review::{CommentThread, OverviewRow, ReviewAction, SortKey, Totals};
+use crate::domain::review::{
+    CommentThread, OverviewPage, OverviewRow, ReviewAction, SortKey, Totals,
+};
 use crate::domain::round::RoundSummary;
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -19,9 +21,13 @@ pub struct ReviewOverview {
     pub round: RoundSummary,
     /// Counted over every participating region, whatever the filter.
     pub totals: Totals,
+    /// This page's rows, of those that match the filter and the search.
     pub rows: Vec<OverviewRow>,
+    pub page: OverviewPage,
     pub sort: SortKey,
     pub descending: bool,
+    /// What region names and codes were searched for (empty: not searched).
+    pub search: String,
 }
 
 /// One change in an answer's history, as text.
@@ -89,7 +95,8 @@ mod views;
 
 /// The overview of a round for reviewers and admins. `sort` is a column code, `order` "af"
 /// for descending, `status` a status code or empty for all, `problem` the code of a kind of
-/// open point (regions that still have some) or empty for all.
+/// open point (regions that still have some) or empty for all, `search` text in the
+/// regions' names or codes, `page` the 1-based page of `OVERVIEW_PAGE_SIZE` rows.
 #[server(endpoint = "review/overview")]
 pub async fn get_review_overview(
     round_id: String,
@@ -97,9 +104,11 @@ pub async fn get_review_overview(
     order: Option<String>,
     status: Option<String>,
     problem: Option<String>,
+    search: Option<String>,
+    page: Option<i64>,
 ) -> Result<ReviewOverview, AppError> {
     use crate::domain::review::findings::ProblemFilter;
-    use crate::domain::review::{sort_rows, ReviewStatus};
+    use crate::domain::review::{check_search, matches_search, sort_rows, ReviewStatus};
     use crate::services::{request, review};
     let state = request::state()?;
     let user = request::require_user(&state).await?;
@@ -120,13 +129,21 @@ pub async fn get_review_overview(
             .ok_or_else(|| AppError::BadRequest(format!("Onbekend filter '{problem}'.")))?;
         rows.retain(|row| problem.matches(row));
     }
+    let search =
+        check_search(search.as_deref().unwrap_or_default()).map_err(AppError::BadRequest)?;
+    if !search.is_empty() {
+        rows.retain(|row| matches_search(row, &search));
+    }
     sort_rows(&mut rows, sort, descending);
+    let page = OverviewPage::of(rows.len(), page.unwrap_or(1));
     Ok(ReviewOverview {
         round,
         totals,
-        rows,
+        rows: page.take(rows),
+        page,
         sort,
         descending,
+        search,
     })
 }
 

@@ -130,8 +130,10 @@ pub async fn update_user(
         region_code,
     };
     users::update(&state.pool, &request::actor(&admin), &user_id, input).await?;
-    // Kept snapshots show who saved each answer by name.
+    // Kept snapshots show who saved each answer by name; the overview's kept figures say
+    // whether the region or its adviser (a reviewer) gave the answers.
     state.snapshots.clear();
+    state.counts.clear();
     back_to_users("gewijzigd");
     Ok(())
 }

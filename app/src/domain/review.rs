@@ -9,6 +9,12 @@ use super::round::RoundState;
 use serde::{Deserialize, Serialize};
 
 pub mod findings;
+mod overview;
+
+pub use overview::{
+    check_search, matches_search, sort_rows, OverviewPage, OverviewRow, SortKey, Totals,
+    MAX_SEARCH_CHARS, OVERVIEW_PAGE_SIZE,
+};
 
 /// Where a region stands in the review of a round, as the overview shows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -185,157 +191,6 @@ impl FilledInBy {
             FilledInBy::Adviser => "regioadviseur",
             FilledInBy::RegionAndAdviser => "regio_en_regioadviseur",
         }
-    }
-}
-
-/// One region in the completeness overview of a round.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct OverviewRow {
-    pub region_code: String,
-    pub region_name: String,
-    /// `None` while nobody of the region has opened the round.
-    pub response_id: Option<String>,
-    pub status: ReviewStatus,
-    /// Visible required items, and how many of them are answered (or onbekend / n.v.t.).
-    pub required: usize,
-    pub complete: usize,
-    /// Blocking errors: invalid input and broken blocking rules.
-    pub blocking: usize,
-    pub warnings: usize,
-    pub open_comments: usize,
-    /// The latest thing anyone did with the response, by whom.
-    pub last_activity: Option<Attribution>,
-    /// Who gave the current answers.
-    #[serde(default)]
-    pub filled_in_by: FilledInBy,
-    /// The region's agreement, when its adviser submitted the response.
-    #[serde(default)]
-    pub agreement: Option<crate::domain::response::agreement::Agreement>,
-}
-
-impl OverviewRow {
-    pub fn missing(&self) -> usize {
-        self.required.saturating_sub(self.complete)
-    }
-
-    /// Percentage of required items complete, rounded down: 100 only when nothing is missing.
-    pub fn percent_complete(&self) -> usize {
-        (self.complete * 100)
-            .checked_div(self.required)
-            .unwrap_or(100)
-    }
-}
-
-/// The columns the overview sorts by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum SortKey {
-    Region,
-    Status,
-    Complete,
-    Missing,
-    Blocking,
-    Warnings,
-    Comments,
-    Activity,
-}
-
-impl SortKey {
-    pub const ALL: [SortKey; 8] = [
-        SortKey::Region,
-        SortKey::Status,
-        SortKey::Complete,
-        SortKey::Missing,
-        SortKey::Blocking,
-        SortKey::Warnings,
-        SortKey::Comments,
-        SortKey::Activity,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            SortKey::Region => "regio",
-            SortKey::Status => "status",
-            SortKey::Complete => "compleet",
-            SortKey::Missing => "ontbrekend",
-            SortKey::Blocking => "fouten",
-            SortKey::Warnings => "waarschuwingen",
-            SortKey::Comments => "opmerkingen",
-            SortKey::Activity => "activiteit",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            SortKey::Region => "Regio",
-            SortKey::Status => "Status",
-            SortKey::Complete => "Compleet",
-            SortKey::Missing => "Ontbrekend",
-            SortKey::Blocking => "Fouten",
-            SortKey::Warnings => "Waarschuwingen",
-            SortKey::Comments => "Open opmerkingen",
-            SortKey::Activity => "Laatste activiteit",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<SortKey> {
-        SortKey::ALL.into_iter().find(|k| k.code() == code)
-    }
-}
-
-/// Sorts the rows by `key`; ties keep region order, so the order is always the same.
-pub fn sort_rows(rows: &mut [OverviewRow], key: SortKey, descending: bool) {
-    rows.sort_by(|a, b| a.region_code.cmp(&b.region_code));
-    rows.sort_by(|a, b| {
-        let order = match key {
-            SortKey::Region => a.region_name.cmp(&b.region_name),
-            SortKey::Status => a.status.cmp(&b.status),
-            SortKey::Complete => a.percent_complete().cmp(&b.percent_complete()),
-            SortKey::Missing => a.missing().cmp(&b.missing()),
-            SortKey::Blocking => a.blocking.cmp(&b.blocking),
-            SortKey::Warnings => a.warnings.cmp(&b.warnings),
-            SortKey::Comments => a.open_comments.cmp(&b.open_comments),
-            SortKey::Activity => a
-                .last_activity
-                .as_ref()
-                .map(|activity| activity.at)
-                .cmp(&b.last_activity.as_ref().map(|activity| activity.at)),
-        };
-        if descending {
-            order.reverse()
-        } else {
-            order
-        }
-    });
-}
-
-/// The totals at the top of the overview, counted over every participating region.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Totals {
-    pub participating: usize,
-    /// Regions per status, in the order of `ReviewStatus::ALL`.
-    pub per_status: Vec<(ReviewStatus, usize)>,
-    /// Submitted or approved.
-    pub submitted: usize,
-    pub open_comments: usize,
-}
-
-impl Totals {
-    pub fn of(rows: &[OverviewRow]) -> Totals {
-        let per_status = ReviewStatus::ALL
-            .into_iter()
-            .map(|status| (status, rows.iter().filter(|r| r.status == status).count()))
-            .collect();
-        Totals {
-            participating: rows.len(),
-            per_status,
-            submitted: rows.iter().filter(|r| r.status.is_in()).count(),
-            open_comments: rows.iter().map(|r| r.open_comments).sum(),
-        }
-    }
-
-    /// "31 van 45 ingediend".
-    pub fn headline(&self) -> String {
-        format!("{} van {} ingediend", self.submitted, self.participating)
     }
 }
 

@@ -13,10 +13,12 @@ use crate::components::notice::ChangeNotice;
 use crate::components::opened_rounds::OpenedRounds;
 use crate::components::response::ResponseBanner;
 use crate::components::status::review_status_class as status_class;
+use crate::domain::link::query_value;
 use crate::domain::questionnaire::completeness::ItemStatus;
 use crate::domain::review::findings::{FindingKind, ProblemFilter};
 use crate::domain::review::{
     CommentThread, OverviewRow, ReviewAction, ReviewStatus, SortKey, MAX_COMMENT_CHARS,
+    MAX_SEARCH_CHARS,
 };
 use crate::domain::round::MAX_REASON_CHARS;
 use crate::domain::time::format_date_time;
@@ -47,8 +49,9 @@ pub fn ReviewRoundsPage() -> impl IntoView {
     }
 }
 
-/// `/beoordelen/:id`: every participating region with its completeness. Sorting and the
-/// status filter are query parameters, so links and a GET form do it without JavaScript.
+/// `/beoordelen/:id`: every participating region with its completeness. Sorting, the filters,
+/// the search and the page are query parameters, so links and a GET form do it without
+/// JavaScript.
 #[component]
 pub fn ReviewOverviewPage() -> impl IntoView {
     let id = param("id");
@@ -56,21 +59,46 @@ pub fn ReviewOverviewPage() -> impl IntoView {
     let overview = Resource::new(
         move || {
             let q = query.read();
-            (
-                id(),
+            let page = q.get("pagina").and_then(|page| page.parse::<i64>().ok());
+            let asked = [
                 q.get("sorteer"),
                 q.get("volgorde"),
                 q.get("status"),
                 q.get("probleem"),
-            )
+                q.get("zoek"),
+            ];
+            (id(), asked, page)
         },
-        |(id, sort, order, status, problem)| get_review_overview(id, sort, order, status, problem),
+        |(id, [sort, order, status, problem, search], page)| {
+            get_review_overview(id, sort, order, status, problem, search, page)
+        },
     );
     view! {
         <Loaded data=overview let:overview>
             <Overview overview/>
         </Loaded>
     }
+}
+
+/// The overview's address with its filters and search, sorted as given, on page `page`.
+fn overview_link(
+    round_id: &str,
+    filters: &[(&str, String)],
+    sort: SortKey,
+    descending: bool,
+    page: usize,
+) -> String {
+    let mut query = format!("sorteer={}", sort.code());
+    if descending {
+        query.push_str("&volgorde=af");
+    }
+    for (name, value) in filters.iter().filter(|(_, value)| !value.is_empty()) {
+        query.push_str(&format!("&{name}={}", query_value(value)));
+    }
+    if page > 1 {
+        query.push_str(&format!("&pagina={page}"));
+    }
+    paths::with_query(&paths::review_round(round_id), &query)
 }
 
 #[component]
@@ -82,27 +110,25 @@ fn Overview(overview: ReviewOverview) -> impl IntoView {
         round,
         totals,
         rows,
+        page,
         sort,
         descending,
+        search,
     } = overview;
     let round_id = round.id.clone();
-    // A column header links to sorting by it; the current column flips its order.
+    let filters = vec![
+        ("status", status_filter.clone()),
+        ("probleem", problem_filter.clone()),
+        ("zoek", search.clone()),
+    ];
+    // A column header links to sorting by it (from the first page); the current column
+    // flips its order.
     let header = {
         let round_id = round_id.clone();
-        let status_filter = status_filter.clone();
-        let problem_filter = problem_filter.clone();
+        let filters = filters.clone();
         move |key: SortKey| {
             let next_descending = key == sort && !descending;
-            let mut href = format!("{}?sorteer={}", paths::review_round(&round_id), key.code());
-            if next_descending {
-                href.push_str("&volgorde=af");
-            }
-            if !status_filter.is_empty() {
-                href.push_str(&format!("&status={status_filter}"));
-            }
-            if !problem_filter.is_empty() {
-                href.push_str(&format!("&probleem={problem_filter}"));
-            }
+            let href = overview_link(&round_id, &filters, key, next_descending, 1);
             let aria_sort = (key == sort).then_some(if descending {
                 "descending"
             } else {
@@ -117,7 +143,35 @@ fn Overview(overview: ReviewOverview) -> impl IntoView {
             }
         }
     };
-    let shown = rows.len();
+    let page_link = |number: usize| overview_link(&round_id, &filters, sort, descending, number);
+    let pager = (page.pages > 1).then(|| {
+        view! {
+            <nav class="pager" aria-label="Pagina's van het overzicht">
+                {(page.number > 1).then(|| view! {
+                    <a class="pager__previous" href=page_link(page.number - 1)>"Vorige pagina"</a>
+                })}
+                <span>{format!("Pagina {} van {}", page.number, page.pages)}</span>
+                {(page.number < page.pages).then(|| view! {
+                    <a class="pager__next" href=page_link(page.number + 1)>"Volgende pagina"</a>
+                })}
+            </nav>
+        }
+    });
+    let caption = if page.pages > 1 {
+        format!(
+            "{} regio's met hun voortgang, gesorteerd op {}; pagina {} van {}",
+            page.matching,
+            sort.label().to_lowercase(),
+            page.number,
+            page.pages
+        )
+    } else {
+        format!(
+            "{} regio's met hun voortgang, gesorteerd op {}",
+            page.matching,
+            sort.label().to_lowercase()
+        )
+    };
     view! {
         <Title text=format!("Beoordelen – {}", round.name)/>
         <p class="breadcrumb"><a href=paths::REVIEW>"Beoordelen"</a></p>
@@ -150,11 +204,16 @@ fn Overview(overview: ReviewOverview) -> impl IntoView {
                     }).collect_view()}
                 </select>
             </div>
+            <div class="form-field">
+                <label class="form-label" for="filter-zoek">"Regio zoeken"</label>
+                <input type="search" class="form-input" id="filter-zoek" name="zoek" value=search.clone()
+                    maxlength=MAX_SEARCH_CHARS.to_string() autocomplete="off"/>
+            </div>
             <button type="submit" class="button button--secondary">"Filteren"</button>
         </form>
         <div class="table-scroll" role="region" tabindex="0" aria-label="Regio's met hun voortgang">
             <table class="table review-overview">
-                <caption class="visually-hidden">{format!("{shown} regio's met hun voortgang, gesorteerd op {}", sort.label().to_lowercase())}</caption>
+                <caption class="visually-hidden">{caption}</caption>
                 <thead><tr>
                     {SortKey::ALL.into_iter().map(header).collect_view()}
                     <th scope="col">"Ingevuld door"</th>
@@ -164,13 +223,16 @@ fn Overview(overview: ReviewOverview) -> impl IntoView {
                 </tbody>
             </table>
         </div>
-        {(shown == 0).then(|| view! {
+        {(page.matching == 0).then(|| view! {
             <p>{if totals.participating == 0 {
                 "Aan deze meting doen geen regio's mee."
-            } else {
+            } else if search.is_empty() {
                 "Geen regio's die aan dit filter voldoen."
+            } else {
+                "Geen regio's die aan dit filter en deze zoekterm voldoen."
             }}</p>
         })}
+        {pager}
         <p><a href=paths::national_round(&round_id)>"Landelijk beeld van deze meting"</a></p>
         <p><a href=paths::item_answers(&round_id)>"Antwoorden per vraag naast elkaar"</a>
             " – één vraag bij alle regio's, met het antwoord van de vorige meting ernaast"</p>

@@ -81,6 +81,8 @@ pub struct StoredAnswer {
     pub prefilled: bool,
     pub updated_by: String,
     pub updated_at: i64,
+    /// Saved by the region's adviser (a reviewer: no other reviewer may save an answer).
+    pub by_adviser: bool,
 }
 
 impl StoredAnswer {

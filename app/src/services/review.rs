@@ -3,6 +3,7 @@
 //! history. The rules live in `domain::review`; this module checks who asks and stores.
 
 use super::audit::{self, Event};
+use super::counts::Figures;
 use super::notices;
 use super::questionnaires::LoadedVersion;
 use super::request::actor;
@@ -12,7 +13,7 @@ use super::{new_id, now_ms};
 use crate::domain::access::SignedInUser;
 use crate::domain::attribution::Attribution;
 use crate::domain::questionnaire::answer::RawAnswer;
-use crate::domain::questionnaire::completeness::{evaluate, Counts, Evaluation, ResponseAnswers};
+use crate::domain::questionnaire::completeness::{evaluate, Evaluation, ResponseAnswers};
 use crate::domain::review::findings::{self, Finding};
 use crate::domain::review::{
     check_action, check_comment, may_resolve, CommentMessage, CommentThread, FilledInBy,
@@ -67,7 +68,6 @@ pub async fn overview(
         .await?;
     let open_comments = open_comment_counts(&state.pool, round_id).await?;
     let last_comments = last_comments(&state.pool, round_id).await?;
-    let filled_in_by = filled_in_by(&state.pool, round_id).await?;
     let round_responses = responses::of_round(&state.pool, round_id).await?;
     let figures = super::counts::of_round(state, &version, &round_responses).await?;
     let stored: HashMap<&str, &Response> = round_responses
@@ -89,14 +89,9 @@ pub async fn overview(
                 .as_ref()
                 .and_then(|id| Some((*stored.get(id.as_str())?, figures.get(id)?)));
             match found {
-                Some((response, counts)) => started_row(
-                    region,
-                    response,
-                    counts,
-                    &open_comments,
-                    &last_comments,
-                    &filled_in_by,
-                ),
+                Some((response, figures)) => {
+                    started_row(region, response, figures, &open_comments, &last_comments)
+                }
                 None => not_started_row(region, &blank),
             }
         })
@@ -126,11 +121,11 @@ fn not_started_row(region: &RoundRegion, blank: &Evaluation) -> OverviewRow {
 fn started_row(
     region: &RoundRegion,
     response: &Response,
-    counts: &Counts,
+    figures: &Figures,
     open_comments: &HashMap<String, usize>,
     last_comments: &HashMap<String, Attribution>,
-    filled_in_by: &HashMap<String, FilledInBy>,
 ) -> OverviewRow {
+    let counts = &figures.counts;
     let response_id = &response.id;
     let last_activity = [
         Attribution::from_parts(response.updated_by.clone(), response.updated_at),
@@ -156,12 +151,13 @@ fn started_row(
         warnings: counts.warnings,
         open_comments: open_comments.get(response_id).copied().unwrap_or(0),
         last_activity,
-        filled_in_by: filled_in_by.get(response_id).copied().unwrap_or_default(),
+        filled_in_by: figures.filled_in_by,
         agreement: response.agreement.clone(),
     }
 }
 
-/// Who gave the current answers of each response of a round: an answer saved by a reviewer
+/// Who gave the current answers of each response of a round, for the exports (the overview
+/// keeps it with each response's figures, `counts::Figures`): an answer saved by a reviewer
 /// was saved by the region's adviser (no other reviewer may save one).
 pub async fn filled_in_by(
     pool: &AnyPool,

@@ -4,6 +4,7 @@
 use super::{unreadable, StoredAnswer};
 use crate::domain::questionnaire::completeness::ResponseAnswers;
 use crate::domain::response::ConflictInfo;
+use crate::domain::role::Role;
 use crate::error::AppError;
 use sqlx::{Any, AnyPool, Executor};
 use std::collections::HashMap;
@@ -18,7 +19,7 @@ where
 {
     let rows: Vec<AnswerRow> = sqlx::query_as(
         "SELECT a.item_key, a.raw, a.value, a.version, a.prefilled, a.updated_at, \
-         u.display_name FROM answers a JOIN users u ON u.id = a.updated_by \
+         u.display_name, u.role FROM answers a JOIN users u ON u.id = a.updated_by \
          WHERE a.response_id = $1",
     )
     .bind(response_id)
@@ -42,6 +43,7 @@ struct AnswerRow {
     prefilled: i64,
     updated_at: i64,
     display_name: String,
+    role: String,
 }
 
 impl AnswerRow {
@@ -58,6 +60,7 @@ impl AnswerRow {
             prefilled: self.prefilled == 1,
             updated_by: self.display_name,
             updated_at: self.updated_at,
+            by_adviser: self.role == Role::Reviewer.code(),
         };
         Ok((self.item_key, answer))
     }
