@@ -121,7 +121,7 @@ async fn a_save_stores_the_answer_its_version_and_its_history() {
         let island = island_data(&page);
         assert_eq!(island.response_id, response);
         assert!(island.editable);
-        assert!(island.fields.iter().any(|field| field.item.key == "a_contactpersoon" && field.version == 2));
+        assert!(island.fields.iter().any(|field| field.key == "a_contactpersoon" && field.version == 2));
         // Of the answers, the page carries only those the section's conditions read, and no
         // condition reads the contact person.
         assert_eq!(island.answers.get("a_contactpersoon"), None);

@@ -146,7 +146,8 @@ impl SectionView {
                 .items
                 .iter()
                 .map(|view| FormField {
-                    item: view.item.clone(),
+                    key: view.item.key.clone(),
+                    label: view.item.label.clone(),
                     version: view.version,
                     problems: view.problems.clone(),
                     blocking: view.blocking.clone(),
@@ -165,10 +166,11 @@ impl SectionView {
 }
 
 /// What the section form's script needs in the browser: where to fetch the questionnaire and
-/// the answers to apply conditions live, and per question its definition and where its answer
-/// stands. The page renders everything else as HTML. The questionnaire itself is not part of
-/// it: it is the largest part by far, the same for every page of a version, and the form
-/// saves without it (only the live conditions wait for it).
+/// the answers to apply conditions live, and per question where its answer stands. The page
+/// renders everything else as HTML. The questionnaire itself, the questions' definitions
+/// included, is not part of it: it is the largest part by far, the same for every page of a
+/// version, and the form saves without it (the script reads the inputs from the form; live
+/// conditions and checks wait for it).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SectionFormData {
     pub response_id: String,
@@ -188,7 +190,9 @@ pub struct SectionFormData {
 /// One question of the section form as the browser starts with it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FormField {
-    pub item: Item,
+    pub key: String,
+    /// The question as messages name it ("Aantal plekken: ...").
+    pub label: String,
     /// The stored version, which the next save names as its base.
     pub version: i64,
     /// Why the stored input is not a valid answer.

@@ -9,6 +9,7 @@ use crate::domain::questionnaire::answer::RawAnswer;
 use crate::domain::questionnaire::model::{
     fixed_choices as fixed, CellKind, Choice, Item, ItemKind, YES_NO, YES_PARTLY_NO,
 };
+use leptos::attr::custom::custom_attribute;
 use leptos::prelude::*;
 
 /// A question's ids and input names, unique on the page. The section form's script finds
@@ -67,6 +68,10 @@ pub fn described_by(item: &Item, has_problems: bool, has_warnings: bool) -> Opti
     }
     (!parts.is_empty()).then(|| parts.join(" "))
 }
+
+/// The counter's attribute with the most characters the text may have, for the section
+/// form's script, which counts before the question's definition arrives.
+pub const COUNTER_MAX_ATTRIBUTE: &str = "data-max";
 
 /// A long text's character counter. Without JavaScript it states the limit and the length
 /// as stored; with it, it follows typing.
@@ -150,7 +155,8 @@ fn input_for(
             view! {
                 <textarea class="form-textarea" id=id name=name rows="5"
                     aria-describedby=move || described.get() disabled=disabled>{text}</textarea>
-                <p class="form-hint character-count" id=counter_id(&item.key) aria-live="polite">{counter}</p>
+                <p class="form-hint character-count" id=counter_id(&item.key) aria-live="polite"
+                    {..custom_attribute(COUNTER_MAX_ATTRIBUTE, max_length.to_string())}>{counter}</p>
             }
             .into_any()
         }

@@ -208,6 +208,28 @@ pub fn describe(item: &Item, raw: &RawAnswer) -> String {
     }
 }
 
+/// An answer in words without its question's definition: codes and numbers as typed, a
+/// matrix row by row. For a conflict the browser shows before the questionnaire arrived.
+pub fn describe_as_typed(raw: &RawAnswer) -> String {
+    let raw = raw.normalized();
+    match raw.special.as_deref() {
+        Some("onbekend") => return "Onbekend".to_string(),
+        Some("nvt") => return "Niet van toepassing".to_string(),
+        _ => {}
+    }
+    if raw.is_blank() {
+        return "Niet beantwoord".to_string();
+    }
+    if raw.rows.is_empty() {
+        return raw.values.join("; ");
+    }
+    raw.rows
+        .iter()
+        .map(|(row, value)| format!("{row}: {value}"))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 /// A posted section form, read: each item's input, keyed by item, with the version each was
 /// based on. Fields follow the names the section page gives its inputs (`form_fields`):
 /// `a.KEY` (values), `a.KEY.ROW` (matrix cells), `s.KEY` (onbekend / nvt) and `v.KEY` (base
@@ -296,6 +318,32 @@ mod tests {
             values: vec![text.to_string()],
             ..RawAnswer::default()
         }
+    }
+
+    #[test]
+    fn an_answer_is_described_as_typed_without_its_question() {
+        assert_eq!(describe_as_typed(&raw("  ")), "Niet beantwoord");
+        assert_eq!(describe_as_typed(&raw("12")), "12");
+        let several = RawAnswer {
+            values: vec!["opvang".into(), " ".into(), "woningen".into()],
+            ..RawAnswer::default()
+        };
+        assert_eq!(describe_as_typed(&several), "opvang; woningen");
+        let unknown = RawAnswer {
+            special: Some("onbekend".into()),
+            ..RawAnswer::default()
+        };
+        assert_eq!(describe_as_typed(&unknown), "Onbekend");
+        let matrix = RawAnswer {
+            rows: [
+                ("vrouwen".to_string(), "4".to_string()),
+                ("mannen".to_string(), "7".to_string()),
+            ]
+            .into_iter()
+            .collect(),
+            ..RawAnswer::default()
+        };
+        assert_eq!(describe_as_typed(&matrix), "mannen: 7; vrouwen: 4");
     }
 
     #[test]

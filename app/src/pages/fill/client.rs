@@ -19,13 +19,13 @@ use crate::api::responses::{
     confirm_answer, get_form_inputs, resolve_conflict, save_answers, SectionFormData,
 };
 use crate::components::question::{
-    answer_name, block_id, cell_name, character_count, counter_id, described_by, error_id, help_id,
-    is_group, question_id, special_name, warning_id, ANSWER_PREFIX, SPECIAL_PREFIX,
+    answer_name, block_id, cell_name, character_count, counter_id, error_id, help_id, question_id,
+    special_name, warning_id, ANSWER_PREFIX, COUNTER_MAX_ATTRIBUTE, SPECIAL_PREFIX,
 };
 use crate::domain::attribution::Attribution;
 use crate::domain::questionnaire::answer::{parse_answer, RawAnswer};
 use crate::domain::questionnaire::completeness::{evaluate, ItemStatus, ResponseAnswers};
-use crate::domain::questionnaire::model::{Item, ItemKind};
+use crate::domain::questionnaire::model::Item;
 use crate::domain::response::{AnswerInput, ConflictInfo, SaveOutcome};
 use crate::error::AppError;
 use leptos::prelude::{document, set_timeout, set_timeout_with_handle, window, TimeoutHandle};
@@ -69,9 +69,12 @@ fn clock(at: i64) -> String {
     super::section::panels::session_end_text(at)
 }
 
-/// One question on the page.
+/// One question on the page. Its definition is the questionnaire's (`Page::item`), which
+/// arrives after the page: the form reads and saves answers without it.
 struct Field {
-    item: Item,
+    key: String,
+    /// The question as messages name it.
+    label: String,
     version: i64,
     /// Why the input is not a valid answer.
     problems: Vec<String>,
@@ -151,7 +154,8 @@ pub fn start(data: &str) {
                     } else {
                         SaveState::Idle
                     },
-                    item: field.item,
+                    key: field.key,
+                    label: field.label,
                     version: field.version,
                     problems: field.problems,
                     rules: RuleMessages {
@@ -189,6 +193,7 @@ pub fn start(data: &str) {
         match definition::fetch(&data.questionnaire_url).await {
             Some(conditions) => {
                 *loading.conditions.borrow_mut() = Some(conditions);
+                loading.check_changed_inputs();
                 loading.apply_rules();
                 loading.paint_page();
             }
@@ -300,7 +305,7 @@ impl Page {
             .borrow()
             .iter()
             .filter(|f| keep(f))
-            .map(|f| f.item.key.clone())
+            .map(|f| f.key.clone())
             .collect()
     }
 
@@ -308,19 +313,54 @@ impl Page {
     fn update<R>(&self, key: &str, change: impl FnOnce(&mut Field) -> R) -> Option<R> {
         let result = {
             let mut fields = self.fields.borrow_mut();
-            let field = fields.iter_mut().find(|f| f.item.key == key)?;
+            let field = fields.iter_mut().find(|f| f.key == key)?;
             change(field)
         };
         self.paint_field(key);
         Some(result)
     }
 
+    /// The question's definition, once the questionnaire has arrived.
     fn item(&self, key: &str) -> Option<Item> {
-        self.fields
-            .borrow()
-            .iter()
-            .find(|f| f.item.key == key)
-            .map(|f| f.item.clone())
+        let conditions = self.conditions.borrow();
+        conditions.as_ref()?.questionnaire.item(key).cloned()
+    }
+
+    /// Reads `key`'s input as the form holds it now, counts a long text's characters and,
+    /// once the questionnaire is here, checks the input as the server would and gives it to
+    /// the conditions. `true` when the input is a valid answer.
+    fn read_input(&self, key: &str) -> (RawAnswer, bool) {
+        let raw = read_raw(&self.form, key);
+        if let Some(counter) = by_id(&counter_id(key)) {
+            let max_length = counter
+                .get_attribute(COUNTER_MAX_ATTRIBUTE)
+                .and_then(|max| max.parse().ok());
+            if let Some(max_length) = max_length {
+                let used = raw.values.first().map_or(0, |text| text.chars().count());
+                counter.set_text_content(Some(&character_count(used, max_length)));
+            }
+        }
+        let Some(item) = self.item(key) else {
+            return (raw, false);
+        };
+        let parsed = parse_answer(&item, &raw);
+        self.answers.borrow_mut().set_input(key, &parsed);
+        let valid = parsed.is_ok();
+        (raw, valid)
+    }
+
+    /// The questionnaire arrived: what was typed before it did is checked now, and counts
+    /// for the conditions.
+    fn check_changed_inputs(&self) {
+        for key in self.keys_where(|field| field.edits > 0) {
+            let (_, valid) = self.read_input(&key);
+            if valid {
+                if let Some(field) = self.fields.borrow_mut().iter_mut().find(|f| f.key == key) {
+                    field.problems.clear();
+                }
+            }
+            self.paint_field(&key);
+        }
     }
 
     /// A control of the form changed: instant feedback with the rules the server applies,
@@ -332,17 +372,10 @@ impl Page {
         let Some(key) = key_of(&name).map(str::to_string) else {
             return;
         };
-        let Some(item) = self.item(&key) else { return };
-        let raw = read_raw(&self.form, &item);
-        if let ItemKind::LongText { max_length } = item.kind {
-            if let Some(counter) = by_id(&counter_id(&key)) {
-                let used = raw.values.first().map_or(0, |text| text.chars().count());
-                counter.set_text_content(Some(&character_count(used, max_length)));
-            }
+        if !self.fields.borrow().iter().any(|f| f.key == key) {
+            return;
         }
-        let parsed = parse_answer(&item, &raw);
-        let valid = parsed.is_ok();
-        self.answers.borrow_mut().set_input(&key, &parsed);
+        let (raw, valid) = self.read_input(&key);
         // The save goes out once typing pauses; a newer change replaces the waiting one.
         let delay = if immediate { 300 } else { 900 };
         let timer = set_timeout_with_handle(
@@ -398,7 +431,7 @@ impl Page {
         let mut changed = Vec::new();
         let mut appeared = Vec::new();
         for field in self.fields.borrow_mut().iter_mut() {
-            let Some(state) = evaluation.items.get(&field.item.key) else {
+            let Some(state) = evaluation.items.get(&field.key) else {
                 continue;
             };
             let hidden = state.status == ItemStatus::Hidden;
@@ -413,12 +446,12 @@ impl Page {
                 appeared.extend(
                     rules
                         .new_since(&field.rules)
-                        .map(|message| format!("{}: {message}", field.item.label)),
+                        .map(|message| format!("{}: {message}", field.label)),
                 );
             }
             field.hidden = hidden;
             field.rules = rules;
-            changed.push(field.item.key.clone());
+            changed.push(field.key.clone());
         }
         for key in changed {
             self.paint_field(&key);

@@ -29,14 +29,10 @@ pub(super) fn by_id(id: &str) -> Option<Element> {
     document().get_element_by_id(id)
 }
 
-/// The element that holds one question: the fieldset of a group, else the block around the
-/// label and input.
-pub(super) fn question_element(item: &Item) -> Option<Element> {
-    if is_group(&item.kind) {
-        by_id(&question_id(&item.key))
-    } else {
-        by_id(&block_id(&item.key))
-    }
+/// The element that holds one question: the block around the label and input, else (a
+/// group, which has no block) its fieldset.
+pub(super) fn question_element(key: &str) -> Option<Element> {
+    by_id(&block_id(key)).or_else(|| by_id(&question_id(key)))
 }
 
 /// The item key a form control belongs to: `a.KEY`, `a.KEY.ROW` or `s.KEY`.
@@ -60,33 +56,56 @@ pub(super) fn control_name(target: &web_sys::EventTarget) -> Option<String> {
     }
 }
 
-/// What the form holds for one item now.
-pub(super) fn read_raw(form: &HtmlFormElement, item: &Item) -> RawAnswer {
+/// What the form holds for one item now, read from the names of its controls (`a.KEY`,
+/// a matrix's `a.KEY.ROW`, `s.KEY`), so it needs no definition: the same as the server
+/// reads from the form posted without JavaScript.
+pub(super) fn read_raw(form: &HtmlFormElement, key: &str) -> RawAnswer {
     let mut raw = RawAnswer::default();
     let Ok(data) = web_sys::FormData::new_with_form(form) else {
         return raw;
     };
-    let strings = |name: &str| -> Vec<String> {
-        data.get_all(name)
+    let answer = answer_name(key);
+    let special = special_name(key);
+    let cell_prefix = cell_name(key, "");
+    for name in control_names(form) {
+        let strings: Vec<String> = data
+            .get_all(&name)
             .iter()
             .filter_map(|value| value.as_string())
-            .collect()
-    };
-    if let ItemKind::Matrix { rows, .. } = &item.kind {
-        for row in rows {
-            if let Some(value) = strings(&cell_name(&item.key, &row.code)).pop() {
-                raw.rows.insert(row.code.clone(), value);
+            .collect();
+        if name == answer {
+            raw.values = strings;
+        } else if name == special {
+            raw.special = strings.into_iter().last();
+        } else if let Some(row) = name.strip_prefix(&cell_prefix) {
+            if let Some(value) = strings.into_iter().last() {
+                raw.rows.insert(row.to_string(), value);
             }
         }
-    } else {
-        raw.values = strings(&answer_name(&item.key));
     }
-    raw.special = strings(&special_name(&item.key)).pop();
     raw
 }
 
+/// The distinct names of the form's controls, in the order of the page.
+fn control_names(form: &HtmlFormElement) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    let Ok(controls) = form.query_selector_all("[name]") else {
+        return names;
+    };
+    for n in 0..controls.length() {
+        let Some(control) = controls.item(n) else {
+            continue;
+        };
+        let name = control_name(control.as_ref()).unwrap_or_default();
+        if !name.is_empty() && !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    names
+}
+
 /// Puts an input back into the form (changes kept in the browser while logged out).
-pub(super) fn write_raw(form: &HtmlFormElement, item: &Item, raw: &RawAnswer) {
+pub(super) fn write_raw(form: &HtmlFormElement, key: &str, raw: &RawAnswer) {
     let set = |name: &str, values: &[String]| {
         let Ok(list) = form.query_selector_all(&format!("[name=\"{name}\"]")) else {
             return;
@@ -105,14 +124,14 @@ pub(super) fn write_raw(form: &HtmlFormElement, item: &Item, raw: &RawAnswer) {
             }
         }
     };
-    if let ItemKind::Matrix { rows, .. } = &item.kind {
-        for row in rows {
-            let value: Vec<String> = raw.rows.get(&row.code).cloned().into_iter().collect();
-            set(&cell_name(&item.key, &row.code), &value);
+    let cell_prefix = cell_name(key, "");
+    for name in control_names(form) {
+        if let Some(row) = name.strip_prefix(&cell_prefix) {
+            let value: Vec<String> = raw.rows.get(row).cloned().into_iter().collect();
+            set(&name, &value);
         }
-    } else {
-        set(&answer_name(&item.key), &raw.values);
     }
+    set(&answer_name(key), &raw.values);
     let special: Vec<String> = raw.special.iter().cloned().collect();
-    set(&special_name(&item.key), &special);
+    set(&special_name(key), &special);
 }

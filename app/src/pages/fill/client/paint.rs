@@ -6,10 +6,10 @@ impl Page {
     /// Shows one question as its state says: version, errors, visibility, status, conflict.
     pub(super) fn paint_field(&self, key: &str) {
         let fields = self.fields.borrow();
-        let Some(field) = fields.iter().find(|f| f.item.key == key) else {
+        let Some(field) = fields.iter().find(|f| f.key == key) else {
             return;
         };
-        let Some(question) = question_element(&field.item) else {
+        let Some(question) = question_element(key) else {
             return;
         };
         let find = |selector: &str| question.query_selector(selector).ok().flatten();
@@ -24,7 +24,7 @@ impl Page {
             let _ = question.remove_attribute("hidden");
         }
         let errors: Vec<String> = field.errors().cloned().collect();
-        paint_problems(&question, &field.item, &errors, &field.rules.warnings);
+        paint_problems(&question, key, &errors, &field.rules.warnings);
         // A changed answer is no longer the one taken over; a confirmed one is confirmed.
         if field.edits > 0 || field.confirmed {
             if let Some(block) = find(&format!(".{PREFILLED_BLOCK_CLASS}")) {
@@ -44,12 +44,14 @@ impl Page {
                 status.set_text_content(Some(&text));
             }
             let panel = find(&format!("[{CONFLICT_ATTRIBUTE}]"));
+            let item = field.conflict.as_ref().and_then(|_| self.item(key));
             match (&field.conflict, panel) {
                 (Some(conflict), None) => {
-                    let _ = status.after_with_node_1(&conflict_panel(&field.item, conflict));
+                    let _ = status.after_with_node_1(&conflict_panel(item.as_ref(), conflict));
                 }
                 (Some(conflict), Some(panel)) => {
-                    let _ = panel.replace_with_with_node_1(&conflict_panel(&field.item, conflict));
+                    let _ =
+                        panel.replace_with_with_node_1(&conflict_panel(item.as_ref(), conflict));
                 }
                 (None, Some(panel)) => panel.remove(),
                 (None, None) => {}
@@ -114,10 +116,7 @@ impl Page {
                 .filter(|f| !f.hidden && f.errors().next().is_some())
                 .map(|f| {
                     let errors: Vec<&str> = f.errors().map(String::as_str).collect();
-                    (
-                        f.item.key.clone(),
-                        format!("{}: {}", f.item.label, errors.join(" ")),
-                    )
+                    (f.key.clone(), format!("{}: {}", f.label, errors.join(" ")))
                 })
                 .collect();
             let shown: Vec<String> = summary
@@ -140,12 +139,12 @@ impl Page {
 /// A question's error messages, its error style, its warnings and what describes it.
 pub(super) fn paint_problems(
     question: &Element,
-    item: &Item,
+    key: &str,
     problems: &[String],
     warnings: &[String],
 ) {
-    paint_warnings(item, warnings);
-    let error_id = error_id(&item.key);
+    paint_warnings(key, warnings);
+    let error_id = error_id(key);
     let old = by_id(&error_id);
     if problems.is_empty() {
         if let Some(old) = old {
@@ -166,7 +165,7 @@ pub(super) fn paint_problems(
             }
             None => {
                 // After the label and help text, before the inputs.
-                let help = by_id(&help_id(&item.key));
+                let help = by_id(&help_id(key));
                 let anchor = help.or_else(|| question.first_element_child());
                 if let Some(anchor) = anchor {
                     let _ = anchor.after_with_node_1(&errors);
@@ -177,8 +176,8 @@ pub(super) fn paint_problems(
     let _ = question
         .class_list()
         .toggle_with_force("question--error", !problems.is_empty());
-    if let Some(described) = by_id(&question_id(&item.key)) {
-        match described_by(item, !problems.is_empty(), !warnings.is_empty()) {
+    if let Some(described) = by_id(&question_id(key)) {
+        match described_by(key, !problems.is_empty(), !warnings.is_empty()) {
             Some(ids) => {
                 let _ = described.set_attribute("aria-describedby", &ids);
             }
@@ -189,9 +188,29 @@ pub(super) fn paint_problems(
     }
 }
 
+/// What `aria-describedby` of the question's fieldset or input names, as `described_by` of
+/// `components::question` does on the server, from the page: the help text and the
+/// character counter where the page has them, the errors and warnings where there are some.
+fn described_by(key: &str, has_problems: bool, has_warnings: bool) -> Option<String> {
+    let mut parts = Vec::new();
+    if by_id(&help_id(key)).is_some() {
+        parts.push(help_id(key));
+    }
+    if has_problems {
+        parts.push(error_id(key));
+    }
+    if has_warnings {
+        parts.push(warning_id(key));
+    }
+    if by_id(&counter_id(key)).is_some() {
+        parts.push(counter_id(key));
+    }
+    (!parts.is_empty()).then(|| parts.join(" "))
+}
+
 /// A question's warnings, in the block the server renders for them (`Question`).
-fn paint_warnings(item: &Item, warnings: &[String]) {
-    let Some(block) = by_id(&warning_id(&item.key)) else {
+fn paint_warnings(key: &str, warnings: &[String]) {
+    let Some(block) = by_id(&warning_id(key)) else {
         return;
     };
     let text = warnings.join(" ");
@@ -238,8 +257,9 @@ pub(super) fn error_summary(problems: &[(String, String)]) -> Element {
     summary
 }
 
-/// A conflict panel as the server renders it (`ConflictPanel`).
-pub(super) fn conflict_panel(item: &Item, conflict: &ConflictInfo) -> Element {
+/// A conflict panel as the server renders it (`ConflictPanel`); without the question's
+/// definition (the questionnaire has not arrived) both answers are shown as typed.
+pub(super) fn conflict_panel(item: Option<&Item>, conflict: &ConflictInfo) -> Element {
     let texts = ConflictTexts::new(item, conflict);
     let panel = element("div", "conflict");
     let _ = panel.set_attribute("role", "alert");

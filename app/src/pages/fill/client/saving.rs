@@ -11,7 +11,7 @@ impl Page {
         for key in keys {
             let prepared = {
                 let mut fields = self.fields.borrow_mut();
-                let Some(field) = fields.iter_mut().find(|f| f.item.key == key) else {
+                let Some(field) = fields.iter_mut().find(|f| f.key == key) else {
                     continue;
                 };
                 if let Some(timer) = field.timer.take() {
@@ -33,7 +33,7 @@ impl Page {
                     edits.push(field.edits);
                     Some(AnswerInput {
                         key: key.clone(),
-                        raw: read_raw(&self.form, &field.item).normalized(),
+                        raw: read_raw(&self.form, &key).normalized(),
                         base_version: field.version,
                     })
                 }
@@ -114,7 +114,7 @@ impl Page {
             };
             {
                 let fields = page.fields.borrow();
-                let own = |key: &String| fields.iter().any(|f| &f.item.key == key);
+                let own = |key: &String| fields.iter().any(|f| &f.key == key);
                 let mut answers = page.answers.borrow_mut();
                 answers.current.retain(|key, _| own(key));
                 answers.invalid.retain(|key| own(key));
@@ -200,7 +200,7 @@ impl Page {
                     .fields
                     .borrow()
                     .iter()
-                    .any(|f| f.item.key == key && matches!(f.save, SaveState::Failed(_)));
+                    .any(|f| f.key == key && matches!(f.save, SaveState::Failed(_)));
                 if failed {
                     page.send(vec![key], None);
                 }
@@ -216,7 +216,7 @@ impl Page {
         let mut elsewhere = Vec::new();
         for (key, input) in pending::all(&self.response_id) {
             let known = self.update(&key, |field| {
-                write_raw(&self.form, &field.item, &input.raw);
+                write_raw(&self.form, &key, &input.raw);
                 field.version = input.base_version;
                 field.save = SaveState::Changed;
             });
@@ -256,16 +256,12 @@ impl Page {
                     announce("Het overgenomen antwoord is bevestigd.");
                 }
                 Err(error) => {
-                    let item = page.item(&key);
-                    let block = item
-                        .as_ref()
-                        .and_then(question_element)
-                        .and_then(|question| {
-                            question
-                                .query_selector(&format!(".{PREFILLED_BLOCK_CLASS}"))
-                                .ok()
-                                .flatten()
-                        });
+                    let block = question_element(&key).and_then(|question| {
+                        question
+                            .query_selector(&format!(".{PREFILLED_BLOCK_CLASS}"))
+                            .ok()
+                            .flatten()
+                    });
                     if let Some(block) = block {
                         let text = format!("Niet bevestigd – {error}");
                         set_message(&block, &text, "button");

@@ -4,7 +4,7 @@
 
 use super::names::*;
 use crate::domain::questionnaire::model::Item;
-use crate::domain::response::{describe, ConflictInfo};
+use crate::domain::response::{describe, describe_as_typed, ConflictInfo};
 use crate::domain::time::format_date_time;
 use leptos::attr::custom::custom_attribute;
 use leptos::prelude::*;
@@ -16,7 +16,7 @@ use leptos::prelude::*;
 #[component]
 pub(super) fn ConflictPanel(conflict: ConflictInfo, item: Item) -> impl IntoView {
     let key = conflict.key.clone();
-    let texts = ConflictTexts::new(&item, &conflict);
+    let texts = ConflictTexts::new(Some(&item), &conflict);
     view! {
         <div class="conflict" role="alert" {..custom_attribute(CONFLICT_ATTRIBUTE, key.clone())}>
             <h3 class="conflict__title">{ConflictTexts::TITLE}</h3>
@@ -47,16 +47,22 @@ impl ConflictTexts {
     pub const KEEP_MINE: &'static str = "Mijn antwoord bewaren";
     pub const TAKE_THEIRS: &'static str = "Antwoord van collega nemen";
 
-    pub fn new(item: &Item, conflict: &ConflictInfo) -> Self {
+    /// The texts of `conflict`; without `item` (the browser's script before the questionnaire
+    /// arrived) the answers are described as typed.
+    pub fn new(item: Option<&Item>, conflict: &ConflictInfo) -> Self {
+        let describe = |raw| match item {
+            Some(item) => describe(item, raw),
+            None => describe_as_typed(raw),
+        };
         ConflictTexts {
             intro: format!(
                 "{} wijzigde dit antwoord op {}, terwijl u het ook wijzigde. Er is niets overschreven.",
                 conflict.changed_by,
                 format_date_time(conflict.changed_at)
             ),
-            mine: describe(item, &conflict.mine),
+            mine: describe(&conflict.mine),
             theirs_label: format!("Antwoord van {}", conflict.changed_by),
-            theirs: describe(item, &conflict.theirs),
+            theirs: describe(&conflict.theirs),
         }
     }
 }
