@@ -86,7 +86,9 @@ pub fn character_count(used: usize, max_length: usize) -> String {
     }
 }
 
-/// A group of radio buttons (one answer) or checkboxes (several), each with its label.
+/// A group of radio buttons (one answer) or checkboxes (several), each inside its label: the
+/// whole line is the target, and the page needs no id per choice (a long section has a
+/// hundred of them).
 #[component]
 fn Choices(
     name: String,
@@ -102,14 +104,12 @@ fn Choices(
             {choices
                 .into_iter()
                 .map(|choice| {
-                    let id = format!("{name}-{}", choice.code);
                     let checked = selected.contains(&choice.code);
                     view! {
-                        <div class="choice">
-                            <input type=input_type class="choice__input" id=id.clone() name=name.clone() value=choice.code
-                                checked=checked disabled=disabled/>
-                            <label class="choice__label" for=id>{choice.label}</label>
-                        </div>
+                        <label class="choice">
+                            <input type=input_type name=name.clone() value=choice.code checked=checked disabled=disabled/>
+                            <span>{choice.label}</span>
+                        </label>
                     }
                 })
                 .collect_view()}
