@@ -42,9 +42,36 @@ pub fn NationalPicturePage() -> impl IntoView {
     );
     view! {
         <Loaded data=picture let:picture>
-            <Picture picture/>
+            <KeptPicture picture/>
         </Loaded>
     }
+}
+
+/// The picture, its HTML made once per picture (`services::national::rendered`): the page's
+/// title is the request's, the rest depends on the picture's data only.
+#[component]
+fn KeptPicture(picture: NationalPicture) -> impl IntoView {
+    let title = format!("Landelijk beeld – {}", picture.round_name);
+    let html = picture_html(picture);
+    view! {
+        <Title text=title/>
+        <div class="national-picture" inner_html=html></div>
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn picture_html(picture: NationalPicture) -> String {
+    let kept = crate::services::national::rendered::html(&picture, || {
+        view! { <Picture picture=picture.clone()/> }.to_html()
+    });
+    kept.to_string()
+}
+
+/// The page is made on the server only (it is no island); the browser's build needs it to
+/// compile.
+#[cfg(not(feature = "ssr"))]
+fn picture_html(picture: NationalPicture) -> String {
+    view! { <Picture picture/> }.to_html()
 }
 
 /// "41 van 45 regio's hebben ingediend; 4 nog niet."
@@ -75,7 +102,6 @@ fn Picture(picture: NationalPicture) -> impl IntoView {
         .filter_map(NationalItem::headline)
         .collect();
     view! {
-        <Title text=format!("Landelijk beeld – {}", picture.round_name)/>
         <p class="back-link"><a href=paths::NATIONAL>"Alle metingen"</a></p>
         <h1>{format!("Landelijk beeld – {}", picture.round_name)}</h1>
         <dl class="facts">

@@ -23,6 +23,7 @@ use sqlx::AnyPool;
 use std::sync::Arc;
 
 mod kept;
+pub mod rendered;
 mod tally;
 
 use kept::kept_tally;
