@@ -146,13 +146,8 @@ pub struct ConflictInfo {
 pub fn describe(item: &Item, raw: &RawAnswer) -> String {
     use super::questionnaire::model::{fixed_choices, CellKind, YES_NO, YES_PARTLY_NO};
     let raw = raw.normalized();
-    match raw.special.as_deref() {
-        Some("onbekend") => return "Onbekend".to_string(),
-        Some("nvt") => return "Niet van toepassing".to_string(),
-        _ => {}
-    }
-    if raw.is_blank() {
-        return "Niet beantwoord".to_string();
+    if let Some(text) = without_values(&raw) {
+        return text.to_string();
     }
     let label = |choices: &[super::questionnaire::model::Choice], code: &str| {
         choices
@@ -208,17 +203,22 @@ pub fn describe(item: &Item, raw: &RawAnswer) -> String {
     }
 }
 
+/// An answer that is no value: onbekend, n.v.t. or nothing at all.
+fn without_values(raw: &RawAnswer) -> Option<&'static str> {
+    match raw.special.as_deref() {
+        Some("onbekend") => Some("Onbekend"),
+        Some("nvt") => Some("Niet van toepassing"),
+        _ if raw.is_blank() => Some("Niet beantwoord"),
+        _ => None,
+    }
+}
+
 /// An answer in words without its question's definition: codes and numbers as typed, a
 /// matrix row by row. For a conflict the browser shows before the questionnaire arrived.
 pub fn describe_as_typed(raw: &RawAnswer) -> String {
     let raw = raw.normalized();
-    match raw.special.as_deref() {
-        Some("onbekend") => return "Onbekend".to_string(),
-        Some("nvt") => return "Niet van toepassing".to_string(),
-        _ => {}
-    }
-    if raw.is_blank() {
-        return "Niet beantwoord".to_string();
+    if let Some(text) = without_values(&raw) {
+        return text.to_string();
     }
     if raw.rows.is_empty() {
         return raw.values.join("; ");

@@ -240,20 +240,7 @@ mod tests {
     use super::*;
 
     fn row(code: &str, status: ReviewStatus, required: usize, complete: usize) -> OverviewRow {
-        OverviewRow {
-            region_code: code.to_string(),
-            region_name: format!("Regio {code}"),
-            response_id: None,
-            status,
-            required,
-            complete,
-            blocking: 0,
-            warnings: 0,
-            open_comments: 0,
-            last_activity: None,
-            filled_in_by: FilledInBy::Nobody,
-            agreement: None,
-        }
+        OverviewRow::new(code, &format!("Regio {code}"), status, required, complete)
     }
 
     #[test]

@@ -102,18 +102,14 @@ pub async fn overview(
 /// The row of a region that has not written anything yet.
 fn not_started_row(region: &RoundRegion, blank: &Evaluation) -> OverviewRow {
     OverviewRow {
-        region_code: region.code.clone(),
-        region_name: region.name.clone(),
         response_id: region.response_id.clone(),
-        status: ReviewStatus::NotStarted,
-        required: blank.overall.required,
-        complete: blank.overall.complete,
-        blocking: 0,
-        warnings: 0,
-        open_comments: 0,
-        last_activity: None,
-        filled_in_by: FilledInBy::Nobody,
-        agreement: None,
+        ..OverviewRow::new(
+            &region.code,
+            &region.name,
+            ReviewStatus::NotStarted,
+            blank.overall.required,
+            blank.overall.complete,
+        )
     }
 }
 

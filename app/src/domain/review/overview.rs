@@ -31,6 +31,31 @@ pub struct OverviewRow {
 }
 
 impl OverviewRow {
+    /// A region's row with nothing else against it yet: no response, errors, warnings,
+    /// comments or activity.
+    pub fn new(
+        region_code: &str,
+        region_name: &str,
+        status: ReviewStatus,
+        required: usize,
+        complete: usize,
+    ) -> OverviewRow {
+        OverviewRow {
+            region_code: region_code.to_string(),
+            region_name: region_name.to_string(),
+            response_id: None,
+            status,
+            required,
+            complete,
+            blocking: 0,
+            warnings: 0,
+            open_comments: 0,
+            last_activity: None,
+            filled_in_by: FilledInBy::Nobody,
+            agreement: None,
+        }
+    }
+
     pub fn missing(&self) -> usize {
         self.required.saturating_sub(self.complete)
     }
@@ -218,20 +243,7 @@ mod tests {
     use super::*;
 
     fn row(code: &str, name: &str) -> OverviewRow {
-        OverviewRow {
-            region_code: code.to_string(),
-            region_name: name.to_string(),
-            response_id: None,
-            status: ReviewStatus::NotStarted,
-            required: 0,
-            complete: 0,
-            blocking: 0,
-            warnings: 0,
-            open_comments: 0,
-            last_activity: None,
-            filled_in_by: FilledInBy::Nobody,
-            agreement: None,
-        }
+        OverviewRow::new(code, name, ReviewStatus::NotStarted, 0, 0)
     }
 
     #[test]
