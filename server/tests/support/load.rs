@@ -1,7 +1,7 @@
 //! A load of coordinators on a running server: each client logs in, then reads a section page
 //! and saves answers to it, over and over, until the time is up. Counts requests and errors,
 //! keeps every latency per kind, and samples the server's resident memory. Shared by the load
-//! smoke test (`tests/processes.rs`) and the load benchmark (`examples/load.rs`).
+//! smoke test (`tests/processes/`) and the load benchmark (`examples/load.rs`).
 #![allow(dead_code)]
 
 use super::process::{self, Coordinator, Outcome, Server};

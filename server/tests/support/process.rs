@@ -1,7 +1,7 @@
 //! The real `nad-monitor` binary as a separate process: a fresh database, the command line for
 //! setting up, the server on a free port of 127.0.0.1 (killed when dropped, also when a test
 //! fails), and an HTTP client that logs in, reads pages and saves answers as the browser does.
-//! Shared by `tests/processes.rs` and `examples/load.rs`.
+//! Shared by `tests/processes/` and `examples/load.rs`.
 #![allow(dead_code)]
 
 use reqwest::header::{HeaderMap, ACCEPT, CONTENT_TYPE, LOCATION, RETRY_AFTER, SET_COOKIE};
@@ -302,6 +302,35 @@ impl Server {
     /// The peak resident memory of the process (VmHWM), in KiB.
     pub fn peak_rss_kib(&self) -> Option<u64> {
         self.status_field("VmHWM:")
+    }
+
+    /// The server's CPU time so far (user and system), in clock ticks.
+    pub fn cpu_ticks(&self) -> Option<u64> {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.pid()?)).ok()?;
+        // The fields after the command's closing parenthesis; utime and stime are 14 and 15.
+        let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+        Some(fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?)
+    }
+
+    /// Waits until the server has done what it does at start (working out the review figures
+    /// of open and closed rounds, the open data catalogue), so that a benchmark measures what
+    /// it asks for alone: at most two minutes, until a second passes with under 5 % of a core
+    /// used. Returns how long it took.
+    pub async fn wait_until_idle(&self) -> Duration {
+        let started = Instant::now();
+        let mut before = self.cpu_ticks();
+        while started.elapsed() < Duration::from_secs(120) {
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            let now = self.cpu_ticks();
+            // 100 ticks a second: 5 ticks is 5 % of a core.
+            if let (Some(before), Some(now)) = (before, now) {
+                if now.saturating_sub(before) < 5 {
+                    break;
+                }
+            }
+            before = now;
+        }
+        started.elapsed()
     }
 
     fn status_field(&self, field: &str) -> Option<u64> {
