@@ -92,36 +92,8 @@ async fn largest_section(
     largest
 }
 
-/// The server's CPU time so far (user and system), in clock ticks.
-fn cpu_ticks(server: &Server) -> Option<u64> {
-    let stat = std::fs::read_to_string(format!("/proc/{}/stat", server.pid()?)).ok()?;
-    // The fields after the command's closing parenthesis; utime and stime are 14 and 15.
-    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
-    Some(fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?)
-}
-
-/// Waits until the server has done what it does at start (working out the review figures of
-/// open and closed rounds, the open data catalogue): at most two minutes, until a second
-/// passes with under 5 % of a core used. Returns how long it took.
-async fn wait_until_idle(server: &Server) -> Duration {
-    let started = std::time::Instant::now();
-    let mut before = cpu_ticks(server);
-    while started.elapsed() < Duration::from_secs(120) {
-        tokio::time::sleep(Duration::from_secs(1)).await;
-        let now = cpu_ticks(server);
-        // 100 ticks a second: 5 ticks is 5 % of a core.
-        if let (Some(before), Some(now)) = (before, now) {
-            if now.saturating_sub(before) < 5 {
-                break;
-            }
-        }
-        before = now;
-    }
-    started.elapsed()
-}
-
 async fn run_targets(label: &str, server: &Server, targets: Targets, settings: &Settings) {
-    let busy_at_start = wait_until_idle(server).await;
+    let busy_at_start = server.wait_until_idle().await;
     let client = process::client();
     let (section_url, section_html) = largest_section(&client, server, &targets).await;
     let bare = bare_handler(section_html.clone()).await;

@@ -10,6 +10,11 @@
 //! process) on the same database, signed in as the reviewer: the time to the last byte and the
 //! server's peak resident memory while it sends the file.
 //!
+//! The server is left to finish what it does at start (it works out the review figures of
+//! every open and closed round: at 10,000 organisations that takes a while) before the first
+//! download, so that each figure is the export's alone. With `--gzip` the downloads ask for
+//! compression as a browser does, and the sizes are those sent.
+//!
 //! Run: `scripts/bench-exports`, or `cargo run --release -p server --example export_memory`
 //! (`-- --sizes 100,1000` is the default; `-- --organisations 500` runs one size).
 
@@ -61,9 +66,11 @@ fn main() {
         .filter_map(|n| n.trim().parse().ok())
         .collect();
     let exe = std::env::current_exe().expect("own executable");
+    let gzip = std::env::args().any(|a| a == "--gzip");
     for size in sizes {
         let status = std::process::Command::new(&exe)
             .args(["--organisations", &size.to_string()])
+            .args(gzip.then_some("--gzip"))
             .status()
             .expect("runs");
         assert!(status.success(), "size {size}");
@@ -171,8 +178,10 @@ async fn one_size(organisations: usize) {
 /// Downloads every export from the release server as a browser would, and prints the time
 /// to the last byte and the server's peak resident memory while sending it.
 async fn download_each(binary: &std::path::Path, url: &str, folder: &std::path::Path, round: &str) {
+    let gzip = std::env::args().any(|a| a == "--gzip");
     let server = process::Server::start(binary, url, folder, "export").await;
     let pid = server.pid().expect("the server runs");
+    let busy_at_start = server.wait_until_idle().await;
     let cookie = process::login(
         &process::client(),
         &server.base,
@@ -188,8 +197,11 @@ async fn download_each(binary: &std::path::Path, url: &str, folder: &std::path::
         .build()
         .expect("an HTTP client");
     println!(
-        "  through HTTP (server peak RSS while sending; {:.1} MiB before the first):",
-        server.rss_kib().unwrap_or(0) as f64 / 1024.0
+        "  through HTTP{} (server peak RSS while sending; {:.1} MiB before the first, \
+         idle {:.0} s after start):",
+        if gzip { ", gzip" } else { "" },
+        server.rss_kib().unwrap_or(0) as f64 / 1024.0,
+        busy_at_start.as_secs_f64()
     );
     for format in FORMATS {
         if format == Format::Codebook {
@@ -197,12 +209,14 @@ async fn download_each(binary: &std::path::Path, url: &str, folder: &std::path::
         }
         let resets = std::fs::write(format!("/proc/{pid}/clear_refs"), "5").is_ok();
         let started = Instant::now();
-        let mut reply = client
+        let mut request = client
             .get(server.url(&format!("/landelijk/{round}/export/{}", format.url_name())))
-            .header(reqwest::header::COOKIE, &cookie)
-            .send()
-            .await
-            .expect("the export answers");
+            .header(reqwest::header::COOKIE, &cookie);
+        if gzip {
+            // As Chromium asks; the server answers with gzip.
+            request = request.header(reqwest::header::ACCEPT_ENCODING, "gzip, deflate, br, zstd");
+        }
+        let mut reply = request.send().await.expect("the export answers");
         assert_eq!(
             reply.status(),
             reqwest::StatusCode::OK,

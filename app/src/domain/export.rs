@@ -11,6 +11,7 @@
 use super::questionnaire::answer::{Answer, AnswerValue, RawAnswer};
 use super::questionnaire::completeness::ItemStatus;
 use super::questionnaire::model::{Item, ItemKind};
+use serde::ser::{Serialize, SerializeMap, Serializer};
 
 /// The status of one exported value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -255,26 +256,25 @@ pub fn raw_text(raw: &RawAnswer, row: Option<&str>) -> String {
 }
 
 /// An answer's value as JSON: codes and texts as strings, multiple choice and ranking as
-/// arrays of codes, numbers as numbers, a matrix as an object of row code → value.
-pub fn json_value(value: &AnswerValue) -> serde_json::Value {
-    use serde_json::Value;
-    match value {
-        AnswerValue::Code(text) | AnswerValue::Text(text) | AnswerValue::Date(text) => {
-            Value::String(text.clone())
+/// arrays of codes, numbers as numbers, a matrix as an object of row code → value. Written
+/// straight to the file: a round of 3 million answers builds no `serde_json::Value` per answer.
+#[derive(Debug, Clone, Copy)]
+pub struct JsonValue<'a>(pub &'a AnswerValue);
+
+impl Serialize for JsonValue<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            AnswerValue::Code(text) | AnswerValue::Text(text) | AnswerValue::Date(text) => {
+                serializer.serialize_str(text)
+            }
+            AnswerValue::Codes(codes) => serializer.collect_seq(codes),
+            AnswerValue::Integer(n) => serializer.serialize_i64(*n),
+            AnswerValue::Number(n) if n.is_finite() => serializer.serialize_f64(*n),
+            AnswerValue::Number(_) => serializer.serialize_none(),
+            AnswerValue::Rows(cells) => {
+                serializer.collect_map(cells.iter().map(|(row, cell)| (row, JsonValue(cell))))
+            }
         }
-        AnswerValue::Codes(codes) => {
-            Value::Array(codes.iter().cloned().map(Value::String).collect())
-        }
-        AnswerValue::Integer(n) => Value::from(*n),
-        AnswerValue::Number(n) => {
-            serde_json::Number::from_f64(*n).map_or(Value::Null, Value::Number)
-        }
-        AnswerValue::Rows(cells) => Value::Object(
-            cells
-                .iter()
-                .map(|(row, cell)| (row.clone(), json_value(cell)))
-                .collect(),
-        ),
     }
 }
 
@@ -282,20 +282,41 @@ pub fn json_value(value: &AnswerValue) -> serde_json::Value {
 /// `"invoer"` (the input as typed) for `ONGELDIG` and `NIET_BEVESTIGD`. The value is `null`
 /// unless the status is `BEANTWOORD`. A matrix has one status for the whole item; rows left
 /// empty are missing from its value.
-pub fn json_answer(status: ItemStatus, stored: Option<Stored<'_>>) -> serde_json::Value {
-    let overall = item_status(status, stored);
-    let mut object = serde_json::Map::new();
-    object.insert("status".into(), overall.code().into());
-    let value = match (overall, stored.and_then(|s| s.value)) {
-        (Status::Answered, Some(Answer::Given(value))) => json_value(value),
-        _ => serde_json::Value::Null,
-    };
-    object.insert("value".into(), value);
-    if matches!(overall, Status::Invalid | Status::Unconfirmed) {
-        let input = stored.map(|s| raw_text(s.raw, None)).unwrap_or_default();
-        object.insert("invoer".into(), input.into());
+#[derive(Debug, Clone)]
+pub struct JsonAnswer<'a> {
+    status: Status,
+    value: Option<&'a AnswerValue>,
+    input: Option<String>,
+}
+
+impl<'a> JsonAnswer<'a> {
+    pub fn new(status: ItemStatus, stored: Option<Stored<'a>>) -> JsonAnswer<'a> {
+        let overall = item_status(status, stored);
+        let value = match (overall, stored.and_then(|s| s.value)) {
+            (Status::Answered, Some(Answer::Given(value))) => Some(value),
+            _ => None,
+        };
+        let input = matches!(overall, Status::Invalid | Status::Unconfirmed)
+            .then(|| stored.map(|s| raw_text(s.raw, None)).unwrap_or_default());
+        JsonAnswer {
+            status: overall,
+            value,
+            input,
+        }
     }
-    serde_json::Value::Object(object)
+}
+
+impl Serialize for JsonAnswer<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        // The keys in the order of their names, as the file has always had them.
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(input) = &self.input {
+            map.serialize_entry("invoer", input)?;
+        }
+        map.serialize_entry("status", self.status.code())?;
+        map.serialize_entry("value", &self.value.map(JsonValue))?;
+        map.end()
+    }
 }
 
 /// The status of a response in the files: its code and Dutch label. A region that takes part

@@ -14,8 +14,8 @@ use super::questionnaires::LoadedVersion;
 use super::state::AppState;
 use crate::domain::access::SignedInUser;
 use crate::domain::export::{
-    codebook_entry, columns, csv_row, export_item, item_status, json_answer, response_status,
-    sheet_name, Format, Status, STATUSES,
+    codebook_entry, columns, csv_row, export_item, item_status, response_status, sheet_name,
+    Format, Status, STATUSES,
 };
 use crate::domain::publication::{self, PublishedAnswer, PublishedRegion, Snapshot};
 use crate::domain::questionnaire::model::{Item, Section};

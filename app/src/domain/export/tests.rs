@@ -3,6 +3,10 @@ use crate::domain::questionnaire::expr::Expr;
 use crate::domain::questionnaire::model::{CellKind, Choice, Condition, Lineage};
 use std::collections::BTreeMap;
 
+fn json_answer(status: ItemStatus, stored: Option<Stored<'_>>) -> serde_json::Value {
+    serde_json::to_value(JsonAnswer::new(status, stored)).unwrap()
+}
+
 fn item(key: &str, kind: ItemKind) -> Item {
     Item {
         key: key.into(),
@@ -179,11 +183,11 @@ fn values_as_text_and_numbers() {
         assert_eq!(exported.number, number, "{value:?}");
     }
     assert_eq!(
-        json_value(&AnswerValue::Codes(vec!["b".into(), "a".into()])),
+        serde_json::to_value(JsonValue(&AnswerValue::Codes(vec!["b".into(), "a".into()]))).unwrap(),
         serde_json::json!(["b", "a"])
     );
     assert_eq!(
-        json_value(&AnswerValue::Number(2.5)),
+        serde_json::to_value(JsonValue(&AnswerValue::Number(2.5))).unwrap(),
         serde_json::json!(2.5)
     );
 }
@@ -244,6 +248,38 @@ fn a_matrix_takes_one_column_per_row() {
     assert_eq!(
         json,
         serde_json::json!({"status": "BEANTWOORD", "value": {"mo": 3}})
+    );
+}
+
+#[test]
+fn a_json_answer_is_written_with_its_keys_in_order() {
+    let mut wrong = RawAnswer::default();
+    wrong.values.push("veel".into());
+    assert_eq!(
+        serde_json::to_string(&JsonAnswer::new(
+            ItemStatus::Invalid,
+            Some(stored(&wrong, None, false))
+        ))
+        .unwrap(),
+        r#"{"invoer":"veel","status":"ONGELDIG","value":null}"#
+    );
+    let typed = raw(&["2.5"]);
+    let answer = given(AnswerValue::Number(2.5));
+    assert_eq!(
+        serde_json::to_string(&JsonAnswer::new(
+            ItemStatus::Answered,
+            Some(stored(&typed, Some(&answer), false))
+        ))
+        .unwrap(),
+        r#"{"status":"BEANTWOORD","value":2.5}"#
+    );
+    assert_eq!(
+        serde_json::to_string(&JsonValue(&AnswerValue::Number(f64::NAN))).unwrap(),
+        "null"
+    );
+    assert_eq!(
+        serde_json::to_string(&JsonAnswer::new(ItemStatus::Empty, None)).unwrap(),
+        r#"{"status":"NIET_BEANTWOORD","value":null}"#
     );
 }
 

@@ -227,7 +227,7 @@ fn json(
                         let answer = region.answers.as_ref().and_then(|a| a.get(&item.key));
                         let value = match answer {
                             Some(PublishedAnswer::Given(value)) => {
-                                serde_json::json!({ "status": "BEANTWOORD", "waarde": crate::domain::export::json_value(value) })
+                                serde_json::json!({ "status": "BEANTWOORD", "waarde": crate::domain::export::JsonValue(value) })
                             }
                             Some(other) => serde_json::json!({ "status": other.status() }),
                             None => serde_json::json!({ "status": PublishedAnswer::NotAnswered.status() }),
