@@ -31,6 +31,8 @@ use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::{Arc, LazyLock};
+use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
+use tower_http::compression::{CompressionLayer, CompressionLevel};
 
 /// Leptos's options, with the defaults of this project; `LEPTOS_*` variables override them
 /// (cargo-leptos sets them when it runs the server).
@@ -127,7 +129,10 @@ fn plain_route_handlers() -> Vec<(Method, &'static str, MethodRouter<AppState>)>
         (
             Method::GET,
             "/landelijk/{id}/export/{file}",
-            get(exports::download),
+            // Up to 255 MB of CSV at 10,000 organisations: the fastest level still makes it
+            // 11 times smaller (the default 18 times) and took 1.5 s less to send
+            // (docs/performance.md, "Second run").
+            get(exports::download).layer(compression(CompressionLevel::Fastest)),
         ),
         (
             Method::GET,
@@ -165,6 +170,22 @@ fn plain_route_handlers() -> Vec<(Method, &'static str, MethodRouter<AppState>)>
             get(open_data::logo),
         ),
     ]
+}
+
+/// Gzip for clients that ask for it, except for files that are zip archives already (XLSX):
+/// compressing those again costs seconds on a large export and saves 3 %. A response that
+/// is compressed already (by a route's own layer) passes through as it is.
+fn compression(level: CompressionLevel) -> CompressionLayer<impl Predicate> {
+    CompressionLayer::new()
+        .gzip(true)
+        .quality(level)
+        .compress_when(
+            DefaultPredicate::new()
+                .and(NotForContentType::const_new(
+                    "application/vnd.openxmlformats",
+                ))
+                .and(NotForContentType::const_new("application/zip")),
+        )
 }
 
 /// Method and path of every plain axum route (see `plain_route_handlers`).
@@ -237,7 +258,7 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             layers::find_client,
         ))
-        .layer(tower_http::compression::CompressionLayer::new().gzip(true))
+        .layer(compression(CompressionLevel::Default))
         // Outermost: every line logged while a request is served carries its id. Each
         // request and response is logged at debug level (`RUST_LOG=tower_http=debug`),
         // server errors at error level.

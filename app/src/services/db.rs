@@ -60,6 +60,15 @@ pub fn scrubbed(message: &str, url: &str) -> String {
     }
 }
 
+/// What SQLite may keep in memory for all connections together before it gives back page
+/// cache. Each connection caches up to 2 MiB of pages of its own, and the pool has eight:
+/// while a reviewer downloaded the four exports of 10,000 organisations one after another,
+/// the server's peak grew from 58 to 68 MiB as more connections filled their caches. With the
+/// limit it stayed at 53–54 MiB (and the exports took about as long): SQLite recycles the
+/// least recently used pages of any connection instead, which stay in the operating system's
+/// file cache, a read away. Set per connection, it holds for the whole process.
+const SQLITE_HEAP_LIMIT_BYTES: i64 = 8 * 1024 * 1024;
+
 /// Opens a pool. A SQLite file and its folder are created when missing, and every SQLite
 /// connection gets WAL, foreign keys, a busy timeout and `synchronous = FULL`: WAL with
 /// NORMAL may lose the last acknowledged saves at a power cut (not at a crash of the process
@@ -91,6 +100,10 @@ pub async fn connect(url: &str) -> Result<AnyPool, sqlx::Error> {
                     conn.execute(
                         "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
                          PRAGMA busy_timeout = 5000; PRAGMA synchronous = FULL;",
+                    )
+                    .await?;
+                    conn.execute(
+                        format!("PRAGMA soft_heap_limit = {SQLITE_HEAP_LIMIT_BYTES}").as_str(),
                     )
                     .await?;
                     Ok(())
