@@ -14,3 +14,4 @@ pub mod question;
 pub mod region_rounds;
 pub mod response;
 pub mod status;
+pub mod table;

@@ -3,6 +3,7 @@
 //! table; values are written at the points and bars, and the previous publication's bars are
 //! hatched, so colour never carries meaning on its own.
 
+use crate::components::table::ScrollTable;
 use crate::domain::national::{percent, Distribution, ItemFigures};
 use crate::domain::publication::dashboard::TrendPoint;
 use crate::paths;
@@ -100,29 +101,17 @@ pub fn TrendChart(
 /// The figures behind a trend, as a table: one row per publication.
 #[component]
 pub fn TrendTable(caption: String, points: Vec<TrendPoint>) -> impl IntoView {
-    let label = caption.clone();
     view! {
-        <div class="table-scroll" role="region" tabindex="0" aria-label=label>
-            <table class="table trend-table">
-                <caption>{caption}</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">"Publicatie"</th>
-                        <th scope="col">"Cijfer"</th>
-                        <th scope="col">"Achter het cijfer"</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {points.into_iter().map(|point| view! {
-                        <tr>
-                            <th scope="row"><a href=paths::dashboard(Some(&point.slug))>{point.period.clone()}</a></th>
-                            <td>{point.shown.clone()}</td>
-                            <td>{point.detail.clone()}</td>
-                        </tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+        <ScrollTable caption class="trend-table"
+            columns=&["Publicatie", "Cijfer", "Achter het cijfer"]>
+            {points.into_iter().map(|point| view! {
+                <tr>
+                    <th scope="row"><a href=paths::dashboard(Some(&point.slug))>{point.period.clone()}</a></th>
+                    <td>{point.shown.clone()}</td>
+                    <td>{point.detail.clone()}</td>
+                </tr>
+            }).collect_view()}
+        </ScrollTable>
     }
 }
 

@@ -2,6 +2,7 @@
 //! and the figures in a table. Shown on the dashboard and in the preview before publishing.
 
 use crate::components::charts::{ShareBars, TrendChart, TrendTable};
+use crate::components::table::ScrollTable;
 use crate::domain::national::{format_number, Distribution};
 use crate::domain::publication::dashboard::{DashboardSection, IndicatorView, ItemView};
 use leptos::prelude::*;
@@ -63,20 +64,12 @@ fn Item(item: ItemView, previous: Option<String>) -> impl IntoView {
                     }
                 })
                 .collect_view();
+            let mut columns = vec!["Antwoord".to_string(), "Deze publicatie".to_string()];
+            columns.extend(item.previous.as_ref().and(previous.clone()));
             view! {
                 <ShareBars id=item.key.clone() label=item.label.clone() current=item.current.clone()
                     previous=item.previous.clone() previous_period=previous.clone()/>
-                <div class="table-scroll" role="region" tabindex="0" aria-label=format!("Antwoorden op: {}", item.label)>
-                    <table class="table">
-                        <caption class="visually-hidden">{format!("Antwoorden op: {}", item.label)}</caption>
-                        <thead><tr>
-                            <th scope="col">"Antwoord"</th>
-                            <th scope="col">"Deze publicatie"</th>
-                            {item.previous.as_ref().and(previous.clone()).map(|p| view! { <th scope="col">{p}</th> })}
-                        </tr></thead>
-                        <tbody>{rows}</tbody>
-                    </table>
-                </div>
+                <ScrollTable caption=format!("Antwoorden op: {}", item.label) hidden_caption=true columns>{rows}</ScrollTable>
             }
             .into_any()
         }

@@ -3,6 +3,7 @@
 
 use crate::api::rounds::list_rounds;
 use crate::components::loaded::Loaded;
+use crate::components::table::ScrollTable;
 use crate::domain::round::{RoundState, RoundSummary};
 use crate::domain::time::format_date;
 use leptos::prelude::*;
@@ -46,34 +47,21 @@ fn OpenedRoundTable(
     }
     view! {
         {intro}
-        <div class="table-scroll" role="region" tabindex="0" aria-label="Metingen">
-            <table class="table">
-                <caption>"Metingen"</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">"Meting"</th>
-                        <th scope="col">"Status"</th>
-                        <th scope="col">"Deadline"</th>
-                        <th scope="col">"Ingediend"</th>
-                        <th scope="col">"Vergeleken met"</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {rounds.into_iter().map(|round| view! {
-                        <tr>
-                            <th scope="row">
-                                <super::response::ProgrammeMark programme=round.programme.clone()/>" "
-                                <a href=link(&round.id)>{round.name.clone()}</a>
-                            </th>
-                            <td>{round.state.label()}</td>
-                            <td>{format_date(round.deadline)}</td>
-                            <td>{format!("{} van {}", round.submitted_count, round.region_count)}</td>
-                            <td>{round.compared_round.clone().unwrap_or_else(|| "–".to_string())}</td>
-                        </tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+        <ScrollTable caption="Metingen"
+            columns=&["Meting", "Status", "Deadline", "Ingediend", "Vergeleken met"]>
+            {rounds.into_iter().map(|round| view! {
+                <tr>
+                    <th scope="row">
+                        <super::response::ProgrammeMark programme=round.programme.clone()/>" "
+                        <a href=link(&round.id)>{round.name.clone()}</a>
+                    </th>
+                    <td>{round.state.label()}</td>
+                    <td>{format_date(round.deadline)}</td>
+                    <td>{format!("{} van {}", round.submitted_count, round.region_count)}</td>
+                    <td>{round.compared_round.clone().unwrap_or_else(|| "–".to_string())}</td>
+                </tr>
+            }).collect_view()}
+        </ScrollTable>
     }
     .into_any()
 }

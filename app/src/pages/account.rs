@@ -11,6 +11,7 @@ use crate::api::two_factor::RemoveTwoFactor;
 use crate::components::form::{ErrorSummary, TextField};
 use crate::components::loaded::Loaded;
 use crate::components::notice::ChangeNotice;
+use crate::components::table::ScrollTable;
 use crate::domain::account::{SessionSummary, EMAIL_MAX_CHARS, PASSWORD_MAX_CHARS};
 use crate::domain::time::format_date_time;
 use crate::error::AppError;
@@ -218,47 +219,34 @@ fn NoticeChoices(
 #[component]
 fn SessionTable(sessions: Vec<SessionSummary>, end: ServerAction<EndSession>) -> impl IntoView {
     view! {
-        <div class="table-scroll" role="region" tabindex="0" aria-label="Uw sessies">
-            <table class="table">
-                <caption class="visually-hidden">"Uw actieve sessies"</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">"Apparaat"</th>
-                        <th scope="col">"Adres"</th>
-                        <th scope="col">"Ingelogd"</th>
-                        <th scope="col">"Laatst actief"</th>
-                        <th scope="col">"Actie"</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {sessions
-                        .into_iter()
-                        .map(|session| {
-                            let label = format!("Uitloggen: {}, ingelogd {}", session.device, format_date_time(session.created_at));
-                            view! {
-                                <tr>
-                                    <td>
-                                        {session.device.clone()}
-                                        {session.current.then(|| view! { <strong>" (deze sessie)"</strong> })}
-                                    </td>
-                                    <td>{if session.client_address.is_empty() { "–".to_string() } else { session.client_address.clone() }}</td>
-                                    <td>{format_date_time(session.created_at)}</td>
-                                    <td>{format_date_time(session.last_seen_at)}</td>
-                                    <td>
-                                        <ActionForm action=end attr:class="inline-form">
-                                            <input type="hidden" name="session" value=session.reference.clone()/>
-                                            <button type="submit" class="button button--small button--secondary" aria-label=label>
-                                                "Uitloggen"
-                                            </button>
-                                        </ActionForm>
-                                    </td>
-                                </tr>
-                            }
-                        })
-                        .collect_view()}
-                </tbody>
-            </table>
-        </div>
+        <ScrollTable label="Uw sessies" caption="Uw actieve sessies" hidden_caption=true
+            columns=&["Apparaat", "Adres", "Ingelogd", "Laatst actief", "Actie"]>
+            {sessions
+                .into_iter()
+                .map(|session| {
+                    let label = format!("Uitloggen: {}, ingelogd {}", session.device, format_date_time(session.created_at));
+                    view! {
+                        <tr>
+                            <td>
+                                {session.device.clone()}
+                                {session.current.then(|| view! { <strong>" (deze sessie)"</strong> })}
+                            </td>
+                            <td>{if session.client_address.is_empty() { "–".to_string() } else { session.client_address.clone() }}</td>
+                            <td>{format_date_time(session.created_at)}</td>
+                            <td>{format_date_time(session.last_seen_at)}</td>
+                            <td>
+                                <ActionForm action=end attr:class="inline-form">
+                                    <input type="hidden" name="session" value=session.reference.clone()/>
+                                    <button type="submit" class="button button--small button--secondary" aria-label=label>
+                                        "Uitloggen"
+                                    </button>
+                                </ActionForm>
+                            </td>
+                        </tr>
+                    }
+                })
+                .collect_view()}
+        </ScrollTable>
     }
 }
 

@@ -5,6 +5,7 @@ use crate::api::regions::list_regions;
 use crate::api::review::get_audit_trail;
 use crate::api::rounds::list_rounds;
 use crate::components::loaded::Loaded;
+use crate::components::table::ScrollTable;
 use crate::domain::audit::{kind_label, AuditPage as Trail, KINDS};
 use crate::domain::region::Region;
 use crate::domain::round::RoundSummary;
@@ -158,31 +159,20 @@ fn TrailTable(trail: Trail, filter_query: String) -> impl IntoView {
     };
     view! {
         <p role="status">{format!("{} gebeurtenis(sen) gevonden; pagina {page} van {pages}.", trail.total)}</p>
-        <div class="table-scroll" role="region" tabindex="0" aria-label="Gebeurtenissen">
-            <table class="table audit-table">
-                <caption class="visually-hidden">"Gebeurtenissen, nieuwste eerst"</caption>
-                <thead><tr>
-                    <th scope="col">"Tijd"</th>
-                    <th scope="col">"Wie"</th>
-                    <th scope="col">"Wat"</th>
-                    <th scope="col">"Regio"</th>
-                    <th scope="col">"Meting"</th>
-                    <th scope="col">"Details"</th>
-                </tr></thead>
-                <tbody>
-                    {trail.entries.into_iter().map(|entry| view! {
-                        <tr>
-                            <td>{format_date_time(entry.occurred_at)}</td>
-                            <td>{entry.actor}</td>
-                            <td>{kind_label(&entry.kind).to_string()}</td>
-                            <td>{entry.region_code.unwrap_or_default()}</td>
-                            <td>{entry.round_name.unwrap_or_default()}</td>
-                            <td class="audit-table__details">{entry.details}</td>
-                        </tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+        <ScrollTable label="Gebeurtenissen" caption="Gebeurtenissen, nieuwste eerst" hidden_caption=true
+            class="audit-table"
+            columns=&["Tijd", "Wie", "Wat", "Regio", "Meting", "Details"]>
+            {trail.entries.into_iter().map(|entry| view! {
+                <tr>
+                    <td>{format_date_time(entry.occurred_at)}</td>
+                    <td>{entry.actor}</td>
+                    <td>{kind_label(&entry.kind).to_string()}</td>
+                    <td>{entry.region_code.unwrap_or_default()}</td>
+                    <td>{entry.round_name.unwrap_or_default()}</td>
+                    <td class="audit-table__details">{entry.details}</td>
+                </tr>
+            }).collect_view()}
+        </ScrollTable>
         <nav class="pager" aria-label="Pagina's">
             {(page > 1).then(|| view! { <a class="pager__previous" href=link(page - 1)>"Nieuwere"</a> })}
             {(page < pages).then(|| view! { <a class="pager__next" href=link(page + 1)>"Oudere"</a> })}

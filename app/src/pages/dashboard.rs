@@ -9,6 +9,7 @@ use crate::components::branding::branding;
 use crate::components::dashboard_theme::Theme;
 use crate::components::loaded::Loaded;
 use crate::components::response::ProgrammeMark;
+use crate::components::table::ScrollTable;
 use crate::domain::programme::{Programme, DEFAULT_PROGRAMME};
 use crate::domain::publication::dashboard::{
     PublicDashboard, PublicRegion, PublicationFacts, PublicationLink,
@@ -311,25 +312,17 @@ fn Region(page: PublicRegion) -> impl IntoView {
         {dashboard.sections.into_iter().map(|section| view! {
             <section class="theme" aria-labelledby=format!("thema-{}", section.key.to_lowercase())>
                 <h2 id=format!("thema-{}", section.key.to_lowercase())>{section.title.clone()}</h2>
-                <div class="table-scroll" role="region" tabindex="0" aria-label=format!("Antwoorden van de regio: {}", section.title)>
-                    <table class="table region-answers">
-                        <caption class="visually-hidden">{format!("Antwoorden van de regio: {}", section.title)}</caption>
-                        <thead><tr>
-                            <th scope="col">"Vraag"</th>
-                            <th scope="col">"Antwoord van de regio"</th>
-                            <th scope="col">"Landelijk"</th>
-                        </tr></thead>
-                        <tbody>
-                            {section.items.into_iter().map(|item| view! {
-                                <tr>
-                                    <th scope="row">{item.indicator.clone().map(|name| view! { <strong class="region-answers__indicator">{name}</strong><br/> })}{item.label.clone()}</th>
-                                    <td>{item.answer.clone()}</td>
-                                    <td>{item.national.clone()}</td>
-                                </tr>
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                </div>
+                <ScrollTable caption=format!("Antwoorden van de regio: {}", section.title) hidden_caption=true
+                    class="region-answers"
+                    columns=&["Vraag", "Antwoord van de regio", "Landelijk"]>
+                    {section.items.into_iter().map(|item| view! {
+                        <tr>
+                            <th scope="row">{item.indicator.clone().map(|name| view! { <strong class="region-answers__indicator">{name}</strong><br/> })}{item.label.clone()}</th>
+                            <td>{item.answer.clone()}</td>
+                            <td>{item.national.clone()}</td>
+                        </tr>
+                    }).collect_view()}
+                </ScrollTable>
             </section>
         }).collect_view()}
         <PublicationNav publications current=facts.slug.clone() region=Some(dashboard.region.code.clone())/>

@@ -8,6 +8,7 @@ use crate::components::comparison::CompareWith;
 use crate::components::exports::ExportLinks;
 use crate::components::loaded::Loaded;
 use crate::components::opened_rounds::OpenedRounds;
+use crate::components::table::ScrollTable;
 use crate::domain::national::{
     format_number, percent, ComparedRound, Distribution, ItemFigures, NationalItem,
     NationalPicture, Share,
@@ -286,21 +287,12 @@ fn FiguresTable(
     compared_column: Option<String>,
     children: Children,
 ) -> impl IntoView {
-    let label = caption.clone();
+    let mut columns = vec![first_column.to_string(), "Deze meting".to_string()];
+    columns.extend(compared_column);
     view! {
-        <div class="table-scroll" role="region" tabindex="0" aria-label=label>
-            <table class="table national-table">
-                <caption class="visually-hidden">{caption}</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">{first_column}</th>
-                        <th scope="col">"Deze meting"</th>
-                        {compared_column.map(|name| view! { <th scope="col">{name}</th> })}
-                    </tr>
-                </thead>
-                <tbody>{children()}</tbody>
-            </table>
-        </div>
+        <ScrollTable caption hidden_caption=true class="national-table" columns>
+            {children()}
+        </ScrollTable>
     }
 }
 

@@ -4,6 +4,7 @@
 use crate::api::publications::get_open_data;
 use crate::components::loaded::Loaded;
 use crate::components::response::ProgrammeMark;
+use crate::components::table::ScrollTable;
 use crate::domain::publication::catalogue::{Catalogue, CataloguePublication, INDEX_PATH};
 use crate::domain::time::format_date;
 use crate::paths;
@@ -71,25 +72,16 @@ fn Publication(publication: CataloguePublication) -> impl IntoView {
             {publication.editions.into_iter().rev().map(|edition| view! {
                 <h3>{format!("Editie {} – {}", edition.edition, format_date(edition.published_at))}</h3>
                 {(!edition.note.is_empty()).then(|| view! { <p>{format!("Correctie: {}", edition.note)}</p> })}
-                <div class="table-scroll" role="region" tabindex="0" aria-label=format!("Bestanden van editie {}", edition.edition)>
-                    <table class="table">
-                        <caption class="visually-hidden">{format!("Bestanden van editie {}", edition.edition)}</caption>
-                        <thead><tr>
-                            <th scope="col">"Bestand"</th>
-                            <th scope="col">"Grootte"</th>
-                            <th scope="col">"SHA-256"</th>
-                        </tr></thead>
-                        <tbody>
-                            {edition.files.into_iter().map(|file| view! {
-                                <tr>
-                                    <th scope="row"><a href=file.path.clone() download="">{file.file.title()}</a></th>
-                                    <td>{size(file.bytes)}</td>
-                                    <td><code class="checksum">{file.sha256.clone()}</code></td>
-                                </tr>
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                </div>
+                <ScrollTable caption=format!("Bestanden van editie {}", edition.edition) hidden_caption=true
+                    columns=&["Bestand", "Grootte", "SHA-256"]>
+                    {edition.files.into_iter().map(|file| view! {
+                        <tr>
+                            <th scope="row"><a href=file.path.clone() download="">{file.file.title()}</a></th>
+                            <td>{size(file.bytes)}</td>
+                            <td><code class="checksum">{file.sha256.clone()}</code></td>
+                        </tr>
+                    }).collect_view()}
+                </ScrollTable>
             }).collect_view()}
         </section>
     }

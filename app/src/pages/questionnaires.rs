@@ -4,8 +4,10 @@
 //! coordinator would see it, with conditions, rules and lineage spelled out.
 
 use crate::api::questionnaires::{import_attempt, list_questionnaires, VersionSummary};
+use crate::components::form::field_id;
 use crate::components::loaded::Loaded;
 use crate::components::notice::ChangeNotice;
+use crate::components::table::ScrollTable;
 use crate::domain::time::format_date_time;
 use crate::paths;
 use leptos::prelude::*;
@@ -60,25 +62,25 @@ pub fn QuestionnairesPage() -> impl IntoView {
                     "wat het blad settings zegt (form_id, version, form_title, programme). Bij een TOML-bestand laat u ze leeg. "
                     "Zonder programma hoort de vragenlijst bij het NAD."
                 </p>
-                <div class="form-field">
-                    <label class="form-label" for="veld-identifier">"Vragenlijst (bijvoorbeeld nad)"</label>
-                    <input class="form-input" type="text" id="veld-identifier" name="identifier" maxlength="200" aria-describedby="namen-uitleg"/>
-                </div>
-                <div class="form-field">
-                    <label class="form-label" for="veld-versie">"Versie (bijvoorbeeld 2027-06)"</label>
-                    <input class="form-input" type="text" id="veld-versie" name="versie" maxlength="200" aria-describedby="namen-uitleg"/>
-                </div>
-                <div class="form-field">
-                    <label class="form-label" for="veld-titel">"Titel"</label>
-                    <input class="form-input" type="text" id="veld-titel" name="titel" maxlength="200" aria-describedby="namen-uitleg"/>
-                </div>
-                <div class="form-field">
-                    <label class="form-label" for="veld-programma">"Programma (code, bijvoorbeeld bt)"</label>
-                    <input class="form-input" type="text" id="veld-programma" name="programma" maxlength="200" aria-describedby="namen-uitleg"/>
-                </div>
+                <NameField label="Vragenlijst (bijvoorbeeld nad)" name="identifier"/>
+                <NameField label="Versie (bijvoorbeeld 2027-06)" name="versie"/>
+                <NameField label="Titel" name="titel"/>
+                <NameField label="Programma (code, bijvoorbeeld bt)" name="programma"/>
             </fieldset>
             <button type="submit" class="button">"Controleren"</button>
         </form>
+    }
+}
+
+/// A name for the uploaded file's questionnaire, which the hint above the fields explains.
+#[component]
+fn NameField(label: &'static str, name: &'static str) -> impl IntoView {
+    let id = field_id(name);
+    view! {
+        <div class="form-field">
+            <label class="form-label" for=id.clone()>{label}</label>
+            <input class="form-input" type="text" id=id name=name maxlength="200" aria-describedby="namen-uitleg"/>
+        </div>
     }
 }
 
@@ -89,38 +91,23 @@ fn VersionTable(versions: Vec<VersionSummary>) -> impl IntoView {
         return view! { <p>"Er is nog geen vragenlijst geladen."</p> }.into_any();
     }
     view! {
-        <div class="table-scroll" role="region" tabindex="0" aria-label="Vragenlijsten">
-            <table class="table">
-                <caption class="visually-hidden">"Geladen versies van vragenlijsten"</caption>
-                <thead>
+        <ScrollTable label="Vragenlijsten" caption="Geladen versies van vragenlijsten" hidden_caption=true
+            columns=&["Programma", "Vragenlijst", "Versie", "Titel", "Vragen", "Vorige versie", "Geladen"]>
+            {versions.into_iter().map(|v| {
+                let href = paths::questionnaire_version(&v.identifier, &v.version);
+                view! {
                     <tr>
-                        <th scope="col">"Programma"</th>
-                        <th scope="col">"Vragenlijst"</th>
-                        <th scope="col">"Versie"</th>
-                        <th scope="col">"Titel"</th>
-                        <th scope="col">"Vragen"</th>
-                        <th scope="col">"Vorige versie"</th>
-                        <th scope="col">"Geladen"</th>
+                        <td>{v.programme}</td>
+                        <td>{v.identifier}</td>
+                        <td><a href=href>{v.version}</a></td>
+                        <td>{v.title}</td>
+                        <td>{v.item_count}</td>
+                        <td>{v.previous_version.unwrap_or_else(|| "–".to_string())}</td>
+                        <td>{format!("{} door {} ({})", format_date_time(v.imported_at), v.imported_by, v.file_name)}</td>
                     </tr>
-                </thead>
-                <tbody>
-                    {versions.into_iter().map(|v| {
-                        let href = paths::questionnaire_version(&v.identifier, &v.version);
-                        view! {
-                            <tr>
-                                <td>{v.programme}</td>
-                                <td>{v.identifier}</td>
-                                <td><a href=href>{v.version}</a></td>
-                                <td>{v.title}</td>
-                                <td>{v.item_count}</td>
-                                <td>{v.previous_version.unwrap_or_else(|| "–".to_string())}</td>
-                                <td>{format!("{} door {} ({})", format_date_time(v.imported_at), v.imported_by, v.file_name)}</td>
-                            </tr>
-                        }
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+                }
+            }).collect_view()}
+        </ScrollTable>
     }
     .into_any()
 }

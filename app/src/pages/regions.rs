@@ -9,6 +9,7 @@ use crate::api::regions::{
 };
 use crate::components::loaded::Loaded;
 use crate::components::notice::ChangeNotice;
+use crate::components::table::ScrollTable;
 use crate::domain::programme::Programme;
 use crate::domain::region::Region;
 use crate::domain::time::format_date;
@@ -92,33 +93,23 @@ fn RegionTable(programme: Programme, regions: Vec<Region>) -> impl IntoView {
     let label = format!("Regio's {}", programme.short_name);
     view! {
         <p>{format!("{} regio's nemen deel aan de monitor.", active.len())}</p>
-        <div class="table-scroll" role="region" tabindex="0" aria-label=label>
-            <table class="table">
-                <caption class="visually-hidden">{format!("De deelnemende regio's van {} met hun centrumgemeente", programme.name)}</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">"Code"</th>
-                        <th scope="col">"Regio"</th>
-                        <th scope="col">"Centrumgemeente"</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {active
-                        .into_iter()
-                        .map(|region| {
-                            let href = paths::region(&region.code);
-                            view! {
-                                <tr>
-                                    <td>{region.code}</td>
-                                    <td><a href=href>{region.name}</a></td>
-                                    <td>{region.lead_gemeente}</td>
-                                </tr>
-                            }
-                        })
-                        .collect_view()}
-                </tbody>
-            </table>
-        </div>
+        <ScrollTable label hidden_caption=true
+            caption=format!("De deelnemende regio's van {} met hun centrumgemeente", programme.name)
+            columns=&["Code", "Regio", "Centrumgemeente"]>
+            {active
+                .into_iter()
+                .map(|region| {
+                    let href = paths::region(&region.code);
+                    view! {
+                        <tr>
+                            <td>{region.code}</td>
+                            <td><a href=href>{region.name}</a></td>
+                            <td>{region.lead_gemeente}</td>
+                        </tr>
+                    }
+                })
+                .collect_view()}
+        </ScrollTable>
     }
 }
 

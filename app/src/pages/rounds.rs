@@ -9,6 +9,7 @@ use crate::api::rounds::{list_rounds, CreateRound};
 use crate::components::form::{CheckboxGroup, ErrorSummary, SelectField, TextField};
 use crate::components::loaded::Loaded;
 use crate::components::response::ProgrammeMark;
+use crate::components::table::ScrollTable;
 use crate::domain::region::Region;
 use crate::domain::response::ResponseStatus;
 use crate::domain::round::{RoundSummary, MAX_NAME_CHARS};
@@ -149,39 +150,25 @@ fn RoundTable(rounds: Vec<RoundSummary>) -> impl IntoView {
         return view! { <p>"Er zijn nog geen metingen."</p> }.into_any();
     }
     view! {
-        <div class="table-scroll" role="region" tabindex="0" aria-label="Metingen">
-            <table class="table">
-                <caption class="visually-hidden">"Alle metingen, nieuwste eerst"</caption>
-                <thead>
+        <ScrollTable label="Metingen" caption="Alle metingen, nieuwste eerst" hidden_caption=true
+            columns=&["Meting", "Vragenlijst", "Status", "Opent", "Deadline", "Ingediend"]>
+            {rounds
+                .into_iter()
+                .map(|round| view! {
                     <tr>
-                        <th scope="col">"Meting"</th>
-                        <th scope="col">"Vragenlijst"</th>
-                        <th scope="col">"Status"</th>
-                        <th scope="col">"Opent"</th>
-                        <th scope="col">"Deadline"</th>
-                        <th scope="col">"Ingediend"</th>
+                        <td>
+                            <ProgrammeMark programme=round.programme.clone()/>" "
+                            <a href=paths::round(&round.id)>{round.name.clone()}</a>
+                        </td>
+                        <td>{round.questionnaire.clone()}</td>
+                        <td>{round.state.label()}</td>
+                        <td>{format_date(round.opens_at)}</td>
+                        <td>{format_date(round.deadline)}</td>
+                        <td>{format!("{} van {}", round.submitted_count, round.region_count)}</td>
                     </tr>
-                </thead>
-                <tbody>
-                    {rounds
-                        .into_iter()
-                        .map(|round| view! {
-                            <tr>
-                                <td>
-                                    <ProgrammeMark programme=round.programme.clone()/>" "
-                                    <a href=paths::round(&round.id)>{round.name.clone()}</a>
-                                </td>
-                                <td>{round.questionnaire.clone()}</td>
-                                <td>{round.state.label()}</td>
-                                <td>{format_date(round.opens_at)}</td>
-                                <td>{format_date(round.deadline)}</td>
-                                <td>{format!("{} van {}", round.submitted_count, round.region_count)}</td>
-                            </tr>
-                        })
-                        .collect_view()}
-                </tbody>
-            </table>
-        </div>
+                })
+                .collect_view()}
+        </ScrollTable>
     }
     .into_any()
 }

@@ -11,6 +11,8 @@ use crate::api::users::{
 use crate::components::form::{ErrorSummary, SelectField, TextField};
 use crate::components::loaded::Loaded;
 use crate::components::notice::ChangeNotice;
+use crate::components::table::ScrollTable;
+use crate::domain::access::ProgrammeRegion;
 use crate::domain::account::{UserSummary, EMAIL_MAX_CHARS, NAME_MAX_CHARS};
 use crate::domain::region::Region;
 use crate::domain::role::Role;
@@ -19,8 +21,14 @@ use crate::error::AppError;
 use crate::paths;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
+use leptos::server_fn::client::Client;
+use leptos::server_fn::codec::PostUrl;
+use leptos::server_fn::request::ClientReq;
+use leptos::server_fn::{Http, ServerFn};
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
+use serde::de::DeserializeOwned;
+use web_sys::FormData;
 
 /// The confirmation after a change, from the `melding` query parameter.
 fn notice_text(code: &str) -> Option<&'static str> {
@@ -95,46 +103,31 @@ pub fn UsersPage() -> impl IntoView {
 #[component]
 fn UserTable(users: Vec<UserSummary>, toggle: ServerAction<SetUserActive>) -> impl IntoView {
     view! {
-        <div class="table-scroll" role="region" tabindex="0" aria-label="Gebruikers">
-            <table class="table">
-                <caption class="visually-hidden">"Alle gebruikers"</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">"Naam"</th>
-                        <th scope="col">"E-mailadres"</th>
-                        <th scope="col">"Rol"</th>
-                        <th scope="col">"Regio"</th>
-                        <th scope="col">"Status"</th>
-                        <th scope="col">"Laatst ingelogd"</th>
-                        <th scope="col">"Acties"</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {users
-                        .into_iter()
-                        .map(|user| {
-                            let edit_href = paths::user(&user.id);
-                            view! {
-                                <tr>
-                                    <td>{user.display_name.clone()}</td>
-                                    <td>{user.email.clone()}</td>
-                                    <td>{user.role.label()}</td>
-                                    <td>{user.region_name.clone().unwrap_or_else(|| "–".to_string())}</td>
-                                    <td>{status_label(&user)}</td>
-                                    <td>{user.last_login_at.map(format_date_time).unwrap_or_else(|| "–".to_string())}</td>
-                                    <td class="table__actions">
-                                        <ActivityForm user=user.clone() toggle/>
-                                        <a href=edit_href aria-label=format!("Bewerken: {}", user.display_name)>
-                                            "Bewerken"
-                                        </a>
-                                    </td>
-                                </tr>
-                            }
-                        })
-                        .collect_view()}
-                </tbody>
-            </table>
-        </div>
+        <ScrollTable label="Gebruikers" caption="Alle gebruikers" hidden_caption=true
+            columns=&["Naam", "E-mailadres", "Rol", "Regio", "Status", "Laatst ingelogd", "Acties"]>
+            {users
+                .into_iter()
+                .map(|user| {
+                    let edit_href = paths::user(&user.id);
+                    view! {
+                        <tr>
+                            <td>{user.display_name.clone()}</td>
+                            <td>{user.email.clone()}</td>
+                            <td>{user.role.label()}</td>
+                            <td>{user.region_name.clone().unwrap_or_else(|| "–".to_string())}</td>
+                            <td>{status_label(&user)}</td>
+                            <td>{user.last_login_at.map(format_date_time).unwrap_or_else(|| "–".to_string())}</td>
+                            <td class="table__actions">
+                                <ActivityForm user=user.clone() toggle/>
+                                <a href=edit_href aria-label=format!("Bewerken: {}", user.display_name)>
+                                    "Bewerken"
+                                </a>
+                            </td>
+                        </tr>
+                    }
+                })
+                .collect_view()}
+        </ScrollTable>
     }
 }
 
@@ -281,23 +274,7 @@ fn OtherProgrammes(
         <h2>"Andere programma's"</h2>
         <p>"Coördineert deze persoon ook een regio in een ander programma (bijvoorbeeld Beschermd Thuis)? Dan krijgt ze die hier erbij, met dezelfde login. Per programma één regio."</p>
         {(!user.other_regions.is_empty()).then(|| view! {
-            <ul class="choice-list">
-                {user.other_regions.clone().into_iter().map(|region| {
-                    let user_id = user.id.clone();
-                    view! {
-                        <li class="choice-list__item">
-                            {format!("{} ({}, {})", region.name, region.code, region.programme_short_name)}
-                            <ActionForm action=remove_region attr:class="inline-form">
-                                <input type="hidden" name="user_id" value=user_id/>
-                                <input type="hidden" name="region_code" value=region.code.clone()/>
-                                <button type="submit" class="button button--secondary">
-                                    {format!("{} weghalen", region.name)}
-                                </button>
-                            </ActionForm>
-                        </li>
-                    }
-                }).collect_view()}
-            </ul>
+            <RemovableRegions user_id=user.id.clone() regions=user.other_regions.clone() remove=remove_region/>
         })}
         <ActionForm action=add_region attr:class="form">
             <input type="hidden" name="user_id" value=user_id/>
@@ -331,23 +308,8 @@ fn AdvisedRegions(
             view! { <p>"Deze beoordelaar is geen regioadviseur van een regio."</p> }.into_any()
         } else {
             view! {
-                <ul class="choice-list" aria-label="Regio's als regioadviseur">
-                    {user.advised_regions.clone().into_iter().map(|region| {
-                        let user_id = user.id.clone();
-                        view! {
-                            <li class="choice-list__item">
-                                {format!("{} ({}, {})", region.name, region.code, region.programme_short_name)}
-                                <ActionForm action=remove_advised attr:class="inline-form">
-                                    <input type="hidden" name="user_id" value=user_id/>
-                                    <input type="hidden" name="region_code" value=region.code.clone()/>
-                                    <button type="submit" class="button button--secondary">
-                                        {format!("{} weghalen", region.name)}
-                                    </button>
-                                </ActionForm>
-                            </li>
-                        }
-                    }).collect_view()}
-                </ul>
+                <RemovableRegions user_id=user.id.clone() regions=user.advised_regions.clone()
+                    remove=remove_advised label="Regio's als regioadviseur"/>
             }.into_any()
         }}
         <ActionForm action=add_advised attr:class="form">
@@ -355,6 +317,51 @@ fn AdvisedRegions(
             <SelectField label="Regio als regioadviseur" name="advised_region" options error/>
             <button type="submit" class="button">"Regio erbij als adviseur"</button>
         </ActionForm>
+    }
+}
+
+/// A user's regions beyond their own, each with a button that takes it away through `remove`.
+#[component]
+fn RemovableRegions<ServFn, OutputProtocol>(
+    user_id: String,
+    regions: Vec<ProgrammeRegion>,
+    remove: ServerAction<ServFn>,
+    /// The list's name for screen readers, where the heading above it does not say what it holds.
+    #[prop(optional)]
+    label: Option<&'static str>,
+) -> impl IntoView
+where
+    // What `ActionForm` asks of its action.
+    ServFn: DeserializeOwned
+        + ServerFn<Protocol = Http<PostUrl, OutputProtocol>>
+        + Clone
+        + Send
+        + Sync
+        + 'static,
+    ServFn::Client: Client<ServFn::Error>,
+    <<ServFn::Client as Client<ServFn::Error>>::Request as ClientReq<ServFn::Error>>::FormData:
+        From<FormData>,
+    ServFn::Output: Send + Sync + 'static,
+    ServFn::Error: Send + Sync + 'static,
+{
+    view! {
+        <ul class="choice-list" aria-label=label>
+            {regions.into_iter().map(|region| {
+                let user_id = user_id.clone();
+                view! {
+                    <li class="choice-list__item">
+                        {format!("{} ({}, {})", region.name, region.code, region.programme_short_name)}
+                        <ActionForm action=remove attr:class="inline-form">
+                            <input type="hidden" name="user_id" value=user_id/>
+                            <input type="hidden" name="region_code" value=region.code.clone()/>
+                            <button type="submit" class="button button--secondary">
+                                {format!("{} weghalen", region.name)}
+                            </button>
+                        </ActionForm>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
     }
 }
 

@@ -5,6 +5,7 @@ use crate::api::responses::{get_progress, Progress, ProgressItem};
 use crate::components::comparison::CompareWith;
 use crate::components::loaded::Loaded;
 use crate::components::response::ResponseBanner;
+use crate::components::table::ScrollTable;
 use crate::domain::round::ComparisonChoice;
 use crate::paths;
 use leptos::prelude::*;
@@ -167,40 +168,27 @@ fn Indicators(indicators: Vec<ProgressItem>, compared_label: String) -> impl Int
     }
 }
 
-/// One section's answers: this round beside the compared round, changed ones marked. On a
-/// narrow screen the table scrolls sideways in its own region, which the keyboard reaches
-/// and a screen reader names, so the page itself doesn't (WCAG 1.4.10).
+/// One section's answers: this round beside the compared round, changed ones marked.
 #[component]
 fn SectionTable(title: String, round: String, items: Vec<ProgressItem>) -> impl IntoView {
     let label = format!("Vergelijking: {title}");
     view! {
-        <div class="table-scroll" role="region" tabindex="0" aria-label=label>
-            <table class="table progress-table">
-                <caption>{title}</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">"Vraag"</th>
-                        <th scope="col">"Deze meting"</th>
-                        <th scope="col">{round}</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {items.into_iter().map(|item| view! {
-                        <tr class:progress-table__changed=item.changed>
-                            <th scope="row">{item.label.clone()}</th>
-                            <td>
-                                {item.now.clone().unwrap_or_else(|| "Niet beantwoord".to_string())}
-                                {item.changed.then(|| view! { " "<strong class="tag tag--changed">"Gewijzigd"</strong> })}
-                            </td>
-                            <td>{match (&item.not_compared, &item.before) {
-                                (Some(why), _) => why.clone(),
-                                (None, Some(before)) => before.clone(),
-                                (None, None) => "Niet beantwoord".to_string(),
-                            }}</td>
-                        </tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+        <ScrollTable label caption=title class="progress-table"
+            columns=vec!["Vraag".to_string(), "Deze meting".to_string(), round]>
+            {items.into_iter().map(|item| view! {
+                <tr class:progress-table__changed=item.changed>
+                    <th scope="row">{item.label.clone()}</th>
+                    <td>
+                        {item.now.clone().unwrap_or_else(|| "Niet beantwoord".to_string())}
+                        {item.changed.then(|| view! { " "<strong class="tag tag--changed">"Gewijzigd"</strong> })}
+                    </td>
+                    <td>{match (&item.not_compared, &item.before) {
+                        (Some(why), _) => why.clone(),
+                        (None, Some(before)) => before.clone(),
+                        (None, None) => "Niet beantwoord".to_string(),
+                    }}</td>
+                </tr>
+            }).collect_view()}
+        </ScrollTable>
     }
 }

@@ -9,6 +9,7 @@ use crate::api::questionnaires::{
 use crate::components::form::ErrorSummary;
 use crate::components::loaded::Loaded;
 use crate::components::question::Question;
+use crate::components::table::ScrollTable;
 use crate::domain::questionnaire::describe::describe;
 use crate::domain::questionnaire::model::{Item, Lineage, Severity};
 use crate::domain::time::format_date_time;
@@ -192,19 +193,11 @@ fn ChangesTable(changes: VersionChanges) -> impl IntoView {
         <section class="version-changes" aria-labelledby="wijzigingen">
             <h2 id="wijzigingen">{heading}</h2>
             <p>{summary}</p>
-            <div class="table-scroll" role="region" tabindex="0" aria-label="Wijzigingen per vraag">
-                <table class="table">
-                    <caption class="visually-hidden">"Wijzigingen per vraag en hoe de vergelijking ze behandelt"</caption>
-                    <thead>
-                        <tr>
-                            <th scope="col">"Vraag"</th>
-                            <th scope="col">"Vergelijking met de vorige meting"</th>
-                            <th scope="col">"Toelichting"</th>
-                        </tr>
-                    </thead>
-                    <tbody>{rows.collect_view()}{removed.collect_view()}</tbody>
-                </table>
-            </div>
+            <ScrollTable label="Wijzigingen per vraag" hidden_caption=true
+                caption="Wijzigingen per vraag en hoe de vergelijking ze behandelt"
+                columns=&["Vraag", "Vergelijking met de vorige meting", "Toelichting"]>
+                {rows.collect_view()}{removed.collect_view()}
+            </ScrollTable>
         </section>
     }
 }

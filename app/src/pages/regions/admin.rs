@@ -10,6 +10,7 @@ use crate::components::form::{ErrorSummary, SelectField, TextField};
 use crate::components::loaded::Loaded;
 use crate::components::notice::ChangeNotice;
 use crate::components::response::ProgrammeMark;
+use crate::components::table::ScrollTable;
 use crate::domain::programme::Programme;
 use crate::domain::region::{Gemeente, Region, REGION_CODE_MAX_CHARS, REGION_NAME_MAX_CHARS};
 use crate::error::AppError;
@@ -161,21 +162,10 @@ fn RegionsTable(regions: Vec<Region>, gemeenten: Vec<Gemeente>) -> impl IntoView
         })
         .collect_view();
     view! {
-        <div class="table-scroll" role="region" tabindex="0" aria-label="Regio's">
-            <table class="table">
-                <caption class="visually-hidden">"Alle regio's met hun aantal gemeenten"</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">"Code"</th>
-                        <th scope="col">"Regio"</th>
-                        <th scope="col">"Centrumgemeente"</th>
-                        <th scope="col">"Gemeenten"</th>
-                        <th scope="col">"Status"</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
+        <ScrollTable label="Regio's" caption="Alle regio's met hun aantal gemeenten" hidden_caption=true
+            columns=&["Code", "Regio", "Centrumgemeente", "Gemeenten", "Status"]>
+            {rows}
+        </ScrollTable>
     }
 }
 

@@ -10,6 +10,7 @@ use crate::api::rounds::{
 use crate::components::form::{ErrorSummary, TextField};
 use crate::components::loaded::Loaded;
 use crate::components::notice::ChangeNotice;
+use crate::components::table::ScrollTable;
 use crate::domain::round::{
     reason_required, RoundRegion, RoundState, RoundSummary, MAX_REASON_CHARS,
 };
@@ -145,31 +146,19 @@ fn StateButtons(
 #[component]
 fn RegionTable(regions: Vec<RoundRegion>) -> impl IntoView {
     view! {
-        <div class="table-scroll" role="region" tabindex="0" aria-label="Regio's in deze meting">
-            <table class="table">
-                <caption class="visually-hidden">"De regio's van deze meting"</caption>
-                <thead>
+        <ScrollTable label="Regio's in deze meting" caption="De regio's van deze meting" hidden_caption=true
+            columns=&["Regio", "Centrumgemeente", "Vragenlijst", "Eigen deadline"]>
+            {regions
+                .into_iter()
+                .map(|region| view! {
                     <tr>
-                        <th scope="col">"Regio"</th>
-                        <th scope="col">"Centrumgemeente"</th>
-                        <th scope="col">"Vragenlijst"</th>
-                        <th scope="col">"Eigen deadline"</th>
+                        <td><a href=paths::region(&region.code)>{format!("{} ({})", region.name, region.code)}</a></td>
+                        <td>{region.lead_gemeente.clone()}</td>
+                        <td>{response_label(region.status.as_deref())}</td>
+                        <td>{region.deadline.map_or_else(|| "–".to_string(), format_date)}</td>
                     </tr>
-                </thead>
-                <tbody>
-                    {regions
-                        .into_iter()
-                        .map(|region| view! {
-                            <tr>
-                                <td><a href=paths::region(&region.code)>{format!("{} ({})", region.name, region.code)}</a></td>
-                                <td>{region.lead_gemeente.clone()}</td>
-                                <td>{response_label(region.status.as_deref())}</td>
-                                <td>{region.deadline.map_or_else(|| "–".to_string(), format_date)}</td>
-                            </tr>
-                        })
-                        .collect_view()}
-                </tbody>
-            </table>
-        </div>
+                })
+                .collect_view()}
+        </ScrollTable>
     }
 }
