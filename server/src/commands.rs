@@ -397,9 +397,15 @@ async fn user(state: &AppState, command: UserCommand) -> Result<(), String> {
         }
         UserCommand::RemoveRegion(args) => {
             let user = find_user(pool, &args.email).await?;
-            users::other_regions::remove(pool, &actor, &user.id, &args.region)
-                .await
-                .map_err(describe)?;
+            users::region_links::remove(
+                pool,
+                &users::other_regions::LINK,
+                &actor,
+                &user.id,
+                &args.region,
+            )
+            .await
+            .map_err(describe)?;
             println!(
                 "{} coördineert regio {} niet meer.",
                 args.email, args.region
@@ -417,9 +423,15 @@ async fn user(state: &AppState, command: UserCommand) -> Result<(), String> {
         }
         UserCommand::RemoveAdvisedRegion(args) => {
             let user = find_user(pool, &args.email).await?;
-            users::advised_regions::remove(pool, &actor, &user.id, &args.region)
-                .await
-                .map_err(describe)?;
+            users::region_links::remove(
+                pool,
+                &users::advised_regions::LINK,
+                &actor,
+                &user.id,
+                &args.region,
+            )
+            .await
+            .map_err(describe)?;
             println!(
                 "{} is geen regioadviseur meer van regio {}.",
                 args.email, args.region

@@ -28,58 +28,67 @@ pub async fn get_user(user_id: String) -> Result<UserSummary, AppError> {
 /// with the region.
 #[server(endpoint = "users/advised/add")]
 pub async fn add_advised_region(user_id: String, advised_region: String) -> Result<(), AppError> {
-    use crate::services::{request, users};
-    let state = request::state()?;
-    let admin = request::require_admin(&state).await?;
-    users::advised_regions::add(
-        &state.pool,
-        &request::actor(&admin),
-        &user_id,
-        &advised_region,
-    )
-    .await?;
-    back_to_user(&user_id, "adviesregio-erbij");
-    Ok(())
+    change_region_link(RegionLinkChange::AddAdvised, &user_id, &advised_region).await
 }
 
 /// Ends a reviewer's advising of a region.
 #[server(endpoint = "users/advised/remove")]
 pub async fn remove_advised_region(user_id: String, region_code: String) -> Result<(), AppError> {
-    use crate::services::{request, users};
-    let state = request::state()?;
-    let admin = request::require_admin(&state).await?;
-    users::advised_regions::remove(&state.pool, &request::actor(&admin), &user_id, &region_code)
-        .await?;
-    back_to_user(&user_id, "adviesregio-eraf");
-    Ok(())
+    change_region_link(RegionLinkChange::RemoveAdvised, &user_id, &region_code).await
 }
 
 /// Lets a coordinator also coordinate a region of another programme, with the same login.
 #[server(endpoint = "users/region/add")]
 pub async fn add_user_region(user_id: String, other_region: String) -> Result<(), AppError> {
-    use crate::services::{request, users};
-    let state = request::state()?;
-    let admin = request::require_admin(&state).await?;
-    users::other_regions::add(
-        &state.pool,
-        &request::actor(&admin),
-        &user_id,
-        &other_region,
-    )
-    .await?;
-    back_to_user(&user_id, "regio-erbij");
-    Ok(())
+    change_region_link(RegionLinkChange::AddOther, &user_id, &other_region).await
 }
 
 /// Takes a region of another programme away from a coordinator.
 #[server(endpoint = "users/region/remove")]
 pub async fn remove_user_region(user_id: String, region_code: String) -> Result<(), AppError> {
-    use crate::services::{request, users};
+    change_region_link(RegionLinkChange::RemoveOther, &user_id, &region_code).await
+}
+
+/// A change an admin makes to the regions a user has beyond their own.
+#[cfg(feature = "ssr")]
+enum RegionLinkChange {
+    AddAdvised,
+    RemoveAdvised,
+    AddOther,
+    RemoveOther,
+}
+
+/// Makes the change as an admin, then goes back to the user's page with its notice.
+#[cfg(feature = "ssr")]
+async fn change_region_link(
+    change: RegionLinkChange,
+    user_id: &str,
+    region_code: &str,
+) -> Result<(), AppError> {
+    use crate::services::request;
+    use crate::services::users::{advised_regions, other_regions, region_links};
     let state = request::state()?;
     let admin = request::require_admin(&state).await?;
-    users::other_regions::remove(&state.pool, &request::actor(&admin), &user_id, &region_code)
-        .await?;
-    back_to_user(&user_id, "regio-eraf");
+    let (pool, actor) = (&state.pool, &request::actor(&admin));
+    let notice = match change {
+        RegionLinkChange::AddAdvised => {
+            advised_regions::add(pool, actor, user_id, region_code).await?;
+            "adviesregio-erbij"
+        }
+        RegionLinkChange::RemoveAdvised => {
+            region_links::remove(pool, &advised_regions::LINK, actor, user_id, region_code).await?;
+            "adviesregio-eraf"
+        }
+        RegionLinkChange::AddOther => {
+            other_regions::add(pool, actor, user_id, region_code).await?;
+            "regio-erbij"
+        }
+        RegionLinkChange::RemoveOther => {
+            region_links::remove(pool, &other_regions::LINK, actor, user_id, region_code).await?;
+            "regio-eraf"
+        }
+    };
+    back_to_user(user_id, notice);
     Ok(())
 }
 

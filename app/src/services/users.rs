@@ -59,6 +59,7 @@ mod checks;
 mod creation;
 pub mod other_regions;
 mod password_changes;
+pub mod region_links;
 
 use checks::{check_account, write_error};
 

@@ -3,13 +3,25 @@
 //! advise any number of regions of any programme; admins add and take away regions, audited.
 //! What an adviser submits needs the region's agreement (`responses::submit`).
 
-use super::other_regions::{assignable, record, ProgrammeRegionRow};
+use super::region_links::{self, lock_user, ProgrammeRegionRow, RegionLink};
 use crate::domain::access::ProgrammeRegion;
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::services::audit::Actor;
 use crate::services::now_ms;
 use sqlx::{Any, AnyPool, Executor};
+
+/// Taken away with `region_links::remove`.
+pub const LINK: RegionLink = RegionLink {
+    field: "advised_region",
+    programme_of_link: "SELECT r.programme_code FROM adviser_regions ar \
+                        JOIN regions r ON r.code = ar.region_code \
+                        WHERE ar.user_id = $1 AND ar.region_code = $2",
+    delete: "DELETE FROM adviser_regions WHERE user_id = $1 AND region_code = $2",
+    added_event: "adviser_region_added",
+    removed_event: "adviser_region_removed",
+    not_linked: "Deze beoordelaar is geen regioadviseur van deze regio.",
+};
 
 /// The regions a reviewer advises, by programme and code.
 pub async fn of_user<'e, E>(executor: E, user_id: &str) -> Result<Vec<ProgrammeRegion>, AppError>
@@ -52,28 +64,16 @@ pub async fn add(
     user_id: &str,
     region_code: &str,
 ) -> Result<(), AppError> {
-    let refuse = |message: String| AppError::field("advised_region", message);
+    let refuse = |message: String| AppError::field(LINK.field, message);
     let mut tx = pool.begin().await?;
-    // Written first, so that SQLite takes its lock before reading (see `rounds`).
-    let found = sqlx::query("UPDATE users SET updated_at = updated_at WHERE id = $1")
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-    if found == 0 {
-        return Err(AppError::NotFound);
-    }
-    let role: String = sqlx::query_scalar("SELECT role FROM users WHERE id = $1")
-        .bind(user_id)
-        .fetch_one(&mut *tx)
-        .await?;
+    let (role, ..) = lock_user(&mut tx, user_id).await?;
     if role != Role::Reviewer.code() {
         return Err(refuse(
             "Alleen een beoordelaar kan regioadviseur zijn. Maak de gebruiker eerst beoordelaar."
                 .to_string(),
         ));
     }
-    let (programme, _) = assignable(&mut tx, region_code, "advised_region").await?;
+    let (programme, _) = region_links::assignable(&mut tx, &LINK, region_code).await?;
     let already: Option<i64> = sqlx::query_scalar(
         "SELECT created_at FROM adviser_regions WHERE user_id = $1 AND region_code = $2",
     )
@@ -94,57 +94,7 @@ pub async fn add(
     .bind(now_ms())
     .execute(&mut *tx)
     .await?;
-    record(
-        &mut tx,
-        actor,
-        "adviser_region_added",
-        user_id,
-        region_code,
-        &programme,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-/// Ends a reviewer's advising of a region; what they filled in stays, with their name.
-pub async fn remove(
-    pool: &AnyPool,
-    actor: &Actor,
-    user_id: &str,
-    region_code: &str,
-) -> Result<(), AppError> {
-    let mut tx = pool.begin().await?;
-    let programme: Option<String> = sqlx::query_scalar(
-        "SELECT r.programme_code FROM adviser_regions ar JOIN regions r ON r.code = ar.region_code \
-         WHERE ar.user_id = $1 AND ar.region_code = $2",
-    )
-    .bind(user_id)
-    .bind(region_code)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let Some(programme) = programme else {
-        return Err(AppError::field(
-            "advised_region",
-            "Deze beoordelaar is geen regioadviseur van deze regio.",
-        ));
-    };
-    sqlx::query("DELETE FROM adviser_regions WHERE user_id = $1 AND region_code = $2")
-        .bind(user_id)
-        .bind(region_code)
-        .execute(&mut *tx)
-        .await?;
-    record(
-        &mut tx,
-        actor,
-        "adviser_region_removed",
-        user_id,
-        region_code,
-        &programme,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    region_links::finish_adding(tx, &LINK, actor, user_id, region_code, &programme).await
 }
 
 /// In the transaction of a change to a user's role: someone who is no longer a reviewer

@@ -2,34 +2,24 @@
 //! region (`users.region_code`) and at most one region in each other programme
 //! (`user_regions`). Admins add and take away the others; both are audited.
 
+use super::region_links::{self, lock_user, ProgrammeRegionRow, RegionLink};
 use crate::domain::access::ProgrammeRegion;
 use crate::domain::role::Role;
 use crate::error::AppError;
-use crate::services::audit::{self, Actor, Event};
+use crate::services::audit::Actor;
 use crate::services::now_ms;
-use serde_json::json;
 use sqlx::{Any, AnyPool, Executor};
 
-/// A region with its programme's code and mark, as `of_user` here and in `advised_regions`
-/// read it.
-#[derive(sqlx::FromRow)]
-pub(super) struct ProgrammeRegionRow {
-    code: String,
-    name: String,
-    programme_code: String,
-    programme_short_name: String,
-}
-
-impl From<ProgrammeRegionRow> for ProgrammeRegion {
-    fn from(row: ProgrammeRegionRow) -> Self {
-        ProgrammeRegion {
-            code: row.code,
-            name: row.name,
-            programme_code: row.programme_code,
-            programme_short_name: row.programme_short_name,
-        }
-    }
-}
+/// Taken away with `region_links::remove`.
+pub const LINK: RegionLink = RegionLink {
+    field: "other_region",
+    programme_of_link: "SELECT programme_code FROM user_regions \
+                        WHERE user_id = $1 AND region_code = $2",
+    delete: "DELETE FROM user_regions WHERE user_id = $1 AND region_code = $2",
+    added_event: "user_region_added",
+    removed_event: "user_region_removed",
+    not_linked: "Deze coördinator heeft deze regio niet.",
+};
 
 /// The regions a user coordinates in other programmes than their own region's, by programme.
 pub async fn of_user<'e, E>(executor: E, user_id: &str) -> Result<Vec<ProgrammeRegion>, AppError>
@@ -56,31 +46,15 @@ pub async fn add(
     user_id: &str,
     region_code: &str,
 ) -> Result<(), AppError> {
-    let refuse = |message: String| AppError::field("other_region", message);
+    let refuse = |message: String| AppError::field(LINK.field, message);
     let mut tx = pool.begin().await?;
-    // Written first, so that SQLite takes its lock before reading (see `rounds`).
-    let found = sqlx::query("UPDATE users SET updated_at = updated_at WHERE id = $1")
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-    if found == 0 {
-        return Err(AppError::NotFound);
-    }
-    let (role, own_region, own_programme): (String, Option<String>, Option<String>) =
-        sqlx::query_as(
-            "SELECT u.role, u.region_code, r.programme_code FROM users u \
-             LEFT JOIN regions r ON r.code = u.region_code WHERE u.id = $1",
-        )
-        .bind(user_id)
-        .fetch_one(&mut *tx)
-        .await?;
+    let (role, own_region, own_programme) = lock_user(&mut tx, user_id).await?;
     if role != Role::Coordinator.code() {
         return Err(refuse(
             "Alleen een coördinator kan regio's van andere programma's krijgen.".to_string(),
         ));
     }
-    let (programme, programme_name) = assignable(&mut tx, region_code, "other_region").await?;
+    let (programme, programme_name) = region_links::assignable(&mut tx, &LINK, region_code).await?;
     if own_programme.as_deref() == Some(programme.as_str()) {
         return Err(refuse(format!(
             "Deze coördinator heeft in {programme_name} al een eigen regio ({}). Wijzig die bij ‘Regio’.",
@@ -109,84 +83,7 @@ pub async fn add(
     .bind(now_ms())
     .execute(&mut *tx)
     .await?;
-    record(
-        &mut tx,
-        actor,
-        "user_region_added",
-        user_id,
-        region_code,
-        &programme,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-/// A region that can be given to a user (it exists and is not retired), with its programme's
-/// code and name; otherwise the reason, on the form's `field`.
-pub(super) async fn assignable(
-    tx: &mut sqlx::Transaction<'static, Any>,
-    region_code: &str,
-    field: &str,
-) -> Result<(String, String), AppError> {
-    let region: Option<(String, Option<i64>, String, String)> = sqlx::query_as(
-        "SELECT r.name, r.retired_at, r.programme_code, p.name FROM regions r \
-         JOIN programmes p ON p.code = r.programme_code WHERE r.code = $1",
-    )
-    .bind(region_code)
-    .fetch_optional(&mut **tx)
-    .await?;
-    match region {
-        None => Err(AppError::field(
-            field,
-            "Deze regio bestaat niet. Kies een regio uit de lijst.",
-        )),
-        Some((name, Some(_), ..)) => Err(AppError::field(
-            field,
-            format!("De regio {name} is opgeheven."),
-        )),
-        Some((_, None, programme, programme_name)) => Ok((programme, programme_name)),
-    }
-}
-
-/// Takes a region of another programme away from a coordinator; their sessions stay, and the
-/// next request no longer reaches the region.
-pub async fn remove(
-    pool: &AnyPool,
-    actor: &Actor,
-    user_id: &str,
-    region_code: &str,
-) -> Result<(), AppError> {
-    let mut tx = pool.begin().await?;
-    let programme: Option<String> = sqlx::query_scalar(
-        "SELECT programme_code FROM user_regions WHERE user_id = $1 AND region_code = $2",
-    )
-    .bind(user_id)
-    .bind(region_code)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let Some(programme) = programme else {
-        return Err(AppError::field(
-            "other_region",
-            "Deze coördinator heeft deze regio niet.",
-        ));
-    };
-    sqlx::query("DELETE FROM user_regions WHERE user_id = $1 AND region_code = $2")
-        .bind(user_id)
-        .bind(region_code)
-        .execute(&mut *tx)
-        .await?;
-    record(
-        &mut tx,
-        actor,
-        "user_region_removed",
-        user_id,
-        region_code,
-        &programme,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    region_links::finish_adding(tx, &LINK, actor, user_id, region_code, &programme).await
 }
 
 /// In the transaction of a change to a user's role or own region: a user who is no longer a
@@ -213,26 +110,4 @@ pub(super) async fn remove_conflicting(
         }
     };
     Ok(())
-}
-
-/// Audits a region given to or taken from a user (`kind`), with its programme.
-pub(super) async fn record(
-    tx: &mut sqlx::Transaction<'static, Any>,
-    actor: &Actor,
-    kind: &str,
-    user_id: &str,
-    region_code: &str,
-    programme: &str,
-) -> Result<(), AppError> {
-    audit::record(
-        &mut **tx,
-        actor,
-        Event {
-            kind,
-            region_code: Some(region_code),
-            subject: Some(user_id),
-            details: json!({ "region": region_code, "programme": programme }),
-        },
-    )
-    .await
 }
