@@ -72,7 +72,8 @@ pub enum BinOp {
 }
 
 impl BinOp {
-    fn symbol(self) -> &'static str {
+    /// The operator as our expression syntax writes it.
+    pub(crate) fn symbol(self) -> &'static str {
         match self {
             BinOp::Or => "or",
             BinOp::And => "and",
@@ -162,7 +163,7 @@ impl fmt::Display for Expr {
 }
 
 mod eval;
-mod parse;
+pub(super) mod parse;
 #[cfg(test)]
 mod tests;
 

@@ -24,6 +24,16 @@ pub(super) const SYMBOLS: [&str; 16] = [
     "==", "!=", "<=", ">=", "<", ">", "+", "-", "*", "/", "(", ")", "[", "]", ",", ".",
 ];
 
+/// The digits and points of a number starting at `*i`, which moves past them. Shared by
+/// this syntax and the XLSForm and REDCap dialects (`interchange::expressions`).
+pub(crate) fn scan_number(chars: &[char], i: &mut usize) -> String {
+    let start = *i;
+    while *i < chars.len() && (chars[*i].is_ascii_digit() || chars[*i] == '.') {
+        *i += 1;
+    }
+    chars[start..*i].iter().collect()
+}
+
 pub(super) fn tokenize(source: &str) -> Result<Vec<(usize, Token)>, ParseError> {
     let chars: Vec<char> = source.chars().collect();
     let mut tokens = Vec::new();
@@ -34,10 +44,7 @@ pub(super) fn tokenize(source: &str) -> Result<Vec<(usize, Token)>, ParseError> 
             i += 1;
         } else if c.is_ascii_digit() {
             let start = i;
-            while i < chars.len() && (chars[i].is_ascii_digit() || chars[i] == '.') {
-                i += 1;
-            }
-            let text: String = chars[start..i].iter().collect();
+            let text = scan_number(&chars, &mut i);
             let number = text.parse::<f64>().map_err(|_| ParseError {
                 offset: start,
                 message: format!("'{text}' is geen geldig getal"),

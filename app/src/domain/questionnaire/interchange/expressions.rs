@@ -3,6 +3,7 @@
 //! meaning in our language is translated; anything else is refused with the text that could
 //! not be translated.
 
+use crate::domain::questionnaire::expr::parse::scan_number;
 use crate::domain::questionnaire::expr::{BinOp, Expr, Func, Ref};
 use std::collections::{HashMap, HashSet};
 
@@ -89,11 +90,7 @@ fn tokenize(source: &str, dialect: Dialect) -> Result<Vec<Token>, String> {
         if c.is_whitespace() {
             i += 1;
         } else if c.is_ascii_digit() {
-            let start = i;
-            while i < chars.len() && (chars[i].is_ascii_digit() || chars[i] == '.') {
-                i += 1;
-            }
-            let text: String = chars[start..i].iter().collect();
+            let text = scan_number(&chars, &mut i);
             let number = text
                 .parse()
                 .map_err(|_| format!("kan '{text}' niet vertalen: geen getal"))?;

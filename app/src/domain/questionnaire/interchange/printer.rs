@@ -106,20 +106,12 @@ impl Printer<'_> {
     }
 
     fn symbol(&self, op: BinOp) -> Option<&'static str> {
+        // Both dialects write the rest as our own syntax does.
         Some(match op {
-            BinOp::Or => "or",
-            BinOp::And => "and",
             BinOp::Eq => "=",
             BinOp::Ne => self.ne(),
-            BinOp::Lt => "<",
-            BinOp::Le => "<=",
-            BinOp::Gt => ">",
-            BinOp::Ge => ">=",
-            BinOp::Add => "+",
-            BinOp::Sub => "-",
-            BinOp::Mul => "*",
             BinOp::Div if self.dialect == Dialect::XlsForm => "div",
-            BinOp::Div => "/",
+            other => other.symbol(),
         })
     }
 

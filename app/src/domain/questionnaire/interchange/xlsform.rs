@@ -106,6 +106,23 @@ impl Reader<'_> {
         self.columns.columns.place(row, index)
     }
 
+    /// The row's `relevant` in our syntax, if it has one (a problem with it is reported).
+    fn relevant(&mut self, row: &Row) -> Option<Expr> {
+        let relevant = self.cell(row, self.columns.relevant);
+        if relevant.is_empty() {
+            return None;
+        }
+        let place = self.place(row, self.columns.relevant);
+        translated(
+            relevant,
+            Dialect::XlsForm,
+            None,
+            self.fields,
+            &place,
+            self.problems,
+        )
+    }
+
     fn row(&mut self, row: &Row, draft: &mut Draft) {
         let kind = self.cell(row, self.columns.kind).to_lowercase();
         let kind = kind.split_whitespace().collect::<Vec<_>>();
@@ -171,20 +188,7 @@ impl Reader<'_> {
             ),
             Err(problem) => self.problems.push(problem),
         }
-        let relevant = self.cell(row, self.columns.relevant);
-        let condition = if relevant.is_empty() {
-            None
-        } else {
-            let place = self.place(row, self.columns.relevant);
-            translated(
-                relevant,
-                Dialect::XlsForm,
-                None,
-                self.fields,
-                &place,
-                self.problems,
-            )
-        };
+        let condition = self.relevant(row);
         draft.sections.push(section);
         self.group = Some((condition, place));
     }
@@ -323,20 +327,8 @@ impl Reader<'_> {
 
     /// `relevant` (with the group's) becomes `visible_if`, `constraint` a blocking rule.
     fn conditions(&mut self, row: &Row, key: &str, group: Option<Expr>, item: &mut DraftItem) {
-        let relevant = self.cell(row, self.columns.relevant);
         let place = self.place(row, self.columns.relevant);
-        let own = if relevant.is_empty() {
-            None
-        } else {
-            translated(
-                relevant,
-                Dialect::XlsForm,
-                None,
-                self.fields,
-                &place,
-                self.problems,
-            )
-        };
+        let own = self.relevant(row);
         let visible = match (group, own) {
             (Some(group), Some(own)) => {
                 Some(Expr::Binary(BinOp::And, Box::new(group), Box::new(own)))
