@@ -4,6 +4,7 @@
 use super::{read_all, Publications};
 use crate::error::AppError;
 use crate::services::state::AppState;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
 /// How many bytes of rendered public pages are kept; beyond that they start over.
@@ -45,6 +46,10 @@ pub struct Cache {
     loaded: RwLock<Option<Kept>>,
     /// One load at a time: a burst of first requests reads the database once.
     loading: tokio::sync::Mutex<()>,
+    /// Raised by every `clear`. A load that was reading while an edition was added (the
+    /// open data's warm-up after the previous edition, say) must not keep what it read: it
+    /// would be served, without the new edition, until the next recheck.
+    generation: AtomicU64,
 }
 
 #[derive(Clone)]
@@ -57,7 +62,9 @@ struct Kept {
 
 impl Cache {
     pub fn clear(&self) {
-        *self.loaded.write().unwrap_or_else(|e| e.into_inner()) = None;
+        let mut loaded = self.loaded.write().unwrap_or_else(|e| e.into_inner());
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        *loaded = None;
     }
 
     fn current(&self) -> Option<Kept> {
@@ -67,8 +74,12 @@ impl Cache {
             .clone()
     }
 
-    fn keep(&self, kept: Kept) {
-        *self.loaded.write().unwrap_or_else(|e| e.into_inner()) = Some(kept);
+    /// Keeps what a load read, unless the cache was cleared since it began (`generation`).
+    fn keep(&self, generation: u64, kept: Kept) {
+        let mut loaded = self.loaded.write().unwrap_or_else(|e| e.into_inner());
+        if self.generation.load(Ordering::SeqCst) == generation {
+            *loaded = Some(kept);
+        }
     }
 }
 
@@ -79,6 +90,7 @@ pub async fn all(state: &AppState) -> Result<Arc<Publications>, AppError> {
         return Ok(kept.publications);
     }
     let _turn = state.publications.loading.lock().await;
+    let generation = state.publications.generation.load(Ordering::SeqCst);
     let kept = state.publications.current();
     if let Some(kept) = kept.clone().filter(fresh) {
         return Ok(kept.publications);
@@ -90,10 +102,44 @@ pub async fn all(state: &AppState) -> Result<Arc<Publications>, AppError> {
         Some(kept) if kept.editions == editions => kept.publications,
         _ => Arc::new(read_all(state).await?),
     };
-    state.publications.keep(Kept {
-        publications: publications.clone(),
-        editions,
-        checked: std::time::Instant::now(),
-    });
+    state.publications.keep(
+        generation,
+        Kept {
+            publications: publications.clone(),
+            editions,
+            checked: std::time::Instant::now(),
+        },
+    );
     Ok(publications)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(editions: i64) -> Kept {
+        Kept {
+            publications: Arc::new(Publications {
+                rounds: Vec::new(),
+                pages: KeptPages::default(),
+            }),
+            editions,
+            checked: std::time::Instant::now(),
+        }
+    }
+
+    #[test]
+    fn a_load_that_began_before_an_edition_was_added_keeps_nothing() {
+        let cache = Cache::default();
+        let began = cache.generation.load(Ordering::SeqCst);
+        cache.clear();
+        cache.keep(began, read(1));
+        assert!(
+            cache.current().is_none(),
+            "what it read may lack the new edition"
+        );
+        let began = cache.generation.load(Ordering::SeqCst);
+        cache.keep(began, read(2));
+        assert_eq!(cache.current().map(|kept| kept.editions), Some(2));
+    }
 }
