@@ -18,7 +18,7 @@ mod well_known;
 use app::app::{shell, App};
 use app::paths;
 use app::services::state::{AppState, Config};
-use app::services::{auth, db, sessions};
+use app::services::{auth, db, request, sessions};
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, Method, Response, StatusCode};
@@ -222,6 +222,7 @@ pub fn router(state: AppState) -> Router {
             routes,
             move || {
                 provide_context(context_state.clone());
+                provide_context(request::SessionOfRequest::default());
                 page_tasks::provide();
             },
             move || shell(options.clone()),
@@ -232,6 +233,7 @@ pub fn router(state: AppState) -> Router {
         >(
             move || {
                 provide_context(fallback_state.clone());
+                provide_context(request::SessionOfRequest::default());
                 page_tasks::provide();
             },
             shell,

@@ -9,6 +9,7 @@ use http::request::Parts;
 use leptos::prelude::{expect_context, use_context};
 use leptos_axum::ResponseOptions;
 use std::net::IpAddr;
+use std::sync::Arc;
 
 pub fn state() -> Result<AppState, AppError> {
     use_context::<AppState>().ok_or_else(|| {
@@ -23,12 +24,32 @@ fn parts() -> Option<Parts> {
     use_context::<Parts>()
 }
 
+/// Who this request's session belongs to, once found. A page's frame and its server
+/// functions each ask who is signed in; with this they ask the database once per request.
+/// It lives in the request's context (the server's router provides a new one per request),
+/// so nothing is kept between requests: a session ended elsewhere counts from the next
+/// request on, as it always did. Requests that end or replace their own session redirect or
+/// answer without asking again.
+#[derive(Clone, Default)]
+pub struct SessionOfRequest(Arc<tokio::sync::Mutex<Option<Option<SignedInUser>>>>);
+
 /// The signed-in user, or `None` for an anonymous request.
 pub async fn signed_in_user(state: &AppState) -> Result<Option<SignedInUser>, AppError> {
     let Some(token) = session_token() else {
         return Ok(None);
     };
-    sessions::resolve(&state.pool, &state.config, &token).await
+    let Some(memo) = use_context::<SessionOfRequest>() else {
+        return sessions::resolve(&state.pool, &state.config, &token).await;
+    };
+    // Held while the database is asked, so that the page's other server functions, which
+    // run at the same time, wait for this answer instead of asking too.
+    let mut found = memo.0.lock().await;
+    if let Some(user) = found.as_ref() {
+        return Ok(user.clone());
+    }
+    let user = sessions::resolve(&state.pool, &state.config, &token).await?;
+    *found = Some(user.clone());
+    Ok(user)
 }
 
 /// The request's session at any stage of logging in, with its cookie value; `Unauthorized`

@@ -277,6 +277,9 @@ pub async fn lookup(
         return Ok(None);
     }
     let id_hash = hash_token(token);
+    // One connection for the few queries: each query through the pool costs hand-offs to
+    // and from a SQLite connection's thread to take it and give it back.
+    let mut conn = pool.acquire().await?;
     let row: Option<LookupRow> = sqlx::query_as(
         "SELECT s.created_at, s.last_seen_at, s.stage, s.pending_secret, s.pending_recovery, \
                 u.id, u.email, u.display_name, u.role, u.region_code, r.name AS region_name \
@@ -285,7 +288,7 @@ pub async fn lookup(
          WHERE s.id_hash = $1 AND u.active = 1",
     )
     .bind(&id_hash)
-    .fetch_optional(pool)
+    .fetch_optional(&mut *conn)
     .await?;
     let Some(row) = row else {
         return Ok(None);
@@ -296,7 +299,7 @@ pub async fn lookup(
     {
         sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
             .bind(&id_hash)
-            .execute(pool)
+            .execute(&mut *conn)
             .await?;
         return Ok(None);
     }
@@ -304,7 +307,7 @@ pub async fn lookup(
         sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
             .bind(now)
             .bind(&id_hash)
-            .execute(pool)
+            .execute(&mut *conn)
             .await?;
     }
     let mut session = row.into_session()?;
@@ -314,11 +317,12 @@ pub async fn lookup(
         let user = &mut session.user;
         match user.role {
             Role::Coordinator => {
-                user.other_regions = super::users::other_regions::of_user(pool, &user.id).await?
+                user.other_regions =
+                    super::users::other_regions::of_user(&mut *conn, &user.id).await?
             }
             Role::Reviewer => {
                 user.advised_regions =
-                    super::users::advised_regions::of_user(pool, &user.id).await?
+                    super::users::advised_regions::of_user(&mut *conn, &user.id).await?
             }
             Role::Admin => {}
         }

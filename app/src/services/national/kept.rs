@@ -5,7 +5,7 @@ use crate::domain::national::RoundTally;
 use crate::error::AppError;
 use crate::services::questionnaires::LoadedVersion;
 use crate::services::state::AppState;
-use sqlx::AnyPool;
+use sqlx::{AnyConnection, AnyPool};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -39,29 +39,31 @@ struct TallyStamp {
 
 async fn tally_stamp(pool: &AnyPool, round_id: &str) -> Result<TallyStamp, AppError> {
     async fn responses(
-        pool: &AnyPool,
+        conn: &mut AnyConnection,
         round_id: &str,
     ) -> Result<Vec<(String, String, i64)>, AppError> {
         Ok(sqlx::query_as(
             "SELECT id, status, revision FROM responses WHERE round_id = $1 ORDER BY id",
         )
         .bind(round_id)
-        .fetch_all(pool)
+        .fetch_all(conn)
         .await?)
     }
+    let compared_round = round_facts(pool, round_id).await?.compared_round_id;
+    // The rest on one connection: each query through the pool costs hand-offs between threads.
+    let mut conn = pool.acquire().await?;
     let participating: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM round_regions WHERE round_id = $1")
             .bind(round_id)
-            .fetch_one(pool)
+            .fetch_one(&mut *conn)
             .await?;
-    let compared_round = round_facts(pool, round_id).await?.compared_round_id;
     let compared_responses = match &compared_round {
-        Some(compared) => responses(pool, compared).await?,
+        Some(compared) => responses(&mut conn, compared).await?,
         None => Vec::new(),
     };
     Ok(TallyStamp {
         participating,
-        responses: responses(pool, round_id).await?,
+        responses: responses(&mut conn, round_id).await?,
         compared_round,
         compared_responses,
     })
@@ -89,8 +91,11 @@ pub(super) async fn kept_tally(
             .unwrap_or_else(|e| e.into_inner());
         Arc::clone(rounds.entry(key).or_default())
     };
-    let mut kept = slot.lock().await;
+    // Read before waiting for the round's lock, so that requests of one round don't take
+    // turns at the database for it; a stamp read earlier can only make a kept tally look
+    // stale (counted again), never a stale one current.
     let stamp = tally_stamp(&state.pool, round_id).await?;
+    let mut kept = slot.lock().await;
     if let Some(found) = kept.as_ref().filter(|found| found.stamp == stamp) {
         return Ok(Arc::clone(&found.tally));
     }
