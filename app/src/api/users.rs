@@ -19,8 +19,10 @@ pub async fn get_user(user_id: String) -> Result<UserSummary, AppError> {
     let state = request::state()?;
     request::require_admin(&state).await?;
     let mut user = users::find(&state.pool, &user_id).await?;
-    user.other_regions = users::other_regions::of_user(&state.pool, &user_id).await?;
-    user.advised_regions = users::advised_regions::of_user(&state.pool, &user_id).await?;
+    user.other_regions =
+        users::region_links::of_user(&state.pool, &users::other_regions::LINK, &user_id).await?;
+    user.advised_regions =
+        users::region_links::of_user(&state.pool, &users::advised_regions::LINK, &user_id).await?;
     Ok(user)
 }
 

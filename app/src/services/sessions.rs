@@ -7,6 +7,7 @@
 
 use super::now_ms;
 use super::state::Config;
+use super::users::{advised_regions, other_regions, region_links};
 use crate::domain::access::SignedInUser;
 use crate::domain::account::{describe_user_agent, SessionSummary};
 use crate::domain::role::Role;
@@ -318,11 +319,11 @@ pub async fn lookup(
         match user.role {
             Role::Coordinator => {
                 user.other_regions =
-                    super::users::other_regions::of_user(&mut *conn, &user.id).await?
+                    region_links::of_user(&mut *conn, &other_regions::LINK, &user.id).await?
             }
             Role::Reviewer => {
                 user.advised_regions =
-                    super::users::advised_regions::of_user(&mut *conn, &user.id).await?
+                    region_links::of_user(&mut *conn, &advised_regions::LINK, &user.id).await?
             }
             Role::Admin => {}
         }

@@ -162,8 +162,8 @@ pub async fn find_by_email(pool: &AnyPool, email: &str) -> Result<UserSummary, A
 pub async fn signed_in_user_by_id(pool: &AnyPool, user_id: &str) -> Result<SignedInUser, AppError> {
     let user = find(pool, user_id).await?;
     Ok(SignedInUser {
-        other_regions: other_regions::of_user(pool, &user.id).await?,
-        advised_regions: advised_regions::of_user(pool, &user.id).await?,
+        other_regions: region_links::of_user(pool, &other_regions::LINK, &user.id).await?,
+        advised_regions: region_links::of_user(pool, &advised_regions::LINK, &user.id).await?,
         id: user.id,
         email: user.email,
         display_name: user.display_name,

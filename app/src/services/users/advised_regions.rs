@@ -3,16 +3,20 @@
 //! advise any number of regions of any programme; admins add and take away regions, audited.
 //! What an adviser submits needs the region's agreement (`responses::submit`).
 
-use super::region_links::{self, lock_user, ProgrammeRegionRow, RegionLink};
-use crate::domain::access::ProgrammeRegion;
+use super::region_links::{self, lock_user, RegionLink};
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::services::audit::Actor;
 use crate::services::now_ms;
-use sqlx::{Any, AnyPool, Executor};
+use sqlx::{Any, AnyPool};
 
-/// Taken away with `region_links::remove`.
+/// Advising a region. `list`: the regions a reviewer advises, by programme and code; read
+/// with `region_links::of_user`, taken away with `region_links::remove`.
 pub const LINK: RegionLink = RegionLink {
+    list: "SELECT r.code, r.name, p.code AS programme_code, p.short_name AS programme_short_name \
+           FROM adviser_regions ar JOIN regions r ON r.code = ar.region_code \
+           JOIN programmes p ON p.code = r.programme_code \
+           WHERE ar.user_id = $1 ORDER BY p.code <> 'nad', p.name, r.code",
     field: "advised_region",
     programme_of_link: "SELECT r.programme_code FROM adviser_regions ar \
                         JOIN regions r ON r.code = ar.region_code \
@@ -22,23 +26,6 @@ pub const LINK: RegionLink = RegionLink {
     removed_event: "adviser_region_removed",
     not_linked: "Deze beoordelaar is geen regioadviseur van deze regio.",
 };
-
-/// The regions a reviewer advises, by programme and code.
-pub async fn of_user<'e, E>(executor: E, user_id: &str) -> Result<Vec<ProgrammeRegion>, AppError>
-where
-    E: Executor<'e, Database = Any>,
-{
-    let rows: Vec<ProgrammeRegionRow> = sqlx::query_as(
-        "SELECT r.code, r.name, p.code AS programme_code, p.short_name AS programme_short_name \
-         FROM adviser_regions ar JOIN regions r ON r.code = ar.region_code \
-         JOIN programmes p ON p.code = r.programme_code \
-         WHERE ar.user_id = $1 ORDER BY p.code <> 'nad', p.name, r.code",
-    )
-    .bind(user_id)
-    .fetch_all(executor)
-    .await?;
-    Ok(rows.into_iter().map(ProgrammeRegion::from).collect())
-}
 
 /// The advisers of a region (id, name, e-mail address), by name.
 pub async fn advisers_of(

@@ -2,16 +2,21 @@
 //! region (`users.region_code`) and at most one region in each other programme
 //! (`user_regions`). Admins add and take away the others; both are audited.
 
-use super::region_links::{self, lock_user, ProgrammeRegionRow, RegionLink};
-use crate::domain::access::ProgrammeRegion;
+use super::region_links::{self, lock_user, RegionLink};
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::services::audit::Actor;
 use crate::services::now_ms;
-use sqlx::{Any, AnyPool, Executor};
+use sqlx::{Any, AnyPool};
 
-/// Taken away with `region_links::remove`.
+/// A region in another programme. `list`: the regions a user coordinates beyond their own
+/// region's programme, by programme; read with `region_links::of_user`, taken away with
+/// `region_links::remove`.
 pub const LINK: RegionLink = RegionLink {
+    list: "SELECT r.code, r.name, p.code AS programme_code, p.short_name AS programme_short_name \
+           FROM user_regions ur JOIN regions r ON r.code = ur.region_code \
+           JOIN programmes p ON p.code = ur.programme_code \
+           WHERE ur.user_id = $1 ORDER BY p.name, r.code",
     field: "other_region",
     programme_of_link: "SELECT programme_code FROM user_regions \
                         WHERE user_id = $1 AND region_code = $2",
@@ -20,23 +25,6 @@ pub const LINK: RegionLink = RegionLink {
     removed_event: "user_region_removed",
     not_linked: "Deze coördinator heeft deze regio niet.",
 };
-
-/// The regions a user coordinates in other programmes than their own region's, by programme.
-pub async fn of_user<'e, E>(executor: E, user_id: &str) -> Result<Vec<ProgrammeRegion>, AppError>
-where
-    E: Executor<'e, Database = Any>,
-{
-    let rows: Vec<ProgrammeRegionRow> = sqlx::query_as(
-        "SELECT r.code, r.name, p.code AS programme_code, p.short_name AS programme_short_name \
-         FROM user_regions ur JOIN regions r ON r.code = ur.region_code \
-         JOIN programmes p ON p.code = ur.programme_code \
-         WHERE ur.user_id = $1 ORDER BY p.name, r.code",
-    )
-    .bind(user_id)
-    .fetch_all(executor)
-    .await?;
-    Ok(rows.into_iter().map(ProgrammeRegion::from).collect())
-}
 
 /// Lets a coordinator also coordinate `region_code`, a region (not retired) of a programme in
 /// which they have no region yet. Errors are on the field `other_region`.

@@ -7,10 +7,12 @@ use crate::domain::access::ProgrammeRegion;
 use crate::error::AppError;
 use crate::services::audit::{self, Actor, Event};
 use serde_json::json;
-use sqlx::{Any, AnyPool};
+use sqlx::{Any, AnyPool, Executor};
 
 /// One kind of link: its table's queries, its audit events and the admin form's wording.
 pub struct RegionLink {
+    /// The user's ($1) linked regions, as `ProgrammeRegionRow`s, in the order to show them.
+    pub list: &'static str,
     /// The form's field that refusals are shown on.
     pub field: &'static str,
     /// The programme of the user's ($1) link to the region ($2), if there is one.
@@ -25,7 +27,7 @@ pub struct RegionLink {
 
 /// A region with its programme's code and mark, as both kinds of link list them.
 #[derive(sqlx::FromRow)]
-pub(super) struct ProgrammeRegionRow {
+struct ProgrammeRegionRow {
     code: String,
     name: String,
     programme_code: String,
@@ -41,6 +43,22 @@ impl From<ProgrammeRegionRow> for ProgrammeRegion {
             programme_short_name: row.programme_short_name,
         }
     }
+}
+
+/// The regions a user has through `link`.
+pub async fn of_user<'e, E>(
+    executor: E,
+    link: &RegionLink,
+    user_id: &str,
+) -> Result<Vec<ProgrammeRegion>, AppError>
+where
+    E: Executor<'e, Database = Any>,
+{
+    let rows: Vec<ProgrammeRegionRow> = sqlx::query_as(link.list)
+        .bind(user_id)
+        .fetch_all(executor)
+        .await?;
+    Ok(rows.into_iter().map(ProgrammeRegion::from).collect())
 }
 
 /// Starts giving a user a region: locks the user's row and returns their role and own region
