@@ -19,7 +19,7 @@ use crate::domain::national::{
 use crate::domain::questionnaire::model::{Item, Questionnaire};
 use crate::domain::round::RoundState;
 use crate::error::AppError;
-use sqlx::AnyPool;
+use sqlx::{Any, Executor};
 use std::sync::Arc;
 
 mod kept;
@@ -64,7 +64,10 @@ impl TryFrom<RoundRow> for RoundFacts {
     }
 }
 
-async fn round_facts(pool: &AnyPool, round_id: &str) -> Result<RoundFacts, AppError> {
+async fn round_facts<'e, E>(executor: E, round_id: &str) -> Result<RoundFacts, AppError>
+where
+    E: Executor<'e, Database = Any>,
+{
     if round_id.len() > 64 {
         return Err(AppError::NotFound);
     }
@@ -73,7 +76,7 @@ async fn round_facts(pool: &AnyPool, round_id: &str) -> Result<RoundFacts, AppEr
          FROM rounds WHERE id = $1",
     )
     .bind(round_id)
-    .fetch_optional(pool)
+    .fetch_optional(executor)
     .await?
     .ok_or(AppError::NotFound)?;
     row.try_into()

@@ -49,9 +49,10 @@ async fn tally_stamp(pool: &AnyPool, round_id: &str) -> Result<TallyStamp, AppEr
         .fetch_all(conn)
         .await?)
     }
-    let compared_round = round_facts(pool, round_id).await?.compared_round_id;
-    // The rest on one connection: each query through the pool costs hand-offs between threads.
+    // One connection for the stamp: each query through the pool costs hand-offs between
+    // threads to take a connection and give it back.
     let mut conn = pool.acquire().await?;
+    let compared_round = round_facts(&mut *conn, round_id).await?.compared_round_id;
     let participating: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM round_regions WHERE round_id = $1")
             .bind(round_id)
